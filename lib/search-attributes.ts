@@ -1,0 +1,8 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** Custom search attributes for the audit trail. Never put sales figures or secrets here: they are not encrypted. */
+export const ReportDate = defineSearchAttributeKey('ReportDate', SearchAttributeType.KEYWORD);
+export const ReportOutcome = defineSearchAttributeKey('ReportOutcome', SearchAttributeType.KEYWORD);
+export const ReportTrigger = defineSearchAttributeKey('ReportTrigger', SearchAttributeType.KEYWORD);
+
+export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger];

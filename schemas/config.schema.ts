@@ -1,0 +1,178 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
+const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
+const seconds = { type: 'number', exclusiveMinimum: 0 } as const;
+
+/**
+ * The one configuration object. Defaults make the embedded setup (local dev server, SMTP sink, vLLM simulator)
+ * work with no file at all. Secrets are not here: they come from the environment (see lib/config.ts).
+ */
+export const configSchema = {
+  $id: 'https://sales-report.local/schemas/config.json',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    temporal: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        address: { type: 'string', minLength: 1, default: '127.0.0.1:7233' },
+        namespace: { type: 'string', minLength: 1, default: 'default' },
+        taskQueue: { type: 'string', minLength: 1, default: 'sales-report' },
+        uiUrl: { type: 'string', format: 'uri', default: 'http://127.0.0.1:8233' },
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: false },
+            serverName: { type: 'string' },
+            serverRootCACertPath: { type: 'string' },
+            clientCertPath: { type: 'string' },
+            clientKeyPath: { type: 'string' },
+          },
+        },
+      },
+    },
+    report: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        timezone: { type: 'string', minLength: 1, default: 'Asia/Shanghai' },
+        locale: { enum: ['zh-CN', 'en-US'], default: 'zh-CN' },
+        currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'CNY' },
+        title: { type: 'string', minLength: 1, default: 'Weekly sales report' },
+      },
+    },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        path: { type: 'string', minLength: 1, default: 'out/demo/sales.xlsx' },
+        format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
+        sheet: { type: 'string', minLength: 1 },
+        maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
+        badRowsShown: { type: 'integer', minimum: 1, default: 20 },
+        columns: {
+          description: 'Accepted header names per field, matched case-insensitively after trimming.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            orderId: { ...stringList, default: ['Order ID', 'Order', '订单号', '订单编号'] },
+            orderDate: { ...stringList, minItems: 1, default: ['Order Date', 'Date', '订单日期', '日期'] },
+            product: { ...stringList, minItems: 1, default: ['Product', '商品', '商品名称', '产品'] },
+            category: { ...stringList, minItems: 1, default: ['Category', '品类', '类别'] },
+            region: { ...stringList, minItems: 1, default: ['Region', '地区', '区域'] },
+            channel: { ...stringList, minItems: 1, default: ['Channel', '渠道'] },
+            quantity: { ...stringList, minItems: 1, default: ['Quantity', 'Qty', 'Units', '数量'] },
+            unitPrice: { ...stringList, default: ['Unit Price', 'Price', '单价'] },
+            amount: { ...stringList, default: ['Amount', 'Revenue', 'Sales', '金额', '销售额'] },
+          },
+        },
+      },
+    },
+    gpu: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        provider: { enum: ['local-process', 'static'], default: 'local-process' },
+        hourlyPrice: { type: 'number', minimum: 0, default: 0.8, description: 'Price per hour, in priceCurrency.' },
+        priceCurrency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'USD' },
+        readyTimeoutSeconds: { ...seconds, default: 900 },
+        pollIntervalSeconds: { ...seconds, default: 2 },
+        stopTimeoutSeconds: { ...seconds, default: 60 },
+        stateDir: { type: 'string', minLength: 1, default: 'out/state/gpu' },
+        localProcess: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Spawns the server on this host. ${port} and ${model} in args are replaced.',
+          properties: {
+            command: { type: 'string', minLength: 1, default: 'node_modules/.bin/tsx' },
+            args: {
+              ...stringList,
+              default: ['sim/main.ts', '--port', '${port}', '--model', '${model}'],
+            },
+            cwd: { type: 'string', minLength: 1, default: '.' },
+            host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
+          },
+        },
+        static: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { endpoint: { type: 'string', format: 'uri' } },
+          required: ['endpoint'],
+        },
+      },
+    },
+    llm: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        model: { type: 'string', minLength: 1, default: 'Qwen/Qwen2.5-7B-Instruct' },
+        temperature: { type: 'number', minimum: 0, maximum: 2, default: 0.2 },
+        seed: { type: 'integer', default: 7 },
+        maxTokens: { type: 'integer', minimum: 64, default: 2048 },
+        maxAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        requestTimeoutSeconds: { ...seconds, default: 180 },
+      },
+    },
+    email: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        smtp: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, default: 2525 },
+            secure: { type: 'boolean', default: false, description: 'TLS from the first byte (port 465).' },
+            requireTLS: { type: 'boolean', default: false, description: 'Insist on STARTTLS.' },
+            user: { type: 'string', minLength: 1 },
+            connectionTimeoutSeconds: { ...seconds, default: 30 },
+          },
+        },
+        from: { type: 'string', minLength: 3, default: 'Sales Reports <sales-reports@example.com>' },
+        to: { ...emailList, minItems: 1, default: ['sales-team@example.com'] },
+        cc: { ...emailList, default: [] },
+        bcc: { ...emailList, default: [] },
+        alertTo: { ...emailList, minItems: 1, default: ['ops@example.com'] },
+        sentRecordDir: { type: 'string', minLength: 1, default: 'out/state/sent' },
+      },
+    },
+    archive: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: { dir: { type: 'string', minLength: 1, default: 'out/archive' } },
+    },
+    timeouts: {
+      description: 'Activity time limits, in seconds.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        loadDataSeconds: { ...seconds, default: 600 },
+        gpuStartSeconds: { ...seconds, default: 300 },
+        renderSeconds: { ...seconds, default: 120 },
+        emailSeconds: { ...seconds, default: 120 },
+        heartbeatSeconds: { ...seconds, default: 30 },
+        retryInitialIntervalSeconds: { ...seconds, default: 5 },
+        retryMaximumAttempts: { type: 'integer', minimum: 1, default: 5 },
+      },
+    },
+  },
+} as const;
+
+export type Config = FromSchema<typeof configSchema>;

@@ -1,0 +1,21 @@
+import { join } from 'node:path';
+import type { Config } from '../../lib/config';
+import { LocalProcessProvider } from './local-process';
+import type { GpuProvider } from './provider';
+import { StaticProvider } from './static';
+
+export function createGpuProvider(config: Config): GpuProvider {
+  const gpu = config.gpu;
+  switch (gpu.provider) {
+    case 'local-process':
+      return new LocalProcessProvider({
+        ...gpu.localProcess,
+        model: config.llm.model,
+        logDir: join(gpu.stateDir, 'logs'),
+        stopTimeoutSeconds: gpu.stopTimeoutSeconds,
+      });
+    case 'static':
+      if (!gpu.static) throw new Error('gpu.static.endpoint is required for the static provider');
+      return new StaticProvider(gpu.static.endpoint);
+  }
+}

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GpuInstance, GpuProvider, InstanceState } from './provider';
+
+export interface LocalProcessOptions {
+  command: string;
+  /** ${port} and ${model} are replaced. */
+  args: string[];
+  cwd: string;
+  host: string;
+  port: number;
+  model: string;
+  logDir: string;
+  stopTimeoutSeconds: number;
+}
+
+/**
+ * Runs the model server as a process on this host: `vllm serve …` on a GPU machine, or the simulator. The process
+ * gets its own process group so stop ends it and everything it spawned.
+ */
+export class LocalProcessProvider implements GpuProvider {
+  readonly name = 'local-process';
+
+  constructor(private readonly options: LocalProcessOptions) {}
+
+  start(): Promise<GpuInstance> {
+    const o = this.options;
+    const args = o.args.map((a) => a.replaceAll('${port}', String(o.port)).replaceAll('${model}', o.model));
+    const cwd = resolve(o.cwd);
+    const command = o.command.includes('/') ? resolve(cwd, o.command) : o.command;
+    mkdirSync(o.logDir, { recursive: true });
+    const logPath = join(o.logDir, `local-${o.port}-${process.pid}-${Date.now()}.log`);
+    const log = openSync(logPath, 'a');
+    return new Promise((resolveStart, reject) => {
+      const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', log, log] });
+      child.once('error', (err) => {
+        closeSync(log);
+        reject(new Error(`cannot start "${command}": ${err.message}`));
+      });
+      child.once('spawn', () => {
+        closeSync(log);
+        child.unref();
+        resolveStart({ instanceId: `pid:${child.pid}:${logPath}`, endpoint: `http://${o.host}:${o.port}` });
+      });
+    });
+  }
+
+  async waitReady(instance: GpuInstance): Promise<void> {
+    const { pid, logPath } = parseId(instance.instanceId);
+    if (!groupAlive(pid)) {
+      throw new Error(`the server process ${pid} exited before it was ready; last log lines:\n${tail(logPath)}`);
+    }
+  }
+
+  async stop(instance: GpuInstance): Promise<void> {
+    const { pid } = parseId(instance.instanceId);
+    if (!groupAlive(pid)) return;
+    signalGroup(pid, 'SIGTERM');
+    const deadline = Date.now() + this.options.stopTimeoutSeconds * 1000;
+    while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+    if (groupAlive(pid)) {
+      signalGroup(pid, 'SIGKILL');
+      for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100);
+    }
+    if (groupAlive(pid)) throw new Error(`process group ${pid} is still alive after SIGKILL`);
+  }
+
+  async describe(instance: GpuInstance): Promise<{ state: InstanceState; detail?: string }> {
+    const { pid } = parseId(instance.instanceId);
+    return { state: groupAlive(pid) ? 'running' : 'stopped', detail: `process group ${pid}` };
+  }
+}
+
+function parseId(instanceId: string): { pid: number; logPath: string } {
+  const m = /^pid:(\d+):(.*)$/.exec(instanceId);
+  if (!m) throw new Error(`not a local-process instance id: ${instanceId}`);
+  return { pid: Number(m[1]), logPath: m[2] ?? '' };
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/**
+ * Whether any process of the group is still running. On Linux zombies are not counted: an orphaned child that exited
+ * but was not yet reaped by init no longer serves anything nor uses the GPU.
+ */
+export function groupAlive(pgid: number): boolean {
+  if (existsSync('/proc/self/stat')) {
+    for (const name of readdirSync('/proc')) {
+      if (!/^\d+$/.test(name)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // pid (comm) state ppid pgrp ...: comm may contain spaces, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    }
+    return false;
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function tail(path: string, lines = 15): string {
+  try {
+    return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}

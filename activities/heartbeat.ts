@@ -1,0 +1,18 @@
+import { Context } from '@temporalio/activity';
+
+/**
+ * Heartbeats on a timer while `work` runs. Heartbeats are how a cancelled workflow's cancellation reaches the
+ * activity (through Context.cancellationSignal) and how a dead worker is noticed before startToClose runs out.
+ */
+export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>, details?: () => unknown): Promise<T> {
+  const ctx = Context.current();
+  const heartbeatMs = ctx.info.heartbeatTimeoutMs;
+  const everyMs = heartbeatMs ? Math.max(200, Math.floor(heartbeatMs / 3)) : 5_000;
+  ctx.heartbeat(details?.());
+  const timer = setInterval(() => ctx.heartbeat(details?.()), everyMs);
+  try {
+    return await work(ctx.cancellationSignal);
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,60 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { PlanRequest, ReportPlan } from '../lib/contracts';
+import { dateInZone, isIsoDate } from '../lib/dates';
+import type { ActivityDeps } from './deps';
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+export function createPlanActivities({ config }: ActivityDeps) {
+  return {
+    /**
+     * Fixes the run's parameters from the input and the config. The date comes from the nominal time the workflow
+     * passes (schedule time or start time), never from this activity's clock, so a late retry reports the same day.
+     */
+    async planReport(request: PlanRequest): Promise<ReportPlan> {
+      const { input } = request;
+      const problems: string[] = [];
+      if (input.reportDate !== undefined && !isIsoDate(input.reportDate)) {
+        problems.push(`reportDate "${String(input.reportDate)}" is not a YYYY-MM-DD calendar date`);
+      }
+      if (input.recipients !== undefined) {
+        if (!Array.isArray(input.recipients) || input.recipients.length === 0) {
+          problems.push('recipients must be a non-empty list of e-mail addresses');
+        } else {
+          const bad = input.recipients.filter((r) => typeof r !== 'string' || !EMAIL.test(r));
+          if (bad.length > 0) problems.push(`recipients: not e-mail addresses: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+        }
+      }
+      if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') problems.push('dryRun must be true or false');
+      if (problems.length > 0) {
+        throw ApplicationFailure.nonRetryable(`Invalid workflow input: ${problems.join('; ')}`, 'InvalidInput');
+      }
+
+      const reportDate = input.reportDate ?? dateInZone(new Date(request.nominalTime), config.report.timezone);
+      const t = config.timeouts;
+      const gpu = config.gpu;
+      return {
+        run: { workflowId: request.workflowId, runId: request.runId, reportDate },
+        trigger: request.trigger,
+        dryRun: input.dryRun ?? false,
+        recipients: { to: input.recipients ?? config.email.to, cc: config.email.cc, bcc: config.email.bcc },
+        locale: config.report.locale,
+        timezone: config.report.timezone,
+        model: config.llm.model,
+        gpuProvider: gpu.provider,
+        timeouts: {
+          loadDataSeconds: t.loadDataSeconds,
+          gpuStartSeconds: t.gpuStartSeconds,
+          gpuReadySeconds: gpu.readyTimeoutSeconds,
+          gpuStopSeconds: gpu.stopTimeoutSeconds,
+          llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
+          renderSeconds: t.renderSeconds,
+          emailSeconds: t.emailSeconds,
+          heartbeatSeconds: t.heartbeatSeconds,
+          retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
+          retryMaximumAttempts: t.retryMaximumAttempts,
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { resolve } from 'node:path';
+import type { RunRef, SalesMetrics } from '../lib/contracts';
+import { loadSalesMetrics as load, SalesDataError } from '../lib/sales/load';
+import type { ActivityDeps } from './deps';
+import { archiveDirFor, archiveFile } from './archive';
+import { withHeartbeat } from './heartbeat';
+
+export function createSalesDataActivities({ config }: ActivityDeps) {
+  return {
+    /** Streams the sales file once and returns only the aggregates (small enough for workflow history). */
+    async loadSalesMetrics(run: RunRef): Promise<SalesMetrics> {
+      const { data, report } = config;
+      const metrics = await withHeartbeat(async () => {
+        try {
+          return await load({
+            path: resolve(data.path),
+            format: data.format,
+            sheet: data.sheet,
+            columns: data.columns,
+            maxBadRowShare: data.maxBadRowShare,
+            badRowsShown: data.badRowsShown,
+            reportDate: run.reportDate,
+            currency: report.currency,
+          });
+        } catch (err) {
+          // A bad file stays bad on retry: fail now, with the file, rows and columns in the message.
+          if (err instanceof SalesDataError) {
+            throw ApplicationFailure.nonRetryable(err.message, 'SalesDataError', { problems: err.problems });
+          }
+          throw err;
+        }
+      });
+      await archiveFile(archiveDirFor(config.archive.dir, run), 'metrics.json', JSON.stringify(metrics, null, 2));
+      return metrics;
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { createSimulator } from './server';
+
+const HELP = `vLLM-compatible simulator: the routes and shapes of vLLM's OpenAI server, answers written from the prompt.
+
+Usage: npm run sim -- [options]
+  --host HOST              listen address (default 127.0.0.1)
+  --port PORT              (default 8000)
+  --model ID               served model id (default Qwen/Qwen2.5-7B-Instruct)
+  --api-key KEY            require "Authorization: Bearer KEY" on /v1/* (default: $VLLM_API_KEY, else none)
+  --max-model-len N        context length (default 32768)
+  --boot-delay-ms MS       keep the port closed this long, like vLLM loading weights (default 0)
+  --latency-ms MS          added to every chat completion (default 0)
+  --tokens-per-second N    completion speed, 0 = instant (default 0)
+  --fail-5xx N             the first N chat calls answer 500
+  --truncate N             the first N answers are cut off with finish_reason "length"
+  --invalid-json N         the first N answers break the JSON schema (alternately unparseable / schema-invalid)
+  --die-after N            after N chat calls /health answers 503 and chat 500
+`;
+
+const { values } = parseArgs({
+  options: {
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: '8000' },
+    model: { type: 'string', default: 'Qwen/Qwen2.5-7B-Instruct' },
+    'api-key': { type: 'string' },
+    'max-model-len': { type: 'string', default: '32768' },
+    'boot-delay-ms': { type: 'string', default: '0' },
+    'latency-ms': { type: 'string', default: '0' },
+    'tokens-per-second': { type: 'string', default: '0' },
+    'fail-5xx': { type: 'string', default: '0' },
+    truncate: { type: 'string', default: '0' },
+    'invalid-json': { type: 'string', default: '0' },
+    'die-after': { type: 'string', default: '0' },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+function count(name: keyof typeof values): number {
+  const n = Number(values[name]);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${name}: "${String(values[name])}" is not a non-negative number`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const port = count('port');
+  const server = createSimulator({
+    model: values.model,
+    apiKey: values['api-key'] ?? (process.env.VLLM_API_KEY || undefined),
+    maxModelLen: count('max-model-len'),
+    fail5xx: count('fail-5xx'),
+    truncate: count('truncate'),
+    invalidJson: count('invalid-json'),
+    dieAfter: count('die-after'),
+    latencyMs: count('latency-ms'),
+    tokensPerSecond: count('tokens-per-second'),
+  });
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  const bootDelay = count('boot-delay-ms');
+  if (bootDelay > 0) console.log(`vllm-simulator: loading "${values.model}" (${bootDelay} ms)…`);
+  await sleep(bootDelay);
+  server.listen(port, values.host, () => {
+    console.log(`vllm-simulator: serving "${values.model}" on http://${values.host}:${port} (simulated, no GPU)`);
+  });
+}
+
+void main();

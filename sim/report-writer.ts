@@ -1,0 +1,174 @@
+/**
+ * Writes a JSON document valid for a JSON Schema, filling text fields with sentences built from the sales metrics
+ * found in the prompt. Generic over the schema (it walks it), specific only in the words it picks.
+ */
+
+type Schema = {
+  type?: string | string[];
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  minItems?: number;
+  maxItems?: number;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+};
+
+interface Kpi {
+  current: number;
+  previous: number;
+  changeRatio: number | null;
+}
+interface MetricsLike {
+  currency?: string;
+  period?: { start: string; end: string };
+  kpis?: Record<string, Kpi>;
+  byCategory?: { name: string; revenue: number; changeRatio: number | null }[];
+  byRegion?: { name: string; revenue: number; changeRatio: number | null }[];
+  risers?: { product: string; delta: number }[];
+  fallers?: { product: string; delta: number }[];
+  dataQuality?: { skippedRows: number; dataRows: number };
+}
+
+export function metricsFromPrompt(text: string): MetricsLike {
+  const fenced = /```json\s*([\s\S]*?)```/.exec(text);
+  try {
+    return JSON.parse(fenced?.[1] ?? '{}') as MetricsLike;
+  } catch {
+    return {};
+  }
+}
+
+type Lang = 'zh' | 'en';
+
+export function writeDocument(schema: unknown, metrics: MetricsLike, lang: Lang): unknown {
+  return walk(schema as Schema, [], new Phrases(metrics, lang));
+}
+
+function walk(schema: Schema, path: string[], phrases: Phrases): unknown {
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return path.at(-1) === 'priority' && schema.enum.includes('high') ? phrases.priority(path) : schema.enum[0];
+  const variant = schema.anyOf?.[0] ?? schema.oneOf?.[0];
+  if (variant) return walk(variant, path, phrases);
+  const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
+  switch (type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const [key, sub] of Object.entries(schema.properties ?? {})) out[key] = walk(sub, [...path, key], phrases);
+      return out;
+    }
+    case 'array': {
+      const max = schema.maxItems ?? 3;
+      const n = Math.min(max, Math.max(schema.minItems ?? 0, phrases.count(path, max)));
+      return Array.from({ length: n }, (_, i) => walk(schema.items ?? { type: 'string' }, [...path, String(i)], phrases));
+    }
+    case 'string': {
+      let text = phrases.text(path);
+      if (schema.maxLength !== undefined) text = [...text].slice(0, schema.maxLength).join('');
+      while (schema.minLength !== undefined && [...text].length < schema.minLength) text += '.';
+      return text;
+    }
+    case 'integer':
+    case 'number':
+      return schema.minimum ?? 0;
+    case 'boolean':
+      return false;
+    default:
+      return null;
+  }
+}
+
+class Phrases {
+  constructor(
+    private readonly m: MetricsLike,
+    private readonly lang: Lang,
+  ) {}
+
+  count(path: string[], max: number): number {
+    const key = path.at(-1);
+    if (key === 'dataQualityNotes') return (this.m.dataQuality?.skippedRows ?? 0) > 0 ? 1 : 0;
+    if (key === 'risks') return Math.min(max, (this.m.fallers?.length ?? 0) > 0 ? 2 : 1);
+    return Math.min(max, 3);
+  }
+
+  priority(path: string[]): string {
+    return ['high', 'medium', 'low'][Number(path.at(-2) ?? 0) % 3] ?? 'medium';
+  }
+
+  text(path: string[]): string {
+    const zh = this.lang === 'zh';
+    const k = this.m.kpis ?? {};
+    const rev = k.revenue;
+    const key = path.filter((p) => !/^\d+$/.test(p)).join('.');
+    const i = Number(path.find((p) => /^\d+$/.test(p)) ?? 0);
+    const topCat = this.m.byCategory?.[0];
+    const riser = this.m.risers?.[i % Math.max(1, this.m.risers?.length ?? 1)];
+    const faller = this.m.fallers?.[i % Math.max(1, this.m.fallers?.length ?? 1)];
+    const region = this.m.byRegion?.[i % Math.max(1, this.m.byRegion?.length ?? 1)];
+    switch (key) {
+      case 'headline':
+        return zh ? `本周销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}` : `Revenue ${money(rev?.current)} this week, ${change(rev?.changeRatio, zh)} week over week`;
+      case 'summary':
+        return zh
+          ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)}。${topCat ? `${topCat.name}仍是第一大品类。` : ''}`
+          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} on the prior week, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order.${topCat ? ` ${topCat.name} remains the largest category.` : ''}`;
+      case 'kpiCommentary.revenue':
+      case 'kpiCommentary.orders':
+      case 'kpiCommentary.units':
+      case 'kpiCommentary.averageOrderValue': {
+        const name = key.split('.')[1] ?? '';
+        const v = k[name];
+        return zh ? `${KPI_ZH[name] ?? name}环比${change(v?.changeRatio, zh)}。` : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} week over week.`;
+      }
+      case 'highlights':
+        return riser
+          ? zh ? `${riser.product}销售额增长${money(riser.delta)}，增幅领先。` : `${riser.product} grew by ${money(riser.delta)}, the strongest riser.`
+          : zh ? '本周整体表现平稳。' : 'A steady week overall.';
+      case 'risks':
+        return faller
+          ? zh ? `${faller.product}销售额下降${money(-faller.delta)}，建议核实原因。` : `${faller.product} fell by ${money(-faller.delta)}; worth checking why.`
+          : zh ? '暂无明显风险。' : 'No notable risk this week.';
+      case 'recommendations.action':
+        return region
+          ? zh ? `复盘${region.name}地区的渠道投放与库存。` : `Review channel spend and stock in ${region.name}.`
+          : zh ? '复盘本周促销效果。' : "Review this week's promotions.";
+      case 'recommendations.rationale':
+        return region
+          ? zh ? `${region.name}销售额环比${change(region.changeRatio, zh)}。` : `${region.name} revenue ${change(region.changeRatio, zh)} week over week.`
+          : zh ? '保持增长势头。' : 'To keep the momentum.';
+      case 'recommendations.owner':
+        return zh ? ['区域销售经理', '电商运营', '采购'][i % 3]! : ['Regional sales manager', 'E-commerce team', 'Purchasing'][i % 3]!;
+      case 'dataQualityNotes':
+        return zh
+          ? `共有${this.m.dataQuality?.skippedRows ?? 0}行数据无法读取，已跳过，对总数影响有限。`
+          : `${this.m.dataQuality?.skippedRows ?? 0} unreadable rows were skipped; the effect on totals is small.`;
+      default:
+        return zh ? '（模拟内容）' : '(simulated text)';
+    }
+  }
+
+  private period(): string {
+    const p = this.m.period;
+    return p ? `${p.start} – ${p.end}` : this.lang === 'zh' ? '本周' : 'the week';
+  }
+}
+
+const KPI_ZH: Record<string, string> = { revenue: '销售额', orders: '订单数', units: '销量', averageOrderValue: '客单价' };
+const KPI_EN: Record<string, string> = { revenue: 'Revenue', orders: 'Orders', units: 'Units', averageOrderValue: 'Average order value' };
+
+function money(x: number | undefined): string {
+  return (x ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+function change(ratio: number | null | undefined, zh: boolean): string {
+  if (ratio === null || ratio === undefined) return zh ? '无可比数据' : 'with no prior week to compare';
+  const pct = `${Math.abs(ratio * 100).toFixed(1)}%`;
+  if (zh) return ratio >= 0 ? `增长${pct}` : `下降${pct}`;
+  return ratio >= 0 ? `up ${pct}` : `down ${pct}`;
+}

@@ -20,7 +20,7 @@ export interface ReportInput {
 }
 
 export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
-export type ReportOutcome = 'sent' | 'failed' | 'dry-run';
+export type ReportOutcome = 'sent' | 'failed' | 'cancelled' | 'dry-run';
 
 export interface RunRef {
   workflowId: string;

@@ -6,3 +6,6 @@ export const ReportOutcome = defineSearchAttributeKey('ReportOutcome', SearchAtt
 export const ReportTrigger = defineSearchAttributeKey('ReportTrigger', SearchAttributeType.KEYWORD);
 
 export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger];
+
+/** Set by the server on runs a Schedule starts (including trigger and backfill): the nominal time of the action. */
+export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);

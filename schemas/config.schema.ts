@@ -94,10 +94,10 @@ export const configSchema = {
           default: {},
           description: 'Spawns the server on this host. ${port} and ${model} in args are replaced.',
           properties: {
-            command: { type: 'string', minLength: 1, default: 'node_modules/.bin/tsx' },
+            command: { type: 'string', minLength: 1, default: 'node' },
             args: {
               ...stringList,
-              default: ['sim/main.ts', '--port', '${port}', '--model', '${model}'],
+              default: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}'],
             },
             cwd: { type: 'string', minLength: 1, default: '.' },
             host: { type: 'string', minLength: 1, default: '127.0.0.1' },

@@ -1,0 +1,104 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type Mail from 'nodemailer/lib/mailer';
+import type { EmailReceipt, FailureAlert, RenderedReport, ReportPlan, RunRef } from '../lib/contracts';
+import { runUrl } from '../lib/temporal-ui';
+import type { ActivityDeps } from './deps';
+import { CHART_CID } from './render';
+import { SentRecords } from './sent-record';
+
+export interface SendReportRequest {
+  run: RunRef;
+  rendered: RenderedReport;
+  recipients: ReportPlan['recipients'];
+}
+
+interface SmtpError extends Error {
+  responseCode?: number;
+  code?: string;
+}
+
+export function createEmailActivities({ config, mailer, now = () => new Date() }: ActivityDeps) {
+  const sent = new SentRecords(config.email.sentRecordDir);
+  const domain = /@([^>\s]+)>?\s*$/.exec(config.email.from)?.[1] ?? 'sales-report.local';
+
+  /** Same workflow run → same Message-ID, whatever the worker or the attempt. */
+  function messageIdFor(kind: 'report' | 'alert', run: RunRef): string {
+    const digest = createHash('sha256').update(`${kind}/${run.workflowId}/${run.runId}`).digest('hex').slice(0, 32);
+    return `<${kind}.${digest}@${domain}>`;
+  }
+
+  async function sendOnce(messageId: string, message: Mail.Options): Promise<EmailReceipt> {
+    const previous = await sent.find(messageId);
+    if (previous) return previous;
+    let info: { accepted: (string | Mail.Address)[]; rejected: (string | Mail.Address)[] };
+    try {
+      info = (await mailer.sendMail({ ...message, messageId, from: config.email.from })) as typeof info;
+    } catch (err) {
+      const e = err as SmtpError;
+      const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
+      // 5xx is a permanent refusal (bad credentials, sender not allowed, every recipient refused): retrying won't help.
+      if (e.responseCode !== undefined && e.responseCode >= 500) {
+        throw ApplicationFailure.nonRetryable(`${where} refused the message (${e.responseCode}): ${e.message}`, 'SmtpRejected');
+      }
+      throw new Error(`${where}: ${e.message}`);
+    }
+    const address = (a: string | Mail.Address): string => (typeof a === 'string' ? a : (a.address ?? ''));
+    const receipt: EmailReceipt = {
+      messageId,
+      accepted: info.accepted.map(address),
+      rejected: info.rejected.map(address),
+      alreadySent: false,
+    };
+    await sent.record({ ...receipt, sentAt: now().toISOString() });
+    return receipt;
+  }
+
+  return {
+    async sendReportEmail({ run, rendered, recipients }: SendReportRequest): Promise<EmailReceipt> {
+      return sendOnce(messageIdFor('report', run), {
+        to: recipients.to,
+        cc: recipients.cc,
+        bcc: recipients.bcc,
+        subject: rendered.subject,
+        text: { path: rendered.textPath },
+        html: { path: rendered.htmlPath },
+        headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
+        attachments: [
+          { filename: 'chart.png', path: rendered.chartPath, cid: CHART_CID, contentType: 'image/png' },
+          {
+            filename: basename(rendered.xlsxPath),
+            path: rendered.xlsxPath,
+            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          },
+        ],
+      });
+    },
+
+    /** Tells the ops recipients a run failed: where, why, whether the GPU is off, and the link to the run. */
+    async sendFailureAlert(alert: FailureAlert): Promise<EmailReceipt> {
+      const { run } = alert;
+      const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
+      const gpuLine = alert.gpuStopped
+        ? `GPU: stopped${alert.gpu ? ` (${alert.gpu.billedSeconds} s billed, ${alert.gpu.estimatedCost} ${alert.gpu.currency})` : ''}`
+        : 'GPU: NOT CONFIRMED STOPPED — check the instance now';
+      const text = [
+        `The sales report for ${run.reportDate} failed while ${alert.stage}.`,
+        '',
+        `Error: ${alert.error}`,
+        gpuLine,
+        `Run: ${run.workflowId} / ${run.runId}`,
+        `Temporal UI: ${link}`,
+        '',
+        'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.',
+      ].join('\n');
+      return sendOnce(messageIdFor('alert', run), {
+        to: config.email.alertTo,
+        subject: `[FAILED] Sales report ${run.reportDate}: ${alert.stage}`,
+        text,
+        headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
+      });
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startDevServer } from '../lib/dev-server';
+import { describeTemporalCli, resolveTemporalCli } from '../lib/temporal-cli';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    workflowBundleCode: string;
+  }
+}
+
+/** One Temporal dev server and one workflow bundle for the whole run, torn down even when tests fail. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cli = resolveTemporalCli(process.env, (line) => console.log(line));
+  console.log(describeTemporalCli(cli));
+  const [server, bundle] = await Promise.all([
+    startDevServer({ cli }),
+    bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'), logger: quietLogger }),
+  ]);
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundleCode', bundle.code);
+  return () => server.stop();
+}
+
+const noop = () => {};
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: console.warn, error: console.error, log: noop };

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { InstanceLedger, type LedgerEntry } from '../../activities/gpu/ledger';
+import { groupAlive } from '../../activities/gpu/local-process';
+import { parseConfig, type Config } from '../../lib/config';
+import type { ReportInput } from '../../lib/contracts';
+import { writeSampleXlsx } from '../../lib/sales/sample-data';
+import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../../lib/smtp-sink';
+import type { weeklySalesReport } from '../../workflows';
+import { createReportWorker } from '../../worker';
+
+// Once per test process: the SDK's INFO lines would bury the test output.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const REPORT_DATE = '2026-11-20';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Sample sales (Chinese headers, a few dirty rows) covering the weeks REPORT_DATE reports on. */
+export async function sampleSalesFile(dir: string, seed = 7): Promise<string> {
+  const path = join(dir, 'sales.xlsx');
+  await writeSampleXlsx(path, { endDate: '2026-11-19', days: 21, ordersPerDay: 25, seed, badRowsPerThousand: 3 });
+  return path;
+}
+
+type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export interface HarnessOptions {
+  /** Extra simulator flags: fault switches, boot delay, latency. */
+  simArgs?: string[];
+  smtp?: SmtpSinkOptions;
+  config?: DeepPartial<Config>;
+  dataPath?: string;
+}
+
+export interface Harness {
+  dir: string;
+  config: Config;
+  sink: SmtpSink;
+  client: Client;
+  start(input?: ReportInput): Promise<WorkflowHandle<typeof weeklySalesReport>>;
+  /** Runs a real worker until `until` settles, and returns its outcome. */
+  withWorker<T>(until: Promise<T>): Promise<T>;
+  ledgerEntry(workflowId: string, runId: string): Promise<LedgerEntry | undefined>;
+  gpuProcessAlive(entry: LedgerEntry): boolean;
+  close(): Promise<void>;
+}
+
+function merge<T>(base: T, patch: unknown): T {
+  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return (patch ?? base) as T;
+  const out = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
+  return out as T;
+}
+
+/** Real collaborators on loopback: the shared dev server, an SMTP sink, the simulator as a process. */
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = await mkdtemp(join(tmpdir(), 'sales-report-test-'));
+  const sink = await startSmtpSink(options.smtp);
+  const raw = {
+    temporal: { address: inject('temporalAddress'), taskQueue: `test-${randomUUID()}` },
+    report: { timezone: 'Asia/Shanghai', locale: 'zh-CN', currency: 'CNY' },
+    data: { path: options.dataPath ?? (await sampleSalesFile(dir)) },
+    gpu: {
+      provider: 'local-process',
+      readyTimeoutSeconds: 30,
+      pollIntervalSeconds: 0.2,
+      stopTimeoutSeconds: 5,
+      stateDir: join(dir, 'gpu'),
+      localProcess: {
+        command: process.execPath,
+        args: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}', ...(options.simArgs ?? [])],
+        cwd: ROOT,
+        port: await freePort(),
+      },
+    },
+    llm: { requestTimeoutSeconds: 20, maxAttempts: 3 },
+    email: {
+      smtp: { port: sink.port, connectionTimeoutSeconds: 5 },
+      to: ['sales@example.com'],
+      cc: ['lead@example.com'],
+      alertTo: ['ops@example.com'],
+      sentRecordDir: join(dir, 'sent'),
+    },
+    archive: { dir: join(dir, 'archive') },
+    timeouts: { heartbeatSeconds: 3, retryInitialIntervalSeconds: 0.2, retryMaximumAttempts: 4 },
+  };
+  const config = parseConfig(merge(raw, options.config), 'test');
+  const clientConnection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const ledger = new InstanceLedger(join(config.gpu.stateDir, 'ledger'));
+
+  return {
+    dir,
+    config,
+    sink,
+    client,
+    start: (input = { reportDate: REPORT_DATE }) =>
+      client.workflow.start<typeof weeklySalesReport>('weeklySalesReport', {
+        taskQueue: config.temporal.taskQueue,
+        workflowId: `report-${randomUUID()}`,
+        args: [input],
+      }),
+    async withWorker(until) {
+      const connection = await NativeConnection.connect({ address: config.temporal.address });
+      try {
+        const worker = await createReportWorker({
+          config,
+          secrets: { llmApiKey: 'EMPTY' },
+          connection,
+          workflowBundle: { code: inject('workflowBundleCode') },
+        });
+        return await worker.runUntil(until);
+      } finally {
+        await connection.close();
+      }
+    },
+    ledgerEntry: (workflowId, runId) => ledger.get(`${workflowId}/${runId}`),
+    gpuProcessAlive: (entry) => groupAlive(Number(/^pid:(\d+):/.exec(entry.instanceId)?.[1])),
+    async close() {
+      await clientConnection.close();
+      await sink.close();
+    },
+  };
+}

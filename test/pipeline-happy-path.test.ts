@@ -1,0 +1,91 @@
+import ExcelJS from 'exceljs';
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSalesMetrics } from '../lib/sales/load';
+import { ReportDate, ReportOutcome, ReportTrigger } from '../lib/search-attributes';
+import type { SalesMetrics } from '../lib/sales/metrics';
+import { createHarness, REPORT_DATE, type Harness } from './helpers/harness';
+
+describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(() => h?.close());
+
+  it('sends exactly one complete report and stops the GPU', async () => {
+    const handle = await h.start({ reportDate: REPORT_DATE });
+    const result = await h.withWorker(handle.result());
+
+    expect(result.outcome).toBe('sent');
+    expect(result.period).toEqual({ start: '2026-11-13', end: '2026-11-19' });
+    expect(result.llm?.attempts).toBe(1);
+    expect(result.llm?.promptSha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(result.gpu?.billedSeconds).toBeGreaterThan(0);
+
+    // Exactly one email, with the HTML, the inline chart and the workbook.
+    await h.sink.waitForMessages(1, 10_000);
+    expect(h.sink.messages).toHaveLength(1);
+    const mail = h.sink.messages[0]!;
+    expect(mail.envelope.to.sort()).toEqual(['lead@example.com', 'sales@example.com']);
+    expect(mail.parsed.messageId).toBe(result.messageId);
+    expect(mail.parsed.subject).toContain('2026-11-13 – 2026-11-19');
+    expect(mail.parsed.html).toContain('cid:revenue-chart@sales-report');
+    expect(mail.parsed.text).toContain('销售额');
+    const chart = mail.parsed.attachments.find((a) => a.cid === 'revenue-chart@sales-report');
+    expect(chart?.content.subarray(1, 4).toString()).toBe('PNG');
+    const xlsx = mail.parsed.attachments.find((a) => a.filename?.endsWith('.xlsx'));
+    expect(xlsx).toBeDefined();
+
+    // The workbook's numbers are the metrics computed from the same file by the loader.
+    const metrics: SalesMetrics = await loadSalesMetrics({
+      path: h.config.data.path,
+      format: 'auto',
+      columns: h.config.data.columns,
+      maxBadRowShare: h.config.data.maxBadRowShare,
+      badRowsShown: h.config.data.badRowsShown,
+      reportDate: REPORT_DATE,
+      currency: 'CNY',
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['概要', '每日', '分类明细', '热销商品 Top 10']);
+    const summary = workbook.worksheets[0]!;
+    const revenueRow = summary.getRow(2).values as unknown[];
+    expect(revenueRow.slice(1, 5)).toEqual(['销售额', metrics.kpis.revenue.current, metrics.kpis.revenue.previous, metrics.kpis.revenue.changeRatio]);
+    const ordersRow = summary.getRow(3).values as unknown[];
+    expect(ordersRow[2]).toBe(metrics.kpis.orders.current);
+    const daily = workbook.worksheets[1]!;
+    const dailyRevenue = metrics.revenueByDay.map((_, i) => daily.getRow(i + 2).getCell(2).value);
+    expect(dailyRevenue).toEqual(metrics.revenueByDay.map((d) => d.revenue));
+    expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+
+    // The GPU process is gone.
+    const entry = await h.ledgerEntry(handle.workflowId, result.runId);
+    expect(entry?.stoppedAt).toBeDefined();
+    expect(h.gpuProcessAlive(entry!)).toBe(false);
+
+    // Read back through the server: status, audit search attributes, memo, and the activities in the history.
+    const description = await handle.describe();
+    expect(description.status.name).toBe('COMPLETED');
+    expect(description.typedSearchAttributes.get(ReportDate)).toBe(REPORT_DATE);
+    expect(description.typedSearchAttributes.get(ReportTrigger)).toBe('manual');
+    expect(description.typedSearchAttributes.get(ReportOutcome)).toBe('sent');
+    expect((await description.memo)?.audit).toMatchObject({
+      outcome: 'sent',
+      attempts: 1,
+      promptSha256: result.llm?.promptSha256,
+      messageId: result.messageId,
+      recipientCount: 2,
+    });
+    const history = await handle.fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    expect(scheduled).toEqual(['startGpu', 'loadSalesMetrics', 'waitGpuReady', 'generateReport', 'stopGpu', 'renderReport', 'sendReportEmail']);
+
+    // Artefacts archived under <archive>/<reportDate>/<workflowId>/<runId>/.
+    expect(result.artefacts?.archiveDir).toContain(`${REPORT_DATE}/${handle.workflowId}/${result.runId}`);
+    expect((await readdir(result.artefacts!.archiveDir)).sort()).toEqual(
+      expect.arrayContaining(['chart.png', 'llm-answer-1-1.json', 'metrics.json', 'report.html', 'report.json', 'report.txt']),
+    );
+  });
+});

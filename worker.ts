@@ -1,0 +1,59 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { createGpuProvider } from './activities/gpu';
+import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './lib/config';
+import { createMailer } from './lib/mailer';
+import { temporalConnectionOptions } from './lib/temporal-connection';
+
+export interface ReportWorkerOptions {
+  config: Config;
+  secrets: Secrets;
+  connection: NativeConnection;
+  /** Tests and the demo bundle once and pass the bundle; otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** The report worker: workflows and activities on the configured task queue. */
+export async function createReportWorker(options: ReportWorkerOptions): Promise<Worker> {
+  const { config, secrets } = options;
+  const activities = createActivities({
+    config,
+    secrets,
+    gpuProvider: createGpuProvider(config),
+    mailer: createMailer(config, secrets),
+  });
+  return Worker.create({
+    connection: options.connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    activities,
+    // On SIGINT/SIGTERM running activities get this long to finish; after it they are cancelled and handed back
+    // to the server, which retries them on another worker.
+    shutdownGraceTime: '30 seconds',
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const secrets = secretsFromEnv(process.env);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config, secrets));
+  try {
+    const worker = await createReportWorker({ config, secrets, connection });
+    console.log(
+      `worker: connected to ${config.temporal.address} namespace "${config.temporal.namespace}", ` +
+        `task queue "${config.temporal.taskQueue}", GPU provider ${config.gpu.provider}`,
+    );
+    // Worker.run resolves after SIGINT/SIGTERM (installed by the SDK) once in-flight work is done or handed back.
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}

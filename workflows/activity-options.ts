@@ -1,0 +1,31 @@
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { ReportPlan } from '../lib/contracts';
+
+/** Every activity with its own time limit and retry policy, from the run's plan (config fixed at start). */
+export function activitiesFor(plan: ReportPlan) {
+  const t = plan.timeouts;
+  const ms = (seconds: number) => seconds * 1000;
+  const retry = { initialInterval: ms(t.retryInitialIntervalSeconds), maximumAttempts: t.retryMaximumAttempts };
+  const heartbeatTimeout = ms(t.heartbeatSeconds);
+
+  const { loadSalesMetrics } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.loadDataSeconds), heartbeatTimeout, retry });
+  const { startGpu } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.gpuStartSeconds),
+    retry,
+    // A cancelled start is waited for, so the instance it made is in the ledger before the stop that follows.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const { waitGpuReady } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.gpuReadySeconds + 60), heartbeatTimeout, retry });
+  const { generateReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.llmSeconds + 30), heartbeatTimeout, retry });
+  const { renderReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.renderSeconds), retry });
+  const { sendReportEmail, sendFailureAlert } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.emailSeconds), retry });
+  // Stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
+  const { stopGpu } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.gpuStopSeconds + 30),
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
+  });
+
+  return { loadSalesMetrics, startGpu, waitGpuReady, generateReport, renderReport, sendReportEmail, sendFailureAlert, stopGpu };
+}

@@ -1,0 +1,1 @@
+export { progressQuery, weeklySalesReport } from './weekly-sales-report';

@@ -1,0 +1,154 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  defineQuery,
+  isCancellation,
+  log,
+  proxyLocalActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { AuditMemo, EmailReceipt, GpuBill, ReportInput, ReportOutcome, ReportPlan, ReportResult, Stage } from '../lib/contracts';
+import { activitiesFor } from './activity-options';
+import { ReportDate, ReportOutcome as ReportOutcomeKey, ReportTrigger, TemporalScheduledStartTime } from '../lib/search-attributes';
+
+export const progressQuery = defineQuery<Stage>('progress');
+
+const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+
+/**
+ * The weekly sales report: load the numbers while the GPU boots, have the model write the words, stop the GPU,
+ * render, email. The GPU is stopped on every way out, cancellation included.
+ */
+export async function weeklySalesReport(input: ReportInput = {}): Promise<ReportResult> {
+  let stage: Stage = 'planning';
+  setHandler(progressQuery, () => stage);
+
+  const info = workflowInfo();
+  const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime);
+  const plan = await planReport({
+    input: input ?? {},
+    workflowId: info.workflowId,
+    runId: info.runId,
+    nominalTime: (scheduledAt ?? info.startTime).toISOString(),
+    trigger: scheduledAt ? 'schedule' : 'manual',
+  });
+  upsertSearchAttributes([
+    { key: ReportDate, value: plan.run.reportDate },
+    { key: ReportTrigger, value: plan.trigger },
+  ]);
+
+  const act = activitiesFor(plan);
+  const owner = `${info.workflowId}/${info.runId}`;
+  let gpuBill: GpuBill | undefined;
+  let failure: unknown;
+  let result: ReportResult | undefined;
+
+  // The GPU boots while the data loads: boot time is the bulk of what we pay for.
+  const gpuStart = act.startGpu(owner);
+  gpuStart.catch(() => undefined); // observed below; this only keeps an early rejection from going unhandled
+
+  try {
+    stage = 'loading data and starting GPU';
+    const metrics = await act.loadSalesMetrics(plan.run);
+    const gpu = await gpuStart;
+
+    stage = 'waiting for GPU';
+    await act.waitGpuReady({ owner, handle: gpu, model: plan.model });
+
+    stage = 'generating report';
+    const generated = await act.generateReport({ run: plan.run, gpu, metrics });
+
+    // The model's work is done: stop paying before rendering and email.
+    stage = 'stopping GPU';
+    gpuBill = await act.stopGpu(owner);
+
+    stage = 'rendering';
+    const rendered = await act.renderReport({ run: plan.run, metrics, generated, gpu: gpuBill });
+
+    let receipt: EmailReceipt | undefined;
+    if (!plan.dryRun) {
+      stage = 'sending email';
+      receipt = await act.sendReportEmail({ run: plan.run, rendered, recipients: plan.recipients });
+    }
+
+    stage = 'done';
+    const { report: _words, ...llm } = generated;
+    result = {
+      workflowId: info.workflowId,
+      runId: info.runId,
+      reportDate: plan.run.reportDate,
+      trigger: plan.trigger,
+      period: metrics.period,
+      outcome: plan.dryRun ? 'dry-run' : 'sent',
+      messageId: receipt?.messageId,
+      recipients: plan.recipients,
+      artefacts: rendered,
+      llm,
+      gpu: gpuBill,
+      dataQuality: { dataRows: metrics.dataQuality.dataRows, skippedRows: metrics.dataQuality.skippedRows },
+    };
+    return result;
+  } catch (err) {
+    failure = err;
+    throw isCancellation(err) ? err : ApplicationFailure.create({
+      type: 'ReportFailed',
+      message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
+      nonRetryable: true,
+      cause: err as Error,
+    });
+  } finally {
+    await CancellationScope.nonCancellable(async () => {
+      // A start still in flight must land in the ledger before we stop, or its instance would be missed.
+      await gpuStart.catch(() => undefined);
+      let gpuStopped = gpuBill !== undefined;
+      if (!gpuStopped) {
+        try {
+          gpuBill = await act.stopGpu(owner);
+          gpuStopped = true;
+        } catch (err) {
+          log.error('GPU stop failed; the reaper or an operator must stop it', { owner, error: rootMessage(err) });
+        }
+      }
+      const outcome: ReportOutcome = result?.outcome ?? (isCancellation(failure) ? 'cancelled' : 'failed');
+      if (failure !== undefined && !isCancellation(failure)) {
+        try {
+          await act.sendFailureAlert({ run: plan.run, stage, error: rootMessage(failure), gpuStopped, gpu: gpuBill });
+        } catch (err) {
+          log.error('failure alert could not be sent', { error: rootMessage(err) });
+        }
+      }
+      upsertSearchAttributes([{ key: ReportOutcomeKey, value: outcome }]);
+      upsertMemo({ audit: auditMemo(plan, outcome, result, gpuBill) });
+    });
+  }
+}
+
+/** The innermost message: "activity task failed" wrappers say nothing a reader needs. */
+function rootMessage(err: unknown): string {
+  let e = err as Error | undefined;
+  while (e instanceof ActivityFailure && e.cause) e = e.cause;
+  if (e instanceof ApplicationFailure && e.type === 'ReportFailed' && e.cause) e = e.cause;
+  return e?.message ?? String(err);
+}
+
+function auditMemo(plan: ReportPlan, outcome: ReportOutcome, result: ReportResult | undefined, gpu: GpuBill | undefined): AuditMemo {
+  return {
+    trigger: plan.trigger,
+    outcome,
+    model: result?.llm?.model ?? plan.model,
+    promptSha256: result?.llm?.promptSha256,
+    schemaId: result?.llm?.schemaId,
+    attempts: result?.llm?.attempts,
+    totalTokens: result?.llm?.usage.totalTokens,
+    gpuSeconds: gpu?.billedSeconds,
+    gpuCost: gpu?.estimatedCost,
+    gpuCurrency: gpu?.currency,
+    messageId: result?.messageId,
+    recipientCount: plan.recipients.to.length + plan.recipients.cc.length + plan.recipients.bcc.length,
+  };
+}

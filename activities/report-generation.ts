@@ -42,7 +42,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
         { role: 'user', content: prompts.userMessage(metrics) },
       ];
       const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
-      let errors: string[] = [];
+      const errorsByAttempt: string[][] = [];
 
       return withHeartbeat(async (signal) => {
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
@@ -67,16 +67,17 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
               usage,
             };
           }
-          errors = check.errors;
+          errorsByAttempt.push(check.errors);
           messages.push(
             { role: 'assistant', content: content.slice(0, ECHO_LIMIT) },
-            { role: 'user', content: prompts.repairMessage(errors) },
+            { role: 'user', content: prompts.repairMessage(check.errors) },
           );
         }
+        const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
         throw ApplicationFailure.nonRetryable(
-          `The model's report stayed invalid after ${llm.maxAttempts} attempts: ${errors.join('; ')}`,
+          `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${archiveDir}): ${summary}`,
           'ReportSchemaViolation',
-          { errors, archiveDir },
+          { errorsByAttempt, archiveDir },
         );
       });
     },

@@ -33,6 +33,7 @@ interface ChatRequest {
 export function createSimulator(options: SimulatorOptions): Server {
   const faults = { fail5xx: options.fail5xx, truncate: options.truncate, invalidJson: options.invalidJson };
   let chatCalls = 0;
+  let invalidServed = 0;
   const dead = () => options.dieAfter > 0 && chatCalls >= options.dieAfter;
 
   return createServer((req, res) => {
@@ -131,8 +132,9 @@ export function createSimulator(options: SimulatorOptions): Server {
       const doc = writeDocument(format.json_schema.schema, metricsFromPrompt(prompt), zh ? 'zh' : 'en');
       content = JSON.stringify(doc);
       if (faults.invalidJson > 0) {
-        const n = faults.invalidJson--;
-        content = n % 2 === 1 ? `Sure! Here is the report:\n${content.slice(0, -1)}` : JSON.stringify(breakDocument(doc));
+        faults.invalidJson--;
+        // First unparseable chatter around the JSON, then valid JSON that breaks the schema, and so on.
+        content = invalidServed++ % 2 === 0 ? `Sure! Here is the report:\n${content.slice(0, -1)}` : JSON.stringify(breakDocument(doc));
       }
     } else if (format?.type === 'json_object') {
       content = '{}';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesMetrics } from '../lib/sales/load';
 import { ReportDate, ReportOutcome, ReportTrigger } from '../lib/search-attributes';
 import type { SalesMetrics } from '../lib/sales/metrics';
-import { createHarness, REPORT_DATE, type Harness } from './helpers/harness';
+import { createHarness, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
 
 describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {
   let h: Harness;
@@ -16,6 +16,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
   it('sends exactly one complete report and stops the GPU', async () => {
     const handle = await h.start({ reportDate: REPORT_DATE });
     const result = await h.withWorker(handle.result());
+    await recordHistory(handle, 'sent');
 
     expect(result.outcome).toBe('sent');
     expect(result.period).toEqual({ start: '2026-11-13', end: '2026-11-19' });

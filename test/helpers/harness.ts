@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { InstanceLedger, type LedgerEntry } from '../../activities/gpu/ledger';
@@ -138,4 +139,34 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       await sink.close();
     },
   };
+}
+
+/** The run's GPU is confirmed stopped in the ledger and its process group is gone. */
+export async function expectGpuStopped(h: Harness, workflowId: string, runId: string): Promise<void> {
+  const entry = await h.ledgerEntry(workflowId, runId);
+  if (!entry?.instanceId) throw new Error(`no GPU was recorded for ${workflowId}/${runId}`);
+  if (!entry.stoppedAt) throw new Error(`GPU ${entry.instanceId} not confirmed stopped`);
+  if (h.gpuProcessAlive(entry)) throw new Error(`GPU process ${entry.instanceId} still running`);
+}
+
+/** The failure a workflow run ended with, with the messages of its whole cause chain joined. */
+export async function failureOf(run: Promise<unknown>): Promise<{ error: Error; messages: string }> {
+  try {
+    await run;
+  } catch (err) {
+    const messages: string[] = [];
+    for (let e = err as Error | undefined; e; e = (e as { cause?: Error }).cause) messages.push(e.message);
+    return { error: err as Error, messages: messages.join(' <- ') };
+  }
+  throw new Error('expected the run to fail, but it succeeded');
+}
+
+/**
+ * With RECORD_HISTORIES=1, keeps the run's history under test/histories/ for the replay test, which then fails
+ * when a workflow change would break executions already running in production.
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  await writeFile(join(ROOT, 'test', 'histories', `${name}.json`), `${historyToJSON(history)}\n`);
 }

@@ -1,0 +1,74 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { WorkflowFailedError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
+import { archiveDirFor } from '../activities/archive';
+import { ReportOutcome } from '../lib/search-attributes';
+import { createHarness, expectGpuStopped, failureOf, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
+
+async function withHarness<T>(simArgs: string[], body: (h: Harness) => Promise<T>): Promise<T> {
+  const h = await createHarness({ simArgs });
+  try {
+    return await body(h);
+  } finally {
+    await h.close();
+  }
+}
+
+describe('LLM answers that break the contract', () => {
+  it('feeds errors back: invalid twice, then valid, is sent after 3 attempts with every raw answer archived', () =>
+    withHarness(['--invalid-json', '2'], async (h) => {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      await recordHistory(handle, 'sent-after-3-llm-attempts');
+      expect(result.llm?.attempts).toBe(3);
+      const dir = archiveDirFor(h.config.archive.dir, { workflowId: handle.workflowId, runId: result.runId, reportDate: REPORT_DATE });
+      const answers = (await readdir(dir)).filter((f) => f.startsWith('llm-answer-')).sort();
+      expect(answers).toEqual(['llm-answer-1-1.json', 'llm-answer-1-2.json', 'llm-answer-1-3.json']);
+      const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as { choices: { message: { content: string } }[] };
+      expect(() => JSON.parse(first.choices[0]!.message.content)).toThrow();
+      expect(h.sink.messages).toHaveLength(1);
+    }));
+
+  it('fails for good when the answer stays invalid: AJV errors in the failure, GPU stopped, alert sent, no report', () =>
+    withHarness(['--invalid-json', '1000'], async (h) => {
+      const handle = await h.start();
+      const { error, messages } = await failureOf(h.withWorker(handle.result()));
+      await recordHistory(handle, 'failed-llm-invalid');
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect(messages).toContain('stayed invalid after 3 attempts');
+      expect(messages).toMatch(/must have required property|must be equal to one of the allowed values|must NOT have additional properties/);
+      const runId = (await handle.describe()).runId;
+      await expectGpuStopped(h, handle.workflowId, runId);
+
+      const [alert] = await h.sink.waitForMessages(1, 10_000);
+      expect(h.sink.messages).toHaveLength(1);
+      expect(alert!.envelope.to).toEqual(['ops@example.com']);
+      expect(alert!.parsed.subject).toBe(`[FAILED] Sales report ${REPORT_DATE}: generating report`);
+      expect(alert!.parsed.text).toContain('GPU: stopped');
+      expect(alert!.parsed.text).toContain(`/workflows/${handle.workflowId}/${runId}/history`);
+      expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('failed');
+    }));
+
+  it('treats a truncated answer (finish_reason "length") as invalid and asks again', () =>
+    withHarness(['--truncate', '1'], async (h) => {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.llm?.attempts).toBe(2);
+      const dir = archiveDirFor(h.config.archive.dir, { workflowId: handle.workflowId, runId: result.runId, reportDate: REPORT_DATE });
+      const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as { choices: { finish_reason: string }[] };
+      expect(first.choices[0]!.finish_reason).toBe('length');
+      expect(h.sink.messages).toHaveLength(1);
+    }));
+
+  it('leaves 5xx from the server to Temporal retries, with the SDK retries off', () =>
+    withHarness(['--fail-5xx', '2'], async (h) => {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      const history = await handle.fetchHistory();
+      const generate = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateReport');
+      const started = history.events?.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === generate?.eventId?.toString());
+      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+    }));
+});

@@ -10,12 +10,17 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.mjs', '*.mts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      // Activities and providers are async by contract, whether or not a given one awaits.
+      '@typescript-eslint/require-await': 'off',
     },
   },
   {
@@ -30,5 +35,5 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['*.mjs'], ...tseslint.configs.disableTypeChecked },
+  { files: ['*.mjs', '*.mts'], ...tseslint.configs.disableTypeChecked },
 );

@@ -26,7 +26,9 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     connection: options.connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('./workflows') }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('./workflows') }),
     activities,
     // On SIGINT/SIGTERM running activities get this long to finish; after it they are cancelled and handed back
     // to the server, which retries them on another worker.

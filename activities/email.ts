@@ -40,7 +40,10 @@ export function createEmailActivities({ config, mailer, now = () => new Date() }
       const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
       // 5xx is a permanent refusal (bad credentials, sender not allowed, every recipient refused): retrying won't help.
       if (e.responseCode !== undefined && e.responseCode >= 500) {
-        throw ApplicationFailure.nonRetryable(`${where} refused the message (${e.responseCode}): ${e.message}`, 'SmtpRejected');
+        throw ApplicationFailure.nonRetryable(
+          `${where} refused the message (${e.responseCode}): ${e.message}`,
+          'SmtpRejected',
+        );
       }
       throw new Error(`${where}: ${e.message}`);
     }

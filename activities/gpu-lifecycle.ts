@@ -46,7 +46,11 @@ export function createGpuActivities({ config, secrets, gpuProvider, now = () => 
     },
 
     /** Polls until vLLM serves the model, heartbeating; bounded by gpu.readyTimeoutSeconds from the start request. */
-    async waitGpuReady(request: { owner: string; handle: GpuHandle; model: string }): Promise<{ readySeconds: number }> {
+    async waitGpuReady(request: {
+      owner: string;
+      handle: GpuHandle;
+      model: string;
+    }): Promise<{ readySeconds: number }> {
       const entry = await ledger.get(request.owner);
       const startedMs = entry ? Date.parse(entry.requestedAt) : now().getTime();
       const deadline = startedMs + config.gpu.readyTimeoutSeconds * 1000;
@@ -57,7 +61,10 @@ export function createGpuActivities({ config, secrets, gpuProvider, now = () => 
             try {
               await gpuProvider.waitReady(request.handle, signal);
             } catch (err) {
-              throw ApplicationFailure.nonRetryable(`GPU ${request.handle.instanceId} failed: ${(err as Error).message}`, 'GpuFailed');
+              throw ApplicationFailure.nonRetryable(
+                `GPU ${request.handle.instanceId} failed: ${(err as Error).message}`,
+                'GpuFailed',
+              );
             }
             const probe = await probeVllm(request.handle.endpoint, request.model, secrets.llmApiKey, signal);
             if (probe.ready) return { readySeconds: Math.round((now().getTime() - startedMs) / 100) / 10 };
@@ -68,7 +75,11 @@ export function createGpuActivities({ config, secrets, gpuProvider, now = () => 
                 'GpuNotReady',
               );
             }
-            await sleep(Math.min(config.gpu.pollIntervalSeconds * 1000, Math.max(0, deadline - now().getTime())), undefined, { signal });
+            await sleep(
+              Math.min(config.gpu.pollIntervalSeconds * 1000, Math.max(0, deadline - now().getTime())),
+              undefined,
+              { signal },
+            );
           }
         },
         () => ({ last }),

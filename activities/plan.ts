@@ -22,10 +22,12 @@ export function createPlanActivities({ config }: ActivityDeps) {
           problems.push('recipients must be a non-empty list of e-mail addresses');
         } else {
           const bad = input.recipients.filter((r) => typeof r !== 'string' || !EMAIL.test(r));
-          if (bad.length > 0) problems.push(`recipients: not e-mail addresses: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+          if (bad.length > 0)
+            problems.push(`recipients: not e-mail addresses: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
         }
       }
-      if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean') problems.push('dryRun must be true or false');
+      if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean')
+        problems.push('dryRun must be true or false');
       if (problems.length > 0) {
         throw ApplicationFailure.nonRetryable(`Invalid workflow input: ${problems.join('; ')}`, 'InvalidInput');
       }

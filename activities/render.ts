@@ -45,7 +45,9 @@ export function createRenderActivities({ config }: ActivityDeps) {
         archiveFile(dir, 'chart.png', renderRevenueChart(metrics, labels)),
         archiveFile(dir, 'report.html', renderEmailHtml(content)),
         archiveFile(dir, 'report.txt', renderEmailText(content)),
-        renderWorkbook(metrics, labels).then((xlsx) => archiveFile(dir, `sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, xlsx)),
+        renderWorkbook(metrics, labels).then((xlsx) =>
+          archiveFile(dir, `sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, xlsx),
+        ),
       ]);
       return { archiveDir: dir, chartPath, htmlPath, textPath, xlsxPath, subject: subjectLine(title, metrics, labels) };
     },

@@ -95,15 +95,19 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
           // vLLM ignores `strict` and, since v0.12, the old `guided_json` field: response_format is the way.
           response_format: {
             type: 'json_schema',
-            json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema as unknown as Record<string, unknown> },
+            json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema },
           },
         },
         { signal },
       );
     } catch (err) {
       // 4xx other than 408/429 will not get better by retrying (wrong model name, bad key, request too long).
-      if (err instanceof OpenAI.APIError && err.status !== undefined && err.status < 500 && ![408, 429].includes(err.status)) {
-        throw ApplicationFailure.nonRetryable(`vLLM refused the request (${err.status}): ${err.message}`, 'LlmRequestRejected');
+      const status: unknown = err instanceof OpenAI.APIError ? err.status : undefined;
+      if (typeof status === 'number' && status < 500 && ![408, 429].includes(status)) {
+        throw ApplicationFailure.nonRetryable(
+          `vLLM refused the request (${status}): ${(err as Error).message}`,
+          'LlmRequestRejected',
+        );
       }
       throw err;
     }

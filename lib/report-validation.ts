@@ -12,9 +12,15 @@ export type ReportCheck = { ok: true; report: WeeklySalesReport } | { ok: false;
  * Judges one raw LLM answer: truncated (finish_reason "length"), not JSON, or not valid for the schema.
  * The errors are phrased for the model to read back and fix.
  */
-export function checkReportAnswer(content: string | null | undefined, finishReason: string | null | undefined): ReportCheck {
+export function checkReportAnswer(
+  content: string | null | undefined,
+  finishReason: string | null | undefined,
+): ReportCheck {
   if (finishReason === 'length') {
-    return { ok: false, errors: ['the answer was cut off at the token limit (finish_reason "length"); answer shorter'] };
+    return {
+      ok: false,
+      errors: ['the answer was cut off at the token limit (finish_reason "length"); answer shorter'],
+    };
   }
   if (!content || content.trim() === '') return { ok: false, errors: ['the answer was empty'] };
   let parsed: unknown;

@@ -8,4 +8,7 @@ export const ReportTrigger = defineSearchAttributeKey('ReportTrigger', SearchAtt
 export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger];
 
 /** Set by the server on runs a Schedule starts (including trigger and backfill): the nominal time of the action. */
-export const TemporalScheduledStartTime = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const TemporalScheduledStartTime = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);

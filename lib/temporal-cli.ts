@@ -9,8 +9,7 @@ export const TEMPORAL_CLI_VERSION = '1.5.1';
 export type TemporalCliSource = 'TEMPORAL_CLI' | 'PATH' | 'cache' | 'go install' | 'sdk download';
 
 export type TemporalCli =
-  | { source: Exclude<TemporalCliSource, 'sdk download'>; path: string }
-  | { source: 'sdk download'; version: string };
+  { source: Exclude<TemporalCliSource, 'sdk download'>; path: string } | { source: 'sdk download'; version: string };
 
 export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   const cacheRoot = env.XDG_CACHE_HOME || join(homedir(), '.cache');

@@ -3,7 +3,10 @@ import type { TLSConfig } from '@temporalio/common/lib/internal-non-workflow';
 import type { Config, Secrets } from './config';
 
 /** Address, TLS and API key for both the worker's NativeConnection and the client's Connection. */
-export function temporalConnectionOptions(config: Config, secrets: Secrets): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
+export function temporalConnectionOptions(
+  config: Config,
+  secrets: Secrets,
+): { address: string; tls?: TLSConfig | boolean; apiKey?: string } {
   const t = config.temporal;
   let tls: TLSConfig | boolean | undefined;
   if (t.tls.enabled) {
@@ -11,7 +14,10 @@ export function temporalConnectionOptions(config: Config, secrets: Secrets): { a
     tls = {
       serverNameOverride: serverName,
       serverRootCACertificate: serverRootCACertPath ? readFileSync(serverRootCACertPath) : undefined,
-      clientCertPair: clientCertPath && clientKeyPath ? { crt: readFileSync(clientCertPath), key: readFileSync(clientKeyPath) } : undefined,
+      clientCertPair:
+        clientCertPath && clientKeyPath
+          ? { crt: readFileSync(clientCertPath), key: readFileSync(clientKeyPath) }
+          : undefined,
     };
   } else if (secrets.temporalApiKey) {
     tls = true; // Temporal Cloud API keys require TLS.

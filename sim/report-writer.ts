@@ -53,7 +53,8 @@ export function writeDocument(schema: unknown, metrics: MetricsLike, lang: Lang)
 
 function walk(schema: Schema, path: string[], phrases: Phrases): unknown {
   if (schema.const !== undefined) return schema.const;
-  if (schema.enum) return path.at(-1) === 'priority' && schema.enum.includes('high') ? phrases.priority(path) : schema.enum[0];
+  if (schema.enum)
+    return path.at(-1) === 'priority' && schema.enum.includes('high') ? phrases.priority(path) : schema.enum[0];
   const variant = schema.anyOf?.[0] ?? schema.oneOf?.[0];
   if (variant) return walk(variant, path, phrases);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
@@ -66,7 +67,9 @@ function walk(schema: Schema, path: string[], phrases: Phrases): unknown {
     case 'array': {
       const max = schema.maxItems ?? 3;
       const n = Math.min(max, Math.max(schema.minItems ?? 0, phrases.count(path, max)));
-      return Array.from({ length: n }, (_, i) => walk(schema.items ?? { type: 'string' }, [...path, String(i)], phrases));
+      return Array.from({ length: n }, (_, i) =>
+        walk(schema.items ?? { type: 'string' }, [...path, String(i)], phrases),
+      );
     }
     case 'string': {
       let text = phrases.text(path);
@@ -113,7 +116,9 @@ class Phrases {
     const region = this.m.byRegion?.[i % Math.max(1, this.m.byRegion?.length ?? 1)];
     switch (key) {
       case 'headline':
-        return zh ? `本周销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}` : `Revenue ${money(rev?.current)} this week, ${change(rev?.changeRatio, zh)} week over week`;
+        return zh
+          ? `本周销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}`
+          : `Revenue ${money(rev?.current)} this week, ${change(rev?.changeRatio, zh)} week over week`;
       case 'summary':
         return zh
           ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)}。${topCat ? `${topCat.name}仍是第一大品类。` : ''}`
@@ -124,26 +129,46 @@ class Phrases {
       case 'kpiCommentary.averageOrderValue': {
         const name = key.split('.')[1] ?? '';
         const v = k[name];
-        return zh ? `${KPI_ZH[name] ?? name}环比${change(v?.changeRatio, zh)}。` : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} week over week.`;
+        return zh
+          ? `${KPI_ZH[name] ?? name}环比${change(v?.changeRatio, zh)}。`
+          : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} week over week.`;
       }
       case 'highlights':
         return riser
-          ? zh ? `${riser.product}销售额增长${money(riser.delta)}，增幅领先。` : `${riser.product} grew by ${money(riser.delta)}, the strongest riser.`
-          : zh ? '本周整体表现平稳。' : 'A steady week overall.';
+          ? zh
+            ? `${riser.product}销售额增长${money(riser.delta)}，增幅领先。`
+            : `${riser.product} grew by ${money(riser.delta)}, the strongest riser.`
+          : zh
+            ? '本周整体表现平稳。'
+            : 'A steady week overall.';
       case 'risks':
         return faller
-          ? zh ? `${faller.product}销售额下降${money(-faller.delta)}，建议核实原因。` : `${faller.product} fell by ${money(-faller.delta)}; worth checking why.`
-          : zh ? '暂无明显风险。' : 'No notable risk this week.';
+          ? zh
+            ? `${faller.product}销售额下降${money(-faller.delta)}，建议核实原因。`
+            : `${faller.product} fell by ${money(-faller.delta)}; worth checking why.`
+          : zh
+            ? '暂无明显风险。'
+            : 'No notable risk this week.';
       case 'recommendations.action':
         return region
-          ? zh ? `复盘${region.name}地区的渠道投放与库存。` : `Review channel spend and stock in ${region.name}.`
-          : zh ? '复盘本周促销效果。' : "Review this week's promotions.";
+          ? zh
+            ? `复盘${region.name}地区的渠道投放与库存。`
+            : `Review channel spend and stock in ${region.name}.`
+          : zh
+            ? '复盘本周促销效果。'
+            : "Review this week's promotions.";
       case 'recommendations.rationale':
         return region
-          ? zh ? `${region.name}销售额环比${change(region.changeRatio, zh)}。` : `${region.name} revenue ${change(region.changeRatio, zh)} week over week.`
-          : zh ? '保持增长势头。' : 'To keep the momentum.';
+          ? zh
+            ? `${region.name}销售额环比${change(region.changeRatio, zh)}。`
+            : `${region.name} revenue ${change(region.changeRatio, zh)} week over week.`
+          : zh
+            ? '保持增长势头。'
+            : 'To keep the momentum.';
       case 'recommendations.owner':
-        return zh ? ['区域销售经理', '电商运营', '采购'][i % 3]! : ['Regional sales manager', 'E-commerce team', 'Purchasing'][i % 3]!;
+        return zh
+          ? ['区域销售经理', '电商运营', '采购'][i % 3]!
+          : ['Regional sales manager', 'E-commerce team', 'Purchasing'][i % 3]!;
       case 'dataQualityNotes':
         return zh
           ? `共有${this.m.dataQuality?.skippedRows ?? 0}行数据无法读取，已跳过，对总数影响有限。`
@@ -159,8 +184,18 @@ class Phrases {
   }
 }
 
-const KPI_ZH: Record<string, string> = { revenue: '销售额', orders: '订单数', units: '销量', averageOrderValue: '客单价' };
-const KPI_EN: Record<string, string> = { revenue: 'Revenue', orders: 'Orders', units: 'Units', averageOrderValue: 'Average order value' };
+const KPI_ZH: Record<string, string> = {
+  revenue: '销售额',
+  orders: '订单数',
+  units: '销量',
+  averageOrderValue: '客单价',
+};
+const KPI_EN: Record<string, string> = {
+  revenue: 'Revenue',
+  orders: 'Orders',
+  units: 'Units',
+  averageOrderValue: 'Average order value',
+};
 
 function money(x: number | undefined): string {
   return (x ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 });

@@ -98,7 +98,9 @@ export function createSimulator(options: SimulatorOptions): Server {
       sendError(res, 400, 'BadRequestError', 'streaming is not implemented by the simulator', 'stream');
       return;
     }
-    const prompt = body.messages.map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content))).join('\n');
+    const prompt = body.messages
+      .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
+      .join('\n');
     const promptTokens = countTokens(prompt);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? options.maxModelLen - promptTokens;
     if (promptTokens + maxTokens > options.maxModelLen) {
@@ -115,7 +117,12 @@ export function createSimulator(options: SimulatorOptions): Server {
 
     chatCalls++;
     if (dead()) {
-      sendError(res, 500, 'InternalServerError', 'EngineCore encountered an issue. See stack trace (above) for the root cause.');
+      sendError(
+        res,
+        500,
+        'InternalServerError',
+        'EngineCore encountered an issue. See stack trace (above) for the root cause.',
+      );
       return;
     }
     if (options.latencyMs > 0) await sleep(options.latencyMs);
@@ -134,7 +141,10 @@ export function createSimulator(options: SimulatorOptions): Server {
       if (faults.invalidJson > 0) {
         faults.invalidJson--;
         // First unparseable chatter around the JSON, then valid JSON that breaks the schema, and so on.
-        content = invalidServed++ % 2 === 0 ? `Sure! Here is the report:\n${content.slice(0, -1)}` : JSON.stringify(breakDocument(doc));
+        content =
+          invalidServed++ % 2 === 0
+            ? `Sure! Here is the report:\n${content.slice(0, -1)}`
+            : JSON.stringify(breakDocument(doc));
       }
     } else if (format?.type === 'json_object') {
       content = '{}';
@@ -164,7 +174,16 @@ export function createSimulator(options: SimulatorOptions): Server {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content, refusal: null, annotations: null, audio: null, function_call: null, tool_calls: [], reasoning_content: null },
+          message: {
+            role: 'assistant',
+            content,
+            refusal: null,
+            annotations: null,
+            audio: null,
+            function_call: null,
+            tool_calls: [],
+            reasoning_content: null,
+          },
           logprobs: null,
           finish_reason: finishReason,
           stop_reason: null,
@@ -172,7 +191,12 @@ export function createSimulator(options: SimulatorOptions): Server {
       ],
       service_tier: null,
       system_fingerprint: null,
-      usage: { prompt_tokens: promptTokens, total_tokens: promptTokens + completionTokens, completion_tokens: completionTokens, prompt_tokens_details: null },
+      usage: {
+        prompt_tokens: promptTokens,
+        total_tokens: promptTokens + completionTokens,
+        completion_tokens: completionTokens,
+        prompt_tokens_details: null,
+      },
       prompt_logprobs: null,
       kv_transfer_params: null,
     });
@@ -219,6 +243,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /** vLLM's error body: {"error": {message, type, param, code}}. */
-function sendError(res: ServerResponse, status: number, type: string, message: string, param: string | null = null): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  param: string | null = null,
+): void {
   sendJson(res, status, { error: { message, type, param, code: status } });
 }

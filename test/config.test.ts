@@ -72,7 +72,11 @@ describe('configuration', () => {
 
   it('makes the worker exit non-zero on a bad config, listing the problems', async () => {
     const path = await configFile(JSON.stringify({ gpu: { hourlyPrice: -1 }, archive: { dir: '' } }));
-    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', path], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', path], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('/gpu/hourlyPrice: must be >= 0');
     expect(run.stderr).toContain('/archive/dir: must NOT have fewer than 1 characters');

@@ -10,7 +10,15 @@ const sample = { endDate: '2026-11-19', days: 21, ordersPerDay: 40, seed: 11, ba
 
 function options(path: string): LoadSalesOptions {
   const { data } = parseConfig({});
-  return { path, format: 'auto', columns: data.columns, maxBadRowShare: 0.02, badRowsShown: 5, reportDate: '2026-11-20', currency: 'CNY' };
+  return {
+    path,
+    format: 'auto',
+    columns: data.columns,
+    maxBadRowShare: 0.02,
+    badRowsShown: 5,
+    reportDate: '2026-11-20',
+    currency: 'CNY',
+  };
 }
 
 describe('sales metrics', () => {
@@ -51,7 +59,10 @@ describe('sales metrics', () => {
     expect(m.kpis.orders).toEqual({ current: 2, previous: 1, changeRatio: 1 });
     expect(m.kpis.units).toEqual({ current: 4, previous: 4, changeRatio: 0 });
     expect(m.kpis.averageOrderValue).toEqual({ current: 30, previous: 40, changeRatio: -0.25 });
-    expect(m.byRegion.map((r) => [r.name, r.revenue, r.share])).toEqual([['East', 50, 0.8333], ['West', 10, 0.1667]]);
+    expect(m.byRegion.map((r) => [r.name, r.revenue, r.share])).toEqual([
+      ['East', 50, 0.8333],
+      ['West', 10, 0.1667],
+    ]);
     expect(m.topProducts[0]).toMatchObject({ product: 'Cup', revenue: 30 });
     expect(m.fallers).toEqual([{ product: 'Tea', revenue: 30, previousRevenue: 40, delta: -10 }]);
     expect(m.revenueByDay.map((d) => d.revenue)).toEqual([50, 0, 0, 0, 0, 0, 10]);

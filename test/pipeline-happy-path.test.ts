@@ -53,7 +53,12 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(workbook.worksheets.map((s) => s.name)).toEqual(['概要', '每日', '分类明细', '热销商品 Top 10']);
     const summary = workbook.worksheets[0]!;
     const revenueRow = summary.getRow(2).values as unknown[];
-    expect(revenueRow.slice(1, 5)).toEqual(['销售额', metrics.kpis.revenue.current, metrics.kpis.revenue.previous, metrics.kpis.revenue.changeRatio]);
+    expect(revenueRow.slice(1, 5)).toEqual([
+      '销售额',
+      metrics.kpis.revenue.current,
+      metrics.kpis.revenue.previous,
+      metrics.kpis.revenue.changeRatio,
+    ]);
     const ordersRow = summary.getRow(3).values as unknown[];
     expect(ordersRow[2]).toBe(metrics.kpis.orders.current);
     const daily = workbook.worksheets[1]!;
@@ -72,7 +77,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(description.typedSearchAttributes.get(ReportDate)).toBe(REPORT_DATE);
     expect(description.typedSearchAttributes.get(ReportTrigger)).toBe('manual');
     expect(description.typedSearchAttributes.get(ReportOutcome)).toBe('sent');
-    expect((await description.memo)?.audit).toMatchObject({
+    expect(description.memo?.audit).toMatchObject({
       outcome: 'sent',
       attempts: 1,
       promptSha256: result.llm?.promptSha256,
@@ -80,13 +85,30 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
       recipientCount: 2,
     });
     const history = await handle.fetchHistory();
-    const scheduled = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    expect(scheduled).toEqual(['startGpu', 'loadSalesMetrics', 'waitGpuReady', 'generateReport', 'stopGpu', 'renderReport', 'sendReportEmail']);
+    const scheduled = (history.events ?? []).flatMap(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+    );
+    expect(scheduled).toEqual([
+      'startGpu',
+      'loadSalesMetrics',
+      'waitGpuReady',
+      'generateReport',
+      'stopGpu',
+      'renderReport',
+      'sendReportEmail',
+    ]);
 
     // Artefacts archived under <archive>/<reportDate>/<workflowId>/<runId>/.
     expect(result.artefacts?.archiveDir).toContain(`${REPORT_DATE}/${handle.workflowId}/${result.runId}`);
     expect((await readdir(result.artefacts!.archiveDir)).sort()).toEqual(
-      expect.arrayContaining(['chart.png', 'llm-answer-1-1.json', 'metrics.json', 'report.html', 'report.json', 'report.txt']),
+      expect.arrayContaining([
+        'chart.png',
+        'llm-answer-1-1.json',
+        'metrics.json',
+        'report.html',
+        'report.json',
+        'report.txt',
+      ]),
     );
   });
 });

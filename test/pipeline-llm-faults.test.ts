@@ -3,7 +3,14 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { archiveDirFor } from '../activities/archive';
 import { ReportOutcome } from '../lib/search-attributes';
-import { createHarness, expectGpuStopped, failureOf, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
+import {
+  createHarness,
+  expectGpuStopped,
+  failureOf,
+  recordHistory,
+  REPORT_DATE,
+  type Harness,
+} from './helpers/harness';
 
 async function withHarness<T>(simArgs: string[], body: (h: Harness) => Promise<T>): Promise<T> {
   const h = await createHarness({ simArgs });
@@ -22,11 +29,17 @@ describe('LLM answers that break the contract', () => {
       expect(result.outcome).toBe('sent');
       await recordHistory(handle, 'sent-after-3-llm-attempts');
       expect(result.llm?.attempts).toBe(3);
-      const dir = archiveDirFor(h.config.archive.dir, { workflowId: handle.workflowId, runId: result.runId, reportDate: REPORT_DATE });
+      const dir = archiveDirFor(h.config.archive.dir, {
+        workflowId: handle.workflowId,
+        runId: result.runId,
+        reportDate: REPORT_DATE,
+      });
       const answers = (await readdir(dir)).filter((f) => f.startsWith('llm-answer-')).sort();
       expect(answers).toEqual(['llm-answer-1-1.json', 'llm-answer-1-2.json', 'llm-answer-1-3.json']);
-      const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as { choices: { message: { content: string } }[] };
-      expect(() => JSON.parse(first.choices[0]!.message.content)).toThrow();
+      const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as {
+        choices: { message: { content: string } }[];
+      };
+      expect(() => JSON.parse(first.choices[0]!.message.content) as unknown).toThrow();
       expect(h.sink.messages).toHaveLength(1);
     }));
 
@@ -37,7 +50,9 @@ describe('LLM answers that break the contract', () => {
       await recordHistory(handle, 'failed-llm-invalid');
       expect(error).toBeInstanceOf(WorkflowFailedError);
       expect(messages).toContain('stayed invalid after 3 attempts');
-      expect(messages).toMatch(/must have required property|must be equal to one of the allowed values|must NOT have additional properties/);
+      expect(messages).toMatch(
+        /must have required property|must be equal to one of the allowed values|must NOT have additional properties/,
+      );
       const runId = (await handle.describe()).runId;
       await expectGpuStopped(h, handle.workflowId, runId);
 
@@ -55,8 +70,14 @@ describe('LLM answers that break the contract', () => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
       expect(result.llm?.attempts).toBe(2);
-      const dir = archiveDirFor(h.config.archive.dir, { workflowId: handle.workflowId, runId: result.runId, reportDate: REPORT_DATE });
-      const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as { choices: { finish_reason: string }[] };
+      const dir = archiveDirFor(h.config.archive.dir, {
+        workflowId: handle.workflowId,
+        runId: result.runId,
+        reportDate: REPORT_DATE,
+      });
+      const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as {
+        choices: { finish_reason: string }[];
+      };
       expect(first.choices[0]!.finish_reason).toBe('length');
       expect(h.sink.messages).toHaveLength(1);
     }));
@@ -67,8 +88,12 @@ describe('LLM answers that break the contract', () => {
       const result = await h.withWorker(handle.result());
       expect(result.outcome).toBe('sent');
       const history = await handle.fetchHistory();
-      const generate = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateReport');
-      const started = history.events?.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === generate?.eventId?.toString());
+      const generate = history.events?.find(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'generateReport',
+      );
+      const started = history.events?.find(
+        (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === generate?.eventId?.toString(),
+      );
       expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
     }));
 });

@@ -5,7 +5,14 @@ import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ReportOutcome } from '../lib/search-attributes';
 import { progressQuery } from '../workflows';
-import { createHarness, expectGpuStopped, failureOf, recordHistory, type Harness, type HarnessOptions } from './helpers/harness';
+import {
+  createHarness,
+  expectGpuStopped,
+  failureOf,
+  recordHistory,
+  type Harness,
+  type HarnessOptions,
+} from './helpers/harness';
 
 async function withHarness<T>(options: HarnessOptions, body: (h: Harness) => Promise<T>): Promise<T> {
   const h = await createHarness(options);
@@ -17,7 +24,12 @@ async function withHarness<T>(options: HarnessOptions, body: (h: Harness) => Pro
 }
 
 /** Polls the run's `progress` query until it reports `stage`; bounded, so a run that never gets there fails the test. */
-async function waitForStage(h: Harness, handle: Awaited<ReturnType<Harness['start']>>, stage: string, timeoutMs = 30_000): Promise<void> {
+async function waitForStage(
+  h: Harness,
+  handle: Awaited<ReturnType<Harness['start']>>,
+  stage: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
@@ -43,9 +55,12 @@ describe('runs that meet trouble', () => {
       expect(h.sink.messages).toHaveLength(1);
       expect(h.sink.messages[0]!.parsed.messageId).toBe(result.messageId);
       const history = await handle.fetchHistory();
-      const sendScheduled = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendReportEmail');
+      const sendScheduled = history.events?.find(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendReportEmail',
+      );
       const sendStarted = history.events?.find(
-        (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === sendScheduled?.eventId?.toString(),
+        (e) =>
+          e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === sendScheduled?.eventId?.toString(),
       );
       expect(sendStarted?.activityTaskStartedEventAttributes?.attempt).toBe(3);
     }));
@@ -99,7 +114,8 @@ describe('runs that meet trouble', () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-input-'));
     const path = join(dir, 'dirty.csv');
     const rows = [HEADER];
-    for (let i = 0; i < 10; i++) rows.push(`SO${i},2026-11-1${i % 7},耳机,数码,华东,天猫,1,99,${i < 3 ? 'abc' : '¥1,234.50'}`);
+    for (let i = 0; i < 10; i++)
+      rows.push(`SO${i},2026-11-1${i % 7},耳机,数码,华东,天猫,1,99,${i < 3 ? 'abc' : '¥1,234.50'}`);
     rows.push('SO99,2026-13-45,耳机,数码,华东,天猫,1,99,10');
     await writeFile(path, `${rows.join('\n')}\n`);
     await withHarness({ dataPath: path }, async (h) => {

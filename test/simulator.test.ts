@@ -17,7 +17,19 @@ describe('vLLM simulator, as a process over HTTP', () => {
     base = `http://127.0.0.1:${port}`;
     sim = spawn(
       process.execPath,
-      ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(port), '--api-key', 'k3y', '--boot-delay-ms', '1500', '--max-model-len', '4096'],
+      [
+        '--require',
+        'tsx/cjs',
+        'sim/main.ts',
+        '--port',
+        String(port),
+        '--api-key',
+        'k3y',
+        '--boot-delay-ms',
+        '1500',
+        '--max-model-len',
+        '4096',
+      ],
       { cwd: ROOT, stdio: 'ignore' },
     );
     // During the boot delay the port is closed, as vLLM's is while it loads weights.
@@ -58,13 +70,21 @@ describe('vLLM simulator, as a process over HTTP', () => {
       max_tokens: 1500,
       messages: [
         { role: 'system', content: 'Write the weekly report.' },
-        { role: 'user', content: '```json\n{"kpis":{"revenue":{"current":1200,"previous":1000,"changeRatio":0.2}}}\n```' },
+        {
+          role: 'user',
+          content: '```json\n{"kpis":{"revenue":{"current":1200,"previous":1000,"changeRatio":0.2}}}\n```',
+        },
       ],
-      response_format: { type: 'json_schema', json_schema: { name: 'weekly_sales_report', schema: weeklySalesReportSchema as unknown as Record<string, unknown> } },
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'weekly_sales_report', schema: weeklySalesReportSchema },
+      },
     });
     expect(completion.id).toMatch(/^chatcmpl-/);
     expect(completion.system_fingerprint).toBeNull();
-    expect(completion.usage?.total_tokens).toBe((completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0));
+    expect(completion.usage?.total_tokens).toBe(
+      (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
+    );
     const choice = completion.choices[0]!;
     expect(choice.finish_reason).toBe('stop');
     const check = checkReportAnswer(choice.message.content, choice.finish_reason);
@@ -78,7 +98,7 @@ describe('vLLM simulator, as a process over HTTP', () => {
       model: MODEL,
       max_tokens: 20,
       messages: [{ role: 'user', content: 'report' }],
-      response_format: { type: 'json_schema', json_schema: { name: 'r', schema: weeklySalesReportSchema as unknown as Record<string, unknown> } },
+      response_format: { type: 'json_schema', json_schema: { name: 'r', schema: weeklySalesReportSchema } },
     });
     expect(completion.choices[0]!.finish_reason).toBe('length');
     expect(completion.usage?.completion_tokens).toBe(20);
@@ -103,6 +123,6 @@ describe('vLLM simulator, as a process over HTTP', () => {
     expect(tooLong.status).toBe(400);
     const body = (await tooLong.json()) as { error: { type: string; message: string; code: number } };
     expect(body.error).toMatchObject({ type: 'BadRequestError', code: 400 });
-    expect(body.error.message).toContain("maximum context length is 4096 tokens");
+    expect(body.error.message).toContain('maximum context length is 4096 tokens');
   });
 });

@@ -9,7 +9,9 @@ describe('the Temporal dev server the tests run against', () => {
       const info = await connection.workflowService.getSystemInfo({});
       expect(info.serverVersion).toMatch(/^\d+\.\d+\.\d+/);
       const attributes = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-      expect(Object.keys(attributes.customAttributes ?? {})).toEqual(expect.arrayContaining(['ReportDate', 'ReportOutcome', 'ReportTrigger']));
+      expect(Object.keys(attributes.customAttributes ?? {})).toEqual(
+        expect.arrayContaining(['ReportDate', 'ReportOutcome', 'ReportTrigger']),
+      );
     } finally {
       await connection.close();
     }

@@ -9,17 +9,32 @@ export function activitiesFor(plan: ReportPlan) {
   const retry = { initialInterval: ms(t.retryInitialIntervalSeconds), maximumAttempts: t.retryMaximumAttempts };
   const heartbeatTimeout = ms(t.heartbeatSeconds);
 
-  const { loadSalesMetrics } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.loadDataSeconds), heartbeatTimeout, retry });
+  const { loadSalesMetrics } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.loadDataSeconds),
+    heartbeatTimeout,
+    retry,
+  });
   const { startGpu } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.gpuStartSeconds),
     retry,
     // A cancelled start is waited for, so the instance it made is in the ledger before the stop that follows.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
-  const { waitGpuReady } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.gpuReadySeconds + 60), heartbeatTimeout, retry });
-  const { generateReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.llmSeconds + 30), heartbeatTimeout, retry });
+  const { waitGpuReady } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.gpuReadySeconds + 60),
+    heartbeatTimeout,
+    retry,
+  });
+  const { generateReport } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.llmSeconds + 30),
+    heartbeatTimeout,
+    retry,
+  });
   const { renderReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.renderSeconds), retry });
-  const { sendReportEmail, sendFailureAlert } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.emailSeconds), retry });
+  const { sendReportEmail, sendFailureAlert } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.emailSeconds),
+    retry,
+  });
   // Stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
   const { stopGpu } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.gpuStopSeconds + 30),
@@ -27,5 +42,14 @@ export function activitiesFor(plan: ReportPlan) {
     retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
   });
 
-  return { loadSalesMetrics, startGpu, waitGpuReady, generateReport, renderReport, sendReportEmail, sendFailureAlert, stopGpu };
+  return {
+    loadSalesMetrics,
+    startGpu,
+    waitGpuReady,
+    generateReport,
+    renderReport,
+    sendReportEmail,
+    sendFailureAlert,
+    stopGpu,
+  };
 }

@@ -12,9 +12,23 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { AuditMemo, EmailReceipt, GpuBill, ReportInput, ReportOutcome, ReportPlan, ReportResult, Stage } from '../lib/contracts';
+import type {
+  AuditMemo,
+  EmailReceipt,
+  GpuBill,
+  ReportInput,
+  ReportOutcome,
+  ReportPlan,
+  ReportResult,
+  Stage,
+} from '../lib/contracts';
 import { activitiesFor } from './activity-options';
-import { ReportDate, ReportOutcome as ReportOutcomeKey, ReportTrigger, TemporalScheduledStartTime } from '../lib/search-attributes';
+import {
+  ReportDate,
+  ReportOutcome as ReportOutcomeKey,
+  ReportTrigger,
+  TemporalScheduledStartTime,
+} from '../lib/search-attributes';
 
 export const progressQuery = defineQuery<Stage>('progress');
 
@@ -77,7 +91,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     }
 
     stage = 'done';
-    const { report: _words, ...llm } = generated;
+    const { report: _words, ...llm } = generated; // the words are in the archive and the email, not in history twice
     result = {
       workflowId: info.workflowId,
       runId: info.runId,
@@ -95,12 +109,14 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     return result;
   } catch (err) {
     failure = err;
-    throw isCancellation(err) ? err : ApplicationFailure.create({
-      type: 'ReportFailed',
-      message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
-      nonRetryable: true,
-      cause: err as Error,
-    });
+    throw isCancellation(err)
+      ? err
+      : ApplicationFailure.create({
+          type: 'ReportFailed',
+          message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
+          nonRetryable: true,
+          cause: err as Error,
+        });
   } finally {
     await CancellationScope.nonCancellable(async () => {
       // A start still in flight must land in the ledger before we stop, or its instance would be missed.
@@ -136,7 +152,12 @@ function rootMessage(err: unknown): string {
   return e?.message ?? String(err);
 }
 
-function auditMemo(plan: ReportPlan, outcome: ReportOutcome, result: ReportResult | undefined, gpu: GpuBill | undefined): AuditMemo {
+function auditMemo(
+  plan: ReportPlan,
+  outcome: ReportOutcome,
+  result: ReportResult | undefined,
+  gpu: GpuBill | undefined,
+): AuditMemo {
   return {
     trigger: plan.trigger,
     outcome,

@@ -52,7 +52,9 @@ export class InstanceLedger {
       throw err;
     }
     const entries = await Promise.all(
-      names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8')) as LedgerEntry),
+      names
+        .filter((n) => n.endsWith('.json'))
+        .map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8')) as LedgerEntry),
     );
     return entries.filter((e) => !e.stoppedAt);
   }

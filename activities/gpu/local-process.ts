@@ -47,11 +47,14 @@ export class LocalProcessProvider implements GpuProvider {
     });
   }
 
-  async waitReady(instance: GpuInstance): Promise<void> {
+  waitReady(instance: GpuInstance): Promise<void> {
     const { pid, logPath } = parseId(instance.instanceId);
     if (!groupAlive(pid)) {
-      throw new Error(`the server process ${pid} exited before it was ready; last log lines:\n${tail(logPath)}`);
+      return Promise.reject(
+        new Error(`the server process ${pid} exited before it was ready; last log lines:\n${tail(logPath)}`),
+      );
     }
+    return Promise.resolve();
   }
 
   async stop(instance: GpuInstance): Promise<void> {
@@ -67,9 +70,9 @@ export class LocalProcessProvider implements GpuProvider {
     if (groupAlive(pid)) throw new Error(`process group ${pid} is still alive after SIGKILL`);
   }
 
-  async describe(instance: GpuInstance): Promise<{ state: InstanceState; detail?: string }> {
+  describe(instance: GpuInstance): Promise<{ state: InstanceState; detail?: string }> {
     const { pid } = parseId(instance.instanceId);
-    return { state: groupAlive(pid) ? 'running' : 'stopped', detail: `process group ${pid}` };
+    return Promise.resolve({ state: groupAlive(pid) ? 'running' : 'stopped', detail: `process group ${pid}` });
   }
 }
 

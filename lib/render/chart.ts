@@ -17,15 +17,26 @@ export function renderRevenueChart(metrics: SalesMetrics, labels: Labels, size =
       animation: false,
       backgroundColor: '#ffffff',
       textStyle: { fontFamily: FONT_FAMILY },
-      title: { text: labels.chartTitle, left: 16, top: 10, textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' } },
+      title: {
+        text: labels.chartTitle,
+        left: 16,
+        top: 10,
+        textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' },
+      },
       legend: { top: 12, right: 16, data: [labels.thisWeek, labels.lastWeek], textStyle: { color: '#374151' } },
       grid: { left: 72, right: 24, top: 56, bottom: 36 },
       xAxis: {
         type: 'category',
-        data: metrics.revenueByDay.map((d) => `${d.date.slice(5)} ${labels.weekdays[new Date(`${d.date}T00:00:00Z`).getUTCDay()] ?? ''}`),
+        data: metrics.revenueByDay.map(
+          (d) => `${d.date.slice(5)} ${labels.weekdays[new Date(`${d.date}T00:00:00Z`).getUTCDay()] ?? ''}`,
+        ),
         axisLabel: { color: '#4b5563' },
       },
-      yAxis: { type: 'value', axisLabel: { color: '#4b5563', formatter: (v: number) => compact(v) }, splitLine: { lineStyle: { color: '#e5e7eb' } } },
+      yAxis: {
+        type: 'value',
+        axisLabel: { color: '#4b5563', formatter: (v: number) => compact(v) },
+        splitLine: { lineStyle: { color: '#e5e7eb' } },
+      },
       series: [
         {
           name: labels.thisWeek,

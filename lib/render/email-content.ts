@@ -25,7 +25,9 @@ export interface EmailContent {
 }
 
 function kpiValue(key: KpiKey, value: number, m: SalesMetrics, l: Labels): string {
-  return key === 'revenue' || key === 'averageOrderValue' ? formatMoney(value, m.currency, l.locale) : formatNumber(value, l.locale);
+  return key === 'revenue' || key === 'averageOrderValue'
+    ? formatMoney(value, m.currency, l.locale)
+    : formatNumber(value, l.locale);
 }
 
 export function subjectLine(title: string, m: SalesMetrics, l: Labels): string {
@@ -55,9 +57,13 @@ export function renderEmailHtml(c: EmailContent): string {
   }).join('\n');
 
   const list = (items: readonly string[]) =>
-    items.length === 0 ? '' : `<ul style="margin:4px 0 0 18px;padding:0;">${items.map((i) => `<li style="margin:4px 0;">${e(i)}</li>`).join('')}</ul>`;
+    items.length === 0
+      ? ''
+      : `<ul style="margin:4px 0 0 18px;padding:0;">${items.map((i) => `<li style="margin:4px 0;">${e(i)}</li>`).join('')}</ul>`;
   const section = (title: string, body: string) =>
-    body === '' ? '' : `<tr><td style="padding:16px 24px 0 24px;"><h2 style="margin:0 0 6px 0;font-size:16px;color:#111827;">${e(title)}</h2>${body}</td></tr>`;
+    body === ''
+      ? ''
+      : `<tr><td style="padding:16px 24px 0 24px;"><h2 style="margin:0 0 6px 0;font-size:16px;color:#111827;">${e(title)}</h2>${body}</td></tr>`;
 
   const recommendations = r.recommendations
     .map(
@@ -126,13 +132,23 @@ export function renderEmailText(c: EmailContent): string {
     ...r.highlights.map((h) => `- ${h}`),
   ];
   if (r.risks.length > 0) lines.push('', `${l.risks}:`, ...r.risks.map((x) => `- ${x}`));
-  lines.push('', `${l.recommendations}:`, ...r.recommendations.map((x) => `- [${l.priorities[x.priority]}] ${x.action} (${x.owner}): ${x.rationale}`));
+  lines.push(
+    '',
+    `${l.recommendations}:`,
+    ...r.recommendations.map((x) => `- [${l.priorities[x.priority]}] ${x.action} (${x.owner}): ${x.rationale}`),
+  );
   if (m.dataQuality.skippedRows > 0 || r.dataQualityNotes.length > 0) {
     lines.push('', `${l.dataQuality}:`);
-    if (m.dataQuality.skippedRows > 0) lines.push(`- ${l.skippedRows(m.dataQuality.skippedRows, m.dataQuality.dataRows)}`);
+    if (m.dataQuality.skippedRows > 0)
+      lines.push(`- ${l.skippedRows(m.dataQuality.skippedRows, m.dataQuality.dataRows)}`);
     lines.push(...r.dataQualityNotes.map((x) => `- ${x}`));
   }
   const f = c.footer;
-  lines.push('', l.attachmentNote, '', `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${f.gpuCost})`);
+  lines.push(
+    '',
+    l.attachmentNote,
+    '',
+    `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${f.gpuCost})`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -1,11 +1,18 @@
 import type { Locale } from '../prompts';
 
 export function formatMoney(value: number, currency: string, locale: Locale, maxFractionDigits = 2): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: maxFractionDigits }).format(value);
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    maximumFractionDigits: maxFractionDigits,
+  }).format(value);
 }
 
 export function formatNumber(value: number, locale: Locale, fractionDigits = 0): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: fractionDigits, minimumFractionDigits: fractionDigits }).format(value);
+  return new Intl.NumberFormat(locale, {
+    maximumFractionDigits: fractionDigits,
+    minimumFractionDigits: fractionDigits,
+  }).format(value);
 }
 
 export function formatRatio(ratio: number | null, locale: Locale): string {
@@ -33,5 +40,8 @@ export function directionColor(d: Direction, locale: Locale): string {
 export const ARROWS: Record<Direction, string> = { up: '▲', down: '▼', flat: '■', none: '' };
 
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }

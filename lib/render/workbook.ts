@@ -13,9 +13,18 @@ interface Column {
 }
 
 /** Adds a sheet with a bold frozen header row, an autofilter over the data and per-column number formats. */
-function addTable(workbook: ExcelJS.Workbook, name: string, columns: Column[], rows: (string | number | null)[][]): void {
+function addTable(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  columns: Column[],
+  rows: (string | number | null)[][],
+): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width, style: c.numFmt ? { numFmt: c.numFmt } : {} }));
+  sheet.columns = columns.map((c) => ({
+    header: c.header,
+    width: c.width,
+    style: c.numFmt ? { numFmt: c.numFmt } : {},
+  }));
   sheet.getRow(1).font = { bold: true };
   for (const row of rows) sheet.addRow(row);
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows.length + 1), column: columns.length } };

@@ -71,7 +71,13 @@ export class SalesAggregator {
     this.products.set(line.product, product);
   }
 
-  finish(quality: { file: string; dataRows: number; blankRows: number; skippedRows: number; problems: RowProblem[] }): SalesMetrics {
+  finish(quality: {
+    file: string;
+    dataRows: number;
+    blankRows: number;
+    skippedRows: number;
+    problems: RowProblem[];
+  }): SalesMetrics {
     const { current, previous } = this.weeks;
     const aov = (w: WeekTotals) => (w.orders.size === 0 ? 0 : w.revenueCents / w.orders.size);
     const totalCents = current.revenueCents;

@@ -72,9 +72,12 @@ export function parseMoneyCents(value: unknown, what = 'amount'): number {
 export function parseQuantity(value: unknown): number {
   const n = typeof value === 'string' ? Number(value.trim().replace(/,/g, '')) : value;
   if (typeof n !== 'number' || value === '' || value === null || value === undefined) {
-    throw new CellError(value === null || value === undefined || value === '' ? 'quantity is empty' : 'quantity is not a number');
+    throw new CellError(
+      value === null || value === undefined || value === '' ? 'quantity is empty' : 'quantity is not a number',
+    );
   }
-  if (!Number.isFinite(n) || !Number.isInteger(n)) throw new CellError(`${JSON.stringify(value)} is not a whole quantity`);
+  if (!Number.isFinite(n) || !Number.isInteger(n))
+    throw new CellError(`${JSON.stringify(value)} is not a whole quantity`);
   return n;
 }
 
@@ -96,7 +99,7 @@ export function cellText(value: unknown): string {
     if (v.text !== undefined) return cellText(v.text);
     if (v.result !== undefined) return cellText(v.result);
   }
-  return String(value as string);
+  return JSON.stringify(value);
 }
 
 /** Formula cells carry their cached result; everything else is taken as is. */

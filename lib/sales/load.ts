@@ -5,7 +5,17 @@ import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrder
 import type { RowProblem, SalesMetrics } from './metrics';
 import { columnLetter, formatOf, readRows, type SheetFormat } from './readers';
 
-export const FIELDS = ['orderId', 'orderDate', 'product', 'category', 'region', 'channel', 'quantity', 'unitPrice', 'amount'] as const;
+export const FIELDS = [
+  'orderId',
+  'orderDate',
+  'product',
+  'category',
+  'region',
+  'channel',
+  'quantity',
+  'unitPrice',
+  'amount',
+] as const;
 export type Field = (typeof FIELDS)[number];
 const REQUIRED: readonly Field[] = ['orderDate', 'product', 'category', 'region', 'channel', 'quantity'];
 
@@ -70,7 +80,9 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
     }
   } catch (err) {
     if (err instanceof SalesDataError) throw err;
-    throw new SalesDataError(`${options.path}: cannot read the ${format.toUpperCase()} file: ${(err as Error).message}`);
+    throw new SalesDataError(
+      `${options.path}: cannot read the ${format.toUpperCase()} file: ${(err as Error).message}`,
+    );
   }
 
   if (!header) throw new SalesDataError(`${options.path}: the file has no header row and no data`);
@@ -90,7 +102,11 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-function mapHeader(cells: unknown[], columns: Record<Field, string[]>, where: string): { map: ColumnMap; names: string[] } {
+function mapHeader(
+  cells: unknown[],
+  columns: Record<Field, string[]>,
+  where: string,
+): { map: ColumnMap; names: string[] } {
   const names = cells.map((c) => cellText(c).trim());
   const normalized = names.map((n) => n.toLowerCase());
   const map: ColumnMap = {};

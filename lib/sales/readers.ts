@@ -42,13 +42,15 @@ async function* readXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRo
       continue;
     }
     for await (const row of worksheet) {
-      const values = (row as ExcelJS.Row).values as unknown[];
-      yield { row: (row as ExcelJS.Row).number, cells: values.slice(1) };
+      const values = row.values as unknown[];
+      yield { row: row.number, cells: values.slice(1) };
     }
     return;
   }
   throw new Error(
-    sheet === undefined ? `${path}: the workbook has no worksheet` : `${path}: no worksheet "${sheet}" (found: ${seen.join(', ') || 'none'})`,
+    sheet === undefined
+      ? `${path}: the workbook has no worksheet`
+      : `${path}: no worksheet "${sheet}" (found: ${seen.join(', ') || 'none'})`,
   );
 }
 

@@ -74,9 +74,23 @@ export function* sampleRows(options: SampleOptions): Generator<SampleRow> {
         const quantity = 1 + Math.floor(random() * random() * 4);
         const amount = Math.round(item.price * quantity * (random() < 0.2 ? 0.9 : 1) * 100) / 100;
         const bad = random() * 1000 < options.badRowsPerThousand;
-        const amountCell: string | number = bad ? 'N/A' : random() < 0.1 ? `¥${amount.toLocaleString('en-US')}` : amount;
+        const amountCell: string | number = bad
+          ? 'N/A'
+          : random() < 0.1
+            ? `¥${amount.toLocaleString('en-US')}`
+            : amount;
         const dateCell = random() < 0.1 ? date.replace(/-/g, '/') : date;
-        yield [`SO${orderNo}`, dateCell, item.product, item.category, region, channel, quantity, item.price, amountCell];
+        yield [
+          `SO${orderNo}`,
+          dateCell,
+          item.product,
+          item.category,
+          region,
+          channel,
+          quantity,
+          item.price,
+          amountCell,
+        ];
       }
     }
     if (d % 10 === 5) yield [null, null, null, null, null, null, null, null, null]; // a blank row, as people leave them
@@ -113,7 +127,9 @@ export async function writeSampleXlsx(path: string, options: SampleOptions): Pro
   sheet.getColumn(2).numFmt = 'yyyy-mm-dd';
   let count = 0;
   for (const row of sampleRows(options)) {
-    const cells = row.map((cell, i) => (i === 1 && typeof cell === 'string' && cell.includes('-') ? new Date(`${cell}T00:00:00Z`) : cell));
+    const cells = row.map((cell, i) =>
+      i === 1 && typeof cell === 'string' && cell.includes('-') ? new Date(`${cell}T00:00:00Z`) : cell,
+    );
     sheet.addRow(cells).commit();
     count++;
   }

@@ -40,7 +40,9 @@ export async function sampleSalesFile(dir: string, seed = 7): Promise<string> {
   return path;
 }
 
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+type DeepPartial<T> = {
+  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+};
 
 export interface HarnessOptions {
   /** Extra simulator flags: fault switches, boot delay, latency. */
@@ -86,7 +88,16 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       stateDir: join(dir, 'gpu'),
       localProcess: {
         command: process.execPath,
-        args: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}', ...(options.simArgs ?? [])],
+        args: [
+          '--require',
+          'tsx/cjs',
+          'sim/main.ts',
+          '--port',
+          '${port}',
+          '--model',
+          '${model}',
+          ...(options.simArgs ?? []),
+        ],
         cwd: ROOT,
         port: await freePort(),
       },

@@ -1,0 +1,169 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { parseConfig, secretsFromEnv } from '../lib/config';
+import { addDays, dateInZone } from '../lib/dates';
+import { startDevServer, type DevServer } from '../lib/dev-server';
+import { activityTimeline, formatTimeline } from '../lib/run-timeline';
+import { writeSampleXlsx } from '../lib/sales/sample-data';
+import { startSmtpSink, type SmtpSink } from '../lib/smtp-sink';
+import { describeTemporalCli, resolveTemporalCli } from '../lib/temporal-cli';
+import { runUrl } from '../lib/temporal-ui';
+import type { weeklySalesReport } from '../workflows';
+import { createReportWorker } from '../worker';
+import { freePort } from './free-port';
+
+const HELP = `Runs one weekly sales report on embedded components: a Temporal dev server with its Web UI, an SMTP sink that
+saves every message, a worker, sample data, and the vLLM simulator started as the "GPU" by the local-process provider.
+
+Usage: npm run demo -- [options]
+  --out DIR               where data, archive and mail go (default out/demo; emptied first)
+  --boot-delay-ms MS      simulated GPU boot time (default 3000)
+  --tokens-per-second N   simulated generation speed (default 300)
+  --locale zh-CN|en-US    report language (default zh-CN)
+  --keep-open             keep the Temporal UI running after the report, until Ctrl-C
+`;
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string', default: 'out/demo' },
+    'boot-delay-ms': { type: 'string', default: '3000' },
+    'tokens-per-second': { type: 'string', default: '300' },
+    locale: { type: 'string', default: 'zh-CN' },
+    'keep-open': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+});
+
+const cleanups: (() => Promise<unknown>)[] = [];
+let stopping = false;
+
+async function main(): Promise<number> {
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const out = resolve(values.out);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`.padStart(6);
+  const say = (line: string) => console.log(`[${elapsed()}] ${line}`);
+
+  const cli = resolveTemporalCli(process.env, say);
+  say(describeTemporalCli(cli));
+  const uiPort = await freePort();
+  const [server, sink] = await Promise.all([
+    startDevServer({ cli, uiPort }),
+    startSmtpSink({ saveDir: join(out, 'mail') }),
+  ]);
+  cleanups.push(() => sink.close(), () => server.stop());
+  say(`Temporal dev server ${server.address}, Web UI ${server.uiUrl}; SMTP sink on 127.0.0.1:${sink.port}`);
+
+  const timezone = 'Asia/Shanghai';
+  const reportDate = dateInZone(new Date(), timezone);
+  const dataPath = join(out, 'sales.xlsx');
+  const rows = await writeSampleXlsx(dataPath, { endDate: addDays(reportDate, -1), days: 35, ordersPerDay: 120, seed: 42, badRowsPerThousand: 2 });
+  say(`sample data: ${rel(dataPath)} (${rows} order lines)`);
+
+  const config = parseConfig(
+    {
+      temporal: { address: server.address, uiUrl: server.uiUrl, taskQueue: 'sales-report-demo' },
+      report: { timezone, locale: values.locale },
+      data: { path: dataPath },
+      gpu: {
+        provider: 'local-process',
+        stateDir: join(out, 'state', 'gpu'),
+        readyTimeoutSeconds: 120,
+        pollIntervalSeconds: 0.5,
+        localProcess: {
+          args: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}',
+            '--boot-delay-ms', values['boot-delay-ms'], '--tokens-per-second', values['tokens-per-second']],
+          cwd: resolve(__dirname, '..'),
+          port: await freePort(),
+        },
+      },
+      email: { smtp: { port: sink.port }, sentRecordDir: join(out, 'state', 'sent') },
+      archive: { dir: join(out, 'archive') },
+    },
+    'demo',
+  );
+
+  const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
+  cleanups.unshift(() => nativeConnection.close());
+  say('bundling workflows and starting the worker…');
+  const worker = await createReportWorker({ config, secrets: secretsFromEnv(process.env), connection: nativeConnection });
+  const workerRun = worker.run();
+  cleanups.unshift(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await workerRun;
+  });
+
+  const connection = await Connection.connect({ address: config.temporal.address });
+  cleanups.unshift(() => connection.close());
+  const client = new Client({ connection });
+  const handle = await client.workflow.start<typeof weeklySalesReport>('weeklySalesReport', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: `weekly-sales-report-${reportDate}-demo`,
+    args: [{}],
+  });
+  const url = runUrl(server.uiUrl!, 'default', handle.workflowId, handle.firstExecutionRunId);
+  say(`started ${handle.workflowId} with input {} → report date ${reportDate} (${timezone})`);
+  say(`follow it in the Temporal UI: ${url}`);
+  cleanups.unshift(async () => {
+    if (stopping) await handle.cancel().catch(() => undefined);
+  });
+
+  let code = 0;
+  try {
+    const result = await handle.result();
+    const timeline = activityTimeline(await handle.fetchHistory());
+    say(`report ${result.outcome}: period ${result.period.start} – ${result.period.end}, ${result.llm?.attempts} LLM attempt(s)`);
+    console.log(`\nStages (wall time, from the run's history):\n${formatTimeline(timeline)}\n`);
+    const mail = sink.messages.at(-1);
+    console.log(`Email:      ${mail?.savedAs ? rel(mail.savedAs) : '(none)'}  (open the .html next to it in a browser)`);
+    console.log(`Workbook:   ${result.artefacts ? rel(result.artefacts.xlsxPath) : '(none)'}`);
+    console.log(`Archive:    ${result.artefacts ? rel(result.artefacts.archiveDir) : '(none)'}`);
+    console.log(`GPU:        ${result.gpu?.billedSeconds} s billed, ~${result.gpu?.estimatedCost} ${result.gpu?.currency} at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h (${result.gpu?.provider})`);
+    console.log(`Temporal:   ${url}\n`);
+  } catch (err) {
+    code = 1;
+    const cause = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
+    say(`the report failed: ${cause}`);
+  }
+
+  if (values['keep-open'] && !stopping) {
+    say(`Temporal UI stays up at ${server.uiUrl} — press Ctrl-C to stop everything.`);
+    await new Promise<void>((resolveWait) => process.once('SIGINT', () => resolveWait()));
+  }
+  return code;
+}
+
+function rel(path: string): string {
+  return relative(process.cwd(), path);
+}
+
+async function cleanup(): Promise<void> {
+  for (const step of cleanups.splice(0)) await step().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+}
+
+process.on('SIGINT', () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping: cancelling the run (its GPU is stopped), shutting down the worker and servers…');
+  void cleanup().then(() => process.exit(130));
+});
+
+main()
+  .then(async (code) => {
+    await cleanup();
+    process.exit(code);
+  })
+  .catch(async (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    await cleanup();
+    process.exit(1);
+  });

@@ -1,0 +1,59 @@
+import type { temporal } from '@temporalio/proto';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+
+type History = temporal.api.history.v1.IHistory;
+
+export interface ActivitySpan {
+  activity: string;
+  scheduledMs: number;
+  closedMs?: number;
+  /** The attempt that closed it (1 = first try). */
+  attempt: number;
+  status: 'completed' | 'failed' | 'timed out' | 'cancelled' | 'running';
+}
+
+/** What a run did and how long each step took, read from its event history (the server's record, not a log). */
+export function activityTimeline(history: History): ActivitySpan[] {
+  const spans = new Map<string, ActivitySpan>();
+  for (const e of history.events ?? []) {
+    const at = optionalTsToMs(e.eventTime) ?? 0;
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      spans.set(String(e.eventId), { activity: scheduled.activityType?.name ?? '?', scheduledMs: at, attempt: 1, status: 'running' });
+      continue;
+    }
+    const started = e.activityTaskStartedEventAttributes;
+    if (started) {
+      const span = spans.get(String(started.scheduledEventId));
+      if (span) span.attempt = started.attempt ?? 1;
+      continue;
+    }
+    const closings: [unknown, ActivitySpan['status']][] = [
+      [e.activityTaskCompletedEventAttributes, 'completed'],
+      [e.activityTaskFailedEventAttributes, 'failed'],
+      [e.activityTaskTimedOutEventAttributes, 'timed out'],
+      [e.activityTaskCanceledEventAttributes, 'cancelled'],
+    ];
+    for (const [attrs, status] of closings) {
+      const id = (attrs as { scheduledEventId?: unknown } | null | undefined)?.scheduledEventId;
+      const span = id === undefined ? undefined : spans.get(String(id));
+      if (span) {
+        span.closedMs = at;
+        span.status = status;
+      }
+    }
+  }
+  return [...spans.values()];
+}
+
+export function formatTimeline(spans: ActivitySpan[]): string {
+  const origin = Math.min(...spans.map((s) => s.scheduledMs));
+  return spans
+    .map((s) => {
+      const from = ((s.scheduledMs - origin) / 1000).toFixed(1).padStart(6);
+      const took = s.closedMs === undefined ? '   …  ' : `${((s.closedMs - s.scheduledMs) / 1000).toFixed(2).padStart(6)}s`;
+      const retry = s.attempt > 1 ? ` (attempt ${s.attempt})` : '';
+      return `  +${from}s  ${s.activity.padEnd(18)} ${took}  ${s.status}${retry}`;
+    })
+    .join('\n');
+}

@@ -38,6 +38,7 @@ export function createRenderActivities({ config }: ActivityDeps) {
           attempts: generated.attempts,
           gpuSeconds: gpu.billedSeconds,
           gpuCost: formatMoney(gpu.estimatedCost, gpu.currency, 'en-US', 4),
+          simulated: generated.simulated,
           uiUrl: runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId),
         },
       };
@@ -49,7 +50,14 @@ export function createRenderActivities({ config }: ActivityDeps) {
           archiveFile(dir, `sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, xlsx),
         ),
       ]);
-      return { archiveDir: dir, chartPath, htmlPath, textPath, xlsxPath, subject: subjectLine(title, metrics, labels) };
+      return {
+        archiveDir: dir,
+        chartPath,
+        htmlPath,
+        textPath,
+        xlsxPath,
+        subject: subjectLine(title, metrics, labels, generated.simulated),
+      };
     },
   };
 }

@@ -5,6 +5,7 @@ import { weeklySalesReportSchema } from '../schemas/weekly-sales-report.schema';
 import type { GeneratedReport, GpuHandle, RunRef, SalesMetrics, TokenUsage } from '../lib/contracts';
 import { loadPrompts } from '../lib/prompts';
 import { checkReportAnswer, REPORT_SCHEMA_ID, REPORT_SCHEMA_NAME } from '../lib/report-validation';
+import { SIMULATOR_HEADER } from '../sim/header';
 import type { ActivityDeps } from './deps';
 import { archiveDirFor, archiveFile } from './archive';
 import { withHeartbeat } from './heartbeat';
@@ -46,7 +47,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
 
       return withHeartbeat(async (signal) => {
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
-          const completion = await callModel(client, messages, signal);
+          const { completion, simulated } = await callModel(client, messages, signal);
           await archiveFile(archiveDir, `llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
@@ -65,6 +66,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
               schemaId: REPORT_SCHEMA_ID,
               attempts: attempt,
               usage,
+              simulated,
             };
           }
           errorsByAttempt.push(check.errors);
@@ -85,21 +87,24 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
 
   async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
     try {
-      return await client.chat.completions.create(
-        {
-          model: llm.model,
-          messages,
-          temperature: llm.temperature,
-          seed: llm.seed,
-          max_tokens: llm.maxTokens,
-          // vLLM ignores `strict` and, since v0.12, the old `guided_json` field: response_format is the way.
-          response_format: {
-            type: 'json_schema',
-            json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema },
+      const { data, response } = await client.chat.completions
+        .create(
+          {
+            model: llm.model,
+            messages,
+            temperature: llm.temperature,
+            seed: llm.seed,
+            max_tokens: llm.maxTokens,
+            // vLLM ignores `strict` and, since v0.12, the old `guided_json` field: response_format is the way.
+            response_format: {
+              type: 'json_schema',
+              json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema },
+            },
           },
-        },
-        { signal },
-      );
+          { signal },
+        )
+        .withResponse();
+      return { completion: data, simulated: response.headers.get(SIMULATOR_HEADER) === 'true' };
     } catch (err) {
       // 4xx other than 408/429 will not get better by retrying (wrong model name, bad key, request too long).
       const status: unknown = err instanceof OpenAI.APIError ? err.status : undefined;

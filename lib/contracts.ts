@@ -91,6 +91,8 @@ export interface GeneratedReport {
   schemaId: string;
   /** LLM calls made in the activity execution that succeeded (1 = valid at first try). */
   attempts: number;
+  /** The server said it is the simulator (x-vllm-simulator header): the words are not a model's. */
+  simulated: boolean;
   usage: TokenUsage;
 }
 

@@ -19,7 +19,12 @@ export function activityTimeline(history: History): ActivitySpan[] {
     const at = optionalTsToMs(e.eventTime) ?? 0;
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      spans.set(String(e.eventId), { activity: scheduled.activityType?.name ?? '?', scheduledMs: at, attempt: 1, status: 'running' });
+      spans.set(String(e.eventId), {
+        activity: scheduled.activityType?.name ?? '?',
+        scheduledMs: at,
+        attempt: 1,
+        status: 'running',
+      });
       continue;
     }
     const started = e.activityTaskStartedEventAttributes;
@@ -51,7 +56,8 @@ export function formatTimeline(spans: ActivitySpan[]): string {
   return spans
     .map((s) => {
       const from = ((s.scheduledMs - origin) / 1000).toFixed(1).padStart(6);
-      const took = s.closedMs === undefined ? '   …  ' : `${((s.closedMs - s.scheduledMs) / 1000).toFixed(2).padStart(6)}s`;
+      const took =
+        s.closedMs === undefined ? '   …  ' : `${((s.closedMs - s.scheduledMs) / 1000).toFixed(2).padStart(6)}s`;
       const retry = s.attempt > 1 ? ` (attempt ${s.attempt})` : '';
       return `  +${from}s  ${s.activity.padEnd(18)} ${took}  ${s.status}${retry}`;
     })

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SIMULATOR_HEADER } from './header';
 import { metricsFromPrompt, writeDocument } from './report-writer';
 
 export interface SimulatorOptions {
@@ -17,8 +18,6 @@ export interface SimulatorOptions {
   /** Completion speed; 0 = instant. */
   tokensPerSecond: number;
 }
-
-export const SIMULATED_HEADER = 'x-vllm-simulator';
 
 interface ChatRequest {
   model?: unknown;
@@ -37,7 +36,7 @@ export function createSimulator(options: SimulatorOptions): Server {
   const dead = () => options.dieAfter > 0 && chatCalls >= options.dieAfter;
 
   return createServer((req, res) => {
-    res.setHeader(SIMULATED_HEADER, 'true');
+    res.setHeader(SIMULATOR_HEADER, 'true');
     void route(req, res).catch((err: unknown) => {
       if (!res.headersSent) sendError(res, 500, 'InternalServerError', (err as Error).message);
       else res.destroy();

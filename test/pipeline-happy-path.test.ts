@@ -31,6 +31,9 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(mail.envelope.to.sort()).toEqual(['lead@example.com', 'sales@example.com']);
     expect(mail.parsed.messageId).toBe(result.messageId);
     expect(mail.parsed.subject).toContain('2026-11-13 – 2026-11-19');
+    // The simulator's words are marked as such, so no one mistakes a demo for a model's report.
+    expect(result.llm?.simulated).toBe(true);
+    expect(mail.parsed.subject).toMatch(/^\[SIMULATED LLM\] /);
     expect(mail.parsed.html).toContain('cid:revenue-chart@sales-report');
     expect(mail.parsed.text).toContain('销售额');
     const chart = mail.parsed.attachments.find((a) => a.cid === 'revenue-chart@sales-report');

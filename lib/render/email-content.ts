@@ -13,6 +13,7 @@ export interface FooterFacts {
   gpuSeconds: number;
   gpuCost: string;
   uiUrl?: string;
+  simulated: boolean;
 }
 
 export interface EmailContent {
@@ -30,9 +31,9 @@ function kpiValue(key: KpiKey, value: number, m: SalesMetrics, l: Labels): strin
     : formatNumber(value, l.locale);
 }
 
-export function subjectLine(title: string, m: SalesMetrics, l: Labels): string {
+export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated: boolean): string {
   const revenue = m.kpis.revenue;
-  return `${title} ${m.period.start} – ${m.period.end}: ${l.kpi.revenue} ${formatMoney(revenue.current, m.currency, l.locale)} (${formatRatio(revenue.changeRatio, l.locale)})`;
+  return `${simulated ? '[SIMULATED LLM] ' : ''}${title} ${m.period.start} – ${m.period.end}: ${l.kpi.revenue} ${formatMoney(revenue.current, m.currency, l.locale)} (${formatRatio(revenue.changeRatio, l.locale)})`;
 }
 
 const FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif;";
@@ -105,7 +106,7 @@ ${recommendations}</table>`,
 ${section(l.dataQuality, list(quality))}
 <tr><td style="padding:16px 24px 0 24px;color:#374151;">${e(l.attachmentNote)}</td></tr>
 <tr><td style="padding:20px 24px 24px 24px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
-${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${e(f.gpuCost)})
+${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${e(f.gpuCost)})
 </td></tr>
 </table></td></tr></table>
 </body></html>
@@ -148,7 +149,7 @@ export function renderEmailText(c: EmailContent): string {
     '',
     l.attachmentNote,
     '',
-    `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${f.gpuCost})`,
+    `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${f.gpuCost})`,
   );
   return `${lines.join('\n')}\n`;
 }

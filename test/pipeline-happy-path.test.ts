@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesMetrics } from '../lib/sales/load';
 import { ReportDate, ReportOutcome, ReportTrigger } from '../lib/search-attributes';
 import type { SalesMetrics } from '../lib/sales/metrics';
-import { createHarness, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
+import { createHarness, failureOf, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
 
 describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {
   let h: Harness;
@@ -113,5 +113,24 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
         'report.txt',
       ]),
     );
+  });
+
+  it('renders and archives a dry run but sends nothing, and honours a recipients override', async () => {
+    const before = h.sink.messages.length;
+    const handle = await h.start({ reportDate: REPORT_DATE, dryRun: true, recipients: ['me@example.com'] });
+    const result = await h.withWorker(handle.result());
+    expect(result.outcome).toBe('dry-run');
+    expect(result.messageId).toBeUndefined();
+    expect(result.recipients.to).toEqual(['me@example.com']);
+    expect((await readdir(result.artefacts!.archiveDir)).filter((f) => f.endsWith('.xlsx'))).toHaveLength(1);
+    expect(h.sink.messages).toHaveLength(before);
+    expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('dry-run');
+  });
+
+  it('rejects bad input with a clear, non-retryable failure', async () => {
+    const handle = await h.start({ reportDate: '2026-02-30', recipients: ['not-an-address'] });
+    const { messages } = await failureOf(h.withWorker(handle.result()));
+    expect(messages).toContain('reportDate "2026-02-30" is not a YYYY-MM-DD calendar date');
+    expect(messages).toContain('recipients: not e-mail addresses: "not-an-address"');
   });
 });

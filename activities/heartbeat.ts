@@ -12,6 +12,11 @@ export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>
   const timer = setInterval(() => ctx.heartbeat(details?.()), everyMs);
   try {
     return await work(ctx.cancellationSignal);
+  } catch (err) {
+    // A library aborted by the signal throws its own error (fetch's AbortError, the SDK's APIUserAbortError);
+    // rethrow the CancelledFailure behind it so the server records a cancellation, not a failure.
+    if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+    throw err;
   } finally {
     clearInterval(timer);
   }

@@ -5,10 +5,10 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { parseConfig, secretsFromEnv } from '../lib/config';
 import { addDays, dateInZone } from '../lib/dates';
-import { startDevServer, type DevServer } from '../lib/dev-server';
+import { startDevServer } from '../lib/dev-server';
 import { activityTimeline, formatTimeline } from '../lib/run-timeline';
 import { writeSampleXlsx } from '../lib/sales/sample-data';
-import { startSmtpSink, type SmtpSink } from '../lib/smtp-sink';
+import { startSmtpSink } from '../lib/smtp-sink';
 import { describeTemporalCli, resolveTemporalCli } from '../lib/temporal-cli';
 import { runUrl } from '../lib/temporal-ui';
 import type { weeklySalesReport } from '../workflows';
@@ -60,13 +60,22 @@ async function main(): Promise<number> {
     startDevServer({ cli, uiPort }),
     startSmtpSink({ saveDir: join(out, 'mail') }),
   ]);
-  cleanups.push(() => sink.close(), () => server.stop());
+  cleanups.push(
+    () => sink.close(),
+    () => server.stop(),
+  );
   say(`Temporal dev server ${server.address}, Web UI ${server.uiUrl}; SMTP sink on 127.0.0.1:${sink.port}`);
 
   const timezone = 'Asia/Shanghai';
   const reportDate = dateInZone(new Date(), timezone);
   const dataPath = join(out, 'sales.xlsx');
-  const rows = await writeSampleXlsx(dataPath, { endDate: addDays(reportDate, -1), days: 35, ordersPerDay: 120, seed: 42, badRowsPerThousand: 2 });
+  const rows = await writeSampleXlsx(dataPath, {
+    endDate: addDays(reportDate, -1),
+    days: 35,
+    ordersPerDay: 120,
+    seed: 42,
+    badRowsPerThousand: 2,
+  });
   say(`sample data: ${rel(dataPath)} (${rows} order lines)`);
 
   const config = parseConfig(
@@ -80,8 +89,19 @@ async function main(): Promise<number> {
         readyTimeoutSeconds: 120,
         pollIntervalSeconds: 0.5,
         localProcess: {
-          args: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}',
-            '--boot-delay-ms', values['boot-delay-ms'], '--tokens-per-second', values['tokens-per-second']],
+          args: [
+            '--require',
+            'tsx/cjs',
+            'sim/main.ts',
+            '--port',
+            '${port}',
+            '--model',
+            '${model}',
+            '--boot-delay-ms',
+            values['boot-delay-ms'],
+            '--tokens-per-second',
+            values['tokens-per-second'],
+          ],
           cwd: resolve(__dirname, '..'),
           port: await freePort(),
         },
@@ -95,7 +115,11 @@ async function main(): Promise<number> {
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   cleanups.unshift(() => nativeConnection.close());
   say('bundling workflows and starting the worker…');
-  const worker = await createReportWorker({ config, secrets: secretsFromEnv(process.env), connection: nativeConnection });
+  const worker = await createReportWorker({
+    config,
+    secrets: secretsFromEnv(process.env),
+    connection: nativeConnection,
+  });
   const workerRun = worker.run();
   cleanups.unshift(async () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -121,13 +145,19 @@ async function main(): Promise<number> {
   try {
     const result = await handle.result();
     const timeline = activityTimeline(await handle.fetchHistory());
-    say(`report ${result.outcome}: period ${result.period.start} – ${result.period.end}, ${result.llm?.attempts} LLM attempt(s)`);
+    say(
+      `report ${result.outcome}: period ${result.period.start} – ${result.period.end}, ${result.llm?.attempts} LLM attempt(s)`,
+    );
     console.log(`\nStages (wall time, from the run's history):\n${formatTimeline(timeline)}\n`);
     const mail = sink.messages.at(-1);
-    console.log(`Email:      ${mail?.savedAs ? rel(mail.savedAs) : '(none)'}  (open the .html next to it in a browser)`);
+    console.log(
+      `Email:      ${mail?.savedAs ? rel(mail.savedAs) : '(none)'}  (open the .html next to it in a browser)`,
+    );
     console.log(`Workbook:   ${result.artefacts ? rel(result.artefacts.xlsxPath) : '(none)'}`);
     console.log(`Archive:    ${result.artefacts ? rel(result.artefacts.archiveDir) : '(none)'}`);
-    console.log(`GPU:        ${result.gpu?.billedSeconds} s billed, ~${result.gpu?.estimatedCost} ${result.gpu?.currency} at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h (${result.gpu?.provider})`);
+    console.log(
+      `GPU:        ${result.gpu?.billedSeconds} s billed, ~${result.gpu?.estimatedCost} ${result.gpu?.currency} at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h (${result.gpu?.provider})`,
+    );
     console.log(`Temporal:   ${url}\n`);
   } catch (err) {
     code = 1;

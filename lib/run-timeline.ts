@@ -1,5 +1,4 @@
 import type { temporal } from '@temporalio/proto';
-import { optionalTsToMs } from '@temporalio/common/lib/time';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -12,11 +11,19 @@ export interface ActivitySpan {
   status: 'completed' | 'failed' | 'timed out' | 'cancelled' | 'running';
 }
 
+/** Milliseconds of a protobuf Timestamp whose seconds are a Long (from gRPC) or a number (from JSON history). */
+function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  if (!ts) return 0;
+  const s = ts.seconds as { toNumber?: () => number } | number | string | null | undefined;
+  const seconds = typeof s === 'object' && s?.toNumber ? s.toNumber() : Number(s ?? 0);
+  return seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+}
+
 /** What a run did and how long each step took, read from its event history (the server's record, not a log). */
 export function activityTimeline(history: History): ActivitySpan[] {
   const spans = new Map<string, ActivitySpan>();
   for (const e of history.events ?? []) {
-    const at = optionalTsToMs(e.eventTime) ?? 0;
+    const at = timestampMs(e.eventTime);
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
       spans.set(String(e.eventId), {
@@ -33,19 +40,24 @@ export function activityTimeline(history: History): ActivitySpan[] {
       if (span) span.attempt = started.attempt ?? 1;
       continue;
     }
-    const closings: [unknown, ActivitySpan['status']][] = [
-      [e.activityTaskCompletedEventAttributes, 'completed'],
-      [e.activityTaskFailedEventAttributes, 'failed'],
-      [e.activityTaskTimedOutEventAttributes, 'timed out'],
-      [e.activityTaskCanceledEventAttributes, 'cancelled'],
-    ];
-    for (const [attrs, status] of closings) {
-      const id = (attrs as { scheduledEventId?: unknown } | null | undefined)?.scheduledEventId;
-      const span = id === undefined ? undefined : spans.get(String(id));
-      if (span) {
-        span.closedMs = at;
-        span.status = status;
-      }
+    const status: ActivitySpan['status'] | undefined = e.activityTaskCompletedEventAttributes
+      ? 'completed'
+      : e.activityTaskFailedEventAttributes
+        ? 'failed'
+        : e.activityTaskTimedOutEventAttributes
+          ? 'timed out'
+          : e.activityTaskCanceledEventAttributes
+            ? 'cancelled'
+            : undefined;
+    const closed =
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
+    const span = closed?.scheduledEventId ? spans.get(closed.scheduledEventId.toString()) : undefined;
+    if (span && status) {
+      span.closedMs = at;
+      span.status = status;
     }
   }
   return [...spans.values()];

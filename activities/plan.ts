@@ -1,9 +1,22 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import type { PlanRequest, ReportPlan } from '../lib/contracts';
+import type { Config } from '../lib/config';
+import type { PlanRequest, ReportPlan, ReportTrigger } from '../lib/contracts';
 import { dateInZone, isIsoDate } from '../lib/dates';
 import type { ActivityDeps } from './deps';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+/**
+ * The server marks every schedule-started run with its nominal time but does not say whether the spec, a manual
+ * trigger or a backfill started it. A normal action starts within the catch-up window (plus jitter) of its nominal
+ * time; a run whose nominal time is further back than that can only be a backfill. A trigger counts as "schedule".
+ */
+export function triggerOf(request: Pick<PlanRequest, 'scheduledAt' | 'startedAt'>, config: Config): ReportTrigger {
+  if (!request.scheduledAt) return 'manual';
+  const lateMs = Date.parse(request.startedAt) - Date.parse(request.scheduledAt);
+  const allowedMs = (config.schedule.catchupWindowSeconds + config.schedule.jitterSeconds + 60) * 1000;
+  return lateMs > allowedMs ? 'backfill' : 'schedule';
+}
 
 export function createPlanActivities({ config }: ActivityDeps) {
   return {
@@ -32,12 +45,13 @@ export function createPlanActivities({ config }: ActivityDeps) {
         throw ApplicationFailure.nonRetryable(`Invalid workflow input: ${problems.join('; ')}`, 'InvalidInput');
       }
 
-      const reportDate = input.reportDate ?? dateInZone(new Date(request.nominalTime), config.report.timezone);
+      const nominalTime = request.scheduledAt ?? request.startedAt;
+      const reportDate = input.reportDate ?? dateInZone(new Date(nominalTime), config.report.timezone);
       const t = config.timeouts;
       const gpu = config.gpu;
       return {
         run: { workflowId: request.workflowId, runId: request.runId, reportDate },
-        trigger: request.trigger,
+        trigger: triggerOf(request, config),
         dryRun: input.dryRun ?? false,
         recipients: { to: input.recipients ?? config.email.to, cc: config.email.cc, bcc: config.email.bcc },
         locale: config.report.locale,

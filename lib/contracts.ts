@@ -32,9 +32,10 @@ export interface PlanRequest {
   input: ReportInput;
   workflowId: string;
   runId: string;
-  /** TemporalScheduledStartTime when a schedule started the run, else the workflow start time (ISO instant). */
-  nominalTime: string;
-  trigger: ReportTrigger;
+  /** TemporalScheduledStartTime, when a schedule (by its spec, a trigger or a backfill) started the run. */
+  scheduledAt?: string;
+  /** When this workflow execution started (ISO instant). */
+  startedAt: string;
 }
 
 /** What the workflow needs from config, fixed for the run when it starts, so replays see the same values. */

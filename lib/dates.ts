@@ -42,3 +42,33 @@ export function daysOf(range: DateRange): IsoDate[] {
   for (let d = range.start; d <= range.end; d = addDays(d, 1)) days.push(d);
   return days;
 }
+
+/** The instant at which the wall clock in `timeZone` shows `date` 00:00 (plus `days`): for day ranges in a zone. */
+export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  // Two passes settle the offset even when a DST change falls near midnight.
+  let instant = guess;
+  for (let i = 0; i < 2; i++) instant = guess - offsetMs(new Date(instant), timeZone);
+  return new Date(instant);
+}
+
+function offsetMs(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+}
+
+/** "2026-11-20 09:00" as seen in the zone. */
+export function formatInZone(instant: Date, timeZone: string): string {
+  return `${dateInZone(instant, timeZone)} ${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant)}`;
+}

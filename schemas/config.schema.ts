@@ -151,6 +151,24 @@ export const configSchema = {
         sentRecordDir: { type: 'string', minLength: 1, default: 'out/state/sent' },
       },
     },
+    schedule: {
+      description: 'The Temporal Schedule that starts the report. Its time zone is report.timezone.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        id: { type: 'string', minLength: 1, default: 'weekly-sales-report' },
+        cron: { type: 'string', minLength: 9, default: '0 9 * * *' },
+        overlap: {
+          enum: ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'],
+          default: 'skip',
+        },
+        catchupWindowSeconds: { type: 'number', minimum: 10, default: 3600 },
+        jitterSeconds: { type: 'number', minimum: 0, default: 0 },
+        paused: { type: 'boolean', default: false },
+        note: { type: 'string', default: '' },
+      },
+    },
     archive: {
       type: 'object',
       additionalProperties: false,

@@ -48,8 +48,8 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     input: input ?? {},
     workflowId: info.workflowId,
     runId: info.runId,
-    nominalTime: (scheduledAt ?? info.startTime).toISOString(),
-    trigger: scheduledAt ? 'schedule' : 'manual',
+    scheduledAt: scheduledAt?.toISOString(),
+    startedAt: info.startTime.toISOString(),
   });
   upsertSearchAttributes([
     { key: ReportDate, value: plan.run.reportDate },

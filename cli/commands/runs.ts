@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import type { Command } from 'commander';
+import type { ReportInput } from '../../lib/contracts';
+import { isIsoDate } from '../../lib/dates';
+import { formatTimeline } from '../../lib/run-timeline';
+import { listRuns, showRun, type RunSummary } from '../../lib/runs';
+import { WORKFLOW_TYPE } from '../../lib/schedule';
+import { runUrl } from '../../lib/temporal-ui';
+import type { weeklySalesReport } from '../../workflows';
+import { UsageError, type CliContext } from '../context';
+import { table } from '../table';
+
+const OUTCOMES = ['sent', 'failed', 'cancelled', 'dry-run'];
+
+function checkDate(value: string | undefined, flag: string): void {
+  if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${flag}: "${value}" is not a YYYY-MM-DD date`);
+}
+
+function money(value: number | undefined, currency: string | undefined): string | undefined {
+  return value === undefined ? undefined : `${value.toFixed(4)} ${currency ?? ''}`.trim();
+}
+
+export function runsTable(runs: RunSummary[]): string {
+  return table(
+    ['date', 'trigger', 'outcome', 'duration', 'attempts', 'GPU s', 'cost', 'workflow id'],
+    runs.map((r) => [
+      r.reportDate,
+      r.trigger,
+      r.outcome ?? r.status.toLowerCase(),
+      r.durationSeconds === undefined ? undefined : `${r.durationSeconds}s`,
+      r.attempts,
+      r.gpuSeconds,
+      money(r.gpuCost, r.gpuCurrency),
+      r.workflowId,
+    ]),
+  );
+}
+
+export function runCommands(program: Command, context: () => CliContext): void {
+  program
+    .command('run')
+    .description('start a report now (a new run: earlier runs of the same date are kept)')
+    .option('--date <YYYY-MM-DD>', 'report date (default: today in the configured time zone)')
+    .option('--recipients <list>', 'comma-separated addresses replacing the configured "to"')
+    .option('--dry-run', 'render and archive, send nothing')
+    .option('--wait', 'wait for the outcome; exit 1 if the run fails')
+    .action(async (options: { date?: string; recipients?: string; dryRun?: boolean; wait?: boolean }) => {
+      checkDate(options.date, '--date');
+      const ctx = context();
+      const input: ReportInput = {
+        ...(options.date && { reportDate: options.date }),
+        ...(options.recipients && {
+          recipients: options.recipients
+            .split(',')
+            .map((r) => r.trim())
+            .filter(Boolean),
+        }),
+        ...(options.dryRun && { dryRun: true }),
+      };
+      const client = await ctx.client();
+      const handle = await client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPE, {
+        taskQueue: ctx.config.temporal.taskQueue,
+        workflowId: `weekly-sales-report-manual-${options.date ?? 'today'}-${randomBytes(4).toString('hex')}`,
+        args: [input],
+      });
+      const url = runUrl(
+        ctx.config.temporal.uiUrl,
+        ctx.config.temporal.namespace,
+        handle.workflowId,
+        handle.firstExecutionRunId,
+      );
+      if (!options.wait) {
+        ctx.print(
+          { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, url },
+          () => `started ${handle.workflowId}\n${url}`,
+        );
+        return;
+      }
+      try {
+        const result = await handle.result();
+        ctx.print(
+          result,
+          () =>
+            `${result.outcome}: ${result.reportDate} (${result.period.start} – ${result.period.end}), message ${result.messageId ?? '-'}, GPU ${result.gpu?.billedSeconds ?? 0}s\n${url}`,
+        );
+      } catch (err) {
+        if (err instanceof WorkflowFailedError)
+          throw new Error(`run ${handle.workflowId} failed: ${err.cause?.message ?? err.message} (${url})`);
+        throw err;
+      }
+    });
+
+  const runs = program.command('runs').description('the audit trail: what ran, how, and what it cost');
+
+  runs
+    .command('list')
+    .description('report runs from the visibility store, newest date first')
+    .option('--from <YYYY-MM-DD>', 'first report date')
+    .option('--to <YYYY-MM-DD>', 'last report date')
+    .option('--outcome <outcome>', `one of ${OUTCOMES.join(', ')}`)
+    .option('--limit <n>', 'at most this many', '200')
+    .option('--json', 'JSON instead of a table')
+    .action(async (options: { from?: string; to?: string; outcome?: string; limit: string; json?: boolean }) => {
+      checkDate(options.from, '--from');
+      checkDate(options.to, '--to');
+      if (options.outcome && !OUTCOMES.includes(options.outcome))
+        throw new UsageError(`--outcome must be one of ${OUTCOMES.join(', ')}`);
+      const ctx = context();
+      const found = await listRuns(await ctx.client(), { ...options, limit: Number(options.limit) });
+      console.log(options.json ? JSON.stringify(found, null, 2) : found.length ? runsTable(found) : 'no runs match');
+    });
+
+  runs
+    .command('show <workflowId>')
+    .description('one run: its audit record, its stages with their times, its artefacts')
+    .option('--run-id <runId>', 'a specific run of that workflow id (default: the latest)')
+    .option('--json', 'JSON instead of text')
+    .action(async (workflowId: string, options: { runId?: string; json?: boolean }) => {
+      const ctx = context();
+      const details = await showRun(await ctx.client(), workflowId, options.runId);
+      if (options.json) {
+        console.log(JSON.stringify(details, null, 2));
+        return;
+      }
+      const { summary: s, audit, result } = details;
+      const lines = [
+        `${s.workflowId} / ${s.runId}`,
+        `report date ${s.reportDate ?? '-'}, trigger ${s.trigger ?? '-'}, status ${s.status}, outcome ${s.outcome ?? '-'}`,
+        `started ${s.startedAt}${s.durationSeconds === undefined ? '' : `, took ${s.durationSeconds}s`}`,
+      ];
+      if (audit) {
+        lines.push(
+          `model ${audit.model ?? '-'}, prompt sha256 ${audit.promptSha256 ?? '-'}, schema ${audit.schemaId ?? '-'}`,
+          `LLM attempts ${audit.attempts ?? '-'}, tokens ${audit.totalTokens ?? '-'}, GPU ${audit.gpuSeconds ?? '-'}s ≈ ${money(audit.gpuCost, audit.gpuCurrency) ?? '-'}`,
+          `email ${audit.messageId ?? '-'} to ${audit.recipientCount} recipient(s)`,
+        );
+      }
+      if (result?.recipients)
+        lines.push(
+          `recipients: to ${result.recipients.to.join(', ')}${result.recipients.cc.length ? `; cc ${result.recipients.cc.join(', ')}` : ''}`,
+        );
+      if (details.failure) lines.push(`failure: ${details.failure}`);
+      lines.push('stages:', formatTimeline(details.stages));
+      if (result?.artefacts)
+        lines.push(
+          'artefacts:',
+          ...Object.entries(result.artefacts)
+            .filter(([k]) => k !== 'subject')
+            .map(([k, v]) => `  ${k}: ${v}`),
+        );
+      console.log(lines.join('\n'));
+    });
+}

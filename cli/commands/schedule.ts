@@ -1,0 +1,155 @@
+import { createInterface } from 'node:readline/promises';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
+import type { Command } from 'commander';
+import { addDays, formatInZone, isIsoDate, startOfDayInZone } from '../../lib/dates';
+import { applySchedule, appliedSettings, scheduleSettingsFrom } from '../../lib/schedule';
+import { ReportOutcome } from '../../lib/search-attributes';
+import { UsageError, type CliContext } from '../context';
+import { table } from '../table';
+
+export function scheduleCommands(program: Command, context: () => CliContext): void {
+  const schedule = program
+    .command('schedule')
+    .description('the Temporal Schedule that starts the report every morning');
+
+  schedule
+    .command('apply')
+    .description('create or update the schedule from the config; applying the same config twice changes nothing')
+    .action(async () => {
+      const ctx = context();
+      const settings = scheduleSettingsFrom(ctx.config);
+      const outcome = await applySchedule(await ctx.client(), settings);
+      ctx.print({ scheduleId: settings.id, ...outcome }, () => {
+        if (outcome.result === 'created')
+          return `created schedule ${settings.id}: "${settings.cron}" in ${settings.timezone}`;
+        if (outcome.result === 'unchanged') return `schedule ${settings.id} already matches the config: no change`;
+        return `updated schedule ${settings.id}:\n${outcome.changes.map((c) => `  ${c}`).join('\n')}`;
+      });
+    });
+
+  schedule
+    .command('describe')
+    .description('the next 5 fire times and the recent runs with their outcomes')
+    .option('--json', 'JSON instead of text')
+    .action(async (options: { json?: boolean }) => {
+      const ctx = context();
+      const client = await ctx.client();
+      const id = ctx.config.schedule.id;
+      const description = await client.schedule.getHandle(id).describe();
+      const settings = appliedSettings(description);
+      const tz = description.spec.timezone ?? ctx.config.report.timezone;
+      const recent = await Promise.all(
+        description.info.recentActions.map(async (a) => {
+          const wf = a.action.workflow;
+          const run = await client.workflow
+            .getHandle(wf.workflowId, wf.firstExecutionRunId)
+            .describe()
+            .catch(() => undefined);
+          return {
+            scheduledAt: a.scheduledAt.toISOString(),
+            workflowId: wf.workflowId,
+            runId: wf.firstExecutionRunId,
+            status: run?.status.name,
+            outcome: run?.typedSearchAttributes.get(ReportOutcome),
+          };
+        }),
+      );
+      const data = {
+        scheduleId: id,
+        cron: settings?.cron,
+        timezone: tz,
+        overlap: settings?.overlap,
+        catchupWindowSeconds: settings?.catchupWindowSeconds,
+        jitterSeconds: settings?.jitterSeconds,
+        paused: description.state.paused,
+        note: description.state.note,
+        nextFireTimes: description.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()),
+        recentRuns: recent,
+      };
+      ctx.print(
+        data,
+        () =>
+          [
+            `schedule ${id}: "${data.cron ?? '?'}" in ${tz}, overlap ${data.overlap ?? '?'}, catch-up ${data.catchupWindowSeconds ?? '?'}s, jitter ${data.jitterSeconds ?? 0}s`,
+            `state: ${data.paused ? 'PAUSED' : 'active'}${data.note ? ` (${data.note})` : ''}`,
+            `next fire times (${tz}):`,
+            ...description.info.nextActionTimes.slice(0, 5).map((t) => `  ${formatInZone(t, tz)}`),
+            'recent runs:',
+            recent.length === 0
+              ? '  none yet'
+              : table(
+                  ['scheduled', 'workflow id', 'status', 'outcome'],
+                  recent.map((r) => [formatInZone(new Date(r.scheduledAt), tz), r.workflowId, r.status, r.outcome]),
+                ).replace(/^/gm, '  '),
+          ].join('\n'),
+        options.json,
+      );
+    });
+
+  for (const verb of ['pause', 'unpause'] as const) {
+    schedule
+      .command(verb)
+      .description(verb === 'pause' ? 'stop starting runs until unpaused' : 'start runs again')
+      .option('--note <text>', 'why, for whoever looks next', '')
+      .action(async (options: { note: string }) => {
+        const ctx = context();
+        const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
+        await handle[verb](options.note || `${verb}d from the sales-report CLI`);
+        ctx.print(
+          { scheduleId: handle.scheduleId, paused: verb === 'pause' },
+          () => `schedule ${handle.scheduleId} ${verb}d`,
+        );
+      });
+  }
+
+  schedule
+    .command('trigger')
+    .description('run now, through the schedule (after a run in progress, if any)')
+    .action(async () => {
+      const ctx = context();
+      const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
+      // BUFFER_ONE: a manual trigger is never dropped, and never runs beside the one in progress.
+      await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+      ctx.print({ scheduleId: handle.scheduleId, triggered: true }, () => `schedule ${handle.scheduleId} triggered`);
+    });
+
+  schedule
+    .command('backfill')
+    .description('one run per day from --from to --to (inclusive), each reporting on its own date, one after another')
+    .requiredOption('--from <date>', 'first report date, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last report date, YYYY-MM-DD')
+    .action(async (options: { from: string; to: string }) => {
+      if (!isIsoDate(options.from) || !isIsoDate(options.to))
+        throw new UsageError('--from and --to take YYYY-MM-DD dates');
+      if (options.from > options.to) throw new UsageError('--from must not be after --to');
+      const ctx = context();
+      const tz = ctx.config.report.timezone;
+      const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
+      const start = startOfDayInZone(options.from, tz);
+      const end = new Date(startOfDayInZone(addDays(options.to, 1), tz).getTime() - 1000);
+      await handle.backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
+      ctx.print(
+        { scheduleId: handle.scheduleId, from: options.from, to: options.to },
+        () => `backfill requested: ${options.from} … ${options.to} (${tz})`,
+      );
+    });
+
+  schedule
+    .command('delete')
+    .description('delete the schedule (runs already started are not affected)')
+    .option('--yes', 'do not ask for confirmation')
+    .action(async (options: { yes?: boolean }) => {
+      const ctx = context();
+      const id = ctx.config.schedule.id;
+      if (!options.yes) {
+        if (!process.stdin.isTTY)
+          throw new UsageError(`refusing to delete schedule ${id} without --yes (no terminal to ask)`);
+        const rl = createInterface({ input: process.stdin, output: process.stdout });
+        const answer = await rl.question(`Delete schedule ${id}? Type its id to confirm: `);
+        rl.close();
+        if (answer.trim() !== id) throw new UsageError('not confirmed; nothing deleted');
+      }
+      await (await ctx.client()).schedule.getHandle(id).delete();
+      ctx.print({ scheduleId: id, deleted: true }, () => `schedule ${id} deleted`);
+    });
+}

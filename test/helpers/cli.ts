@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../../lib/config';
+import { resolveTemporalCli } from '../../lib/temporal-cli';
+import { ROOT } from './harness';
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion without blocking this process's event loop (a worker may be running here). */
+export function run(command: string, args: string[], timeoutMs = 60_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export async function writeConfig(dir: string, config: Config): Promise<string> {
+  const path = join(dir, 'config.json');
+  await writeFile(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** Our operator CLI, as a user runs it. */
+export function salesReport(configPath: string, ...args: string[]): Promise<CliRun> {
+  return run(process.execPath, ['--require', 'tsx/cjs', 'cli/sales-report.ts', '--config', configPath, ...args]);
+}
+
+/** The Temporal CLI: an independent client to check what the server holds. */
+export async function temporalCli(address: string, ...args: string[]): Promise<unknown> {
+  const cli = resolveTemporalCli();
+  if (cli.source === 'sdk download') throw new Error('the Temporal CLI binary is needed for this check');
+  const result = await run(cli.path, [...args, '--address', address, '--output', 'json']);
+  if (result.code !== 0) throw new Error(`temporal ${args.join(' ')} failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as unknown;
+}

@@ -7,6 +7,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { createGpuProvider } from '../../activities/gpu';
 import { InstanceLedger, type LedgerEntry } from '../../activities/gpu/ledger';
 import { groupAlive } from '../../activities/gpu/local-process';
 import { parseConfig, type Config } from '../../lib/config';
@@ -146,6 +147,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ledgerEntry: (workflowId, runId) => ledger.get(`${workflowId}/${runId}`),
     gpuProcessAlive: (entry) => groupAlive(Number(/^pid:(\d+):/.exec(entry.instanceId)?.[1])),
     async close() {
+      // Like a reaper: a test that failed mid-run must not leave its simulator running.
+      const provider = createGpuProvider(config);
+      for (const entry of await ledger.live()) if (entry.instanceId) await provider.stop(entry);
       await clientConnection.close();
       await sink.close();
     },

@@ -1,3 +1,4 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createGpuProvider } from './activities/gpu';
@@ -9,6 +10,8 @@ export interface ReportWorkerOptions {
   config: Config;
   secrets: Secrets;
   connection: NativeConnection;
+  /** A client on its own connection, for activities that ask the server about runs (the GPU reaper). */
+  client: Client;
   /** Tests and the demo bundle once and pass the bundle; otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -21,6 +24,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     secrets,
     gpuProvider: createGpuProvider(config),
     mailer: createMailer(config, secrets),
+    temporal: options.client,
   });
   return Worker.create({
     connection: options.connection,
@@ -40,8 +44,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const secrets = secretsFromEnv(process.env);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, secrets));
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config, secrets));
   try {
-    const worker = await createReportWorker({ config, secrets, connection });
+    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const worker = await createReportWorker({ config, secrets, connection, client });
     console.log(
       `worker: connected to ${config.temporal.address} namespace "${config.temporal.namespace}", ` +
         `task queue "${config.temporal.taskQueue}", GPU provider ${config.gpu.provider}`,
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await clientConnection.close();
   }
 }
 

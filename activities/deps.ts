@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Config, Secrets } from '../lib/config';
 import type { GpuProvider } from './gpu/provider';
@@ -8,6 +9,8 @@ export interface ActivityDeps {
   secrets: Secrets;
   gpuProvider: GpuProvider;
   mailer: Transporter;
+  /** To ask the server whether the run holding an instance is still alive (the reaper). */
+  temporal: Client;
   /** Wall clock for measuring (GPU billing, file names); never used to pick the report date. */
   now?: () => Date;
 }

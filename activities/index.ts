@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createEmailActivities } from './email';
 import { createGpuActivities } from './gpu-lifecycle';
+import { createGpuReaperActivities } from './gpu-reaper';
 import { createPlanActivities } from './plan';
 import { createRenderActivities } from './render';
 import { createReportGenerationActivities } from './report-generation';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps),
     ...createSalesDataActivities(deps),
     ...createGpuActivities(deps),
+    ...createGpuReaperActivities(deps),
     ...createReportGenerationActivities(deps),
     ...createRenderActivities(deps),
     ...createEmailActivities(deps),

@@ -112,6 +112,9 @@ async function main(): Promise<number> {
     'demo',
   );
 
+  const connection = await Connection.connect({ address: config.temporal.address });
+  cleanups.unshift(() => connection.close());
+  const client = new Client({ connection });
   const nativeConnection = await NativeConnection.connect({ address: config.temporal.address });
   cleanups.unshift(() => nativeConnection.close());
   say('bundling workflows and starting the worker…');
@@ -119,6 +122,7 @@ async function main(): Promise<number> {
     config,
     secrets: secretsFromEnv(process.env),
     connection: nativeConnection,
+    client,
   });
   const workerRun = worker.run();
   cleanups.unshift(async () => {
@@ -126,9 +130,6 @@ async function main(): Promise<number> {
     await workerRun;
   });
 
-  const connection = await Connection.connect({ address: config.temporal.address });
-  cleanups.unshift(() => connection.close());
-  const client = new Client({ connection });
   const handle = await client.workflow.start<typeof weeklySalesReport>('weeklySalesReport', {
     taskQueue: config.temporal.taskQueue,
     workflowId: `weekly-sales-report-${reportDate}-demo`,

@@ -4,12 +4,13 @@ import {
   type Client,
   type ScheduleDescription,
   type ScheduleOptionsStartWorkflowAction,
+  type ScheduleSpec,
 } from '@temporalio/client';
+import type { Workflow } from '@temporalio/common';
 import type { Config } from './config';
-import type { weeklySalesReport } from '../workflows';
 
 /** What `schedule apply` makes true on the server: everything the config says about the schedule. */
-export interface ScheduleSettings {
+export interface ScheduleSettings extends Settings {
   id: string;
   cron: string;
   timezone: string;
@@ -25,6 +26,23 @@ export interface ScheduleSettings {
 const SETTINGS_MEMO_KEY = 'scheduleSettings';
 
 export const WORKFLOW_TYPE = 'weeklySalesReport';
+export const REAPER_WORKFLOW_TYPE = 'gpuReaper';
+
+type Settings = Record<string, string | number | boolean>;
+
+/** A schedule as `apply` manages it: the settings that define it, and the body the server gets. */
+export interface ScheduleDefinition<S extends Settings = Settings> {
+  id: string;
+  /** When it fires, in words. */
+  summary: string;
+  settings: S;
+  body: {
+    spec: ScheduleSpec;
+    action: ScheduleOptionsStartWorkflowAction<Workflow>;
+    policies: { overlap: ScheduleOverlapPolicy; catchupWindow: number };
+    state: { paused: boolean; note?: string };
+  };
+}
 
 export function scheduleSettingsFrom(config: Config): ScheduleSettings {
   const s = config.schedule;
@@ -41,48 +59,72 @@ export function scheduleSettingsFrom(config: Config): ScheduleSettings {
   };
 }
 
-function overlapPolicy(overlap: ScheduleSettings['overlap']): ScheduleOverlapPolicy {
-  return overlap.toUpperCase() as ScheduleOverlapPolicy;
-}
-
-function action(settings: ScheduleSettings): ScheduleOptionsStartWorkflowAction<typeof weeklySalesReport> {
+/** The 9 AM report. */
+export function reportSchedule(config: Config): ScheduleDefinition<ScheduleSettings> {
+  const settings = scheduleSettingsFrom(config);
   return {
-    type: 'startWorkflow',
-    workflowType: WORKFLOW_TYPE,
-    // The server appends the nominal time, so every run has its own id.
-    workflowId: settings.id,
-    taskQueue: settings.taskQueue,
-    // {}: each run takes its report date from its nominal (scheduled) time.
-    args: [{}],
-    memo: { [SETTINGS_MEMO_KEY]: settings },
+    id: settings.id,
+    summary: `"${settings.cron}" in ${settings.timezone}`,
+    settings,
+    body: {
+      spec: { cronExpressions: [settings.cron], timezone: settings.timezone, jitter: settings.jitterSeconds * 1000 },
+      action: {
+        type: 'startWorkflow',
+        workflowType: WORKFLOW_TYPE,
+        // The server appends the nominal time, so every run has its own id.
+        workflowId: settings.id,
+        taskQueue: settings.taskQueue,
+        // {}: each run takes its report date from its nominal (scheduled) time.
+        args: [{}],
+        memo: { [SETTINGS_MEMO_KEY]: settings },
+      },
+      policies: {
+        overlap: settings.overlap.toUpperCase() as ScheduleOverlapPolicy,
+        catchupWindow: settings.catchupWindowSeconds * 1000,
+      },
+      state: { paused: settings.paused, note: settings.note || undefined },
+    },
   };
 }
 
-function scheduleBody(settings: ScheduleSettings) {
+/** The GPU reaper, every gpu.reaper.intervalSeconds; never paused by the report's `paused` flag. */
+export function reaperSchedule(config: Config): ScheduleDefinition {
+  const settings = {
+    id: `${config.schedule.id}-gpu-reaper`,
+    intervalSeconds: config.gpu.reaper.intervalSeconds,
+    taskQueue: config.temporal.taskQueue,
+  };
   return {
-    spec: {
-      cronExpressions: [settings.cron],
-      timezone: settings.timezone,
-      jitter: settings.jitterSeconds * 1000,
+    id: settings.id,
+    summary: `every ${settings.intervalSeconds}s`,
+    settings,
+    body: {
+      spec: { intervals: [{ every: settings.intervalSeconds * 1000 }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: REAPER_WORKFLOW_TYPE,
+        workflowId: settings.id,
+        taskQueue: settings.taskQueue,
+        args: [],
+        memo: { [SETTINGS_MEMO_KEY]: settings },
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 60_000 },
+      state: { paused: false },
     },
-    action: action(settings),
-    policies: {
-      overlap: overlapPolicy(settings.overlap),
-      catchupWindow: settings.catchupWindowSeconds * 1000,
-    },
-    state: { paused: settings.paused, note: settings.note || undefined },
   };
 }
 
 /** The settings last applied, as recorded on the schedule; undefined for a schedule not made by `apply`. */
-export function appliedSettings(description: ScheduleDescription): ScheduleSettings | undefined {
+export function appliedSettings<S extends Settings = ScheduleSettings>(
+  description: ScheduleDescription,
+): S | undefined {
   const memo = description.action.type === 'startWorkflow' ? description.action.memo : undefined;
-  return memo?.[SETTINGS_MEMO_KEY] as ScheduleSettings | undefined;
+  return memo?.[SETTINGS_MEMO_KEY] as S | undefined;
 }
 
-export function diffSettings(before: ScheduleSettings | undefined, after: ScheduleSettings): string[] {
+export function diffSettings(before: Settings | undefined, after: Settings): string[] {
   if (!before) return ['settings: (not made by apply) → as configured'];
-  return (Object.keys(after) as (keyof ScheduleSettings)[])
+  return Object.keys(after)
     .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
     .map((key) => `${key}: ${JSON.stringify(before[key])} → ${JSON.stringify(after[key])}`);
 }
@@ -90,20 +132,21 @@ export function diffSettings(before: ScheduleSettings | undefined, after: Schedu
 export type ApplyOutcome = { result: 'created' } | { result: 'updated'; changes: string[] } | { result: 'unchanged' };
 
 /** Creates the schedule, or updates it to the settings, or leaves it alone when it already matches. */
-export async function applySchedule(client: Client, settings: ScheduleSettings): Promise<ApplyOutcome> {
-  const handle = client.schedule.getHandle(settings.id);
+export async function applySchedule(client: Client, definition: ScheduleDefinition): Promise<ApplyOutcome> {
+  const handle = client.schedule.getHandle(definition.id);
   let description: ScheduleDescription;
   try {
     description = await handle.describe();
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
-    await client.schedule.create({ scheduleId: settings.id, ...scheduleBody(settings) });
+    await client.schedule.create({ scheduleId: definition.id, ...definition.body });
     return { result: 'created' };
   }
-  const before = appliedSettings(description);
-  const current = before && { ...before, paused: description.state.paused };
-  const changes = diffSettings(current, settings);
+  const before = appliedSettings<Settings>(description);
+  const current =
+    before && ('paused' in definition.settings ? { ...before, paused: description.state.paused } : before);
+  const changes = diffSettings(current, definition.settings);
   if (changes.length === 0) return { result: 'unchanged' };
-  await handle.update(() => scheduleBody(settings));
+  await handle.update(() => definition.body);
   return { result: 'updated', changes };
 }

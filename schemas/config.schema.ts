@@ -88,6 +88,17 @@ export const configSchema = {
         pollIntervalSeconds: { ...seconds, default: 2 },
         stopTimeoutSeconds: { ...seconds, default: 60 },
         stateDir: { type: 'string', minLength: 1, default: 'out/state/gpu' },
+        reaper: {
+          description: 'A scheduled sweep that stops managed instances no live run holds, and any past a hard limit.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            intervalSeconds: { type: 'number', minimum: 10, default: 600 },
+            idleGraceSeconds: { type: 'number', minimum: 0, default: 120 },
+            maxUptimeSeconds: { type: 'number', minimum: 60, default: 14_400 },
+          },
+        },
         localProcess: {
           type: 'object',
           additionalProperties: false,

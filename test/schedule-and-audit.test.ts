@@ -40,6 +40,7 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     const created = await salesReport(configPath, 'schedule', 'apply');
     expect(created.stderr).toBe('');
     expect(created.stdout).toContain(`created schedule ${scheduleId}: "0 9 * * *" in Asia/Shanghai`);
+    expect(created.stdout).toContain(`created schedule ${scheduleId}-gpu-reaper: every 600s`);
 
     const again = await salesReport(configPath, 'schedule', 'apply');
     expect(again.stdout).toContain('already matches the config: no change');

@@ -1,1 +1,2 @@
 export { progressQuery, weeklySalesReport } from './weekly-sales-report';
+export { gpuReaper } from './gpu-reaper';

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Config } from '../../lib/config';
 import { LocalProcessProvider } from './local-process';
+import { GpuFleet } from './fleet';
+import { InstanceLedger } from './ledger';
 import type { GpuProvider } from './provider';
 import { StaticProvider } from './static';
 
@@ -18,4 +20,13 @@ export function createGpuProvider(config: Config): GpuProvider {
       if (!gpu.static) throw new Error('gpu.static.endpoint is required for the static provider');
       return new StaticProvider(gpu.static.endpoint);
   }
+}
+
+export function createFleet(config: Config, provider: GpuProvider, now?: () => Date): GpuFleet {
+  return new GpuFleet(
+    provider,
+    new InstanceLedger(join(config.gpu.stateDir, 'ledger')),
+    { hourlyPrice: config.gpu.hourlyPrice, currency: config.gpu.priceCurrency },
+    now,
+  );
 }

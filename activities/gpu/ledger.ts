@@ -11,6 +11,8 @@ export interface LedgerEntry extends GpuInstance {
   requestedAt: string;
   /** When the stop was confirmed: billing ends here. */
   stoppedAt?: string;
+  /** Set when someone other than the holder stopped it (the reaper), and why. */
+  stopReason?: string;
 }
 
 /**

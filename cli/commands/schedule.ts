@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
-import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
 import { addDays, formatInZone, isIsoDate, startOfDayInZone } from '../../lib/dates';
-import { applySchedule, appliedSettings, scheduleSettingsFrom } from '../../lib/schedule';
+import { applySchedule, appliedSettings, reaperSchedule, reportSchedule } from '../../lib/schedule';
 import { ReportOutcome } from '../../lib/search-attributes';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
@@ -14,17 +14,18 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
 
   schedule
     .command('apply')
-    .description('create or update the schedule from the config; applying the same config twice changes nothing')
+    .description('create or update the report schedule and the GPU reaper schedule from the config (idempotent)')
     .action(async () => {
       const ctx = context();
-      const settings = scheduleSettingsFrom(ctx.config);
-      const outcome = await applySchedule(await ctx.client(), settings);
-      ctx.print({ scheduleId: settings.id, ...outcome }, () => {
-        if (outcome.result === 'created')
-          return `created schedule ${settings.id}: "${settings.cron}" in ${settings.timezone}`;
-        if (outcome.result === 'unchanged') return `schedule ${settings.id} already matches the config: no change`;
-        return `updated schedule ${settings.id}:\n${outcome.changes.map((c) => `  ${c}`).join('\n')}`;
-      });
+      const client = await ctx.client();
+      for (const definition of [reportSchedule(ctx.config), reaperSchedule(ctx.config)]) {
+        const outcome = await applySchedule(client, definition);
+        ctx.print({ scheduleId: definition.id, ...outcome }, () => {
+          if (outcome.result === 'created') return `created schedule ${definition.id}: ${definition.summary}`;
+          if (outcome.result === 'unchanged') return `schedule ${definition.id} already matches the config: no change`;
+          return `updated schedule ${definition.id}:\n${outcome.changes.map((c) => `  ${c}`).join('\n')}`;
+        });
+      }
     });
 
   schedule
@@ -136,7 +137,7 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
 
   schedule
     .command('delete')
-    .description('delete the schedule (runs already started are not affected)')
+    .description('delete the report schedule and its GPU reaper schedule (runs already started are not affected)')
     .option('--yes', 'do not ask for confirmation')
     .action(async (options: { yes?: boolean }) => {
       const ctx = context();
@@ -145,11 +146,20 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
         if (!process.stdin.isTTY)
           throw new UsageError(`refusing to delete schedule ${id} without --yes (no terminal to ask)`);
         const rl = createInterface({ input: process.stdin, output: process.stdout });
-        const answer = await rl.question(`Delete schedule ${id}? Type its id to confirm: `);
+        const answer = await rl.question(`Delete schedule ${id} and its GPU reaper? Type its id to confirm: `);
         rl.close();
         if (answer.trim() !== id) throw new UsageError('not confirmed; nothing deleted');
       }
-      await (await ctx.client()).schedule.getHandle(id).delete();
-      ctx.print({ scheduleId: id, deleted: true }, () => `schedule ${id} deleted`);
+      const client = await ctx.client();
+      const deleted: string[] = [];
+      for (const definition of [reportSchedule(ctx.config), reaperSchedule(ctx.config)]) {
+        try {
+          await client.schedule.getHandle(definition.id).delete();
+          deleted.push(definition.id);
+        } catch (err) {
+          if (!(err instanceof ScheduleNotFoundError)) throw err;
+        }
+      }
+      ctx.print({ deleted }, () => (deleted.length ? `deleted ${deleted.join(', ')}` : `no schedule ${id} to delete`));
     });
 }

@@ -137,6 +137,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
           config,
           secrets: { llmApiKey: 'EMPTY' },
           connection,
+          client,
           workflowBundle: { code: inject('workflowBundleCode') },
         });
         return await worker.runUntil(until);

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import type { ReapedInstance } from '../activities/gpu-reaper';
+import type { gpuReaper } from '../workflows';
+import { writeConfig } from './helpers/cli';
+import { createHarness, expectGpuStopped, ROOT, type Harness } from './helpers/harness';
+import { progressQuery } from '../workflows';
+
+async function waitForStage(
+  handle: Awaited<ReturnType<Harness['start']>>,
+  stage: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const current = await handle.query(progressQuery).catch(() => '');
+    if (current === stage) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`run never reached "${stage}"`);
+}
+
+describe('no GPU minute leaked', () => {
+  it('the reaper stops the GPU of a run terminated mid-generation (no workflow code runs on terminate)', async () => {
+    const h = await createHarness({
+      simArgs: ['--latency-ms', '60000'],
+      config: { gpu: { reaper: { idleGraceSeconds: 0 } } },
+    });
+    try {
+      const handle = await h.start();
+      const reaped = await h.withWorker(
+        (async () => {
+          await waitForStage(handle, 'generating report');
+          await handle.terminate('operator pressed Terminate');
+          const terminatedAt = Date.now();
+          const runId = (await handle.describe()).runId;
+          const entry = await h.ledgerEntry(handle.workflowId, runId);
+          expect(h.gpuProcessAlive(entry!)).toBe(true); // nothing stopped it: terminate ran no workflow code
+
+          const sweep = await h.client.workflow.execute<typeof gpuReaper>('gpuReaper', {
+            taskQueue: h.config.temporal.taskQueue,
+            workflowId: `gpu-reaper-${handle.workflowId}`,
+          });
+          return { sweep, runId, upAfterFaultSeconds: (Date.now() - terminatedAt) / 1000 };
+        })(),
+      );
+      const ours = reaped.sweep.find((r: ReapedInstance) => r.holder === `${handle.workflowId}/${reaped.runId}`);
+      expect(ours).toMatchObject({ action: 'stopped' });
+      expect(ours!.reason).toMatch(/its run ended at .* without stopping it/);
+      await expectGpuStopped(h, handle.workflowId, reaped.runId);
+      const entry = await h.ledgerEntry(handle.workflowId, reaped.runId);
+      expect(entry?.stopReason).toMatch(/^reaper: /);
+      console.log(
+        `terminate → GPU stopped by the reaper in ${reaped.upAfterFaultSeconds.toFixed(1)}s (reaper run on demand)`,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the reaper keeps instances whose runs are alive', async () => {
+    const h = await createHarness({
+      simArgs: ['--latency-ms', '60000'],
+      config: { gpu: { reaper: { idleGraceSeconds: 0 } } },
+    });
+    try {
+      const handle = await h.start();
+      const sweep = await h.withWorker(
+        (async () => {
+          await waitForStage(handle, 'generating report');
+          const result = await h.client.workflow.execute<typeof gpuReaper>('gpuReaper', {
+            taskQueue: h.config.temporal.taskQueue,
+            workflowId: `gpu-reaper-keep-${handle.workflowId}`,
+          });
+          await handle.cancel();
+          await handle.result().catch(() => undefined);
+          return result;
+        })(),
+      );
+      expect(sweep.find((r) => r.holder.startsWith(handle.workflowId))).toMatchObject({
+        action: 'kept',
+        reason: 'its run is still going',
+      });
+      await expectGpuStopped(h, handle.workflowId, (await handle.describe()).runId);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a worker killed mid-run (SIGKILL) and replaced: the run finishes and the GPU is stopped', async () => {
+    const h = await createHarness({ simArgs: ['--latency-ms', '4000'], config: { timeouts: { heartbeatSeconds: 2 } } });
+    try {
+      const configPath = await writeConfig(h.dir, h.config);
+      const worker = spawn(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', configPath], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
+      const handle = await h.start();
+      await waitForStage(handle, 'generating report');
+      worker.kill('SIGKILL');
+      const killedAt = Date.now();
+      const runId = (await handle.describe()).runId;
+      const entry = await h.ledgerEntry(handle.workflowId, runId);
+      expect(h.gpuProcessAlive(entry!)).toBe(true); // the GPU outlives the worker that started it
+
+      // A replacement worker (here in-process) picks the run up once the dead worker's heartbeat times out.
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      await expectGpuStopped(h, handle.workflowId, runId);
+      const stoppedAt = Date.parse((await h.ledgerEntry(handle.workflowId, runId))!.stoppedAt!);
+      const history = await handle.fetchHistory();
+      const generateAttempts = history.events?.flatMap((e) =>
+        e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt
+          ? [e.activityTaskStartedEventAttributes.attempt]
+          : [],
+      );
+      expect(Math.max(...(generateAttempts ?? [1]))).toBeGreaterThan(1);
+      expect(h.sink.messages).toHaveLength(1);
+      console.log(
+        `worker SIGKILL → GPU stopped ${((stoppedAt - killedAt) / 1000).toFixed(1)}s later, after the run finished on the new worker`,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -62,7 +62,7 @@ export function createGpuActivities({ config, secrets, gpuProvider, now = () => 
 
     /** Stops whatever the ledger holds for the owner and waits for the confirmation. Stopping twice is success. */
     async stopGpu(owner: string): Promise<GpuBill> {
-      return fleet.stop(owner);
+      return withHeartbeat(() => fleet.stop(owner));
     },
   };
 }

@@ -38,6 +38,9 @@ function crossFieldProblems(config: Config): string[] {
   if (config.gpu.provider === 'static' && !config.gpu.static) {
     problems.push('/gpu/static: required when /gpu/provider is "static"');
   }
+  if (config.gpu.provider === 'aws-ec2' && !config.gpu.awsEc2) {
+    problems.push('/gpu/awsEc2: required when /gpu/provider is "aws-ec2"');
+  }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: config.report.timezone });
   } catch {

@@ -81,7 +81,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        provider: { enum: ['local-process', 'static'], default: 'local-process' },
+        provider: { enum: ['local-process', 'static', 'aws-ec2'], default: 'local-process' },
         hourlyPrice: { type: 'number', minimum: 0, default: 0.8, description: 'Price per hour, in priceCurrency.' },
         priceCurrency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'USD' },
         readyTimeoutSeconds: { ...seconds, default: 900 },
@@ -114,6 +114,35 @@ export const configSchema = {
             host: { type: 'string', minLength: 1, default: '127.0.0.1' },
             port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
           },
+        },
+        awsEc2: {
+          description: 'Starts and stops existing EC2 instances that run vLLM on boot. Credentials: the AWS SDK chain.',
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            region: { type: 'string', minLength: 1 },
+            instanceIds: {
+              description:
+                'Candidates in order, e.g. one per availability zone; the next is tried on InsufficientInstanceCapacity.',
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', pattern: '^i-[0-9a-f]+$' },
+            },
+            address: { enum: ['private-ip', 'public-ip'], default: 'private-ip' },
+            port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
+            endpointUrl: {
+              type: 'string',
+              format: 'uri',
+              description: 'Use this vLLM URL instead of the instance IP.',
+            },
+            apiEndpoint: {
+              type: 'string',
+              format: 'uri',
+              description: 'EC2 API endpoint override (VPC endpoint, tests).',
+            },
+            stateTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 600 },
+          },
+          required: ['region', 'instanceIds'],
         },
         static: {
           type: 'object',

@@ -16,6 +16,7 @@ export function activitiesFor(plan: ReportPlan) {
   });
   const { startGpu } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.gpuStartSeconds),
+    heartbeatTimeout,
     retry,
     // A cancelled start is waited for, so the instance it made is in the ledger before the stop that follows.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -38,6 +39,7 @@ export function activitiesFor(plan: ReportPlan) {
   // Stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
   const { stopGpu } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.gpuStopSeconds + 30),
+    heartbeatTimeout,
     scheduleToCloseTimeout: '24 hours',
     retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
   });

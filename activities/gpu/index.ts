@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../../lib/config';
 import { LocalProcessProvider } from './local-process';
+import { AwsEc2Provider } from './aws-ec2';
 import { GpuFleet } from './fleet';
 import { InstanceLedger } from './ledger';
 import type { GpuProvider } from './provider';
@@ -16,6 +17,9 @@ export function createGpuProvider(config: Config): GpuProvider {
         logDir: join(gpu.stateDir, 'logs'),
         stopTimeoutSeconds: gpu.stopTimeoutSeconds,
       });
+    case 'aws-ec2':
+      if (!gpu.awsEc2) throw new Error('gpu.awsEc2 is required for the aws-ec2 provider');
+      return new AwsEc2Provider({ ...gpu.awsEc2, pollIntervalSeconds: gpu.pollIntervalSeconds });
     case 'static':
       if (!gpu.static) throw new Error('gpu.static.endpoint is required for the static provider');
       return new StaticProvider(gpu.static.endpoint);

@@ -42,7 +42,11 @@ export async function sampleSalesFile(dir: string, seed = 7): Promise<string> {
 }
 
 type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object ? DeepPartial<T[K]> : T[K];
+  [K in keyof T]?: NonNullable<T[K]> extends unknown[]
+    ? T[K]
+    : NonNullable<T[K]> extends object
+      ? DeepPartial<NonNullable<T[K]>>
+      : T[K];
 };
 
 export interface HarnessOptions {

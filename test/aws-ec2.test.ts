@@ -1,0 +1,199 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../activities/gpu/aws-ec2';
+import { probeVllm } from '../activities/gpu/vllm-ready';
+import type { gpuReaper } from '../workflows';
+import { progressQuery } from '../workflows';
+import { createHarness, freePort, ROOT } from './helpers/harness';
+import { startEc2StandIn, startMoto, type Ec2StandIn, type Moto } from './helpers/moto';
+
+const REGION = 'us-east-1';
+const MODEL = 'Qwen/Qwen2.5-7B-Instruct';
+
+describe('aws-ec2 provider against moto', () => {
+  let moto: Moto;
+  let standIn: Ec2StandIn;
+  let ec2: EC2Client;
+  const sims: ChildProcess[] = [];
+
+  /** vLLM as the GPU instance would run it on boot: here a simulator on loopback, always on. */
+  async function startVllm(extra: string[] = []): Promise<string> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(port), ...extra], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    sims.push(child);
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + 30_000;
+    while (!(await probeVllm(url, MODEL, 'EMPTY')).ready) {
+      if (Date.now() > deadline) throw new Error('simulator did not come up');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return url;
+  }
+
+  async function newInstance(state: 'stopped' | 'running'): Promise<string> {
+    const out = await ec2.send(
+      new RunInstancesCommand({ ImageId: 'ami-12c6146b', InstanceType: 'g6.xlarge', MinCount: 1, MaxCount: 1 }),
+    );
+    const id = out.Instances![0]!.InstanceId!;
+    if (state === 'stopped') await ec2.send(new StopInstancesCommand({ InstanceIds: [id] }));
+    return id;
+  }
+
+  async function stateOf(id: string): Promise<string | undefined> {
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
+  }
+
+  async function tagsOf(id: string): Promise<Record<string, string>> {
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    return Object.fromEntries((out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).map((t) => [t.Key!, t.Value!]));
+  }
+
+  function provider(instanceIds: string[], endpointUrl?: string) {
+    return new AwsEc2Provider({
+      region: REGION,
+      instanceIds,
+      address: 'private-ip',
+      port: 8000,
+      endpointUrl,
+      apiEndpoint: standIn.url,
+      stateTimeoutSeconds: 30,
+      pollIntervalSeconds: 0.2,
+    });
+  }
+
+  beforeAll(async () => {
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: REGION });
+    moto = await startMoto();
+    standIn = await startEc2StandIn(moto.url);
+    ec2 = new EC2Client({ region: REGION, endpoint: moto.url });
+  });
+  afterAll(async () => {
+    for (const s of sims) s.kill('SIGTERM');
+    await standIn?.close();
+    moto?.stop();
+  });
+
+  it('tries the next candidate on InsufficientInstanceCapacity, tags what it starts, and stops it', async () => {
+    const [a, b] = [await newInstance('stopped'), await newInstance('stopped')];
+    standIn.noCapacity.add(a);
+    const p = provider([a, b]);
+    const instance = await p.start('report-1/run-1');
+    expect(instance.instanceId).toBe(b);
+    expect(instance.endpoint).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:8000$/);
+    expect(standIn.actions).toEqual(expect.arrayContaining([`StartInstances ${a}`, `StartInstances ${b}`]));
+    expect(await stateOf(a)).toBe('stopped');
+    expect(await stateOf(b)).toBe('running');
+    expect(await tagsOf(b)).toMatchObject({ [MANAGED_TAG]: 'true', [HOLDER_TAG]: 'report-1/run-1' });
+
+    await p.stop(instance);
+    expect(await stateOf(b)).toBe('stopped');
+    await p.stop(instance); // stopping a stopped instance is success
+    expect((await p.describe(instance)).state).toBe('stopped');
+  });
+
+  it('fails with every candidate named when none has capacity', async () => {
+    const [a, b] = [await newInstance('stopped'), await newInstance('stopped')];
+    standIn.noCapacity.add(a).add(b);
+    await expect(provider([a, b]).start('report-2/run-1')).rejects.toThrow(
+      `no candidate instance could start (${a}: InsufficientInstanceCapacity; ${b}: InsufficientInstanceCapacity)`,
+    );
+  });
+
+  it('uses an instance that is already running instead of restarting it', async () => {
+    const c = await newInstance('running');
+    const instance = await provider([c]).start('report-3/run-1');
+    expect(instance.instanceId).toBe(c);
+    expect(standIn.actions).not.toContain(`StartInstances ${c}`);
+    expect(standIn.actions).not.toContain(`StopInstances ${c}`);
+  });
+
+  it('runs a whole report on an EC2 instance and leaves it stopped', async () => {
+    const id = await newInstance('stopped');
+    const vllm = await startVllm();
+    const h = await createHarness({
+      config: {
+        gpu: {
+          provider: 'aws-ec2',
+          hourlyPrice: 0.98,
+          awsEc2: {
+            region: REGION,
+            instanceIds: [id],
+            endpointUrl: vllm,
+            apiEndpoint: standIn.url,
+            stateTimeoutSeconds: 30,
+          },
+        },
+      },
+    });
+    try {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      expect(result.gpu).toMatchObject({ provider: 'aws-ec2', instanceIds: [id], currency: 'USD' });
+      expect(result.gpu!.billedSeconds).toBeGreaterThan(0);
+      expect(result.gpu!.estimatedCost).toBeCloseTo((result.gpu!.billedSeconds * 0.98) / 3600, 4);
+      expect(await stateOf(id)).toBe('stopped');
+      // Started once, tagged, stopped once: the stop in `finally` found it already stopped and asked nothing.
+      expect(standIn.actions.filter((a) => a.endsWith(id))).toEqual([
+        `StartInstances ${id}`,
+        `CreateTags ${id}`,
+        `StopInstances ${id}`,
+      ]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the reaper stops the instance of a run terminated mid-generation', async () => {
+    const id = await newInstance('stopped');
+    const vllm = await startVllm(['--latency-ms', '60000']);
+    const h = await createHarness({
+      config: {
+        gpu: {
+          provider: 'aws-ec2',
+          reaper: { idleGraceSeconds: 0 },
+          awsEc2: {
+            region: REGION,
+            instanceIds: [id],
+            endpointUrl: vllm,
+            apiEndpoint: standIn.url,
+            stateTimeoutSeconds: 30,
+          },
+        },
+      },
+    });
+    try {
+      const handle = await h.start();
+      const outcome = await h.withWorker(
+        (async () => {
+          const deadline = Date.now() + 30_000;
+          while ((await handle.query(progressQuery).catch(() => '')) !== 'generating report') {
+            if (Date.now() > deadline) throw new Error('never reached generation');
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          await handle.terminate('stuck');
+          const terminatedAt = Date.now();
+          const runningAfterTerminate = await stateOf(id);
+          const sweep = await h.client.workflow.execute<typeof gpuReaper>('gpuReaper', {
+            taskQueue: h.config.temporal.taskQueue,
+            workflowId: `gpu-reaper-${handle.workflowId}`,
+          });
+          return { sweep, runningAfterTerminate, upSeconds: (Date.now() - terminatedAt) / 1000 };
+        })(),
+      );
+      expect(outcome.runningAfterTerminate).toBe('running');
+      expect(outcome.sweep.find((r) => r.instanceId === id)).toMatchObject({ action: 'stopped' });
+      expect(await stateOf(id)).toBe('stopped');
+      console.log(
+        `EC2 (moto): terminate → instance stopped by the reaper in ${outcome.upSeconds.toFixed(1)}s (reaper run on demand)`,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ import { describeTemporalCli, resolveTemporalCli } from '../lib/temporal-cli';
 import { runUrl } from '../lib/temporal-ui';
 import type { weeklySalesReport } from '../workflows';
 import { createReportWorker } from '../worker';
-import { freePort } from './free-port';
+import { freePort } from '../lib/free-port';
 
 const HELP = `Runs one weekly sales report on embedded components: a Temporal dev server with its Web UI, an SMTP sink that
 saves every message, a worker, sample data, and the vLLM simulator started as the "GPU" by the local-process provider.

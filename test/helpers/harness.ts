@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
@@ -11,6 +10,8 @@ import { createGpuProvider } from '../../activities/gpu';
 import { InstanceLedger, type LedgerEntry } from '../../activities/gpu/ledger';
 import { groupAlive } from '../../activities/gpu/local-process';
 import { parseConfig, type Config } from '../../lib/config';
+import { freePort } from '../../lib/free-port';
+export { freePort };
 import type { ReportInput } from '../../lib/contracts';
 import { writeSampleXlsx } from '../../lib/sales/sample-data';
 import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../../lib/smtp-sink';
@@ -22,17 +23,6 @@ Runtime.install({ logger: new DefaultLogger('WARN') });
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const REPORT_DATE = '2026-11-20';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Sample sales (Chinese headers, a few dirty rows) covering the weeks REPORT_DATE reports on. */
 export async function sampleSalesFile(dir: string, seed = 7): Promise<string> {

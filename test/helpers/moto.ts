@@ -7,23 +7,27 @@ import { freePort } from '../../lib/free-port';
 
 export const MOTO_VERSION = '5.2.5';
 
-/** moto's server: $MOTO_SERVER, else on PATH, else our cached venv, else a venv built now with pip (PyPI). */
+/** moto's server: $MOTO_SERVER, else our pinned venv (built with pip when missing), else one on PATH. */
 export function resolveMotoServer(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MOTO_SERVER) return env.MOTO_SERVER;
-  for (const dir of (env.PATH ?? '').split(delimiter))
-    if (dir && existsSync(join(dir, 'moto_server'))) return join(dir, 'moto_server');
   const venv = join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sales-report', `moto-${MOTO_VERSION}`);
   const bin = join(venv, 'bin', 'moto_server');
   if (existsSync(bin)) return bin;
-  const steps: [string, string[]][] = [
-    ['python3', ['-m', 'venv', venv]],
-    [join(venv, 'bin', 'pip'), ['install', '--quiet', `moto[server]==${MOTO_VERSION}`]],
-  ];
-  for (const [cmd, args] of steps) {
-    const r = spawnSync(cmd, args, { stdio: 'inherit', timeout: 10 * 60_000 });
-    if (r.status !== 0) throw new Error(`installing moto failed at: ${cmd} ${args.join(' ')}`);
+  const python = spawnSync('python3', ['--version']).status === 0;
+  if (python) {
+    const steps: [string, string[]][] = [
+      ['python3', ['-m', 'venv', venv]],
+      [join(venv, 'bin', 'pip'), ['install', '--quiet', `moto[server]==${MOTO_VERSION}`]],
+    ];
+    for (const [cmd, args] of steps) {
+      const r = spawnSync(cmd, args, { stdio: 'inherit', timeout: 10 * 60_000 });
+      if (r.status !== 0) throw new Error(`installing moto failed at: ${cmd} ${args.join(' ')}`);
+    }
+    return bin;
   }
-  return bin;
+  for (const dir of (env.PATH ?? '').split(delimiter))
+    if (dir && existsSync(join(dir, 'moto_server'))) return join(dir, 'moto_server');
+  throw new Error('moto_server not found and no python3 to install it (pip install "moto[server]")');
 }
 
 export interface Moto {

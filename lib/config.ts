@@ -35,11 +35,13 @@ export function parseConfig(raw: unknown, source = 'config'): Config {
 
 function crossFieldProblems(config: Config): string[] {
   const problems: string[] = [];
-  if (config.gpu.provider === 'static' && !config.gpu.static) {
-    problems.push('/gpu/static: required when /gpu/provider is "static"');
-  }
-  if (config.gpu.provider === 'aws-ec2' && !config.gpu.awsEc2) {
-    problems.push('/gpu/awsEc2: required when /gpu/provider is "aws-ec2"');
+  for (const [provider, key] of [
+    ['static', 'static'],
+    ['aws-ec2', 'awsEc2'],
+    ['command', 'command'],
+  ] as const) {
+    if (config.gpu.provider === provider && !config.gpu[key])
+      problems.push(`/gpu/${key}: required when /gpu/provider is "${provider}"`);
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: config.report.timezone });

@@ -81,7 +81,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        provider: { enum: ['local-process', 'static', 'aws-ec2'], default: 'local-process' },
+        provider: { enum: ['local-process', 'static', 'aws-ec2', 'command'], default: 'local-process' },
         hourlyPrice: { type: 'number', minimum: 0, default: 0.8, description: 'Price per hour, in priceCurrency.' },
         priceCurrency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'USD' },
         readyTimeoutSeconds: { ...seconds, default: 900 },
@@ -143,6 +143,38 @@ export const configSchema = {
             stateTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 600 },
           },
           required: ['region', 'instanceIds'],
+        },
+        command: {
+          description:
+            'Shell commands for any other cloud. ${owner}, ${instanceId}, ${model} (and, in endpoint, fields of the status JSON) are replaced by single-quoted values; they are also in the environment as SALES_REPORT_OWNER, SALES_REPORT_INSTANCE_ID, SALES_REPORT_MODEL.',
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            instanceId: {
+              type: 'string',
+              minLength: 1,
+              description: 'Fixed id, when the start command does not print one.',
+            },
+            start: { type: 'string', minLength: 1, description: 'May print JSON with "instanceId".' },
+            stop: { type: 'string', minLength: 1 },
+            status: { type: 'string', minLength: 1, description: 'Prints JSON describing the instance.' },
+            stateField: {
+              type: 'string',
+              minLength: 1,
+              default: 'state',
+              description: 'Dot path of the state in the status JSON.',
+            },
+            runningStates: { ...stringList, minItems: 1, default: ['running', 'Running', 'RUNNING'] },
+            stoppedStates: { ...stringList, minItems: 1, default: ['stopped', 'Stopped', 'STOPPED', 'terminated'] },
+            endpoint: {
+              type: 'string',
+              minLength: 1,
+              description: 'e.g. http://${ip}:8000, fields from the status JSON.',
+            },
+            commandTimeoutSeconds: { ...seconds, default: 120 },
+            stateTimeoutSeconds: { ...seconds, default: 600 },
+          },
+          required: ['start', 'stop', 'status', 'endpoint'],
         },
         static: {
           type: 'object',

@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GpuInstance, GpuProvider, InstanceState } from './provider';
+
+export interface CommandOptions {
+  instanceId?: string;
+  start: string;
+  stop: string;
+  status: string;
+  stateField: string;
+  runningStates: string[];
+  stoppedStates: string[];
+  endpoint: string;
+  commandTimeoutSeconds: number;
+  stateTimeoutSeconds: number;
+  pollIntervalSeconds: number;
+  model: string;
+}
+
+type Json = Record<string, unknown>;
+
+/** 'it'\''s' — any value becomes one shell word, so an id typed in the Web UI can never become shell syntax. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function field(json: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Json)[key] : undefined), json);
+}
+
+/**
+ * Any other cloud through its own CLI: start, stop and status as shell commands (aliyun ecs StartInstance,
+ * tccli cvm StartInstances, kubectl scale …), status parsed from JSON. The state is polled until running / stopped.
+ */
+export class CommandProvider implements GpuProvider {
+  readonly name = 'command';
+
+  constructor(private readonly options: CommandOptions) {}
+
+  async start(owner: string): Promise<GpuInstance> {
+    const printed = await this.run('start', { owner, instanceId: this.options.instanceId ?? '' });
+    const instanceId = String(field(printed, 'instanceId') ?? this.options.instanceId ?? '');
+    if (!instanceId) throw new Error('the start command printed no "instanceId" and gpu.command.instanceId is not set');
+    const status = await this.waitFor(owner, instanceId, this.options.runningStates);
+    return { instanceId, endpoint: this.fill(this.options.endpoint, status, false) };
+  }
+
+  async waitReady(instance: GpuInstance): Promise<void> {
+    const state = await this.state('', instance.instanceId);
+    if (this.options.stoppedStates.includes(state)) throw new Error(`instance ${instance.instanceId} is ${state}`);
+  }
+
+  async stop(instance: GpuInstance): Promise<void> {
+    await this.run('stop', { owner: '', instanceId: instance.instanceId });
+    await this.waitFor('', instance.instanceId, this.options.stoppedStates);
+  }
+
+  async describe(instance: GpuInstance): Promise<{ state: InstanceState; detail?: string }> {
+    const state = await this.state('', instance.instanceId);
+    const mapped: InstanceState = this.options.runningStates.includes(state)
+      ? 'running'
+      : this.options.stoppedStates.includes(state)
+        ? 'stopped'
+        : 'starting';
+    return { state: mapped, detail: state };
+  }
+
+  private async state(owner: string, instanceId: string): Promise<string> {
+    const status = await this.run('status', { owner, instanceId });
+    return String(field(status, this.options.stateField) ?? '');
+  }
+
+  private async waitFor(owner: string, instanceId: string, states: string[]): Promise<Json> {
+    const deadline = Date.now() + this.options.stateTimeoutSeconds * 1000;
+    for (;;) {
+      const status = await this.run('status', { owner, instanceId });
+      const state = String(field(status, this.options.stateField) ?? '');
+      if (states.includes(state)) return status;
+      if (Date.now() > deadline)
+        throw new Error(
+          `instance ${instanceId} still "${state}" after ${this.options.stateTimeoutSeconds}s (waiting for ${states.join(' / ')})`,
+        );
+      await sleep(this.options.pollIntervalSeconds * 1000);
+    }
+  }
+
+  private fill(template: string, values: Json, quote: boolean): string {
+    return template.replace(/\$\{([\w.]+)\}/g, (whole, path: string) => {
+      const value = field(values, path);
+      if (value === undefined) throw new Error(`"${whole}" in ${JSON.stringify(template)} has no value`);
+      return quote ? shellQuote(String(value)) : String(value);
+    });
+  }
+
+  /** Runs one configured command; its stdout (last JSON line) is the answer. Non-zero exit is an error with stderr. */
+  private run(which: 'start' | 'stop' | 'status', vars: { owner: string; instanceId: string }): Promise<Json> {
+    const values = { ...vars, model: this.options.model };
+    const command = this.fill(this.options[which], values, true);
+    return new Promise((resolve, reject) => {
+      const child = spawn('/bin/sh', ['-c', command], {
+        env: {
+          ...process.env,
+          SALES_REPORT_OWNER: vars.owner,
+          SALES_REPORT_INSTANCE_ID: vars.instanceId,
+          SALES_REPORT_MODEL: this.options.model,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: this.options.commandTimeoutSeconds * 1000,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.once('error', (err) => reject(new Error(`gpu.command.${which}: ${err.message}`)));
+      child.once('close', (code, signal) => {
+        if (code !== 0) {
+          reject(
+            new Error(
+              `gpu.command.${which} exited ${code ?? signal}: ${stderr.trim().split('\n').slice(-5).join(' | ') || '(no stderr)'}`,
+            ),
+          );
+          return;
+        }
+        const line = stdout
+          .trim()
+          .split('\n')
+          .reverse()
+          .find((l) => l.trim().startsWith('{'));
+        if (!line) {
+          resolve({});
+          return;
+        }
+        try {
+          resolve(JSON.parse(line) as Json);
+        } catch {
+          reject(new Error(`gpu.command.${which} printed invalid JSON: ${line.slice(0, 200)}`));
+        }
+      });
+    });
+  }
+}

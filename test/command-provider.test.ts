@@ -1,0 +1,113 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandProvider, type CommandOptions } from '../activities/gpu/command';
+import { probeVllm } from '../activities/gpu/vllm-ready';
+import { createHarness, freePort, ROOT } from './helpers/harness';
+
+const SCRIPT = join(ROOT, 'test', 'fixtures', 'fake-cloud.sh');
+
+describe('command provider, with a cloud CLI that keeps state in a file', () => {
+  let sim: ChildProcess;
+  let simPort: number;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sales-report-cmd-'));
+    simPort = await freePort();
+    sim = spawn(process.execPath, ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(simPort)], {
+      cwd: ROOT,
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 30_000;
+    while (!(await probeVllm(`http://127.0.0.1:${simPort}`, 'Qwen/Qwen2.5-7B-Instruct', 'EMPTY')).ready) {
+      if (Date.now() > deadline) throw new Error('simulator did not come up');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  afterAll(() => {
+    sim?.kill('SIGTERM');
+  });
+
+  function options(stateFile: string, overrides: Partial<CommandOptions> = {}): CommandOptions {
+    return {
+      start: `${SCRIPT} ${stateFile} start i-fake`,
+      stop: `${SCRIPT} ${stateFile} stop \${instanceId}`,
+      status: `${SCRIPT} ${stateFile} status \${instanceId}`,
+      stateField: 'Instance.Status',
+      runningStates: ['Running'],
+      stoppedStates: ['Stopped'],
+      endpoint: `http://\${Instance.Ip}:${simPort}`,
+      commandTimeoutSeconds: 10,
+      stateTimeoutSeconds: 10,
+      pollIntervalSeconds: 0.05,
+      model: 'Qwen/Qwen2.5-7B-Instruct',
+      ...overrides,
+    };
+  }
+
+  it('starts, waits for Running, fills the endpoint from the status JSON, and stops', async () => {
+    const state = join(dir, 'a.state');
+    const provider = new CommandProvider(options(state));
+    const instance = await provider.start('report-1/run-1');
+    expect(instance).toEqual({ instanceId: 'i-fake', endpoint: `http://127.0.0.1:${simPort}` });
+    expect(readFileSync(state, 'utf8').trim()).toBe('Running');
+    expect((await provider.describe(instance)).state).toBe('running');
+    await provider.stop(instance);
+    expect(readFileSync(state, 'utf8').trim()).toBe('Stopped');
+    await provider.stop(instance); // stopping a stopped instance is success
+    expect(readFileSync(`${state}.log`, 'utf8').split('\n').filter(Boolean)[0]).toBe('start i-fake');
+  });
+
+  it('passes values as single shell words: a hostile workflow id cannot run commands', async () => {
+    const state = join(dir, 'b.state');
+    const marker = join(dir, 'INJECTED');
+    const provider = new CommandProvider(options(state, { start: `${SCRIPT} ${state} start \${owner}` }));
+    const owner = `x'; touch ${marker}; echo '`;
+    await expect(provider.start(owner)).resolves.toMatchObject({ instanceId: owner });
+    expect(existsSync(marker)).toBe(false);
+    expect(readFileSync(`${state}.log`, 'utf8')).toContain(`start ${owner}`);
+  });
+
+  it('reports a failing command with its exit code and stderr', async () => {
+    const provider = new CommandProvider(
+      options(join(dir, 'c.state'), { start: `${SCRIPT} ${join(dir, 'c.state')} explode` }),
+    );
+    await expect(provider.start('r/1')).rejects.toThrow(
+      'gpu.command.start exited 3: InvalidAction: explode is not a command',
+    );
+  });
+
+  it('runs a whole report through the command provider and leaves the instance stopped', async () => {
+    const state = join(dir, 'wf.state');
+    const o = options(state);
+    const h = await createHarness({
+      config: {
+        gpu: {
+          provider: 'command',
+          command: {
+            start: o.start,
+            stop: o.stop,
+            status: o.status,
+            stateField: o.stateField,
+            runningStates: o.runningStates,
+            stoppedStates: o.stoppedStates,
+            endpoint: o.endpoint,
+          },
+        },
+      },
+    });
+    try {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      expect(result.gpu).toMatchObject({ provider: 'command', instanceIds: ['i-fake'] });
+      expect(readFileSync(state, 'utf8').trim()).toBe('Stopped');
+    } finally {
+      await h.close();
+    }
+  });
+});

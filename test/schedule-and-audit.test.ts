@@ -160,6 +160,22 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     expect(rows[0]!.gpuSeconds).toBeGreaterThan(0);
     const table = await salesReport(configPath, 'runs', 'list', '--from', '2026-11-18', '--to', '2026-11-20');
     expect(table.stdout).toMatch(/^date\s+trigger\s+outcome\s+duration\s+attempts\s+GPU s\s+cost\s+workflow id/);
+    // cost: the month's runs from the same history, next to an always-on instance.
+    const cost = JSON.parse((await salesReport(configPath, 'cost', '--month', '2026-11', '--json')).stdout) as {
+      days: { date: string; runs: number; gpuSeconds: number }[];
+      totals: { runs: number; cost: number };
+      alwaysOn: { hours: number; cost: number };
+      savedRatio: number;
+    };
+    const nov19 = cost.days.find((d) => d.date === '2026-11-19')!;
+    const allNov19 = await listRuns(h.client, { from: '2026-11-19', to: '2026-11-19' });
+    expect(nov19.runs).toBe(allNov19.length);
+    expect(nov19.gpuSeconds).toBeCloseTo(
+      allNov19.reduce((s, r) => s + (r.gpuSeconds ?? 0), 0),
+      1,
+    );
+    expect(cost.alwaysOn.cost).toBeCloseTo(cost.alwaysOn.hours * h.config.gpu.hourlyPrice, 2);
+    expect(cost.savedRatio).toBeGreaterThan(0.99);
     const show = await salesReport(configPath, 'runs', 'show', rows[0]!.workflowId);
     expect(show.stdout).toContain('report date 2026-11-19, trigger backfill, status COMPLETED, outcome sent');
     expect(show.stdout).toMatch(/prompt sha256 [0-9a-f]{64}/);

@@ -28,6 +28,14 @@ function field(json: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Json)[key] : undefined), json);
 }
 
+/** A JSON field as text; an object or array where a value is expected is a configuration mistake, said plainly. */
+function scalarAt(json: unknown, path: string): string | undefined {
+  const value = field(json, path);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`"${path}" in the command's JSON is not a single value: ${JSON.stringify(value).slice(0, 100)}`);
+}
+
 /**
  * Any other cloud through its own CLI: start, stop and status as shell commands (aliyun ecs StartInstance,
  * tccli cvm StartInstances, kubectl scale …), status parsed from JSON. The state is polled until running / stopped.
@@ -39,7 +47,7 @@ export class CommandProvider implements GpuProvider {
 
   async start(owner: string): Promise<GpuInstance> {
     const printed = await this.run('start', { owner, instanceId: this.options.instanceId ?? '' });
-    const instanceId = String(field(printed, 'instanceId') ?? this.options.instanceId ?? '');
+    const instanceId = scalarAt(printed, 'instanceId') ?? this.options.instanceId ?? '';
     if (!instanceId) throw new Error('the start command printed no "instanceId" and gpu.command.instanceId is not set');
     const status = await this.waitFor(owner, instanceId, this.options.runningStates);
     return { instanceId, endpoint: this.fill(this.options.endpoint, status, false) };
@@ -67,14 +75,14 @@ export class CommandProvider implements GpuProvider {
 
   private async state(owner: string, instanceId: string): Promise<string> {
     const status = await this.run('status', { owner, instanceId });
-    return String(field(status, this.options.stateField) ?? '');
+    return scalarAt(status, this.options.stateField) ?? '';
   }
 
   private async waitFor(owner: string, instanceId: string, states: string[]): Promise<Json> {
     const deadline = Date.now() + this.options.stateTimeoutSeconds * 1000;
     for (;;) {
       const status = await this.run('status', { owner, instanceId });
-      const state = String(field(status, this.options.stateField) ?? '');
+      const state = scalarAt(status, this.options.stateField) ?? '';
       if (states.includes(state)) return status;
       if (Date.now() > deadline)
         throw new Error(
@@ -86,9 +94,9 @@ export class CommandProvider implements GpuProvider {
 
   private fill(template: string, values: Json, quote: boolean): string {
     return template.replace(/\$\{([\w.]+)\}/g, (whole, path: string) => {
-      const value = field(values, path);
+      const value = scalarAt(values, path);
       if (value === undefined) throw new Error(`"${whole}" in ${JSON.stringify(template)} has no value`);
-      return quote ? shellQuote(String(value)) : String(value);
+      return quote ? shellQuote(value) : value;
     });
   }
 

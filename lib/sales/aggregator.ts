@@ -58,9 +58,9 @@ export class SalesAggregator {
     totals.rows += 1;
     totals.orders.add(line.orderId ?? `row:${rowNumber}`);
 
-    const day = week === 'current' ? line.date : addDays(line.date, 7);
-    if (week === 'current') this.byDay.set(day, (this.byDay.get(day) ?? 0) + line.revenueCents);
-    else this.byDay.set(`prev:${day}`, (this.byDay.get(`prev:${day}`) ?? 0) + line.revenueCents);
+    // Last week's days are keyed by the day of this week they compare with.
+    const key = week === 'current' ? line.date : this.previousDayKey(line.date);
+    this.byDay.set(key, (this.byDay.get(key) ?? 0) + line.revenueCents);
 
     addPair(this.byCategory, line.category, week, line.revenueCents);
     addPair(this.byRegion, line.region, week, line.revenueCents);
@@ -130,6 +130,17 @@ export class SalesAggregator {
         .slice(0, MOVERS),
       dataQuality: { ...quality, rowsInWindow: current.rows + previous.rows },
     };
+  }
+
+  private readonly previousKeys = new Map<IsoDate, string>();
+
+  private previousDayKey(date: IsoDate): string {
+    let key = this.previousKeys.get(date);
+    if (key === undefined) {
+      key = `prev:${addDays(date, 7)}`;
+      this.previousKeys.set(date, key);
+    }
+    return key;
   }
 
   private weekOf(date: IsoDate): 'current' | 'previous' | undefined {

@@ -24,6 +24,22 @@ const DATE_TEXT = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?
  * date-formatted cells) and text such as 2026-11-17, 2026/11/17, 2026.11.17, 2026年11月17日, with or without a time.
  */
 export function parseOrderDate(value: unknown): IsoDate {
+  // A file has few distinct dates and millions of rows: remember what each spelling meant.
+  if (typeof value === 'string' || typeof value === 'number') {
+    const known = dateMemo.get(value);
+    if (known !== undefined) return known;
+    const parsed = parseOrderDateUncached(value);
+    if (dateMemo.size >= DATE_MEMO_LIMIT) dateMemo.clear();
+    dateMemo.set(value, parsed);
+    return parsed;
+  }
+  return parseOrderDateUncached(value);
+}
+
+const DATE_MEMO_LIMIT = 50_000;
+const dateMemo = new Map<string | number, IsoDate>();
+
+function parseOrderDateUncached(value: unknown): IsoDate {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new CellError('invalid date');
     return value.toISOString().slice(0, 10);

@@ -56,28 +56,30 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   let rows;
   try {
     rows = readRows(options.path, format, options.sheet);
-    for await (const { row, cells } of rows) {
-      if (cells.every((c) => cellText(c).trim() === '')) {
-        if (header) blankRows++;
-        continue;
-      }
-      if (!header) {
-        header = mapHeader(cells, options.columns, `${file} row ${row}`);
-        continue;
-      }
-      dataRows++;
-      const parsed = parseLine(cells, header.map);
-      if ('line' in parsed) {
-        aggregator.add(parsed.line, row);
-      } else {
-        skippedRows++;
-        if (problems.length < options.badRowsShown) {
-          const col = header.map[parsed.field] ?? 0;
-          const column = format === 'xlsx' ? `${header.names[col]} (${columnLetter(col)})` : (header.names[col] ?? '');
-          problems.push({ file, row, column, reason: parsed.reason });
+    for await (const batch of rows)
+      for (const { row, cells } of batch) {
+        if (cells.every((c) => cellText(c).trim() === '')) {
+          if (header) blankRows++;
+          continue;
+        }
+        if (!header) {
+          header = mapHeader(cells, options.columns, `${file} row ${row}`);
+          continue;
+        }
+        dataRows++;
+        const parsed = parseLine(cells, header.map);
+        if ('line' in parsed) {
+          aggregator.add(parsed.line, row);
+        } else {
+          skippedRows++;
+          if (problems.length < options.badRowsShown) {
+            const col = header.map[parsed.field] ?? 0;
+            const column =
+              format === 'xlsx' ? `${header.names[col]} (${columnLetter(col)})` : (header.names[col] ?? '');
+            problems.push({ file, row, column, reason: parsed.reason });
+          }
         }
       }
-    }
   } catch (err) {
     if (err instanceof SalesDataError) throw err;
     throw new SalesDataError(

@@ -1,0 +1,51 @@
+// One measurement in a fresh process, so peak RSS belongs to this load alone. Prints one JSON line.
+import { parseConfig } from '../lib/config';
+import { loadSalesMetrics } from '../lib/sales/load';
+import ExcelJS from 'exceljs';
+import { readFileSync } from 'node:fs';
+
+const [mode, path, reportDate] = process.argv.slice(2);
+
+async function ours(): Promise<number> {
+  const { data } = parseConfig({});
+  const metrics = await loadSalesMetrics({
+    path: path!,
+    format: 'auto',
+    columns: data.columns,
+    maxBadRowShare: 0.05,
+    badRowsShown: 5,
+    reportDate: reportDate!,
+    currency: 'CNY',
+  });
+  return metrics.dataQuality.dataRows;
+}
+
+/** The peer: exceljs' non-streaming reader, the obvious way to read a workbook. */
+async function exceljsWorkbook(): Promise<number> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path!);
+  let rows = 0;
+  workbook.worksheets[0]?.eachRow(() => rows++);
+  return rows - 1;
+}
+
+/**
+ * This process's own peak RSS. getrusage's maxrss survives exec on Linux, so a child would report its parent's
+ * high-water mark; VmHWM belongs to the address space this process has now.
+ */
+function peakRssMB(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Math.round(Number(kb) / 1024);
+  } catch {
+    // not Linux
+  }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+const started = process.hrtime.bigint();
+const run = mode === 'exceljs-workbook' ? exceljsWorkbook : ours;
+void run().then((rows) => {
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  console.log(JSON.stringify({ rows, seconds, peakRssMB: peakRssMB() }));
+});

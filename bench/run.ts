@@ -1,0 +1,437 @@
+/**
+ * npm run bench [-- --quick]: what users pay for, measured on this machine, with a peer in the same run.
+ * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { table } from '../cli/table';
+import { InstanceLedger } from '../activities/gpu/ledger';
+import { parseConfig, type Config } from '../lib/config';
+import { startDevServer } from '../lib/dev-server';
+import { freePort } from '../lib/free-port';
+import { activityTimeline, type ActivitySpan } from '../lib/run-timeline';
+import { writeSampleCsv, writeSampleXlsx } from '../lib/sales/sample-data';
+import { startSmtpSink } from '../lib/smtp-sink';
+import type { weeklySalesReport } from '../workflows';
+import { createReportWorker } from '../worker';
+import { renderBenchChart } from './chart';
+
+const ROOT = resolve(__dirname, '..');
+const quick = process.argv.includes('--quick');
+const OUT = join(ROOT, 'out', 'bench');
+const REPORT_DATE = '2026-11-20';
+
+const say = (line: string) => console.log(`[bench] ${line}`);
+const pct = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+};
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const spanSeconds = (spans: ActivitySpan[], name: string) =>
+  spans
+    .filter((s) => s.activity === name)
+    .reduce((sum, s) => sum + ((s.closedMs ?? s.scheduledMs) - s.scheduledMs) / 1000, 0);
+
+interface Env {
+  address: string;
+  client: Client;
+  smtpPort: number;
+}
+
+function benchConfig(env: Env, name: string, gpu: object, data: string): Config {
+  const dir = join(OUT, 'runs', name);
+  return parseConfig({
+    temporal: { address: env.address, taskQueue: `bench-${name}` },
+    data: { path: data },
+    gpu: { stateDir: join(dir, 'gpu'), pollIntervalSeconds: 0.1, readyTimeoutSeconds: 300, ...gpu },
+    email: { smtp: { port: env.smtpPort }, sentRecordDir: join(dir, 'sent') },
+    archive: { dir: join(dir, 'archive') },
+    timeouts: { retryInitialIntervalSeconds: 0.2 },
+  });
+}
+
+function simArgs(port: number, extra: string[]) {
+  return {
+    command: process.execPath,
+    args: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}', ...extra],
+    cwd: ROOT,
+    port,
+  };
+}
+
+async function withWorker<T>(env: Env, config: Config, body: () => Promise<T>): Promise<T> {
+  const connection = await NativeConnection.connect({ address: env.address });
+  try {
+    const worker = await createReportWorker({
+      config,
+      secrets: { llmApiKey: 'EMPTY' },
+      connection,
+      client: env.client,
+    });
+    return await worker.runUntil(body());
+  } finally {
+    await connection.close();
+  }
+}
+
+async function runOnce(env: Env, config: Config, id: string) {
+  const handle = await env.client.workflow.start<typeof weeklySalesReport>('weeklySalesReport', {
+    taskQueue: config.temporal.taskQueue,
+    workflowId: id,
+    args: [{ reportDate: REPORT_DATE }],
+  });
+  const result = await handle.result();
+  const d = await handle.describe();
+  const spans = activityTimeline(await handle.fetchHistory());
+  const wall = ((d.closeTime?.getTime() ?? 0) - d.startTime.getTime()) / 1000;
+  return {
+    result,
+    spans,
+    wall,
+    overhead: wall - spanSeconds(spans, 'generateReport') - spanSeconds(spans, 'sendReportEmail'),
+    handle,
+  };
+}
+
+async function orchestration(env: Env, data: string) {
+  const runs = quick ? 5 : 20;
+  const sequential = benchConfig(
+    env,
+    'orchestration',
+    { provider: 'local-process', localProcess: simArgs(await freePort(), []) },
+    data,
+  );
+  say(`orchestration: ${runs} sequential runs (simulator spawned per run by local-process, zero latency)`);
+  const overheads = await withWorker(env, sequential, async () => {
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) out.push((await runOnce(env, sequential, `bench-seq-${Date.now()}-${i}`)).overhead);
+    return out;
+  });
+
+  // Overlapping runs would each want the local-process port, so concurrency uses one always-on simulator.
+  const simPort = await freePort();
+  const sim = spawn(process.execPath, ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(simPort)], {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
+  const shared = benchConfig(
+    env,
+    'concurrency',
+    { provider: 'static', hourlyPrice: 0, static: { endpoint: `http://127.0.0.1:${simPort}` } },
+    data,
+  );
+  const levels = quick ? [1, 5] : [1, 2, 5, 10];
+  const concurrency: { runs: number; p50Overhead: number; wallSeconds: number }[] = [];
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    await withWorker(env, shared, async () => {
+      for (const n of levels) {
+        const started = Date.now();
+        const all = await Promise.all(
+          Array.from({ length: n }, (_, i) => runOnce(env, shared, `bench-conc-${n}-${Date.now()}-${i}`)),
+        );
+        concurrency.push({
+          runs: n,
+          p50Overhead: r2(
+            pct(
+              all.map((a) => a.overhead),
+              50,
+            ),
+          ),
+          wallSeconds: r2((Date.now() - started) / 1000),
+        });
+        say(
+          `  ${n} concurrent: p50 overhead ${concurrency.at(-1)!.p50Overhead}s, wall ${concurrency.at(-1)!.wallSeconds}s`,
+        );
+      }
+    });
+  } finally {
+    sim.kill('SIGTERM');
+  }
+  return { runs, p50: r2(pct(overheads, 50)), p95: r2(pct(overheads, 95)), concurrency };
+}
+
+function child(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+): { rows?: number; seconds?: number; peakRssMB?: number; error?: string } {
+  const r = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 10 << 20 });
+  const line = r.stdout?.trim().split('\n').at(-1);
+  if (r.status !== 0 || !line?.startsWith('{'))
+    return { error: r.error?.message ?? (r.stderr.trim().split('\n').at(-1) || `exit ${r.status}`) };
+  return JSON.parse(line) as { rows: number; seconds: number; peakRssMB: number };
+}
+
+function systemPythonWith(module: string): string | undefined {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    if (spawnSync(python, ['-c', `import ${module}`]).status === 0) return python;
+  }
+  return undefined;
+}
+
+interface LoadRow {
+  size: number;
+  format: 'csv' | 'xlsx';
+  rows?: number;
+  seconds?: number;
+  rowsPerSecond?: number;
+  peakRssMB?: number;
+  error?: string;
+  peer: string;
+  peerSeconds?: number;
+  peerPeakRssMB?: number;
+  peerError?: string;
+  peerTimeRatio?: number;
+}
+
+async function dataLoading(): Promise<LoadRow[]> {
+  const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+  const dir = join(OUT, 'data');
+  mkdirSync(dir, { recursive: true });
+  const rows: LoadRow[] = [];
+  const openpyxl = systemPythonWith('openpyxl');
+  const pandas = systemPythonWith('pandas');
+  for (const size of sizes) {
+    for (const format of ['csv', 'xlsx'] as const) {
+      const path = join(dir, `sales-${size}.${format}`);
+      if (!existsSync(path)) {
+        say(`generating ${path}`);
+        const options = {
+          endDate: '2026-11-19',
+          days: 35,
+          ordersPerDay: Math.round(size / 35 / 1.45),
+          seed: 1,
+          badRowsPerThousand: 1,
+        };
+        await (format === 'csv' ? writeSampleCsv : writeSampleXlsx)(path, options);
+      }
+      const ours = child(
+        process.execPath,
+        ['--require', 'tsx/cjs', 'bench/load-child.ts', 'ours', path, REPORT_DATE],
+        300_000,
+      );
+      const peerName =
+        format === 'xlsx'
+          ? openpyxl
+            ? 'openpyxl read-only'
+            : 'exceljs Workbook'
+          : pandas
+            ? 'pandas read_csv'
+            : 'none';
+      const peer =
+        format === 'xlsx'
+          ? openpyxl
+            ? child(openpyxl, ['bench/peer_openpyxl.py', 'openpyxl', path], 300_000)
+            : child(
+                process.execPath,
+                ['--require', 'tsx/cjs', 'bench/load-child.ts', 'exceljs-workbook', path],
+                300_000,
+              )
+          : pandas
+            ? child(pandas, ['bench/peer_openpyxl.py', 'pandas', path], 300_000)
+            : { error: 'no peer installed' };
+      const row: LoadRow = {
+        size,
+        format,
+        rows: ours.rows,
+        seconds: ours.seconds === undefined ? undefined : r2(ours.seconds),
+        rowsPerSecond: ours.seconds ? Math.round((ours.rows ?? 0) / ours.seconds) : undefined,
+        peakRssMB: ours.peakRssMB,
+        error: ours.error,
+        peer: peerName,
+        peerSeconds: peer.seconds === undefined ? undefined : r2(peer.seconds),
+        peerPeakRssMB: peer.peakRssMB,
+        peerError: peer.error,
+        peerTimeRatio: peer.seconds && ours.seconds ? r2(peer.seconds / ours.seconds) : undefined,
+      };
+      rows.push(row);
+      say(
+        `  ${format} ${size}: ${row.seconds}s, ${row.rowsPerSecond} rows/s, ${row.peakRssMB} MB; ${peerName} ${row.peerSeconds ?? row.peerError}s`,
+      );
+    }
+  }
+  return rows;
+}
+
+async function gpuBilled(env: Env, data: string) {
+  const bootMs = quick ? 5_000 : 60_000;
+  const tokensPerSecond = quick ? 200 : 40;
+  say(`GPU billing: simulator boot ${bootMs / 1000}s, ${tokensPerSecond} tokens/s`);
+  const config = benchConfig(
+    env,
+    'billing',
+    {
+      provider: 'local-process',
+      localProcess: simArgs(await freePort(), [
+        '--boot-delay-ms',
+        String(bootMs),
+        '--tokens-per-second',
+        String(tokensPerSecond),
+      ]),
+    },
+    data,
+  );
+  const run = await withWorker(env, config, () => runOnce(env, config, `bench-billing-${Date.now()}`));
+  const spans = run.spans;
+  const startScheduled = spans.find((s) => s.activity === 'startGpu')!.scheduledMs;
+  const readyAt = spans.find((s) => s.activity === 'waitGpuReady')!.closedMs!;
+  const generation = spanSeconds(spans, 'generateReport');
+  const bootToReady = (readyAt - startScheduled) / 1000;
+  const billed = run.result.gpu!.billedSeconds;
+  const entry = await new InstanceLedger(join(config.gpu.stateDir, 'ledger')).get(
+    `${run.result.workflowId}/${run.result.runId}`,
+  );
+  const emailAcceptedAt = spans.find((s) => s.activity === 'sendReportEmail')!.closedMs!;
+  return {
+    bootSeconds: bootMs / 1000,
+    tokensPerSecond,
+    bootToReadySeconds: r2(bootToReady),
+    generationSeconds: r2(generation),
+    billedSeconds: billed,
+    billedRatio: r2(billed / (bootToReady + generation)),
+    // Negative: the stop was confirmed before the email went out (the GPU is stopped right after generation).
+    stopAfterEmailSeconds: r2((Date.parse(entry!.stoppedAt!) - emailAcceptedAt) / 1000),
+    sharedGpu: 'not measured: overlapping runs do not share one instance yet',
+  };
+}
+
+function coldPath() {
+  say('cold path: npm run demo');
+  const started = Date.now();
+  const r = spawnSync('npm', ['run', '--silent', 'demo', '--', '--out', join(OUT, 'demo')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+  const seconds = r2((Date.now() - started) / 1000);
+  return { seconds, ok: r.status === 0 && r.stdout.includes('Email:') };
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  mkdirSync(OUT, { recursive: true });
+  const benchStarted = Date.now();
+  const [server, sink] = await Promise.all([startDevServer(), startSmtpSink()]);
+  const connection = await Connection.connect({ address: server.address });
+  const env: Env = { address: server.address, client: new Client({ connection }), smtpPort: sink.port };
+  const data = join(OUT, 'data', 'report-sample.xlsx');
+  mkdirSync(join(OUT, 'data'), { recursive: true });
+  await writeSampleXlsx(data, { endDate: '2026-11-19', days: 21, ordersPerDay: 120, seed: 3, badRowsPerThousand: 1 });
+  try {
+    const results = {
+      date: new Date().toISOString(),
+      mode: quick ? 'quick' : 'full',
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+      },
+      orchestration: await orchestration(env, data),
+      dataLoading: await dataLoading(),
+      gpuBilled: await gpuBilled(env, data),
+      coldPath: coldPath(),
+      seconds: 0,
+    };
+    results.seconds = r2((Date.now() - benchStarted) / 1000);
+    report(results);
+  } finally {
+    await connection.close();
+    await sink.close();
+    await server.stop();
+  }
+}
+
+type Results = {
+  date: string;
+  mode: string;
+  machine: { cores: number; node: string };
+  orchestration: Awaited<ReturnType<typeof orchestration>>;
+  dataLoading: Awaited<ReturnType<typeof dataLoading>>;
+  gpuBilled: Awaited<ReturnType<typeof gpuBilled>>;
+  coldPath: ReturnType<typeof coldPath>;
+  seconds: number;
+};
+
+function report(results: Results): void {
+  const load = (format: string, size: number) =>
+    results.dataLoading.find((d) => d.format === format && d.size === size);
+  const biggest = Math.max(...results.dataLoading.map((d) => d.size));
+  const xlsx = load('xlsx', biggest);
+  const csv = load('csv', biggest);
+  const targets = [
+    { figure: 'orchestration overhead p50 (s)', measured: results.orchestration.p50, target: 1 },
+    {
+      figure: `${biggest} rows XLSX → metrics (s)`,
+      measured: xlsx?.seconds as number,
+      target: biggest === 1_000_000 ? 15 : (15 * biggest) / 1e6,
+    },
+    { figure: `${biggest} rows XLSX peak RSS (MB)`, measured: xlsx?.peakRssMB ?? NaN, target: 256 },
+    {
+      figure: `${biggest} rows CSV → metrics (s)`,
+      measured: csv?.seconds as number,
+      target: biggest === 1_000_000 ? 3 : (3 * biggest) / 1e6,
+    },
+    { figure: 'GPU billed / (boot + generation)', measured: results.gpuBilled.billedRatio, target: 1.05 },
+    { figure: 'stop confirmed after email (s)', measured: results.gpuBilled.stopAfterEmailSeconds, target: 5 },
+  ];
+  console.log(
+    `\nmachine: ${results.machine.cores} cores, Node ${results.machine.node}; mode ${results.mode}; ${results.seconds}s\n`,
+  );
+  console.log(
+    table(
+      ['figure', 'measured', 'target', 'met'],
+      targets.map((t) => [t.figure, t.measured, `≤ ${r2(t.target)}`, t.measured <= t.target ? 'yes' : 'NO']),
+    ),
+  );
+  console.log(
+    `\norchestration overhead: p50 ${results.orchestration.p50}s, p95 ${results.orchestration.p95}s over ${results.orchestration.runs} runs`,
+  );
+  console.log(
+    table(
+      ['concurrent runs', 'p50 overhead s', 'wall s'],
+      results.orchestration.concurrency.map((c) => [c.runs, c.p50Overhead, c.wallSeconds]),
+    ),
+  );
+  console.log('\ndata loading (loader + metrics, own process):');
+  console.log(
+    table(
+      ['format', 'rows', 'seconds', 'rows/s', 'peak MB', 'peer', 'peer s', 'peer MB', 'peer/ours time'],
+      results.dataLoading.map((d) => [
+        d.format,
+        d.rows as number,
+        d.seconds as number,
+        d.rowsPerSecond as number,
+        d.peakRssMB as number,
+        d.peer,
+        (d.peerSeconds ?? d.peerError) as string,
+        d.peerPeakRssMB as number,
+        d.peerTimeRatio as number,
+      ]),
+    ),
+  );
+  const g = results.gpuBilled;
+  console.log(
+    `\nGPU: boot ${g.bootSeconds}s, ${g.tokensPerSecond} tok/s → boot-to-ready ${g.bootToReadySeconds}s, generation ${g.generationSeconds}s, billed ${g.billedSeconds}s (×${g.billedRatio}); stop confirmed ${g.stopAfterEmailSeconds}s relative to the email; shared GPU: ${g.sharedGpu}`,
+  );
+  console.log(
+    `cold path: npm run demo → email saved in ${results.coldPath.seconds}s (${results.coldPath.ok ? 'ok' : 'FAILED'})`,
+  );
+
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const stamp = results.date.slice(0, 10) + (quick ? '-quick' : '');
+  writeFileSync(join(dir, `${stamp}.json`), `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
+  writeFileSync(join(dir, `${stamp}.png`), renderBenchChart(targets));
+  console.log(`\nwrote bench/results/${stamp}.json and .png`);
+}
+
+void main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

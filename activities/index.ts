@@ -1,5 +1,6 @@
 import type { ActivityDeps } from './deps';
 import { createEmailActivities } from './email';
+import { createGpuLeaseActivities } from './gpu-lease';
 import { createGpuActivities } from './gpu-lifecycle';
 import { createGpuReaperActivities } from './gpu-reaper';
 import { createPlanActivities } from './plan';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSalesDataActivities(deps),
     ...createGpuActivities(deps),
     ...createGpuReaperActivities(deps),
+    ...createGpuLeaseActivities(deps),
     ...createReportGenerationActivities(deps),
     ...createRenderActivities(deps),
     ...createEmailActivities(deps),

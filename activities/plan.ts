@@ -49,6 +49,19 @@ export function createPlanActivities({ config }: ActivityDeps) {
       const reportDate = input.reportDate ?? dateInZone(new Date(nominalTime), config.report.timezone);
       const t = config.timeouts;
       const gpu = config.gpu;
+      const timeouts = {
+        loadDataSeconds: t.loadDataSeconds,
+        gpuStartSeconds: t.gpuStartSeconds,
+        gpuReadySeconds: gpu.readyTimeoutSeconds,
+        gpuStopSeconds: gpu.stopTimeoutSeconds,
+        llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
+        renderSeconds: t.renderSeconds,
+        emailSeconds: t.emailSeconds,
+        heartbeatSeconds: t.heartbeatSeconds,
+        retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
+        retryMaximumAttempts: t.retryMaximumAttempts,
+      };
+      const sharing = gpu.sharing;
       return {
         run: { workflowId: request.workflowId, runId: request.runId, reportDate },
         trigger: triggerOf(request, config),
@@ -58,18 +71,18 @@ export function createPlanActivities({ config }: ActivityDeps) {
         timezone: config.report.timezone,
         model: config.llm.model,
         gpuProvider: gpu.provider,
-        timeouts: {
-          loadDataSeconds: t.loadDataSeconds,
-          gpuStartSeconds: t.gpuStartSeconds,
-          gpuReadySeconds: gpu.readyTimeoutSeconds,
-          gpuStopSeconds: gpu.stopTimeoutSeconds,
-          llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
-          renderSeconds: t.renderSeconds,
-          emailSeconds: t.emailSeconds,
-          heartbeatSeconds: t.heartbeatSeconds,
-          retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
-          retryMaximumAttempts: t.retryMaximumAttempts,
-        },
+        ...(sharing.enabled && {
+          gpuPool: {
+            id: sharing.poolId ?? `${config.temporal.taskQueue}-gpu-pool`,
+            params: {
+              model: config.llm.model,
+              idleGraceSeconds: sharing.idleGraceSeconds,
+              holderCheckSeconds: sharing.holderCheckSeconds,
+              timeouts,
+            },
+          },
+        }),
+        timeouts,
       };
     },
   };

@@ -48,6 +48,8 @@ export interface ReportPlan {
   timezone: string;
   model: string;
   gpuProvider: string;
+  /** Set when overlapping runs share one GPU through the pool workflow of this id. */
+  gpuPool?: { id: string; params: GpuPoolParams };
   timeouts: {
     loadDataSeconds: number;
     gpuStartSeconds: number;
@@ -60,6 +62,23 @@ export interface ReportPlan {
     retryInitialIntervalSeconds: number;
     retryMaximumAttempts: number;
   };
+}
+
+/** A run's claim on the shared GPU pool. */
+export interface LeaseRequest {
+  workflowId: string;
+  runId: string;
+}
+
+/** What the pool answers a run that asked for the GPU. */
+export type LeaseGrant = { handle: GpuHandle } | { error: string };
+
+/** How the pool workflow runs: fixed by the first run that starts it. */
+export interface GpuPoolParams {
+  model: string;
+  idleGraceSeconds: number;
+  holderCheckSeconds: number;
+  timeouts: ReportPlan['timeouts'];
 }
 
 export interface GpuHandle {

@@ -88,6 +88,19 @@ export const configSchema = {
         pollIntervalSeconds: { ...seconds, default: 2 },
         stopTimeoutSeconds: { ...seconds, default: 60 },
         stateDir: { type: 'string', minLength: 1, default: 'out/state/gpu' },
+        sharing: {
+          description:
+            'Overlapping runs share one instance through a lease held by a pool workflow, which stops it after the last release plus a grace.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            enabled: { type: 'boolean', default: false },
+            poolId: { type: 'string', minLength: 1, description: 'Default: "<taskQueue>-gpu-pool".' },
+            idleGraceSeconds: { type: 'number', minimum: 0, default: 60 },
+            holderCheckSeconds: { type: 'number', minimum: 1, default: 60 },
+          },
+        },
         reaper: {
           description: 'A scheduled sweep that stops managed instances no live run holds, and any past a hard limit.',
           type: 'object',

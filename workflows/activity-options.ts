@@ -3,8 +3,7 @@ import type { Activities } from '../activities';
 import type { ReportPlan } from '../lib/contracts';
 
 /** Every activity with its own time limit and retry policy, from the run's plan (config fixed at start). */
-export function activitiesFor(plan: ReportPlan) {
-  const t = plan.timeouts;
+export function activitiesFor(t: ReportPlan['timeouts']) {
   const ms = (seconds: number) => seconds * 1000;
   const retry = { initialInterval: ms(t.retryInitialIntervalSeconds), maximumAttempts: t.retryMaximumAttempts };
   const heartbeatTimeout = ms(t.heartbeatSeconds);
@@ -44,7 +43,15 @@ export function activitiesFor(plan: ReportPlan) {
     retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
   });
 
+  const { acquireGpuLease, releaseGpuLease, runsAlive } = proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry,
+  });
+
   return {
+    acquireGpuLease,
+    releaseGpuLease,
+    runsAlive,
     loadSalesMetrics,
     startGpu,
     waitGpuReady,

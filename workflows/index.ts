@@ -1,2 +1,3 @@
 export { progressQuery, weeklySalesReport } from './weekly-sales-report';
 export { gpuReaper } from './gpu-reaper';
+export { gpuPool } from './gpu-pool';

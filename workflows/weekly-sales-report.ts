@@ -23,6 +23,8 @@ import type {
   Stage,
 } from '../lib/contracts';
 import { activitiesFor } from './activity-options';
+import { ownGpu, pooledGpu } from './gpu-access';
+import { rootMessage } from './failures';
 import {
   ReportDate,
   ReportOutcome as ReportOutcomeKey,
@@ -56,30 +58,33 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     { key: ReportTrigger, value: plan.trigger },
   ]);
 
-  const act = activitiesFor(plan);
+  const act = activitiesFor(plan.timeouts);
   const owner = `${info.workflowId}/${info.runId}`;
   let gpuBill: GpuBill | undefined;
   let failure: unknown;
   let result: ReportResult | undefined;
 
+  const gpu = plan.gpuPool
+    ? pooledGpu(act, plan.gpuPool, { workflowId: info.workflowId, runId: info.runId })
+    : ownGpu(act, owner, plan.model);
   // The GPU boots while the data loads: boot time is the bulk of what we pay for.
-  const gpuStart = act.startGpu(owner);
+  const gpuStart = gpu.started;
   gpuStart.catch(() => undefined); // observed below; this only keeps an early rejection from going unhandled
 
   try {
     stage = 'loading data and starting GPU';
     const metrics = await act.loadSalesMetrics(plan.run);
-    const gpu = await gpuStart;
+    const handle = await gpuStart;
 
     stage = 'waiting for GPU';
-    await act.waitGpuReady({ owner, handle: gpu, model: plan.model });
+    await gpu.ready(handle);
 
     stage = 'generating report';
-    const generated = await act.generateReport({ run: plan.run, gpu, metrics });
+    const generated = await act.generateReport({ run: plan.run, gpu: handle, metrics });
 
     // The model's work is done: stop paying before rendering and email.
     stage = 'stopping GPU';
-    gpuBill = await act.stopGpu(owner);
+    gpuBill = await gpu.release();
 
     stage = 'rendering';
     const rendered = await act.renderReport({ run: plan.run, metrics, generated, gpu: gpuBill });
@@ -124,7 +129,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       let gpuStopped = gpuBill !== undefined;
       if (!gpuStopped) {
         try {
-          gpuBill = await act.stopGpu(owner);
+          gpuBill = await gpu.release();
           gpuStopped = true;
         } catch (err) {
           log.error('GPU stop failed; the reaper or an operator must stop it', { owner, error: rootMessage(err) });
@@ -142,14 +147,6 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       upsertMemo({ audit: auditMemo(plan, outcome, result, gpuBill) });
     });
   }
-}
-
-/** The innermost message: "activity task failed" wrappers say nothing a reader needs. */
-function rootMessage(err: unknown): string {
-  let e = err as Error | undefined;
-  while (e instanceof ActivityFailure && e.cause) e = e.cause;
-  if (e instanceof ApplicationFailure && e.type === 'ReportFailed' && e.cause) e = e.cause;
-  return e?.message ?? String(err);
 }
 
 function auditMemo(

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { resolve } from 'node:path';
 import type { RunRef, SalesMetrics } from '../lib/contracts';
 import { loadSalesMetrics as load, SalesDataError } from '../lib/sales/load';
+import { loadSalesMetricsInChild } from '../lib/sales/load-process';
 import type { ActivityDeps } from './deps';
 import { archiveDirFor, archiveFile } from './archive';
 import { withHeartbeat } from './heartbeat';
@@ -11,18 +12,21 @@ export function createSalesDataActivities({ config }: ActivityDeps) {
     /** Streams the sales file once and returns only the aggregates (small enough for workflow history). */
     async loadSalesMetrics(run: RunRef): Promise<SalesMetrics> {
       const { data, report } = config;
-      const metrics = await withHeartbeat(async () => {
+      const options = {
+        path: resolve(data.path),
+        format: data.format,
+        sheet: data.sheet,
+        columns: data.columns,
+        maxBadRowShare: data.maxBadRowShare,
+        badRowsShown: data.badRowsShown,
+        reportDate: run.reportDate,
+        currency: report.currency,
+      };
+      const metrics = await withHeartbeat(async (signal) => {
         try {
-          return await load({
-            path: resolve(data.path),
-            format: data.format,
-            sheet: data.sheet,
-            columns: data.columns,
-            maxBadRowShare: data.maxBadRowShare,
-            badRowsShown: data.badRowsShown,
-            reportDate: run.reportDate,
-            currency: report.currency,
-          });
+          return data.loaderHeapMB > 0
+            ? await loadSalesMetricsInChild(options, data.loaderHeapMB, signal)
+            : await load(options);
         } catch (err) {
           // A bad file stays bad on retry: fail now, with the file, rows and columns in the message.
           if (err instanceof SalesDataError) {

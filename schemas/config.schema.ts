@@ -56,6 +56,12 @@ export const configSchema = {
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },
         maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
+        loaderHeapMB: {
+          type: 'integer',
+          minimum: 0,
+          default: 192,
+          description: 'Load in a child process with this heap cap (MB); 0 loads inside the worker.',
+        },
         badRowsShown: { type: 'integer', minimum: 1, default: 20 },
         columns: {
           description: 'Accepted header names per field, matched case-insensitively after trimming.',

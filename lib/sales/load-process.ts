@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { SalesDataError, type LoadSalesOptions } from './load';
+import type { RowProblem, SalesMetrics } from './metrics';
+
+type Answer = { metrics: SalesMetrics } | { error: { message: string; salesData: boolean; problems?: RowProblem[] } };
+
+/**
+ * Loads in a child process with a capped heap. Streaming keeps the live data small, but V8 lets garbage pile up to
+ * whatever heap it is given: capped, a million-row workbook peaks under 200 MB, and the worker's own heap stays as it
+ * was. The answer is the metrics (small) or the loader's error, file, rows and columns included.
+ */
+export function loadSalesMetricsInChild(
+  options: LoadSalesOptions,
+  heapMB: number,
+  signal?: AbortSignal,
+): Promise<SalesMetrics> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [`--max-old-space-size=${heapMB}`, '--require', require.resolve('tsx/cjs'), join(__dirname, 'load-main.ts')],
+      { stdio: ['pipe', 'pipe', 'pipe'], signal },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (code, sig) => {
+      let answer: Answer;
+      try {
+        answer = JSON.parse(stdout) as Answer;
+      } catch {
+        const why = /heap out of memory/i.test(stderr)
+          ? `ran out of its ${heapMB} MB heap (raise data.loaderHeapMB)`
+          : `exited ${code ?? sig}`;
+        reject(
+          new Error(`${options.path}: the loader process ${why}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`),
+        );
+        return;
+      }
+      if ('metrics' in answer) resolve(answer.metrics);
+      else
+        reject(
+          answer.error.salesData
+            ? new SalesDataError(answer.error.message, answer.error.problems)
+            : new Error(answer.error.message),
+        );
+    });
+    child.stdin.end(JSON.stringify(options));
+  });
+}

@@ -212,7 +212,16 @@ async function dataLoading(): Promise<LoadRow[]> {
       }
       const ours = child(
         process.execPath,
-        ['--require', 'tsx/cjs', 'bench/load-child.ts', 'ours', path, REPORT_DATE],
+        // The heap cap the product's loader process runs with (data.loaderHeapMB).
+        [
+          `--max-old-space-size=${parseConfig({}).data.loaderHeapMB}`,
+          '--require',
+          'tsx/cjs',
+          'bench/load-child.ts',
+          'ours',
+          path,
+          REPORT_DATE,
+        ],
         300_000,
       );
       const peerName =

@@ -1,3 +1,4 @@
+import { simulatorArgs } from '../sim/command';
 /**
  * npm run bench [-- --quick]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
@@ -14,6 +15,7 @@ import { parseConfig, type Config } from '../lib/config';
 import { startDevServer } from '../lib/dev-server';
 import { freePort } from '../lib/free-port';
 import { activityTimeline, type ActivitySpan } from '../lib/run-timeline';
+import { loaderNodeFlags } from '../lib/sales/load-process';
 import { writeSampleCsv, writeSampleXlsx } from '../lib/sales/sample-data';
 import { startSmtpSink } from '../lib/smtp-sink';
 import type { weeklySalesReport } from '../workflows';
@@ -57,7 +59,7 @@ function benchConfig(env: Env, name: string, gpu: object, data: string): Config 
 function simArgs(port: number, extra: string[]) {
   return {
     command: process.execPath,
-    args: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}', ...extra],
+    args: simulatorArgs(extra),
     cwd: ROOT,
     port,
   };
@@ -212,9 +214,9 @@ async function dataLoading(): Promise<LoadRow[]> {
       }
       const ours = child(
         process.execPath,
-        // The heap cap the product's loader process runs with (data.loaderHeapMB).
+        // The flags the product's loader process runs with (data.loaderHeapMB).
         [
-          `--max-old-space-size=${parseConfig({}).data.loaderHeapMB}`,
+          ...loaderNodeFlags(parseConfig({}).data.loaderHeapMB),
           '--require',
           'tsx/cjs',
           'bench/load-child.ts',

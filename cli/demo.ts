@@ -1,3 +1,4 @@
+import { simulatorArgs } from '../sim/command';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -89,19 +90,12 @@ async function main(): Promise<number> {
         readyTimeoutSeconds: 120,
         pollIntervalSeconds: 0.5,
         localProcess: {
-          args: [
-            '--require',
-            'tsx/cjs',
-            'sim/main.ts',
-            '--port',
-            '${port}',
-            '--model',
-            '${model}',
+          args: simulatorArgs([
             '--boot-delay-ms',
             values['boot-delay-ms'],
             '--tokens-per-second',
             values['tokens-per-second'],
-          ],
+          ]),
           cwd: resolve(__dirname, '..'),
           port: await freePort(),
         },

@@ -59,7 +59,7 @@ export const configSchema = {
         loaderHeapMB: {
           type: 'integer',
           minimum: 0,
-          default: 192,
+          default: 160,
           description: 'Load in a child process with this heap cap (MB); 0 loads inside the worker.',
         },
         badRowsShown: { type: 'integer', minimum: 1, default: 20 },

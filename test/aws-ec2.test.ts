@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../activities/gpu/aws-ec2';
 import { probeVllm } from '../activities/gpu/vllm-ready';
 import type { gpuReaper } from '../workflows';
-import { progressQuery } from '../workflows';
-import { createHarness, freePort, ROOT } from './helpers/harness';
+import { createHarness, freePort, ROOT, waitForStage } from './helpers/harness';
 import { startEc2StandIn, startMoto, type Ec2StandIn, type Moto } from './helpers/moto';
 
 const REGION = 'us-east-1';
@@ -171,11 +170,7 @@ describe('aws-ec2 provider against moto', () => {
       const handle = await h.start();
       const outcome = await h.withWorker(
         (async () => {
-          const deadline = Date.now() + 30_000;
-          while ((await handle.query(progressQuery).catch(() => '')) !== 'generating report') {
-            if (Date.now() > deadline) throw new Error('never reached generation');
-            await new Promise((r) => setTimeout(r, 100));
-          }
+          await waitForStage(handle, 'generating report');
           await handle.terminate('stuck');
           const terminatedAt = Date.now();
           const runningAfterTerminate = await stateOf(id);

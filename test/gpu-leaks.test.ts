@@ -3,22 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ReapedInstance } from '../activities/gpu-reaper';
 import type { gpuReaper } from '../workflows';
 import { writeConfig } from './helpers/cli';
-import { createHarness, expectGpuStopped, ROOT, type Harness } from './helpers/harness';
-import { progressQuery } from '../workflows';
-
-async function waitForStage(
-  handle: Awaited<ReturnType<Harness['start']>>,
-  stage: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const current = await handle.query(progressQuery).catch(() => '');
-    if (current === stage) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run never reached "${stage}"`);
-}
+import { createHarness, expectGpuStopped, ROOT, waitForStage } from './helpers/harness';
 
 describe('no GPU minute leaked', () => {
   it('the reaper stops the GPU of a run terminated mid-generation (no workflow code runs on terminate)', async () => {

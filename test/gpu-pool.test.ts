@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../activities/gpu/ledger';
 import { groupAlive } from '../activities/gpu/local-process';
-import { progressQuery, type gpuPool } from '../workflows';
-import { createHarness, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
+import type { gpuPool } from '../workflows';
+import { createHarness, recordHistory, REPORT_DATE, type Harness, waitForStage } from './helpers/harness';
 
 async function ledgerEntries(h: Harness): Promise<LedgerEntry[]> {
   const dir = join(h.config.gpu.stateDir, 'ledger');
@@ -66,11 +66,7 @@ describe('shared GPU pool (gpu.sharing.enabled)', () => {
       const upAfterTerminate = await h.withWorker(
         (async () => {
           const handle = await h.start();
-          const deadline = Date.now() + 30_000;
-          while ((await handle.query(progressQuery).catch(() => '')) !== 'generating report') {
-            if (Date.now() > deadline) throw new Error('never reached generation');
-            await new Promise((r) => setTimeout(r, 100));
-          }
+          await waitForStage(handle, 'generating report');
           await handle.terminate('stuck');
           const terminatedAt = Date.now();
           await h.client.workflow.getHandle<typeof gpuPool>(poolId).result();

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ReportOutcome } from '../lib/search-attributes';
-import { progressQuery } from '../workflows';
 import {
   createHarness,
   expectGpuStopped,
@@ -12,6 +11,7 @@ import {
   recordHistory,
   type Harness,
   type HarnessOptions,
+  waitForStage,
 } from './helpers/harness';
 
 async function withHarness<T>(options: HarnessOptions, body: (h: Harness) => Promise<T>): Promise<T> {
@@ -21,27 +21,6 @@ async function withHarness<T>(options: HarnessOptions, body: (h: Harness) => Pro
   } finally {
     await h.close();
   }
-}
-
-/** Polls the run's `progress` query until it reports `stage`; bounded, so a run that never gets there fails the test. */
-async function waitForStage(
-  h: Harness,
-  handle: Awaited<ReturnType<Harness['start']>>,
-  stage: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      last = await handle.query(progressQuery);
-      if (last === stage) return;
-    } catch {
-      // not yet picked up by the worker
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run never reached "${stage}" (last: "${last}")`);
 }
 
 const HEADER = '订单号,订单日期,商品,品类,地区,渠道,数量,单价,金额';
@@ -70,7 +49,7 @@ describe('runs that meet trouble', () => {
       const handle = await h.start();
       const outcome = h.withWorker(
         (async () => {
-          await waitForStage(h, handle, 'generating report');
+          await waitForStage(handle, 'generating report');
           await handle.cancel();
           return failureOf(handle.result());
         })(),

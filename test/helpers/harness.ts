@@ -1,3 +1,4 @@
+import { simulatorArgs } from '../../sim/command';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,10 @@ import { groupAlive } from '../../activities/gpu/local-process';
 import { parseConfig, type Config } from '../../lib/config';
 import { freePort } from '../../lib/free-port';
 export { freePort };
-import type { ReportInput } from '../../lib/contracts';
+import type { ReportInput, Stage } from '../../lib/contracts';
 import { writeSampleXlsx } from '../../lib/sales/sample-data';
 import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../../lib/smtp-sink';
-import type { weeklySalesReport } from '../../workflows';
+import { progressQuery, type weeklySalesReport } from '../../workflows';
 import { createReportWorker } from '../../worker';
 
 // Once per test process: the SDK's INFO lines would bury the test output.
@@ -83,16 +84,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
       stateDir: join(dir, 'gpu'),
       localProcess: {
         command: process.execPath,
-        args: [
-          '--require',
-          'tsx/cjs',
-          'sim/main.ts',
-          '--port',
-          '${port}',
-          '--model',
-          '${model}',
-          ...(options.simArgs ?? []),
-        ],
+        args: simulatorArgs(options.simArgs),
         cwd: ROOT,
         port: await freePort(),
       },
@@ -179,4 +171,20 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   if (!process.env.RECORD_HISTORIES) return;
   const history = await handle.fetchHistory();
   await writeFile(join(ROOT, 'test', 'histories', `${name}.json`), `${historyToJSON(history)}\n`);
+}
+
+/** Polls the run's `progress` query until it reports `stage`; bounded, so a run that never gets there fails the test. */
+export async function waitForStage(
+  handle: WorkflowHandle<typeof weeklySalesReport>,
+  stage: Stage,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    last = await handle.query(progressQuery).catch(() => last); // not picked up by a worker yet
+    if (last === stage) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`run never reached "${stage}" (last: "${last}")`);
 }

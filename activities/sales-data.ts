@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { RunRef, SalesMetrics } from '../lib/contracts';
 import { loadSalesMetrics as load, SalesDataError } from '../lib/sales/load';
@@ -24,7 +25,9 @@ export function createSalesDataActivities({ config }: ActivityDeps) {
       };
       const metrics = await withHeartbeat(async (signal) => {
         try {
-          return data.loaderHeapMB > 0
+          // A process start costs ~0.4 s: worth it only where a big file would swell the worker's heap.
+          const bytes = (await stat(options.path).catch(() => undefined))?.size ?? 0;
+          return bytes > data.childProcessAboveMB * 1024 * 1024
             ? await loadSalesMetricsInChild(options, data.loaderHeapMB, signal)
             : await load(options);
         } catch (err) {

@@ -56,11 +56,17 @@ export const configSchema = {
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },
         maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
+        childProcessAboveMB: {
+          type: 'number',
+          minimum: 0,
+          default: 8,
+          description: 'Files larger than this load in a child process with a capped heap; smaller ones in the worker.',
+        },
         loaderHeapMB: {
           type: 'integer',
-          minimum: 0,
+          minimum: 32,
           default: 160,
-          description: 'Load in a child process with this heap cap (MB); 0 loads inside the worker.',
+          description: 'Heap cap of that child process (MB).',
         },
         badRowsShown: { type: 'integer', minimum: 1, default: 20 },
         columns: {

@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { GpuBill, GpuPoolParams, LeaseRequest } from '../lib/contracts';
+import { JsonFileStore } from '../lib/json-file-store';
 import type { ActivityDeps } from './deps';
 
 interface LeaseRecord {
@@ -16,17 +16,8 @@ export const ACQUIRE_SIGNAL = 'acquireGpu';
 export const RELEASE_SIGNAL = 'releaseGpu';
 
 export function createGpuLeaseActivities({ config, temporal, gpuProvider, now = () => new Date() }: ActivityDeps) {
-  const dir = resolve(config.gpu.stateDir, 'leases');
-  const pathOf = (r: LeaseRequest) => join(dir, `${encodeURIComponent(`${r.workflowId}/${r.runId}`)}.json`);
-
-  async function read(r: LeaseRequest): Promise<LeaseRecord | undefined> {
-    try {
-      return JSON.parse(await readFile(pathOf(r), 'utf8')) as LeaseRecord;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-  }
+  const leases = new JsonFileStore<LeaseRecord>(join(config.gpu.stateDir, 'leases'));
+  const keyOf = (r: LeaseRequest) => `${r.workflowId}/${r.runId}`;
 
   return {
     /** Asks the pool for the GPU, starting the pool workflow if none runs. The grant comes back as a signal. */
@@ -39,14 +30,8 @@ export function createGpuLeaseActivities({ config, temporal, gpuProvider, now = 
       params: GpuPoolParams;
       request: LeaseRequest;
     }): Promise<void> {
-      await mkdir(dir, { recursive: true });
-      if (!(await read(request))) {
-        const record: LeaseRecord = {
-          poolId,
-          holder: `${request.workflowId}/${request.runId}`,
-          acquiredAt: now().toISOString(),
-        };
-        await writeFile(pathOf(request), JSON.stringify(record, null, 2));
+      if (!(await leases.get(keyOf(request)))) {
+        await leases.put(keyOf(request), { poolId, holder: keyOf(request), acquiredAt: now().toISOString() });
       }
       await temporal.workflow.signalWithStart(POOL_WORKFLOW_TYPE, {
         workflowId: poolId,
@@ -68,10 +53,9 @@ export function createGpuLeaseActivities({ config, temporal, gpuProvider, now = 
         // The pool is gone (it stopped the GPU already): nothing to give back.
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
-      const record = await read(request);
+      const record = await leases.get(keyOf(request));
       const releasedAt = record?.releasedAt ?? now().toISOString();
-      if (record && !record.releasedAt)
-        await writeFile(pathOf(request), JSON.stringify({ ...record, releasedAt }, null, 2));
+      if (record && !record.releasedAt) await leases.put(keyOf(request), { ...record, releasedAt });
       const seconds = record ? Math.max(0, (Date.parse(releasedAt) - Date.parse(record.acquiredAt)) / 1000) : 0;
       return {
         provider: gpuProvider.name,

@@ -1,7 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { EmailReceipt } from '../lib/contracts';
+import { JsonFileStore } from '../lib/json-file-store';
 
 /**
  * Durable proof that a message went out, keyed by its Message-ID. Checked before sending, written right after the
@@ -9,29 +8,21 @@ import type { EmailReceipt } from '../lib/contracts';
  * the server's accept and this write can still repeat a send; the receiving side sees the same Message-ID.)
  */
 export class SentRecords {
-  private readonly dir: string;
+  // File names are a hash: a Message-ID has characters no file system likes.
+  private readonly store: JsonFileStore<EmailReceipt & { sentAt: string }>;
 
   constructor(dir: string) {
-    this.dir = resolve(dir);
+    this.store = new JsonFileStore(dir, (messageId) =>
+      createHash('sha256').update(messageId).digest('hex').slice(0, 40),
+    );
   }
 
   async find(messageId: string): Promise<EmailReceipt | undefined> {
-    try {
-      return { ...(JSON.parse(await readFile(this.pathOf(messageId), 'utf8')) as EmailReceipt), alreadySent: true };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+    const record = await this.store.get(messageId);
+    return record && { ...record, alreadySent: true };
   }
 
-  async record(receipt: EmailReceipt & { sentAt: string }): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const path = this.pathOf(receipt.messageId);
-    await writeFile(`${path}.tmp`, JSON.stringify(receipt, null, 2));
-    await rename(`${path}.tmp`, path);
-  }
-
-  private pathOf(messageId: string): string {
-    return join(this.dir, `${createHash('sha256').update(messageId).digest('hex').slice(0, 40)}.json`);
+  record(receipt: EmailReceipt & { sentAt: string }): Promise<void> {
+    return this.store.put(receipt.messageId, receipt);
   }
 }

@@ -52,6 +52,19 @@ describe('aws-ec2 provider against moto', () => {
     return Object.fromEntries((out.Reservations?.[0]?.Instances?.[0]?.Tags ?? []).map((t) => [t.Key!, t.Value!]));
   }
 
+  /** The aws-ec2 section of a config: one instance behind the stand-in, vLLM at `vllm`. */
+  function ec2Settings(id: string, vllm: string) {
+    return {
+      region: REGION,
+      instanceIds: [id],
+      endpointUrl: vllm,
+      apiEndpoint: standIn.url,
+      stateTimeoutSeconds: 30,
+      address: 'private-ip' as const,
+      port: 8000,
+    };
+  }
+
   function provider(instanceIds: string[], endpointUrl?: string) {
     return new AwsEc2Provider({
       region: REGION,
@@ -119,13 +132,7 @@ describe('aws-ec2 provider against moto', () => {
         gpu: {
           provider: 'aws-ec2',
           hourlyPrice: 0.98,
-          awsEc2: {
-            region: REGION,
-            instanceIds: [id],
-            endpointUrl: vllm,
-            apiEndpoint: standIn.url,
-            stateTimeoutSeconds: 30,
-          },
+          awsEc2: ec2Settings(id, vllm),
         },
       },
     });
@@ -156,13 +163,7 @@ describe('aws-ec2 provider against moto', () => {
         gpu: {
           provider: 'aws-ec2',
           reaper: { idleGraceSeconds: 0 },
-          awsEc2: {
-            region: REGION,
-            instanceIds: [id],
-            endpointUrl: vllm,
-            apiEndpoint: standIn.url,
-            stateTimeoutSeconds: 30,
-          },
+          awsEc2: ec2Settings(id, vllm),
         },
       },
     });

@@ -1,5 +1,4 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { JsonFileStore } from '../../lib/json-file-store';
 import type { GpuInstance } from './provider';
 
 /** One instance the product started, kept on disk so a restarted worker can still stop and bill it. */
@@ -21,47 +20,22 @@ export interface LedgerEntry extends GpuInstance {
  * result never reached the workflow.
  */
 export class InstanceLedger {
-  private readonly dir: string;
+  private readonly store: JsonFileStore<LedgerEntry>;
 
   constructor(dir: string) {
-    this.dir = resolve(dir);
+    this.store = new JsonFileStore(dir);
   }
 
-  async get(owner: string): Promise<LedgerEntry | undefined> {
-    try {
-      return JSON.parse(await readFile(this.pathOf(owner), 'utf8')) as LedgerEntry;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+  get(owner: string): Promise<LedgerEntry | undefined> {
+    return this.store.get(owner);
   }
 
-  async put(entry: LedgerEntry): Promise<void> {
-    await mkdir(this.dir, { recursive: true });
-    const path = this.pathOf(entry.owner);
-    // Write then rename: a crash mid-write never leaves a half record that would hide a running instance.
-    await writeFile(`${path}.tmp`, JSON.stringify(entry, null, 2));
-    await rename(`${path}.tmp`, path);
+  put(entry: LedgerEntry): Promise<void> {
+    return this.store.put(entry.owner, entry);
   }
 
   /** Every instance not confirmed stopped: what a reaper or an operator looks at. */
   async live(): Promise<LedgerEntry[]> {
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
-    const entries = await Promise.all(
-      names
-        .filter((n) => n.endsWith('.json'))
-        .map(async (n) => JSON.parse(await readFile(join(this.dir, n), 'utf8')) as LedgerEntry),
-    );
-    return entries.filter((e) => !e.stoppedAt);
-  }
-
-  private pathOf(owner: string): string {
-    return join(this.dir, `${encodeURIComponent(owner)}.json`);
+    return (await this.store.all()).filter((e) => !e.stoppedAt);
   }
 }

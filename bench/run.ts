@@ -65,6 +65,11 @@ function simArgs(port: number, extra: string[]) {
   };
 }
 
+/** The simulator as a GPU that takes `bootMs` to load and writes `tokensPerSecond`. */
+async function slowGpu(bootMs: number, tokensPerSecond: number) {
+  return simArgs(await freePort(), ['--boot-delay-ms', String(bootMs), '--tokens-per-second', String(tokensPerSecond)]);
+}
+
 async function withWorker<T>(env: Env, config: Config, body: () => Promise<T>): Promise<T> {
   const connection = await NativeConnection.connect({ address: env.address });
   try {
@@ -278,12 +283,7 @@ async function gpuBilled(env: Env, data: string) {
     'billing',
     {
       provider: 'local-process',
-      localProcess: simArgs(await freePort(), [
-        '--boot-delay-ms',
-        String(bootMs),
-        '--tokens-per-second',
-        String(tokensPerSecond),
-      ]),
+      localProcess: await slowGpu(bootMs, tokensPerSecond),
     },
     data,
   );
@@ -320,12 +320,7 @@ async function sharedGpu(env: Env, data: string, bootMs: number, tokensPerSecond
     {
       provider: 'local-process',
       sharing: { enabled: true, idleGraceSeconds: graceSeconds, holderCheckSeconds: 30 },
-      localProcess: simArgs(await freePort(), [
-        '--boot-delay-ms',
-        String(bootMs),
-        '--tokens-per-second',
-        String(tokensPerSecond),
-      ]),
+      localProcess: await slowGpu(bootMs, tokensPerSecond),
     },
     data,
   );

@@ -114,6 +114,11 @@ export function reaperSchedule(config: Config): ScheduleDefinition {
   };
 }
 
+/** The schedules `apply` creates and `delete` removes, together. */
+export function managedSchedules(config: Config): ScheduleDefinition[] {
+  return [reportSchedule(config), reaperSchedule(config)];
+}
+
 /** The settings last applied, as recorded on the schedule; undefined for a schedule not made by `apply`. */
 export function appliedSettings<S extends Settings = ScheduleSettings>(
   description: ScheduleDescription,

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
 import { addDays, formatInZone, isIsoDate, startOfDayInZone } from '../../lib/dates';
-import { applySchedule, appliedSettings, reaperSchedule, reportSchedule } from '../../lib/schedule';
+import { applySchedule, appliedSettings, managedSchedules } from '../../lib/schedule';
 import { ReportOutcome } from '../../lib/search-attributes';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
@@ -18,7 +18,7 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
     .action(async () => {
       const ctx = context();
       const client = await ctx.client();
-      for (const definition of [reportSchedule(ctx.config), reaperSchedule(ctx.config)]) {
+      for (const definition of managedSchedules(ctx.config)) {
         const outcome = await applySchedule(client, definition);
         ctx.print({ scheduleId: definition.id, ...outcome }, () => {
           if (outcome.result === 'created') return `created schedule ${definition.id}: ${definition.summary}`;
@@ -152,7 +152,7 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
       }
       const client = await ctx.client();
       const deleted: string[] = [];
-      for (const definition of [reportSchedule(ctx.config), reaperSchedule(ctx.config)]) {
+      for (const definition of managedSchedules(ctx.config)) {
         try {
           await client.schedule.getHandle(definition.id).delete();
           deleted.push(definition.id);

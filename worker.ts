@@ -1,10 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { createGpuProvider } from './activities/gpu';
-import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './lib/config';
-import { createMailer } from './lib/mailer';
-import { temporalConnectionOptions } from './lib/temporal-connection';
+import { createGpuProvider } from './gpu/providers';
+import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
+import { createMailer } from './email/mailer';
+import { temporalConnectionOptions } from './temporal/connection';
 
 export interface ReportWorkerOptions {
   config: Config;

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
-import type { Config, Secrets } from '../lib/config';
-import type { GpuProvider } from './gpu/provider';
+import type { Config, Secrets } from '../config/config';
+import type { GpuProvider } from '../gpu/providers/provider';
 
 /** What the activities need from the world, passed in so tests hand over real collaborators, not module mocks. */
 export interface ActivityDeps {

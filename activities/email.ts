@@ -1,18 +1,17 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import type { EmailReceipt, FailureAlert, RenderedReport, ReportPlan, RunRef } from '../lib/contracts';
-import { runUrl } from '../lib/temporal-ui';
+import { CHART_CID } from '../report/render/chart';
+import { SentRecords } from '../store/sent-records';
+import {
+  nonRetryableFailure,
+  type EmailReceipt,
+  type FailureAlert,
+  type RunRef,
+  type SendReportRequest,
+} from '../temporal/contracts';
+import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
-import { CHART_CID } from './render';
-import { SentRecords } from './sent-record';
-
-export interface SendReportRequest {
-  run: RunRef;
-  rendered: RenderedReport;
-  recipients: ReportPlan['recipients'];
-}
 
 interface SmtpError extends Error {
   responseCode?: number;
@@ -40,10 +39,7 @@ export function createEmailActivities({ config, mailer, now = () => new Date() }
       const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
       // 5xx is a permanent refusal (bad credentials, sender not allowed, every recipient refused): retrying won't help.
       if (e.responseCode !== undefined && e.responseCode >= 500) {
-        throw ApplicationFailure.nonRetryable(
-          `${where} refused the message (${e.responseCode}): ${e.message}`,
-          'SmtpRejected',
-        );
+        throw nonRetryableFailure('SmtpRejected', `${where} refused the message (${e.responseCode}): ${e.message}`);
       }
       throw new Error(`${where}: ${e.message}`);
     }

@@ -1,8 +1,6 @@
+import { createGpuActivities } from '../gpu/activities';
 import type { ActivityDeps } from './deps';
 import { createEmailActivities } from './email';
-import { createGpuLeaseActivities } from './gpu-lease';
-import { createGpuActivities } from './gpu-lifecycle';
-import { createGpuReaperActivities } from './gpu-reaper';
 import { createPlanActivities } from './plan';
 import { createRenderActivities } from './render';
 import { createReportGenerationActivities } from './report-generation';
@@ -10,13 +8,12 @@ import { createSalesDataActivities } from './sales-data';
 
 export type { ActivityDeps };
 
+/** Every activity the worker registers, in the order a report run calls them. */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlanActivities(deps),
     ...createSalesDataActivities(deps),
     ...createGpuActivities(deps),
-    ...createGpuReaperActivities(deps),
-    ...createGpuLeaseActivities(deps),
     ...createReportGenerationActivities(deps),
     ...createRenderActivities(deps),
     ...createEmailActivities(deps),

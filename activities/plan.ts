@@ -1,7 +1,6 @@
-import { ApplicationFailure } from '@temporalio/activity';
-import type { Config } from '../lib/config';
-import type { PlanRequest, ReportPlan, ReportTrigger } from '../lib/contracts';
-import { dateInZone, isIsoDate } from '../lib/dates';
+import type { Config } from '../config/config';
+import { nonRetryableFailure, type PlanRequest, type ReportPlan, type ReportTrigger } from '../temporal/contracts';
+import { dateInZone, isIsoDate } from '../sales/dates';
 import type { ActivityDeps } from './deps';
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
@@ -42,7 +41,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
       if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean')
         problems.push('dryRun must be true or false');
       if (problems.length > 0) {
-        throw ApplicationFailure.nonRetryable(`Invalid workflow input: ${problems.join('; ')}`, 'InvalidInput');
+        throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${problems.join('; ')}`);
       }
 
       const nominalTime = request.scheduledAt ?? request.startedAt;

@@ -1,21 +1,12 @@
-import type { GeneratedReport, GpuBill, RenderedReport, RunRef, SalesMetrics } from '../lib/contracts';
-import { renderRevenueChart } from '../lib/render/chart';
-import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent } from '../lib/render/email-content';
-import { formatMoney } from '../lib/render/format';
-import { labelsFor } from '../lib/render/labels';
-import { renderWorkbook } from '../lib/render/workbook';
-import { runUrl } from '../lib/temporal-ui';
+import type { RenderedReport, RenderRequest } from '../temporal/contracts';
+import { CHART_CID, renderRevenueChart } from '../report/render/chart';
+import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent } from '../report/render/email-content';
+import { formatMoney } from '../report/render/format';
+import { labelsFor } from '../report/render/labels';
+import { renderWorkbook } from '../report/render/workbook';
+import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
-import { archiveDirFor, archiveFile } from './archive';
-
-export interface RenderRequest {
-  run: RunRef;
-  metrics: SalesMetrics;
-  generated: GeneratedReport;
-  gpu: GpuBill;
-}
-
-export const CHART_CID = 'revenue-chart@sales-report';
+import { archiveDirFor, archiveFile } from '../store/archive';
 
 export function createRenderActivities({ config }: ActivityDeps) {
   return {

@@ -1,20 +1,18 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import OpenAI from 'openai';
+import { Context } from '@temporalio/activity';
+import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { weeklySalesReportSchema } from '../schemas/weekly-sales-report.schema';
-import type { GeneratedReport, GpuHandle, RunRef, SalesMetrics, TokenUsage } from '../lib/contracts';
-import { loadPrompts } from '../lib/prompts';
-import { checkReportAnswer, REPORT_SCHEMA_ID, REPORT_SCHEMA_NAME } from '../lib/report-validation';
-import { SIMULATOR_HEADER } from '../sim/header';
+import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
+import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
+import { loadPrompts } from '../report/prompts';
+import { archiveDirFor, archiveFile } from '../store/archive';
+import {
+  nonRetryableFailure,
+  type GeneratedReport,
+  type GenerateReportRequest,
+  type TokenUsage,
+} from '../temporal/contracts';
 import type { ActivityDeps } from './deps';
-import { archiveDirFor, archiveFile } from './archive';
 import { withHeartbeat } from './heartbeat';
-
-export interface GenerateReportRequest {
-  run: RunRef;
-  gpu: GpuHandle;
-  metrics: SalesMetrics;
-}
 
 /** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
 const ECHO_LIMIT = 4_000;
@@ -23,6 +21,17 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
   const prompts = loadPrompts(config.report.locale);
   const llm = config.llm;
 
+  async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
+    try {
+      return await requestReport(client, llm, messages, signal);
+    } catch (err) {
+      if (isPermanentLlmError(err)) {
+        throw nonRetryableFailure('LlmRequestRejected', `vLLM refused the request (${err.status}): ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
   return {
     /**
      * Asks the model for the report as JSON constrained by the schema, checks finish_reason, parses, validates with
@@ -30,12 +39,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
      * Temporal's retry policy (the SDK's own retries are off); an answer that stays invalid fails for good.
      */
     async generateReport({ run, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
-      const client = new OpenAI({
-        baseURL: `${gpu.endpoint}/v1`,
-        apiKey: secrets.llmApiKey,
-        maxRetries: 0,
-        timeout: llm.requestTimeoutSeconds * 1000,
-      });
+      const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
       const archiveDir = archiveDirFor(config.archive.dir, run);
       const execution = Context.current().info.attempt;
       const messages: ChatCompletionMessageParam[] = [
@@ -76,45 +80,12 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
           );
         }
         const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
-        throw ApplicationFailure.nonRetryable(
-          `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${archiveDir}): ${summary}`,
+        throw nonRetryableFailure(
           'ReportSchemaViolation',
+          `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${archiveDir}): ${summary}`,
           { errorsByAttempt, archiveDir },
         );
       });
     },
   };
-
-  async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
-    try {
-      const { data, response } = await client.chat.completions
-        .create(
-          {
-            model: llm.model,
-            messages,
-            temperature: llm.temperature,
-            seed: llm.seed,
-            max_tokens: llm.maxTokens,
-            // vLLM ignores `strict` and, since v0.12, the old `guided_json` field: response_format is the way.
-            response_format: {
-              type: 'json_schema',
-              json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema },
-            },
-          },
-          { signal },
-        )
-        .withResponse();
-      return { completion: data, simulated: response.headers.get(SIMULATOR_HEADER) === 'true' };
-    } catch (err) {
-      // 4xx other than 408/429 will not get better by retrying (wrong model name, bad key, request too long).
-      const status: unknown = err instanceof OpenAI.APIError ? err.status : undefined;
-      if (typeof status === 'number' && status < 500 && ![408, 429].includes(status)) {
-        throw ApplicationFailure.nonRetryable(
-          `vLLM refused the request (${status}): ${(err as Error).message}`,
-          'LlmRequestRejected',
-        );
-      }
-      throw err;
-    }
-  }
 }

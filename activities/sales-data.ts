@@ -1,11 +1,10 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { RunRef, SalesMetrics } from '../lib/contracts';
-import { loadSalesMetrics as load, SalesDataError } from '../lib/sales/load';
-import { loadSalesMetricsInChild } from '../lib/sales/load-process';
+import { nonRetryableFailure, type RunRef, type SalesMetrics } from '../temporal/contracts';
+import { loadSalesMetrics as load, SalesDataError } from '../sales/load';
+import { loadSalesMetricsInChild } from '../sales/load-process';
 import type { ActivityDeps } from './deps';
-import { archiveDirFor, archiveFile } from './archive';
+import { archiveDirFor, archiveFile } from '../store/archive';
 import { withHeartbeat } from './heartbeat';
 
 export function createSalesDataActivities({ config }: ActivityDeps) {
@@ -33,7 +32,7 @@ export function createSalesDataActivities({ config }: ActivityDeps) {
         } catch (err) {
           // A bad file stays bad on retry: fail now, with the file, rows and columns in the message.
           if (err instanceof SalesDataError) {
-            throw ApplicationFailure.nonRetryable(err.message, 'SalesDataError', { problems: err.problems });
+            throw nonRetryableFailure('SalesDataError', err.message, { problems: err.problems });
           }
           throw err;
         }

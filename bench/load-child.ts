@@ -1,6 +1,6 @@
 // One measurement in a fresh process, so peak RSS belongs to this load alone. Prints one JSON line.
-import { parseConfig } from '../lib/config';
-import { loadSalesMetrics } from '../lib/sales/load';
+import { parseConfig } from '../config/config';
+import { loadSalesMetrics } from '../sales/load';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 

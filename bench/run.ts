@@ -1,28 +1,27 @@
-import { simulatorArgs } from '../sim/command';
 /**
  * npm run bench [-- --quick]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { join } from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { table } from '../cli/table';
-import { InstanceLedger } from '../activities/gpu/ledger';
-import { parseConfig, type Config } from '../lib/config';
-import { startDevServer } from '../lib/dev-server';
-import { freePort } from '../lib/free-port';
-import { activityTimeline, type ActivitySpan } from '../lib/run-timeline';
-import { loaderNodeFlags } from '../lib/sales/load-process';
-import { writeSampleCsv, writeSampleXlsx } from '../lib/sales/sample-data';
-import { startSmtpSink } from '../lib/smtp-sink';
+import { parseConfig } from '../config/config';
+import { startDevServer } from '../dev/dev-server';
+import { startLocalStack, type ConfigPatch, type LocalStack } from '../dev/local-stack';
+import { writeSampleCsv, writeSampleXlsx } from '../dev/sample-data';
+import { REPO_ROOT, startSimulator } from '../dev/simulator/launch';
+import { InstanceLedger } from '../gpu/ledger';
+import { holderKey } from '../gpu/owner';
+import { loaderNodeFlags } from '../sales/load-process';
+import { WORKFLOW_TYPES } from '../temporal/contracts';
+import { activityTimeline, type ActivitySpan } from '../temporal/run-timeline';
 import type { weeklySalesReport } from '../workflows';
-import { createReportWorker } from '../worker';
 import { renderBenchChart } from './chart';
 
-const ROOT = resolve(__dirname, '..');
+const ROOT = REPO_ROOT;
 const quick = process.argv.includes('--quick');
 const OUT = join(ROOT, 'out', 'bench');
 const REPORT_DATE = '2026-11-20';
@@ -39,55 +38,49 @@ const spanSeconds = (spans: ActivitySpan[], name: string) =>
     .reduce((sum, s) => sum + ((s.closedMs ?? s.scheduledMs) - s.scheduledMs) / 1000, 0);
 
 interface Env {
+  /** The bench's one dev server; every scenario runs its own stack (task queue, SMTP sink, GPU) on it. */
   address: string;
-  client: Client;
-  smtpPort: number;
 }
 
-function benchConfig(env: Env, name: string, gpu: object, data: string): Config {
-  const dir = join(OUT, 'runs', name);
-  return parseConfig({
-    temporal: { address: env.address, taskQueue: `bench-${name}` },
-    data: { path: data },
-    gpu: { stateDir: join(dir, 'gpu'), pollIntervalSeconds: 0.1, readyTimeoutSeconds: 300, ...gpu },
-    email: { smtp: { port: env.smtpPort }, sentRecordDir: join(dir, 'sent') },
-    archive: { dir: join(dir, 'archive') },
-    timeouts: { retryInitialIntervalSeconds: 0.2 },
+/** One scenario on the local stack: a real worker runs while `body` does; the stack is closed after. */
+async function scenario<T>(
+  env: Env,
+  name: string,
+  setup: { simulator?: string[]; config: ConfigPatch },
+  data: string,
+  body: (stack: LocalStack) => Promise<T>,
+): Promise<T> {
+  const stack = await startLocalStack({
+    dir: join(OUT, 'runs', name),
+    temporal: { address: env.address },
+    simulator: setup.simulator,
+    secrets: { llmApiKey: 'EMPTY' },
+    config: {
+      ...setup.config,
+      temporal: { taskQueue: `bench-${name}` },
+      data: { path: data },
+      gpu: { pollIntervalSeconds: 0.1, readyTimeoutSeconds: 300, ...setup.config.gpu },
+      timeouts: { retryInitialIntervalSeconds: 0.2 },
+    },
   });
-}
-
-function simArgs(port: number, extra: string[]) {
-  return {
-    command: process.execPath,
-    args: simulatorArgs(extra),
-    cwd: ROOT,
-    port,
-  };
-}
-
-/** The simulator as a GPU that takes `bootMs` to load and writes `tokensPerSecond`. */
-async function slowGpu(bootMs: number, tokensPerSecond: number) {
-  return simArgs(await freePort(), ['--boot-delay-ms', String(bootMs), '--tokens-per-second', String(tokensPerSecond)]);
-}
-
-async function withWorker<T>(env: Env, config: Config, body: () => Promise<T>): Promise<T> {
-  const connection = await NativeConnection.connect({ address: env.address });
   try {
-    const worker = await createReportWorker({
-      config,
-      secrets: { llmApiKey: 'EMPTY' },
-      connection,
-      client: env.client,
-    });
-    return await worker.runUntil(body());
+    return await stack.runWorker(body(stack));
   } finally {
-    await connection.close();
+    await stack.close();
   }
 }
 
-async function runOnce(env: Env, config: Config, id: string) {
-  const handle = await env.client.workflow.start<typeof weeklySalesReport>('weeklySalesReport', {
-    taskQueue: config.temporal.taskQueue,
+/** The simulator as a GPU that takes `bootMs` to load and writes `tokensPerSecond`. */
+const slowGpu = (bootMs: number, tokensPerSecond: number) => [
+  '--boot-delay-ms',
+  String(bootMs),
+  '--tokens-per-second',
+  String(tokensPerSecond),
+];
+
+async function runOnce(stack: LocalStack, id: string) {
+  const handle = await stack.client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
+    taskQueue: stack.config.temporal.taskQueue,
     workflowId: id,
     args: [{ reportDate: REPORT_DATE }],
   });
@@ -106,40 +99,24 @@ async function runOnce(env: Env, config: Config, id: string) {
 
 async function orchestration(env: Env, data: string) {
   const runs = quick ? 5 : 20;
-  const sequential = benchConfig(
-    env,
-    'orchestration',
-    { provider: 'local-process', localProcess: simArgs(await freePort(), []) },
-    data,
-  );
   say(`orchestration: ${runs} sequential runs (simulator spawned per run by local-process, zero latency)`);
-  const overheads = await withWorker(env, sequential, async () => {
+  const overheads = await scenario(env, 'orchestration', { config: {} }, data, async (stack) => {
     const out: number[] = [];
-    for (let i = 0; i < runs; i++) out.push((await runOnce(env, sequential, `bench-seq-${Date.now()}-${i}`)).overhead);
+    for (let i = 0; i < runs; i++) out.push((await runOnce(stack, `bench-seq-${Date.now()}-${i}`)).overhead);
     return out;
   });
 
   // Overlapping runs would each want the local-process port, so concurrency uses one always-on simulator.
-  const simPort = await freePort();
-  const sim = spawn(process.execPath, ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(simPort)], {
-    cwd: ROOT,
-    stdio: 'ignore',
-  });
-  const shared = benchConfig(
-    env,
-    'concurrency',
-    { provider: 'static', hourlyPrice: 0, static: { endpoint: `http://127.0.0.1:${simPort}` } },
-    data,
-  );
+  const sim = await startSimulator();
   const levels = quick ? [1, 5] : [1, 2, 5, 10];
   const concurrency: { runs: number; p50Overhead: number; wallSeconds: number }[] = [];
   try {
-    await new Promise((r) => setTimeout(r, 1500));
-    await withWorker(env, shared, async () => {
+    const alwaysOn = { provider: 'static' as const, hourlyPrice: 0, static: { endpoint: sim.url } };
+    await scenario(env, 'concurrency', { config: { gpu: alwaysOn } }, data, async (stack) => {
       for (const n of levels) {
         const started = Date.now();
         const all = await Promise.all(
-          Array.from({ length: n }, (_, i) => runOnce(env, shared, `bench-conc-${n}-${Date.now()}-${i}`)),
+          Array.from({ length: n }, (_, i) => runOnce(stack, `bench-conc-${n}-${Date.now()}-${i}`)),
         );
         concurrency.push({
           runs: n,
@@ -157,7 +134,7 @@ async function orchestration(env: Env, data: string) {
       }
     });
   } finally {
-    sim.kill('SIGTERM');
+    sim.stop();
   }
   return { runs, p50: r2(pct(overheads, 50)), p95: r2(pct(overheads, 95)), concurrency };
 }
@@ -278,25 +255,23 @@ async function gpuBilled(env: Env, data: string) {
   const bootMs = quick ? 5_000 : 60_000;
   const tokensPerSecond = quick ? 200 : 40;
   say(`GPU billing: simulator boot ${bootMs / 1000}s, ${tokensPerSecond} tokens/s`);
-  const config = benchConfig(
+  const { run, stateDir } = await scenario(
     env,
     'billing',
-    {
-      provider: 'local-process',
-      localProcess: await slowGpu(bootMs, tokensPerSecond),
-    },
+    { simulator: slowGpu(bootMs, tokensPerSecond), config: {} },
     data,
+    async (stack) => ({
+      run: await runOnce(stack, `bench-billing-${Date.now()}`),
+      stateDir: stack.config.gpu.stateDir,
+    }),
   );
-  const run = await withWorker(env, config, () => runOnce(env, config, `bench-billing-${Date.now()}`));
   const spans = run.spans;
   const startScheduled = spans.find((s) => s.activity === 'startGpu')!.scheduledMs;
   const readyAt = spans.find((s) => s.activity === 'waitGpuReady')!.closedMs!;
   const generation = spanSeconds(spans, 'generateReport');
   const bootToReady = (readyAt - startScheduled) / 1000;
   const billed = run.result.gpu!.billedSeconds;
-  const entry = await new InstanceLedger(join(config.gpu.stateDir, 'ledger')).get(
-    `${run.result.workflowId}/${run.result.runId}`,
-  );
+  const entry = await new InstanceLedger(join(stateDir, 'ledger')).get(holderKey(run.result));
   const emailAcceptedAt = spans.find((s) => s.activity === 'sendReportEmail')!.closedMs!;
   return {
     bootSeconds: bootMs / 1000,
@@ -314,21 +289,12 @@ async function gpuBilled(env: Env, data: string) {
 /** 3 overlapping runs on one pooled GPU: what the one instance billed against boot plus the generation window. */
 async function sharedGpu(env: Env, data: string, bootMs: number, tokensPerSecond: number) {
   const graceSeconds = 2;
-  const config = benchConfig(
-    env,
-    'shared',
-    {
-      provider: 'local-process',
-      sharing: { enabled: true, idleGraceSeconds: graceSeconds, holderCheckSeconds: 30 },
-      localProcess: await slowGpu(bootMs, tokensPerSecond),
-    },
-    data,
-  );
   say(`shared GPU: 3 overlapping runs, pool idle grace ${graceSeconds}s`);
-  const poolId = `${config.temporal.taskQueue}-gpu-pool`;
-  const { runs, poolSpans, bills } = await withWorker(env, config, async () => {
-    const all = await Promise.all([0, 1, 2].map((i) => runOnce(env, config, `bench-shared-${Date.now()}-${i}`)));
-    const pool = env.client.workflow.getHandle(poolId);
+  const sharing = { enabled: true, idleGraceSeconds: graceSeconds, holderCheckSeconds: 30 };
+  const setup = { simulator: slowGpu(bootMs, tokensPerSecond), config: { gpu: { sharing } } };
+  const { runs, poolSpans, bills } = await scenario(env, 'shared', setup, data, async (stack) => {
+    const all = await Promise.all([0, 1, 2].map((i) => runOnce(stack, `bench-shared-${Date.now()}-${i}`)));
+    const pool = stack.client.workflow.getHandle(`${stack.config.temporal.taskQueue}-gpu-pool`);
     const poolBills = (await pool.result()) as { billedSeconds: number }[];
     return { runs: all, poolSpans: activityTimeline(await pool.fetchHistory()), bills: poolBills };
   });
@@ -368,9 +334,8 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   mkdirSync(OUT, { recursive: true });
   const benchStarted = Date.now();
-  const [server, sink] = await Promise.all([startDevServer(), startSmtpSink()]);
-  const connection = await Connection.connect({ address: server.address });
-  const env: Env = { address: server.address, client: new Client({ connection }), smtpPort: sink.port };
+  const server = await startDevServer();
+  const env: Env = { address: server.address };
   const data = join(OUT, 'data', 'report-sample.xlsx');
   mkdirSync(join(OUT, 'data'), { recursive: true });
   await writeSampleXlsx(data, { endDate: '2026-11-19', days: 21, ordersPerDay: 120, seed: 3, badRowsPerThousand: 1 });
@@ -393,8 +358,6 @@ async function main(): Promise<void> {
     results.seconds = r2((Date.now() - benchStarted) / 1000);
     report(results);
   } finally {
-    await connection.close();
-    await sink.close();
     await server.stop();
   }
 }

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { configPathFrom, loadConfigFile, secretsFromEnv, type Config } from '../lib/config';
-import { temporalConnectionOptions } from '../lib/temporal-connection';
+import { configPathFrom, loadConfigFile, secretsFromEnv, type Config } from '../config/config';
+import { temporalConnectionOptions } from '../temporal/connection';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}

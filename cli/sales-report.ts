@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../lib/config';
-import { registerSearchAttributes } from '../lib/setup';
+import { ConfigError } from '../config/config';
+import { registerSearchAttributes } from '../temporal/setup';
 import { costCommand } from './commands/cost';
 import { runCommands } from './commands/runs';
 import { scheduleCommands } from './commands/schedule';

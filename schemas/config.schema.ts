@@ -6,7 +6,7 @@ const seconds = { type: 'number', exclusiveMinimum: 0 } as const;
 
 /**
  * The one configuration object. Defaults make the embedded setup (local dev server, SMTP sink, vLLM simulator)
- * work with no file at all. Secrets are not here: they come from the environment (see lib/config.ts).
+ * work with no file at all. Secrets are not here: they come from the environment (see config/config.ts).
  */
 export const configSchema = {
   $id: 'https://sales-report.local/schemas/config.json',
@@ -133,7 +133,7 @@ export const configSchema = {
             command: { type: 'string', minLength: 1, default: 'node' },
             args: {
               ...stringList,
-              default: ['--require', 'tsx/cjs', 'sim/main.ts', '--port', '${port}', '--model', '${model}'],
+              default: ['--require', 'tsx/cjs', 'dev/simulator/main.ts', '--port', '${port}', '--model', '${model}'],
             },
             cwd: { type: 'string', minLength: 1, default: '.' },
             host: { type: 'string', minLength: 1, default: '127.0.0.1' },

@@ -1,36 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../activities/gpu/aws-ec2';
-import { probeVllm } from '../activities/gpu/vllm-ready';
+import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../gpu/providers/aws-ec2';
+import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
 import type { gpuReaper } from '../workflows';
-import { createHarness, freePort, ROOT, waitForStage } from './helpers/harness';
+import { WORKFLOW_TYPES } from '../temporal/contracts';
+import { createHarness, waitForStage } from './helpers/harness';
 import { startEc2StandIn, startMoto, type Ec2StandIn, type Moto } from './helpers/moto';
 
 const REGION = 'us-east-1';
-const MODEL = 'Qwen/Qwen2.5-7B-Instruct';
 
 describe('aws-ec2 provider against moto', () => {
   let moto: Moto;
   let standIn: Ec2StandIn;
   let ec2: EC2Client;
-  const sims: ChildProcess[] = [];
+  const sims: RunningSimulator[] = [];
 
   /** vLLM as the GPU instance would run it on boot: here a simulator on loopback, always on. */
   async function startVllm(extra: string[] = []): Promise<string> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(port), ...extra], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    sims.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 30_000;
-    while (!(await probeVllm(url, MODEL, 'EMPTY')).ready) {
-      if (Date.now() > deadline) throw new Error('simulator did not come up');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return url;
+    const sim = await startSimulator(extra);
+    sims.push(sim);
+    return sim.url;
   }
 
   async function newInstance(state: 'stopped' | 'running'): Promise<string> {
@@ -85,7 +74,7 @@ describe('aws-ec2 provider against moto', () => {
     ec2 = new EC2Client({ region: REGION, endpoint: moto.url });
   });
   afterAll(async () => {
-    for (const s of sims) s.kill('SIGTERM');
+    for (const s of sims) s.stop();
     await standIn?.close();
     moto?.stop();
   });
@@ -175,7 +164,7 @@ describe('aws-ec2 provider against moto', () => {
           await handle.terminate('stuck');
           const terminatedAt = Date.now();
           const runningAfterTerminate = await stateOf(id);
-          const sweep = await h.client.workflow.execute<typeof gpuReaper>('gpuReaper', {
+          const sweep = await h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
             taskQueue: h.config.temporal.taskQueue,
             workflowId: `gpu-reaper-${handle.workflowId}`,
           });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CellError, parseMoneyCents, parseOrderDate, parseQuantity } from '../lib/sales/cells';
+import { CellError, parseMoneyCents, parseOrderDate, parseQuantity } from '../sales/cells';
 
 describe('reading spreadsheet cells', () => {
   it.each([

@@ -1,35 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CommandProvider, type CommandOptions } from '../activities/gpu/command';
-import { probeVllm } from '../activities/gpu/vllm-ready';
-import { createHarness, freePort, ROOT } from './helpers/harness';
+import { CommandProvider, type CommandOptions } from '../gpu/providers/command';
+import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
+import { createHarness, ROOT } from './helpers/harness';
 
 const SCRIPT = join(ROOT, 'test', 'fixtures', 'fake-cloud.sh');
 
 describe('command provider, with a cloud CLI that keeps state in a file', () => {
-  let sim: ChildProcess;
+  let sim: RunningSimulator | undefined;
   let simPort: number;
   let dir: string;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'sales-report-cmd-'));
-    simPort = await freePort();
-    sim = spawn(process.execPath, ['--require', 'tsx/cjs', 'sim/main.ts', '--port', String(simPort)], {
-      cwd: ROOT,
-      stdio: 'ignore',
-    });
-    const deadline = Date.now() + 30_000;
-    while (!(await probeVllm(`http://127.0.0.1:${simPort}`, 'Qwen/Qwen2.5-7B-Instruct', 'EMPTY')).ready) {
-      if (Date.now() > deadline) throw new Error('simulator did not come up');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    sim = await startSimulator();
+    simPort = sim.port;
   });
   afterAll(() => {
-    sim?.kill('SIGTERM');
+    sim?.stop();
   });
 
   function options(stateFile: string, overrides: Partial<CommandOptions> = {}): CommandOptions {

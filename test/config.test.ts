@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig, secretsFromEnv } from '../lib/config';
+import { ConfigError, loadConfigFile, parseConfig, secretsFromEnv } from '../config/config';
 import { ROOT } from './helpers/harness';
 
 async function configFile(content: string): Promise<string> {

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startDevServer } from '../lib/dev-server';
-import { describeTemporalCli, resolveTemporalCli } from '../lib/temporal-cli';
+import { startDevServer } from '../dev/dev-server';
+import { describeTemporalCli, resolveTemporalCli } from '../dev/temporal-cli';
 
 declare module 'vitest' {
   export interface ProvidedContext {

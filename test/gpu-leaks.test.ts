@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { ReapedInstance } from '../activities/gpu-reaper';
+import { WORKFLOW_TYPES, type ReapedInstance } from '../temporal/contracts';
 import type { gpuReaper } from '../workflows';
 import { writeConfig } from './helpers/cli';
 import { createHarness, expectGpuStopped, ROOT, waitForStage } from './helpers/harness';
@@ -22,7 +22,7 @@ describe('no GPU minute leaked', () => {
           const entry = await h.ledgerEntry(handle.workflowId, runId);
           expect(h.gpuProcessAlive(entry!)).toBe(true); // nothing stopped it: terminate ran no workflow code
 
-          const sweep = await h.client.workflow.execute<typeof gpuReaper>('gpuReaper', {
+          const sweep = await h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
             taskQueue: h.config.temporal.taskQueue,
             workflowId: `gpu-reaper-${handle.workflowId}`,
           });
@@ -53,7 +53,7 @@ describe('no GPU minute leaked', () => {
       const sweep = await h.withWorker(
         (async () => {
           await waitForStage(handle, 'generating report');
-          const result = await h.client.workflow.execute<typeof gpuReaper>('gpuReaper', {
+          const result = await h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
             taskQueue: h.config.temporal.taskQueue,
             workflowId: `gpu-reaper-keep-${handle.workflowId}`,
           });

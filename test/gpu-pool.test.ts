@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../activities/gpu/ledger';
-import { groupAlive } from '../activities/gpu/local-process';
+import type { LedgerEntry } from '../gpu/ledger';
+import { groupAlive } from '../gpu/providers/local-process';
 import type { gpuPool } from '../workflows';
 import { createHarness, recordHistory, REPORT_DATE, type Harness, waitForStage } from './helpers/harness';
 

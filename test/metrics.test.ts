@@ -2,9 +2,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../lib/config';
-import { loadSalesMetrics, type LoadSalesOptions } from '../lib/sales/load';
-import { writeSampleCsv, writeSampleXlsx } from '../lib/sales/sample-data';
+import { parseConfig } from '../config/config';
+import { loadSalesMetrics, type LoadSalesOptions } from '../sales/load';
+import { writeSampleCsv, writeSampleXlsx } from '../dev/sample-data';
 
 const sample = { endDate: '2026-11-19', days: 21, ordersPerDay: 40, seed: 11, badRowsPerThousand: 3 };
 
@@ -72,7 +72,7 @@ describe('sales metrics', () => {
 
 describe('loading in a child process (big files)', () => {
   it('gives the same metrics as loading in-process, and the same file/row/column errors', async () => {
-    const { loadSalesMetricsInChild } = await import('../lib/sales/load-process');
+    const { loadSalesMetricsInChild } = await import('../sales/load-process');
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-child-'));
     const xlsx = join(dir, 'sales.xlsx');
     await writeSampleXlsx(xlsx, sample);
@@ -81,7 +81,7 @@ describe('loading in a child process (big files)', () => {
     const { writeFile } = await import('node:fs/promises');
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, 'Order Date,Product,Category,Region,Quantity,Amount\n2026-11-15,Tea,Food,East,1,9\n');
-    const { SalesDataError } = await import('../lib/sales/load');
+    const { SalesDataError } = await import('../sales/load');
     const error = await loadSalesMetricsInChild(options(bad), 96).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SalesDataError);
     expect((error as Error).message).toContain('bad.csv row 1: missing column channel (one of: Channel, 渠道)');

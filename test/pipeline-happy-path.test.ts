@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSalesMetrics } from '../lib/sales/load';
-import { ReportDate, ReportOutcome, ReportTrigger } from '../lib/search-attributes';
-import type { SalesMetrics } from '../lib/sales/metrics';
+import { loadSalesMetrics } from '../sales/load';
+import { ReportDate, ReportOutcome, ReportTrigger } from '../temporal/search-attributes';
+import type { SalesMetrics } from '../sales/metrics';
 import { createHarness, failureOf, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
 
 describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { archiveDirFor } from '../activities/archive';
-import { ReportOutcome } from '../lib/search-attributes';
+import { archiveDirFor } from '../store/archive';
+import { ReportOutcome } from '../temporal/search-attributes';
 import {
   createHarness,
   expectGpuStopped,

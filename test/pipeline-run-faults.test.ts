@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { ReportOutcome } from '../lib/search-attributes';
+import { ReportOutcome } from '../temporal/search-attributes';
 import {
   createHarness,
   expectGpuStopped,

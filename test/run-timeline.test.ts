@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
-import { activityTimeline, formatTimeline } from '../lib/run-timeline';
+import { activityTimeline, formatTimeline } from '../temporal/run-timeline';
 
 const history = (name: string) => historyFromJSON(JSON.parse(readFileSync(join(__dirname, 'histories', name), 'utf8')));
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../lib/config';
-import { dateInZone } from '../lib/dates';
-import { listRuns, type RunSummary } from '../lib/runs';
-import { ReportDate, ReportTrigger } from '../lib/search-attributes';
+import { parseConfig } from '../config/config';
+import { dateInZone } from '../sales/dates';
+import { listRuns, type RunSummary } from '../temporal/runs';
+import { ReportDate, ReportTrigger } from '../temporal/search-attributes';
 import { salesReport, temporalCli, writeConfig } from './helpers/cli';
 import { createHarness, REPORT_DATE, type Harness } from './helpers/harness';
 

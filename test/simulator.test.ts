@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { probeVllm } from '../activities/gpu/vllm-ready';
-import { checkReportAnswer } from '../lib/report-validation';
+import { probeVllm } from '../gpu/readiness';
+import { spawnSimulator } from '../dev/simulator/launch';
+import { checkReportAnswer } from '../report/answer-check';
 import { weeklySalesReportSchema } from '../schemas/weekly-sales-report.schema';
-import { freePort, ROOT } from './helpers/harness';
+import { freePort } from './helpers/harness';
 
 const MODEL = 'Qwen/Qwen2.5-7B-Instruct';
 
@@ -15,23 +16,7 @@ describe('vLLM simulator, as a process over HTTP', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    sim = spawn(
-      process.execPath,
-      [
-        '--require',
-        'tsx/cjs',
-        'sim/main.ts',
-        '--port',
-        String(port),
-        '--api-key',
-        'k3y',
-        '--boot-delay-ms',
-        '1500',
-        '--max-model-len',
-        '4096',
-      ],
-      { cwd: ROOT, stdio: 'ignore' },
-    );
+    sim = spawnSimulator(port, ['--api-key', 'k3y', '--boot-delay-ms', '1500', '--max-model-len', '4096']).process;
     // During the boot delay the port is closed, as vLLM's is while it loads weights.
     expect(await probeVllm(base, MODEL, 'k3y')).toEqual({ ready: false, reason: 'ECONNREFUSED' });
     const deadline = Date.now() + 30_000;

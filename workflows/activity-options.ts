@@ -1,6 +1,6 @@
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { ReportPlan } from '../lib/contracts';
+import type { ReportPlan } from '../temporal/contracts';
 
 /** Every activity with its own time limit and retry policy, from the run's plan (config fixed at start). */
 export function activitiesFor(t: ReportPlan['timeouts']) {

@@ -1,7 +1,6 @@
 import {
   ApplicationFailure,
   CancellationScope,
-  defineQuery,
   isCancellation,
   log,
   proxyLocalActivities,
@@ -11,27 +10,28 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type {
-  AuditMemo,
-  EmailReceipt,
-  GpuBill,
-  ReportInput,
-  ReportOutcome,
-  ReportPlan,
-  ReportResult,
-  Stage,
-} from '../lib/contracts';
+import {
+  progressQuery,
+  type AuditMemo,
+  type EmailReceipt,
+  type FailureType,
+  type GpuBill,
+  type ReportInput,
+  type ReportOutcome,
+  type ReportPlan,
+  type ReportResult,
+  type Stage,
+} from '../temporal/contracts';
+import { holderKey } from '../gpu/owner';
 import { activitiesFor } from './activity-options';
-import { ownGpu, pooledGpu } from './gpu-access';
+import { ownGpu, pooledGpu } from '../gpu/workflows/access';
 import { rootMessage } from './failures';
 import {
   ReportDate,
   ReportOutcome as ReportOutcomeKey,
   ReportTrigger,
   TemporalScheduledStartTime,
-} from '../lib/search-attributes';
-
-export const progressQuery = defineQuery<Stage>('progress');
+} from '../temporal/search-attributes';
 
 const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 
@@ -58,7 +58,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   ]);
 
   const act = activitiesFor(plan.timeouts);
-  const owner = `${info.workflowId}/${info.runId}`;
+  const owner = holderKey(info);
   let gpuBill: GpuBill | undefined;
   let failure: unknown;
   let result: ReportResult | undefined;
@@ -116,7 +116,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     throw isCancellation(err)
       ? err
       : ApplicationFailure.create({
-          type: 'ReportFailed',
+          type: 'ReportFailed' satisfies FailureType,
           message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
           nonRetryable: true,
           cause: err as Error,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { monthlyCost } from '../../lib/cost';
-import { dateInZone } from '../../lib/dates';
+import { monthlyCost } from '../../temporal/cost';
+import { dateInZone } from '../../sales/dates';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
 

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
-import type { ReportInput } from '../../lib/contracts';
-import { isIsoDate } from '../../lib/dates';
-import { formatTimeline } from '../../lib/run-timeline';
-import { listRuns, showRun, type RunSummary } from '../../lib/runs';
-import { WORKFLOW_TYPE } from '../../lib/schedule';
-import { runUrl } from '../../lib/temporal-ui';
+import { isIsoDate } from '../../sales/dates';
+import { formatTimeline } from '../../temporal/run-timeline';
+import { listRuns, showRun, type RunSummary } from '../../temporal/runs';
+import { WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
+import { runUrl } from '../../temporal/ui-links';
 import type { weeklySalesReport } from '../../workflows';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
@@ -59,7 +58,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
         ...(options.dryRun && { dryRun: true }),
       };
       const client = await ctx.client();
-      const handle = await client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPE, {
+      const handle = await client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
         taskQueue: ctx.config.temporal.taskQueue,
         workflowId: `weekly-sales-report-manual-${options.date ?? 'today'}-${randomBytes(4).toString('hex')}`,
         args: [input],

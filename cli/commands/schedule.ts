@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
-import { addDays, formatInZone, isIsoDate, startOfDayInZone } from '../../lib/dates';
-import { applySchedule, appliedSettings, managedSchedules } from '../../lib/schedule';
-import { ReportOutcome } from '../../lib/search-attributes';
+import { addDays, formatInZone, isIsoDate, startOfDayInZone } from '../../sales/dates';
+import { applySchedule, appliedSettings, managedSchedules } from '../../temporal/schedule';
+import { ReportOutcome } from '../../temporal/search-attributes';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
 

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../../lib/config';
-import { resolveTemporalCli } from '../../lib/temporal-cli';
+import type { Config } from '../../config/config';
+import { resolveTemporalCli } from '../../dev/temporal-cli';
 import { ROOT } from './harness';
 
 export interface CliRun {

@@ -1,28 +1,29 @@
-import { simulatorArgs } from '../../sim/command';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createGpuProvider } from '../../activities/gpu';
-import { InstanceLedger, type LedgerEntry } from '../../activities/gpu/ledger';
-import { groupAlive } from '../../activities/gpu/local-process';
-import { parseConfig, type Config } from '../../lib/config';
-import { freePort } from '../../lib/free-port';
+import type { Config } from '../../config/config';
+import { freePort } from '../../dev/free-port';
+import { mergePatch, startLocalStack, type ConfigPatch } from '../../dev/local-stack';
+import { writeSampleXlsx } from '../../dev/sample-data';
+import { REPO_ROOT } from '../../dev/simulator/launch';
+import type { SmtpSink, SmtpSinkOptions } from '../../dev/smtp-sink';
+import { InstanceLedger, type LedgerEntry } from '../../gpu/ledger';
+import { holderKey } from '../../gpu/owner';
+import { groupAlive } from '../../gpu/providers/local-process';
+import { progressQuery, WORKFLOW_TYPES, type ReportInput, type Stage } from '../../temporal/contracts';
+import type { weeklySalesReport } from '../../workflows';
+
 export { freePort };
-import type { ReportInput, Stage } from '../../lib/contracts';
-import { writeSampleXlsx } from '../../lib/sales/sample-data';
-import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from '../../lib/smtp-sink';
-import { progressQuery, type weeklySalesReport } from '../../workflows';
-import { createReportWorker } from '../../worker';
 
 // Once per test process: the SDK's INFO lines would bury the test output.
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
-export const ROOT = resolve(__dirname, '..', '..');
+export const ROOT = REPO_ROOT;
 export const REPORT_DATE = '2026-11-20';
 
 /** Sample sales (Chinese headers, a few dirty rows) covering the weeks REPORT_DATE reports on. */
@@ -32,19 +33,11 @@ export async function sampleSalesFile(dir: string, seed = 7): Promise<string> {
   return path;
 }
 
-type DeepPartial<T> = {
-  [K in keyof T]?: NonNullable<T[K]> extends unknown[]
-    ? T[K]
-    : NonNullable<T[K]> extends object
-      ? DeepPartial<NonNullable<T[K]>>
-      : T[K];
-};
-
 export interface HarnessOptions {
   /** Extra simulator flags: fault switches, boot delay, latency. */
   simArgs?: string[];
   smtp?: SmtpSinkOptions;
-  config?: DeepPartial<Config>;
+  config?: ConfigPatch;
   dataPath?: string;
 }
 
@@ -61,85 +54,53 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-function merge<T>(base: T, patch: unknown): T {
-  if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return (patch ?? base) as T;
-  const out = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(patch)) out[k] = merge(out[k], v);
-  return out as T;
-}
-
-/** Real collaborators on loopback: the shared dev server, an SMTP sink, the simulator as a process. */
+/**
+ * The local stack on the run's shared dev server, with the test's own task queue, SMTP sink and simulator process,
+ * and short configured timeouts.
+ */
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'sales-report-test-'));
-  const sink = await startSmtpSink(options.smtp);
-  const raw = {
-    temporal: { address: inject('temporalAddress'), taskQueue: `test-${randomUUID()}` },
+  const testDefaults: ConfigPatch = {
+    temporal: { taskQueue: `test-${randomUUID()}` },
     report: { timezone: 'Asia/Shanghai', locale: 'zh-CN', currency: 'CNY' },
     data: { path: options.dataPath ?? (await sampleSalesFile(dir)) },
-    gpu: {
-      provider: 'local-process',
-      readyTimeoutSeconds: 30,
-      pollIntervalSeconds: 0.2,
-      stopTimeoutSeconds: 5,
-      stateDir: join(dir, 'gpu'),
-      localProcess: {
-        command: process.execPath,
-        args: simulatorArgs(options.simArgs),
-        cwd: ROOT,
-        port: await freePort(),
-      },
-    },
+    gpu: { readyTimeoutSeconds: 30, stopTimeoutSeconds: 5 },
     llm: { requestTimeoutSeconds: 20, maxAttempts: 3 },
     email: {
-      smtp: { port: sink.port, connectionTimeoutSeconds: 5 },
+      smtp: { connectionTimeoutSeconds: 5 },
       to: ['sales@example.com'],
       cc: ['lead@example.com'],
       alertTo: ['ops@example.com'],
-      sentRecordDir: join(dir, 'sent'),
     },
-    archive: { dir: join(dir, 'archive') },
     timeouts: { heartbeatSeconds: 3, retryInitialIntervalSeconds: 0.2, retryMaximumAttempts: 4 },
   };
-  const config = parseConfig(merge(raw, options.config), 'test');
-  const clientConnection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const stack = await startLocalStack({
+    dir,
+    temporal: { address: inject('temporalAddress') },
+    smtp: options.smtp,
+    simulator: options.simArgs,
+    config: mergePatch(testDefaults, options.config),
+    secrets: { llmApiKey: 'EMPTY' },
+    workflowBundle: { code: inject('workflowBundleCode') },
+  });
+  const { config, client } = stack;
   const ledger = new InstanceLedger(join(config.gpu.stateDir, 'ledger'));
 
   return {
     dir,
     config,
-    sink,
+    sink: stack.sink,
     client,
     start: (input = { reportDate: REPORT_DATE }) =>
-      client.workflow.start<typeof weeklySalesReport>('weeklySalesReport', {
+      client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
         taskQueue: config.temporal.taskQueue,
         workflowId: `report-${randomUUID()}`,
         args: [input],
       }),
-    async withWorker(until) {
-      const connection = await NativeConnection.connect({ address: config.temporal.address });
-      try {
-        const worker = await createReportWorker({
-          config,
-          secrets: { llmApiKey: 'EMPTY' },
-          connection,
-          client,
-          workflowBundle: { code: inject('workflowBundleCode') },
-        });
-        return await worker.runUntil(until);
-      } finally {
-        await connection.close();
-      }
-    },
-    ledgerEntry: (workflowId, runId) => ledger.get(`${workflowId}/${runId}`),
+    withWorker: (until) => stack.runWorker(until),
+    ledgerEntry: (workflowId, runId) => ledger.get(holderKey({ workflowId, runId })),
     gpuProcessAlive: (entry) => groupAlive(Number(/^pid:(\d+):/.exec(entry.instanceId)?.[1])),
-    async close() {
-      // Like a reaper: a test that failed mid-run must not leave its simulator running.
-      const provider = createGpuProvider(config);
-      for (const entry of await ledger.live()) if (entry.instanceId) await provider.stop(entry);
-      await clientConnection.close();
-      await sink.close();
-    },
+    close: () => stack.close(),
   };
 }
 

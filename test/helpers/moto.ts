@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { freePort } from '../../lib/free-port';
+import { freePort } from '../../dev/free-port';
 
 export const MOTO_VERSION = '5.2.5';
 

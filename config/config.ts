@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { configSchema, type Config } from '../schemas/config.schema';
+import { createAjv, formatSchemaErrors } from '../schemas/validator';
+
+export type { Config };
+
+/** Secrets never live in the config file, workflow inputs or history: only in the process environment. */
+export interface Secrets {
+  smtpPassword?: string;
+  llmApiKey: string;
+  temporalApiKey?: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid configuration (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const validate = createAjv({ useDefaults: true }).compile<Config>(configSchema);
+
+/** Validates a parsed config object, filling in defaults. Throws ConfigError listing every problem. */
+export function parseConfig(raw: unknown, source = 'config'): Config {
+  const copy: unknown = structuredClone(raw ?? {});
+  if (!validate(copy)) throw new ConfigError(source, formatSchemaErrors(validate.errors));
+  const problems = crossFieldProblems(copy);
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return copy;
+}
+
+function crossFieldProblems(config: Config): string[] {
+  const problems: string[] = [];
+  for (const [provider, key] of [
+    ['static', 'static'],
+    ['aws-ec2', 'awsEc2'],
+    ['command', 'command'],
+  ] as const) {
+    if (config.gpu.provider === provider && !config.gpu[key])
+      problems.push(`/gpu/${key}: required when /gpu/provider is "${provider}"`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: config.report.timezone });
+  } catch {
+    problems.push(`/report/timezone: unknown IANA time zone "${config.report.timezone}"`);
+  }
+  if (config.data.columns.amount.length === 0 && config.data.columns.unitPrice.length === 0) {
+    problems.push('/data/columns: needs "amount" or "unitPrice" headers to compute revenue');
+  }
+  return problems;
+}
+
+/** The config file path: `--config <path>` on the command line, else $SALES_REPORT_CONFIG, else none (defaults). */
+export function configPathFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
+  const i = argv.indexOf('--config');
+  if (i >= 0) {
+    const path = argv[i + 1];
+    if (!path) throw new ConfigError('command line', ['--config needs a file path']);
+    return path;
+  }
+  const inline = argv.find((a) => a.startsWith('--config='));
+  return inline ? inline.slice('--config='.length) : env.SALES_REPORT_CONFIG || undefined;
+}
+
+export function loadConfigFile(path: string | undefined): Config {
+  if (path === undefined) return parseConfig({}, 'built-in defaults');
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (err) {
+    throw new ConfigError(absolute, [`cannot read file: ${(err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(absolute, [`not valid JSON: ${(err as Error).message}`]);
+  }
+  return parseConfig(raw, absolute);
+}
+
+export function secretsFromEnv(env: NodeJS.ProcessEnv): Secrets {
+  return {
+    smtpPassword: env.SMTP_PASSWORD || undefined,
+    // vLLM accepts any key unless started with --api-key; the SDK insists on a non-empty one.
+    llmApiKey: env.VLLM_API_KEY || 'EMPTY',
+    temporalApiKey: env.TEMPORAL_API_KEY || undefined,
+  };
+}
+
+export function loadConfig(argv: readonly string[] = process.argv, env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfigFile(configPathFrom(argv, env));
+}

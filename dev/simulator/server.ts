@@ -1,0 +1,253 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SIMULATOR_HEADER } from '../../report/llm';
+import { metricsFromPrompt, writeDocument } from './report-writer';
+
+export interface SimulatorOptions {
+  model: string;
+  apiKey?: string;
+  maxModelLen: number;
+  /** Fault switches: how many of the first chat calls misbehave, each in its own way. */
+  fail5xx: number;
+  truncate: number;
+  invalidJson: number;
+  /** After this many chat calls the engine is "dead": /health 503, chat 500. 0 = never. */
+  dieAfter: number;
+  latencyMs: number;
+  /** Completion speed; 0 = instant. */
+  tokensPerSecond: number;
+}
+
+interface ChatRequest {
+  model?: unknown;
+  messages?: { role?: string; content?: unknown }[];
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  stream?: boolean;
+  response_format?: { type?: string; json_schema?: { name?: string; schema?: unknown } };
+}
+
+/** An HTTP server with the routes, shapes and error bodies of vLLM's OpenAI-compatible server, minus the GPU. */
+export function createSimulator(options: SimulatorOptions): Server {
+  const faults = { fail5xx: options.fail5xx, truncate: options.truncate, invalidJson: options.invalidJson };
+  let chatCalls = 0;
+  let invalidServed = 0;
+  const dead = () => options.dieAfter > 0 && chatCalls >= options.dieAfter;
+
+  return createServer((req, res) => {
+    res.setHeader(SIMULATOR_HEADER, 'true');
+    void route(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, 'InternalServerError', (err as Error).message);
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/health' && req.method === 'GET') {
+      res.writeHead(dead() ? 503 : 200).end();
+      return;
+    }
+    if (path?.startsWith('/v1') && options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+      sendJson(res, 401, { error: 'Unauthorized' });
+      return;
+    }
+    if (path === '/v1/models' && req.method === 'GET') {
+      sendJson(res, 200, {
+        object: 'list',
+        data: [
+          {
+            id: options.model,
+            object: 'model',
+            created: Math.floor(Date.now() / 1000),
+            owned_by: 'vllm',
+            root: `${options.model} (vllm-simulator)`,
+            parent: null,
+            max_model_len: options.maxModelLen,
+          },
+        ],
+      });
+      return;
+    }
+    if (path === '/v1/chat/completions' && req.method === 'POST') {
+      await chat(req, res);
+      return;
+    }
+    sendJson(res, 404, { detail: 'Not Found' });
+  }
+
+  async function chat(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: ChatRequest;
+    try {
+      body = JSON.parse(await readBody(req)) as ChatRequest;
+    } catch (err) {
+      sendError(res, 400, 'BadRequestError', `Invalid JSON body: ${(err as Error).message}`);
+      return;
+    }
+    if (body.model !== options.model) {
+      sendError(res, 404, 'NotFoundError', `The model \`${String(body.model)}\` does not exist.`, 'model');
+      return;
+    }
+    if (!Array.isArray(body.messages) || body.messages.length === 0) {
+      sendError(res, 400, 'BadRequestError', 'messages: Field required', 'messages');
+      return;
+    }
+    if (body.stream) {
+      sendError(res, 400, 'BadRequestError', 'streaming is not implemented by the simulator', 'stream');
+      return;
+    }
+    const prompt = body.messages
+      .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
+      .join('\n');
+    const promptTokens = countTokens(prompt);
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens ?? options.maxModelLen - promptTokens;
+    if (promptTokens + maxTokens > options.maxModelLen) {
+      sendError(
+        res,
+        400,
+        'BadRequestError',
+        `This model's maximum context length is ${options.maxModelLen} tokens. However, you requested ` +
+          `${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). ` +
+          'Please reduce the length of the messages or completion.',
+      );
+      return;
+    }
+
+    chatCalls++;
+    if (dead()) {
+      sendError(
+        res,
+        500,
+        'InternalServerError',
+        'EngineCore encountered an issue. See stack trace (above) for the root cause.',
+      );
+      return;
+    }
+    if (options.latencyMs > 0) await sleep(options.latencyMs);
+    if (faults.fail5xx > 0) {
+      faults.fail5xx--;
+      sendError(res, 500, 'InternalServerError', 'simulated server error');
+      return;
+    }
+
+    const zh = /[\u4e00-\u9fff]/.test(prompt);
+    const format = body.response_format;
+    let content: string;
+    if (format?.type === 'json_schema' && format.json_schema?.schema) {
+      const doc = writeDocument(format.json_schema.schema, metricsFromPrompt(prompt), zh ? 'zh' : 'en');
+      content = JSON.stringify(doc);
+      if (faults.invalidJson > 0) {
+        faults.invalidJson--;
+        // First unparseable chatter around the JSON, then valid JSON that breaks the schema, and so on.
+        content =
+          invalidServed++ % 2 === 0
+            ? `Sure! Here is the report:\n${content.slice(0, -1)}`
+            : JSON.stringify(breakDocument(doc));
+      }
+    } else if (format?.type === 'json_object') {
+      content = '{}';
+    } else {
+      content = zh ? '这是 vLLM 模拟器的回答。' : 'This is an answer from the vLLM simulator.';
+    }
+
+    let finishReason = 'stop';
+    let completionTokens = countTokens(content);
+    if (faults.truncate > 0) {
+      faults.truncate--;
+      content = content.slice(0, Math.floor(content.length / 2));
+      completionTokens = countTokens(content);
+      finishReason = 'length';
+    } else if (completionTokens > maxTokens) {
+      content = cutToTokens(content, maxTokens);
+      completionTokens = maxTokens;
+      finishReason = 'length';
+    }
+    if (options.tokensPerSecond > 0) await sleep((completionTokens / options.tokensPerSecond) * 1000);
+
+    sendJson(res, 200, {
+      id: `chatcmpl-${randomBytes(16).toString('hex')}`,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      model: options.model,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content,
+            refusal: null,
+            annotations: null,
+            audio: null,
+            function_call: null,
+            tool_calls: [],
+            reasoning_content: null,
+          },
+          logprobs: null,
+          finish_reason: finishReason,
+          stop_reason: null,
+        },
+      ],
+      service_tier: null,
+      system_fingerprint: null,
+      usage: {
+        prompt_tokens: promptTokens,
+        total_tokens: promptTokens + completionTokens,
+        completion_tokens: completionTokens,
+        prompt_tokens_details: null,
+      },
+      prompt_logprobs: null,
+      kv_transfer_params: null,
+    });
+  }
+}
+
+/** Valid JSON that breaks the schema the way small models do: a missing field and an out-of-enum value. */
+function breakDocument(doc: unknown): unknown {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { answer: doc };
+  const copy = { ...(doc as Record<string, unknown>) };
+  const firstKey = Object.keys(copy)[0];
+  if (firstKey) delete copy[firstKey];
+  copy.priority = 'urgent';
+  return copy;
+}
+
+/** Rough token count: one per CJK character, one per four other characters. */
+export function countTokens(text: string): number {
+  const cjk = text.match(/[\u3000-\u9fff\uff00-\uffef]/g)?.length ?? 0;
+  return cjk + Math.ceil((text.length - cjk) / 4);
+}
+
+function cutToTokens(text: string, tokens: number): string {
+  let out = '';
+  for (const ch of text) {
+    if (countTokens(out + ch) > tokens) break;
+    out += ch;
+  }
+  return out;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+/** vLLM's error body: {"error": {message, type, param, code}}. */
+function sendError(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  message: string,
+  param: string | null = null,
+): void {
+  sendJson(res, status, { error: { message, type, param, code: status } });
+}

@@ -1,0 +1,51 @@
+import { condition, setHandler } from '@temporalio/workflow';
+import {
+  gpuGrantedSignal,
+  nonRetryableFailure,
+  type GpuBill,
+  type GpuHandle,
+  type LeaseGrant,
+  type LeaseRequest,
+  type ReportPlan,
+} from '../../temporal/contracts';
+import type { activitiesFor } from '../../workflows/activity-options';
+
+type Acts = ReturnType<typeof activitiesFor>;
+
+/** How a run gets its GPU and gives it back: an instance of its own, or a lease on the shared pool. */
+export interface GpuAccess {
+  /** Started at once, so the GPU boots while the data loads. */
+  started: Promise<GpuHandle>;
+  ready(handle: GpuHandle): Promise<void>;
+  /** Stop (own instance) or give back (lease); safe to call twice. */
+  release(): Promise<GpuBill>;
+}
+
+export function ownGpu(act: Acts, owner: string, model: string): GpuAccess {
+  return {
+    started: act.startGpu(owner),
+    ready: async (handle) => void (await act.waitGpuReady({ owner, handle, model })),
+    release: () => act.stopGpu(owner),
+  };
+}
+
+export function pooledGpu(act: Acts, pool: NonNullable<ReportPlan['gpuPool']>, request: LeaseRequest): GpuAccess {
+  let grant: LeaseGrant | undefined;
+  setHandler(gpuGrantedSignal, (g) => void (grant = g));
+  const waitSeconds = pool.params.timeouts.gpuStartSeconds + pool.params.timeouts.gpuReadySeconds;
+  const started = (async () => {
+    await act.acquireGpuLease({ poolId: pool.id, params: pool.params, request });
+    if (!(await condition(() => grant !== undefined, waitSeconds * 1000))) {
+      throw nonRetryableFailure('GpuNotReady', `GPU pool ${pool.id} granted no GPU within ${waitSeconds}s`);
+    }
+    const answer = grant as LeaseGrant;
+    if ('error' in answer) throw nonRetryableFailure('GpuFailed', `GPU pool ${pool.id}: ${answer.error}`);
+    return answer.handle;
+  })();
+  return {
+    started,
+    // The pool grants only a GPU that already serves the model.
+    ready: async () => {},
+    release: () => act.releaseGpuLease({ poolId: pool.id, request }),
+  };
+}

@@ -1,0 +1,34 @@
+import { weeklySalesReportSchema, type WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
+import { createAjv, formatSchemaErrors } from '../schemas/validator';
+
+export const REPORT_SCHEMA_ID = weeklySalesReportSchema.$id;
+export const REPORT_SCHEMA_NAME = weeklySalesReportSchema.title;
+
+const validate = createAjv().compile<WeeklySalesReport>(weeklySalesReportSchema);
+
+export type ReportCheck = { ok: true; report: WeeklySalesReport } | { ok: false; errors: string[] };
+
+/**
+ * Judges one raw LLM answer: truncated (finish_reason "length"), not JSON, or not valid for the schema.
+ * The errors are phrased for the model to read back and fix.
+ */
+export function checkReportAnswer(
+  content: string | null | undefined,
+  finishReason: string | null | undefined,
+): ReportCheck {
+  if (finishReason === 'length') {
+    return {
+      ok: false,
+      errors: ['the answer was cut off at the token limit (finish_reason "length"); answer shorter'],
+    };
+  }
+  if (!content || content.trim() === '') return { ok: false, errors: ['the answer was empty'] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(content);
+  } catch (err) {
+    return { ok: false, errors: [`the answer is not valid JSON: ${(err as Error).message}`] };
+  }
+  if (!validate(parsed)) return { ok: false, errors: formatSchemaErrors(validate.errors) };
+  return { ok: true, report: parsed };
+}

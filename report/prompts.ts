@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SalesMetrics } from '../sales/metrics';
+
+export type Locale = 'zh-CN' | 'en-US';
+
+export const PROMPTS_DIR = join(__dirname, '..', 'prompts');
+
+export interface PromptSet {
+  locale: Locale;
+  /** prompts/system.<locale>.md, as recorded in the audit trail. */
+  systemFile: string;
+  system: string;
+  /** sha256 of the system prompt file's bytes: `sha256sum prompts/system.zh-CN.md` gives the same. */
+  systemSha256: string;
+  userMessage(metrics: SalesMetrics): string;
+  repairMessage(errors: string[]): string;
+}
+
+export function loadPrompts(locale: Locale, dir = PROMPTS_DIR): PromptSet {
+  const read = (name: string) => readFileSync(join(dir, `${name}.${locale}.md`));
+  const system = read('system');
+  const user = read('user').toString('utf8');
+  const repair = read('repair').toString('utf8');
+  return {
+    locale,
+    systemFile: `prompts/system.${locale}.md`,
+    system: system.toString('utf8'),
+    systemSha256: createHash('sha256').update(system).digest('hex'),
+    userMessage: (metrics) =>
+      fill(user, {
+        period: `${metrics.period.start} – ${metrics.period.end}`,
+        previousPeriod: `${metrics.previousPeriod.start} – ${metrics.previousPeriod.end}`,
+        currency: metrics.currency,
+        metrics: JSON.stringify(metrics, null, 2),
+      }),
+    repairMessage: (errors) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') }),
+  };
+}
+
+function fill(template: string, values: Record<string, string>): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
+}

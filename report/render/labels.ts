@@ -1,0 +1,124 @@
+import type { Locale } from '../prompts';
+import type { KpiKey } from '../../sales/metrics';
+
+/** The fixed words of the email and workbook, per locale. The LLM writes only the narrative. */
+export interface Labels {
+  locale: Locale;
+  reportTitle: string;
+  period: string;
+  comparedWith: string;
+  kpi: Record<KpiKey, string>;
+  metric: string;
+  thisWeek: string;
+  lastWeek: string;
+  change: string;
+  commentary: string;
+  chartTitle: string;
+  weekdays: string[];
+  summary: string;
+  highlights: string;
+  risks: string;
+  recommendations: string;
+  action: string;
+  rationale: string;
+  priority: string;
+  owner: string;
+  priorities: Record<'high' | 'medium' | 'low', string>;
+  breakdown: string;
+  category: string;
+  region: string;
+  channel: string;
+  share: string;
+  topProducts: string;
+  product: string;
+  units: string;
+  revenue: string;
+  daily: string;
+  date: string;
+  dataQuality: string;
+  skippedRows: (skipped: number, total: number) => string;
+  footer: string;
+  attachmentNote: string;
+}
+
+const zh: Labels = {
+  locale: 'zh-CN',
+  reportTitle: '销售周报',
+  period: '统计周期',
+  comparedWith: '对比',
+  kpi: { revenue: '销售额', orders: '订单数', units: '销量', averageOrderValue: '客单价' },
+  metric: '指标',
+  thisWeek: '本周',
+  lastWeek: '上周',
+  change: '环比',
+  commentary: '解读',
+  chartTitle: '每日销售额',
+  weekdays: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
+  summary: '概要',
+  highlights: '亮点',
+  risks: '风险',
+  recommendations: '建议',
+  action: '行动',
+  rationale: '理由',
+  priority: '优先级',
+  owner: '负责人',
+  priorities: { high: '高', medium: '中', low: '低' },
+  breakdown: '分类明细',
+  category: '品类',
+  region: '地区',
+  channel: '渠道',
+  share: '占比',
+  topProducts: '热销商品 Top 10',
+  product: '商品',
+  units: '销量',
+  revenue: '销售额',
+  daily: '每日',
+  date: '日期',
+  dataQuality: '数据质量',
+  skippedRows: (s, t) => `${t} 行数据中有 ${s} 行无法读取，已跳过。`,
+  footer: '运行信息',
+  attachmentNote: '明细数据见附件 Excel。',
+};
+
+const en: Labels = {
+  locale: 'en-US',
+  reportTitle: 'Weekly sales report',
+  period: 'Period',
+  comparedWith: 'compared with',
+  kpi: { revenue: 'Revenue', orders: 'Orders', units: 'Units', averageOrderValue: 'Average order value' },
+  metric: 'Metric',
+  thisWeek: 'This week',
+  lastWeek: 'Last week',
+  change: 'Change',
+  commentary: 'Commentary',
+  chartTitle: 'Revenue by day',
+  weekdays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
+  summary: 'Summary',
+  highlights: 'Highlights',
+  risks: 'Risks',
+  recommendations: 'Recommendations',
+  action: 'Action',
+  rationale: 'Rationale',
+  priority: 'Priority',
+  owner: 'Owner',
+  priorities: { high: 'High', medium: 'Medium', low: 'Low' },
+  breakdown: 'Breakdown',
+  category: 'Category',
+  region: 'Region',
+  channel: 'Channel',
+  share: 'Share',
+  topProducts: 'Top 10 products',
+  product: 'Product',
+  units: 'Units',
+  revenue: 'Revenue',
+  daily: 'Daily',
+  date: 'Date',
+  dataQuality: 'Data quality',
+  skippedRows: (s, t) => `${s} of ${t} rows could not be read and were skipped.`,
+  footer: 'Run details',
+  attachmentNote: 'The attached workbook has the full breakdown.',
+};
+
+export function labelsFor(locale: Locale): Labels {
+  return locale === 'zh-CN' ? zh : en;
+}

@@ -1,0 +1,190 @@
+import { addDays, daysOf, reportWindow, type IsoDate } from './dates';
+import type { BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
+
+/** One readable order line, money in integer cents. */
+export interface OrderLine {
+  orderId?: string;
+  date: IsoDate;
+  product: string;
+  category: string;
+  region: string;
+  channel: string;
+  units: number;
+  revenueCents: number;
+}
+
+interface WeekTotals {
+  revenueCents: number;
+  units: number;
+  orders: Set<string>;
+  rows: number;
+}
+
+interface PairCents {
+  current: number;
+  previous: number;
+}
+
+const TOP_PRODUCTS = 10;
+const MOVERS = 5;
+
+/**
+ * Folds order lines into the two report weeks as they stream past, so memory grows with the number of distinct
+ * products and orders in the window, not with the size of the file.
+ */
+export class SalesAggregator {
+  private readonly window;
+  private readonly weeks: { current: WeekTotals; previous: WeekTotals };
+  private readonly byDay = new Map<IsoDate, number>();
+  private readonly byCategory = new Map<string, PairCents>();
+  private readonly byRegion = new Map<string, PairCents>();
+  private readonly byChannel = new Map<string, PairCents>();
+  private readonly products = new Map<string, PairCents & { units: number; category: string }>();
+
+  constructor(
+    private readonly reportDate: IsoDate,
+    private readonly currency: string,
+  ) {
+    this.window = reportWindow(reportDate);
+    this.weeks = { current: emptyWeek(), previous: emptyWeek() };
+  }
+
+  add(line: OrderLine, rowNumber: number): void {
+    const week = this.weekOf(line.date);
+    if (!week) return;
+    const totals = this.weeks[week];
+    totals.revenueCents += line.revenueCents;
+    totals.units += line.units;
+    totals.rows += 1;
+    totals.orders.add(line.orderId ?? `row:${rowNumber}`);
+
+    // Last week's days are keyed by the day of this week they compare with.
+    const key = week === 'current' ? line.date : this.previousDayKey(line.date);
+    this.byDay.set(key, (this.byDay.get(key) ?? 0) + line.revenueCents);
+
+    addPair(this.byCategory, line.category, week, line.revenueCents);
+    addPair(this.byRegion, line.region, week, line.revenueCents);
+    addPair(this.byChannel, line.channel, week, line.revenueCents);
+    const product = this.products.get(line.product) ?? { current: 0, previous: 0, units: 0, category: line.category };
+    product[week] += line.revenueCents;
+    if (week === 'current') product.units += line.units;
+    this.products.set(line.product, product);
+  }
+
+  finish(quality: {
+    file: string;
+    dataRows: number;
+    blankRows: number;
+    skippedRows: number;
+    problems: RowProblem[];
+  }): SalesMetrics {
+    const { current, previous } = this.weeks;
+    const aov = (w: WeekTotals) => (w.orders.size === 0 ? 0 : w.revenueCents / w.orders.size);
+    const totalCents = current.revenueCents;
+
+    const products: ProductRow[] = [...this.products.entries()].map(([name, p]) => ({
+      product: name,
+      category: p.category,
+      revenue: money(p.current),
+      units: p.units,
+      previousRevenue: money(p.previous),
+      changeRatio: ratio(p.current, p.previous),
+    }));
+    const movers: Mover[] = [...this.products.entries()].map(([name, p]) => ({
+      product: name,
+      revenue: money(p.current),
+      previousRevenue: money(p.previous),
+      delta: money(p.current - p.previous),
+    }));
+
+    return {
+      reportDate: this.reportDate,
+      currency: this.currency,
+      period: this.window.current,
+      previousPeriod: this.window.previous,
+      kpis: {
+        revenue: kpi(current.revenueCents / 100, previous.revenueCents / 100),
+        orders: kpi(current.orders.size, previous.orders.size),
+        units: kpi(current.units, previous.units),
+        averageOrderValue: kpi(money(aov(current)), money(aov(previous))),
+      },
+      revenueByDay: daysOf(this.window.current).map((date) => ({
+        date,
+        revenue: money(this.byDay.get(date) ?? 0),
+        previousRevenue: money(this.byDay.get(`prev:${date}`) ?? 0),
+      })),
+      byCategory: breakdown(this.byCategory, totalCents),
+      byRegion: breakdown(this.byRegion, totalCents),
+      byChannel: breakdown(this.byChannel, totalCents),
+      topProducts: products
+        .filter((p) => p.revenue > 0)
+        .sort((a, b) => b.revenue - a.revenue || a.product.localeCompare(b.product, 'en'))
+        .slice(0, TOP_PRODUCTS),
+      risers: movers
+        .filter((m) => m.delta > 0)
+        .sort((a, b) => b.delta - a.delta || a.product.localeCompare(b.product, 'en'))
+        .slice(0, MOVERS),
+      fallers: movers
+        .filter((m) => m.delta < 0)
+        .sort((a, b) => a.delta - b.delta || a.product.localeCompare(b.product, 'en'))
+        .slice(0, MOVERS),
+      dataQuality: { ...quality, rowsInWindow: current.rows + previous.rows },
+    };
+  }
+
+  private readonly previousKeys = new Map<IsoDate, string>();
+
+  private previousDayKey(date: IsoDate): string {
+    let key = this.previousKeys.get(date);
+    if (key === undefined) {
+      key = `prev:${addDays(date, 7)}`;
+      this.previousKeys.set(date, key);
+    }
+    return key;
+  }
+
+  private weekOf(date: IsoDate): 'current' | 'previous' | undefined {
+    const { current, previous } = this.window;
+    if (date >= current.start && date <= current.end) return 'current';
+    if (date >= previous.start && date <= previous.end) return 'previous';
+    return undefined;
+  }
+}
+
+function emptyWeek(): WeekTotals {
+  return { revenueCents: 0, units: 0, orders: new Set(), rows: 0 };
+}
+
+function addPair(map: Map<string, PairCents>, key: string, week: keyof PairCents, cents: number): void {
+  const pair = map.get(key) ?? { current: 0, previous: 0 };
+  pair[week] += cents;
+  map.set(key, pair);
+}
+
+function money(cents: number): number {
+  return Math.round(cents) / 100;
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10_000) / 10_000;
+}
+
+function ratio(current: number, previous: number): number | null {
+  return previous === 0 ? null : round4((current - previous) / previous);
+}
+
+function kpi(current: number, previous: number): Kpi {
+  return { current, previous, changeRatio: ratio(current, previous) };
+}
+
+function breakdown(map: Map<string, PairCents>, totalCents: number): BreakdownRow[] {
+  return [...map.entries()]
+    .map(([name, p]) => ({
+      name,
+      revenue: money(p.current),
+      previousRevenue: money(p.previous),
+      changeRatio: ratio(p.current, p.previous),
+      share: totalCents === 0 ? 0 : round4(p.current / totalCents),
+    }))
+    .sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name, 'en'));
+}

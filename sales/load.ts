@@ -1,0 +1,160 @@
+import { basename } from 'node:path';
+import type { IsoDate } from './dates';
+import { SalesAggregator, type OrderLine } from './aggregator';
+import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
+import type { RowProblem, SalesMetrics } from './metrics';
+import { columnLetter, formatOf, readRows, type SheetFormat } from './readers';
+
+export const FIELDS = [
+  'orderId',
+  'orderDate',
+  'product',
+  'category',
+  'region',
+  'channel',
+  'quantity',
+  'unitPrice',
+  'amount',
+] as const;
+export type Field = (typeof FIELDS)[number];
+const REQUIRED: readonly Field[] = ['orderDate', 'product', 'category', 'region', 'channel', 'quantity'];
+
+export interface LoadSalesOptions {
+  path: string;
+  format: 'auto' | SheetFormat;
+  sheet?: string;
+  columns: Record<Field, string[]>;
+  maxBadRowShare: number;
+  badRowsShown: number;
+  reportDate: IsoDate;
+  currency: string;
+}
+
+/** The input file cannot make a trustworthy report. The message names file, row, column and reason. */
+export class SalesDataError extends Error {
+  constructor(
+    message: string,
+    readonly problems: RowProblem[] = [],
+  ) {
+    super(message);
+    this.name = 'SalesDataError';
+  }
+}
+
+type ColumnMap = Partial<Record<Field, number>>;
+
+export async function loadSalesMetrics(options: LoadSalesOptions): Promise<SalesMetrics> {
+  const file = basename(options.path);
+  const format = formatOf(options.path, options.format);
+  const aggregator = new SalesAggregator(options.reportDate, options.currency);
+  const problems: RowProblem[] = [];
+  let header: { map: ColumnMap; names: string[] } | undefined;
+  let dataRows = 0;
+  let blankRows = 0;
+  let skippedRows = 0;
+
+  let rows;
+  try {
+    rows = readRows(options.path, format, options.sheet);
+    for await (const batch of rows)
+      for (const { row, cells } of batch) {
+        if (cells.every((c) => cellText(c).trim() === '')) {
+          if (header) blankRows++;
+          continue;
+        }
+        if (!header) {
+          header = mapHeader(cells, options.columns, `${file} row ${row}`);
+          continue;
+        }
+        dataRows++;
+        const parsed = parseLine(cells, header.map);
+        if ('line' in parsed) {
+          aggregator.add(parsed.line, row);
+        } else {
+          skippedRows++;
+          if (problems.length < options.badRowsShown) {
+            const col = header.map[parsed.field] ?? 0;
+            const column =
+              format === 'xlsx' ? `${header.names[col]} (${columnLetter(col)})` : (header.names[col] ?? '');
+            problems.push({ file, row, column, reason: parsed.reason });
+          }
+        }
+      }
+  } catch (err) {
+    if (err instanceof SalesDataError) throw err;
+    throw new SalesDataError(
+      `${options.path}: cannot read the ${format.toUpperCase()} file: ${(err as Error).message}`,
+    );
+  }
+
+  if (!header) throw new SalesDataError(`${options.path}: the file has no header row and no data`);
+  if (dataRows > 0 && skippedRows / dataRows > options.maxBadRowShare) {
+    const shown = problems.map((p) => `  ${p.file} row ${p.row}, column ${p.column}: ${p.reason}`).join('\n');
+    const more = skippedRows > problems.length ? `\n  … and ${skippedRows - problems.length} more` : '';
+    throw new SalesDataError(
+      `${options.path}: ${skippedRows} of ${dataRows} rows (${pct(skippedRows / dataRows)}) cannot be read, ` +
+        `over the allowed ${pct(options.maxBadRowShare)}:\n${shown}${more}`,
+      problems,
+    );
+  }
+  return aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });
+}
+
+function pct(x: number): string {
+  return `${(x * 100).toFixed(1)}%`;
+}
+
+function mapHeader(
+  cells: unknown[],
+  columns: Record<Field, string[]>,
+  where: string,
+): { map: ColumnMap; names: string[] } {
+  const names = cells.map((c) => cellText(c).trim());
+  const normalized = names.map((n) => n.toLowerCase());
+  const map: ColumnMap = {};
+  for (const field of FIELDS) {
+    const index = columns[field].map((alias) => normalized.indexOf(alias.trim().toLowerCase())).find((i) => i >= 0);
+    if (index !== undefined) map[field] = index;
+  }
+  const missing = REQUIRED.filter((f) => map[f] === undefined);
+  if (map.amount === undefined && map.unitPrice === undefined) missing.push('amount');
+  if (missing.length > 0) {
+    const detail = missing.map((f) => `${f} (one of: ${columns[f].join(', ')})`).join('; ');
+    throw new SalesDataError(`${where}: missing column ${detail}. Header found: ${names.filter(Boolean).join(', ')}`);
+  }
+  return { map, names };
+}
+
+type ParsedLine = { line: OrderLine } | { field: Field; reason: string };
+
+function parseLine(cells: unknown[], map: ColumnMap): ParsedLine {
+  let field: Field = 'orderDate';
+  const at = (f: Field): unknown => {
+    field = f;
+    const i = map[f];
+    return i === undefined ? undefined : cellValue(cells[i]);
+  };
+  try {
+    const date = parseOrderDate(at('orderDate'));
+    const product = parseLabel(at('product'), 'product');
+    const category = parseLabel(at('category'), 'category');
+    const region = parseLabel(at('region'), 'region');
+    const channel = parseLabel(at('channel'), 'channel');
+    const units = parseQuantity(at('quantity'));
+    let revenueCents: number;
+    if (map.amount !== undefined && cellText(cells[map.amount]).trim() !== '') {
+      revenueCents = parseMoneyCents(at('amount'), 'amount');
+    } else if (map.unitPrice !== undefined) {
+      revenueCents = Math.round(parseMoneyCents(at('unitPrice'), 'unit price') * units);
+    } else {
+      revenueCents = parseMoneyCents(at('amount'), 'amount');
+    }
+    const orderIdText = map.orderId === undefined ? '' : cellText(cellValue(cells[map.orderId])).trim();
+    return {
+      line: { orderId: orderIdText || undefined, date, product, category, region, channel, units, revenueCents },
+    };
+  } catch (err) {
+    if (err instanceof CellError) return { field, reason: err.message };
+    throw err;
+  }
+}

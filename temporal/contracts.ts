@@ -1,0 +1,272 @@
+/**
+ * Everything that crosses Temporal's history, in one module: workflow, signal and query names, the workflow input and
+ * result, the activity requests and answers, and the failure types. It holds no secrets; metrics are aggregates,
+ * never order lines. Workflow code imports it, so it imports nothing with I/O.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
+import type { IsoDate } from '../sales/dates';
+import type { Locale } from '../report/prompts';
+import type { SalesMetrics } from '../sales/metrics';
+
+export type { SalesMetrics, WeeklySalesReport };
+
+/** Workflow types as registered by the worker: the names of the functions workflows/index.ts exports. */
+export const WORKFLOW_TYPES = {
+  report: 'weeklySalesReport',
+  gpuPool: 'gpuPool',
+  gpuReaper: 'gpuReaper',
+} as const;
+
+/** The `type` of every ApplicationFailure the product raises; `ReportFailed` wraps the others at the workflow. */
+export const FAILURE_TYPES = [
+  'InvalidInput',
+  'SalesDataError',
+  'GpuNotReady',
+  'GpuFailed',
+  'ReportSchemaViolation',
+  'LlmRequestRejected',
+  'SmtpRejected',
+  'ReportFailed',
+] as const;
+export type FailureType = (typeof FAILURE_TYPES)[number];
+
+/** A failure that retrying will not fix, typed so its `type` is one of the product's. */
+export function nonRetryableFailure(type: FailureType, message: string, details?: unknown): ApplicationFailure {
+  return details === undefined
+    ? ApplicationFailure.nonRetryable(message, type)
+    : ApplicationFailure.nonRetryable(message, type, details);
+}
+
+/** The workflow input. Every field optional, so `{}` typed into the Web UI's Start Workflow form works. */
+export interface ReportInput {
+  /** The report covers the 7 days ending the day before this date. Default: the nominal start date. */
+  reportDate?: IsoDate;
+  /** Replaces the configured `to` list for this run. */
+  recipients?: string[];
+  /** Render and archive, send nothing. */
+  dryRun?: boolean;
+}
+
+export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
+export type ReportOutcome = 'sent' | 'failed' | 'cancelled' | 'dry-run';
+
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+  reportDate: IsoDate;
+}
+
+export interface PlanRequest {
+  input: ReportInput;
+  workflowId: string;
+  runId: string;
+  /** TemporalScheduledStartTime, when a schedule (by its spec, a trigger or a backfill) started the run. */
+  scheduledAt?: string;
+  /** When this workflow execution started (ISO instant). */
+  startedAt: string;
+}
+
+/** What the workflow needs from config, fixed for the run when it starts, so replays see the same values. */
+export interface ReportPlan {
+  run: RunRef;
+  trigger: ReportTrigger;
+  dryRun: boolean;
+  recipients: { to: string[]; cc: string[]; bcc: string[] };
+  locale: Locale;
+  timezone: string;
+  model: string;
+  gpuProvider: string;
+  /** Set when overlapping runs share one GPU through the pool workflow of this id. */
+  gpuPool?: { id: string; params: GpuPoolParams };
+  timeouts: {
+    loadDataSeconds: number;
+    gpuStartSeconds: number;
+    gpuReadySeconds: number;
+    gpuStopSeconds: number;
+    llmSeconds: number;
+    renderSeconds: number;
+    emailSeconds: number;
+    heartbeatSeconds: number;
+    retryInitialIntervalSeconds: number;
+    retryMaximumAttempts: number;
+  };
+}
+
+/** A run's claim on the shared GPU pool. */
+export interface LeaseRequest {
+  workflowId: string;
+  runId: string;
+}
+
+/** What the pool answers a run that asked for the GPU. */
+export type LeaseGrant = { handle: GpuHandle } | { error: string };
+
+/** How the pool workflow runs: fixed by the first run that starts it. */
+export interface GpuPoolParams {
+  model: string;
+  idleGraceSeconds: number;
+  holderCheckSeconds: number;
+  timeouts: ReportPlan['timeouts'];
+}
+
+export interface GpuHandle {
+  provider: string;
+  instanceId: string;
+  /** Base URL of the OpenAI-compatible server, without /v1. */
+  endpoint: string;
+}
+
+export interface GpuBill {
+  provider: string;
+  instanceIds: string[];
+  /** From the start request to the confirmed stop. */
+  billedSeconds: number;
+  estimatedCost: number;
+  currency: string;
+}
+
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+export interface GeneratedReport {
+  report: WeeklySalesReport;
+  model: string;
+  promptFile: string;
+  promptSha256: string;
+  schemaId: string;
+  /** LLM calls made in the activity execution that succeeded (1 = valid at first try). */
+  attempts: number;
+  /** The server said it is the simulator (x-vllm-simulator header): the words are not a model's. */
+  simulated: boolean;
+  usage: TokenUsage;
+}
+
+export interface RenderedReport {
+  archiveDir: string;
+  htmlPath: string;
+  textPath: string;
+  chartPath: string;
+  xlsxPath: string;
+  subject: string;
+}
+
+export interface EmailReceipt {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** True when a durable sent-record showed this report had already gone out (a retried send). */
+  alreadySent: boolean;
+}
+
+export type Stage =
+  | 'planning'
+  | 'loading data and starting GPU'
+  | 'waiting for GPU'
+  | 'generating report'
+  | 'rendering'
+  | 'sending email'
+  | 'stopping GPU'
+  | 'done'
+  | 'failed';
+
+/** The report run's current stage, for the Web UI and `runs show` while it runs. */
+export const progressQuery = defineQuery<Stage>('progress');
+
+/** A run asks the GPU pool for the GPU, and gives it back. */
+export const acquireGpuSignal = defineSignal<[LeaseRequest]>('acquireGpu');
+export const releaseGpuSignal = defineSignal<[LeaseRequest]>('releaseGpu');
+/** The pool's answer to a run that asked. */
+export const gpuGrantedSignal = defineSignal<[LeaseGrant]>('gpuGranted');
+/** Who holds the pool's GPU now, as holder keys. */
+export const holdersQuery = defineQuery<string[]>('holders');
+
+export interface ReportResult {
+  workflowId: string;
+  runId: string;
+  reportDate: IsoDate;
+  trigger: ReportTrigger;
+  period: { start: IsoDate; end: IsoDate };
+  outcome: ReportOutcome;
+  messageId?: string;
+  recipients: { to: string[]; cc: string[]; bcc: string[] };
+  artefacts?: RenderedReport;
+  llm?: Omit<GeneratedReport, 'report'>;
+  gpu?: GpuBill;
+  dataQuality: { dataRows: number; skippedRows: number };
+}
+
+/** Sent to the ops recipients when a run fails. */
+export interface FailureAlert {
+  run: RunRef;
+  stage: Stage;
+  error: string;
+  gpuStopped: boolean;
+  gpu?: GpuBill;
+}
+
+/** The audit record kept in the workflow memo. No sales figures, no secrets. */
+export interface AuditMemo {
+  trigger: ReportTrigger;
+  outcome: ReportOutcome;
+  model?: string;
+  promptSha256?: string;
+  schemaId?: string;
+  attempts?: number;
+  totalTokens?: number;
+  gpuSeconds?: number;
+  gpuCost?: number;
+  gpuCurrency?: string;
+  messageId?: string;
+  recipientCount: number;
+}
+
+/** The requests the report workflow makes of its activities. */
+export interface GenerateReportRequest {
+  run: RunRef;
+  gpu: GpuHandle;
+  metrics: SalesMetrics;
+}
+
+export interface RenderRequest {
+  run: RunRef;
+  metrics: SalesMetrics;
+  generated: GeneratedReport;
+  gpu: GpuBill;
+}
+
+export interface SendReportRequest {
+  run: RunRef;
+  rendered: RenderedReport;
+  recipients: ReportPlan['recipients'];
+}
+
+export interface WaitGpuReadyRequest {
+  owner: string;
+  handle: GpuHandle;
+  model: string;
+}
+
+export interface AcquireLeaseRequest {
+  poolId: string;
+  params: GpuPoolParams;
+  request: LeaseRequest;
+}
+
+export interface ReleaseLeaseRequest {
+  poolId: string;
+  request: LeaseRequest;
+}
+
+/** What the reaper did with one instance of the ledger. */
+export interface ReapedInstance {
+  instanceId: string;
+  holder: string;
+  action: 'stopped' | 'kept' | 'needs attention';
+  reason: string;
+  upSeconds: number;
+}

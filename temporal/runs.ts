@@ -1,0 +1,101 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WORKFLOW_TYPES, type AuditMemo, type ReportResult } from './contracts';
+import { activityTimeline, type ActivitySpan } from './run-timeline';
+import { ReportDate, ReportOutcome, ReportTrigger } from './search-attributes';
+
+/** One row of `runs list`: from the visibility store, without reading each run's history. */
+export interface RunSummary {
+  reportDate?: string;
+  trigger?: string;
+  outcome?: string;
+  status: string;
+  startedAt: string;
+  durationSeconds?: number;
+  attempts?: number;
+  gpuSeconds?: number;
+  gpuCost?: number;
+  gpuCurrency?: string;
+  workflowId: string;
+  runId: string;
+}
+
+export interface RunFilter {
+  from?: string;
+  to?: string;
+  outcome?: string;
+  limit?: number;
+}
+
+/** A visibility query; values are quoted because they come from the command line. */
+export function runsQuery(filter: RunFilter): string {
+  const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPES.report)}`];
+  if (filter.from) clauses.push(`ReportDate >= ${quote(filter.from)}`);
+  if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
+  if (filter.outcome) clauses.push(`ReportOutcome = ${quote(filter.outcome)}`);
+  return clauses.join(' AND ');
+}
+
+export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary {
+  const audit = (info.memo?.audit ?? {}) as Partial<AuditMemo>;
+  const sa = info.typedSearchAttributes;
+  return {
+    reportDate: sa.get(ReportDate),
+    trigger: sa.get(ReportTrigger) ?? audit.trigger,
+    outcome: sa.get(ReportOutcome),
+    status: info.status.name,
+    startedAt: info.startTime.toISOString(),
+    durationSeconds: info.closeTime
+      ? Math.round((info.closeTime.getTime() - info.startTime.getTime()) / 100) / 10
+      : undefined,
+    attempts: audit.attempts,
+    gpuSeconds: audit.gpuSeconds,
+    gpuCost: audit.gpuCost,
+    gpuCurrency: audit.gpuCurrency,
+    workflowId: info.workflowId,
+    runId: info.runId,
+  };
+}
+
+export async function listRuns(client: Client, filter: RunFilter = {}): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  for await (const info of client.workflow.list({ query: runsQuery(filter) })) {
+    runs.push(summarize(info));
+    if (filter.limit && runs.length >= filter.limit) break;
+  }
+  return runs.sort(
+    (a, b) => (b.reportDate ?? '').localeCompare(a.reportDate ?? '') || b.startedAt.localeCompare(a.startedAt),
+  );
+}
+
+export interface RunDetails {
+  summary: RunSummary;
+  audit?: AuditMemo;
+  result?: ReportResult;
+  failure?: string;
+  stages: ActivitySpan[];
+}
+
+/** Everything known about one run: its audit memo, its result (artefact paths included) and its stages. */
+export async function showRun(client: Client, workflowId: string, runId?: string): Promise<RunDetails> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const description = await handle.describe();
+  const details: RunDetails = {
+    summary: summarize(description),
+    audit: description.memo?.audit as AuditMemo | undefined,
+    stages: activityTimeline(await handle.fetchHistory()),
+  };
+  if (description.status.name === 'COMPLETED') {
+    details.result = (await handle.result()) as ReportResult;
+  } else if (description.status.name !== 'RUNNING') {
+    details.failure = await handle.result().then(
+      () => undefined,
+      (err: Error) => {
+        const messages: string[] = [];
+        for (let e: Error | undefined = err; e; e = e.cause as Error | undefined) messages.push(e.message);
+        return messages.at(-1) ?? err.message;
+      },
+    );
+  }
+  return details;
+}

@@ -64,7 +64,7 @@ async function scenario<T>(
     },
   });
   try {
-    return await stack.runWorker(body(stack));
+    return await stack.runWorker(() => body(stack));
   } finally {
     await stack.close();
   }

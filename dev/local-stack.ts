@@ -41,8 +41,11 @@ export interface LocalStack {
   client: Client;
   /** The dev server this stack started, if it started one. */
   server?: DevServer;
-  /** Runs a real report worker until `until` settles, then shuts it down; returns what `until` gave. */
-  runWorker<T>(until: Promise<T>): Promise<T>;
+  /**
+   * Runs a real report worker until `until` settles, then shuts it down; returns what `until` gave. Given a function,
+   * calls it once the worker is created (bundled), so what it measures does not include the worker's start.
+   */
+  runWorker<T>(until: Promise<T> | (() => Promise<T>)): Promise<T>;
   /** Stops the worker-less parts: GPU processes still in the ledger, the client, the sink, a dev server it started. */
   close(): Promise<void>;
 }
@@ -119,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             client,
             workflowBundle: options.workflowBundle,
           });
-          return await worker.runUntil(until);
+          return await worker.runUntil(typeof until === 'function' ? until() : until);
         } finally {
           await workerConnection.close();
         }

@@ -5,6 +5,7 @@ import { createGpuProvider } from './gpu/providers';
 import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
 import { createMailer } from './email/mailer';
 import { temporalConnectionOptions } from './temporal/connection';
+import { dataConverterFor } from './temporal/data-converter';
 
 export interface ReportWorkerOptions {
   config: Config;
@@ -34,6 +35,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('./workflows') }),
     activities,
+    dataConverter: dataConverterFor(config, secrets),
     // On SIGINT/SIGTERM running activities get this long to finish; after it they are cancelled and handed back
     // to the server, which retries them on another worker.
     shutdownGraceTime: '30 seconds',
@@ -46,7 +48,11 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, secrets));
   const clientConnection = await Connection.connect(temporalConnectionOptions(config, secrets));
   try {
-    const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const client = new Client({
+      connection: clientConnection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverterFor(config, secrets),
+    });
     const worker = await createReportWorker({ config, secrets, connection, client });
     console.log(
       `worker: connected to ${config.temporal.address} namespace "${config.temporal.namespace}", ` +

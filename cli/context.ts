@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { configPathFrom, loadConfigFile, secretsFromEnv, type Config } from '../config/config';
 import { temporalConnectionOptions } from '../temporal/connection';
+import { dataConverterFor } from '../temporal/data-converter';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
@@ -23,15 +24,20 @@ export class CliContext {
   }
 
   async client(): Promise<Client> {
+    const secrets = secretsFromEnv(process.env);
     if (!this.connection) {
-      const options = temporalConnectionOptions(this.config, secretsFromEnv(process.env));
+      const options = temporalConnectionOptions(this.config, secrets);
       try {
         this.connection = await Connection.connect({ ...options, connectTimeout: '10s' });
       } catch (err) {
         throw new Error(`cannot reach Temporal at ${options.address}: ${(err as Error).message}`);
       }
     }
-    return new Client({ connection: this.connection, namespace: this.config.temporal.namespace });
+    return new Client({
+      connection: this.connection,
+      namespace: this.config.temporal.namespace,
+      dataConverter: dataConverterFor(this.config, secrets),
+    });
   }
 
   async rawConnection(): Promise<Connection> {

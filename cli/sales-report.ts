@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerSearchAttributes } from '../temporal/setup';
+import { codecServerCommand } from './commands/codec-server';
 import { costCommand } from './commands/cost';
 import { runCommands } from './commands/runs';
 import { scheduleCommands } from './commands/schedule';
@@ -32,6 +33,7 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   scheduleCommands(program, context);
   runCommands(program, context);
   costCommand(program, context);
+  codecServerCommand(program, context);
   // Every subcommand gets --help from commander; --json is per command where output is tabular.
   for (const sub of program.commands.flatMap((c) => [c, ...c.commands])) sub.exitOverride();
   return { program, context };

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configSchema, type Config } from '../schemas/config.schema';
 import { createAjv, formatSchemaErrors } from '../schemas/validator';
+import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption';
 
 export type { Config };
 
@@ -10,6 +11,10 @@ export interface Secrets {
   smtpPassword?: string;
   llmApiKey: string;
   temporalApiKey?: string;
+  /** Payload encryption keys ($SALES_REPORT_ENCRYPTION_KEYS), used when temporal.encryption.enabled. */
+  encryption?: EncryptionKeys;
+  /** Bearer token the codec server demands ($SALES_REPORT_CODEC_TOKEN); none: no token needed. */
+  codecToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -85,7 +90,17 @@ export function loadConfigFile(path: string | undefined): Config {
 }
 
 export function secretsFromEnv(env: NodeJS.ProcessEnv): Secrets {
+  let encryption: EncryptionKeys | undefined;
+  if (env.SALES_REPORT_ENCRYPTION_KEYS) {
+    try {
+      encryption = parseEncryptionKeys(env.SALES_REPORT_ENCRYPTION_KEYS);
+    } catch (err) {
+      throw new ConfigError('environment', [(err as Error).message]);
+    }
+  }
   return {
+    encryption,
+    codecToken: env.SALES_REPORT_CODEC_TOKEN || undefined,
     smtpPassword: env.SMTP_PASSWORD || undefined,
     // vLLM accepts any key unless started with --api-key; the SDK insists on a non-empty one.
     llmApiKey: env.VLLM_API_KEY || 'EMPTY',

@@ -3,7 +3,9 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { Config } from '../config/config';
+import { randomBytes } from 'node:crypto';
+import { secretsFromEnv, type Config } from '../config/config';
+import { parseEncryptionKeys } from '../temporal/encryption';
 import { addDays, dateInZone } from '../sales/dates';
 import { WORKFLOW_TYPES } from '../temporal/contracts';
 import { activityTimeline, formatTimeline } from '../temporal/run-timeline';
@@ -58,21 +60,30 @@ async function main(): Promise<number> {
   const timezone = 'Asia/Shanghai';
   const reportDate = dateInZone(new Date(), timezone);
   const dataPath = join(out, 'sales.xlsx');
+  // Payloads are encrypted as in production, with a key made for this demo; the Web UI decodes through the codec server.
+  const secrets = {
+    ...secretsFromEnv(process.env),
+    encryption: parseEncryptionKeys(`demo:${randomBytes(32).toString('base64')}`),
+  };
   stack = await startLocalStack({
     dir: join(out, 'state'),
+    secrets,
     temporal: { cli, uiPort: await freePort() },
     smtp: { saveDir: join(out, 'mail') },
     simulator: ['--boot-delay-ms', values['boot-delay-ms'], '--tokens-per-second', values['tokens-per-second']],
     config: {
-      temporal: { taskQueue: 'sales-report-demo' },
+      temporal: { taskQueue: 'sales-report-demo', encryption: { enabled: true } },
       report: { timezone, locale: values.locale as Config['report']['locale'] },
       data: { path: dataPath },
       gpu: { readyTimeoutSeconds: 120, pollIntervalSeconds: 0.5 },
       archive: { dir: join(out, 'archive') },
     },
   });
-  const { config, sink, client, server } = stack;
+  const { config, sink, client, server, codecServer } = stack;
   say(`Temporal dev server ${config.temporal.address}, Web UI ${server?.uiUrl}; SMTP sink on 127.0.0.1:${sink.port}`);
+  say(
+    `payloads encrypted (AES-256-GCM, key "demo"); the Web UI decodes them through the codec server ${codecServer?.url}`,
+  );
 
   const rows = await writeSampleXlsx(dataPath, {
     endDate: addDays(reportDate, -1),

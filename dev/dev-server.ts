@@ -12,7 +12,15 @@ export interface DevServer {
  * A Temporal CLI dev server on loopback (in memory, free port) with the product's search attributes registered.
  * Used by the tests and the demo; production points at a real cluster instead.
  */
-export async function startDevServer(options: { uiPort?: number; cli?: TemporalCli } = {}): Promise<DevServer> {
+export interface DevServerOptions {
+  /** Start the Web UI on this port. */
+  uiPort?: number;
+  /** The codec server the Web UI decodes payloads through. */
+  uiCodecEndpoint?: string;
+  cli?: TemporalCli;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = options.cli ?? resolveTemporalCli();
   const executable =
     cli.source === 'sdk download'
@@ -25,7 +33,11 @@ export async function startDevServer(options: { uiPort?: number; cli?: TemporalC
       ui: options.uiPort !== undefined,
       uiPort: options.uiPort,
       searchAttributes: reportSearchAttributes,
-      extraArgs: ['--log-level', 'error'],
+      extraArgs: [
+        '--log-level',
+        'error',
+        ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+      ],
     },
   });
   return {

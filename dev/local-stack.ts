@@ -5,6 +5,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { parseConfig, secretsFromEnv, type Config, type Secrets } from '../config/config';
 import { createGpuProvider } from '../gpu/providers';
 import { InstanceLedger } from '../gpu/ledger';
+import { listenCodecServer, type RunningCodecServer } from '../temporal/codec-server';
+import { dataConverterFor } from '../temporal/data-converter';
+import { AesGcmCodec } from '../temporal/encryption';
 import { createReportWorker } from '../worker';
 import { startDevServer, type DevServer } from './dev-server';
 import { freePort } from './free-port';
@@ -23,7 +26,10 @@ export type ConfigPatch<T = Config> = {
 export interface LocalStackOptions {
   /** Where the GPU ledger, sent-records, archive (and the sink's saved mail, if asked) go. */
   dir: string;
-  /** A dev server that already runs (the tests share one), or one to start here, with its Web UI if uiPort is set. */
+  /**
+   * A dev server that already runs (the tests share one), or one to start here, with its Web UI if uiPort is set.
+   * With payload encryption on and a UI, a codec server is started too and the UI decodes through it.
+   */
   temporal?: { address: string } | { uiPort?: number; cli?: TemporalCli };
   smtp?: SmtpSinkOptions;
   /** Extra simulator switches for the local-process "GPU": boot delay, token rate, faults. */
@@ -41,6 +47,8 @@ export interface LocalStack {
   client: Client;
   /** The dev server this stack started, if it started one. */
   server?: DevServer;
+  /** The codec server the stack's Web UI decodes through, when it started one. */
+  codecServer?: RunningCodecServer;
   /**
    * Runs a real report worker until `until` settles, then shuts it down; returns what `until` gave. Given a function,
    * calls it once the worker is created (bundled), so what it measures does not include the worker's start.
@@ -70,9 +78,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     await mkdir(options.dir, { recursive: true });
     const temporal = options.temporal ?? {};
+    const secrets = options.secrets ?? secretsFromEnv(process.env);
     let server: DevServer | undefined;
+    let codecServer: RunningCodecServer | undefined;
     if (!('address' in temporal)) {
-      server = await startDevServer(temporal);
+      if (temporal.uiPort !== undefined && secrets.encryption) {
+        const ui = (host: string) => `http://${host}:${temporal.uiPort}`;
+        codecServer = await listenCodecServer({
+          codec: new AesGcmCodec(secrets.encryption),
+          token: secrets.codecToken,
+          allowedOrigins: [ui('127.0.0.1'), ui('localhost')],
+          host: '127.0.0.1',
+          port: 0,
+        });
+        cleanups.push(() => codecServer!.close());
+      }
+      server = await startDevServer({ ...temporal, uiCodecEndpoint: codecServer?.url });
       cleanups.push(() => server!.stop());
     }
     const sink = await startSmtpSink(options.smtp);
@@ -95,11 +116,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       archive: { dir: join(options.dir, 'archive') },
     };
     const config = parseConfig(mergePatch(local, options.config), 'local stack');
-    const secrets = options.secrets ?? secretsFromEnv(process.env);
 
     const connection = await Connection.connect({ address: config.temporal.address });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverterFor(config, secrets),
+    });
     // Like the reaper, but at once: a run that failed or was abandoned must not leave its simulator running.
     cleanups.push(async () => {
       const provider = createGpuProvider(config);
@@ -112,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       sink,
       client,
       server,
+      codecServer,
       async runWorker(until) {
         const workerConnection = await NativeConnection.connect({ address: config.temporal.address });
         try {

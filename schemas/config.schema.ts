@@ -22,6 +22,14 @@ export const configSchema = {
         namespace: { type: 'string', minLength: 1, default: 'default' },
         taskQueue: { type: 'string', minLength: 1, default: 'sales-report' },
         uiUrl: { type: 'string', format: 'uri', default: 'http://127.0.0.1:8233' },
+        encryption: {
+          description:
+            'Encrypt every payload (AES-256-GCM) with the keys in $SALES_REPORT_ENCRYPTION_KEYS, on workers, the CLI and every client.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: { enabled: { type: 'boolean', default: false } },
+        },
         tls: {
           type: 'object',
           additionalProperties: false,

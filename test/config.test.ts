@@ -66,6 +66,8 @@ describe('configuration', () => {
       smtpPassword: 's3cret',
       llmApiKey: 'k',
       temporalApiKey: undefined,
+      encryption: undefined,
+      codecToken: undefined,
     });
     expect(() => parseConfig({ email: { smtp: { password: 'x' } } })).toThrow('unknown property "password"');
   });

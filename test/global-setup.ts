@@ -3,6 +3,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../dev/dev-server';
+import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
 import { describeTemporalCli, resolveTemporalCli } from '../dev/temporal-cli';
 
 declare module 'vitest' {
@@ -18,7 +19,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(describeTemporalCli(cli));
   const [server, bundle] = await Promise.all([
     startDevServer({ cli }),
-    bundleWorkflowCode({ workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'), logger: quietLogger }),
+    bundleWorkflowCode({
+      workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: quietLogger,
+    }),
   ]);
   project.provide('temporalAddress', server.address);
   project.provide('workflowBundleCode', bundle.code);

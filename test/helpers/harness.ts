@@ -6,7 +6,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Config } from '../../config/config';
+import type { Config, Secrets } from '../../config/config';
 import { freePort } from '../../dev/free-port';
 import { mergePatch, startLocalStack, type ConfigPatch } from '../../dev/local-stack';
 import { writeSampleXlsx } from '../../dev/sample-data';
@@ -39,6 +39,8 @@ export interface HarnessOptions {
   smtp?: SmtpSinkOptions;
   config?: ConfigPatch;
   dataPath?: string;
+  /** Extra secrets, as the environment would give them (encryption keys, codec token). */
+  secrets?: Partial<Secrets>;
 }
 
 export interface Harness {
@@ -80,7 +82,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     smtp: options.smtp,
     simulator: options.simArgs,
     config: mergePatch(testDefaults, options.config),
-    secrets: { llmApiKey: 'EMPTY' },
+    secrets: { llmApiKey: 'EMPTY', ...options.secrets },
     workflowBundle: { code: inject('workflowBundleCode') },
   });
   const { config, client } = stack;

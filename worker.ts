@@ -4,6 +4,7 @@ import { createActivities } from './activities';
 import { createGpuProvider } from './gpu/providers';
 import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
 import { createMailer } from './email/mailer';
+import { createStore } from './store';
 import { temporalConnectionOptions } from './temporal/connection';
 import { dataConverterFor } from './temporal/data-converter';
 
@@ -25,6 +26,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     secrets,
     gpuProvider: createGpuProvider(config),
     mailer: createMailer(config, secrets),
+    store: createStore(config),
     temporal: options.client,
   });
   return Worker.create({

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Config, Secrets } from '../config/config';
+import type { Store } from '../store/store';
 import type { GpuProvider } from '../gpu/providers/provider';
 
 /** What the activities need from the world, passed in so tests hand over real collaborators, not module mocks. */
@@ -9,6 +10,8 @@ export interface ActivityDeps {
   secrets: Secrets;
   gpuProvider: GpuProvider;
   mailer: Transporter;
+  /** Archives, sent-records, the GPU ledger and leases: shared by every worker host. */
+  store: Store;
   /** To ask the server whether the run holding an instance is still alive (the reaper). */
   temporal: Client;
   /** Wall clock for measuring (GPU billing, file names); never used to pick the report date. */

@@ -18,8 +18,15 @@ interface SmtpError extends Error {
   code?: string;
 }
 
-export function createEmailActivities({ config, mailer, now = () => new Date() }: ActivityDeps) {
-  const sent = new SentRecords(config.email.sentRecordDir);
+export function createEmailActivities({ config, mailer, store, now = () => new Date() }: ActivityDeps) {
+  const sent = new SentRecords(store);
+
+  /** A rendered file, read back from the store (it may have been rendered on another host). */
+  async function archived(key: string): Promise<Buffer> {
+    const body = await store.get(key);
+    if (!body) throw new Error(`the rendered report is missing from the store: ${store.locate(key)}`);
+    return body;
+  }
   const domain = /@([^>\s]+)>?\s*$/.exec(config.email.from)?.[1] ?? 'sales-report.local';
 
   /** Same workflow run → same Message-ID, whatever the worker or the attempt. */
@@ -50,25 +57,28 @@ export function createEmailActivities({ config, mailer, now = () => new Date() }
       rejected: info.rejected.map(address),
       alreadySent: false,
     };
-    await sent.record({ ...receipt, sentAt: now().toISOString() });
-    return receipt;
+    return sent.record({ ...receipt, sentAt: now().toISOString() });
   }
 
   return {
     async sendReportEmail({ run, rendered, recipients }: SendReportRequest): Promise<EmailReceipt> {
+      const { files } = rendered;
+      const [text, html, chart, xlsx] = await Promise.all(
+        [files.text, files.html, files.chart, files.xlsx].map(archived),
+      );
       return sendOnce(messageIdFor('report', run), {
         to: recipients.to,
         cc: recipients.cc,
         bcc: recipients.bcc,
         subject: rendered.subject,
-        text: { path: rendered.textPath },
-        html: { path: rendered.htmlPath },
+        text: text!.toString('utf8'),
+        html: html!.toString('utf8'),
         headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
         attachments: [
-          { filename: 'chart.png', path: rendered.chartPath, cid: CHART_CID, contentType: 'image/png' },
+          { filename: 'chart.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
           {
-            filename: basename(rendered.xlsxPath),
-            path: rendered.xlsxPath,
+            filename: basename(files.xlsx),
+            content: xlsx,
             contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
           },
         ],

@@ -6,14 +6,18 @@ import { labelsFor } from '../report/render/labels';
 import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
-import { archiveDirFor, archiveFile } from '../store/archive';
+import { archivePrefix } from '../store/archive';
 
-export function createRenderActivities({ config }: ActivityDeps) {
+export function createRenderActivities({ config, store }: ActivityDeps) {
   return {
     /** Writes the email (HTML + text), the chart and the workbook into the run's archive folder. */
     async renderReport({ run, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {
       const labels = labelsFor(config.report.locale);
-      const dir = archiveDirFor(config.archive.dir, run);
+      const prefix = archivePrefix(run);
+      const save = async (name: string, body: string | Buffer) => {
+        await store.put(`${prefix}${name}`, body);
+        return `${prefix}${name}`;
+      };
       const title = config.report.title === 'Weekly sales report' ? labels.reportTitle : config.report.title;
       const content: EmailContent = {
         metrics,
@@ -33,20 +37,17 @@ export function createRenderActivities({ config }: ActivityDeps) {
           uiUrl: runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId),
         },
       };
-      const [chartPath, htmlPath, textPath, xlsxPath] = await Promise.all([
-        archiveFile(dir, 'chart.png', renderRevenueChart(metrics, labels)),
-        archiveFile(dir, 'report.html', renderEmailHtml(content)),
-        archiveFile(dir, 'report.txt', renderEmailText(content)),
-        renderWorkbook(metrics, labels).then((xlsx) =>
-          archiveFile(dir, `sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, xlsx),
+      const [chart, html, text, xlsx] = await Promise.all([
+        save('chart.png', renderRevenueChart(metrics, labels)),
+        save('report.html', renderEmailHtml(content)),
+        save('report.txt', renderEmailText(content)),
+        renderWorkbook(metrics, labels).then((workbook) =>
+          save(`sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, workbook),
         ),
       ]);
       return {
-        archiveDir: dir,
-        chartPath,
-        htmlPath,
-        textPath,
-        xlsxPath,
+        archive: store.locate(prefix),
+        files: { html, text, chart, xlsx },
         subject: subjectLine(title, metrics, labels, generated.simulated),
       };
     },

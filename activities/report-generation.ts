@@ -4,7 +4,7 @@ import type { ChatCompletionMessageParam } from 'openai/resources/chat/completio
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts } from '../report/prompts';
-import { archiveDirFor, archiveFile } from '../store/archive';
+import { archivePrefix } from '../store/archive';
 import {
   nonRetryableFailure,
   type GeneratedReport,
@@ -17,7 +17,7 @@ import { withHeartbeat } from './heartbeat';
 /** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
 const ECHO_LIMIT = 4_000;
 
-export function createReportGenerationActivities({ config, secrets }: ActivityDeps) {
+export function createReportGenerationActivities({ config, secrets, store }: ActivityDeps) {
   const prompts = loadPrompts(config.report.locale);
   const llm = config.llm;
 
@@ -40,7 +40,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
      */
     async generateReport({ run, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
       const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
-      const archiveDir = archiveDirFor(config.archive.dir, run);
+      const archive = archivePrefix(run);
       const execution = Context.current().info.attempt;
       const messages: ChatCompletionMessageParam[] = [
         { role: 'system', content: prompts.system },
@@ -52,7 +52,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
       return withHeartbeat(async (signal) => {
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
           const { completion, simulated } = await callModel(client, messages, signal);
-          await archiveFile(archiveDir, `llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
+          await store.put(`${archive}llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
           usage.totalTokens += completion.usage?.total_tokens ?? 0;
@@ -61,7 +61,7 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
           const content = choice?.message.content ?? '';
           const check = checkReportAnswer(content, choice?.finish_reason);
           if (check.ok) {
-            await archiveFile(archiveDir, 'report.json', JSON.stringify(check.report, null, 2));
+            await store.put(`${archive}report.json`, JSON.stringify(check.report, null, 2));
             return {
               report: check.report,
               model: completion.model,
@@ -82,8 +82,8 @@ export function createReportGenerationActivities({ config, secrets }: ActivityDe
         const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
         throw nonRetryableFailure(
           'ReportSchemaViolation',
-          `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${archiveDir}): ${summary}`,
-          { errorsByAttempt, archiveDir },
+          `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`,
+          { errorsByAttempt, archive: store.locate(archive) },
         );
       });
     },

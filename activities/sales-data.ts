@@ -4,10 +4,10 @@ import { nonRetryableFailure, type RunRef, type SalesMetrics } from '../temporal
 import { loadSalesMetrics as load, SalesDataError } from '../sales/load';
 import { loadSalesMetricsInChild } from '../sales/load-process';
 import type { ActivityDeps } from './deps';
-import { archiveDirFor, archiveFile } from '../store/archive';
+import { archivePrefix } from '../store/archive';
 import { withHeartbeat } from './heartbeat';
 
-export function createSalesDataActivities({ config }: ActivityDeps) {
+export function createSalesDataActivities({ config, store }: ActivityDeps) {
   return {
     /** Streams the sales file once and returns only the aggregates (small enough for workflow history). */
     async loadSalesMetrics(run: RunRef): Promise<SalesMetrics> {
@@ -37,7 +37,7 @@ export function createSalesDataActivities({ config }: ActivityDeps) {
           throw err;
         }
       });
-      await archiveFile(archiveDirFor(config.archive.dir, run), 'metrics.json', JSON.stringify(metrics, null, 2));
+      await store.put(`${archivePrefix(run)}metrics.json`, JSON.stringify(metrics, null, 2));
       return metrics;
     },
   };

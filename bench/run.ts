@@ -255,15 +255,15 @@ async function gpuBilled(env: Env, data: string) {
   const bootMs = quick ? 5_000 : 60_000;
   const tokensPerSecond = quick ? 200 : 40;
   say(`GPU billing: simulator boot ${bootMs / 1000}s, ${tokensPerSecond} tokens/s`);
-  const { run, stateDir } = await scenario(
+  const { run, entry } = await scenario(
     env,
     'billing',
     { simulator: slowGpu(bootMs, tokensPerSecond), config: {} },
     data,
-    async (stack) => ({
-      run: await runOnce(stack, `bench-billing-${Date.now()}`),
-      stateDir: stack.config.gpu.stateDir,
-    }),
+    async (stack) => {
+      const once = await runOnce(stack, `bench-billing-${Date.now()}`);
+      return { run: once, entry: await new InstanceLedger(stack.store).get(holderKey(once.result)) };
+    },
   );
   const spans = run.spans;
   const startScheduled = spans.find((s) => s.activity === 'startGpu')!.scheduledMs;
@@ -271,7 +271,6 @@ async function gpuBilled(env: Env, data: string) {
   const generation = spanSeconds(spans, 'generateReport');
   const bootToReady = (readyAt - startScheduled) / 1000;
   const billed = run.result.gpu!.billedSeconds;
-  const entry = await new InstanceLedger(join(stateDir, 'ledger')).get(holderKey(run.result));
   const emailAcceptedAt = spans.find((s) => s.activity === 'sendReportEmail')!.closedMs!;
   return {
     bootSeconds: bootMs / 1000,

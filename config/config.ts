@@ -32,10 +32,21 @@ const validate = createAjv({ useDefaults: true }).compile<Config>(configSchema);
 /** Validates a parsed config object, filling in defaults. Throws ConfigError listing every problem. */
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const copy: unknown = structuredClone(raw ?? {});
-  if (!validate(copy)) throw new ConfigError(source, formatSchemaErrors(validate.errors));
+  if (!validate(copy)) throw new ConfigError(source, [...formatSchemaErrors(validate.errors), ...movedKeys(copy)]);
   const problems = crossFieldProblems(copy);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return copy;
+}
+
+/** Settings that moved, said as such rather than only as "unknown property". */
+function movedKeys(raw: unknown): string[] {
+  const r = raw as { archive?: unknown; email?: { sentRecordDir?: unknown } } | null;
+  return [
+    ...(r?.archive !== undefined ? ['/archive: moved to /store (store.dir, or store.s3 for several hosts)'] : []),
+    ...(r?.email?.sentRecordDir !== undefined
+      ? ['/email/sentRecordDir: moved to /store; sent-records live there']
+      : []),
+  ];
 }
 
 function crossFieldProblems(config: Config): string[] {
@@ -48,6 +59,7 @@ function crossFieldProblems(config: Config): string[] {
     if (config.gpu.provider === provider && !config.gpu[key])
       problems.push(`/gpu/${key}: required when /gpu/provider is "${provider}"`);
   }
+  if (config.store.kind === 's3' && !config.store.s3) problems.push('/store/s3: required when /store/kind is "s3"');
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: config.report.timezone });
   } catch {

@@ -76,7 +76,7 @@ async function main(): Promise<number> {
       report: { timezone, locale: values.locale as Config['report']['locale'] },
       data: { path: dataPath },
       gpu: { readyTimeoutSeconds: 120, pollIntervalSeconds: 0.5 },
-      archive: { dir: join(out, 'archive') },
+      store: { dir: join(out, 'store') },
     },
   });
   const { config, sink, client, server, codecServer } = stack;
@@ -118,8 +118,8 @@ async function main(): Promise<number> {
     console.log(
       `Email:      ${mail?.savedAs ? rel(mail.savedAs) : '(none)'}  (open the .html next to it in a browser)`,
     );
-    console.log(`Workbook:   ${result.artefacts ? rel(result.artefacts.xlsxPath) : '(none)'}`);
-    console.log(`Archive:    ${result.artefacts ? rel(result.artefacts.archiveDir) : '(none)'}`);
+    console.log(`Workbook:   ${result.artefacts ? rel(stack.store.locate(result.artefacts.files.xlsx)) : '(none)'}`);
+    console.log(`Archive:    ${result.artefacts ? rel(result.artefacts.archive) : '(none)'}`);
     console.log(
       `GPU:        ${result.gpu?.billedSeconds} s billed, ~${result.gpu?.estimatedCost} ${result.gpu?.currency} at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h (${result.gpu?.provider})`,
     );

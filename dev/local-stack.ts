@@ -6,6 +6,7 @@ import { parseConfig, secretsFromEnv, type Config, type Secrets } from '../confi
 import { createGpuProvider } from '../gpu/providers';
 import { InstanceLedger } from '../gpu/ledger';
 import { listenCodecServer, type RunningCodecServer } from '../temporal/codec-server';
+import { createStore, type Store } from '../store';
 import { dataConverterFor } from '../temporal/data-converter';
 import { AesGcmCodec } from '../temporal/encryption';
 import { createReportWorker } from '../worker';
@@ -24,7 +25,7 @@ export type ConfigPatch<T = Config> = {
 };
 
 export interface LocalStackOptions {
-  /** Where the GPU ledger, sent-records, archive (and the sink's saved mail, if asked) go. */
+  /** Where the store (archive, sent-records, GPU ledger) and this host's GPU logs go. */
   dir: string;
   /**
    * A dev server that already runs (the tests share one), or one to start here, with its Web UI if uiPort is set.
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   config: Config;
+  /** The configured store: what the workers archive and record in. */
+  store: Store;
   sink: SmtpSink;
   client: Client;
   /** The dev server this stack started, if it started one. */
@@ -112,10 +115,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           port: await freePort(),
         },
       },
-      email: { smtp: { port: sink.port }, sentRecordDir: join(options.dir, 'sent') },
-      archive: { dir: join(options.dir, 'archive') },
+      email: { smtp: { port: sink.port } },
+      store: { kind: 'local', dir: join(options.dir, 'store') },
     };
     const config = parseConfig(mergePatch(local, options.config), 'local stack');
+    const store = createStore(config);
 
     const connection = await Connection.connect({ address: config.temporal.address });
     cleanups.push(() => connection.close());
@@ -127,12 +131,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Like the reaper, but at once: a run that failed or was abandoned must not leave its simulator running.
     cleanups.push(async () => {
       const provider = createGpuProvider(config);
-      const ledger = new InstanceLedger(join(config.gpu.stateDir, 'ledger'));
+      const ledger = new InstanceLedger(store);
       for (const entry of await ledger.live()) if (entry.instanceId) await provider.stop(entry);
     });
 
     return {
       config,
+      store,
       sink,
       client,
       server,

@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import type { Config } from '../config/config';
+import type { Store } from '../store/store';
 import type { GpuBill, GpuHandle } from '../temporal/contracts';
 import { billFor, secondsBetween, type Pricing } from './billing';
 import { InstanceLedger, type LedgerEntry } from './ledger';
@@ -56,8 +56,8 @@ export class GpuFleet {
   }
 }
 
-export function createFleet(config: Config, provider: GpuProvider, now?: () => Date): GpuFleet {
-  return new GpuFleet(provider, new InstanceLedger(join(config.gpu.stateDir, 'ledger')), pricingOf(config), now);
+export function createFleet(config: Config, provider: GpuProvider, store: Store, now?: () => Date): GpuFleet {
+  return new GpuFleet(provider, new InstanceLedger(store), pricingOf(config), now);
 }
 
 export function pricingOf(config: Config): Pricing {

@@ -1,7 +1,8 @@
-import { JsonFileStore } from '../store/json-file-store';
+import { JsonRecords } from '../store/json-records';
+import type { Store } from '../store/store';
 import type { GpuInstance } from './providers/provider';
 
-/** One instance the product started, kept on disk so a restarted worker can still stop and bill it. */
+/** One instance the product started, kept in the store so a restarted worker, on any host, can stop and bill it. */
 export interface LedgerEntry extends GpuInstance {
   provider: string;
   /** The run that holds it: "<workflowId>/<runId>". */
@@ -15,27 +16,32 @@ export interface LedgerEntry extends GpuInstance {
 }
 
 /**
- * A durable record of managed instances, one JSON file per owner. Starting consults it first (a retried start reuses
+ * A durable record of managed instances, one JSON record per owner under gpu/ledger/ in the store. Starting consults it first (a retried start reuses
  * the running instance instead of paying for a second one); stopping works from it even when the start activity's
  * result never reached the workflow.
  */
 export class InstanceLedger {
-  private readonly store: JsonFileStore<LedgerEntry>;
+  private readonly records: JsonRecords<LedgerEntry>;
 
-  constructor(dir: string) {
-    this.store = new JsonFileStore(dir);
+  constructor(store: Store) {
+    this.records = new JsonRecords(store, 'gpu/ledger/');
   }
 
   get(owner: string): Promise<LedgerEntry | undefined> {
-    return this.store.get(owner);
+    return this.records.get(owner);
   }
 
   put(entry: LedgerEntry): Promise<void> {
-    return this.store.put(entry.owner, entry);
+    return this.records.put(entry.owner, entry);
+  }
+
+  /** Every instance it ever recorded. */
+  all(): Promise<LedgerEntry[]> {
+    return this.records.all();
   }
 
   /** Every instance not confirmed stopped: what a reaper or an operator looks at. */
   async live(): Promise<LedgerEntry[]> {
-    return (await this.store.all()).filter((e) => !e.stoppedAt);
+    return (await this.all()).filter((e) => !e.stoppedAt);
   }
 }

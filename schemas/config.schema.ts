@@ -107,7 +107,12 @@ export const configSchema = {
         readyTimeoutSeconds: { ...seconds, default: 900 },
         pollIntervalSeconds: { ...seconds, default: 2 },
         stopTimeoutSeconds: { ...seconds, default: 60 },
-        stateDir: { type: 'string', minLength: 1, default: 'out/state/gpu' },
+        stateDir: {
+          type: 'string',
+          minLength: 1,
+          default: 'out/state/gpu',
+          description: "This host's own GPU files: the local-process server's logs.",
+        },
         sharing: {
           description:
             'Overlapping runs share one instance through a lease held by a pool workflow, which stops it after the last release plus a grace.',
@@ -253,7 +258,6 @@ export const configSchema = {
         cc: { ...emailList, default: [] },
         bcc: { ...emailList, default: [] },
         alertTo: { ...emailList, minItems: 1, default: ['ops@example.com'] },
-        sentRecordDir: { type: 'string', minLength: 1, default: 'out/state/sent' },
       },
     },
     schedule: {
@@ -274,11 +278,28 @@ export const configSchema = {
         note: { type: 'string', default: '' },
       },
     },
-    archive: {
+    store: {
+      description:
+        'Where what must outlive a worker lives: run archives, sent-records, the GPU ledger and leases. A local directory, or S3 (any S3-compatible store) when workers run on several hosts.',
       type: 'object',
       additionalProperties: false,
       default: {},
-      properties: { dir: { type: 'string', minLength: 1, default: 'out/archive' } },
+      properties: {
+        kind: { enum: ['local', 's3'], default: 'local' },
+        dir: { type: 'string', minLength: 1, default: 'out/store', description: 'The local store.' },
+        s3: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            bucket: { type: 'string', minLength: 3 },
+            prefix: { type: 'string', pattern: '^$|/$', default: '', description: 'e.g. "sales-report/"' },
+            region: { type: 'string', minLength: 1, default: 'us-east-1' },
+            endpoint: { type: 'string', format: 'uri', description: 'An S3-compatible endpoint (MinIO, OSS, COS).' },
+            forcePathStyle: { type: 'boolean', default: false },
+          },
+          required: ['bucket'],
+        },
+      },
     },
     timeouts: {
       description: 'Activity time limits, in seconds.',

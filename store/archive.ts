@@ -1,22 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { RunRef } from '../temporal/contracts';
+import { safeSegment } from './store';
 
 /**
- * <archive>/<reportDate>/<workflowId>/<runId>/: a re-run is a new run id, so it never overwrites an earlier run.
- * With several workers on several hosts this directory must be shared storage.
+ * archive/<reportDate>/<workflowId>/<runId>/ in the store: a re-run, a reset or a retry on another host is a new
+ * run id or the same one, so a run never overwrites another's archive.
  */
-export function archiveDirFor(archiveRoot: string, run: RunRef): string {
-  return resolve(archiveRoot, run.reportDate, safeSegment(run.workflowId), safeSegment(run.runId));
-}
-
-export async function archiveFile(dir: string, name: string, content: string | Buffer): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, name);
-  await writeFile(path, content);
-  return path;
-}
-
-function safeSegment(id: string): string {
-  return id.replace(/[^\w.-]/g, '_');
+export function archivePrefix(run: RunRef): string {
+  return `archive/${run.reportDate}/${safeSegment(run.workflowId)}/${safeSegment(run.runId)}/`;
 }

@@ -1,28 +1,35 @@
 import { createHash } from 'node:crypto';
 import type { EmailReceipt } from '../temporal/contracts';
-import { JsonFileStore } from './json-file-store';
+import { JsonRecords } from './json-records';
+import type { Store } from './store';
+
+export type SentRecord = EmailReceipt & { sentAt: string };
 
 /**
- * Durable proof that a message went out, keyed by its Message-ID. Checked before sending, written right after the
- * SMTP server accepted, so a retried activity does not send the same report twice. (A crash in the instant between
- * the server's accept and this write can still repeat a send; the receiving side sees the same Message-ID.)
+ * Durable proof that a message went out, keyed by its Message-ID, in the store every worker host shares. Checked
+ * before sending and created (conditionally) right after the SMTP server accepted, so a retried activity, on this
+ * host or another, does not send the same report twice. What remains: a worker that dies in the instant between the
+ * server's accept and this write leaves no record, and the retry sends again with the same Message-ID (which mail
+ * clients use to fold duplicates).
  */
 export class SentRecords {
-  // File names are a hash: a Message-ID has characters no file system likes.
-  private readonly store: JsonFileStore<EmailReceipt & { sentAt: string }>;
+  // Names are a hash: a Message-ID has characters no file system or URL likes.
+  private readonly records: JsonRecords<SentRecord>;
 
-  constructor(dir: string) {
-    this.store = new JsonFileStore(dir, (messageId) =>
+  constructor(store: Store) {
+    this.records = new JsonRecords(store, 'sent/', (messageId) =>
       createHash('sha256').update(messageId).digest('hex').slice(0, 40),
     );
   }
 
   async find(messageId: string): Promise<EmailReceipt | undefined> {
-    const record = await this.store.get(messageId);
+    const record = await this.records.get(messageId);
     return record && { ...record, alreadySent: true };
   }
 
-  record(receipt: EmailReceipt & { sentAt: string }): Promise<void> {
-    return this.store.put(receipt.messageId, receipt);
+  /** Records the send; if another host recorded the same message first, its record stands and is returned. */
+  async record(receipt: SentRecord): Promise<EmailReceipt> {
+    if (await this.records.create(receipt.messageId, receipt)) return receipt;
+    return (await this.find(receipt.messageId)) ?? receipt;
   }
 }

@@ -147,11 +147,10 @@ export interface GeneratedReport {
 }
 
 export interface RenderedReport {
-  archiveDir: string;
-  htmlPath: string;
-  textPath: string;
-  chartPath: string;
-  xlsxPath: string;
+  /** Where the run's archive is, for people: a folder, or an s3:// URL. */
+  archive: string;
+  /** Store keys of what was rendered. */
+  files: { html: string; text: string; chart: string; xlsx: string };
   subject: string;
 }
 

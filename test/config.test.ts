@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, parseConfig, secretsFromEnv } from '../config/config';
+import { dataConverterFor } from '../temporal/data-converter';
 import { ROOT } from './helpers/harness';
 
 async function configFile(content: string): Promise<string> {
@@ -56,6 +57,27 @@ describe('configuration', () => {
     );
   });
 
+  it('points moved settings at the store, and needs s3 settings for an S3 store', () => {
+    expect(() => parseConfig({ archive: { dir: '/srv/archive' }, email: { sentRecordDir: '/srv/sent' } })).toThrow(
+      /\/archive: moved to \/store[\s\S]*\/email\/sentRecordDir: moved to \/store/,
+    );
+    expect(() => parseConfig({ store: { kind: 's3' } })).toThrow('/store/s3: required when /store/kind is "s3"');
+    expect(parseConfig({ store: { kind: 's3', s3: { bucket: 'reports' } } }).store.s3).toEqual({
+      bucket: 'reports',
+      prefix: '',
+      region: 'us-east-1',
+      forcePathStyle: false,
+    });
+  });
+
+  it('refuses encryption keys it cannot use, and encryption without keys', () => {
+    expect(() => secretsFromEnv({ SALES_REPORT_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(
+      /SALES_REPORT_ENCRYPTION_KEYS: key "k1": 5 bytes after base64, AES-256 needs 32/,
+    );
+    const config = parseConfig({ temporal: { encryption: { enabled: true } } });
+    expect(() => dataConverterFor(config, secretsFromEnv({}))).toThrow(/SALES_REPORT_ENCRYPTION_KEYS is not set/);
+  });
+
   it('says so when the file is not JSON', async () => {
     const path = await configFile('{ "temporal": ');
     expect(() => loadConfigFile(path)).toThrow(/not valid JSON/);
@@ -73,7 +95,7 @@ describe('configuration', () => {
   });
 
   it('makes the worker exit non-zero on a bad config, listing the problems', async () => {
-    const path = await configFile(JSON.stringify({ gpu: { hourlyPrice: -1 }, archive: { dir: '' } }));
+    const path = await configFile(JSON.stringify({ gpu: { hourlyPrice: -1 }, store: { dir: '' } }));
     const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', path], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -81,6 +103,6 @@ describe('configuration', () => {
     });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('/gpu/hourlyPrice: must be >= 0');
-    expect(run.stderr).toContain('/archive/dir: must NOT have fewer than 1 characters');
+    expect(run.stderr).toContain('/store/dir: must NOT have fewer than 1 characters');
   });
 });

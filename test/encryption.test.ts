@@ -107,7 +107,7 @@ describe('payload encryption', () => {
     async function runAndRead(h: Harness) {
       const handle = await h.start();
       const result: ReportResult = await h.withWorker(handle.result());
-      const dir = result.artefacts!.archiveDir;
+      const dir = result.artefacts!.archive;
       const metrics = JSON.parse(await readFile(join(dir, 'metrics.json'), 'utf8')) as SalesMetrics;
       const report = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as { headline: string };
       const history = historyToJSON(await raw.workflow.getHandle(handle.workflowId).fetchHistory());

@@ -1,16 +1,10 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../gpu/ledger';
+import { InstanceLedger, type LedgerEntry } from '../gpu/ledger';
 import { groupAlive } from '../gpu/providers/local-process';
 import type { gpuPool } from '../workflows';
 import { createHarness, recordHistory, REPORT_DATE, type Harness, waitForStage } from './helpers/harness';
 
-async function ledgerEntries(h: Harness): Promise<LedgerEntry[]> {
-  const dir = join(h.config.gpu.stateDir, 'ledger');
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as LedgerEntry));
-}
+const ledgerEntries = (h: Harness): Promise<LedgerEntry[]> => new InstanceLedger(h.store).all();
 
 const pid = (e: LedgerEntry) => Number(/^pid:(\d+):/.exec(e.instanceId)?.[1]);
 

@@ -102,8 +102,8 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     ]);
 
     // Artefacts archived under <archive>/<reportDate>/<workflowId>/<runId>/.
-    expect(result.artefacts?.archiveDir).toContain(`${REPORT_DATE}/${handle.workflowId}/${result.runId}`);
-    expect((await readdir(result.artefacts!.archiveDir)).sort()).toEqual(
+    expect(result.artefacts?.archive).toContain(`${REPORT_DATE}/${handle.workflowId}/${result.runId}`);
+    expect((await readdir(result.artefacts!.archive)).sort()).toEqual(
       expect.arrayContaining([
         'chart.png',
         'llm-answer-1-1.json',
@@ -122,7 +122,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(result.outcome).toBe('dry-run');
     expect(result.messageId).toBeUndefined();
     expect(result.recipients.to).toEqual(['me@example.com']);
-    expect((await readdir(result.artefacts!.archiveDir)).filter((f) => f.endsWith('.xlsx'))).toHaveLength(1);
+    expect((await readdir(result.artefacts!.archive)).filter((f) => f.endsWith('.xlsx'))).toHaveLength(1);
     expect(h.sink.messages).toHaveLength(before);
     expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('dry-run');
   });

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { archiveDirFor } from '../store/archive';
+import { archivePrefix } from '../store/archive';
 import { ReportOutcome } from '../temporal/search-attributes';
 import {
   createHarness,
@@ -29,11 +29,13 @@ describe('LLM answers that break the contract', () => {
       expect(result.outcome).toBe('sent');
       await recordHistory(handle, 'sent-after-3-llm-attempts');
       expect(result.llm?.attempts).toBe(3);
-      const dir = archiveDirFor(h.config.archive.dir, {
-        workflowId: handle.workflowId,
-        runId: result.runId,
-        reportDate: REPORT_DATE,
-      });
+      const dir = h.store.locate(
+        archivePrefix({
+          workflowId: handle.workflowId,
+          runId: result.runId,
+          reportDate: REPORT_DATE,
+        }),
+      );
       const answers = (await readdir(dir)).filter((f) => f.startsWith('llm-answer-')).sort();
       expect(answers).toEqual(['llm-answer-1-1.json', 'llm-answer-1-2.json', 'llm-answer-1-3.json']);
       const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as {
@@ -70,11 +72,13 @@ describe('LLM answers that break the contract', () => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
       expect(result.llm?.attempts).toBe(2);
-      const dir = archiveDirFor(h.config.archive.dir, {
-        workflowId: handle.workflowId,
-        runId: result.runId,
-        reportDate: REPORT_DATE,
-      });
+      const dir = h.store.locate(
+        archivePrefix({
+          workflowId: handle.workflowId,
+          runId: result.runId,
+          reportDate: REPORT_DATE,
+        }),
+      );
       const first = JSON.parse(await readFile(`${dir}/llm-answer-1-1.json`, 'utf8')) as {
         choices: { finish_reason: string }[];
       };

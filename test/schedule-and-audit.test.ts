@@ -180,7 +180,7 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     expect(show.stdout).toContain('report date 2026-11-19, trigger backfill, status COMPLETED, outcome sent');
     expect(show.stdout).toMatch(/prompt sha256 [0-9a-f]{64}/);
     expect(show.stdout).toMatch(/generateReport\s+\d+\.\d\ds\s+completed/);
-    expect(show.stdout).toContain('xlsxPath: ');
+    expect(show.stdout).toMatch(/^ {2}xlsx: \/.*\.xlsx$/m);
   });
 
   it('starts a manual run with {} on the default date, and with a date on that date, never overwriting', async () => {
@@ -196,7 +196,7 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     expect(r1.trigger).toBe('manual');
     expect((await first.describe()).typedSearchAttributes.get(ReportTrigger)).toBe('manual');
     expect((await second.describe()).typedSearchAttributes.get(ReportDate)).toBe(REPORT_DATE);
-    expect(r2.artefacts!.archiveDir).not.toBe(r3.artefacts!.archiveDir);
+    expect(r2.artefacts!.archive).not.toBe(r3.artefacts!.archive);
   });
 
   it('runs a report from the CLI and waits for it; usage mistakes exit 2 with one line', async () => {

@@ -5,6 +5,7 @@ import { isIsoDate } from '../../sales/dates';
 import { formatTimeline } from '../../temporal/run-timeline';
 import { listRuns, showRun, type RunSummary } from '../../temporal/runs';
 import { WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
+import { createStore } from '../../store';
 import { runUrl } from '../../temporal/ui-links';
 import type { weeklySalesReport } from '../../workflows';
 import { UsageError, type CliContext } from '../context';
@@ -141,13 +142,13 @@ export function runCommands(program: Command, context: () => CliContext): void {
         );
       if (details.failure) lines.push(`failure: ${details.failure}`);
       lines.push('stages:', formatTimeline(details.stages));
-      if (result?.artefacts)
+      if (result?.artefacts) {
+        const store = createStore(ctx.config);
         lines.push(
-          'artefacts:',
-          ...Object.entries(result.artefacts)
-            .filter(([k]) => k !== 'subject')
-            .map(([k, v]) => `  ${k}: ${v}`),
+          `artefacts: ${result.artefacts.archive}`,
+          ...Object.entries(result.artefacts.files).map(([name, key]) => `  ${name}: ${store.locate(key)}`),
         );
+      }
       console.log(lines.join('\n'));
     });
 }

@@ -1,7 +1,6 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { join } from 'node:path';
 import type { ActivityDeps } from '../../activities/deps';
-import { JsonFileStore } from '../../store/json-file-store';
+import { JsonRecords } from '../../store/json-records';
 import {
   acquireGpuSignal,
   releaseGpuSignal,
@@ -23,8 +22,14 @@ interface LeaseRecord {
   releasedAt?: string;
 }
 
-export function createGpuLeaseActivities({ config, temporal, gpuProvider, now = () => new Date() }: ActivityDeps) {
-  const leases = new JsonFileStore<LeaseRecord>(join(config.gpu.stateDir, 'leases'));
+export function createGpuLeaseActivities({
+  config,
+  temporal,
+  gpuProvider,
+  store,
+  now = () => new Date(),
+}: ActivityDeps) {
+  const leases = new JsonRecords<LeaseRecord>(store, 'gpu/leases/');
 
   return {
     /** Asks the pool for the GPU, starting the pool workflow if none runs. The grant comes back as a signal. */

@@ -5,8 +5,14 @@ import { createFleet } from '../fleet';
 import { probeVllm } from '../readiness';
 import { withHeartbeat } from '../../activities/heartbeat';
 
-export function createGpuLifecycleActivities({ config, secrets, gpuProvider, now = () => new Date() }: ActivityDeps) {
-  const fleet = createFleet(config, gpuProvider, now);
+export function createGpuLifecycleActivities({
+  config,
+  secrets,
+  gpuProvider,
+  store,
+  now = () => new Date(),
+}: ActivityDeps) {
+  const fleet = createFleet(config, gpuProvider, store, now);
   const ledger = fleet.ledger;
 
   return {

@@ -6,8 +6,14 @@ import type { LedgerEntry } from '../ledger';
 import { holderOf } from '../owner';
 import { runState, type RunState } from '../run-liveness';
 
-export function createGpuReaperActivities({ config, gpuProvider, temporal, now = () => new Date() }: ActivityDeps) {
-  const fleet = createFleet(config, gpuProvider, now);
+export function createGpuReaperActivities({
+  config,
+  gpuProvider,
+  temporal,
+  store,
+  now = () => new Date(),
+}: ActivityDeps) {
+  const fleet = createFleet(config, gpuProvider, store, now);
   const { idleGraceSeconds, maxUptimeSeconds } = config.gpu.reaper;
 
   /** Whether the run named in the ledger is still running, and since when it is not. */

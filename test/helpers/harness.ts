@@ -13,6 +13,7 @@ import { writeSampleXlsx } from '../../dev/sample-data';
 import { REPO_ROOT } from '../../dev/simulator/launch';
 import type { SmtpSink, SmtpSinkOptions } from '../../dev/smtp-sink';
 import { InstanceLedger, type LedgerEntry } from '../../gpu/ledger';
+import type { Store } from '../../store';
 import { holderKey } from '../../gpu/owner';
 import { groupAlive } from '../../gpu/providers/local-process';
 import { progressQuery, WORKFLOW_TYPES, type ReportInput, type Stage } from '../../temporal/contracts';
@@ -46,6 +47,7 @@ export interface HarnessOptions {
 export interface Harness {
   dir: string;
   config: Config;
+  store: Store;
   sink: SmtpSink;
   client: Client;
   start(input?: ReportInput): Promise<WorkflowHandle<typeof weeklySalesReport>>;
@@ -86,11 +88,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     workflowBundle: { code: inject('workflowBundleCode') },
   });
   const { config, client } = stack;
-  const ledger = new InstanceLedger(join(config.gpu.stateDir, 'ledger'));
+  const ledger = new InstanceLedger(stack.store);
 
   return {
     dir,
     config,
+    store: stack.store,
     sink: stack.sink,
     client,
     start: (input = { reportDate: REPORT_DATE }) =>

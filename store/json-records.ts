@@ -1,0 +1,36 @@
+import type { Store } from './store';
+
+/**
+ * Small JSON records under one prefix of the store (the GPU ledger, leases, sent-records), one object per key.
+ */
+export class JsonRecords<T> {
+  constructor(
+    private readonly store: Store,
+    private readonly prefix: string,
+    private readonly nameOf: (id: string) => string = (id) => encodeURIComponent(id),
+  ) {}
+
+  async get(id: string): Promise<T | undefined> {
+    const body = await this.store.get(this.keyOf(id));
+    return body && (JSON.parse(body.toString('utf8')) as T);
+  }
+
+  put(id: string, value: T): Promise<void> {
+    return this.store.put(this.keyOf(id), JSON.stringify(value, null, 2));
+  }
+
+  /** Writes the record only where none exists; false when one does. */
+  create(id: string, value: T): Promise<boolean> {
+    return this.store.create(this.keyOf(id), JSON.stringify(value, null, 2));
+  }
+
+  async all(): Promise<T[]> {
+    const keys = (await this.store.list(this.prefix)).filter((k) => k.endsWith('.json'));
+    const records = await Promise.all(keys.map((k) => this.store.get(k)));
+    return records.filter((b): b is Buffer => b !== undefined).map((b) => JSON.parse(b.toString('utf8')) as T);
+  }
+
+  private keyOf(id: string): string {
+    return `${this.prefix}${this.nameOf(id)}.json`;
+  }
+}

@@ -1,4 +1,5 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { WORKFLOW_TYPES, type AuditMemo, type ReportResult } from './contracts';
 import { activityTimeline, type ActivitySpan } from './run-timeline';
 import { ReportDate, ReportOutcome, ReportTrigger } from './search-attributes';
@@ -17,6 +18,8 @@ export interface RunSummary {
   gpuCurrency?: string;
   workflowId: string;
   runId: string;
+  /** Why the audit memo could not be read (encrypted with a key this client lacks); the row still shows. */
+  auditUnreadable?: string;
 }
 
 export interface RunFilter {
@@ -57,10 +60,31 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary 
   };
 }
 
+/**
+ * The runs a visibility query finds. Unlike the SDK's list, one run whose memo this client cannot decode (its payloads
+ * encrypted with a key not configured here) does not hide every other run: it is listed without its audit memo.
+ */
+async function* listExecutions(client: Client, query: string): AsyncGenerator<RunSummary> {
+  const { namespace, loadedDataConverter } = client.workflow.options;
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await client.workflowService.listWorkflowExecutions({ namespace, query, nextPageToken });
+    for (const raw of page.executions) {
+      try {
+        yield summarize(await executionInfoFromRaw(raw, loadedDataConverter, raw, namespace));
+      } catch (err) {
+        const info = await executionInfoFromRaw({ ...raw, memo: undefined }, loadedDataConverter, raw, namespace);
+        yield { ...summarize(info), auditUnreadable: (err as Error).message };
+      }
+    }
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+}
+
 export async function listRuns(client: Client, filter: RunFilter = {}): Promise<RunSummary[]> {
   const runs: RunSummary[] = [];
-  for await (const info of client.workflow.list({ query: runsQuery(filter) })) {
-    runs.push(summarize(info));
+  for await (const run of listExecutions(client, runsQuery(filter))) {
+    runs.push(run);
     if (filter.limit && runs.length >= filter.limit) break;
   }
   return runs.sort(

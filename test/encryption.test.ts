@@ -6,6 +6,7 @@ import type { Payload } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listenCodecServer, type RunningCodecServer } from '../temporal/codec-server';
+import { listRuns } from '../temporal/runs';
 import { AesGcmCodec, parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption';
 import type { ReportResult, SalesMetrics } from '../temporal/contracts';
 import { temporalCli } from './helpers/cli';
@@ -145,6 +146,16 @@ describe('payload encryption', () => {
       expect(run.result.artefacts?.subject).toMatch(/¥[\d,]+\.\d\d/);
       const codecText = await decryptedTextOf(history, new AesGcmCodec(keys));
       expect(run.secrets.filter((s) => codecText.includes(s))).toEqual(run.secrets);
+
+      // `runs list` without the keys still lists the run (and every other one), without its audit figures.
+      const query = { from: run.result.reportDate, to: run.result.reportDate };
+      const listedBlind = (await listRuns(plain.client, query)).find((r) => r.runId === run.result.runId);
+      expect(listedBlind).toMatchObject({ outcome: 'sent', attempts: undefined });
+      expect(listedBlind?.auditUnreadable).toMatch(/binary\/encrypted/);
+      expect((await listRuns(plain.client, query)).find((r) => r.runId === control.result.runId)?.attempts).toBe(1);
+      const listed = (await listRuns(encrypted.client, query)).find((r) => r.runId === run.result.runId);
+      expect(listed).toMatchObject({ outcome: 'sent', attempts: 1 });
+      expect(listed).not.toHaveProperty('auditUnreadable');
 
       // The codec server, called as the Web UI calls it: CORS preflight from the UI's origin, then POST /decode.
       const uiOrigin = 'http://127.0.0.1:8233';

@@ -22,7 +22,12 @@ function money(value: number | undefined, currency: string | undefined): string 
 }
 
 export function runsTable(runs: RunSummary[]): string {
-  return table(
+  const unreadable = runs.filter((r) => r.auditUnreadable).length;
+  const note = unreadable
+    ? `\n${unreadable} run(s) without audit figures: their memo is encrypted with a key this client does not have ` +
+      '(set SALES_REPORT_ENCRYPTION_KEYS and temporal.encryption.enabled)'
+    : '';
+  return `${table(
     ['date', 'trigger', 'outcome', 'duration', 'attempts', 'GPU s', 'cost', 'workflow id'],
     runs.map((r) => [
       r.reportDate,
@@ -34,7 +39,7 @@ export function runsTable(runs: RunSummary[]): string {
       money(r.gpuCost, r.gpuCurrency),
       r.workflowId,
     ]),
-  );
+  )}${note}`;
 }
 
 export function runCommands(program: Command, context: () => CliContext): void {

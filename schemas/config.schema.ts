@@ -151,6 +151,12 @@ export const configSchema = {
             cwd: { type: 'string', minLength: 1, default: '.' },
             host: { type: 'string', minLength: 1, default: '127.0.0.1' },
             port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
+            passEnv: {
+              ...stringList,
+              default: [],
+              description:
+                'Environment variables the server may see beyond paths, locale and GPU settings, e.g. ["VLLM_API_KEY", "HF_TOKEN"]. The worker\'s other secrets are never passed.',
+            },
           },
         },
         awsEc2: {

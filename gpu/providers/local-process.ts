@@ -14,6 +14,25 @@ export interface LocalProcessOptions {
   model: string;
   logDir: string;
   stopTimeoutSeconds: number;
+  /** Further environment variables the server needs and may see (VLLM_API_KEY, HF_TOKEN): nothing else is passed. */
+  passEnv: string[];
+}
+
+/** What a model server needs from the environment: paths, locale, time zone, GPU and model-cache settings. */
+const SERVER_ENV =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TMPDIR|PYTHONPATH|VIRTUAL_ENV|XDG_CACHE_HOME|HF_HOME|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|LC_\w+|CUDA_\w+|NVIDIA_\w+|NCCL_\w+)$/;
+
+/**
+ * The server's environment: the allow-listed variables plus the configured ones. The worker's own secrets
+ * (SMTP_PASSWORD, AWS_SECRET_ACCESS_KEY, TEMPORAL_API_KEY, encryption keys) never reach it, nor its
+ * /proc/<pid>/environ.
+ */
+export function serverEnvironment(env: NodeJS.ProcessEnv, passEnv: readonly string[]): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name, value]) => value !== undefined && (SERVER_ENV.test(name) || passEnv.includes(name)),
+    ),
+  );
 }
 
 /**
@@ -34,7 +53,12 @@ export class LocalProcessProvider implements GpuProvider {
     const logPath = join(o.logDir, `local-${o.port}-${process.pid}-${Date.now()}.log`);
     const log = openSync(logPath, 'a');
     return new Promise((resolveStart, reject) => {
-      const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', log, log] });
+      const child = spawn(command, args, {
+        cwd,
+        detached: true,
+        stdio: ['ignore', log, log],
+        env: serverEnvironment(process.env, o.passEnv),
+      });
       child.once('error', (err) => {
         closeSync(log);
         reject(new Error(`cannot start "${command}": ${err.message}`));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configSchema, type Config } from '../schemas/config.schema';
 import { createAjv, formatSchemaErrors } from '../schemas/validator';
+import { commandTemplateProblems } from '../gpu/providers/command';
 import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption';
 
 export type { Config };
@@ -60,6 +61,11 @@ function crossFieldProblems(config: Config): string[] {
       problems.push(`/gpu/${key}: required when /gpu/provider is "${provider}"`);
   }
   if (config.store.kind === 's3' && !config.store.s3) problems.push('/store/s3: required when /store/kind is "s3"');
+  const command = config.gpu.command;
+  if (command) {
+    for (const which of ['start', 'stop', 'status'] as const)
+      problems.push(...commandTemplateProblems(`/gpu/command/${which}`, command[which]));
+  }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: config.report.timezone });
   } catch {

@@ -190,7 +190,7 @@ export const configSchema = {
         },
         command: {
           description:
-            'Shell commands for any other cloud. ${owner}, ${instanceId}, ${model} (and, in endpoint, fields of the status JSON) are replaced by single-quoted values; they are also in the environment as SALES_REPORT_OWNER, SALES_REPORT_INSTANCE_ID, SALES_REPORT_MODEL.',
+            'Shell commands for any other cloud. ${owner}, ${instanceId}, ${model} reach them only through the environment (SALES_REPORT_OWNER, SALES_REPORT_INSTANCE_ID, SALES_REPORT_MODEL), as one word each; write them bare, not inside quotes. In endpoint, ${field.path} takes fields of the status JSON.',
           type: 'object',
           additionalProperties: false,
           properties: {

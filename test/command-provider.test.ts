@@ -3,6 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/config';
 import { CommandProvider, type CommandOptions } from '../gpu/providers/command';
 import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
 import { createHarness, ROOT } from './helpers/harness';
@@ -54,13 +55,40 @@ describe('command provider, with a cloud CLI that keeps state in a file', () => 
   });
 
   it('passes values as single shell words: a hostile workflow id cannot run commands', async () => {
-    const state = join(dir, 'b.state');
     const marker = join(dir, 'INJECTED');
-    const provider = new CommandProvider(options(state, { start: `${SCRIPT} ${state} start \${owner}` }));
-    const owner = `x'; touch ${marker}; echo '`;
-    await expect(provider.start(owner)).resolves.toMatchObject({ instanceId: owner });
-    expect(existsSync(marker)).toBe(false);
-    expect(readFileSync(`${state}.log`, 'utf8')).toContain(`start ${owner}`);
+    for (const [i, owner] of [
+      `x'; touch ${marker}; echo '`,
+      `wf$(touch ${marker})`,
+      `wf\`touch ${marker}\` a  b`,
+    ].entries()) {
+      const state = join(dir, `b${i}.state`);
+      const provider = new CommandProvider(options(state, { start: `${SCRIPT} ${state} start \${owner}` }));
+      await expect(provider.start(owner)).resolves.toMatchObject({ instanceId: owner });
+      expect(existsSync(marker)).toBe(false);
+      expect(readFileSync(`${state}.log`, 'utf8')).toContain(`start ${owner}`);
+    }
+  });
+
+  it('refuses, at config load, a placeholder inside quotes or one it does not know', () => {
+    const command = (start: string) => ({
+      gpu: {
+        provider: 'command',
+        command: { start, stop: 'cloud stop ${instanceId}', status: 'cloud status', endpoint: 'http://${ip}:8000' },
+      },
+    });
+    expect(() => parseConfig(command('cloud start --tag "${owner}"'))).toThrow(
+      '/gpu/command/start: "${owner}" is inside double quotes at column 20; write it bare',
+    );
+    expect(() => parseConfig(command("cloud start --tag 'x=${owner}'"))).toThrow(
+      /"\$\{owner\}" is inside single quotes/,
+    );
+    expect(() => parseConfig(command('cloud start ${ownr}'))).toThrow('unknown placeholder "${ownr}"');
+    expect(parseConfig(command('cloud start --tag ${owner} --note "it\'s ok"')).gpu.command?.start).toContain(
+      '${owner}',
+    );
+    // A provider built without the config check refuses the same template when it runs it.
+    const provider = new CommandProvider(options(join(dir, 'q.state'), { start: `${SCRIPT} x start "\${owner}"` }));
+    return expect(provider.start('wf$(touch x)')).rejects.toThrow(/inside double quotes/);
   });
 
   it('reports a failing command with its exit code and stderr', async () => {

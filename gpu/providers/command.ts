@@ -19,9 +19,59 @@ export interface CommandOptions {
 
 type Json = Record<string, unknown>;
 
-/** 'it'\''s' — any value becomes one shell word, so an id typed in the Web UI can never become shell syntax. */
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+/** The placeholders of the shell commands, and the environment variable each one's value travels in. */
+const SHELL_PLACEHOLDERS = {
+  owner: 'SALES_REPORT_OWNER',
+  instanceId: 'SALES_REPORT_INSTANCE_ID',
+  model: 'SALES_REPORT_MODEL',
+} as const;
+type ShellPlaceholder = keyof typeof SHELL_PLACEHOLDERS;
+const isShellPlaceholder = (name: string): name is ShellPlaceholder => Object.hasOwn(SHELL_PLACEHOLDERS, name);
+
+/**
+ * What is wrong with a start / stop / status template: an unknown placeholder, or one inside quotes. A placeholder
+ * becomes a reference to the environment variable holding its value ("$SALES_REPORT_OWNER"), which the shell expands
+ * as one word and never parses again, so no value (a workflow id typed in the Web UI) can become shell syntax; inside
+ * quotes that reference would be wrong or split, so it is refused here, at config load.
+ */
+export function commandTemplateProblems(field: string, template: string): string[] {
+  const problems: string[] = [];
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if (c === '$' && template[i + 1] === '{') {
+      const end = template.indexOf('}', i);
+      const name = template.slice(i + 2, end < 0 ? undefined : end);
+      if (!isShellPlaceholder(name)) {
+        problems.push(
+          `${field}: unknown placeholder "\${${name}}" (known: ${Object.keys(SHELL_PLACEHOLDERS).join(', ')})`,
+        );
+      } else if (quote) {
+        problems.push(
+          `${field}: "\${${name}}" is inside ${quote === '"' ? 'double' : 'single'} quotes at column ${i + 1}; ` +
+            'write it bare: its value is passed as one shell word',
+        );
+      }
+      if (end < 0) break;
+      i = end;
+    } else if (quote === "'") {
+      if (c === "'") quote = undefined;
+    } else if (c === '\\') {
+      i++;
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    }
+  }
+  return problems;
+}
+
+/** The shell command with each placeholder replaced by a quoted reference to its environment variable. */
+function shellCommand(template: string): string {
+  return template.replace(/\$\{(\w+)\}/g, (whole, name: string) =>
+    isShellPlaceholder(name) ? `"$${SHELL_PLACEHOLDERS[name]}"` : whole,
+  );
 }
 
 function field(json: unknown, path: string): unknown {
@@ -50,7 +100,7 @@ export class CommandProvider implements GpuProvider {
     const instanceId = scalarAt(printed, 'instanceId') ?? this.options.instanceId ?? '';
     if (!instanceId) throw new Error('the start command printed no "instanceId" and gpu.command.instanceId is not set');
     const status = await this.waitFor(owner, instanceId, this.options.runningStates);
-    return { instanceId, endpoint: this.fill(this.options.endpoint, status, false) };
+    return { instanceId, endpoint: this.fill(this.options.endpoint, status) };
   }
 
   async waitReady(instance: GpuInstance): Promise<void> {
@@ -92,22 +142,25 @@ export class CommandProvider implements GpuProvider {
     }
   }
 
-  private fill(template: string, values: Json, quote: boolean): string {
+  /** The endpoint URL from the status JSON: text, never run by a shell. */
+  private fill(template: string, values: Json): string {
     return template.replace(/\$\{([\w.]+)\}/g, (whole, path: string) => {
       const value = scalarAt(values, path);
       if (value === undefined) throw new Error(`"${whole}" in ${JSON.stringify(template)} has no value`);
-      return quote ? shellQuote(value) : value;
+      return value;
     });
   }
 
   /** Runs one configured command; its stdout (last JSON line) is the answer. Non-zero exit is an error with stderr. */
   private run(which: 'start' | 'stop' | 'status', vars: { owner: string; instanceId: string }): Promise<Json> {
-    const values = { ...vars, model: this.options.model };
-    const command = this.fill(this.options[which], values, true);
+    const problems = commandTemplateProblems(`gpu.command.${which}`, this.options[which]);
+    if (problems.length > 0) return Promise.reject(new Error(problems.join('; ')));
+    const command = shellCommand(this.options[which]);
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
         env: {
           ...process.env,
+          // The only way values reach the command: see commandTemplateProblems.
           SALES_REPORT_OWNER: vars.owner,
           SALES_REPORT_INSTANCE_ID: vars.instanceId,
           SALES_REPORT_MODEL: this.options.model,

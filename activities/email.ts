@@ -89,22 +89,31 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     async sendFailureAlert(alert: FailureAlert): Promise<EmailReceipt> {
       const { run } = alert;
       const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
+      const stopError = alert.gpuStopError;
+      const instance = stopError?.instanceId ?? 'the instance';
       const gpuLine = alert.gpuStopped
         ? `GPU: stopped${alert.gpu ? ` (${alert.gpu.billedSeconds} s billed, ${alert.gpu.estimatedCost} ${alert.gpu.currency})` : ''}`
-        : 'GPU: NOT CONFIRMED STOPPED — check the instance now';
+        : `GPU NOT stopped: ${instance}, ${stopError?.error ?? 'its stop was not confirmed'}. ` +
+          'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
+          'stop it by hand and fix the permission.';
       const text = [
-        `The sales report for ${run.reportDate} failed while ${alert.stage}.`,
+        alert.reportDelivered
+          ? `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`
+          : `The sales report for ${run.reportDate} failed while ${alert.stage}.`,
         '',
-        `Error: ${alert.error}`,
+        ...(alert.reportDelivered ? [] : [`Error: ${alert.error}`]),
         gpuLine,
         `Run: ${run.workflowId} / ${run.runId}`,
         `Temporal UI: ${link}`,
-        '',
-        'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.',
+        ...(alert.reportDelivered
+          ? []
+          : ['', 'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.']),
       ].join('\n');
       return sendOnce(messageIdFor('alert', run), {
         to: config.email.alertTo,
-        subject: `[FAILED] Sales report ${run.reportDate}: ${alert.stage}`,
+        subject: alert.reportDelivered
+          ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
+          : `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`,
         text,
         headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
       });

@@ -31,8 +31,9 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
           model: generated.model,
           promptSha256: generated.promptSha256,
           attempts: generated.attempts,
-          gpuSeconds: gpu.billedSeconds,
-          gpuCost: formatMoney(gpu.estimatedCost, gpu.currency, 'en-US', 4),
+          gpu: gpu
+            ? `GPU ${gpu.billedSeconds.toFixed(1)} s (${formatMoney(gpu.estimatedCost, gpu.currency, 'en-US', 4)})`
+            : 'GPU stop not confirmed yet',
           simulated: generated.simulated,
           uiUrl: runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId),
         },

@@ -19,17 +19,21 @@ export class GpuFleet {
 
   async start(owner: string): Promise<GpuHandle> {
     const existing = await this.ledger.get(owner);
-    if (existing?.instanceId && !existing.stoppedAt) {
-      const { state } = await this.provider.describe(existing);
+    const unfinished = existing && !existing.stoppedAt ? existing : undefined;
+    if (unfinished?.instanceId && unfinished.endpoint) {
+      const { state } = await this.provider.describe(unfinished);
       if (state === 'running' || state === 'starting') {
-        return { provider: existing.provider, instanceId: existing.instanceId, endpoint: existing.endpoint };
+        return { provider: unfinished.provider, instanceId: unfinished.instanceId, endpoint: unfinished.endpoint };
       }
     }
-    const requestedAt = this.now().toISOString();
-    // Recorded before the request, so a crash mid-start leaves a trace an operator or the reaper can follow.
-    await this.ledger.put({ owner, provider: this.provider.name, requestedAt, instanceId: '', endpoint: '' });
-    const instance = await this.provider.start(owner);
-    await this.ledger.put({ owner, provider: this.provider.name, requestedAt, ...instance });
+    // Billing starts at the first request, also when a retry finishes a start that failed half-way.
+    const requestedAt = unfinished?.requestedAt ?? this.now().toISOString();
+    const entry = { owner, provider: this.provider.name, requestedAt, instanceId: '', endpoint: '' };
+    // Recorded before the request, and again with the instance before the cloud is asked: a start that fails
+    // half-way (an instance left pending) is still found and stopped.
+    await this.ledger.put({ ...entry, instanceId: unfinished?.instanceId ?? '' });
+    const instance = await this.provider.start(owner, (instanceId) => this.ledger.put({ ...entry, instanceId }));
+    await this.ledger.put({ ...entry, ...instance });
     return { provider: this.provider.name, ...instance };
   }
 

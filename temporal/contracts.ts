@@ -25,6 +25,7 @@ export const FAILURE_TYPES = [
   'SalesDataError',
   'GpuNotReady',
   'GpuFailed',
+  'GpuCloudRefused',
   'ReportSchemaViolation',
   'LlmRequestRejected',
   'SmtpRejected',
@@ -199,13 +200,17 @@ export interface ReportResult {
   dataQuality: { dataRows: number; skippedRows: number };
 }
 
-/** Sent to the ops recipients when a run fails. */
+/** Sent to the ops recipients when a run fails, or when its report went out but its GPU is not stopped. */
 export interface FailureAlert {
   run: RunRef;
   stage: Stage;
   error: string;
   gpuStopped: boolean;
   gpu?: GpuBill;
+  /** The instance and why its stop failed, when it did. */
+  gpuStopError?: { instanceId?: string; error: string };
+  /** True when the report itself was sent (or rendered, for a dry run): only the GPU needs a human. */
+  reportDelivered?: boolean;
 }
 
 /** The audit record kept in the workflow memo. No sales figures, no secrets. */
@@ -235,7 +240,8 @@ export interface RenderRequest {
   run: RunRef;
   metrics: SalesMetrics;
   generated: GeneratedReport;
-  gpu: GpuBill;
+  /** Absent when the GPU's stop is not confirmed yet: the report goes out all the same. */
+  gpu?: GpuBill;
 }
 
 export interface SendReportRequest {

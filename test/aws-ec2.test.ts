@@ -4,10 +4,11 @@ import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../gpu/providers/aws-ec
 import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
 import type { gpuReaper } from '../workflows';
 import { WORKFLOW_TYPES } from '../temporal/contracts';
-import { createHarness, waitForStage } from './helpers/harness';
+import { createHarness, failureOf, recordHistory, waitForStage } from './helpers/harness';
 import { startEc2StandIn, startMoto, type Ec2StandIn, type Moto } from './helpers/moto';
 
 const REGION = 'us-east-1';
+const noRecord = async () => {};
 
 describe('aws-ec2 provider against moto', () => {
   let moto: Moto;
@@ -83,7 +84,7 @@ describe('aws-ec2 provider against moto', () => {
     const [a, b] = [await newInstance('stopped'), await newInstance('stopped')];
     standIn.noCapacity.add(a);
     const p = provider([a, b]);
-    const instance = await p.start('report-1/run-1');
+    const instance = await p.start('report-1/run-1', noRecord);
     expect(instance.instanceId).toBe(b);
     expect(instance.endpoint).toMatch(/^http:\/\/\d+\.\d+\.\d+\.\d+:8000$/);
     expect(standIn.actions).toEqual(expect.arrayContaining([`StartInstances ${a}`, `StartInstances ${b}`]));
@@ -100,17 +101,112 @@ describe('aws-ec2 provider against moto', () => {
   it('fails with every candidate named when none has capacity', async () => {
     const [a, b] = [await newInstance('stopped'), await newInstance('stopped')];
     standIn.noCapacity.add(a).add(b);
-    await expect(provider([a, b]).start('report-2/run-1')).rejects.toThrow(
-      `no candidate instance could start (${a}: InsufficientInstanceCapacity; ${b}: InsufficientInstanceCapacity)`,
+    await expect(provider([a, b]).start('report-2/run-1', noRecord)).rejects.toThrow(
+      new RegExp(
+        `no candidate instance could start \\(${a}: InsufficientInstanceCapacity: .*; ${b}: InsufficientInstanceCapacity: `,
+      ),
     );
   });
 
   it('uses an instance that is already running instead of restarting it', async () => {
     const c = await newInstance('running');
-    const instance = await provider([c]).start('report-3/run-1');
+    const instance = await provider([c]).start('report-3/run-1', noRecord);
     expect(instance.instanceId).toBe(c);
     expect(standIn.actions).not.toContain(`StartInstances ${c}`);
     expect(standIn.actions).not.toContain(`StopInstances ${c}`);
+  });
+
+  it("names AWS's own error when a start is refused (IncorrectInstanceState) and tries the next candidate", async () => {
+    const [a, b] = [await newInstance('stopped'), await newInstance('stopped')];
+    const words = `The instance '${a}' is not in a state from which it can be started.`;
+    standIn.refuse('StartInstances', a, 'IncorrectInstanceState', words);
+    const recorded: { id: string; actionsSoFar: number }[] = [];
+    const record = async (id: string) => void recorded.push({ id, actionsSoFar: standIn.actions.length });
+    const instance = await provider([a, b]).start('report-4/run-1', record);
+    expect(instance.instanceId).toBe(b);
+    // Each candidate was recorded before it was asked for: a start that fails half-way is still found and stopped.
+    for (const { id, actionsSoFar } of recorded) {
+      expect(standIn.actions.indexOf(`StartInstances ${id}`)).toBeGreaterThanOrEqual(actionsSoFar);
+    }
+    expect(recorded.map((r) => r.id)).toEqual([a, b]);
+    await expect(provider([a]).start('report-4/run-2', noRecord)).rejects.toThrow(
+      `no candidate instance could start (${a}: IncorrectInstanceState: ${words})`,
+    );
+  });
+
+  it('an instance left pending past the state timeout is stopped and billed, and the alert says so', async () => {
+    const id = await newInstance('stopped');
+    standIn.stuckPending.add(id);
+    const h = await createHarness({
+      config: {
+        gpu: { provider: 'aws-ec2', awsEc2: { ...ec2Settings(id, 'http://127.0.0.1:9'), stateTimeoutSeconds: 1 } },
+        timeouts: { retryMaximumAttempts: 2 },
+      },
+    });
+    try {
+      const handle = await h.start();
+      const failure = await failureOf(h.withWorker(handle.result()));
+      expect(failure.messages).toContain(`EC2 ${id}: still pending after 1s (waiting for running)`);
+      expect(await stateOf(id)).toBe('stopped');
+      expect(standIn.actions.filter((a) => a.endsWith(id))).toContain(`StopInstances ${id}`);
+      const [alert] = await h.sink.waitForMessages(1, 10_000);
+      expect(alert!.parsed.text).toMatch(/GPU: stopped \((\d+\.?\d*) s billed/);
+      expect(Number(/GPU: stopped \(([\d.]+) s billed/.exec(alert!.parsed.text ?? '')![1])).toBeGreaterThan(0);
+    } finally {
+      standIn.stuckPending.delete(id);
+      await h.close();
+    }
+  });
+
+  it('a refused StopInstances (UnauthorizedOperation) does not hold the report: sent, ops told, not retried, reaper stops it once allowed', async () => {
+    const id = await newInstance('stopped');
+    const vllm = await startVllm();
+    const words = 'You are not authorized to perform this operation.';
+    standIn.refuse('StopInstances', id, 'UnauthorizedOperation', words);
+    const h = await createHarness({
+      config: {
+        gpu: { provider: 'aws-ec2', reaper: { idleGraceSeconds: 0 }, awsEc2: ec2Settings(id, vllm) },
+        email: { to: ['sales@example.com'], cc: [] },
+      },
+    });
+    try {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      await recordHistory(handle, 'sent-gpu-stop-refused');
+      expect(result.outcome).toBe('sent');
+      expect(result.gpu).toBeUndefined();
+      const mails = await h.sink.waitForMessages(2, 10_000);
+      const report = mails.find((m) => m.envelope.to.includes('sales@example.com'))!;
+      const alert = mails.find((m) => m.envelope.to.includes('ops@example.com'))!;
+      expect(report.parsed.text).toContain('GPU stop not confirmed yet');
+      expect(alert.parsed.subject).toBe(`[GPU NOT STOPPED] ${id}: sales report 2026-11-20 was sent`);
+      expect(alert.parsed.text).toContain(
+        `GPU NOT stopped: ${id}, EC2 StopInstances ${id}: UnauthorizedOperation: ${words}`,
+      );
+      // A permanent refusal is not retried for a day: each stop asked the cloud once.
+      const stopCalls = standIn.actions.filter((a) => a === `StopInstances ${id}`).length;
+      expect(stopCalls).toBe(2); // the bounded try before the email, and the background one after the alert
+      expect(await stateOf(id)).toBe('running');
+      expect((await handle.describe()).memo?.audit).toMatchObject({ outcome: 'sent' });
+
+      // Still refused: the reaper says so and goes on; once allowed, it stops the instance.
+      const sweep = () =>
+        h.withWorker(
+          h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
+            taskQueue: h.config.temporal.taskQueue,
+            workflowId: `gpu-reaper-${handle.workflowId}-${Date.now()}`,
+          }),
+        );
+      expect((await sweep()).find((r) => r.instanceId === id)).toMatchObject({
+        action: 'needs attention',
+        reason: expect.stringContaining('UnauthorizedOperation') as string,
+      });
+      standIn.refuse('StopInstances', id, '', '');
+      expect((await sweep()).find((r) => r.instanceId === id)).toMatchObject({ action: 'stopped' });
+      expect(await stateOf(id)).toBe('stopped');
+    } finally {
+      await h.close();
+    }
   });
 
   it('runs a whole report on an EC2 instance and leaves it stopped', async () => {
@@ -131,7 +227,9 @@ describe('aws-ec2 provider against moto', () => {
       expect(result.outcome).toBe('sent');
       expect(result.gpu).toMatchObject({ provider: 'aws-ec2', instanceIds: [id], currency: 'USD' });
       expect(result.gpu!.billedSeconds).toBeGreaterThan(0);
-      expect(result.gpu!.estimatedCost).toBeCloseTo((result.gpu!.billedSeconds * 0.98) / 3600, 4);
+      // Both figures are rounded (0.1 s, 0.0001 USD): they agree to within those roundings.
+      const expected = (result.gpu!.billedSeconds * 0.98) / 3600;
+      expect(Math.abs(result.gpu!.estimatedCost - expected)).toBeLessThanOrEqual(0.00005 + (0.05 * 0.98) / 3600);
       expect(await stateOf(id)).toBe('stopped');
       // Started once, tagged, stopped once: the stop in `finally` found it already stopped and asked nothing.
       expect(standIn.actions.filter((a) => a.endsWith(id))).toEqual([

@@ -9,6 +9,7 @@ import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
 import { createHarness, ROOT } from './helpers/harness';
 
 const SCRIPT = join(ROOT, 'test', 'fixtures', 'fake-cloud.sh');
+const noRecord = async () => {};
 
 describe('command provider, with a cloud CLI that keeps state in a file', () => {
   let sim: RunningSimulator | undefined;
@@ -44,7 +45,7 @@ describe('command provider, with a cloud CLI that keeps state in a file', () => 
   it('starts, waits for Running, fills the endpoint from the status JSON, and stops', async () => {
     const state = join(dir, 'a.state');
     const provider = new CommandProvider(options(state));
-    const instance = await provider.start('report-1/run-1');
+    const instance = await provider.start('report-1/run-1', noRecord);
     expect(instance).toEqual({ instanceId: 'i-fake', endpoint: `http://127.0.0.1:${simPort}` });
     expect(readFileSync(state, 'utf8').trim()).toBe('Running');
     expect((await provider.describe(instance)).state).toBe('running');
@@ -63,7 +64,7 @@ describe('command provider, with a cloud CLI that keeps state in a file', () => 
     ].entries()) {
       const state = join(dir, `b${i}.state`);
       const provider = new CommandProvider(options(state, { start: `${SCRIPT} ${state} start \${owner}` }));
-      await expect(provider.start(owner)).resolves.toMatchObject({ instanceId: owner });
+      await expect(provider.start(owner, noRecord)).resolves.toMatchObject({ instanceId: owner });
       expect(existsSync(marker)).toBe(false);
       expect(readFileSync(`${state}.log`, 'utf8')).toContain(`start ${owner}`);
     }
@@ -88,14 +89,14 @@ describe('command provider, with a cloud CLI that keeps state in a file', () => 
     );
     // A provider built without the config check refuses the same template when it runs it.
     const provider = new CommandProvider(options(join(dir, 'q.state'), { start: `${SCRIPT} x start "\${owner}"` }));
-    return expect(provider.start('wf$(touch x)')).rejects.toThrow(/inside double quotes/);
+    return expect(provider.start('wf$(touch x)', noRecord)).rejects.toThrow(/inside double quotes/);
   });
 
   it('reports a failing command with its exit code and stderr', async () => {
     const provider = new CommandProvider(
       options(join(dir, 'c.state'), { start: `${SCRIPT} ${join(dir, 'c.state')} explode` }),
     );
-    await expect(provider.start('r/1')).rejects.toThrow(
+    await expect(provider.start('r/1', noRecord)).rejects.toThrow(
       'gpu.command.start exited 3: InvalidAction: explode is not a command',
     );
   });

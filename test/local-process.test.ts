@@ -36,7 +36,7 @@ describe('local-process provider: the model server', () => {
     Object.assign(process.env, SECRETS);
     let instance: GpuInstance;
     try {
-      instance = await provider.start();
+      instance = await provider.start('wf/run', async () => {});
     } finally {
       for (const k of Object.keys(SECRETS)) if (saved[k] === undefined) delete process.env[k];
       Object.assign(process.env, saved);

@@ -6,18 +6,28 @@ import { describe, expect, inject, it } from 'vitest';
 
 const HISTORIES = join(__dirname, 'histories');
 
+/**
+ * test/histories/ holds runs of the current workflow shape (re-recorded with RECORD_HISTORIES=1 npm test);
+ * test/histories/v1/ and later folders keep runs recorded before a patched change, which must replay forever (or
+ * until the patch is deprecated): production has such runs in flight when a new worker version starts.
+ */
 describe('replaying recorded runs against the current workflow code', () => {
-  const files = readdirSync(HISTORIES)
+  const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.json'))
     .sort();
 
-  it('has representative histories to replay (record with RECORD_HISTORIES=1 npm test)', () => {
+  it('has representative histories to replay, of the current shape and of the shapes before each patch', () => {
+    const representative = [
+      'sent.json',
+      'sent-after-3-llm-attempts.json',
+      'failed-llm-invalid.json',
+      'cancelled-during-generation.json',
+    ];
     expect(files).toEqual(
       expect.arrayContaining([
-        'sent.json',
-        'sent-after-3-llm-attempts.json',
-        'failed-llm-invalid.json',
-        'cancelled-during-generation.json',
+        ...representative,
+        ...representative.map((f) => join('v1', f)),
+        'sent-gpu-stop-refused.json',
       ]),
     );
   });

@@ -35,7 +35,14 @@ export function activitiesFor(t: ReportPlan['timeouts']) {
     startToCloseTimeout: ms(t.emailSeconds),
     retry,
   });
-  // Stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
+  // A first, bounded try at stopping: if it fails, the report still goes out and a human is told at once.
+  const { stopGpu: tryStopGpu } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.gpuStopSeconds + 30),
+    heartbeatTimeout,
+    scheduleToCloseTimeout: ms(3 * (t.gpuStopSeconds + 30)),
+    retry: { initialInterval: retry.initialInterval, maximumInterval: '10 seconds' },
+  });
+  // Then stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
   const { stopGpu } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.gpuStopSeconds + 30),
     heartbeatTimeout,
@@ -60,5 +67,6 @@ export function activitiesFor(t: ReportPlan['timeouts']) {
     sendReportEmail,
     sendFailureAlert,
     stopGpu,
+    tryStopGpu,
   };
 }

@@ -3,6 +3,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyLocalActivities,
   setHandler,
   upsertMemo,
@@ -36,12 +37,20 @@ import {
 const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 
 /**
+ * Workflow changes, by patch id, so runs recorded before each change replay as they ran (test/histories/).
+ * gpu-stop-does-not-hold-report: a GPU stop that fails no longer fails the run before the email; the report goes
+ * out, ops are told "GPU NOT stopped", and stopping goes on in the background.
+ */
+const PATCHES = { stopDoesNotHoldReport: 'gpu-stop-does-not-hold-report' } as const;
+
+/**
  * The weekly sales report: load the numbers while the GPU boots, have the model write the words, stop the GPU,
  * render, email. The GPU is stopped on every way out, cancellation included.
  */
 export async function weeklySalesReport(input: ReportInput = {}): Promise<ReportResult> {
   let stage: Stage = 'planning';
   setHandler(progressQuery, () => stage);
+  const stopDoesNotHoldReport = patched(PATCHES.stopDoesNotHoldReport);
 
   const info = workflowInfo();
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime);
@@ -60,6 +69,8 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   const act = activitiesFor(plan.timeouts);
   const owner = holderKey(info);
   let gpuBill: GpuBill | undefined;
+  let gpuInstance: string | undefined;
+  let gpuStopError: string | undefined;
   let failure: unknown;
   let result: ReportResult | undefined;
 
@@ -74,6 +85,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     stage = 'loading data and starting GPU';
     const metrics = await act.loadSalesMetrics(plan.run);
     const handle = await gpuStart;
+    gpuInstance = handle.instanceId;
 
     stage = 'waiting for GPU';
     await gpu.ready(handle);
@@ -83,7 +95,18 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
 
     // The model's work is done: stop paying before rendering and email.
     stage = 'stopping GPU';
-    gpuBill = await gpu.release();
+    if (stopDoesNotHoldReport) {
+      try {
+        gpuBill = await gpu.tryRelease();
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // The report does not wait on the cloud: it goes out, and `finally` tells ops and keeps stopping.
+        gpuStopError = rootMessage(err);
+        log.error('GPU stop failed; the report goes out and stopping goes on', { owner, error: gpuStopError });
+      }
+    } else {
+      gpuBill = await gpu.release();
+    }
 
     stage = 'rendering';
     const rendered = await act.renderReport({ run: plan.run, metrics, generated, gpu: gpuBill });
@@ -125,25 +148,42 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     await CancellationScope.nonCancellable(async () => {
       // A start still in flight must land in the ledger before we stop, or its instance would be missed.
       await gpuStart.catch(() => undefined);
-      let gpuStopped = gpuBill !== undefined;
-      if (!gpuStopped) {
-        try {
-          gpuBill = await gpu.release();
-          gpuStopped = true;
-        } catch (err) {
-          log.error('GPU stop failed; the reaper or an operator must stop it', { owner, error: rootMessage(err) });
-        }
-      }
       const outcome: ReportOutcome = result?.outcome ?? (isCancellation(failure) ? 'cancelled' : 'failed');
-      if (failure !== undefined && !isCancellation(failure)) {
+      const stopGpu = async (patiently: boolean) => {
         try {
-          await act.sendFailureAlert({ run: plan.run, stage, error: rootMessage(failure), gpuStopped, gpu: gpuBill });
+          gpuBill = await (patiently ? gpu.release() : gpu.tryRelease());
+          gpuStopError = undefined;
+        } catch (err) {
+          gpuStopError = rootMessage(err);
+          log.error('GPU stop failed; the reaper or an operator must stop it', { owner, error: gpuStopError });
+        }
+      };
+      // Before patching, one patient stop came first; now a bounded one does, so a human hears at once.
+      if (gpuBill === undefined && gpuStopError === undefined) await stopGpu(!stopDoesNotHoldReport);
+      const gpuStopped = gpuBill !== undefined;
+      const failed = failure !== undefined && !isCancellation(failure);
+      if (failed || (stopDoesNotHoldReport && !gpuStopped)) {
+        try {
+          await act.sendFailureAlert({
+            run: plan.run,
+            stage,
+            error: failed ? rootMessage(failure) : `GPU NOT stopped: ${gpuStopError ?? 'not confirmed'}`,
+            gpuStopped,
+            gpu: gpuBill,
+            ...(gpuStopError !== undefined && { gpuStopError: { instanceId: gpuInstance, error: gpuStopError } }),
+            ...(!failed && result !== undefined && { reportDelivered: true }),
+          });
         } catch (err) {
           log.error('failure alert could not be sent', { error: rootMessage(err) });
         }
       }
       upsertSearchAttributes([{ key: ReportOutcomeKey, value: outcome }]);
       upsertMemo({ audit: auditMemo(plan, outcome, result, gpuBill) });
+      if (stopDoesNotHoldReport && !gpuStopped) {
+        // Ops know; keep stopping in the background (for up to a day), then record the bill.
+        await stopGpu(true);
+        if (gpuBill) upsertMemo({ audit: auditMemo(plan, outcome, result, gpuBill) });
+      }
     });
   }
 }

@@ -2,8 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nonRetryableFailure, type GpuBill, type GpuHandle, type WaitGpuReadyRequest } from '../../temporal/contracts';
 import type { ActivityDeps } from '../../activities/deps';
 import { createFleet } from '../fleet';
+import { CloudError } from '../providers/provider';
 import { probeVllm } from '../readiness';
 import { withHeartbeat } from '../../activities/heartbeat';
+
+/** A cloud's permanent refusal (not authorised, no such instance) fails the activity for good, at once. */
+async function refusalsFinal<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof CloudError && err.permanent) throw nonRetryableFailure('GpuCloudRefused', err.message);
+    throw err;
+  }
+}
 
 export function createGpuLifecycleActivities({
   config,
@@ -21,7 +32,7 @@ export function createGpuLifecycleActivities({
      * crash finds the instance in the ledger and reuses it rather than paying for a second one.
      */
     async startGpu(owner: string): Promise<GpuHandle> {
-      return withHeartbeat(() => fleet.start(owner));
+      return withHeartbeat(() => refusalsFinal(fleet.start(owner)));
     },
 
     /** Polls until vLLM serves the model, heartbeating; bounded by gpu.readyTimeoutSeconds from the start request. */
@@ -63,7 +74,7 @@ export function createGpuLifecycleActivities({
 
     /** Stops whatever the ledger holds for the owner and waits for the confirmation. Stopping twice is success. */
     async stopGpu(owner: string): Promise<GpuBill> {
-      return withHeartbeat(() => fleet.stop(owner));
+      return withHeartbeat(() => refusalsFinal(fleet.stop(owner)));
     },
   };
 }

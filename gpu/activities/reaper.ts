@@ -62,8 +62,22 @@ export function createGpuReaperActivities({
               });
             continue;
           }
-          if (verdict.stop) await fleet.stopEntry(entry, `reaper: ${verdict.reason}`);
-          report.push({ ...base, action: verdict.stop ? 'stopped' : 'kept', reason: verdict.reason });
+          if (!verdict.stop) {
+            report.push({ ...base, action: 'kept', reason: verdict.reason });
+            continue;
+          }
+          try {
+            await fleet.stopEntry(entry, `reaper: ${verdict.reason}`);
+            report.push({ ...base, action: 'stopped', reason: verdict.reason });
+          } catch (err) {
+            // One instance the cloud refuses to stop must not keep the sweep from the others; the next sweep tries
+            // it again, and the report says why it is still running.
+            report.push({
+              ...base,
+              action: 'needs attention',
+              reason: `${verdict.reason}; stop failed: ${(err as Error).message}`,
+            });
+          }
         }
         return report;
       });

@@ -7,7 +7,7 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GpuInstance, GpuProvider, InstanceState } from './provider';
+import { CloudError, type GpuInstance, type GpuProvider, type InstanceState, type RecordInstance } from './provider';
 
 export interface AwsEc2Options {
   region: string;
@@ -24,10 +24,31 @@ export const MANAGED_TAG = 'sales-report:managed';
 export const HOLDER_TAG = 'sales-report:holder';
 
 /** Capacity is per availability zone and instance type: another candidate may well have it. */
-const TRY_NEXT = new Set(['InsufficientInstanceCapacity', 'InsufficientCapacity', 'Unsupported']);
+const TRY_NEXT = new Set([
+  'InsufficientInstanceCapacity',
+  'InsufficientCapacity',
+  'Unsupported',
+  'IncorrectInstanceState',
+]);
+/** Asking again will not help: not allowed, or no such instance. Someone must act. */
+const PERMANENT = new Set([
+  'UnauthorizedOperation',
+  'AuthFailure',
+  'InvalidInstanceID.NotFound',
+  'InvalidInstanceID.Malformed',
+  'OptInRequired',
+  'Blocked',
+]);
 
 function errorCode(err: unknown): string | undefined {
   return (err as { name?: string; Code?: string }).Code ?? (err as { name?: string }).name;
+}
+
+/** The cloud's answer as a CloudError naming the action, the instance and AWS's own code and message. */
+function cloudError(action: string, id: string, err: unknown): CloudError {
+  if (err instanceof CloudError) return err;
+  const code = errorCode(err) ?? 'Error';
+  return new CloudError(`EC2 ${action} ${id}: ${code}: ${(err as Error).message}`, code, id, PERMANENT.has(code));
 }
 
 /**
@@ -48,44 +69,59 @@ export class AwsEc2Provider implements GpuProvider {
     });
   }
 
-  async start(owner: string): Promise<GpuInstance> {
+  async start(owner: string, record: RecordInstance): Promise<GpuInstance> {
     const refused: string[] = [];
     for (const id of this.options.instanceIds) {
       try {
-        return await this.startOne(id, owner);
+        return await this.startOne(id, owner, record);
       } catch (err) {
-        const code = errorCode(err);
-        if (!code || !TRY_NEXT.has(code)) throw err;
-        refused.push(`${id}: ${code}`);
+        const error = cloudError('StartInstances', id, err);
+        if (!TRY_NEXT.has(error.code)) throw error;
+        refused.push(error.message.replace(/^EC2 StartInstances /, ''));
       }
     }
-    throw new Error(`no candidate instance could start (${refused.join('; ')})`);
+    throw new CloudError(
+      `no candidate instance could start (${refused.join('; ')})`,
+      'NoCandidate',
+      this.options.instanceIds.join(','),
+      false,
+    );
   }
 
-  private async startOne(id: string, owner: string): Promise<GpuInstance> {
+  private async startOne(id: string, owner: string, record: RecordInstance): Promise<GpuInstance> {
     let instance = await this.describeOne(id);
     const state = instance.State?.Name;
     if (state === 'terminated' || state === 'shutting-down') {
-      throw Object.assign(new Error(`${id} is ${state}`), { name: 'Unsupported' });
+      throw new CloudError(`EC2 ${id}: Unsupported: the instance is ${state}`, 'Unsupported', id, false);
     }
+    // From here on the instance may run on our account: record it before asking, so a start that fails half-way
+    // (left pending, the answer lost) is still stopped.
+    await record(id);
     if (state === 'stopping') instance = await this.waitFor(id, ['stopped']);
     if (instance.State?.Name === 'stopped') {
       try {
         await this.ec2.send(new StartInstancesCommand({ InstanceIds: [id] }));
       } catch (err) {
-        // Someone else changed its state between our look and our request: look again and go on from there.
-        if (errorCode(err) !== 'IncorrectInstanceState') throw err;
+        // Someone else may have started it between our look and our request: then go on with it. If it is still
+        // not starting, the refusal stands, with AWS's own words, and the next candidate is tried.
+        if (errorCode(err) !== 'IncorrectInstanceState') throw cloudError('StartInstances', id, err);
+        const now = (await this.describeOne(id)).State?.Name;
+        if (now !== 'pending' && now !== 'running') throw cloudError('StartInstances', id, err);
       }
     }
-    await this.ec2.send(
-      new CreateTagsCommand({
-        Resources: [id],
-        Tags: [
-          { Key: MANAGED_TAG, Value: 'true' },
-          { Key: HOLDER_TAG, Value: owner.slice(0, 255) },
-        ],
-      }),
-    );
+    try {
+      await this.ec2.send(
+        new CreateTagsCommand({
+          Resources: [id],
+          Tags: [
+            { Key: MANAGED_TAG, Value: 'true' },
+            { Key: HOLDER_TAG, Value: owner.slice(0, 255) },
+          ],
+        }),
+      );
+    } catch (err) {
+      throw cloudError('CreateTags', id, err);
+    }
     const running = await this.waitFor(id, ['running']);
     return { instanceId: id, endpoint: this.endpointOf(running) };
   }
@@ -100,7 +136,7 @@ export class AwsEc2Provider implements GpuProvider {
       await this.ec2.send(new StopInstancesCommand({ InstanceIds: [instance.instanceId] }));
     } catch (err) {
       // Already stopping or stopped (or pending: then wait and stop again below).
-      if (errorCode(err) !== 'IncorrectInstanceState') throw err;
+      if (errorCode(err) !== 'IncorrectInstanceState') throw cloudError('StopInstances', instance.instanceId, err);
     }
     const settled = await this.waitFor(instance.instanceId, ['stopped', 'terminated', 'running']);
     if (settled.State?.Name === 'running') await this.stop(instance);
@@ -129,7 +165,12 @@ export class AwsEc2Provider implements GpuProvider {
   }
 
   private async describeOne(id: string): Promise<Instance> {
-    const out = await this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    let out;
+    try {
+      out = await this.ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
+    } catch (err) {
+      throw cloudError('DescribeInstances', id, err);
+    }
     const instance = out.Reservations?.[0]?.Instances?.[0];
     if (!instance) throw new Error(`instance ${id} not found in ${this.options.region}`);
     return instance;
@@ -141,8 +182,11 @@ export class AwsEc2Provider implements GpuProvider {
       const instance = await this.describeOne(id);
       if (states.includes(instance.State?.Name ?? '')) return instance;
       if (Date.now() > deadline) {
-        throw new Error(
-          `instance ${id} still ${instance.State?.Name} after ${this.options.stateTimeoutSeconds}s (waiting for ${states.join(' or ')})`,
+        throw new CloudError(
+          `EC2 ${id}: still ${instance.State?.Name} after ${this.options.stateTimeoutSeconds}s (waiting for ${states.join(' or ')})`,
+          'StateTimeout',
+          id,
+          false,
         );
       }
       await sleep(this.options.pollIntervalSeconds * 1000);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GpuInstance, GpuProvider, InstanceState } from './provider';
+import type { GpuInstance, GpuProvider, InstanceState, RecordInstance } from './provider';
 
 export interface CommandOptions {
   instanceId?: string;
@@ -95,10 +95,13 @@ export class CommandProvider implements GpuProvider {
 
   constructor(private readonly options: CommandOptions) {}
 
-  async start(owner: string): Promise<GpuInstance> {
+  async start(owner: string, record: RecordInstance): Promise<GpuInstance> {
+    // A fixed instance is known before the start command runs; one the command creates, only after.
+    if (this.options.instanceId) await record(this.options.instanceId);
     const printed = await this.run('start', { owner, instanceId: this.options.instanceId ?? '' });
     const instanceId = scalarAt(printed, 'instanceId') ?? this.options.instanceId ?? '';
     if (!instanceId) throw new Error('the start command printed no "instanceId" and gpu.command.instanceId is not set');
+    if (instanceId !== this.options.instanceId) await record(instanceId);
     const status = await this.waitFor(owner, instanceId, this.options.runningStates);
     return { instanceId, endpoint: this.fill(this.options.endpoint, status) };
   }

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GpuInstance, GpuProvider, InstanceState } from './provider';
+import type { GpuInstance, GpuProvider, InstanceState, RecordInstance } from './provider';
 
 export interface LocalProcessOptions {
   command: string;
@@ -44,7 +44,14 @@ export class LocalProcessProvider implements GpuProvider {
 
   constructor(private readonly options: LocalProcessOptions) {}
 
-  start(): Promise<GpuInstance> {
+  async start(_owner: string, record: RecordInstance): Promise<GpuInstance> {
+    const instance = await this.spawnServer();
+    await record(instance.instanceId);
+    return instance;
+  }
+
+  /** The process exists from the moment spawn returns: there is no half-started state to record before it. */
+  private spawnServer(): Promise<GpuInstance> {
     const o = this.options;
     const args = o.args.map((a) => a.replaceAll('${port}', String(o.port)).replaceAll('${model}', o.model));
     const cwd = resolve(o.cwd);

@@ -8,13 +8,33 @@ export interface GpuInstance {
 export type InstanceState = 'starting' | 'running' | 'stopping' | 'stopped' | 'unknown';
 
 /**
- * One way of getting a GPU server: local process, always-on endpoint, a cloud API. `start` asks for an instance and
- * returns as soon as its id and endpoint are known; `waitReady` returns once the provider considers it up (vLLM's
+ * An error the cloud answered, with its own code and the instance it was about. `permanent` when asking again will
+ * not help (not authorised, no such instance): it is not retried for a day, someone is told at once.
+ */
+export class CloudError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly instanceId: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'CloudError';
+  }
+}
+
+/** Called with the instance a provider is about to start, before it asks the cloud, so a start that fails half-way
+ * still leaves the id where a stop will find it. */
+export type RecordInstance = (instanceId: string) => Promise<void>;
+
+/**
+ * One way of getting a GPU server: local process, always-on endpoint, a cloud API. `start` records the instance it
+ * is about to start, asks for it, and returns as soon as its id and endpoint are known; `waitReady` returns once the provider considers it up (vLLM's
  * own readiness is checked separately); `stop` returns once the stop is confirmed and is a no-op when it is stopped.
  */
 export interface GpuProvider {
   readonly name: string;
-  start(owner: string): Promise<GpuInstance>;
+  start(owner: string, record: RecordInstance): Promise<GpuInstance>;
   /** Throws with the reason when the instance can no longer become ready (process exited, instance terminated). */
   waitReady(instance: GpuInstance, signal: AbortSignal): Promise<void>;
   stop(instance: GpuInstance): Promise<void>;

@@ -17,8 +17,10 @@ export interface GpuAccess {
   /** Started at once, so the GPU boots while the data loads. */
   started: Promise<GpuHandle>;
   ready(handle: GpuHandle): Promise<void>;
-  /** Stop (own instance) or give back (lease); safe to call twice. */
+  /** Stop (own instance) or give back (lease), retrying for as long as it takes; safe to call twice. */
   release(): Promise<GpuBill>;
+  /** The same, but giving up after a bounded time, so what follows (the report) is not held. */
+  tryRelease(): Promise<GpuBill>;
 }
 
 export function ownGpu(act: Acts, owner: string, model: string): GpuAccess {
@@ -26,6 +28,7 @@ export function ownGpu(act: Acts, owner: string, model: string): GpuAccess {
     started: act.startGpu(owner),
     ready: async (handle) => void (await act.waitGpuReady({ owner, handle, model })),
     release: () => act.stopGpu(owner),
+    tryRelease: () => act.tryStopGpu(owner),
   };
 }
 
@@ -47,5 +50,6 @@ export function pooledGpu(act: Acts, pool: NonNullable<ReportPlan['gpuPool']>, r
     // The pool grants only a GPU that already serves the model.
     ready: async () => {},
     release: () => act.releaseGpuLease({ poolId: pool.id, request }),
+    tryRelease: () => act.releaseGpuLease({ poolId: pool.id, request }),
   };
 }

@@ -10,8 +10,8 @@ export interface FooterFacts {
   model: string;
   promptSha256: string;
   attempts: number;
-  gpuSeconds: number;
-  gpuCost: string;
+  /** "GPU 4.8 s (0.0011 USD)", or that the stop is not confirmed yet. */
+  gpu: string;
   uiUrl?: string;
   simulated: boolean;
 }
@@ -106,7 +106,7 @@ ${recommendations}</table>`,
 ${section(l.dataQuality, list(quality))}
 <tr><td style="padding:16px 24px 0 24px;color:#374151;">${e(l.attachmentNote)}</td></tr>
 <tr><td style="padding:20px 24px 24px 24px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
-${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${e(f.gpuCost)})
+${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · ${e(f.gpu)}
 </td></tr>
 </table></td></tr></table>
 </body></html>
@@ -149,7 +149,7 @@ export function renderEmailText(c: EmailContent): string {
     '',
     l.attachmentNote,
     '',
-    `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · GPU ${f.gpuSeconds.toFixed(1)} s (${f.gpuCost})`,
+    `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · ${f.gpu}`,
   );
   return `${lines.join('\n')}\n`;
 }

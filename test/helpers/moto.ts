@@ -59,8 +59,16 @@ export interface Ec2StandIn {
   actions: string[];
   /** StartInstances for these ids answers InsufficientInstanceCapacity, as AWS does when an AZ is out of a type. */
   noCapacity: Set<string>;
+  /** `action` on `id` answers this AWS error (UnauthorizedOperation, IncorrectInstanceState, …); code '' lifts it. */
+  refuse(action: 'StartInstances' | 'StopInstances', id: string, code: string, message: string): void;
+  /** DescribeInstances shows these ids as pending while moto has them running: a start that never finishes. */
+  stuckPending: Set<string>;
   close(): Promise<void>;
 }
+
+const errorXml = (code: string, message: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>${code}</Code>` +
+  `<Message>${message}</Message></Error></Errors><RequestID>standin</RequestID></Response>`;
 
 /**
  * A stand-in in front of moto for what moto cannot simulate (capacity errors), which also records the EC2 actions so
@@ -69,6 +77,8 @@ export interface Ec2StandIn {
 export async function startEc2StandIn(motoUrl: string): Promise<Ec2StandIn> {
   const actions: string[] = [];
   const noCapacity = new Set<string>();
+  const refusals = new Map<string, { code: string; message: string }>();
+  const stuckPending = new Set<string>();
   const target = new URL(motoUrl);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -81,15 +91,18 @@ export async function startEc2StandIn(motoUrl: string): Promise<Ec2StandIn> {
       if (action && !action.startsWith('Describe')) actions.push(`${action} ${ids.join(',')}`.trim());
       const refused = action === 'StartInstances' ? ids.find((id) => noCapacity.has(id)) : undefined;
       if (refused) {
-        res
-          .writeHead(500, { 'content-type': 'text/xml' })
-          .end(
-            `<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>InsufficientInstanceCapacity</Code>` +
-              `<Message>We currently do not have sufficient g6.xlarge capacity in the Availability Zone you requested.</Message>` +
-              `</Error></Errors><RequestID>standin</RequestID></Response>`,
-          );
+        const message =
+          'We currently do not have sufficient g6.xlarge capacity in the Availability Zone you requested.';
+        res.writeHead(500, { 'content-type': 'text/xml' }).end(errorXml('InsufficientInstanceCapacity', message));
         return;
       }
+      const refusal = ids.map((id) => refusals.get(`${action} ${id}`)).find(Boolean);
+      if (refusal) {
+        const status = refusal.code === 'UnauthorizedOperation' ? 403 : 400;
+        res.writeHead(status, { 'content-type': 'text/xml' }).end(errorXml(refusal.code, refusal.message));
+        return;
+      }
+      const stuck = action === 'DescribeInstances' && ids.some((id) => stuckPending.has(id));
       const upstream = request(
         {
           host: target.hostname,
@@ -99,8 +112,20 @@ export async function startEc2StandIn(motoUrl: string): Promise<Ec2StandIn> {
           headers: { ...req.headers, host: target.host },
         },
         (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
-          up.pipe(res);
+          if (!stuck) {
+            res.writeHead(up.statusCode ?? 502, up.headers);
+            up.pipe(res);
+            return;
+          }
+          const parts: Buffer[] = [];
+          up.on('data', (c: Buffer) => parts.push(c));
+          up.on('end', () => {
+            const xml = Buffer.concat(parts)
+              .toString('utf8')
+              .replace(/<code>16<\/code>\s*<name>running<\/name>/g, '<code>0</code><name>pending</name>');
+            const headers = { ...up.headers, 'content-length': String(Buffer.byteLength(xml)) };
+            res.writeHead(up.statusCode ?? 502, headers).end(xml);
+          });
         },
       );
       upstream.on('error', (err) => res.writeHead(502).end(err.message));
@@ -114,6 +139,9 @@ export async function startEc2StandIn(motoUrl: string): Promise<Ec2StandIn> {
     url: `http://127.0.0.1:${port}`,
     actions,
     noCapacity,
+    refuse: (action, id, code, message) =>
+      void (code ? refusals.set(`${action} ${id}`, { code, message }) : refusals.delete(`${action} ${id}`)),
+    stuckPending,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -3,6 +3,8 @@ import type { IsoDate } from './dates';
 import { SalesAggregator, type OrderLine } from './aggregator';
 import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
 import type { RowProblem, SalesMetrics } from './metrics';
+import { SalesDataError } from './errors';
+import { checkSalesFile } from './file-check';
 import { columnLetter, formatOf, readRows, type SheetFormat } from './readers';
 
 export const FIELDS = [
@@ -30,16 +32,7 @@ export interface LoadSalesOptions {
   currency: string;
 }
 
-/** The input file cannot make a trustworthy report. The message names file, row, column and reason. */
-export class SalesDataError extends Error {
-  constructor(
-    message: string,
-    readonly problems: RowProblem[] = [],
-  ) {
-    super(message);
-    this.name = 'SalesDataError';
-  }
-}
+export { SalesDataError };
 
 type ColumnMap = Partial<Record<Field, number>>;
 
@@ -53,6 +46,7 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   let blankRows = 0;
   let skippedRows = 0;
 
+  await checkSalesFile(options.path, format);
   let rows;
   try {
     rows = readRows(options.path, format, options.sheet);

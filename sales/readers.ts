@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { readCsv } from './csv';
+import { SalesDataError } from './errors';
 
 /** One spreadsheet row as the file has it: 1-based row number, 0-based cells. */
 export interface RawRow {
@@ -15,7 +16,9 @@ export function formatOf(path: string, configured: 'auto' | SheetFormat): SheetF
   const ext = extname(path).toLowerCase();
   if (ext === '.xlsx') return 'xlsx';
   if (ext === '.csv' || ext === '.txt') return 'csv';
-  throw new Error(`${path}: cannot tell the format from the extension "${ext}"; set data.format to xlsx or csv`);
+  throw new SalesDataError(
+    `${path}: cannot tell the format from the extension "${ext}"; set data.format to xlsx or csv`,
+  );
 }
 
 /** Rows in batches: one await per batch, not per row, which matters at a million rows. */

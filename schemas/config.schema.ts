@@ -123,7 +123,7 @@ export const configSchema = {
             enabled: { type: 'boolean', default: false },
             poolId: { type: 'string', minLength: 1, description: 'Default: "<taskQueue>-gpu-pool".' },
             idleGraceSeconds: { type: 'number', minimum: 0, default: 60 },
-            holderCheckSeconds: { type: 'number', minimum: 1, default: 60 },
+            holderCheckSeconds: { type: 'number', minimum: 1, default: 15 },
           },
         },
         reaper: {

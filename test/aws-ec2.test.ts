@@ -1,4 +1,10 @@
-import { DescribeInstancesCommand, EC2Client, RunInstancesCommand, StopInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateTagsCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  RunInstancesCommand,
+  StopInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../gpu/providers/aws-ec2';
 import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
@@ -204,6 +210,46 @@ describe('aws-ec2 provider against moto', () => {
       standIn.refuse('StopInstances', id, '', '');
       expect((await sweep()).find((r) => r.instanceId === id)).toMatchObject({ action: 'stopped' });
       expect(await stateOf(id)).toBe('stopped');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the reaper also stops what EC2 says is ours (tagged) when no ledger entry holds it, and nothing else', async () => {
+    const [orphan, foreign] = [await newInstance('running'), await newInstance('running')];
+    await ec2.send(
+      new CreateTagsCommand({
+        Resources: [orphan],
+        Tags: [
+          { Key: MANAGED_TAG, Value: 'true' },
+          { Key: HOLDER_TAG, Value: 'report-lost/run' },
+        ],
+      }),
+    );
+    const h = await createHarness({
+      config: {
+        gpu: {
+          provider: 'aws-ec2',
+          reaper: { idleGraceSeconds: 0 },
+          awsEc2: ec2Settings(orphan, 'http://127.0.0.1:9'),
+        },
+      },
+    });
+    try {
+      const sweep = await h.withWorker(
+        h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: `gpu-reaper-tags-${orphan}`,
+        }),
+      );
+      expect(sweep.find((r) => r.instanceId === orphan)).toMatchObject({
+        action: 'stopped',
+        holder: 'report-lost/run',
+        reason: 'tagged as managed by sales-report but held by no run in the ledger',
+      });
+      expect(sweep.find((r) => r.instanceId === foreign)).toBeUndefined();
+      expect(await stateOf(orphan)).toBe('stopped');
+      expect(await stateOf(foreign)).toBe('running');
     } finally {
       await h.close();
     }

@@ -79,6 +79,32 @@ export function createGpuReaperActivities({
             });
           }
         }
+        // Second line: what the cloud says is ours but no live ledger entry holds (a ledger lost, a store moved).
+        const held = new Set((await fleet.ledger.live()).map((e) => e.instanceId));
+        for (const managed of (await gpuProvider.managedInstances?.()) ?? []) {
+          if (held.has(managed.instanceId)) continue;
+          const upSeconds = managed.launchedAt ? (now().getTime() - managed.launchedAt.getTime()) / 1000 : Infinity;
+          const base = {
+            instanceId: managed.instanceId,
+            holder: managed.holder ?? '',
+            upSeconds: Math.round(upSeconds),
+          };
+          if (upSeconds < idleGraceSeconds) {
+            report.push({ ...base, action: 'kept', reason: 'tagged as ours, held by no run; within the grace' });
+            continue;
+          }
+          const reason = 'tagged as managed by sales-report but held by no run in the ledger';
+          try {
+            await gpuProvider.stop({ instanceId: managed.instanceId, endpoint: '' });
+            report.push({ ...base, action: 'stopped', reason });
+          } catch (err) {
+            report.push({
+              ...base,
+              action: 'needs attention',
+              reason: `${reason}; stop failed: ${(err as Error).message}`,
+            });
+          }
+        }
         return report;
       });
     },

@@ -7,7 +7,14 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudError, type GpuInstance, type GpuProvider, type InstanceState, type RecordInstance } from './provider';
+import {
+  CloudError,
+  type GpuInstance,
+  type GpuProvider,
+  type InstanceState,
+  type ManagedInstance,
+  type RecordInstance,
+} from './provider';
 
 export interface AwsEc2Options {
   region: string;
@@ -155,6 +162,32 @@ export class AwsEc2Provider implements GpuProvider {
               ? 'stopped'
               : 'unknown';
     return { state, detail: `EC2 ${instance.instanceId} ${name ?? 'unknown'}` };
+  }
+
+  async managedInstances(): Promise<ManagedInstance[]> {
+    const found: ManagedInstance[] = [];
+    let token: string | undefined;
+    do {
+      const out = await this.ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: `tag:${MANAGED_TAG}`, Values: ['true'] },
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+          NextToken: token,
+        }),
+      );
+      for (const i of (out.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+        if (!i.InstanceId) continue;
+        found.push({
+          instanceId: i.InstanceId,
+          launchedAt: i.LaunchTime,
+          holder: i.Tags?.find((t) => t.Key === HOLDER_TAG)?.Value,
+        });
+      }
+      token = out.NextToken;
+    } while (token);
+    return found;
   }
 
   private endpointOf(instance: Instance): string {

@@ -39,4 +39,17 @@ export interface GpuProvider {
   waitReady(instance: GpuInstance, signal: AbortSignal): Promise<void>;
   stop(instance: GpuInstance): Promise<void>;
   describe(instance: GpuInstance): Promise<{ state: InstanceState; detail?: string }>;
+  /**
+   * Instances the cloud itself says this product manages (by its tag) and that are up, whatever the ledger says:
+   * what the reaper sweeps when a ledger was lost or never written. Providers without such tags leave it out.
+   */
+  managedInstances?(): Promise<ManagedInstance[]>;
+}
+
+export interface ManagedInstance {
+  instanceId: string;
+  /** When it was last started, as the cloud says. */
+  launchedAt?: Date;
+  /** The holder tag it carries, for the report. */
+  holder?: string;
 }

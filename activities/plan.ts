@@ -1,9 +1,49 @@
 import type { Config } from '../config/config';
-import { nonRetryableFailure, type PlanRequest, type ReportPlan, type ReportTrigger } from '../temporal/contracts';
+import { reportInputSchema, REPORT_INPUT_KEYS, type ReportInput } from '../schemas/report-input.schema';
+import { createAjv } from '../schemas/validator';
+import {
+  nonRetryableFailure,
+  type InvalidInputDetails,
+  type PlanRequest,
+  type ReportPlan,
+  type ReportTrigger,
+} from '../temporal/contracts';
 import { dateInZone, isIsoDate } from '../sales/dates';
 import type { ActivityDeps } from './deps';
 
-const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+const validateInput = createAjv().compile<ReportInput>(reportInputSchema);
+
+/**
+ * The input checked against its schema, with problems said for the person who typed it into the Web UI: the unknown
+ * key and the accepted ones, the value that is not a date or an address.
+ */
+export function checkReportInput(raw: unknown): { ok: true; input: ReportInput } | { ok: false; problems: string[] } {
+  const input = raw ?? {};
+  if (validateInput(input)) return { ok: true, input };
+  const accepted = REPORT_INPUT_KEYS.join(', ');
+  const problems = new Set<string>();
+  for (const e of validateInput.errors ?? []) {
+    const field = e.instancePath.split('/')[1];
+    const value: unknown = field === undefined ? input : (input as Record<string, unknown>)[field];
+    if (e.instancePath === '' && e.keyword === 'type') {
+      const got = Array.isArray(input) ? 'a list' : `${typeof input === 'string' ? 'a string' : typeof input}`;
+      problems.add(`the input must be a JSON object such as {} or {"reportDate":"2026-11-20"}, not ${got}`);
+    } else if (e.keyword === 'additionalProperties') {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      problems.add(`unknown key "${key}" (accepted: ${accepted})`);
+    } else if (field === 'reportDate') {
+      problems.add(`reportDate ${JSON.stringify(value)} is not a YYYY-MM-DD calendar date`);
+    } else if (field === 'dryRun') {
+      problems.add('dryRun must be true or false');
+    } else if (Array.isArray(value) && e.keyword === 'format') {
+      const bad = value.filter((v) => typeof v !== 'string' || !validateInput({ [field!]: [v] }));
+      problems.add(`${field}: not e-mail addresses: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
+    } else {
+      problems.add(`${field ?? 'input'}: ${e.message ?? e.keyword}`);
+    }
+  }
+  return { ok: false, problems: [...problems] };
+}
 
 /**
  * The server marks every schedule-started run with its nominal time but does not say whether the spec, a manual
@@ -24,28 +64,20 @@ export function createPlanActivities({ config }: ActivityDeps) {
      * passes (schedule time or start time), never from this activity's clock, so a late retry reports the same day.
      */
     async planReport(request: PlanRequest): Promise<ReportPlan> {
-      const { input } = request;
-      const problems: string[] = [];
-      if (input.reportDate !== undefined && !isIsoDate(input.reportDate)) {
-        problems.push(`reportDate "${String(input.reportDate)}" is not a YYYY-MM-DD calendar date`);
+      const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), config.report.timezone);
+      const checked = checkReportInput(request.input);
+      if (!checked.ok) {
+        // The date, where it can be read, still goes on the run's audit record (ReportDate) with outcome "failed".
+        const raw = request.input as { reportDate?: unknown } | null;
+        const reportDate =
+          typeof raw?.reportDate === 'string' && isIsoDate(raw.reportDate) ? raw.reportDate : nominalDate;
+        throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${checked.problems.join('; ')}`, {
+          reportDate,
+        } satisfies InvalidInputDetails);
       }
-      if (input.recipients !== undefined) {
-        if (!Array.isArray(input.recipients) || input.recipients.length === 0) {
-          problems.push('recipients must be a non-empty list of e-mail addresses');
-        } else {
-          const bad = input.recipients.filter((r) => typeof r !== 'string' || !EMAIL.test(r));
-          if (bad.length > 0)
-            problems.push(`recipients: not e-mail addresses: ${bad.map((b) => JSON.stringify(b)).join(', ')}`);
-        }
-      }
-      if (input.dryRun !== undefined && typeof input.dryRun !== 'boolean')
-        problems.push('dryRun must be true or false');
-      if (problems.length > 0) {
-        throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${problems.join('; ')}`);
-      }
+      const input = checked.input;
 
-      const nominalTime = request.scheduledAt ?? request.startedAt;
-      const reportDate = input.reportDate ?? dateInZone(new Date(nominalTime), config.report.timezone);
+      const reportDate = input.reportDate ?? nominalDate;
       const t = config.timeouts;
       const gpu = config.gpu;
       const timeouts = {
@@ -65,7 +97,10 @@ export function createPlanActivities({ config }: ActivityDeps) {
         run: { workflowId: request.workflowId, runId: request.runId, reportDate },
         trigger: triggerOf(request, config),
         dryRun: input.dryRun ?? false,
-        recipients: { to: input.recipients ?? config.email.to, cc: config.email.cc, bcc: config.email.bcc },
+        // An override replaces every recipient: "just to me" must not reach the configured cc (the CFO).
+        recipients: input.recipients
+          ? { to: input.recipients, cc: input.cc ?? [], bcc: input.bcc ?? [] }
+          : { to: config.email.to, cc: input.cc ?? config.email.cc, bcc: input.bcc ?? config.email.bcc },
         locale: config.report.locale,
         timezone: config.report.timezone,
         model: config.llm.model,

@@ -71,6 +71,7 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
               attempts: attempt,
               usage,
               simulated,
+              ...(check.fenced && { fenceStripped: true }),
             };
           }
           errorsByAttempt.push(check.errors);

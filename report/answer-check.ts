@@ -6,7 +6,11 @@ export const REPORT_SCHEMA_NAME = weeklySalesReportSchema.title;
 
 const validate = createAjv().compile<WeeklySalesReport>(weeklySalesReportSchema);
 
-export type ReportCheck = { ok: true; report: WeeklySalesReport } | { ok: false; errors: string[] };
+/** `fenced`: the JSON came wrapped in a Markdown code fence, the only thing wrong with it, and was taken out. */
+export type ReportCheck = { ok: true; report: WeeklySalesReport; fenced: boolean } | { ok: false; errors: string[] };
+
+/** ```json … ``` around the whole answer, and nothing else. */
+const FENCE = /^\s*```[a-zA-Z]*[ \t]*\r?\n([\s\S]*?)\r?\n?```\s*$/;
 
 /**
  * Judges one raw LLM answer: truncated (finish_reason "length"), not JSON, or not valid for the schema.
@@ -24,11 +28,19 @@ export function checkReportAnswer(
   }
   if (!content || content.trim() === '') return { ok: false, errors: ['the answer was empty'] };
   let parsed: unknown;
+  let fenced = false;
   try {
     parsed = JSON.parse(content);
   } catch (err) {
-    return { ok: false, errors: [`the answer is not valid JSON: ${(err as Error).message}`] };
+    const inner = FENCE.exec(content)?.[1];
+    try {
+      if (inner === undefined) throw err;
+      parsed = JSON.parse(inner);
+      fenced = true;
+    } catch {
+      return { ok: false, errors: [`the answer is not valid JSON: ${(err as Error).message}`] };
+    }
   }
   if (!validate(parsed)) return { ok: false, errors: formatSchemaErrors(validate.errors) };
-  return { ok: true, report: parsed };
+  return { ok: true, report: parsed, fenced };
 }

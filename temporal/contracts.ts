@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ReportInput } from '../schemas/report-input.schema';
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
 import type { IsoDate } from '../sales/dates';
 import type { Locale } from '../report/prompts';
@@ -40,15 +41,8 @@ export function nonRetryableFailure(type: FailureType, message: string, details?
     : ApplicationFailure.nonRetryable(message, type, details);
 }
 
-/** The workflow input. Every field optional, so `{}` typed into the Web UI's Start Workflow form works. */
-export interface ReportInput {
-  /** The report covers the 7 days ending the day before this date. Default: the nominal start date. */
-  reportDate?: IsoDate;
-  /** Replaces the configured `to` list for this run. */
-  recipients?: string[];
-  /** Render and archive, send nothing. */
-  dryRun?: boolean;
-}
+/** The workflow input: its schema (schemas/report-input.schema.ts) is the one home of its shape. */
+export type { ReportInput };
 
 export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
 export type ReportOutcome = 'sent' | 'failed' | 'cancelled' | 'dry-run';
@@ -60,13 +54,19 @@ export interface RunRef {
 }
 
 export interface PlanRequest {
-  input: ReportInput;
+  /** As the run was started: checked against the input schema by planReport, not trusted before. */
+  input: unknown;
   workflowId: string;
   runId: string;
   /** TemporalScheduledStartTime, when a schedule (by its spec, a trigger or a backfill) started the run. */
   scheduledAt?: string;
   /** When this workflow execution started (ISO instant). */
   startedAt: string;
+}
+
+/** Details of an InvalidInput failure: the date the run would have reported on, for its audit record. */
+export interface InvalidInputDetails {
+  reportDate: IsoDate;
 }
 
 /** What the workflow needs from config, fixed for the run when it starts, so replays see the same values. */
@@ -144,6 +144,8 @@ export interface GeneratedReport {
   attempts: number;
   /** The server said it is the simulator (x-vllm-simulator header): the words are not a model's. */
   simulated: boolean;
+  /** The accepted answer came wrapped in a Markdown code fence, which was taken out (the JSON itself was valid). */
+  fenceStripped?: boolean;
   usage: TokenUsage;
 }
 

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
+import { checkReportAnswer } from '../report/answer-check';
 import { archivePrefix } from '../store/archive';
 import { ReportOutcome } from '../temporal/search-attributes';
 import {
@@ -22,6 +23,18 @@ async function withHarness<T>(simArgs: string[], body: (h: Harness) => Promise<T
 }
 
 describe('LLM answers that break the contract', () => {
+  it('takes a ```json fence out when it is the only problem, and records that it did', () => {
+    const valid = JSON.stringify({ headline: 'x' });
+    expect(checkReportAnswer('```json\n{"not":"closed"\n```', 'stop')).toMatchObject({ ok: false });
+    expect(checkReportAnswer(`Here you go:\n\`\`\`json\n${valid}\n\`\`\``, 'stop')).toMatchObject({ ok: false });
+    return withHarness(['--fence-json', '99'], async (h) => {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      expect(result.llm).toMatchObject({ attempts: 1, fenceStripped: true });
+    });
+  });
+
   it('feeds errors back: invalid twice, then valid, is sent after 3 attempts with every raw answer archived', () =>
     withHarness(['--invalid-json', '2'], async (h) => {
       const handle = await h.start();

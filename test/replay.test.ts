@@ -28,6 +28,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         ...representative,
         ...representative.map((f) => join('v1', f)),
         'sent-gpu-stop-refused.json',
+        'failed-invalid-input.json',
       ]),
     );
   });

@@ -8,3 +8,9 @@ export function rootMessage(err: unknown): string {
   if (e instanceof ApplicationFailure && e.type === ('ReportFailed' satisfies FailureType) && e.cause) e = e.cause;
   return e?.message ?? String(err);
 }
+
+/** The ApplicationFailure an activity raised, under the "activity task failed" wrapper. */
+export function causeOf(err: unknown): ApplicationFailure | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? cause : undefined;
+}

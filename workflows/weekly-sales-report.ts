@@ -17,6 +17,7 @@ import {
   type EmailReceipt,
   type FailureType,
   type GpuBill,
+  type InvalidInputDetails,
   type ReportInput,
   type ReportOutcome,
   type ReportPlan,
@@ -26,7 +27,7 @@ import {
 import { holderKey } from '../gpu/owner';
 import { activitiesFor } from './activity-options';
 import { ownGpu, pooledGpu } from '../gpu/workflows/access';
-import { rootMessage } from './failures';
+import { causeOf, rootMessage } from './failures';
 import {
   ReportDate,
   ReportOutcome as ReportOutcomeKey,
@@ -41,7 +42,11 @@ const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '
  * gpu-stop-does-not-hold-report: a GPU stop that fails no longer fails the run before the email; the report goes
  * out, ops are told "GPU NOT stopped", and stopping goes on in the background.
  */
-const PATCHES = { stopDoesNotHoldReport: 'gpu-stop-does-not-hold-report' } as const;
+const PATCHES = {
+  stopDoesNotHoldReport: 'gpu-stop-does-not-hold-report',
+  /** Invalid input: the run records ReportOutcome "failed" and the date it would have reported on. */
+  invalidInputAudited: 'invalid-input-audited',
+} as const;
 
 /**
  * The weekly sales report: load the numbers while the GPU boots, have the model write the words, stop the GPU,
@@ -54,13 +59,32 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
 
   const info = workflowInfo();
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime);
-  const plan = await planReport({
-    input: input ?? {},
-    workflowId: info.workflowId,
-    runId: info.runId,
-    scheduledAt: scheduledAt?.toISOString(),
-    startedAt: info.startTime.toISOString(),
-  });
+  let plan: ReportPlan;
+  try {
+    plan = await planReport({
+      input: input ?? {},
+      workflowId: info.workflowId,
+      runId: info.runId,
+      scheduledAt: scheduledAt?.toISOString(),
+      startedAt: info.startTime.toISOString(),
+    });
+  } catch (err) {
+    // A typo in the Web UI's input: nothing started, but the run's audit record says it failed, and for which date.
+    if (patched(PATCHES.invalidInputAudited)) {
+      const [details] = (causeOf(err)?.details ?? []) as (InvalidInputDetails | undefined)[];
+      upsertSearchAttributes([
+        { key: ReportOutcomeKey, value: 'failed' satisfies ReportOutcome },
+        ...(details?.reportDate ? [{ key: ReportDate, value: details.reportDate }] : []),
+      ]);
+      throw ApplicationFailure.create({
+        type: 'ReportFailed' satisfies FailureType,
+        message: `Sales report not started: ${rootMessage(err)}`,
+        nonRetryable: true,
+        cause: err as Error,
+      });
+    }
+    throw err;
+  }
   upsertSearchAttributes([
     { key: ReportDate, value: plan.run.reportDate },
     { key: ReportTrigger, value: plan.trigger },

@@ -16,6 +16,7 @@ Usage: npm run sim -- [options]
   --fail-5xx N             the first N chat calls answer 500
   --truncate N             the first N answers are cut off with finish_reason "length"
   --invalid-json N         the first N answers break the JSON schema (alternately unparseable / schema-invalid)
+  --fence-json N           the first N answers wrap their JSON in a \`\`\`json Markdown fence
   --die-after N            after N chat calls /health answers 503 and chat 500
 `;
 
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'fail-5xx': { type: 'string', default: '0' },
     truncate: { type: 'string', default: '0' },
     'invalid-json': { type: 'string', default: '0' },
+    'fence-json': { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
     fail5xx: count('fail-5xx'),
     truncate: count('truncate'),
     invalidJson: count('invalid-json'),
+    fenceJson: count('fence-json'),
     dieAfter: count('die-after'),
     latencyMs: count('latency-ms'),
     tokensPerSecond: count('tokens-per-second'),

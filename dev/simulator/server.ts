@@ -12,6 +12,8 @@ export interface SimulatorOptions {
   fail5xx: number;
   truncate: number;
   invalidJson: number;
+  /** Wrap the JSON of the first N answers in a ```json Markdown fence, as some models always do. */
+  fenceJson: number;
   /** After this many chat calls the engine is "dead": /health 503, chat 500. 0 = never. */
   dieAfter: number;
   latencyMs: number;
@@ -30,7 +32,12 @@ interface ChatRequest {
 
 /** An HTTP server with the routes, shapes and error bodies of vLLM's OpenAI-compatible server, minus the GPU. */
 export function createSimulator(options: SimulatorOptions): Server {
-  const faults = { fail5xx: options.fail5xx, truncate: options.truncate, invalidJson: options.invalidJson };
+  const faults = {
+    fail5xx: options.fail5xx,
+    truncate: options.truncate,
+    invalidJson: options.invalidJson,
+    fenceJson: options.fenceJson,
+  };
   let chatCalls = 0;
   let invalidServed = 0;
   const dead = () => options.dieAfter > 0 && chatCalls >= options.dieAfter;
@@ -144,6 +151,10 @@ export function createSimulator(options: SimulatorOptions): Server {
           invalidServed++ % 2 === 0
             ? `Sure! Here is the report:\n${content.slice(0, -1)}`
             : JSON.stringify(breakDocument(doc));
+      }
+      if (faults.fenceJson > 0) {
+        faults.fenceJson--;
+        content = `\`\`\`json\n${JSON.stringify(doc, null, 2)}\n\`\`\``;
       }
     } else if (format?.type === 'json_object') {
       content = '{}';

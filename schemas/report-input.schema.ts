@@ -1,0 +1,28 @@
+import type { FromSchema } from 'json-schema-to-ts';
+
+const addresses = { type: 'array', items: { type: 'string', format: 'email' } } as const;
+
+/**
+ * The input of weeklySalesReport, as typed into the Web UI's Start Workflow form or passed by the CLI. Every key is
+ * optional, so `{}` works; an unknown key (a typo such as "dry_run") is refused before anything starts.
+ */
+export const reportInputSchema = {
+  $id: 'https://sales-report.local/schemas/report-input.json',
+  title: 'weeklySalesReport input',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    reportDate: {
+      type: 'string',
+      format: 'date',
+      description: 'The report covers the 7 days ending the day before this date. Default: the nominal start date.',
+    },
+    recipients: { ...addresses, minItems: 1, description: 'Replaces every configured recipient (to, cc, bcc).' },
+    cc: { ...addresses, description: 'Cc for this run (default: the configured cc, or none with recipients).' },
+    bcc: { ...addresses, description: 'Bcc for this run (default: the configured bcc, or none with recipients).' },
+    dryRun: { type: 'boolean', description: 'Render and archive, send nothing.' },
+  },
+} as const;
+
+export type ReportInput = FromSchema<typeof reportInputSchema>;
+export const REPORT_INPUT_KEYS = Object.keys(reportInputSchema.properties);

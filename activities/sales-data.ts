@@ -19,6 +19,7 @@ export function createSalesDataActivities({ config, store }: ActivityDeps) {
         columns: data.columns,
         maxBadRowShare: data.maxBadRowShare,
         badRowsShown: data.badRowsShown,
+        freshness: { failIfEndsBeforeWindow: data.failIfEndsBeforeWindow, failIfWindowEmpty: data.failIfWindowEmpty },
         reportDate: run.reportDate,
         currency: report.currency,
       };

@@ -40,6 +40,9 @@ export class SalesAggregator {
   private readonly byRegion = new Map<string, PairCents>();
   private readonly byChannel = new Map<string, PairCents>();
   private readonly products = new Map<string, PairCents & { units: number; category: string }>();
+  /** The span of the whole file's orders, in or out of the window: how fresh the export is. */
+  private firstDate?: IsoDate;
+  private lastDate?: IsoDate;
 
   constructor(
     private readonly reportDate: IsoDate,
@@ -50,6 +53,8 @@ export class SalesAggregator {
   }
 
   add(line: OrderLine, rowNumber: number): void {
+    if (this.firstDate === undefined || line.date < this.firstDate) this.firstDate = line.date;
+    if (this.lastDate === undefined || line.date > this.lastDate) this.lastDate = line.date;
     const week = this.weekOf(line.date);
     if (!week) return;
     const totals = this.weeks[week];
@@ -128,7 +133,11 @@ export class SalesAggregator {
         .filter((m) => m.delta < 0)
         .sort((a, b) => a.delta - b.delta || a.product.localeCompare(b.product, 'en'))
         .slice(0, MOVERS),
-      dataQuality: { ...quality, rowsInWindow: current.rows + previous.rows },
+      dataQuality: {
+        ...quality,
+        rowsInWindow: current.rows + previous.rows,
+        ...(this.firstDate && this.lastDate && { orderDates: { start: this.firstDate, end: this.lastDate } }),
+      },
     };
   }
 

@@ -5,6 +5,7 @@ import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrder
 import type { RowProblem, SalesMetrics } from './metrics';
 import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
+import { checkFreshness, type FreshnessRules } from './freshness';
 import { columnLetter, formatOf, readRows, type SheetFormat } from './readers';
 
 export const FIELDS = [
@@ -30,6 +31,8 @@ export interface LoadSalesOptions {
   badRowsShown: number;
   reportDate: IsoDate;
   currency: string;
+  /** Stale or empty exports fail (the default); off for businesses with empty weeks. */
+  freshness?: FreshnessRules;
 }
 
 export { SalesDataError };
@@ -91,7 +94,9 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
       problems,
     );
   }
-  return aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });
+  const metrics = aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });
+  if (options.freshness) checkFreshness(metrics, options.path, options.freshness);
+  return metrics;
 }
 
 function pct(x: number): string {

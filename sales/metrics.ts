@@ -48,6 +48,8 @@ export interface DataQuality {
   blankRows: number;
   skippedRows: number;
   rowsInWindow: number;
+  /** The first and last order date in the whole file: how far the export reaches. */
+  orderDates?: DateRange;
   /** The first problems found, in file order; skippedRows says how many there were in all. */
   problems: RowProblem[];
 }

@@ -77,6 +77,16 @@ export const configSchema = {
           description: 'Heap cap of that child process (MB).',
         },
         badRowsShown: { type: 'integer', minimum: 1, default: 20 },
+        failIfEndsBeforeWindow: {
+          type: 'boolean',
+          default: true,
+          description: 'Fail when the export ends before the last day of the report week (a stale export).',
+        },
+        failIfWindowEmpty: {
+          type: 'boolean',
+          default: true,
+          description: 'Fail when the report week holds no orders; false for businesses that do have empty weeks.',
+        },
         columns: {
           description: 'Accepted header names per field, matched case-insensitively after trimming.',
           type: 'object',

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config';
-import { dateInZone } from '../sales/dates';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeSampleXlsx } from '../dev/sample-data';
+import { addDays, dateInZone, daysOf } from '../sales/dates';
 import { listRuns, type RunSummary } from '../temporal/runs';
 import { ReportDate, ReportTrigger } from '../temporal/search-attributes';
 import { salesReport, temporalCli, writeConfig } from './helpers/cli';
@@ -28,7 +32,17 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     runs.length >= n && runs.every((r) => r.status !== 'RUNNING' && r.outcome);
 
   beforeAll(async () => {
-    h = await createHarness({ config: { schedule: { id: scheduleId, paused: true, note: 'created by the tests' } } });
+    // Runs here report on fixed dates (backfill from 2026-11-18) and on today: the export reaches yesterday, as a
+    // fresh one does, so no run fails as stale.
+    const dataDir = await mkdtemp(join(tmpdir(), 'sales-report-schedule-'));
+    const end = addDays(dateInZone(new Date(), 'Asia/Shanghai'), -1);
+    const dataPath = join(dataDir, 'sales.xlsx');
+    const days = daysOf({ start: '2026-11-04', end }).length;
+    await writeSampleXlsx(dataPath, { endDate: end, days, ordersPerDay: 10, seed: 5, badRowsPerThousand: 0 });
+    h = await createHarness({
+      dataPath,
+      config: { schedule: { id: scheduleId, paused: true, note: 'created by the tests' } },
+    });
     configPath = await writeConfig(h.dir, h.config);
   });
   afterAll(async () => {

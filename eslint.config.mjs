@@ -24,7 +24,7 @@ const cliDevKit = {
 };
 const workflowFiles = ['workflows/**/*.ts', 'gpu/workflows/**/*.ts'];
 const temporalFiles = [...workflowFiles, 'activities/**/*.ts', 'gpu/activities/**/*.ts', 'worker.ts'];
-const coreFolders = ['config', 'email', 'gpu', 'report', 'sales', 'schemas', 'store', 'temporal'];
+const coreFolders = ['alerts', 'config', 'email', 'gpu', 'report', 'sales', 'schemas', 'store', 'temporal'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'coverage/**', 'bench/results/**', 'bin/**'] },

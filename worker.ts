@@ -7,6 +7,7 @@ import { createMailer } from './email/mailer';
 import { createStore } from './store';
 import { temporalConnectionOptions } from './temporal/connection';
 import { dataConverterFor } from './temporal/data-converter';
+import { missingSearchAttributes } from './temporal/setup';
 
 export interface ReportWorkerOptions {
   config: Config;
@@ -50,6 +51,13 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, secrets));
   const clientConnection = await Connection.connect(temporalConnectionOptions(config, secrets));
   try {
+    // Where the namespace cannot be asked (a restricted Cloud key), the runs' own tasks will say so instead.
+    const missing = await missingSearchAttributes(clientConnection, config.temporal.namespace).catch(() => []);
+    if (missing.length > 0) {
+      throw new ConfigError(config.temporal.namespace, [
+        `namespace "${config.temporal.namespace}" lacks the search attributes ${missing.join(', ')}: run "sales-report setup" once (Temporal Cloud: add them as Keyword attributes)`,
+      ]);
+    }
     const client = new Client({
       connection: clientConnection,
       namespace: config.temporal.namespace,

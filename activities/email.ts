@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
+import { postWebhook } from '../alerts/webhooks';
 import { CHART_CID } from '../report/render/chart';
+import { JsonRecords } from '../store/json-records';
 import { SentRecords } from '../store/sent-records';
 import {
   nonRetryableFailure,
+  type AlertReceipt,
   type EmailReceipt,
   type FailureAlert,
   type RunRef,
@@ -20,6 +23,9 @@ interface SmtpError extends Error {
 
 export function createEmailActivities({ config, mailer, store, now = () => new Date() }: ActivityDeps) {
   const sent = new SentRecords(store);
+  const postedWebhooks = new JsonRecords<{ postedAt: string }>(store, 'alerts/', (id) =>
+    createHash('sha256').update(id).digest('hex').slice(0, 40),
+  );
 
   /** A rendered file, read back from the store (it may have been rendered on another host). */
   async function archived(key: string): Promise<Buffer> {
@@ -86,7 +92,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     },
 
     /** Tells the ops recipients a run failed: where, why, whether the GPU is off, and the link to the run. */
-    async sendFailureAlert(alert: FailureAlert): Promise<EmailReceipt> {
+    async sendFailureAlert(alert: FailureAlert): Promise<AlertReceipt> {
       const { run } = alert;
       const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
       const stopError = alert.gpuStopError;
@@ -109,14 +115,46 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           ? []
           : ['', 'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.']),
       ].join('\n');
-      return sendOnce(messageIdFor('alert', run), {
-        to: config.email.alertTo,
-        subject: alert.reportDelivered
-          ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
-          : `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`,
-        text,
-        headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
-      });
+      const subject = alert.reportDelivered
+        ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
+        : `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`;
+      const messageId = messageIdFor('alert', run);
+      const receipt: AlertReceipt = { delivered: [], failed: [] };
+      const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
+      try {
+        await sendOnce(messageId, {
+          to: config.email.alertTo,
+          subject,
+          text,
+          headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
+        });
+        receipt.delivered.push('email');
+      } catch (err) {
+        failed('email', err);
+      }
+      // A second way to tell a human: the relay may be what is down.
+      const message = { subject, text, link, run };
+      for (const [i, hook] of config.alerts.webhooks.entries()) {
+        const channel = `webhook ${i + 1} (${hook.kind})`;
+        const id = `${messageId}/${channel}`;
+        try {
+          if (!(await postedWebhooks.get(id))) {
+            const secret = hook.secretEnv ? process.env[hook.secretEnv] : undefined;
+            await postWebhook({ kind: hook.kind, url: hook.url, secret }, message, config.alerts.timeoutSeconds * 1000);
+            await postedWebhooks.put(id, { postedAt: now().toISOString() });
+          }
+          receipt.delivered.push(channel);
+        } catch (err) {
+          failed(channel, err);
+        }
+      }
+      if (receipt.delivered.length === 0) {
+        // Retried by Temporal; a channel that took it on an earlier attempt is not posted to twice.
+        throw new Error(
+          `no alert channel accepted the alert: ${receipt.failed.map((f) => `${f.channel}: ${f.error}`).join('; ')}`,
+        );
+      }
+      return receipt;
     },
   };
 }

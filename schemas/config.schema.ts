@@ -276,6 +276,33 @@ export const configSchema = {
         alertTo: { ...emailList, minItems: 1, default: ['ops@example.com'] },
       },
     },
+    alerts: {
+      description: 'Where failure alerts go besides email (alertTo): robots that post into a chat.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        webhooks: {
+          type: 'array',
+          default: [],
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              kind: { enum: ['generic', 'dingtalk', 'wecom', 'feishu', 'slack'] },
+              url: { type: 'string', format: 'uri' },
+              secretEnv: {
+                type: 'string',
+                pattern: '^[A-Z_][A-Z0-9_]*$',
+                description: 'Environment variable holding the signing secret (DingTalk, Feishu).',
+              },
+            },
+            required: ['kind', 'url'],
+          },
+        },
+        timeoutSeconds: { ...seconds, default: 10 },
+      },
+    },
     schedule: {
       description: 'The Temporal Schedule that starts the report. Its time zone is report.timezone.',
       type: 'object',

@@ -215,6 +215,12 @@ export interface FailureAlert {
   reportDelivered?: boolean;
 }
 
+/** Which channels took an alert (email, each webhook), and why the others did not. */
+export interface AlertReceipt {
+  delivered: string[];
+  failed: { channel: string; error: string }[];
+}
+
 /** The audit record kept in the workflow memo. No sales figures, no secrets. */
 export interface AuditMemo {
   trigger: ReportTrigger;
@@ -229,6 +235,8 @@ export interface AuditMemo {
   gpuCurrency?: string;
   messageId?: string;
   recipientCount: number;
+  /** Whether the run's alert (if it raised one) reached a human, and through which channels. */
+  alert?: { delivered: string[]; error?: string };
 }
 
 /** The requests the report workflow makes of its activities. */

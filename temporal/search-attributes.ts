@@ -4,8 +4,10 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const ReportDate = defineSearchAttributeKey('ReportDate', SearchAttributeType.KEYWORD);
 export const ReportOutcome = defineSearchAttributeKey('ReportOutcome', SearchAttributeType.KEYWORD);
 export const ReportTrigger = defineSearchAttributeKey('ReportTrigger', SearchAttributeType.KEYWORD);
+/** Set when a run raised an alert: "delivered" (some channel took it) or "undelivered" (none did). */
+export const ReportAlert = defineSearchAttributeKey('ReportAlert', SearchAttributeType.KEYWORD);
 
-export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger];
+export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger, ReportAlert];
 
 /** Set by the server on runs a Schedule starts (including trigger and backfill): the nominal time of the action. */
 export const TemporalScheduledStartTime = defineSearchAttributeKey(

@@ -23,3 +23,13 @@ export async function registerSearchAttributes(
     present: reportSearchAttributes.filter((k) => k.name in custom).map((k) => k.name),
   };
 }
+
+/**
+ * The product's search attributes this namespace lacks. A worker checks at start: a run that upserts an
+ * unregistered attribute would be stuck on its workflow task, so a missing one is said at once instead.
+ */
+export async function missingSearchAttributes(connection: Connection, namespace: string): Promise<string[]> {
+  const existing = await connection.operatorService.listSearchAttributes({ namespace });
+  const custom = existing.customAttributes ?? {};
+  return reportSearchAttributes.filter((key) => !(key.name in custom)).map((key) => key.name);
+}

@@ -29,6 +29,7 @@ import { activitiesFor } from './activity-options';
 import { ownGpu, pooledGpu } from '../gpu/workflows/access';
 import { causeOf, rootMessage } from './failures';
 import {
+  ReportAlert,
   ReportDate,
   ReportOutcome as ReportOutcomeKey,
   ReportTrigger,
@@ -96,6 +97,8 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   let gpuInstance: string | undefined;
   let gpuStopError: string | undefined;
   let failure: unknown;
+  let reportFailure: ApplicationFailure | undefined;
+  let alert: AuditMemo['alert'];
   let result: ReportResult | undefined;
 
   const gpu = plan.gpuPool
@@ -160,14 +163,14 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     return result;
   } catch (err) {
     failure = err;
-    throw isCancellation(err)
-      ? err
-      : ApplicationFailure.create({
-          type: 'ReportFailed' satisfies FailureType,
-          message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
-          nonRetryable: true,
-          cause: err as Error,
-        });
+    if (isCancellation(err)) throw err;
+    reportFailure = ApplicationFailure.create({
+      type: 'ReportFailed' satisfies FailureType,
+      message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
+      nonRetryable: true,
+      cause: err as Error,
+    });
+    throw reportFailure;
   } finally {
     await CancellationScope.nonCancellable(async () => {
       // A start still in flight must land in the ledger before we stop, or its instance would be missed.
@@ -188,7 +191,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       const failed = failure !== undefined && !isCancellation(failure);
       if (failed || (stopDoesNotHoldReport && !gpuStopped)) {
         try {
-          await act.sendFailureAlert({
+          const receipt = await act.sendFailureAlert({
             run: plan.run,
             stage,
             error: failed ? rootMessage(failure) : `GPU NOT stopped: ${gpuStopError ?? 'not confirmed'}`,
@@ -197,16 +200,24 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
             ...(gpuStopError !== undefined && { gpuStopError: { instanceId: gpuInstance, error: gpuStopError } }),
             ...(!failed && result !== undefined && { reportDelivered: true }),
           });
+          // Runs recorded before alerts had receipts got an email receipt here: no channel list.
+          alert = { delivered: receipt?.delivered ?? ['email'] };
         } catch (err) {
-          log.error('failure alert could not be sent', { error: rootMessage(err) });
+          alert = { delivered: [], error: rootMessage(err) };
+          log.error('failure alert could not be sent', { error: alert.error });
+          // The run's own failure says that no one was told, for whoever looks at it first.
+          if (reportFailure) reportFailure.message += ` (NO ALERT DELIVERED: ${alert.error})`;
         }
       }
-      upsertSearchAttributes([{ key: ReportOutcomeKey, value: outcome }]);
-      upsertMemo({ audit: auditMemo(plan, outcome, result, gpuBill) });
+      upsertSearchAttributes([
+        { key: ReportOutcomeKey, value: outcome },
+        ...(alert ? [{ key: ReportAlert, value: alert.delivered.length > 0 ? 'delivered' : 'undelivered' }] : []),
+      ]);
+      upsertMemo({ audit: { ...auditMemo(plan, outcome, result, gpuBill), ...(alert && { alert }) } });
       if (stopDoesNotHoldReport && !gpuStopped) {
         // Ops know; keep stopping in the background (for up to a day), then record the bill.
         await stopGpu(true);
-        if (gpuBill) upsertMemo({ audit: auditMemo(plan, outcome, result, gpuBill) });
+        if (gpuBill) upsertMemo({ audit: { ...auditMemo(plan, outcome, result, gpuBill), ...(alert && { alert }) } });
       }
     });
   }

@@ -15,6 +15,7 @@ import {
 } from '../temporal/contracts';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
 
 interface SmtpError extends Error {
   responseCode?: number;
@@ -66,95 +67,103 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     return sent.record({ ...receipt, sentAt: now().toISOString() });
   }
 
-  return {
-    async sendReportEmail({ run, rendered, recipients }: SendReportRequest): Promise<EmailReceipt> {
-      const { files } = rendered;
-      const [text, html, chart, xlsx] = await Promise.all(
-        [files.text, files.html, files.chart, files.xlsx].map(archived),
-      );
-      return sendOnce(messageIdFor('report', run), {
-        to: recipients.to,
-        cc: recipients.cc,
-        bcc: recipients.bcc,
-        subject: rendered.subject,
-        text: text!.toString('utf8'),
-        html: html!.toString('utf8'),
+  async function sendReport({ run, rendered, recipients }: SendReportRequest): Promise<EmailReceipt> {
+    const { files } = rendered;
+    const [text, html, chart, xlsx] = await Promise.all(
+      [files.text, files.html, files.chart, files.xlsx].map(archived),
+    );
+    return sendOnce(messageIdFor('report', run), {
+      to: recipients.to,
+      cc: recipients.cc,
+      bcc: recipients.bcc,
+      subject: rendered.subject,
+      text: text!.toString('utf8'),
+      html: html!.toString('utf8'),
+      headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
+      attachments: [
+        { filename: 'chart.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
+        {
+          filename: basename(files.xlsx),
+          content: xlsx,
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        },
+      ],
+    });
+  }
+
+  async function sendAlert(alert: FailureAlert): Promise<AlertReceipt> {
+    const { run } = alert;
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
+    const stopError = alert.gpuStopError;
+    const instance = stopError?.instanceId ?? 'the instance';
+    const gpuLine = alert.gpuStopped
+      ? `GPU: stopped${alert.gpu ? ` (${alert.gpu.billedSeconds} s billed, ${alert.gpu.estimatedCost} ${alert.gpu.currency})` : ''}`
+      : `GPU NOT stopped: ${instance}, ${stopError?.error ?? 'its stop was not confirmed'}. ` +
+        'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
+        'stop it by hand and fix the permission.';
+    const text = [
+      alert.reportDelivered
+        ? `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`
+        : `The sales report for ${run.reportDate} failed while ${alert.stage}.`,
+      '',
+      ...(alert.reportDelivered ? [] : [`Error: ${alert.error}`]),
+      gpuLine,
+      `Run: ${run.workflowId} / ${run.runId}`,
+      `Temporal UI: ${link}`,
+      ...(alert.reportDelivered
+        ? []
+        : ['', 'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.']),
+    ].join('\n');
+    const subject = alert.reportDelivered
+      ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
+      : `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`;
+    const messageId = messageIdFor('alert', run);
+    const receipt: AlertReceipt = { delivered: [], failed: [] };
+    const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
+    try {
+      await sendOnce(messageId, {
+        to: config.email.alertTo,
+        subject,
+        text,
         headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
-        attachments: [
-          { filename: 'chart.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
-          {
-            filename: basename(files.xlsx),
-            content: xlsx,
-            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          },
-        ],
       });
+      receipt.delivered.push('email');
+    } catch (err) {
+      failed('email', err);
+    }
+    // A second way to tell a human: the relay may be what is down.
+    const message = { subject, text, link, run };
+    for (const [i, hook] of config.alerts.webhooks.entries()) {
+      const channel = `webhook ${i + 1} (${hook.kind})`;
+      const id = `${messageId}/${channel}`;
+      try {
+        if (!(await postedWebhooks.get(id))) {
+          const secret = hook.secretEnv ? process.env[hook.secretEnv] : undefined;
+          await postWebhook({ kind: hook.kind, url: hook.url, secret }, message, config.alerts.timeoutSeconds * 1000);
+          await postedWebhooks.put(id, { postedAt: now().toISOString() });
+        }
+        receipt.delivered.push(channel);
+      } catch (err) {
+        failed(channel, err);
+      }
+    }
+    if (receipt.delivered.length === 0) {
+      // Retried by Temporal; a channel that took it on an earlier attempt is not posted to twice.
+      throw new Error(
+        `no alert channel accepted the alert: ${receipt.failed.map((f) => `${f.channel}: ${f.error}`).join('; ')}`,
+      );
+    }
+    return receipt;
+  }
+
+  return {
+    async sendReportEmail(request: SendReportRequest): Promise<EmailReceipt> {
+      return withHeartbeat(() => sendReport(request));
     },
 
     /** Tells the ops recipients a run failed: where, why, whether the GPU is off, and the link to the run. */
     async sendFailureAlert(alert: FailureAlert): Promise<AlertReceipt> {
-      const { run } = alert;
-      const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
-      const stopError = alert.gpuStopError;
-      const instance = stopError?.instanceId ?? 'the instance';
-      const gpuLine = alert.gpuStopped
-        ? `GPU: stopped${alert.gpu ? ` (${alert.gpu.billedSeconds} s billed, ${alert.gpu.estimatedCost} ${alert.gpu.currency})` : ''}`
-        : `GPU NOT stopped: ${instance}, ${stopError?.error ?? 'its stop was not confirmed'}. ` +
-          'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
-          'stop it by hand and fix the permission.';
-      const text = [
-        alert.reportDelivered
-          ? `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`
-          : `The sales report for ${run.reportDate} failed while ${alert.stage}.`,
-        '',
-        ...(alert.reportDelivered ? [] : [`Error: ${alert.error}`]),
-        gpuLine,
-        `Run: ${run.workflowId} / ${run.runId}`,
-        `Temporal UI: ${link}`,
-        ...(alert.reportDelivered
-          ? []
-          : ['', 'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.']),
-      ].join('\n');
-      const subject = alert.reportDelivered
-        ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
-        : `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`;
-      const messageId = messageIdFor('alert', run);
-      const receipt: AlertReceipt = { delivered: [], failed: [] };
-      const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
-      try {
-        await sendOnce(messageId, {
-          to: config.email.alertTo,
-          subject,
-          text,
-          headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
-        });
-        receipt.delivered.push('email');
-      } catch (err) {
-        failed('email', err);
-      }
-      // A second way to tell a human: the relay may be what is down.
-      const message = { subject, text, link, run };
-      for (const [i, hook] of config.alerts.webhooks.entries()) {
-        const channel = `webhook ${i + 1} (${hook.kind})`;
-        const id = `${messageId}/${channel}`;
-        try {
-          if (!(await postedWebhooks.get(id))) {
-            const secret = hook.secretEnv ? process.env[hook.secretEnv] : undefined;
-            await postWebhook({ kind: hook.kind, url: hook.url, secret }, message, config.alerts.timeoutSeconds * 1000);
-            await postedWebhooks.put(id, { postedAt: now().toISOString() });
-          }
-          receipt.delivered.push(channel);
-        } catch (err) {
-          failed(channel, err);
-        }
-      }
-      if (receipt.delivered.length === 0) {
-        // Retried by Temporal; a channel that took it on an earlier attempt is not posted to twice.
-        throw new Error(
-          `no alert channel accepted the alert: ${receipt.failed.map((f) => `${f.channel}: ${f.error}`).join('; ')}`,
-        );
-      }
-      return receipt;
+      return withHeartbeat(() => sendAlert(alert));
     },
   };
 }

@@ -25,6 +25,8 @@ export interface SmtpSinkOptions {
   saveDir?: string;
   /** Refuse the first N messages with "451 try again later", as a busy relay does. */
   refuseFirst?: number;
+  /** Never answer the first N messages' DATA (a relay that hangs); they are not delivered. */
+  stallFirst?: number;
 }
 
 /** A real SMTP server on loopback that keeps what it receives: the demo's inbox and the tests' witness. */
@@ -32,6 +34,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   const messages: ReceivedMail[] = [];
   const waiters: (() => void)[] = [];
   let refusals = options.refuseFirst ?? 0;
+  let stalls = options.stallFirst ?? 0;
+  /** Stalled sessions, ended when the sink closes. */
+  const stalled: (() => void)[] = [];
 
   const server = new SMTPServer({
     authOptional: true,
@@ -41,6 +46,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (stalls > 0) {
+          stalls--;
+          stalled.push(() => callback(new Error('sink closing')));
+          return;
+        }
         if (refusals > 0) {
           refusals--;
           callback(Object.assign(new Error('Requested action aborted: try again later'), { responseCode: 451 }));
@@ -92,7 +102,10 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       }
       return messages.slice(0, count);
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      stalled.splice(0).forEach((end) => end());
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

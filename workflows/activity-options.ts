@@ -31,8 +31,10 @@ export function activitiesFor(t: ReportPlan['timeouts']) {
     retry,
   });
   const { renderReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.renderSeconds), retry });
+  // Heartbeats: a send on a worker that died is retried on another within seconds, not after emailSeconds.
   const { sendReportEmail, sendFailureAlert } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.emailSeconds),
+    heartbeatTimeout,
     retry,
   });
   // A first, bounded try at stopping: if it fails, the report still goes out and a human is told at once.

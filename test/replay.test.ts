@@ -29,6 +29,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         ...representative.map((f) => join('v1', f)),
         'sent-gpu-stop-refused.json',
         'failed-invalid-input.json',
+        'sent-after-reset-before-generation.json',
       ]),
     );
   });

@@ -17,6 +17,7 @@ import {
   type EmailReceipt,
   type FailureType,
   type GpuBill,
+  type GpuHandle,
   type InvalidInputDetails,
   type ReportInput,
   type ReportOutcome,
@@ -47,6 +48,8 @@ const PATCHES = {
   stopDoesNotHoldReport: 'gpu-stop-does-not-hold-report',
   /** Invalid input: the run records ReportOutcome "failed" and the date it would have reported on. */
   invalidInputAudited: 'invalid-input-audited',
+  /** After a Reset, the run starts (or reuses) a GPU of its own instead of the one in the history. */
+  resetGetsItsOwnGpu: 'reset-gets-its-own-gpu',
 } as const;
 
 /**
@@ -91,6 +94,10 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     { key: ReportTrigger, value: plan.trigger },
   ]);
 
+  // After a Reset the recorded plan is the reset run's: this run archives, sends and is alerted on under its own id,
+  // so it never overwrites that run's archive nor claims its send.
+  const run = { ...plan.run, runId: info.runId };
+  const resetFromRun = plan.run.runId !== info.runId ? plan.run.runId : undefined;
   const act = activitiesFor(plan.timeouts);
   const owner = holderKey(info);
   let gpuBill: GpuBill | undefined;
@@ -106,19 +113,36 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     : ownGpu(act, owner, plan.model);
   // The GPU boots while the data loads: boot time is the bulk of what we pay for.
   const gpuStart = gpu.started;
+  /**
+   * After a Reset, the GPU in the history was the reset run's, stopped or about to be: at the first step this run
+   * executes live, it asks for its own (a no-op when the reset point came before the start). Checked at each step
+   * that uses the GPU, because the steps before the reset point only replay.
+   */
+  let restartedAfterReset = false;
+  const ownGpuAfterReset = async (handle: GpuHandle): Promise<GpuHandle> => {
+    if (resetFromRun === undefined || restartedAfterReset || !patched(PATCHES.resetGetsItsOwnGpu)) return handle;
+    restartedAfterReset = true;
+    return gpu.restart();
+  };
   gpuStart.catch(() => undefined); // observed below; this only keeps an early rejection from going unhandled
 
   try {
     stage = 'loading data and starting GPU';
-    const metrics = await act.loadSalesMetrics(plan.run);
-    const handle = await gpuStart;
+    const metrics = await act.loadSalesMetrics(run);
+    let handle = await ownGpuAfterReset(await gpuStart);
     gpuInstance = handle.instanceId;
 
     stage = 'waiting for GPU';
     await gpu.ready(handle);
 
     stage = 'generating report';
-    const generated = await act.generateReport({ run: plan.run, gpu: handle, metrics });
+    const fresh = await ownGpuAfterReset(handle);
+    if (fresh !== handle) {
+      handle = fresh;
+      gpuInstance = handle.instanceId;
+      await gpu.ready(handle);
+    }
+    const generated = await act.generateReport({ run, gpu: handle, metrics });
 
     // The model's work is done: stop paying before rendering and email.
     stage = 'stopping GPU';
@@ -136,12 +160,12 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     }
 
     stage = 'rendering';
-    const rendered = await act.renderReport({ run: plan.run, metrics, generated, gpu: gpuBill });
+    const rendered = await act.renderReport({ run, metrics, generated, gpu: gpuBill });
 
     let receipt: EmailReceipt | undefined;
     if (!plan.dryRun) {
       stage = 'sending email';
-      receipt = await act.sendReportEmail({ run: plan.run, rendered, recipients: plan.recipients });
+      receipt = await act.sendReportEmail({ run, rendered, recipients: plan.recipients });
     }
 
     stage = 'done';
@@ -192,7 +216,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       if (failed || (stopDoesNotHoldReport && !gpuStopped)) {
         try {
           const receipt = await act.sendFailureAlert({
-            run: plan.run,
+            run,
             stage,
             error: failed ? rootMessage(failure) : `GPU NOT stopped: ${gpuStopError ?? 'not confirmed'}`,
             gpuStopped,

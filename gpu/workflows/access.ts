@@ -17,6 +17,8 @@ export interface GpuAccess {
   /** Started at once, so the GPU boots while the data loads. */
   started: Promise<GpuHandle>;
   ready(handle: GpuHandle): Promise<void>;
+  /** Asks again for this run's GPU: after a Reset, the one in the history belonged to the reset run. */
+  restart(): Promise<GpuHandle>;
   /** Stop (own instance) or give back (lease), retrying for as long as it takes; safe to call twice. */
   release(): Promise<GpuBill>;
   /** The same, but giving up after a bounded time, so what follows (the report) is not held. */
@@ -27,6 +29,7 @@ export function ownGpu(act: Acts, owner: string, model: string): GpuAccess {
   return {
     started: act.startGpu(owner),
     ready: async (handle) => void (await act.waitGpuReady({ owner, handle, model })),
+    restart: () => act.startGpu(owner),
     release: () => act.stopGpu(owner),
     tryRelease: () => act.tryStopGpu(owner),
   };
@@ -49,6 +52,8 @@ export function pooledGpu(act: Acts, pool: NonNullable<ReportPlan['gpuPool']>, r
     started,
     // The pool grants only a GPU that already serves the model.
     ready: async () => {},
+    // A lease is this run's already (the request carries its run id); the pool grants what serves.
+    restart: () => started,
     release: () => act.releaseGpuLease({ poolId: pool.id, request }),
     tryRelease: () => act.releaseGpuLease({ poolId: pool.id, request }),
   };

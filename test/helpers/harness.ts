@@ -136,6 +136,11 @@ export async function failureOf(run: Promise<unknown>): Promise<{ error: Error; 
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   if (!process.env.RECORD_HISTORIES) return;
   const history = await handle.fetchHistory();
+  // The replayer runs a history under the run id in its first event. A Reset copies that event from the reset run,
+  // while a worker replays the new run under its own id: record that id, so the replay is the one production does.
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const { runId } = await handle.describe();
+  if (started && started.originalExecutionRunId !== runId) started.originalExecutionRunId = runId;
   await writeFile(join(ROOT, 'test', 'histories', `${name}.json`), `${historyToJSON(history)}\n`);
 }
 

@@ -1,16 +1,24 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts } from '../report/prompts';
 import { archivePrefix } from '../store/archive';
+import { JsonRecords } from '../store/json-records';
 import {
   nonRetryableFailure,
   type GeneratedReport,
   type GenerateReportRequest,
+  type LlmCallsDetails,
   type TokenUsage,
 } from '../temporal/contracts';
+
+/** The model calls of one run, kept beside its archive so activity retries add up rather than start again. */
+interface LlmCalls {
+  calls: number;
+  usage: TokenUsage;
+}
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 
@@ -46,16 +54,38 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
         { role: 'system', content: prompts.system },
         { role: 'user', content: prompts.userMessage(metrics) },
       ];
-      const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, totalTokens: 0 };
       const errorsByAttempt: string[][] = [];
+      // Every call to the model this run made, across activity retries: what the audit reports and the GPU served.
+      const ledger = new JsonRecords<LlmCalls>(store, archive, () => 'llm-calls');
+      const calls: LlmCalls = (await ledger.get('calls')) ?? {
+        calls: 0,
+        usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+      };
+      const { usage } = calls;
 
       return withHeartbeat(async (signal) => {
+        try {
+          return await askUntilValid(signal);
+        } catch (err) {
+          if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+          // Retried by Temporal; the calls so far travel with the failure, so a run that fails for good still says
+          // how many it made.
+          throw ApplicationFailure.retryable((err as Error).message, (err as Error).name, {
+            llmCalls: calls.calls,
+          } satisfies LlmCallsDetails);
+        }
+      });
+
+      async function askUntilValid(signal: AbortSignal): Promise<GeneratedReport> {
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
+          calls.calls++;
+          await ledger.put('calls', calls);
           const { completion, simulated } = await callModel(client, messages, signal);
           await store.put(`${archive}llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
           usage.totalTokens += completion.usage?.total_tokens ?? 0;
+          await ledger.put('calls', calls);
 
           const choice = completion.choices[0];
           const content = choice?.message.content ?? '';
@@ -68,7 +98,7 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
               promptFile: prompts.systemFile,
               promptSha256: prompts.systemSha256,
               schemaId: REPORT_SCHEMA_ID,
-              attempts: attempt,
+              attempts: calls.calls,
               usage,
               simulated,
               ...(check.fenced && { fenceStripped: true }),
@@ -84,9 +114,9 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
         throw nonRetryableFailure(
           'ReportSchemaViolation',
           `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`,
-          { errorsByAttempt, archive: store.locate(archive) },
+          { errorsByAttempt, archive: store.locate(archive), llmCalls: calls.calls },
         );
-      });
+      }
     },
   };
 }

@@ -64,6 +64,11 @@ export interface PlanRequest {
   startedAt: string;
 }
 
+/** Details a failed generateReport carries: how many calls to the model the run made in all. */
+export interface LlmCallsDetails {
+  llmCalls: number;
+}
+
 /** Details of an InvalidInput failure: the date the run would have reported on, for its audit record. */
 export interface InvalidInputDetails {
   reportDate: IsoDate;
@@ -140,7 +145,7 @@ export interface GeneratedReport {
   promptFile: string;
   promptSha256: string;
   schemaId: string;
-  /** LLM calls made in the activity execution that succeeded (1 = valid at first try). */
+  /** Calls to the model this run made in all, across activity retries (1 = valid at the first call). */
   attempts: number;
   /** The server said it is the simulator (x-vllm-simulator header): the words are not a model's. */
   simulated: boolean;

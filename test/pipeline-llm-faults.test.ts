@@ -112,5 +112,19 @@ describe('LLM answers that break the contract', () => {
         (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === generate?.eventId?.toString(),
       );
       expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+      // Every call to the model counts, across activity retries: two answered 500, the third wrote the report.
+      expect(result.llm?.attempts).toBe(3);
+      expect((await handle.describe()).memo?.audit).toMatchObject({ attempts: 3 });
     }));
+
+  it('a run that fails on 5xx still says how many calls it made', async () => {
+    const h = await createHarness({ simArgs: ['--fail-5xx', '99'], config: { timeouts: { retryMaximumAttempts: 3 } } });
+    try {
+      const handle = await h.start();
+      await failureOf(h.withWorker(handle.result()));
+      expect((await handle.describe()).memo?.audit).toMatchObject({ outcome: 'failed', attempts: 3 });
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -19,6 +19,7 @@ import {
   type GpuBill,
   type GpuHandle,
   type InvalidInputDetails,
+  type LlmCallsDetails,
   type ReportInput,
   type ReportOutcome,
   type ReportPlan,
@@ -237,14 +238,25 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
         { key: ReportOutcomeKey, value: outcome },
         ...(alert ? [{ key: ReportAlert, value: alert.delivered.length > 0 ? 'delivered' : 'undelivered' }] : []),
       ]);
-      upsertMemo({ audit: { ...auditMemo(plan, outcome, result, gpuBill), ...(alert && { alert }) } });
+      upsertMemo({
+        audit: { ...auditMemo(plan, outcome, result, gpuBill, llmCallsOf(failure)), ...(alert && { alert }) },
+      });
       if (stopDoesNotHoldReport && !gpuStopped) {
         // Ops know; keep stopping in the background (for up to a day), then record the bill.
         await stopGpu(true);
-        if (gpuBill) upsertMemo({ audit: { ...auditMemo(plan, outcome, result, gpuBill), ...(alert && { alert }) } });
+        if (gpuBill)
+          upsertMemo({
+            audit: { ...auditMemo(plan, outcome, result, gpuBill, llmCallsOf(failure)), ...(alert && { alert }) },
+          });
       }
     });
   }
+}
+
+/** How many calls to the model a failed generateReport had made, from its failure's details. */
+function llmCallsOf(failure: unknown): number | undefined {
+  const [details] = (causeOf(failure)?.details ?? []) as (Partial<LlmCallsDetails> | undefined)[];
+  return typeof details?.llmCalls === 'number' ? details.llmCalls : undefined;
 }
 
 function auditMemo(
@@ -252,6 +264,8 @@ function auditMemo(
   outcome: ReportOutcome,
   result: ReportResult | undefined,
   gpu: GpuBill | undefined,
+  /** Calls to the model of a run that failed (from its failure): result has them for the others. */
+  llmCalls?: number,
 ): AuditMemo {
   return {
     trigger: plan.trigger,
@@ -259,7 +273,7 @@ function auditMemo(
     model: result?.llm?.model ?? plan.model,
     promptSha256: result?.llm?.promptSha256,
     schemaId: result?.llm?.schemaId,
-    attempts: result?.llm?.attempts,
+    attempts: result?.llm?.attempts ?? llmCalls,
     totalTokens: result?.llm?.usage.totalTokens,
     gpuSeconds: gpu?.billedSeconds,
     gpuCost: gpu?.estimatedCost,

@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
+import { checkFigures } from '../report/fact-check';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts } from '../report/prompts';
 import { archivePrefix } from '../store/archive';
@@ -89,7 +90,13 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
 
           const choice = completion.choices[0];
           const content = choice?.message.content ?? '';
-          const check = checkReportAnswer(content, choice?.finish_reason);
+          const answer = checkReportAnswer(content, choice?.finish_reason);
+          // Numbers come from code: every figure the words state must be one of them, and point the same way.
+          const wrongFigures =
+            answer.ok && llm.checkFigures
+              ? checkFigures(answer.report, metrics).map((p) => `${p.field}: "${p.written}" ${p.reason}`)
+              : [];
+          const check = answer.ok && wrongFigures.length > 0 ? { ok: false as const, errors: wrongFigures } : answer;
           if (check.ok) {
             await store.put(`${archive}report.json`, JSON.stringify(check.report, null, 2));
             return {

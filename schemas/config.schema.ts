@@ -248,6 +248,12 @@ export const configSchema = {
         seed: { type: 'integer', default: 7 },
         maxTokens: { type: 'integer', minimum: 64, default: 2048 },
         maxAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        checkFigures: {
+          type: 'boolean',
+          default: true,
+          description:
+            "Check every figure in the model's words against the computed metrics (and direction words against their sign); wrong ones go back to the model by name, and a run whose answer stays wrong fails.",
+        },
         requestTimeoutSeconds: { ...seconds, default: 180 },
       },
     },

@@ -117,6 +117,22 @@ describe('LLM answers that break the contract', () => {
       expect((await handle.describe()).memo?.audit).toMatchObject({ attempts: 3 });
     }));
 
+  it('an answer that misstates figures goes back to the model by name; one that stays wrong is never sent', async () => {
+    await withHarness(['--misstate-figures', '1'], async (h) => {
+      const result = await h.withWorker((await h.start()).result());
+      expect(result.outcome).toBe('sent');
+      expect(result.llm?.attempts).toBe(2);
+      const [mail] = await h.sink.waitForMessages(1, 10_000);
+      expect(mail!.parsed.text).not.toContain('9,999,999');
+    });
+    await withHarness(['--misstate-figures', '99'], async (h) => {
+      const { messages } = await failureOf(h.withWorker((await h.start()).result()));
+      expect(messages).toContain('headline: "¥9,999,999" is not one of the report\'s figures');
+      expect(messages).toMatch(/headline: ".*" says revenue went down, but it went (up|down)|"85.0%" is not one/);
+      expect(h.sink.messages.every((m) => m.envelope.to.includes('ops@example.com'))).toBe(true);
+    });
+  });
+
   it('a run that fails on 5xx still says how many calls it made', async () => {
     const h = await createHarness({ simArgs: ['--fail-5xx', '99'], config: { timeouts: { retryMaximumAttempts: 3 } } });
     try {

@@ -113,7 +113,9 @@ describe('the store: a local directory and S3 (moto) behind one interface', () =
       // The GPU host A started was found through the shared ledger and stopped by B.
       await expectGpuStopped(h, handle.workflowId, result.runId);
       const audit = (await handle.describe()).memo?.audit as AuditMemo;
-      expect(audit).toMatchObject({ outcome: 'sent', attempts: 1, messageId: result.messageId });
+      expect(audit).toMatchObject({ outcome: 'sent', messageId: result.messageId });
+      // Every call to the model counts: the one the killed worker had in flight, and the retry's.
+      expect(audit.attempts).toBeGreaterThanOrEqual(1);
       expect(audit.gpuSeconds).toBeGreaterThan(0);
       // The send was recorded once, in the store, with a conditional create.
       expect(await h.store.list('sent/')).toHaveLength(1);

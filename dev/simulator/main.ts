@@ -17,6 +17,7 @@ Usage: npm run sim -- [options]
   --truncate N             the first N answers are cut off with finish_reason "length"
   --invalid-json N         the first N answers break the JSON schema (alternately unparseable / schema-invalid)
   --fence-json N           the first N answers wrap their JSON in a \`\`\`json Markdown fence
+  --misstate-figures N     the first N answers are schema-valid but state invented figures
   --die-after N            after N chat calls /health answers 503 and chat 500
 `;
 
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     truncate: { type: 'string', default: '0' },
     'invalid-json': { type: 'string', default: '0' },
     'fence-json': { type: 'string', default: '0' },
+    'misstate-figures': { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     truncate: count('truncate'),
     invalidJson: count('invalid-json'),
     fenceJson: count('fence-json'),
+    misstateFigures: count('misstate-figures'),
     dieAfter: count('die-after'),
     latencyMs: count('latency-ms'),
     tokensPerSecond: count('tokens-per-second'),

@@ -14,6 +14,8 @@ export interface SimulatorOptions {
   invalidJson: number;
   /** Wrap the JSON of the first N answers in a ```json Markdown fence, as some models always do. */
   fenceJson: number;
+  /** The first N answers are valid for the schema but state invented figures in the headline. */
+  misstateFigures: number;
   /** After this many chat calls the engine is "dead": /health 503, chat 500. 0 = never. */
   dieAfter: number;
   latencyMs: number;
@@ -37,6 +39,7 @@ export function createSimulator(options: SimulatorOptions): Server {
     truncate: options.truncate,
     invalidJson: options.invalidJson,
     fenceJson: options.fenceJson,
+    misstateFigures: options.misstateFigures,
   };
   let chatCalls = 0;
   let invalidServed = 0;
@@ -151,6 +154,11 @@ export function createSimulator(options: SimulatorOptions): Server {
           invalidServed++ % 2 === 0
             ? `Sure! Here is the report:\n${content.slice(0, -1)}`
             : JSON.stringify(breakDocument(doc));
+      }
+      if (faults.misstateFigures > 0) {
+        faults.misstateFigures--;
+        const wrong = zh ? '销售额暴跌 85.0% 至 ¥9,999,999' : 'Revenue doubled: +100% to ¥9,999,999';
+        content = JSON.stringify({ ...(doc as Record<string, unknown>), headline: wrong });
       }
       if (faults.fenceJson > 0) {
         faults.fenceJson--;

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_TYPES, type ReapedInstance } from '../temporal/contracts';
 import type { gpuReaper } from '../workflows';
-import { writeConfig } from './helpers/cli';
-import { createHarness, expectGpuStopped, ROOT, waitForStage } from './helpers/harness';
+import { startWorkerProcess, writeConfig } from './helpers/cli';
+import { createHarness, expectGpuStopped, waitForStage } from './helpers/harness';
 
 describe('no GPU minute leaked', () => {
   it('the reaper stops the GPU of a run terminated mid-generation (no workflow code runs on terminate)', async () => {
@@ -76,10 +75,7 @@ describe('no GPU minute leaked', () => {
     const h = await createHarness({ simArgs: ['--latency-ms', '4000'], config: { timeouts: { heartbeatSeconds: 2 } } });
     try {
       const configPath = await writeConfig(h.dir, h.config);
-      const worker = spawn(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', configPath], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
+      const worker = startWorkerProcess(configPath);
       const handle = await h.start();
       await waitForStage(handle, 'generating report');
       worker.kill('SIGKILL');

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { writeConfig } from './helpers/cli';
-import { createHarness, ROOT, waitForStage } from './helpers/harness';
+import { startWorkerProcess, writeConfig } from './helpers/cli';
+import { createHarness, waitForStage } from './helpers/harness';
 
 describe('sent once', () => {
   it('a worker that dies mid-send: the send is retried on another worker within seconds, and one email arrives', async () => {
@@ -11,10 +10,7 @@ describe('sent once', () => {
     });
     try {
       const configPath = await writeConfig(h.dir, h.config);
-      const worker = spawn(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', configPath], {
-        cwd: ROOT,
-        stdio: 'ignore',
-      });
+      const worker = startWorkerProcess(configPath);
       const handle = await h.start();
       await waitForStage(handle, 'sending email', 60_000);
       // The relay has the message's DATA and does not answer; the worker dies waiting.

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,8 @@ import { S3Store } from '../store/s3-store';
 import type { Store } from '../store/store';
 import { archivePrefix } from '../store/archive';
 import type { AuditMemo } from '../temporal/contracts';
-import { createHarness, expectGpuStopped, ROOT, waitForStage } from './helpers/harness';
+import { startWorkerProcess } from './helpers/cli';
+import { createHarness, expectGpuStopped, waitForStage } from './helpers/harness';
 import { startMoto, type Moto } from './helpers/moto';
 
 const AWS_ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
@@ -81,11 +82,7 @@ describe('the store: a local directory and S3 (moto) behind one interface', () =
           gpu: { ...h.config.gpu, stateDir: 'state/gpu' },
         };
         await writeFile(join(dir, 'config.json'), JSON.stringify(config));
-        const worker = spawn(
-          process.execPath,
-          ['--require', require.resolve('tsx/cjs'), join(ROOT, 'worker.ts'), '--config', 'config.json'],
-          { cwd: dir, stdio: 'ignore', env: { ...process.env, ...AWS_ENV } },
-        );
+        const worker = startWorkerProcess('config.json', { cwd: dir, env: { ...process.env, ...AWS_ENV } });
         workers.push(worker);
         return { dir, worker };
       };

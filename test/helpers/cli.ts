@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../config/config';
@@ -46,4 +46,20 @@ export async function temporalCli(address: string, ...args: string[]): Promise<u
   const result = await run(cli.path, [...args, '--address', address, '--output', 'json']);
   if (result.code !== 0) throw new Error(`temporal ${args.join(' ')} failed: ${result.stderr}`);
   return JSON.parse(result.stdout) as unknown;
+}
+
+/** A report worker as its own process, as an operator starts one (here to be SIGKILLed like a crashed host). */
+export function startWorkerProcess(
+  configPath: string,
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--require', require.resolve('tsx/cjs'), join(ROOT, 'worker.ts'), '--config', configPath],
+    {
+      cwd: options.cwd ?? ROOT,
+      stdio: 'ignore',
+      env: options.env ?? process.env,
+    },
+  );
 }

@@ -101,12 +101,16 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       : `GPU NOT stopped: ${instance}, ${stopError?.error ?? 'its stop was not confirmed'}. ` +
         'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
         'stop it by hand and fix the permission.';
+    const withheld = alert.narrativeWithheld;
     const text = [
-      alert.reportDelivered
-        ? `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`
-        : `The sales report for ${run.reportDate} failed while ${alert.stage}.`,
+      !alert.reportDelivered
+        ? `The sales report for ${run.reportDate} failed while ${alert.stage}.`
+        : withheld
+          ? `The sales report for ${run.reportDate} went out with the numbers only: the model's words failed the checks and were withheld.`
+          : `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`,
       '',
       ...(alert.reportDelivered ? [] : [`Error: ${alert.error}`]),
+      ...(withheld ? [`Why: ${withheld.reason}`, '', 'The rejected text:', withheld.rejectedText, ''] : []),
       gpuLine,
       `Run: ${run.workflowId} / ${run.runId}`,
       `Temporal UI: ${link}`,
@@ -114,9 +118,11 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         ? []
         : ['', 'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.']),
     ].join('\n');
-    const subject = alert.reportDelivered
-      ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
-      : `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`;
+    const subject = !alert.reportDelivered
+      ? `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`
+      : !alert.gpuStopped
+        ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
+        : `[NARRATIVE WITHHELD] Sales report ${run.reportDate} was sent with the numbers only`;
     const messageId = messageIdFor('alert', run);
     const receipt: AlertReceipt = { delivered: [], failed: [] };
     const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });

@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
 import { checkFigures } from '../report/fact-check';
+import { withheldNarrative } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts } from '../report/prompts';
 import { archivePrefix } from '../store/archive';
@@ -78,6 +79,8 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
       });
 
       async function askUntilValid(signal: AbortSignal): Promise<GeneratedReport> {
+        let lastAnswer = '';
+        let lastSimulated = false;
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
           calls.calls++;
           await ledger.put('calls', calls);
@@ -90,6 +93,8 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
 
           const choice = completion.choices[0];
           const content = choice?.message.content ?? '';
+          lastAnswer = content;
+          lastSimulated = simulated;
           const answer = checkReportAnswer(content, choice?.finish_reason);
           // Numbers come from code: every figure the words state must be one of them, and point the same way.
           const wrongFigures =
@@ -118,11 +123,26 @@ export function createReportGenerationActivities({ config, secrets, store }: Act
           );
         }
         const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
-        throw nonRetryableFailure(
-          'ReportSchemaViolation',
-          `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`,
-          { errorsByAttempt, archive: store.locate(archive), llmCalls: calls.calls },
-        );
+        const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
+        if (llm.onWrongAnswer === 'withhold-narrative') {
+          // The numbers come from code: the report goes out at its time with them, and no unchecked word.
+          return {
+            report: withheldNarrative(config.report.locale),
+            model: llm.model,
+            promptFile: prompts.systemFile,
+            promptSha256: prompts.systemSha256,
+            schemaId: REPORT_SCHEMA_ID,
+            attempts: calls.calls,
+            usage,
+            simulated: lastSimulated,
+            narrativeWithheld: { reason, rejectedText: lastAnswer.slice(0, 2_000) },
+          };
+        }
+        throw nonRetryableFailure('ReportSchemaViolation', reason, {
+          errorsByAttempt,
+          archive: store.locate(archive),
+          llmCalls: calls.calls,
+        });
       }
     },
   };

@@ -248,6 +248,12 @@ export const configSchema = {
         seed: { type: 'integer', default: 7 },
         maxTokens: { type: 'integer', minimum: 64, default: 2048 },
         maxAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        onWrongAnswer: {
+          enum: ['withhold-narrative', 'fail'],
+          default: 'withhold-narrative',
+          description:
+            "When the model's answer is still invalid or misstates figures after maxAttempts: send the report with the numbers and the narrative withheld (and alert ops), or fail the run.",
+        },
         checkFigures: {
           type: 'boolean',
           default: true,

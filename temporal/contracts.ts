@@ -151,6 +151,8 @@ export interface GeneratedReport {
   simulated: boolean;
   /** The accepted answer came wrapped in a Markdown code fence, which was taken out (the JSON itself was valid). */
   fenceStripped?: boolean;
+  /** No answer passed the checks: `report` is a one-line note, the numbers go out alone, ops are told why. */
+  narrativeWithheld?: { reason: string; rejectedText: string };
   usage: TokenUsage;
 }
 
@@ -216,8 +218,10 @@ export interface FailureAlert {
   gpu?: GpuBill;
   /** The instance and why its stop failed, when it did. */
   gpuStopError?: { instanceId?: string; error: string };
-  /** True when the report itself was sent (or rendered, for a dry run): only the GPU needs a human. */
+  /** True when the report itself was sent (or rendered, for a dry run): only what follows needs a human. */
   reportDelivered?: boolean;
+  /** The report went out with its narrative withheld: why, and the model's last rejected text. */
+  narrativeWithheld?: { reason: string; rejectedText: string };
 }
 
 /** Which channels took an alert (email, each webhook), and why the others did not. */

@@ -13,8 +13,12 @@ import {
   type Harness,
 } from './helpers/harness';
 
-async function withHarness<T>(simArgs: string[], body: (h: Harness) => Promise<T>): Promise<T> {
-  const h = await createHarness({ simArgs });
+async function withHarness<T>(
+  simArgs: string[],
+  body: (h: Harness) => Promise<T>,
+  options: { onWrongAnswer?: 'fail' | 'withhold-narrative' } = {},
+): Promise<T> {
+  const h = await createHarness({ simArgs, config: { llm: { onWrongAnswer: options.onWrongAnswer } } });
   try {
     return await body(h);
   } finally {
@@ -58,27 +62,31 @@ describe('LLM answers that break the contract', () => {
       expect(h.sink.messages).toHaveLength(1);
     }));
 
-  it('fails for good when the answer stays invalid: AJV errors in the failure, GPU stopped, alert sent, no report', () =>
-    withHarness(['--invalid-json', '1000'], async (h) => {
-      const handle = await h.start();
-      const { error, messages } = await failureOf(h.withWorker(handle.result()));
-      await recordHistory(handle, 'failed-llm-invalid');
-      expect(error).toBeInstanceOf(WorkflowFailedError);
-      expect(messages).toContain('stayed invalid after 3 attempts');
-      expect(messages).toMatch(
-        /must have required property|must be equal to one of the allowed values|must NOT have additional properties/,
-      );
-      const runId = (await handle.describe()).runId;
-      await expectGpuStopped(h, handle.workflowId, runId);
+  it('with llm.onWrongAnswer "fail": fails for good when the answer stays invalid: AJV errors, GPU stopped, alert, no report', () =>
+    withHarness(
+      ['--invalid-json', '1000'],
+      async (h) => {
+        const handle = await h.start();
+        const { error, messages } = await failureOf(h.withWorker(handle.result()));
+        await recordHistory(handle, 'failed-llm-invalid');
+        expect(error).toBeInstanceOf(WorkflowFailedError);
+        expect(messages).toContain('stayed invalid after 3 attempts');
+        expect(messages).toMatch(
+          /must have required property|must be equal to one of the allowed values|must NOT have additional properties/,
+        );
+        const runId = (await handle.describe()).runId;
+        await expectGpuStopped(h, handle.workflowId, runId);
 
-      const [alert] = await h.sink.waitForMessages(1, 10_000);
-      expect(h.sink.messages).toHaveLength(1);
-      expect(alert!.envelope.to).toEqual(['ops@example.com']);
-      expect(alert!.parsed.subject).toBe(`[FAILED] Sales report ${REPORT_DATE}: generating report`);
-      expect(alert!.parsed.text).toContain('GPU: stopped');
-      expect(alert!.parsed.text).toContain(`/workflows/${handle.workflowId}/${runId}/history`);
-      expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('failed');
-    }));
+        const [alert] = await h.sink.waitForMessages(1, 10_000);
+        expect(h.sink.messages).toHaveLength(1);
+        expect(alert!.envelope.to).toEqual(['ops@example.com']);
+        expect(alert!.parsed.subject).toBe(`[FAILED] Sales report ${REPORT_DATE}: generating report`);
+        expect(alert!.parsed.text).toContain('GPU: stopped');
+        expect(alert!.parsed.text).toContain(`/workflows/${handle.workflowId}/${runId}/history`);
+        expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('failed');
+      },
+      { onWrongAnswer: 'fail' },
+    ));
 
   it('treats a truncated answer (finish_reason "length") as invalid and asks again', () =>
     withHarness(['--truncate', '1'], async (h) => {
@@ -125,11 +133,35 @@ describe('LLM answers that break the contract', () => {
       const [mail] = await h.sink.waitForMessages(1, 10_000);
       expect(mail!.parsed.text).not.toContain('9,999,999');
     });
+    await withHarness(
+      ['--misstate-figures', '99'],
+      async (h) => {
+        const { messages } = await failureOf(h.withWorker((await h.start()).result()));
+        expect(messages).toContain('headline: "¥9,999,999" is not one of the report\'s figures');
+        expect(messages).toMatch(/headline: ".*" says revenue went down, but it went (up|down)|"85.0%" is not one/);
+        expect(h.sink.messages.every((m) => m.envelope.to.includes('ops@example.com'))).toBe(true);
+      },
+      { onWrongAnswer: 'fail' },
+    );
+  });
+
+  it('by default, an answer that stays wrong is withheld: the report goes out at its time with the numbers, ops get the rejected text', async () => {
     await withHarness(['--misstate-figures', '99'], async (h) => {
-      const { messages } = await failureOf(h.withWorker((await h.start()).result()));
-      expect(messages).toContain('headline: "¥9,999,999" is not one of the report\'s figures');
-      expect(messages).toMatch(/headline: ".*" says revenue went down, but it went (up|down)|"85.0%" is not one/);
-      expect(h.sink.messages.every((m) => m.envelope.to.includes('ops@example.com'))).toBe(true);
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      await recordHistory(handle, 'sent-narrative-withheld');
+      expect(result.outcome).toBe('sent');
+      expect(result.llm?.narrativeWithheld?.reason).toContain("is not one of the report's figures");
+      const mails = await h.sink.waitForMessages(2, 10_000);
+      const report = mails.find((m) => m.envelope.to.includes('sales@example.com'))!;
+      const alert = mails.find((m) => m.envelope.to.includes('ops@example.com'))!;
+      expect(report.parsed.text).toContain('文字解读未通过数字核对');
+      expect(report.parsed.text).not.toContain('9,999,999');
+      expect(report.parsed.text).toMatch(/销售额: ¥[\d,]+\.\d\d/);
+      expect(alert.parsed.subject).toBe(
+        `[NARRATIVE WITHHELD] Sales report ${REPORT_DATE} was sent with the numbers only`,
+      );
+      expect(alert.parsed.text).toContain('¥9,999,999');
     });
   });
 

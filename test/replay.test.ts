@@ -30,6 +30,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         'sent-gpu-stop-refused.json',
         'failed-invalid-input.json',
         'sent-after-reset-before-generation.json',
+        'sent-narrative-withheld.json',
       ]),
     );
   });

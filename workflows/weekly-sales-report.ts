@@ -214,12 +214,19 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       if (gpuBill === undefined && gpuStopError === undefined) await stopGpu(!stopDoesNotHoldReport);
       const gpuStopped = gpuBill !== undefined;
       const failed = failure !== undefined && !isCancellation(failure);
-      if (failed || (stopDoesNotHoldReport && !gpuStopped)) {
+      // The report went out with its narrative withheld (the model's words failed the checks): ops hear why.
+      const withheld = failed ? undefined : result?.llm?.narrativeWithheld;
+      if (failed || (stopDoesNotHoldReport && !gpuStopped) || withheld) {
         try {
           const receipt = await act.sendFailureAlert({
             run,
             stage,
-            error: failed ? rootMessage(failure) : `GPU NOT stopped: ${gpuStopError ?? 'not confirmed'}`,
+            error: failed
+              ? rootMessage(failure)
+              : !gpuStopped && stopDoesNotHoldReport
+                ? `GPU NOT stopped: ${gpuStopError ?? 'not confirmed'}`
+                : `narrative withheld: ${withheld?.reason ?? ''}`,
+            ...(withheld && { narrativeWithheld: withheld }),
             gpuStopped,
             gpu: gpuBill,
             ...(gpuStopError !== undefined && { gpuStopError: { instanceId: gpuInstance, error: gpuStopError } }),

@@ -56,7 +56,8 @@ export class GpuFleet {
 
   bill(entry: LedgerEntry | undefined): GpuBill {
     const seconds = entry?.stoppedAt && entry.instanceId ? secondsBetween(entry.requestedAt, entry.stoppedAt) : 0;
-    return billFor(this.provider.name, entry?.instanceId ? [entry.instanceId] : [], seconds, this.pricing);
+    const bill = billFor(this.provider.name, entry?.instanceId ? [entry.instanceId] : [], seconds, this.pricing);
+    return entry ? { ...bill, owner: entry.owner } : bill;
   }
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SalesMetrics } from '../sales/metrics';
+import { figureSheet } from './figure-sheet';
 
 export type Locale = 'zh-CN' | 'en-US';
 
@@ -34,6 +35,7 @@ export function loadPrompts(locale: Locale, dir = PROMPTS_DIR): PromptSet {
         previousPeriod: `${metrics.previousPeriod.start} – ${metrics.previousPeriod.end}`,
         currency: metrics.currency,
         metrics: JSON.stringify(metrics, null, 2),
+        figures: figureSheet(metrics, locale),
       }),
     repairMessage: (errors) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') }),
   };

@@ -126,6 +126,8 @@ export interface GpuHandle {
 
 export interface GpuBill {
   provider: string;
+  /** Whose instance or lease it was (holder key): a run counts only its own, also after a Reset. */
+  owner?: string;
   instanceIds: string[];
   /** From the start request to the confirmed stop. */
   billedSeconds: number;

@@ -35,7 +35,10 @@ export function runsQuery(filter: RunFilter): string {
   const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPES.report)}`];
   if (filter.from) clauses.push(`ReportDate >= ${quote(filter.from)}`);
   if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
-  if (filter.outcome) clauses.push(`ReportOutcome = ${quote(filter.outcome)}`);
+  if (filter.outcome === 'failed') {
+    // Terminated and timed-out runs ran no code to record their outcome (Temporal runs none for them): they failed too.
+    clauses.push(`(ReportOutcome = 'failed' OR ExecutionStatus = 'Terminated' OR ExecutionStatus = 'TimedOut')`);
+  } else if (filter.outcome) clauses.push(`ReportOutcome = ${quote(filter.outcome)}`);
   return clauses.join(' AND ');
 }
 

@@ -52,6 +52,11 @@ describe('Reset from the Web UI, at the points it offers', () => {
       expect(second.messageId).not.toBe(original.messageId);
       await h.sink.waitForMessages(2, 10_000);
       expect(h.sink.messages.map((m) => m.parsed.messageId)).toEqual([original.messageId, second.messageId]);
+      // Its GPU was the first run's (stopped before the reset point): billed there, not again here.
+      expect(second.gpu).toBeUndefined();
+      expect(
+        (await h.client.workflow.getHandle(handle.workflowId, beforeEmail).describe()).memo?.audit,
+      ).not.toHaveProperty('gpuSeconds');
 
       // Reset to before generation: the recorded GPU was stopped when the first run ended; this run gets its own.
       const beforeGeneration = await resetTo(h, handle.workflowId, original.runId, 'generateReport');
@@ -63,6 +68,7 @@ describe('Reset from the Web UI, at the points it offers', () => {
         'sent-after-reset-before-generation',
       );
       expect(third.outcome).toBe('sent');
+      expect(third.gpu?.billedSeconds).toBeGreaterThan(0); // its own GPU, its own bill
       expect(third.artefacts?.archive).toContain(beforeGeneration);
       expect(await h.ledgerEntry(handle.workflowId, beforeGeneration)).toMatchObject({
         stoppedAt: expect.any(String) as string,

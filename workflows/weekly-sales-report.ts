@@ -101,6 +101,8 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   const resetFromRun = plan.run.runId !== info.runId ? plan.run.runId : undefined;
   const act = activitiesFor(plan.timeouts);
   const owner = holderKey(info);
+  // A bill recorded before a Reset point is the reset run's: counting it here would bill those GPU seconds twice.
+  const ownBill = (bill: GpuBill | undefined) => (bill && (!bill.owner || bill.owner === owner) ? bill : undefined);
   let gpuBill: GpuBill | undefined;
   let gpuInstance: string | undefined;
   let gpuStopError: string | undefined;
@@ -182,7 +184,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       recipients: plan.recipients,
       artefacts: rendered,
       llm,
-      gpu: gpuBill,
+      gpu: ownBill(gpuBill),
       dataQuality: { dataRows: metrics.dataQuality.dataRows, skippedRows: metrics.dataQuality.skippedRows },
     };
     return result;
@@ -246,14 +248,17 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
         ...(alert ? [{ key: ReportAlert, value: alert.delivered.length > 0 ? 'delivered' : 'undelivered' }] : []),
       ]);
       upsertMemo({
-        audit: { ...auditMemo(plan, outcome, result, gpuBill, llmCallsOf(failure)), ...(alert && { alert }) },
+        audit: { ...auditMemo(plan, outcome, result, ownBill(gpuBill), llmCallsOf(failure)), ...(alert && { alert }) },
       });
       if (stopDoesNotHoldReport && !gpuStopped) {
         // Ops know; keep stopping in the background (for up to a day), then record the bill.
         await stopGpu(true);
         if (gpuBill)
           upsertMemo({
-            audit: { ...auditMemo(plan, outcome, result, gpuBill, llmCallsOf(failure)), ...(alert && { alert }) },
+            audit: {
+              ...auditMemo(plan, outcome, result, ownBill(gpuBill), llmCallsOf(failure)),
+              ...(alert && { alert }),
+            },
           });
       }
     });

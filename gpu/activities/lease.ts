@@ -61,7 +61,7 @@ export function createGpuLeaseActivities({
       const releasedAt = record?.releasedAt ?? now().toISOString();
       if (record && !record.releasedAt) await leases.put(key, { ...record, releasedAt });
       const seconds = record ? secondsBetween(record.acquiredAt, releasedAt) : 0;
-      return billFor(gpuProvider.name, [`pool:${poolId}`], seconds, pricingOf(config));
+      return { ...billFor(gpuProvider.name, [`pool:${poolId}`], seconds, pricingOf(config)), owner: key };
     },
 
     /** Which of these runs are still running: holders that died without giving the GPU back are dropped. */

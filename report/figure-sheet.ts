@@ -1,0 +1,33 @@
+import { KPI_KEYS, type SalesMetrics } from '../sales/metrics';
+import type { Locale } from './prompts';
+import { formatMoney, formatNumber, formatRatio } from './render/format';
+import { labelsFor } from './render/labels';
+
+/**
+ * The figures the model may cite, written exactly as the email prints them: what makes it easy for the model to be
+ * right, and what the fact check accepts.
+ */
+export function figureSheet(m: SalesMetrics, locale: Locale): string {
+  const l = labelsFor(locale);
+  const money = (x: number) => formatMoney(x, m.currency, locale);
+  const value = (key: (typeof KPI_KEYS)[number], x: number) =>
+    key === 'revenue' || key === 'averageOrderValue' ? money(x) : formatNumber(x, locale);
+  const share = (x: number) => formatRatio(x, locale).replace(/^\+/, '');
+  const lines = KPI_KEYS.map((key) => {
+    const k = m.kpis[key];
+    return `- ${l.kpi[key]}: ${l.thisWeek} ${value(key, k.current)}, ${l.lastWeek} ${value(key, k.previous)}, ${l.change} ${formatRatio(k.changeRatio, locale)}`;
+  });
+  for (const rows of [m.byCategory, m.byRegion, m.byChannel]) {
+    for (const r of rows) {
+      lines.push(
+        `- ${r.name}: ${money(r.revenue)} (${share(r.share)}; ${l.change} ${formatRatio(r.changeRatio, locale)})`,
+      );
+    }
+  }
+  for (const p of m.topProducts.slice(0, 5)) {
+    lines.push(
+      `- ${p.product}: ${money(p.revenue)}, ${formatNumber(p.units, locale)} (${l.change} ${formatRatio(p.changeRatio, locale)})`,
+    );
+  }
+  return lines.join('\n');
+}

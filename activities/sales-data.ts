@@ -16,6 +16,7 @@ export function createSalesDataActivities({ config, store }: ActivityDeps) {
         path: resolve(data.path),
         format: data.format,
         sheet: data.sheet,
+        headerRow: data.headerRow,
         columns: data.columns,
         maxBadRowShare: data.maxBadRowShare,
         badRowsShown: data.badRowsShown,

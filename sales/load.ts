@@ -31,6 +31,8 @@ export interface LoadSalesOptions {
   badRowsShown: number;
   reportDate: IsoDate;
   currency: string;
+  /** The header's 1-based row; default: the first row within the first HEADER_SCAN_ROWS that holds the columns. */
+  headerRow?: number;
   /** Stale or empty exports fail (the default); off for businesses with empty weeks. */
   freshness?: FreshnessRules;
 }
@@ -45,6 +47,8 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   const aggregator = new SalesAggregator(options.reportDate, options.currency);
   const problems: RowProblem[] = [];
   let header: { map: ColumnMap; names: string[] } | undefined;
+  /** The first row tried as a header and why it was not one, for the message when none is found. */
+  let firstTried: { row: number; problem: string } | undefined;
   let dataRows = 0;
   let blankRows = 0;
   let skippedRows = 0;
@@ -60,7 +64,23 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
           continue;
         }
         if (!header) {
-          header = mapHeader(cells, options.columns, `${file} row ${row}`);
+          // Exports put titles, notes and blank rows (often merged cells) above the header: look for it.
+          if (options.headerRow !== undefined && row < options.headerRow) continue;
+          const found = matchHeader(cells, options.columns);
+          if ('map' in found) {
+            header = found;
+            continue;
+          }
+          const problem = `${file} row ${row}: missing column ${found.missing}. Header found: ${found.names.filter(Boolean).join(', ')}`;
+          if (options.headerRow !== undefined)
+            throw new SalesDataError(`${problem} (data.headerRow is ${options.headerRow})`);
+          firstTried ??= { row, problem };
+          if (row >= HEADER_SCAN_ROWS) {
+            throw new SalesDataError(
+              `${firstTried.problem}. No row among the first ${HEADER_SCAN_ROWS} holds the mapped columns; ` +
+                'set data.headerRow to the header row, or data.columns to its names',
+            );
+          }
           continue;
         }
         dataRows++;
@@ -84,6 +104,7 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
     );
   }
 
+  if (!header && firstTried) throw new SalesDataError(firstTried.problem);
   if (!header) throw new SalesDataError(`${options.path}: the file has no header row and no data`);
   if (dataRows > 0 && skippedRows / dataRows > options.maxBadRowShare) {
     const shown = problems.map((p) => `  ${p.file} row ${p.row}, column ${p.column}: ${p.reason}`).join('\n');
@@ -103,11 +124,14 @@ function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
 
-function mapHeader(
+/** How far down the header is looked for. */
+export const HEADER_SCAN_ROWS = 20;
+
+/** The columns a row maps, or, when it is not the header, which fields it lacks. */
+function matchHeader(
   cells: unknown[],
   columns: Record<Field, string[]>,
-  where: string,
-): { map: ColumnMap; names: string[] } {
+): { map: ColumnMap; names: string[] } | { missing: string; names: string[] } {
   const names = cells.map((c) => cellText(c).trim());
   const normalized = names.map((n) => n.toLowerCase());
   const map: ColumnMap = {};
@@ -118,8 +142,7 @@ function mapHeader(
   const missing = REQUIRED.filter((f) => map[f] === undefined);
   if (map.amount === undefined && map.unitPrice === undefined) missing.push('amount');
   if (missing.length > 0) {
-    const detail = missing.map((f) => `${f} (one of: ${columns[f].join(', ')})`).join('; ');
-    throw new SalesDataError(`${where}: missing column ${detail}. Header found: ${names.filter(Boolean).join(', ')}`);
+    return { missing: missing.map((f) => `${f} (one of: ${columns[f].join(', ')})`).join('; '), names };
   }
   return { map, names };
 }

@@ -63,6 +63,12 @@ export const configSchema = {
         path: { type: 'string', minLength: 1, default: 'out/demo/sales.xlsx' },
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },
+        headerRow: {
+          type: 'integer',
+          minimum: 1,
+          description:
+            'The 1-based row that holds the column names. Default: the first of the first 20 rows that holds the mapped columns (titles, notes and blank rows above it are skipped).',
+        },
         maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
         childProcessAboveMB: {
           type: 'number',

@@ -17,6 +17,8 @@ export function createSalesDataActivities({ config, store }: ActivityDeps) {
         format: data.format,
         sheet: data.sheet,
         headerRow: data.headerRow,
+        encoding: data.encoding,
+        delimiter: data.delimiter,
         columns: data.columns,
         maxBadRowShare: data.maxBadRowShare,
         badRowsShown: data.badRowsShown,

@@ -1,12 +1,24 @@
 import { createReadStream } from 'node:fs';
+import iconv from 'iconv-lite';
 import type { RawRow } from './readers';
+import type { Delimiter, TextEncoding } from './text-format';
 
 /**
  * A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks; CRLF or LF; a leading BOM.
  * Yields the rows of each chunk together, since one await per row costs more than the parsing itself at a
  * million rows. A row's number is the line it starts on, as a spreadsheet user counts.
  */
-export async function* readCsv(path: string, chunkBytes = 1 << 20): AsyncGenerator<RawRow[]> {
+export async function* readCsv(
+  path: string,
+  chunkBytes = 1 << 20,
+  format: { encoding: TextEncoding; delimiter: Delimiter } = { encoding: 'utf-8', delimiter: ',' },
+): AsyncGenerator<RawRow[]> {
+  const separator = format.delimiter.charCodeAt(0);
+  // UTF-8 is decoded by the stream itself (the fast path); others by iconv-lite, streaming, BOM removed.
+  const chunks =
+    format.encoding === 'utf-8'
+      ? createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes })
+      : createReadStream(path, { highWaterMark: chunkBytes }).pipe(iconv.decodeStream(format.encoding));
   let field = '';
   let row: string[] = [];
   let inQuotes = false;
@@ -15,7 +27,7 @@ export async function* readCsv(path: string, chunkBytes = 1 << 20): AsyncGenerat
   let rowLine = 1;
   let first = true;
 
-  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes })) {
+  for await (const chunk of chunks) {
     let text = chunk as string;
     if (first) {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -44,7 +56,7 @@ export async function* readCsv(path: string, chunkBytes = 1 << 20): AsyncGenerat
           continue;
         }
       }
-      if (c === 44) {
+      if (c === separator) {
         row.push(field + text.slice(start, i));
         field = '';
         start = i + 1;

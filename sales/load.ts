@@ -5,6 +5,7 @@ import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrder
 import type { RowProblem, SalesMetrics } from './metrics';
 import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
+import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
 import { checkFreshness, type FreshnessRules } from './freshness';
 import { columnLetter, formatOf, readRows, type SheetFormat } from './readers';
 
@@ -31,6 +32,9 @@ export interface LoadSalesOptions {
   badRowsShown: number;
   reportDate: IsoDate;
   currency: string;
+  /** CSV only: how the text is written; "auto" detects it. */
+  encoding?: 'auto' | TextEncoding;
+  delimiter?: 'auto' | Delimiter;
   /** The header's 1-based row; default: the first row within the first HEADER_SCAN_ROWS that holds the columns. */
   headerRow?: number;
   /** Stale or empty exports fail (the default); off for businesses with empty weeks. */
@@ -54,9 +58,20 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   let skippedRows = 0;
 
   await checkSalesFile(options.path, format);
+  const text =
+    format === 'csv'
+      ? await detectTextFormat(options.path, {
+          encoding: options.encoding ?? 'auto',
+          delimiter: options.delimiter ?? 'auto',
+        })
+      : undefined;
+  // Said with every header problem of a CSV: a wrong encoding or delimiter is the usual cause.
+  const readAs = text
+    ? ` (read as ${text.encoding.toUpperCase()}, ${text.detected.encoding === 'configured' ? 'as configured' : `by ${text.detected.encoding}`}; delimiter ${JSON.stringify(text.delimiter)}; set data.encoding / data.delimiter if that is wrong)`
+    : '';
   let rows;
   try {
-    rows = readRows(options.path, format, options.sheet);
+    rows = readRows(options.path, format, options.sheet, text);
     for await (const batch of rows)
       for (const { row, cells } of batch) {
         if (cells.every((c) => cellText(c).trim() === '')) {
@@ -71,7 +86,7 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
             header = found;
             continue;
           }
-          const problem = `${file} row ${row}: missing column ${found.missing}. Header found: ${found.names.filter(Boolean).join(', ')}`;
+          const problem = `${file} row ${row}: missing column ${found.missing}. Header found: ${found.names.filter(Boolean).join(', ')}${readAs}`;
           if (options.headerRow !== undefined)
             throw new SalesDataError(`${problem} (data.headerRow is ${options.headerRow})`);
           firstTried ??= { row, problem };

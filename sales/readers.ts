@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { readCsv } from './csv';
 import { SalesDataError } from './errors';
+import type { Delimiter, TextEncoding } from './text-format';
 
 /** One spreadsheet row as the file has it: 1-based row number, 0-based cells. */
 export interface RawRow {
@@ -22,8 +23,13 @@ export function formatOf(path: string, configured: 'auto' | SheetFormat): SheetF
 }
 
 /** Rows in batches: one await per batch, not per row, which matters at a million rows. */
-export function readRows(path: string, format: SheetFormat, sheet?: string): AsyncGenerator<RawRow[]> {
-  return format === 'xlsx' ? readXlsxRows(path, sheet) : readCsv(path);
+export function readRows(
+  path: string,
+  format: SheetFormat,
+  sheet?: string,
+  text?: { encoding: TextEncoding; delimiter: Delimiter },
+): AsyncGenerator<RawRow[]> {
+  return format === 'xlsx' ? readXlsxRows(path, sheet) : readCsv(path, undefined, text);
 }
 
 const BATCH = 1000;

@@ -63,6 +63,16 @@ export const configSchema = {
         path: { type: 'string', minLength: 1, default: 'out/demo/sales.xlsx' },
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },
+        encoding: {
+          enum: ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'],
+          default: 'auto',
+          description: 'CSV text encoding. auto: the BOM, else UTF-8 if the bytes are valid UTF-8, else GB18030 (GBK).',
+        },
+        delimiter: {
+          enum: ['auto', ',', ';', '\t'],
+          default: 'auto',
+          description: 'CSV field separator. auto: the most frequent of , ; and tab in the first line.',
+        },
         headerRow: {
           type: 'integer',
           minimum: 1,

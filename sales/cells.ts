@@ -55,6 +55,10 @@ function parseOrderDateUncached(value: unknown): IsoDate {
     if (text === '') throw new CellError('date is empty');
     const m = DATE_TEXT.exec(text);
     if (m) return ymd(Number(m[1]), Number(m[2]), Number(m[3]), value);
+    // Excel serial numbers written out as text (a CSV saved from Excel): 46349.700694 is 2026-11-23 16:49.
+    if (/^\d{5}(\.\d+)?$/.test(text) && Number(text) >= 20_000 && Number(text) <= 80_000) {
+      return parseOrderDateUncached(Number(text));
+    }
     throw new CellError(`${JSON.stringify(value)} is not a date (expected e.g. 2026-11-17)`);
   }
   throw new CellError(value === null || value === undefined ? 'date is empty' : `unexpected ${typeof value}`);
@@ -110,10 +114,12 @@ export function cellText(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === 'object') {
-    const v = value as { richText?: { text: string }[]; text?: unknown; result?: unknown };
+    const v = value as { richText?: { text: string }[]; text?: unknown; result?: unknown; formula?: unknown };
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
     if (v.text !== undefined) return cellText(v.text);
     if (v.result !== undefined) return cellText(v.result);
+    // A formula with no saved result: what was typed is the closest thing to what the user sees ("1+1 套装").
+    if (v.formula !== undefined) return cellText(v.formula);
   }
   return JSON.stringify(value);
 }

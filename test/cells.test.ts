@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CellError, parseMoneyCents, parseOrderDate, parseQuantity } from '../sales/cells';
+import { CellError, cellText, parseMoneyCents, parseOrderDate, parseQuantity } from '../sales/cells';
 
 describe('reading spreadsheet cells', () => {
   it.each([
@@ -9,6 +9,9 @@ describe('reading spreadsheet cells', () => {
     ['2026/11/7', '2026-11-07'],
     ['2026.11.17 14:30', '2026-11-17'],
     ['2026年11月17日', '2026-11-17'],
+    ['2026/11/17 14:03', '2026-11-17'],
+    ['46349.700694', '2026-11-23'], // an Excel serial written out as text in a CSV
+    ['46343', '2026-11-17'],
     [new Date('2026-11-17T00:00:00Z'), '2026-11-17'],
   ])('reads the order date %j as %s', (cell, expected) => {
     expect(parseOrderDate(cell)).toBe(expected);
@@ -38,5 +41,11 @@ describe('reading spreadsheet cells', () => {
   it('insists on whole quantities', () => {
     expect(parseQuantity('3')).toBe(3);
     expect(() => parseQuantity(1.5)).toThrow('1.5 is not a whole quantity');
+  });
+
+  it('reads a formula cell as its saved result, or as what was typed when none was saved', () => {
+    expect(cellText({ formula: 'A1&"套装"', result: '1+1 套装' })).toBe('1+1 套装');
+    expect(cellText({ formula: '1+1 套装' })).toBe('1+1 套装');
+    expect(cellText({ richText: [{ text: '无线' }, { text: '耳机' }] })).toBe('无线耳机');
   });
 });

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadReportWeek } from './helpers/load';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/config';
 import { writeSampleXlsx } from '../dev/sample-data';
-import { loadSalesMetrics, SalesDataError } from '../sales/load';
+import { SalesDataError } from '../sales/load';
 import { createHarness, failureOf } from './helpers/harness';
 
 /** A ZIP archive with one stored text entry, written byte by byte (the check reads no CRC). */
@@ -35,17 +35,7 @@ function zipWithOneTextFile(name: string, text: string): Buffer {
 }
 
 describe('bad sales files: named, never fatal to the worker', () => {
-  const columns = parseConfig({}).data.columns;
-  const load = (path: string) =>
-    loadSalesMetrics({
-      path,
-      format: 'auto',
-      columns,
-      maxBadRowShare: 0.02,
-      badRowsShown: 5,
-      reportDate: '2026-11-20',
-      currency: 'CNY',
-    });
+  const load = (path: string) => loadReportWeek(path, { maxBadRowShare: 0.02 });
 
   it('says what is wrong with each, with the path', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-bad-'));

@@ -2,25 +2,14 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
+import { loadReportWeek } from './helpers/load';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/config';
 import { writeSampleCsv } from '../dev/sample-data';
 import { readCsv } from '../sales/csv';
-import { loadSalesMetrics, type LoadSalesOptions } from '../sales/load';
+import type { LoadSalesOptions } from '../sales/load';
 
 describe('CSV exports as Excel on Chinese Windows saves them', () => {
-  const columns = parseConfig({}).data.columns;
-  const load = (path: string, more: Partial<LoadSalesOptions> = {}) =>
-    loadSalesMetrics({
-      path,
-      format: 'auto',
-      columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate: '2026-11-20',
-      currency: 'CNY',
-      ...more,
-    });
+  const load = (path: string, more: Partial<LoadSalesOptions> = {}) => loadReportWeek(path, more);
   const sameNumbers = (a: Awaited<ReturnType<typeof load>>) => ({ ...a, dataQuality: { ...a.dataQuality, file: '' } });
 
   it('reads GBK, UTF-16 with a BOM and semicolon-separated files to the same metrics, and says what it tried', async () => {

@@ -2,24 +2,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { loadReportWeek } from './helpers/load';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/config';
 import { writeSampleXlsx } from '../dev/sample-data';
-import { loadSalesMetrics } from '../sales/load';
 
 describe('finding the header in an export as shops send it', () => {
-  const columns = parseConfig({}).data.columns;
-  const load = (path: string, headerRow?: number) =>
-    loadSalesMetrics({
-      path,
-      format: 'auto',
-      columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate: '2026-11-20',
-      currency: 'CNY',
-      headerRow,
-    });
+  const load = (path: string, headerRow?: number) => loadReportWeek(path, { headerRow });
 
   it('skips a merged title row, a note and a blank row above the header; data.headerRow overrides', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-header-'));

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createGpuProvider } from './gpu/providers';
+import { lifecycleTaskQueue } from './gpu/lifecycle-queue';
 import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
 import { createMailer } from './email/mailer';
 import { createStore } from './store';
@@ -19,8 +20,20 @@ export interface ReportWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** The report worker: workflows and activities on the configured task queue. */
-export async function createReportWorker(options: ReportWorkerOptions): Promise<Worker> {
+/** The workers of one process, run and stopped together. */
+export interface ReportWorker {
+  /** The task queues polled: the report queue, and this host's GPU queue for local-process. */
+  taskQueues: string[];
+  /** Until SIGINT/SIGTERM (installed by the SDK), then in-flight work is finished or handed back. */
+  run(): Promise<void>;
+  runUntil<R>(until: Promise<R>): Promise<R>;
+}
+
+/**
+ * The report worker: workflows and activities on the configured task queue; with the local-process provider also
+ * this host's GPU queue, where the pool starts, probes and stops the model server that only this host can reach.
+ */
+export async function createReportWorker(options: ReportWorkerOptions): Promise<ReportWorker> {
   const { config, secrets } = options;
   const activities = createActivities({
     config,
@@ -30,19 +43,44 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     store: createStore(config),
     temporal: options.client,
   });
-  return Worker.create({
+  const common = {
     connection: options.connection,
     namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('./workflows') }),
-    activities,
     dataConverter: dataConverterFor(config, secrets),
     // On SIGINT/SIGTERM running activities get this long to finish; after it they are cancelled and handed back
     // to the server, which retries them on another worker.
     shutdownGraceTime: '30 seconds',
-  });
+  } satisfies Partial<WorkerOptions>;
+  const workers = [
+    await Worker.create({
+      ...common,
+      taskQueue: config.temporal.taskQueue,
+      ...(options.workflowBundle
+        ? { workflowBundle: options.workflowBundle }
+        : { workflowsPath: require.resolve('./workflows') }),
+      activities,
+    }),
+  ];
+  const hostQueue = lifecycleTaskQueue(config);
+  if (hostQueue) {
+    // Only the instance's life: the host's worker takes no report work on this queue.
+    const lifecycle = {
+      startGpu: activities.startGpu.bind(activities),
+      waitGpuReady: activities.waitGpuReady.bind(activities),
+      stopGpu: activities.stopGpu.bind(activities),
+    };
+    workers.push(await Worker.create({ ...common, taskQueue: hostQueue, activities: lifecycle }));
+  }
+  return {
+    taskQueues: workers.map((w) => w.options.taskQueue),
+    run: async () => void (await Promise.all(workers.map((w) => w.run()))),
+    // Every worker is shut down before this settles, also when `until` fails.
+    runUntil: async (until) => {
+      const [first, ...rest] = await Promise.allSettled(workers.map((w) => w.runUntil(until)));
+      for (const r of [first, ...rest]) if (r?.status === 'rejected') throw r.reason;
+      return (first as PromiseFulfilledResult<Awaited<typeof until>>).value;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -66,9 +104,8 @@ async function main(): Promise<void> {
     const worker = await createReportWorker({ config, secrets, connection, client });
     console.log(
       `worker: connected to ${config.temporal.address} namespace "${config.temporal.namespace}", ` +
-        `task queue "${config.temporal.taskQueue}", GPU provider ${config.gpu.provider}`,
+        `task queues ${worker.taskQueues.map((q) => `"${q}"`).join(', ')}, GPU provider ${config.gpu.provider}`,
     );
-    // Worker.run resolves after SIGINT/SIGTERM (installed by the SDK) once in-flight work is done or handed back.
     await worker.run();
   } finally {
     await connection.close();

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
-import { postWebhook } from '../alerts/webhooks';
+import { postWebhook, type AlertMessage } from '../alerts/webhooks';
 import { CHART_CID } from '../report/render/chart';
 import { JsonRecords } from '../store/json-records';
 import { SentRecords } from '../store/sent-records';
@@ -10,6 +10,8 @@ import {
   type AlertReceipt,
   type EmailReceipt,
   type FailureAlert,
+  type GpuStopAlert,
+  isPoolShare,
   type RunRef,
   type SendReportRequest,
 } from '../temporal/contracts';
@@ -96,11 +98,14 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
     const stopError = alert.gpuStopError;
     const instance = stopError?.instanceId ?? 'the instance';
-    const gpuLine = alert.gpuStopped
-      ? `GPU: stopped${alert.gpu ? ` (${alert.gpu.billedSeconds} s billed, ${alert.gpu.estimatedCost} ${alert.gpu.currency})` : ''}`
-      : `GPU NOT stopped: ${instance}, ${stopError?.error ?? 'its stop was not confirmed'}. ` +
-        'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
-        'stop it by hand and fix the permission.';
+    const leased = isPoolShare(alert.gpu);
+    const gpuLine = leased
+      ? `GPU: given back to the pool, which stops it when no run holds it (this run's share: ${alert.gpu!.billedSeconds} s, ${alert.gpu!.estimatedCost} ${alert.gpu!.currency})`
+      : alert.gpuStopped
+        ? `GPU: stopped${alert.gpu ? ` (${alert.gpu.billedSeconds} s billed, ${alert.gpu.estimatedCost} ${alert.gpu.currency})` : ''}`
+        : `GPU NOT stopped: ${instance}, ${stopError?.error ?? 'its stop was not confirmed'}. ` +
+          'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
+          'stop it by hand and fix the permission.';
     const withheld = alert.narrativeWithheld;
     const text = [
       !alert.reportDelivered
@@ -123,22 +128,21 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       : !alert.gpuStopped
         ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
         : `[NARRATIVE WITHHELD] Sales report ${run.reportDate} was sent with the numbers only`;
-    const messageId = messageIdFor('alert', run);
+    return deliverAlert(messageIdFor('alert', run), { subject, text, link, run });
+  }
+
+  /** To every alert channel: the ops email, then each webhook (the relay may be what is down). */
+  async function deliverAlert(messageId: string, message: AlertMessage): Promise<AlertReceipt> {
+    const { subject, text } = message;
+    const runHeader = message.run ? { 'X-Sales-Report-Run': `${message.run.workflowId}/${message.run.runId}` } : {};
     const receipt: AlertReceipt = { delivered: [], failed: [] };
     const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
     try {
-      await sendOnce(messageId, {
-        to: config.email.alertTo,
-        subject,
-        text,
-        headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
-      });
+      await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader });
       receipt.delivered.push('email');
     } catch (err) {
       failed('email', err);
     }
-    // A second way to tell a human: the relay may be what is down.
-    const message = { subject, text, link, run };
     for (const [i, hook] of config.alerts.webhooks.entries()) {
       const channel = `webhook ${i + 1} (${hook.kind})`;
       const id = `${messageId}/${channel}`;
@@ -162,6 +166,23 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     return receipt;
   }
 
+  /** A pool's instance that would not stop: which, why, and that stopping goes on. One alert per instance. */
+  function sendStopAlert(alert: GpuStopAlert): Promise<AlertReceipt> {
+    const instance = alert.instanceId ?? alert.owner;
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, alert.poolId);
+    const subject = `[GPU NOT STOPPED] ${instance}`;
+    const text = [
+      `GPU NOT stopped: ${instance}, ${alert.error}`,
+      '',
+      'No report run holds it any more. The GPU pool keeps trying to stop it, and the GPU reaper will too; if the ' +
+        'error says access is refused, stop it by hand and fix the permission.',
+      `Pool: ${alert.poolId} (instance ${alert.owner})`,
+      `Temporal UI: ${link}`,
+    ].join('\n');
+    const digest = createHash('sha256').update(`gpu-stop/${alert.owner}`).digest('hex').slice(0, 32);
+    return deliverAlert(`<gpu-stop.${digest}@${domain}>`, { subject, text, link });
+  }
+
   return {
     async sendReportEmail(request: SendReportRequest): Promise<EmailReceipt> {
       return withHeartbeat(() => sendReport(request));
@@ -170,6 +191,11 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     /** Tells the ops recipients a run failed: where, why, whether the GPU is off, and the link to the run. */
     async sendFailureAlert(alert: FailureAlert): Promise<AlertReceipt> {
       return withHeartbeat(() => sendAlert(alert));
+    },
+
+    /** Tells the ops recipients the pool could not stop its instance. */
+    async sendGpuStopAlert(alert: GpuStopAlert): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendStopAlert(alert));
     },
   };
 }

@@ -10,6 +10,7 @@ import {
 } from '../temporal/contracts';
 import { dateInZone, isIsoDate } from '../sales/dates';
 import type { ActivityDeps } from './deps';
+import { lifecycleTaskQueue } from '../gpu/lifecycle-queue';
 
 const validateInput = createAjv().compile<ReportInput>(reportInputSchema);
 
@@ -92,7 +93,8 @@ export function createPlanActivities({ config }: ActivityDeps) {
         retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
         retryMaximumAttempts: t.retryMaximumAttempts,
       };
-      const sharing = gpu.sharing;
+      const pool = gpu.pool;
+      const lifecycleQueue = lifecycleTaskQueue(config);
       return {
         run: { workflowId: request.workflowId, runId: request.runId, reportDate },
         trigger: triggerOf(request, config),
@@ -105,17 +107,17 @@ export function createPlanActivities({ config }: ActivityDeps) {
         timezone: config.report.timezone,
         model: config.llm.model,
         gpuProvider: gpu.provider,
-        ...(sharing.enabled && {
-          gpuPool: {
-            id: sharing.poolId ?? `${config.temporal.taskQueue}-gpu-pool`,
-            params: {
-              model: config.llm.model,
-              idleGraceSeconds: sharing.idleGraceSeconds,
-              holderCheckSeconds: sharing.holderCheckSeconds,
-              timeouts,
-            },
+        gpuPool: {
+          id: pool.poolId ?? `${config.temporal.taskQueue}-gpu-pool`,
+          params: {
+            model: config.llm.model,
+            idleGraceSeconds: pool.idleGraceSeconds,
+            holderCheckSeconds: pool.holderCheckSeconds,
+            timeouts,
+            ...(lifecycleQueue && { lifecycleTaskQueue: lifecycleQueue }),
+            historyEventsBeforeContinueAsNew: pool.historyEventsBeforeContinueAsNew,
           },
-        }),
+        },
         timeouts,
       };
     },

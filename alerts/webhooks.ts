@@ -12,9 +12,10 @@ export interface Webhook {
 export interface AlertMessage {
   subject: string;
   text: string;
-  /** The run's page in the Temporal Web UI. */
+  /** The run's (or the GPU pool's) page in the Temporal Web UI. */
   link: string;
-  run: { workflowId: string; runId: string; reportDate: string };
+  /** The report run it is about; absent for an alert about the GPU pool. */
+  run?: { workflowId: string; runId: string; reportDate: string };
 }
 
 /** The request body each robot expects: its own message shape (and signature, where it asks for one). */

@@ -41,8 +41,11 @@ export function parseConfig(raw: unknown, source = 'config'): Config {
 
 /** Settings that moved, said as such rather than only as "unknown property". */
 function movedKeys(raw: unknown): string[] {
-  const r = raw as { archive?: unknown; email?: { sentRecordDir?: unknown } } | null;
+  const r = raw as { archive?: unknown; email?: { sentRecordDir?: unknown }; gpu?: { sharing?: unknown } } | null;
   return [
+    ...(r?.gpu?.sharing !== undefined
+      ? ['/gpu/sharing: every run now leases the GPU from the pool; its settings moved to /gpu/pool (no "enabled")']
+      : []),
     ...(r?.archive !== undefined ? ['/archive: moved to /store (store.dir, or store.s3 for several hosts)'] : []),
     ...(r?.email?.sentRecordDir !== undefined
       ? ['/email/sentRecordDir: moved to /store; sent-records live there']

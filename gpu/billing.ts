@@ -21,3 +21,28 @@ export function billFor(provider: string, instanceIds: string[], seconds: number
 export function secondsBetween(fromIso: string, toIso: string): number {
   return (Date.parse(toIso) - Date.parse(fromIso)) / 1000;
 }
+
+/** A lease's time on the GPU, as epoch milliseconds; `to` undefined while it is held. */
+export interface LeaseSpan {
+  from: number;
+  to?: number;
+}
+
+/**
+ * A holder's share of the GPU over its lease [from, to]: each moment is split evenly among the leases held then, so
+ * overlapping runs' shares add up to the time the GPU was held, not a multiple of it. Others still holding count
+ * as holding through `to`.
+ */
+export function leaseShareSeconds(own: Required<LeaseSpan>, others: readonly LeaseSpan[]): number {
+  const overlapping = others
+    .map((o) => ({ from: Math.max(o.from, own.from), to: Math.min(o.to ?? own.to, own.to) }))
+    .filter((o) => o.to > o.from);
+  const points = [...new Set([own.from, own.to, ...overlapping.flatMap((o) => [o.from, o.to])])].sort((a, b) => a - b);
+  let ms = 0;
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [start, end] = [points[i]!, points[i + 1]!];
+    const holders = 1 + overlapping.filter((o) => o.from <= start && o.to >= end).length;
+    ms += (end - start) / holders;
+  }
+  return ms / 1000;
+}

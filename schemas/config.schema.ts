@@ -139,17 +139,29 @@ export const configSchema = {
           default: 'out/state/gpu',
           description: "This host's own GPU files: the local-process server's logs.",
         },
-        sharing: {
+        pool: {
           description:
-            'Overlapping runs share one instance through a lease held by a pool workflow, which stops it after the last release plus a grace.',
+            'Every run leases the GPU from one pool workflow, which starts the instance, grants it to every run that asks, and stops it after the last release plus a grace.',
           type: 'object',
           additionalProperties: false,
           default: {},
           properties: {
-            enabled: { type: 'boolean', default: false },
             poolId: { type: 'string', minLength: 1, description: 'Default: "<taskQueue>-gpu-pool".' },
-            idleGraceSeconds: { type: 'number', minimum: 0, default: 60 },
-            holderCheckSeconds: { type: 'number', minimum: 1, default: 15 },
+            idleGraceSeconds: {
+              type: 'number',
+              minimum: 0,
+              default: 0,
+              description:
+                'How long the instance stays up after the last release, for a late re-run; paid whether or not one comes. 0: stopped at once.',
+            },
+            holderCheckSeconds: {
+              type: 'number',
+              minimum: 1,
+              default: 15,
+              description:
+                'How often the pool asks Temporal whether its holders still run (a terminated run never releases).',
+            },
+            historyEventsBeforeContinueAsNew: { type: 'integer', minimum: 100, default: 2000 },
           },
         },
         reaper: {
@@ -177,6 +189,12 @@ export const configSchema = {
             cwd: { type: 'string', minLength: 1, default: '.' },
             host: { type: 'string', minLength: 1, default: '127.0.0.1' },
             port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
+            hostId: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9._-]+$',
+              description:
+                'This host\'s name in its GPU task queue ("<taskQueue>-gpu@<hostId>"), where the server\'s start and stop run. Default: the host name.',
+            },
             passEnv: {
               ...stringList,
               default: [],
@@ -341,7 +359,8 @@ export const configSchema = {
         cron: { type: 'string', minLength: 9, default: '0 9 * * *' },
         overlap: {
           enum: ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'],
-          default: 'skip',
+          // Overlapping runs share the pool's one GPU: let every run (and every backfilled day) start.
+          default: 'allow_all',
         },
         catchupWindowSeconds: { type: 'number', minimum: 10, default: 3600 },
         jitterSeconds: { type: 'number', minimum: 0, default: 0 },

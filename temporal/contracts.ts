@@ -84,7 +84,10 @@ export interface ReportPlan {
   timezone: string;
   model: string;
   gpuProvider: string;
-  /** Set when overlapping runs share one GPU through the pool workflow of this id. */
+  /**
+   * The pool workflow the run leases its GPU from. Every plan made since the pool became the only path has it; runs
+   * recorded before (test/histories/v1/) started and stopped an instance of their own and replay that way.
+   */
   gpuPool?: { id: string; params: GpuPoolParams };
   timeouts: {
     loadDataSeconds: number;
@@ -106,15 +109,57 @@ export interface LeaseRequest {
   runId: string;
 }
 
-/** What the pool answers a run that asked for the GPU. */
-export type LeaseGrant = { handle: GpuHandle } | { error: string };
+/**
+ * What the pool answers a run that asked for the GPU. `runId` (the run it answers) lets a run that asked again after
+ * a Reset tell its own grant from one meant for the run it replaced.
+ */
+export type LeaseGrant = ({ handle: GpuHandle } | { error: string }) & { runId?: string };
 
-/** How the pool workflow runs: fixed by the first run that starts it. */
+/** How the pool workflow runs: fixed by the first run that starts it, carried over when it continues as new. */
 export interface GpuPoolParams {
   model: string;
   idleGraceSeconds: number;
   holderCheckSeconds: number;
   timeouts: ReportPlan['timeouts'];
+  /**
+   * Where the instance's start, readiness and stop activities run. Set for local-process, whose server is a
+   * process of one host: that host's own task queue. Unset: the report task queue (any worker).
+   */
+  lifecycleTaskQueue?: string;
+  /** The pool continues as new after this many history events (or when the server suggests it). */
+  historyEventsBeforeContinueAsNew?: number;
+}
+
+/** What a pool hands to its next run when it continues as new: the instance it runs and who holds it. */
+export interface GpuPoolCarry {
+  /** Generation of the instance it runs (or last ran): instance owner keys are "<poolId>/<runId>/<generation>". */
+  generation: number;
+  /** Owner key of the running instance and its grant; absent when none runs. */
+  instance?: { owner: string; grant: LeaseGrant };
+  holders: LeaseRequest[];
+  /** Holders that asked but were not answered yet. */
+  waiting: LeaseRequest[];
+}
+
+/** Tells ops that a pool's instance could not be stopped: it keeps trying. */
+export interface GpuStopAlert {
+  poolId: string;
+  /** The pool's holder key for the instance ("<poolId>/<runId>/<generation>"). */
+  owner: string;
+  instanceId?: string;
+  error: string;
+}
+
+/** The pool asks which of its holders ended without releasing. */
+export interface EndedHoldersRequest {
+  poolId: string;
+  requests: LeaseRequest[];
+}
+
+export interface EndedHolder {
+  request: LeaseRequest;
+  /** How its run closed: TERMINATED, TIMED_OUT, FAILED, … or NOT FOUND. */
+  status: string;
 }
 
 export interface GpuHandle {
@@ -133,6 +178,15 @@ export interface GpuBill {
   billedSeconds: number;
   estimatedCost: number;
   currency: string;
+}
+
+/** A run's bill for a lease is its share of the pool's instance: its instanceIds hold "pool:<poolId>". */
+export function poolShareId(poolId: string): string {
+  return `pool:${poolId}`;
+}
+
+export function isPoolShare(bill: GpuBill | undefined): boolean {
+  return bill?.instanceIds.some((i) => i.startsWith('pool:')) ?? false;
 }
 
 export interface TokenUsage {

@@ -34,6 +34,16 @@ export function activityTimeline(history: History): ActivitySpan[] {
       });
       continue;
     }
+    // The run asked for the cancel and went on without waiting (its default): no close event may follow.
+    const cancelRequested = e.activityTaskCancelRequestedEventAttributes;
+    if (cancelRequested) {
+      const span = spans.get(String(cancelRequested.scheduledEventId));
+      if (span?.status === 'running') {
+        span.status = 'cancelled';
+        span.closedMs = at;
+      }
+      continue;
+    }
     const started = e.activityTaskStartedEventAttributes;
     if (started) {
       const span = spans.get(String(started.scheduledEventId));

@@ -1,4 +1,6 @@
 /** The run's page in the Temporal Web UI, for emails and CLI output. */
-export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId: string): string {
-  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+export function runUrl(uiUrl: string, namespace: string, workflowId: string, runId?: string): string {
+  const workflow = `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  // Without a run id: the workflow id's latest run (a pool that continued as new).
+  return runId === undefined ? workflow : `${workflow}/${encodeURIComponent(runId)}/history`;
 }

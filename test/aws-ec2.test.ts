@@ -10,7 +10,7 @@ import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../gpu/providers/aws-ec
 import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
 import type { gpuReaper } from '../workflows';
 import { WORKFLOW_TYPES } from '../temporal/contracts';
-import { createHarness, failureOf, recordHistory, waitForStage } from './helpers/harness';
+import { createHarness, expectGpuStopped, failureOf, recordHistory, waitForStage } from './helpers/harness';
 import { startEc2StandIn, startMoto, type Ec2StandIn, type Moto } from './helpers/moto';
 
 const REGION = 'us-east-1';
@@ -153,11 +153,16 @@ describe('aws-ec2 provider against moto', () => {
       const handle = await h.start();
       const failure = await failureOf(h.withWorker(handle.result()));
       expect(failure.messages).toContain(`EC2 ${id}: still pending after 1s (waiting for running)`);
+      // The pool recorded the instance before asking EC2 to start it, so the failed start is stopped and billed.
       expect(await stateOf(id)).toBe('stopped');
       expect(standIn.actions.filter((a) => a.endsWith(id))).toContain(`StopInstances ${id}`);
+      const [entry] = await expectGpuStopped(h);
+      expect(entry).toMatchObject({ instanceId: id, stopReason: expect.stringMatching(/^start failed: /) as string });
+      const billed = (Date.parse(entry!.stoppedAt!) - Date.parse(entry!.requestedAt)) / 1000;
+      expect(billed).toBeGreaterThan(0);
       const [alert] = await h.sink.waitForMessages(1, 10_000);
-      expect(alert!.parsed.text).toMatch(/GPU: stopped \((\d+\.?\d*) s billed/);
-      expect(Number(/GPU: stopped \(([\d.]+) s billed/.exec(alert!.parsed.text ?? '')![1])).toBeGreaterThan(0);
+      expect(alert!.parsed.text).toContain('GPU: given back to the pool, which stops it when no run holds it');
+      console.log(`EC2 stuck pending: stopped by the pool, ${billed.toFixed(1)}s billed (ledger)`);
     } finally {
       standIn.stuckPending.delete(id);
       await h.close();
@@ -178,20 +183,20 @@ describe('aws-ec2 provider against moto', () => {
     try {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
-      await recordHistory(handle, 'sent-gpu-stop-refused');
+      await recordHistory(h.client.workflow.getHandle(h.poolId), 'gpu-pool-stop-refused');
       expect(result.outcome).toBe('sent');
-      expect(result.gpu).toBeUndefined();
       const mails = await h.sink.waitForMessages(2, 10_000);
       const report = mails.find((m) => m.envelope.to.includes('sales@example.com'))!;
       const alert = mails.find((m) => m.envelope.to.includes('ops@example.com'))!;
-      expect(report.parsed.text).toContain('GPU stop not confirmed yet');
-      expect(alert.parsed.subject).toBe(`[GPU NOT STOPPED] ${id}: sales report 2026-11-20 was sent`);
+      expect(report.parsed.subject).toContain('2026-11-13');
+      // The pool, which owns the instance, tells ops at once and names the cloud's own error and the instance.
+      expect(alert.parsed.subject).toBe(`[GPU NOT STOPPED] ${id}`);
       expect(alert.parsed.text).toContain(
         `GPU NOT stopped: ${id}, EC2 StopInstances ${id}: UnauthorizedOperation: ${words}`,
       );
       // A permanent refusal is not retried for a day: each stop asked the cloud once.
       const stopCalls = standIn.actions.filter((a) => a === `StopInstances ${id}`).length;
-      expect(stopCalls).toBe(2); // the bounded try before the email, and the background one after the alert
+      expect(stopCalls).toBe(2); // the bounded try, and the one after the alert
       expect(await stateOf(id)).toBe('running');
       expect((await handle.describe()).memo?.audit).toMatchObject({ outcome: 'sent' });
 
@@ -271,13 +276,16 @@ describe('aws-ec2 provider against moto', () => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
       expect(result.outcome).toBe('sent');
-      expect(result.gpu).toMatchObject({ provider: 'aws-ec2', instanceIds: [id], currency: 'USD' });
+      // The run's bill is its share of the pool's instance (alone: all of its lease).
+      expect(result.gpu).toMatchObject({ provider: 'aws-ec2', instanceIds: [`pool:${h.poolId}`], currency: 'USD' });
       expect(result.gpu!.billedSeconds).toBeGreaterThan(0);
       // Both figures are rounded (0.1 s, 0.0001 USD): they agree to within those roundings.
       const expected = (result.gpu!.billedSeconds * 0.98) / 3600;
       expect(Math.abs(result.gpu!.estimatedCost - expected)).toBeLessThanOrEqual(0.00005 + (0.05 * 0.98) / 3600);
+      const [entry] = await expectGpuStopped(h);
+      expect(entry!.instanceId).toBe(id);
       expect(await stateOf(id)).toBe('stopped');
-      // Started once, tagged, stopped once: the stop in `finally` found it already stopped and asked nothing.
+      // Started once, tagged, stopped once.
       expect(standIn.actions.filter((a) => a.endsWith(id))).toEqual([
         `StartInstances ${id}`,
         `CreateTags ${id}`,
@@ -288,39 +296,25 @@ describe('aws-ec2 provider against moto', () => {
     }
   });
 
-  it('the reaper stops the instance of a run terminated mid-generation', async () => {
+  it('a run terminated mid-generation: the pool notices within its holder check and stops the instance', async () => {
     const id = await newInstance('stopped');
     const vllm = await startVllm(['--latency-ms', '60000']);
-    const h = await createHarness({
-      config: {
-        gpu: {
-          provider: 'aws-ec2',
-          reaper: { idleGraceSeconds: 0 },
-          awsEc2: ec2Settings(id, vllm),
-        },
-      },
-    });
+    const h = await createHarness({ config: { gpu: { provider: 'aws-ec2', awsEc2: ec2Settings(id, vllm) } } });
     try {
       const handle = await h.start();
       const outcome = await h.withWorker(
         (async () => {
           await waitForStage(handle, 'generating report');
           await handle.terminate('stuck');
-          const terminatedAt = Date.now();
-          const runningAfterTerminate = await stateOf(id);
-          const sweep = await h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
-            taskQueue: h.config.temporal.taskQueue,
-            workflowId: `gpu-reaper-${handle.workflowId}`,
-          });
-          return { sweep, runningAfterTerminate, upSeconds: (Date.now() - terminatedAt) / 1000 };
+          return { terminatedAt: Date.now(), runningAfterTerminate: await stateOf(id) };
         })(),
       );
       expect(outcome.runningAfterTerminate).toBe('running');
-      expect(outcome.sweep.find((r) => r.instanceId === id)).toMatchObject({ action: 'stopped' });
       expect(await stateOf(id)).toBe('stopped');
-      console.log(
-        `EC2 (moto): terminate → instance stopped by the reaper in ${outcome.upSeconds.toFixed(1)}s (reaper run on demand)`,
-      );
+      const [entry] = await expectGpuStopped(h);
+      const pastNeed = (Date.parse(entry!.stoppedAt!) - outcome.terminatedAt) / 1000;
+      expect(pastNeed).toBeLessThan(10);
+      console.log(`EC2 (moto): terminate → instance stopped by the pool ${pastNeed.toFixed(1)}s later`);
     } finally {
       await h.close();
     }

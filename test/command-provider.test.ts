@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/config';
 import { CommandProvider, type CommandOptions } from '../gpu/providers/command';
 import { startSimulator, type RunningSimulator } from '../dev/simulator/launch';
-import { createHarness, ROOT } from './helpers/harness';
+import { createHarness, expectGpuStopped, ROOT } from './helpers/harness';
 
 const SCRIPT = join(ROOT, 'test', 'fixtures', 'fake-cloud.sh');
 const noRecord = async () => {};
@@ -124,8 +124,9 @@ describe('command provider, with a cloud CLI that keeps state in a file', () => 
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
       expect(result.outcome).toBe('sent');
-      expect(result.gpu).toMatchObject({ provider: 'command', instanceIds: ['i-fake'] });
+      expect(result.gpu).toMatchObject({ provider: 'command', instanceIds: [`pool:${h.poolId}`] });
       expect(readFileSync(state, 'utf8').trim()).toBe('Stopped');
+      expect(await expectGpuStopped(h)).toMatchObject([{ instanceId: 'i-fake' }]);
     } finally {
       await h.close();
     }

@@ -5,7 +5,7 @@ import { startWorkerProcess, writeConfig } from './helpers/cli';
 import { createHarness, expectGpuStopped, waitForStage } from './helpers/harness';
 
 describe('no GPU minute leaked', () => {
-  it('the reaper stops the GPU of a run terminated mid-generation (no workflow code runs on terminate)', async () => {
+  it('the reaper stops the GPU of a pool terminated while a run held it (no workflow code runs on terminate)', async () => {
     const h = await createHarness({
       simArgs: ['--latency-ms', '60000'],
       config: { gpu: { reaper: { idleGraceSeconds: 0 } } },
@@ -15,27 +15,26 @@ describe('no GPU minute leaked', () => {
       const reaped = await h.withWorker(
         (async () => {
           await waitForStage(handle, 'generating report');
-          await handle.terminate('operator pressed Terminate');
+          await h.client.workflow.getHandle(h.poolId).terminate('operator pressed Terminate on the pool');
+          await handle.terminate('and on the run');
           const terminatedAt = Date.now();
-          const runId = (await handle.describe()).runId;
-          const entry = await h.ledgerEntry(handle.workflowId, runId);
+          const [entry] = await h.ledgerEntries();
           expect(h.gpuProcessAlive(entry!)).toBe(true); // nothing stopped it: terminate ran no workflow code
 
           const sweep = await h.client.workflow.execute<typeof gpuReaper>(WORKFLOW_TYPES.gpuReaper, {
             taskQueue: h.config.temporal.taskQueue,
             workflowId: `gpu-reaper-${handle.workflowId}`,
           });
-          return { sweep, runId, upAfterFaultSeconds: (Date.now() - terminatedAt) / 1000 };
+          return { sweep, owner: entry!.owner, upAfterFaultSeconds: (Date.now() - terminatedAt) / 1000 };
         })(),
       );
-      const ours = reaped.sweep.find((r: ReapedInstance) => r.holder === `${handle.workflowId}/${reaped.runId}`);
+      const ours = reaped.sweep.find((r: ReapedInstance) => r.holder === reaped.owner);
       expect(ours).toMatchObject({ action: 'stopped' });
       expect(ours!.reason).toMatch(/its run ended at .* without stopping it/);
-      await expectGpuStopped(h, handle.workflowId, reaped.runId);
-      const entry = await h.ledgerEntry(handle.workflowId, reaped.runId);
+      const [entry] = await expectGpuStopped(h);
       expect(entry?.stopReason).toMatch(/^reaper: /);
       console.log(
-        `terminate → GPU stopped by the reaper in ${reaped.upAfterFaultSeconds.toFixed(1)}s (reaper run on demand)`,
+        `pool terminated → GPU stopped by the reaper in ${reaped.upAfterFaultSeconds.toFixed(1)}s (reaper run on demand)`,
       );
     } finally {
       await h.close();
@@ -61,11 +60,11 @@ describe('no GPU minute leaked', () => {
           return result;
         })(),
       );
-      expect(sweep.find((r) => r.holder.startsWith(handle.workflowId))).toMatchObject({
+      expect(sweep.find((r) => r.holder.startsWith(`${h.poolId}/`))).toMatchObject({
         action: 'kept',
         reason: 'its run is still going',
       });
-      await expectGpuStopped(h, handle.workflowId, (await handle.describe()).runId);
+      await expectGpuStopped(h);
     } finally {
       await h.close();
     }
@@ -80,15 +79,14 @@ describe('no GPU minute leaked', () => {
       await waitForStage(handle, 'generating report');
       worker.kill('SIGKILL');
       const killedAt = Date.now();
-      const runId = (await handle.describe()).runId;
-      const entry = await h.ledgerEntry(handle.workflowId, runId);
+      const [entry] = await h.ledgerEntries();
       expect(h.gpuProcessAlive(entry!)).toBe(true); // the GPU outlives the worker that started it
 
       // A replacement worker (here in-process) picks the run up once the dead worker's heartbeat times out.
       const result = await h.withWorker(handle.result());
       expect(result.outcome).toBe('sent');
-      await expectGpuStopped(h, handle.workflowId, runId);
-      const stoppedAt = Date.parse((await h.ledgerEntry(handle.workflowId, runId))!.stoppedAt!);
+      const [stopped] = await expectGpuStopped(h);
+      const stoppedAt = Date.parse(stopped!.stoppedAt!);
       const history = await handle.fetchHistory();
       const generateAttempts = history.events?.flatMap((e) =>
         e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesMetrics } from '../sales/load';
 import { ReportDate, ReportOutcome, ReportTrigger } from '../temporal/search-attributes';
 import type { SalesMetrics } from '../sales/metrics';
-import { createHarness, failureOf, recordHistory, REPORT_DATE, type Harness } from './helpers/harness';
+import {
+  createHarness,
+  expectGpuStopped,
+  failureOf,
+  recordHistory,
+  REPORT_DATE,
+  type Harness,
+} from './helpers/harness';
 
 describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {
   let h: Harness;
@@ -69,10 +76,10 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(dailyRevenue).toEqual(metrics.revenueByDay.map((d) => d.revenue));
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
 
-    // The GPU process is gone.
-    const entry = await h.ledgerEntry(handle.workflowId, result.runId);
-    expect(entry?.stoppedAt).toBeDefined();
-    expect(h.gpuProcessAlive(entry!)).toBe(false);
+    // The pool stopped the one GPU it started, and its process is gone.
+    const [entry] = await expectGpuStopped(h);
+    expect(entry!.owner.startsWith(`${h.poolId}/`)).toBe(true);
+    expect(entry!.stopReason).toBe('last holder gone; idle 0s');
 
     // Read back through the server: status, audit search attributes, memo, and the activities in the history.
     const description = await handle.describe();
@@ -91,12 +98,12 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const scheduled = (history.events ?? []).flatMap(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
     );
+    // The GPU is leased from the pool (which starts and stops it) and given back before rendering.
     expect(scheduled).toEqual([
-      'startGpu',
+      'acquireGpuLease',
       'loadSalesMetrics',
-      'waitGpuReady',
       'generateReport',
-      'stopGpu',
+      'releaseGpuLease',
       'renderReport',
       'sendReportEmail',
     ]);

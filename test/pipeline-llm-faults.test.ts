@@ -75,13 +75,13 @@ describe('LLM answers that break the contract', () => {
           /must have required property|must be equal to one of the allowed values|must NOT have additional properties/,
         );
         const runId = (await handle.describe()).runId;
-        await expectGpuStopped(h, handle.workflowId, runId);
+        await expectGpuStopped(h);
 
         const [alert] = await h.sink.waitForMessages(1, 10_000);
         expect(h.sink.messages).toHaveLength(1);
         expect(alert!.envelope.to).toEqual(['ops@example.com']);
         expect(alert!.parsed.subject).toBe(`[FAILED] Sales report ${REPORT_DATE}: generating report`);
-        expect(alert!.parsed.text).toContain('GPU: stopped');
+        expect(alert!.parsed.text).toContain('GPU: given back to the pool');
         expect(alert!.parsed.text).toContain(`/workflows/${handle.workflowId}/${runId}/history`);
         expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('failed');
       },

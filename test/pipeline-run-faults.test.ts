@@ -61,7 +61,7 @@ describe('runs that meet trouble', () => {
       const description = await handle.describe();
       expect(description.status.name).toBe('CANCELLED');
       expect(description.typedSearchAttributes.get(ReportOutcome)).toBe('cancelled');
-      await expectGpuStopped(h, handle.workflowId, description.runId);
+      await expectGpuStopped(h);
       expect(h.sink.messages).toHaveLength(0);
     }));
 
@@ -72,7 +72,7 @@ describe('runs that meet trouble', () => {
       await recordHistory(handle, 'failed-gpu-not-ready');
       expect(messages).toContain('failed while waiting for GPU');
       expect(messages).toMatch(/not ready after 2s \(last probe: ECONNREFUSED\)/);
-      await expectGpuStopped(h, handle.workflowId, (await handle.describe()).runId);
+      await expectGpuStopped(h);
       const [alert] = await h.sink.waitForMessages(1, 10_000);
       expect(alert!.parsed.subject).toContain('waiting for GPU');
     }));
@@ -85,7 +85,7 @@ describe('runs that meet trouble', () => {
       const handle = await h.start();
       const { messages } = await failureOf(h.withWorker(handle.result()));
       expect(messages).toContain('no-channel.csv row 1: missing column channel (one of: Channel, 渠道)');
-      await expectGpuStopped(h, handle.workflowId, (await handle.describe()).runId);
+      await expectGpuStopped(h);
     });
   });
 

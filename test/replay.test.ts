@@ -10,6 +10,8 @@ const HISTORIES = join(__dirname, 'histories');
  * test/histories/ holds runs of the current workflow shape (re-recorded with RECORD_HISTORIES=1 npm test);
  * test/histories/v1/ and later folders keep runs recorded before a patched change, which must replay forever (or
  * until the patch is deprecated): production has such runs in flight when a new worker version starts.
+ * v1: before the GPU-stop, invalid-input and reset patches. v2: before every run leased its GPU from the pool
+ * (runs started and stopped an instance of their own; the pool was opt-in).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -27,10 +29,15 @@ describe('replaying recorded runs against the current workflow code', () => {
       expect.arrayContaining([
         ...representative,
         ...representative.map((f) => join('v1', f)),
-        'sent-gpu-stop-refused.json',
+        ...representative.map((f) => join('v2', f)),
+        join('v2', 'sent-gpu-stop-refused.json'),
         'failed-invalid-input.json',
         'sent-after-reset-before-generation.json',
+        'sent-after-reset-mid-generation.json',
         'sent-narrative-withheld.json',
+        'gpu-pool-three-holders.json',
+        'gpu-pool-stop-refused.json',
+        'gpu-pool-continued-as-new.json',
       ]),
     );
   });

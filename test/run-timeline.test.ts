@@ -10,11 +10,10 @@ describe('run timeline from history', () => {
   it('lists each activity with its duration and outcome, in order', () => {
     const spans = activityTimeline(history('sent.json'));
     expect(spans.map((s) => [s.activity, s.status])).toEqual([
-      ['startGpu', 'completed'],
+      ['acquireGpuLease', 'completed'],
       ['loadSalesMetrics', 'completed'],
-      ['waitGpuReady', 'completed'],
       ['generateReport', 'completed'],
-      ['stopGpu', 'completed'],
+      ['releaseGpuLease', 'completed'],
       ['renderReport', 'completed'],
       ['sendReportEmail', 'completed'],
     ]);
@@ -28,6 +27,6 @@ describe('run timeline from history', () => {
     expect(failed.map((s) => s.activity)).toContain('sendFailureAlert');
     const cancelled = activityTimeline(history('cancelled-during-generation.json'));
     expect(cancelled.find((s) => s.activity === 'generateReport')?.status).toBe('cancelled');
-    expect(cancelled.at(-1)?.activity).toBe('stopGpu');
+    expect(cancelled.at(-1)?.activity).toBe('releaseGpuLease');
   });
 });

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeSampleXlsx } from '../dev/sample-data';
 import { addDays, dateInZone, daysOf } from '../sales/dates';
+import type { CostReport } from '../gpu/cost';
+import { leaseRecords } from '../gpu/leases';
 import { listRuns, type RunSummary } from '../temporal/runs';
 import { ReportDate, ReportTrigger } from '../temporal/search-attributes';
 import { salesReport, temporalCli, writeConfig } from './helpers/cli';
@@ -142,6 +144,21 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
           ['2026-11-18', 'backfill', 'sent'],
         ]);
 
+        // A backfill from another client that names no overlap policy (as the Web UI may): the schedule's own
+        // (allow_all) applies, and every day runs, each on the pool's one GPU.
+        await h.client.schedule.getHandle(scheduleId).backfill({
+          start: new Date('2026-11-15T16:00:00Z'),
+          end: new Date('2026-11-17T15:59:59Z'),
+        });
+        const fromOtherClient = await eventually(
+          () => ours('2026-11-16', '2026-11-17'),
+          (r) => closed(r, 2),
+        );
+        expect(fromOtherClient.map((r) => [r.reportDate, r.trigger, r.outcome])).toEqual([
+          ['2026-11-17', 'backfill', 'sent'],
+          ['2026-11-16', 'backfill', 'sent'],
+        ]);
+
         const triggered = await salesReport(configPath, 'schedule', 'trigger');
         expect(triggered.code).toBe(0);
         const today = dateInZone(new Date(), 'Asia/Shanghai');
@@ -174,22 +191,26 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     expect(rows[0]!.gpuSeconds).toBeGreaterThan(0);
     const table = await salesReport(configPath, 'runs', 'list', '--from', '2026-11-18', '--to', '2026-11-20');
     expect(table.stdout).toMatch(/^date\s+trigger\s+outcome\s+duration\s+attempts\s+GPU s\s+cost\s+workflow id/);
-    // cost: the month's runs from the same history, next to an always-on instance.
-    const cost = JSON.parse((await salesReport(configPath, 'cost', '--month', '2026-11', '--json')).stdout) as {
-      days: { date: string; runs: number; gpuSeconds: number }[];
-      totals: { runs: number; cost: number };
-      alwaysOn: { hours: number; cost: number };
-      savedRatio: number;
-    };
-    const nov19 = cost.days.find((d) => d.date === '2026-11-19')!;
-    const allNov19 = await listRuns(h.client, { from: '2026-11-19', to: '2026-11-19' });
-    expect(nov19.runs).toBe(allNov19.length);
-    expect(nov19.gpuSeconds).toBeCloseTo(
-      allNov19.reduce((s, r) => s + (r.gpuSeconds ?? 0), 0),
-      1,
-    );
+    // cost: the instances' own bills from the ledger, split into what runs held and what none did.
+    const cost = JSON.parse((await salesReport(configPath, 'cost', '--json')).stdout) as CostReport;
+    const instances = await h.ledgerEntries();
+    const billed = instances.reduce((sum, e) => sum + (Date.parse(e.stoppedAt!) - Date.parse(e.requestedAt)) / 1000, 0);
+    const leases = await leaseRecords(h.store).all();
+    const shares = leases.reduce((sum, l) => sum + (l.shareSeconds ?? 0), 0);
+    expect(leases.length).toBeGreaterThanOrEqual(6); // three and two backfilled days, one trigger
+    expect(cost.totals.runs).toBe(leases.length);
+    expect(cost.totals.instances).toBe(instances.length);
+    expect(cost.totals.instances).toBeLessThan(leases.length); // overlapping backfilled days shared one
+    expect(cost.totals.gpuSeconds).toBeCloseTo(billed, 0);
+    expect(cost.totals.heldSeconds).toBeCloseTo(shares, 0);
+    expect(cost.totals.unheldSeconds).toBeCloseTo(billed - shares, 0);
+    expect(cost.totals.stillRunning).toBe(0);
     expect(cost.alwaysOn.cost).toBeCloseTo(cost.alwaysOn.hours * h.config.gpu.hourlyPrice, 2);
     expect(cost.savedRatio).toBeGreaterThan(0.99);
+    const costTable = (await salesReport(configPath, 'cost')).stdout;
+    expect(costTable).toMatch(/^date\s+runs\s+instances\s+GPU s\s+held s\s+unheld s\s+cost USD/);
+    expect(costTable).toContain(`${leases.length} runs on ${instances.length} instances`);
+    console.log(costTable);
     const show = await salesReport(configPath, 'runs', 'show', rows[0]!.workflowId);
     expect(show.stdout).toContain('report date 2026-11-19, trigger backfill, status COMPLETED, outcome sent');
     expect(show.stdout).toMatch(/prompt sha256 [0-9a-f]{64}/);

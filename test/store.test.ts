@@ -107,8 +107,9 @@ describe('the store: a local directory and S3 (moto) behind one interface', () =
       );
       for (const { dir } of [first, second]) expect(await readdir(dir)).not.toContain('out');
 
-      // The GPU host A started was found through the shared ledger and stopped by B.
-      await expectGpuStopped(h, handle.workflowId, result.runId);
+      // The GPU host A started was found through the shared ledger and stopped by B once the pool let it go.
+      await h.poolSettled();
+      await expectGpuStopped(h);
       const audit = (await handle.describe()).memo?.audit as AuditMemo;
       expect(audit).toMatchObject({ outcome: 'sent', messageId: result.messageId });
       // Every call to the model counts: the one the killed worker had in flight, and the retry's.

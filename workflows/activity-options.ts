@@ -13,18 +13,6 @@ export function activitiesFor(t: ReportPlan['timeouts']) {
     heartbeatTimeout,
     retry,
   });
-  const { startGpu } = proxyActivities<Activities>({
-    startToCloseTimeout: ms(t.gpuStartSeconds),
-    heartbeatTimeout,
-    retry,
-    // A cancelled start is waited for, so the instance it made is in the ledger before the stop that follows.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  });
-  const { waitGpuReady } = proxyActivities<Activities>({
-    startToCloseTimeout: ms(t.gpuReadySeconds + 60),
-    heartbeatTimeout,
-    retry,
-  });
   const { generateReport } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.llmSeconds + 30),
     heartbeatTimeout,
@@ -37,38 +25,65 @@ export function activitiesFor(t: ReportPlan['timeouts']) {
     heartbeatTimeout,
     retry,
   });
-  // A first, bounded try at stopping: if it fails, the report still goes out and a human is told at once.
-  const { stopGpu: tryStopGpu } = proxyActivities<Activities>({
-    startToCloseTimeout: ms(t.gpuStopSeconds + 30),
-    heartbeatTimeout,
-    scheduleToCloseTimeout: ms(3 * (t.gpuStopSeconds + 30)),
-    retry: { initialInterval: retry.initialInterval, maximumInterval: '10 seconds' },
-  });
-  // Then stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
-  const { stopGpu } = proxyActivities<Activities>({
-    startToCloseTimeout: ms(t.gpuStopSeconds + 30),
-    heartbeatTimeout,
-    scheduleToCloseTimeout: '24 hours',
-    retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
-  });
-
-  const { acquireGpuLease, releaseGpuLease, runsAlive } = proxyActivities<Activities>({
+  const { acquireGpuLease, releaseGpuLease, runsAlive, endedHolders } = proxyActivities<Activities>({
     startToCloseTimeout: '1 minute',
+    retry,
+  });
+  const { sendGpuStopAlert } = proxyActivities<Activities>({
+    startToCloseTimeout: ms(t.emailSeconds),
+    heartbeatTimeout,
     retry,
   });
 
   return {
+    ...gpuLifecycleActivities(t),
     acquireGpuLease,
     releaseGpuLease,
     runsAlive,
+    endedHolders,
+    sendGpuStopAlert,
     loadSalesMetrics,
-    startGpu,
-    waitGpuReady,
     generateReport,
     renderReport,
     sendReportEmail,
     sendFailureAlert,
-    stopGpu,
-    tryStopGpu,
   };
+}
+
+/**
+ * An instance's life: start, wait until it serves, stop. On `taskQueue` when given (the host of a local-process
+ * server), else the workflow's own.
+ */
+export function gpuLifecycleActivities(t: ReportPlan['timeouts'], taskQueue?: string) {
+  const ms = (seconds: number) => seconds * 1000;
+  const retry = { initialInterval: ms(t.retryInitialIntervalSeconds), maximumAttempts: t.retryMaximumAttempts };
+  const common = { heartbeatTimeout: ms(t.heartbeatSeconds), ...(taskQueue && { taskQueue }) };
+  const { startGpu } = proxyActivities<Activities>({
+    ...common,
+    startToCloseTimeout: ms(t.gpuStartSeconds),
+    retry,
+    // A cancelled start is waited for, so the instance it made is in the ledger before the stop that follows.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  const { waitGpuReady } = proxyActivities<Activities>({
+    ...common,
+    startToCloseTimeout: ms(t.gpuReadySeconds + 60),
+    retry,
+  });
+  // A first, bounded try at stopping: if it fails, a human is told at once and stopping goes on.
+  const { stopGpu: tryStopGpu } = proxyActivities<Activities>({
+    ...common,
+    startToCloseTimeout: ms(t.gpuStopSeconds + 30),
+    scheduleToCloseTimeout: ms(3 * (t.gpuStopSeconds + 30)),
+    retry: { initialInterval: retry.initialInterval, maximumInterval: '10 seconds' },
+  });
+  // Then stopping is retried until it works (for up to a day): giving up would leave a GPU billing by the hour.
+  // Permanent refusals (not authorised, no such instance) fail at once instead: see gpu/activities/lifecycle.ts.
+  const { stopGpu } = proxyActivities<Activities>({
+    ...common,
+    startToCloseTimeout: ms(t.gpuStopSeconds + 30),
+    scheduleToCloseTimeout: '24 hours',
+    retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
+  });
+  return { startGpu, waitGpuReady, tryStopGpu, stopGpu };
 }

@@ -111,6 +111,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   let alert: AuditMemo['alert'];
   let result: ReportResult | undefined;
 
+  // Every run plans a lease on the pool; only runs recorded before that (no gpuPool in their plan) own an instance.
   const gpu = plan.gpuPool
     ? pooledGpu(act, plan.gpuPool, { workflowId: info.workflowId, runId: info.runId })
     : ownGpu(act, owner, plan.model);
@@ -132,10 +133,10 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   try {
     stage = 'loading data and starting GPU';
     const metrics = await act.loadSalesMetrics(run);
-    let handle = await ownGpuAfterReset(await gpuStart);
-    gpuInstance = handle.instanceId;
 
     stage = 'waiting for GPU';
+    let handle = await ownGpuAfterReset(await gpuStart);
+    gpuInstance = handle.instanceId;
     await gpu.ready(handle);
 
     stage = 'generating report';

@@ -1,13 +1,19 @@
 import type { Command } from 'commander';
-import { monthlyCost } from '../../temporal/cost';
+import { monthlyCost } from '../../gpu/cost';
+import { pricingOf } from '../../gpu/fleet';
+import { leaseRecords } from '../../gpu/leases';
+import { InstanceLedger } from '../../gpu/ledger';
 import { dateInZone } from '../../sales/dates';
+import { createStore } from '../../store';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
 export function costCommand(program: Command, context: () => CliContext): void {
   program
     .command('cost')
-    .description('GPU seconds, cost and runs per day for a month, against an always-on instance')
+    .description(
+      "GPU seconds and cost per day for a month, from the instances' bills, split into what runs held and what none did, against an always-on instance",
+    )
     .option('--month <YYYY-MM>', 'the month (default: this month in the configured time zone)')
     .option('--json', 'JSON instead of a table')
     .action(async (options: { month?: string; json?: boolean }) => {
@@ -15,21 +21,32 @@ export function costCommand(program: Command, context: () => CliContext): void {
       const tz = ctx.config.report.timezone;
       const month = options.month ?? dateInZone(new Date(), tz).slice(0, 7);
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month: "${month}" is not YYYY-MM`);
-      const report = await monthlyCost(await ctx.client(), month, {
-        hourlyPrice: ctx.config.gpu.hourlyPrice,
-        currency: ctx.config.gpu.priceCurrency,
-        timezone: tz,
-      });
+      const store = createStore(ctx.config);
+      const [instances, leases] = await Promise.all([new InstanceLedger(store).all(), leaseRecords(store).all()]);
+      const report = monthlyCost(month, { instances, leases }, { ...pricingOf(ctx.config), timezone: tz });
+      const t = report.totals;
       ctx.print(
         report,
         () =>
           [
             table(
-              ['date', 'runs', 'GPU s', `cost ${report.currency}`],
-              report.days.filter((d) => d.runs > 0).map((d) => [d.date, d.runs, d.gpuSeconds, d.cost.toFixed(4)]),
+              ['date', 'runs', 'instances', 'GPU s', 'held s', 'unheld s', `cost ${report.currency}`],
+              report.days
+                .filter((d) => d.runs > 0 || d.instances > 0)
+                .map((d) => [
+                  d.date,
+                  d.runs,
+                  d.instances,
+                  d.gpuSeconds,
+                  d.heldSeconds,
+                  d.unheldSeconds,
+                  d.cost.toFixed(4),
+                ]),
             ),
             '',
-            `${month}: ${report.totals.runs} runs, ${report.totals.gpuSeconds} GPU seconds, ${report.totals.cost.toFixed(4)} ${report.currency}`,
+            `${month}: ${t.runs} runs on ${t.instances} instances, ${t.gpuSeconds} GPU seconds billed, ${t.cost.toFixed(4)} ${report.currency}`,
+            `  held by runs: ${t.heldSeconds} s; held by none (boot for runs that gave up, idle grace, orphans): ${t.unheldSeconds} s`,
+            ...(t.stillRunning > 0 ? [`  ${t.stillRunning} instance(s) still running: counted up to now`] : []),
             `always-on over the same ${report.alwaysOn.hours} hours: ${report.alwaysOn.cost.toFixed(2)} ${report.currency}` +
               (report.savedRatio === null ? '' : ` (saved ${(report.savedRatio * 100).toFixed(1)}%)`),
           ].join('\n'),

@@ -128,7 +128,7 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
       const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
       const start = startOfDayInZone(options.from, tz);
       const end = new Date(startOfDayInZone(addDays(options.to, 1), tz).getTime() - 1000);
-      await handle.backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
+      await handle.backfill({ start, end, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
       ctx.print(
         { scheduleId: handle.scheduleId, from: options.from, to: options.to },
         () => `backfill requested: ${options.from} … ${options.to} (${tz})`,

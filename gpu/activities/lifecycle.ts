@@ -72,9 +72,12 @@ export function createGpuLifecycleActivities({
       );
     },
 
-    /** Stops whatever the ledger holds for the owner and waits for the confirmation. Stopping twice is success. */
-    async stopGpu(owner: string): Promise<GpuBill> {
-      return withHeartbeat(() => refusalsFinal(fleet.stop(owner)));
+    /**
+     * Stops whatever the ledger holds for the owner and waits for the confirmation, recording why it was stopped.
+     * Stopping twice is success.
+     */
+    async stopGpu(owner: string, reason?: string): Promise<GpuBill> {
+      return withHeartbeat(() => refusalsFinal(fleet.stop(owner, reason)));
     },
   };
 }

@@ -1,8 +1,11 @@
 import {
   CancellationScope,
   condition,
+  continueAsNew,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -12,76 +15,163 @@ import {
   holdersQuery,
   releaseGpuSignal,
   type GpuBill,
+  type GpuPoolCarry,
   type GpuPoolParams,
   type LeaseGrant,
   type LeaseRequest,
 } from '../../temporal/contracts';
 import { holderKey } from '../owner';
-import { activitiesFor } from '../../workflows/activity-options';
+import { activitiesFor, gpuLifecycleActivities } from '../../workflows/activity-options';
 import { rootMessage } from '../../workflows/failures';
 
 /**
- * One GPU shared by overlapping report runs. The first acquire starts it; every holder is granted the same
- * instance once it serves; after the last release (or the last holder's death) and a grace, it is stopped. An acquire
- * that arrives after the stop starts a new instance. Returns the bills of the instances it ran.
+ * pool-owns-gpu-life: the pool is the only path to a GPU. It continues as new when its history grows, gives up the
+ * leases of holders that ended without releasing (so their share is billed), records why it stopped an instance,
+ * and tells ops at once when a stop fails while it keeps stopping. Pools recorded before run as they ran.
  */
-export async function gpuPool(params: GpuPoolParams): Promise<GpuBill[]> {
-  const holders = new Map<string, LeaseRequest>();
-  const toGrant: LeaseRequest[] = [];
+const OWNS_GPU_LIFE = 'pool-owns-gpu-life';
+
+type Served = 'released' | 'start failed' | 'continue as new';
+
+/**
+ * The one owner of the GPU's life. The first acquire starts an instance; every holder is granted it once it serves;
+ * after the last release (or the last holder's death, noticed within holderCheckSeconds) and the idle grace it is
+ * stopped. An acquire after the stop starts a new instance. Returns the bills of the instances this run stopped.
+ */
+export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Promise<GpuBill[]> {
+  const holders = new Map<string, LeaseRequest>((carried?.holders ?? []).map((r) => [holderKey(r), r]));
+  const waiting: LeaseRequest[] = [...(carried?.waiting ?? [])];
+  const ownsGpuLife = patched(OWNS_GPU_LIFE);
   setHandler(acquireGpuSignal, (r) => {
-    if (!holders.has(holderKey(r))) {
-      holders.set(holderKey(r), r);
-      toGrant.push(r);
+    const key = holderKey(r);
+    // Every acquire is answered, a repeated one too (a run that asks again after a Reset): grants are idempotent.
+    if (!holders.has(key) || (ownsGpuLife && !waiting.some((w) => holderKey(w) === key))) {
+      holders.set(key, r);
+      waiting.push(r);
     }
   });
-  setHandler(releaseGpuSignal, (r) => void holders.delete(holderKey(r)));
+  setHandler(releaseGpuSignal, (r) => {
+    const key = holderKey(r);
+    holders.delete(key);
+    // A run that gave up before its grant (it failed, or was cancelled) is not answered.
+    if (ownsGpuLife) waiting.splice(0, waiting.length, ...waiting.filter((w) => holderKey(w) !== key));
+  });
   setHandler(holdersQuery, () => [...holders.keys()]);
 
   const act = activitiesFor(params.timeouts);
+  const life = ownsGpuLife ? gpuLifecycleActivities(params.timeouts, params.lifecycleTaskQueue) : act;
   const info = workflowInfo();
+  const poolId = info.workflowId;
   const bills: GpuBill[] = [];
 
-  for (let generation = 1; holders.size > 0 || toGrant.length > 0; generation++) {
-    const owner = holderKey(info, generation);
+  const historyFull = () =>
+    ownsGpuLife &&
+    (workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength >= (params.historyEventsBeforeContinueAsNew ?? Infinity));
+
+  /** Grants the instance to whoever waits for it, drops holders that died, until it is no longer needed. */
+  async function serve(grant: LeaseGrant): Promise<Served> {
+    for (;;) {
+      for (let r = waiting.shift(); r; r = waiting.shift()) {
+        const holder = r;
+        await getExternalWorkflowHandle(holder.workflowId, holder.runId)
+          .signal(gpuGrantedSignal, ownsGpuLife ? { ...grant, runId: holder.runId } : grant)
+          .catch(() => holders.delete(holderKey(holder))); // it ended while waiting
+      }
+      if ('error' in grant) {
+        holders.clear();
+        return 'start failed';
+      }
+      if (historyFull()) return 'continue as new';
+      if (holders.size === 0) {
+        // Idle: keep it warm for a late re-run, but not for long.
+        if (!(await condition(() => waiting.length > 0, params.idleGraceSeconds * 1000))) return 'released';
+        continue;
+      }
+      const changed = await condition(() => waiting.length > 0 || holders.size === 0, params.holderCheckSeconds * 1000);
+      if (changed) continue;
+      // A terminated, reset or timed-out run never releases: drop holders that no longer run.
+      if (ownsGpuLife) {
+        for (const { request, status } of await act.endedHolders({ poolId, requests: [...holders.values()] })) {
+          holders.delete(holderKey(request));
+          log.warn('GPU holder ended without releasing', { holder: holderKey(request), status });
+        }
+      } else {
+        const alive = new Set((await act.runsAlive([...holders.values()])).map((r) => holderKey(r)));
+        for (const key of [...holders.keys()]) if (!alive.has(key)) holders.delete(key);
+      }
+    }
+  }
+
+  /** A first bounded try; when it fails ops hear at once, and stopping goes on (for up to a day). */
+  async function stop(owner: string, grant: LeaseGrant | undefined, why: string): Promise<GpuBill | undefined> {
+    if (!ownsGpuLife) return act.stopGpu(owner);
     try {
+      return await life.tryStopGpu(owner, why);
+    } catch (err) {
+      const error = rootMessage(err);
+      const instanceId = grant && 'handle' in grant ? grant.handle.instanceId : undefined;
+      log.error('GPU stop failed; ops are told and stopping goes on', { owner, instanceId, error });
+      await act
+        .sendGpuStopAlert({ poolId, owner, instanceId, error })
+        .catch((e: unknown) => log.error('GPU stop alert not delivered', { error: rootMessage(e) }));
+      try {
+        return await life.stopGpu(owner, why);
+      } catch (e) {
+        // A permanent refusal (not authorised): the ledger keeps it as running, for the reaper and an operator.
+        log.error('GPU still not stopped; left to the reaper and an operator', { owner, error: rootMessage(e) });
+        return undefined;
+      }
+    }
+  }
+
+  let generation = carried?.generation ?? 0;
+  let instance = carried?.instance;
+  for (;;) {
+    if (!instance) {
+      if (holders.size === 0 && waiting.length === 0) break;
+      generation += 1;
+      const owner = holderKey(info, generation);
       let grant: LeaseGrant;
       try {
-        const handle = await act.startGpu(owner);
-        await act.waitGpuReady({ owner, handle, model: params.model });
+        const handle = await life.startGpu(owner);
+        await life.waitGpuReady({ owner, handle, model: params.model });
         grant = { handle };
       } catch (err) {
+        if (ownsGpuLife && isCancellation(err)) {
+          await CancellationScope.nonCancellable(() => stop(owner, undefined, 'pool cancelled while starting'));
+          throw err;
+        }
         grant = { error: rootMessage(err) };
       }
-      for (;;) {
-        for (let r = toGrant.shift(); r; r = toGrant.shift()) {
-          const holder = r;
-          await getExternalWorkflowHandle(holder.workflowId, holder.runId)
-            .signal(gpuGrantedSignal, grant)
-            .catch(() => holders.delete(holderKey(holder))); // it ended while waiting
-        }
-        if ('error' in grant) {
-          holders.clear();
-          break;
-        }
-        if (holders.size === 0) {
-          // Idle: keep it warm for a late re-run, but not for long.
-          if (!(await condition(() => toGrant.length > 0, params.idleGraceSeconds * 1000))) break;
-          continue;
-        }
-        const changed = await condition(
-          () => toGrant.length > 0 || holders.size === 0,
-          params.holderCheckSeconds * 1000,
-        );
-        if (!changed) {
-          // A terminated run never releases: drop holders that are no longer running.
-          const alive = new Set((await act.runsAlive([...holders.values()])).map((r) => holderKey(r)));
-          for (const key of [...holders.keys()]) if (!alive.has(key)) holders.delete(key);
-        }
-      }
-    } finally {
-      bills.push(await CancellationScope.nonCancellable(() => act.stopGpu(owner)));
-      log.info('GPU pool instance stopped', { owner, bill: bills.at(-1) });
+      instance = { owner, grant };
     }
+    const { owner, grant } = instance;
+    let served: Served;
+    try {
+      served = await serve(grant);
+    } catch (err) {
+      // Cancelled (or failed): the instance is stopped on the way out.
+      await CancellationScope.nonCancellable(() => stop(owner, grant, `pool ended: ${rootMessage(err)}`));
+      throw err;
+    }
+    if (served === 'continue as new') {
+      // The instance runs on; the next run of this pool holds it (the reaper follows the chain).
+      await continueAsNew<typeof gpuPool>(params, {
+        generation,
+        instance,
+        holders: [...holders.values()],
+        waiting: [...waiting],
+      });
+    }
+    const why =
+      served === 'start failed'
+        ? `start failed: ${'error' in grant ? grant.error : ''}`
+        : `last holder gone; idle ${params.idleGraceSeconds}s`;
+    const bill = await CancellationScope.nonCancellable(() => stop(owner, grant, why));
+    if (bill) bills.push(bill);
+    log.info('GPU pool instance stopped', { owner, why, bill });
+    instance = undefined;
   }
   return bills;
 }

@@ -14,7 +14,6 @@ import { REPO_ROOT } from '../../dev/simulator/launch';
 import type { SmtpSink, SmtpSinkOptions } from '../../dev/smtp-sink';
 import { InstanceLedger, type LedgerEntry } from '../../gpu/ledger';
 import type { Store } from '../../store';
-import { holderKey } from '../../gpu/owner';
 import { groupAlive } from '../../gpu/providers/local-process';
 import { progressQuery, WORKFLOW_TYPES, type ReportInput, type Stage } from '../../temporal/contracts';
 import type { weeklySalesReport } from '../../workflows';
@@ -42,6 +41,8 @@ export interface HarnessOptions {
   dataPath?: string;
   /** Extra secrets, as the environment would give them (encryption keys, codec token). */
   secrets?: Partial<Secrets>;
+  /** How long withWorker waits, after its work, for the pool to stop the GPU (default 60). */
+  gpuPoolSettleSeconds?: number;
 }
 
 export interface Harness {
@@ -51,9 +52,17 @@ export interface Harness {
   sink: SmtpSink;
   client: Client;
   start(input?: ReportInput): Promise<WorkflowHandle<typeof weeklySalesReport>>;
-  /** Runs a real worker until `until` settles, and returns its outcome. */
+  /**
+   * Runs a real worker until `until` settles and the GPU pool has stopped its instance (bounded by
+   * gpuPoolSettleSeconds): the stop is the pool's, after the runs, and needs a worker.
+   */
   withWorker<T>(until: Promise<T>): Promise<T>;
-  ledgerEntry(workflowId: string, runId: string): Promise<LedgerEntry | undefined>;
+  /** The pool workflow every run of this harness leases its GPU from. */
+  poolId: string;
+  /** Until the pool has stopped its instance and ended (bounded by gpuPoolSettleSeconds). */
+  poolSettled(): Promise<void>;
+  /** Every instance the pool (or a run recorded before the pool) started. */
+  ledgerEntries(): Promise<LedgerEntry[]>;
   gpuProcessAlive(entry: LedgerEntry): boolean;
   close(): Promise<void>;
 }
@@ -68,7 +77,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     temporal: { taskQueue: `test-${randomUUID()}` },
     report: { timezone: 'Asia/Shanghai', locale: 'zh-CN', currency: 'CNY' },
     data: { path: options.dataPath ?? (await sampleSalesFile(dir)) },
-    gpu: { readyTimeoutSeconds: 30, stopTimeoutSeconds: 5 },
+    gpu: {
+      readyTimeoutSeconds: 30,
+      stopTimeoutSeconds: 5,
+      // Short, so the pool stops the GPU within a test: no grace, holders checked every second.
+      pool: { idleGraceSeconds: 0, holderCheckSeconds: 1 },
+    },
     llm: { requestTimeoutSeconds: 20, maxAttempts: 3 },
     email: {
       smtp: { connectionTimeoutSeconds: 5 },
@@ -89,6 +103,20 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   const { config, client } = stack;
   const ledger = new InstanceLedger(stack.store);
+  const poolId = config.gpu.pool.poolId ?? `${config.temporal.taskQueue}-gpu-pool`;
+  /** Until the pool has no instance left to stop (it ends then), or the bound passes. */
+  const poolSettled = async (): Promise<void> => {
+    const deadline = Date.now() + (options.gpuPoolSettleSeconds ?? 60) * 1000;
+    while (Date.now() < deadline) {
+      const running = await client.workflow
+        .getHandle(poolId)
+        .describe()
+        .then((d) => d.status.name === 'RUNNING')
+        .catch(() => false);
+      if (!running) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
 
   return {
     dir,
@@ -102,19 +130,35 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
         workflowId: `report-${randomUUID()}`,
         args: [input],
       }),
-    withWorker: (until) => stack.runWorker(until),
-    ledgerEntry: (workflowId, runId) => ledger.get(holderKey({ workflowId, runId })),
-    gpuProcessAlive: (entry) => groupAlive(Number(/^pid:(\d+):/.exec(entry.instanceId)?.[1])),
+    withWorker: (until) =>
+      stack.runWorker(async () => {
+        try {
+          return await until;
+        } finally {
+          await poolSettled();
+        }
+      }),
+    poolId,
+    poolSettled,
+    ledgerEntries: () => ledger.all(),
+    gpuProcessAlive: (entry) => {
+      const pid = /^pid:(\d+):/.exec(entry.instanceId)?.[1];
+      return pid !== undefined && groupAlive(Number(pid)); // a cloud instance's state is the cloud's to say
+    },
     close: () => stack.close(),
   };
 }
 
-/** The run's GPU is confirmed stopped in the ledger and its process group is gone. */
-export async function expectGpuStopped(h: Harness, workflowId: string, runId: string): Promise<void> {
-  const entry = await h.ledgerEntry(workflowId, runId);
-  if (!entry?.instanceId) throw new Error(`no GPU was recorded for ${workflowId}/${runId}`);
-  if (!entry.stoppedAt) throw new Error(`GPU ${entry.instanceId} not confirmed stopped`);
-  if (h.gpuProcessAlive(entry)) throw new Error(`GPU process ${entry.instanceId} still running`);
+/** Every GPU started is confirmed stopped in the ledger and its process group is gone; returns the entries. */
+export async function expectGpuStopped(h: Harness): Promise<LedgerEntry[]> {
+  const entries = await h.ledgerEntries();
+  if (entries.length === 0) throw new Error('no GPU was recorded');
+  for (const entry of entries) {
+    if (!entry.instanceId) throw new Error(`GPU of ${entry.owner} has no instance id`);
+    if (!entry.stoppedAt) throw new Error(`GPU ${entry.instanceId} not confirmed stopped`);
+    if (h.gpuProcessAlive(entry)) throw new Error(`GPU process ${entry.instanceId} still running`);
+  }
+  return entries;
 }
 
 /** The failure a workflow run ended with, with the messages of its whole cause chain joined. */

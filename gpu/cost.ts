@@ -1,0 +1,97 @@
+import { addDays, dateInZone, daysOf, type IsoDate } from '../sales/dates';
+import { billFor, secondsBetween, type Pricing } from './billing';
+import type { LeaseRecord } from './leases';
+import type { LedgerEntry } from './ledger';
+import { isPoolInstance } from './owner';
+
+export interface CostDay {
+  /** The day the GPU ran, in the report's time zone. */
+  date: IsoDate;
+  /** Report runs that held a GPU that day. */
+  runs: number;
+  /** Instances started that day. */
+  instances: number;
+  /** What the instances were billed: from the start request to the confirmed stop (to now while running). */
+  gpuSeconds: number;
+  /** The part some run held: the sum of the runs' shares. */
+  heldSeconds: number;
+  /** The part no run held: boot for runs that gave up, the idle grace, orphans. */
+  unheldSeconds: number;
+  cost: number;
+}
+
+export interface CostReport {
+  month: string;
+  currency: string;
+  days: CostDay[];
+  totals: Omit<CostDay, 'date'> & { stillRunning: number };
+  /** The same GPU left on around the clock over the same days, at the configured price. */
+  alwaysOn: { hours: number; cost: number };
+  savedRatio: number | null;
+}
+
+/**
+ * GPU seconds and money per day of a month, from the instances' own bills in the ledger (the truth), beside the
+ * runs' shares from their leases: what no run held is its own line, never spread over the runs or lost.
+ */
+export function monthlyCost(
+  month: string,
+  records: { instances: readonly LedgerEntry[]; leases: readonly LeaseRecord[] },
+  pricing: Pricing & { timezone: string },
+  now: Date = new Date(),
+): CostReport {
+  const today = dateInZone(now, pricing.timezone);
+  const first = `${month}-01`;
+  const last = addDays(`${addDays(first, 31).slice(0, 7)}-01`, -1);
+  const dayOf = (iso: string) => dateInZone(new Date(iso), pricing.timezone);
+  const billed = (e: LedgerEntry) =>
+    e.instanceId ? Math.max(0, secondsBetween(e.requestedAt, e.stoppedAt ?? now.toISOString())) : 0;
+
+  const days = daysOf({ start: first, end: last < today ? last : today < first ? first : today }).map((date) => {
+    const instances = records.instances.filter((e) => dayOf(e.requestedAt) === date);
+    const leases = records.leases.filter((l) => dayOf(l.acquiredAt) === date);
+    // A run recorded before the pool owned its instance alone: all of its bill was its own.
+    const ownInstances = instances.filter((e) => !isPoolInstance(e.owner));
+    const gpuSeconds = instances.reduce((s, e) => s + billed(e), 0);
+    const heldSeconds =
+      leases.reduce((s, l) => s + (l.shareSeconds ?? 0), 0) + ownInstances.reduce((s, e) => s + billed(e), 0);
+    return {
+      date,
+      runs: leases.length + ownInstances.length,
+      instances: instances.length,
+      gpuSeconds: round(gpuSeconds, 1),
+      heldSeconds: round(Math.min(heldSeconds, gpuSeconds), 1),
+      unheldSeconds: round(Math.max(0, gpuSeconds - heldSeconds), 1),
+      cost: billFor('', [], gpuSeconds, pricing).estimatedCost,
+    };
+  });
+  const sum = (key: keyof Omit<CostDay, 'date'>, digits: number) =>
+    round(
+      days.reduce((s, d) => s + d[key], 0),
+      digits,
+    );
+  const totals = {
+    runs: sum('runs', 0),
+    instances: sum('instances', 0),
+    gpuSeconds: sum('gpuSeconds', 1),
+    heldSeconds: sum('heldSeconds', 1),
+    unheldSeconds: sum('unheldSeconds', 1),
+    cost: sum('cost', 4),
+    stillRunning: records.instances.filter((e) => e.instanceId && !e.stoppedAt).length,
+  };
+  const hours = first > today ? 0 : days.length * 24;
+  const alwaysOnCost = round(hours * pricing.hourlyPrice, 2);
+  return {
+    month,
+    currency: pricing.currency,
+    days,
+    totals,
+    alwaysOn: { hours, cost: alwaysOnCost },
+    savedRatio: alwaysOnCost === 0 ? null : round(1 - totals.cost / alwaysOnCost, 4),
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -41,6 +41,8 @@ export interface HarnessOptions {
   dataPath?: string;
   /** Extra secrets, as the environment would give them (encryption keys, codec token). */
   secrets?: Partial<Secrets>;
+  /** A Temporal server of the test's own (default: the run's shared dev server). */
+  temporalAddress?: string;
   /** How long withWorker waits, after its work, for the pool to stop the GPU (default 60). */
   gpuPoolSettleSeconds?: number;
 }
@@ -94,7 +96,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   };
   const stack = await startLocalStack({
     dir,
-    temporal: { address: inject('temporalAddress') },
+    temporal: { address: options.temporalAddress ?? inject('temporalAddress') },
     smtp: options.smtp,
     simulator: options.simArgs,
     config: mergePatch(testDefaults, options.config),

@@ -3,7 +3,7 @@
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -50,8 +50,11 @@ async function scenario<T>(
   data: string,
   body: (stack: LocalStack) => Promise<T>,
 ): Promise<T> {
+  // A fresh directory: the store (GPU ledger, leases) must hold this scenario's records only.
+  const dir = join(OUT, 'runs', name);
+  rmSync(dir, { recursive: true, force: true });
   const stack = await startLocalStack({
-    dir: join(OUT, 'runs', name),
+    dir,
     temporal: { address: env.address },
     simulator: setup.simulator,
     secrets: { llmApiKey: 'EMPTY' },

@@ -1,5 +1,5 @@
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
-import { KPI_KEYS, type KpiKey, type SalesMetrics } from '../sales/metrics';
+import { KPI_KEYS, KPI_KIND, kpisOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
 
 /** A figure the model may cite: a value the metrics hold, or a difference they imply. */
 interface Figure {
@@ -39,11 +39,14 @@ const SCALE: Record<string, number> = {
   billion: 1e9,
 };
 
-const KPI_NAMES: Record<KpiKey, RegExp> = {
+const KPI_NAMES: Record<AnyKpiKey, RegExp> = {
   revenue: /销售额|营收|收入|营业额|revenue|sales\b/i,
   orders: /订单|单量|orders?\b/i,
   units: /销量|件数|售出|units?\b/i,
   averageOrderValue: /客单价|average order value|\bAOV\b|order value/i,
+  refunds: /退款金额|退款额|refunds?\b(?!\s+lines?)|refunded/i,
+  refundLines: /退款笔数|退款单数|refund lines?/i,
+  returnRate: /退货率|退款率|return rate|refund rate/i,
 };
 const UP =
   /增长|上升|提升|上涨|增加|回升|走高|大涨|暴涨|\brose\b|\bgrew\b|\bincreased?\b|\bup\b|\bhigher\b|\bgains?\b|\bclimbed\b|\bjumped\b/i;
@@ -63,9 +66,17 @@ function allowedFigures(m: SalesMetrics): Allowed {
       { value: Math.abs(current - previous), label: `${label}, change` },
     );
   };
-  for (const key of KPI_KEYS) {
-    const k = m.kpis[key];
-    pair(k.current, k.previous, key);
+  for (const [key, k] of kpisOf(m)) {
+    if (KPI_KIND[key] === 'ratio') {
+      // A rate is written as a percentage: 3.2%, and its change in points.
+      percents.push(
+        { value: k.current * 100, label: key },
+        { value: k.previous * 100, label: `${key}, last week` },
+        { value: Math.abs(k.current - k.previous) * 100, label: `${key}, change in points` },
+      );
+    } else {
+      pair(k.current, k.previous, key);
+    }
     pct(k.changeRatio, `${key} change`);
   }
   for (const [dimension, rows] of [
@@ -223,14 +234,25 @@ function subjectOf(field: string, sentence: string, metrics: SalesMetrics, entit
   const named = [...new Map(entities.filter((e) => sentence.includes(e.name)).map((e) => [e.name, e])).values()];
   if (named.length > 1) return undefined;
   if (named.length === 1) return named[0];
-  const kpis = KPI_KEYS.filter((k) => KPI_NAMES[k].test(sentence));
+  const present = kpisOf(metrics);
+  const kpis = present.filter(([k]) => KPI_NAMES[k].test(sentence));
   const kpi =
     kpis.length === 1
       ? kpis[0]
       : kpis.length === 0 && field.startsWith('kpiCommentary.')
-        ? (field.slice('kpiCommentary.'.length) as KpiKey)
+        ? present.find(([k]) => k === (field.slice('kpiCommentary.'.length) as KpiKey))
         : undefined;
-  return kpi && subject(kpi, metrics.kpis[kpi].changeRatio);
+  if (!kpi) return undefined;
+  const [key, k] = kpi;
+  const about = subject(key, k.changeRatio);
+  // A rate's own level is a percentage too: "退货率 3.2%", last week's, and the change in points.
+  if (KPI_KIND[key] === 'ratio')
+    about.percents.push(
+      { value: k.current * 100, label: key },
+      { value: k.previous * 100, label: `${key}, last week` },
+      { value: Math.abs(k.current - k.previous) * 100, label: `${key}, change in points` },
+    );
+  return about;
 }
 
 /** "up" or "down" when the sentence says only one of them (or a signed percentage does). */

@@ -1,6 +1,6 @@
-import { KPI_KEYS, type SalesMetrics } from '../sales/metrics';
+import { kpisOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
 import type { Locale } from './prompts';
-import { formatMoney, formatNumber, formatRatio } from './render/format';
+import { formatKpi, formatMoney, formatNumber, formatRatio, formatShare } from './render/format';
 import { labelsFor } from './render/labels';
 
 /**
@@ -10,11 +10,9 @@ import { labelsFor } from './render/labels';
 export function figureSheet(m: SalesMetrics, locale: Locale): string {
   const l = labelsFor(locale);
   const money = (x: number) => formatMoney(x, m.currency, locale);
-  const value = (key: (typeof KPI_KEYS)[number], x: number) =>
-    key === 'revenue' || key === 'averageOrderValue' ? money(x) : formatNumber(x, locale);
-  const share = (x: number) => formatRatio(x, locale).replace(/^\+/, '');
-  const lines = KPI_KEYS.map((key) => {
-    const k = m.kpis[key];
+  const value = (key: AnyKpiKey, x: number) => formatKpi(key, x, m.currency, locale);
+  const share = (x: number) => formatShare(x, locale);
+  const lines = kpisOf(m).map(([key, k]) => {
     return `- ${l.kpi[key]}: ${l.thisWeek} ${value(key, k.current)}, ${l.lastWeek} ${value(key, k.previous)}, ${l.change} ${formatRatio(k.changeRatio, locale)}`;
   });
   for (const rows of [m.byCategory, m.byRegion, m.byChannel]) {

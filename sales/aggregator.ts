@@ -14,9 +14,16 @@ export interface OrderLine {
 }
 
 interface WeekTotals {
+  /** Net: sales less refunds. */
   revenueCents: number;
+  /** Sales lines only (positive amounts): what the return rate is a share of. */
+  grossCents: number;
+  /** Refund lines (negative amounts), as a positive amount. */
+  refundCents: number;
+  refundLines: number;
   units: number;
-  orders: Set<string>;
+  /** Net cents per order: an order counts when its lines in the week sum to more than zero. */
+  orders: Map<string, number>;
   rows: number;
 }
 
@@ -59,9 +66,16 @@ export class SalesAggregator {
     if (!week) return;
     const totals = this.weeks[week];
     totals.revenueCents += line.revenueCents;
+    if (line.revenueCents < 0) {
+      totals.refundCents -= line.revenueCents;
+      totals.refundLines += 1;
+    } else {
+      totals.grossCents += line.revenueCents;
+    }
     totals.units += line.units;
     totals.rows += 1;
-    totals.orders.add(line.orderId ?? `row:${rowNumber}`);
+    const order = line.orderId ?? `row:${rowNumber}`;
+    totals.orders.set(order, (totals.orders.get(order) ?? 0) + line.revenueCents);
 
     // Last week's days are keyed by the day of this week they compare with.
     const key = week === 'current' ? line.date : this.previousDayKey(line.date);
@@ -84,7 +98,9 @@ export class SalesAggregator {
     problems: RowProblem[];
   }): SalesMetrics {
     const { current, previous } = this.weeks;
-    const aov = (w: WeekTotals) => (w.orders.size === 0 ? 0 : w.revenueCents / w.orders.size);
+    const orders = (w: WeekTotals) => [...w.orders.values()].filter((net) => net > 0).length;
+    const aov = (w: WeekTotals) => (orders(w) === 0 ? 0 : w.revenueCents / orders(w));
+    const returnRate = (w: WeekTotals) => (w.grossCents === 0 ? 0 : round4(w.refundCents / w.grossCents));
     const totalCents = current.revenueCents;
 
     const products: ProductRow[] = [...this.products.entries()].map(([name, p]) => ({
@@ -109,9 +125,12 @@ export class SalesAggregator {
       previousPeriod: this.window.previous,
       kpis: {
         revenue: kpi(current.revenueCents / 100, previous.revenueCents / 100),
-        orders: kpi(current.orders.size, previous.orders.size),
+        orders: kpi(orders(current), orders(previous)),
         units: kpi(current.units, previous.units),
         averageOrderValue: kpi(money(aov(current)), money(aov(previous))),
+        refunds: kpi(money(current.refundCents), money(previous.refundCents)),
+        refundLines: kpi(current.refundLines, previous.refundLines),
+        returnRate: kpi(returnRate(current), returnRate(previous)),
       },
       revenueByDay: daysOf(this.window.current).map((date) => ({
         date,
@@ -161,7 +180,7 @@ export class SalesAggregator {
 }
 
 function emptyWeek(): WeekTotals {
-  return { revenueCents: 0, units: 0, orders: new Set(), rows: 0 };
+  return { revenueCents: 0, grossCents: 0, refundCents: 0, refundLines: 0, units: 0, orders: new Map(), rows: 0 };
 }
 
 function addPair(map: Map<string, PairCents>, key: string, week: keyof PairCents, cents: number): void {

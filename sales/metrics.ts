@@ -1,7 +1,35 @@
 import type { DateRange, IsoDate } from './dates';
 
+/** The headline KPIs, each with a sentence of the model's (schemas/weekly-sales-report.schema.ts). */
 export const KPI_KEYS = ['revenue', 'orders', 'units', 'averageOrderValue'] as const;
 export type KpiKey = (typeof KPI_KEYS)[number];
+
+/**
+ * Returns, reported beside revenue: the amount refunded (negative lines, as a positive amount), how many refund
+ * lines, and refunds as a share of gross sales (positive lines).
+ */
+export const RETURN_KPI_KEYS = ['refunds', 'refundLines', 'returnRate'] as const;
+export type ReturnKpiKey = (typeof RETURN_KPI_KEYS)[number];
+export type AnyKpiKey = KpiKey | ReturnKpiKey;
+
+/** How each KPI is written: the one home for it (email, workbook, figure sheet). */
+export const KPI_KIND: Record<AnyKpiKey, 'money' | 'count' | 'ratio'> = {
+  revenue: 'money',
+  orders: 'count',
+  units: 'count',
+  averageOrderValue: 'money',
+  refunds: 'money',
+  refundLines: 'count',
+  returnRate: 'ratio',
+};
+
+/** Every KPI the metrics hold, in report order (metrics computed before returns were reported have none). */
+export function kpisOf(m: SalesMetrics): [AnyKpiKey, Kpi][] {
+  return [...KPI_KEYS, ...RETURN_KPI_KEYS].flatMap((key) => {
+    const k = m.kpis[key];
+    return k ? [[key, k] as [AnyKpiKey, Kpi]] : [];
+  });
+}
 
 export interface Kpi {
   current: number;
@@ -60,7 +88,8 @@ export interface SalesMetrics {
   currency: string;
   period: DateRange;
   previousPeriod: DateRange;
-  kpis: Record<KpiKey, Kpi>;
+  /** Revenue is net of refunds; orders are the distinct orders with positive net sales in the week. */
+  kpis: Record<KpiKey, Kpi> & Partial<Record<ReturnKpiKey, Kpi>>;
   revenueByDay: { date: IsoDate; revenue: number; previousRevenue: number }[];
   byCategory: BreakdownRow[];
   byRegion: BreakdownRow[];

@@ -68,6 +68,35 @@ describe('sales metrics', () => {
     expect(m.revenueByDay.map((d) => d.revenue)).toEqual([50, 0, 0, 0, 0, 0, 10]);
     expect(m.dataQuality).toMatchObject({ dataRows: 5, skippedRows: 0, rowsInWindow: 4 });
   });
+
+  it('reports returns as their own KPI: an order whose lines in the week are only refunds is not an order', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-returns-'));
+    const csv = join(dir, 'returns.csv');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      csv,
+      [
+        'Order ID,Order Date,Product,Category,Region,Channel,Quantity,Unit Price,Amount',
+        'A1,2026-11-13,Tea,Food,East,Online,2,10,"¥1,000.00"',
+        'A2,2026-11-14,Cup,Home,East,Online,1,30,"1,000.00元"',
+        // A2 partly refunded; Z9 (bought the week before) only refunded this week, in each way exports write it.
+        'A2,2026-11-15,Cup,Home,East,Online,-1,30,"(250.00)"',
+        'Z9,2026-11-16,Tea,Food,West,Store,-1,10,"-￥150.00"',
+        'Z9,2026-11-16,Tea,Food,West,Store,-1,10,-100',
+        'B1,2026-11-06,Tea,Food,East,Online,4,10,800',
+        'B2,2026-11-07,Tea,Food,East,Online,1,10,-40',
+        '',
+      ].join('\n'),
+    );
+    const m = await loadSalesMetrics(options(csv));
+    expect(m.kpis.revenue).toEqual({ current: 1500, previous: 760, changeRatio: 0.9737 });
+    // A1 and A2 (net 750): Z9 is a refund, not an order. Last week: B1 only.
+    expect(m.kpis.orders).toEqual({ current: 2, previous: 1, changeRatio: 1 });
+    expect(m.kpis.averageOrderValue).toEqual({ current: 750, previous: 760, changeRatio: -0.0132 });
+    expect(m.kpis.refunds).toEqual({ current: 500, previous: 40, changeRatio: 11.5 });
+    expect(m.kpis.refundLines).toEqual({ current: 3, previous: 1, changeRatio: 2 });
+    expect(m.kpis.returnRate).toEqual({ current: 0.25, previous: 0.05, changeRatio: 4 });
+  });
 });
 
 describe('loading in a child process (big files)', () => {

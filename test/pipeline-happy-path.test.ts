@@ -60,7 +60,8 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['概要', '每日', '分类明细', '热销商品 Top 10']);
+    // One sheet per breakdown.
+    expect(workbook.worksheets.map((s) => s.name)).toEqual(['概要', '每日', '品类', '地区', '渠道', '热销商品 Top 10']);
     const summary = workbook.worksheets[0]!;
     const revenueRow = summary.getRow(2).values as unknown[];
     expect(revenueRow.slice(1, 5)).toEqual([
@@ -71,7 +72,21 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     ]);
     const ordersRow = summary.getRow(3).values as unknown[];
     expect(ordersRow[2]).toBe(metrics.kpis.orders.current);
+    // Counts as integers, money with cents, the return rate as a percentage; returns beside revenue.
+    expect(summary.getRow(3).getCell(2).numFmt).toBe('#,##0');
+    expect(summary.getRow(2).getCell(2).numFmt).toBe('#,##0.00');
+    const byName = new Map(
+      summary.getSheetValues().flatMap((row) => (Array.isArray(row) ? [[row[1], row] as [unknown, unknown[]]] : [])),
+    );
+    expect(byName.get('退款金额')?.[2]).toBe(metrics.kpis.refunds?.current);
+    const returnRate = summary.getRow([...byName.keys()].indexOf('退货率') + 1).getCell(2);
+    expect(returnRate.value).toBe(metrics.kpis.returnRate?.current);
+    expect(returnRate.numFmt).toBe('0.0%');
+    expect(mail.parsed.html).toContain('退款金额');
+    expect(mail.parsed.html).toContain('退货率');
     const daily = workbook.worksheets[1]!;
+    // Dates as dates.
+    expect(daily.getRow(2).getCell(1).value).toEqual(new Date(`${metrics.period.start}T00:00:00Z`));
     const dailyRevenue = metrics.revenueByDay.map((_, i) => daily.getRow(i + 2).getCell(2).value);
     expect(dailyRevenue).toEqual(metrics.revenueByDay.map((d) => d.revenue));
     expect(summary.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });

@@ -1,6 +1,6 @@
 import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
-import { KPI_KEYS, type KpiKey, type SalesMetrics } from '../../sales/metrics';
-import { ARROWS, direction, directionColor, escapeHtml as e, formatMoney, formatNumber, formatRatio } from './format';
+import { KPI_KEYS, kpisOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../../sales/metrics';
+import { ARROWS, direction, directionColor, escapeHtml as e, formatKpi, formatMoney, formatRatio } from './format';
 import type { Labels } from './labels';
 
 /** Run details printed in the footer, for the reader who asks "where did this come from?". */
@@ -25,10 +25,13 @@ export interface EmailContent {
   chartCid: string;
 }
 
-function kpiValue(key: KpiKey, value: number, m: SalesMetrics, l: Labels): string {
-  return key === 'revenue' || key === 'averageOrderValue'
-    ? formatMoney(value, m.currency, l.locale)
-    : formatNumber(value, l.locale);
+function kpiValue(key: AnyKpiKey, value: number, m: SalesMetrics, l: Labels): string {
+  return formatKpi(key, value, m.currency, l.locale);
+}
+
+/** The model's sentence on a headline KPI; returns have none. */
+function commentaryOn(key: AnyKpiKey, r: WeeklySalesReport): string {
+  return (KPI_KEYS as readonly string[]).includes(key) ? r.kpiCommentary[key as KpiKey] : '';
 }
 
 export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated: boolean): string {
@@ -45,17 +48,18 @@ const CELL = 'padding:8px 10px;border-bottom:1px solid #e5e7eb;';
  */
 export function renderEmailHtml(c: EmailContent): string {
   const { metrics: m, report: r, labels: l } = c;
-  const kpiRows = KPI_KEYS.map((key) => {
-    const k = m.kpis[key];
-    const d = direction(k.changeRatio);
-    return `<tr>
+  const kpiRows = kpisOf(m)
+    .map(([key, k]) => {
+      const d = direction(k.changeRatio);
+      return `<tr>
 <td style="${CELL}font-weight:600;">${e(l.kpi[key])}</td>
 <td style="${CELL}text-align:right;white-space:nowrap;">${e(kpiValue(key, k.current, m, l))}</td>
 <td style="${CELL}text-align:right;white-space:nowrap;color:#6b7280;">${e(kpiValue(key, k.previous, m, l))}</td>
 <td style="${CELL}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(k.changeRatio, l.locale))}</td>
-<td style="${CELL}color:#374151;">${e(r.kpiCommentary[key])}</td>
+<td style="${CELL}color:#374151;">${e(commentaryOn(key, r))}</td>
 </tr>`;
-  }).join('\n');
+    })
+    .join('\n');
 
   const list = (items: readonly string[]) =>
     items.length === 0
@@ -124,9 +128,9 @@ export function renderEmailText(c: EmailContent): string {
     '',
     r.summary,
     '',
-    ...KPI_KEYS.map((key) => {
-      const k = m.kpis[key];
-      return `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)}) — ${r.kpiCommentary[key]}`;
+    ...kpisOf(m).map(([key, k]) => {
+      const commentary = commentaryOn(key, r);
+      return `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)})${commentary ? ` — ${commentary}` : ''}`;
     }),
     '',
     `${l.highlights}:`,

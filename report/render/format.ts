@@ -1,3 +1,4 @@
+import { KPI_KIND, type AnyKpiKey } from '../../sales/metrics';
 import type { Locale } from '../prompts';
 
 export function formatMoney(value: number, currency: string, locale: Locale, maxFractionDigits = 2): string {
@@ -19,6 +20,21 @@ export function formatRatio(ratio: number | null, locale: Locale): string {
   if (ratio === null) return '—';
   const sign = ratio > 0 ? '+' : '';
   return `${sign}${new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(ratio)}`;
+}
+
+/** A share or rate (0.032 → 3.2%), without the sign a change carries. */
+export function formatShare(ratio: number, locale: Locale): string {
+  return formatRatio(ratio, locale).replace(/^\+/, '');
+}
+
+/** A KPI's value as the email, the workbook's labels and the figure sheet write it. */
+export function formatKpi(key: AnyKpiKey, value: number, currency: string, locale: Locale): string {
+  const kind = KPI_KIND[key];
+  return kind === 'money'
+    ? formatMoney(value, currency, locale)
+    : kind === 'ratio'
+      ? formatShare(value, locale)
+      : formatNumber(value, locale);
 }
 
 export type Direction = 'up' | 'down' | 'flat' | 'none';

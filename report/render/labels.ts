@@ -1,5 +1,5 @@
 import type { Locale } from '../prompts';
-import type { KpiKey } from '../../sales/metrics';
+import type { AnyKpiKey } from '../../sales/metrics';
 
 /** The fixed words of the email and workbook, per locale. The LLM writes only the narrative. */
 export interface Labels {
@@ -7,7 +7,7 @@ export interface Labels {
   reportTitle: string;
   period: string;
   comparedWith: string;
-  kpi: Record<KpiKey, string>;
+  kpi: Record<AnyKpiKey, string>;
   metric: string;
   thisWeek: string;
   lastWeek: string;
@@ -46,7 +46,15 @@ const zh: Labels = {
   reportTitle: '销售周报',
   period: '统计周期',
   comparedWith: '对比',
-  kpi: { revenue: '销售额', orders: '订单数', units: '销量', averageOrderValue: '客单价' },
+  kpi: {
+    revenue: '销售额',
+    orders: '订单数',
+    units: '销量',
+    averageOrderValue: '客单价',
+    refunds: '退款金额',
+    refundLines: '退款笔数',
+    returnRate: '退货率',
+  },
   metric: '指标',
   thisWeek: '本周',
   lastWeek: '上周',
@@ -85,7 +93,15 @@ const en: Labels = {
   reportTitle: 'Weekly sales report',
   period: 'Period',
   comparedWith: 'compared with',
-  kpi: { revenue: 'Revenue', orders: 'Orders', units: 'Units', averageOrderValue: 'Average order value' },
+  kpi: {
+    revenue: 'Revenue',
+    orders: 'Orders',
+    units: 'Units',
+    averageOrderValue: 'Average order value',
+    refunds: 'Refunds',
+    refundLines: 'Refund lines',
+    returnRate: 'Return rate',
+  },
   metric: 'Metric',
   thisWeek: 'This week',
   lastWeek: 'Last week',

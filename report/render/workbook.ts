@@ -1,10 +1,14 @@
 import ExcelJS from 'exceljs';
-import { KPI_KEYS, type BreakdownRow, type SalesMetrics } from '../../sales/metrics';
+import { KPI_KIND, kpisOf, type AnyKpiKey, type BreakdownRow, type SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
 
 const MONEY = '#,##0.00';
 const COUNT = '#,##0';
 const PERCENT = '0.0%';
+const DATE = 'yyyy-mm-dd';
+
+/** Each KPI's cell format, from how the KPI is written. */
+const KPI_FORMAT: Record<(typeof KPI_KIND)[AnyKpiKey], string> = { money: MONEY, count: COUNT, ratio: PERCENT };
 
 interface Column {
   header: string;
@@ -12,12 +16,18 @@ interface Column {
   numFmt?: string;
 }
 
-/** Adds a sheet with a bold frozen header row, an autofilter over the data and per-column number formats. */
+type Cell = string | number | Date | null;
+
+/**
+ * Adds a sheet with a bold frozen header row, an autofilter over the data and per-column number formats;
+ * `rowFormats` sets the number cells of a row whose unit differs from its column's (a KPI table's counts and rates).
+ */
 function addTable(
   workbook: ExcelJS.Workbook,
   name: string,
   columns: Column[],
-  rows: (string | number | null)[][],
+  rows: Cell[][],
+  rowFormats?: (string | undefined)[],
 ): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({
@@ -26,18 +36,32 @@ function addTable(
     style: c.numFmt ? { numFmt: c.numFmt } : {},
   }));
   sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
+  rows.forEach((row, i) => {
+    const added = sheet.addRow(row);
+    const format = rowFormats?.[i];
+    if (format)
+      added.eachCell((cell, column) => {
+        if (typeof cell.value === 'number' && columns[column - 1]?.numFmt !== PERCENT) cell.numFmt = format;
+      });
+  });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows.length + 1), column: columns.length } };
 }
 
-/** The attachment: the same numbers as the email, in a form people can sort, filter and chart themselves. */
+/** A calendar date as a spreadsheet date (UTC midnight, so no time zone shifts it). */
+const asDate = (date: string) => new Date(`${date}T00:00:00Z`);
+
+/**
+ * The attachment: the same numbers as the email, in a form people can sort, filter and chart themselves: dates as
+ * dates, counts as integers, money with two decimals, one sheet per breakdown.
+ */
 export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'sales-report';
   // Fixed so the same metrics give the same workbook.
-  workbook.created = new Date(`${m.reportDate}T00:00:00Z`);
+  workbook.created = asDate(m.reportDate);
   workbook.modified = workbook.created;
 
+  const kpis = kpisOf(m);
   addTable(
     workbook,
     l.summary,
@@ -47,33 +71,35 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
       { header: `${l.lastWeek} ${m.previousPeriod.start}–${m.previousPeriod.end}`, width: 26, numFmt: MONEY },
       { header: l.change, width: 12, numFmt: PERCENT },
     ],
-    KPI_KEYS.map((key) => [l.kpi[key], m.kpis[key].current, m.kpis[key].previous, m.kpis[key].changeRatio]),
+    kpis.map(([key, k]) => [l.kpi[key], k.current, k.previous, k.changeRatio]),
+    kpis.map(([key]) => KPI_FORMAT[KPI_KIND[key]]),
   );
   addTable(
     workbook,
     l.daily,
     [
-      { header: l.date, width: 14 },
+      { header: l.date, width: 14, numFmt: DATE },
       { header: l.thisWeek, width: 16, numFmt: MONEY },
       { header: l.lastWeek, width: 16, numFmt: MONEY },
     ],
-    m.revenueByDay.map((d) => [d.date, d.revenue, d.previousRevenue]),
+    m.revenueByDay.map((d) => [asDate(d.date), d.revenue, d.previousRevenue]),
   );
-  const breakdown = (dimension: string, rows: BreakdownRow[]) =>
-    rows.map((r) => [dimension, r.name, r.revenue, r.previousRevenue, r.changeRatio, r.share]);
-  addTable(
-    workbook,
-    l.breakdown,
-    [
-      { header: l.breakdown, width: 12 },
-      { header: l.metric, width: 22 },
-      { header: l.thisWeek, width: 16, numFmt: MONEY },
-      { header: l.lastWeek, width: 16, numFmt: MONEY },
-      { header: l.change, width: 12, numFmt: PERCENT },
-      { header: l.share, width: 10, numFmt: PERCENT },
-    ],
-    [...breakdown(l.category, m.byCategory), ...breakdown(l.region, m.byRegion), ...breakdown(l.channel, m.byChannel)],
-  );
+  const breakdown = (title: string, rows: BreakdownRow[]) =>
+    addTable(
+      workbook,
+      title,
+      [
+        { header: title, width: 22 },
+        { header: l.thisWeek, width: 16, numFmt: MONEY },
+        { header: l.lastWeek, width: 16, numFmt: MONEY },
+        { header: l.change, width: 12, numFmt: PERCENT },
+        { header: l.share, width: 10, numFmt: PERCENT },
+      ],
+      rows.map((r) => [r.name, r.revenue, r.previousRevenue, r.changeRatio, r.share]),
+    );
+  breakdown(l.category, m.byCategory);
+  breakdown(l.region, m.byRegion);
+  breakdown(l.channel, m.byChannel);
   addTable(
     workbook,
     l.topProducts,

@@ -16,6 +16,8 @@ export interface Secrets {
   encryption?: EncryptionKeys;
   /** Bearer token the codec server demands ($SALES_REPORT_CODEC_TOKEN); none: no token needed. */
   codecToken?: string;
+  /** The sales database's connection URL ($SALES_REPORT_DATABASE_URL), for data.source.kind "postgres". */
+  databaseUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -74,6 +76,16 @@ function crossFieldProblems(config: Config): string[] {
   } catch {
     problems.push(`/report/timezone: unknown IANA time zone "${config.report.timezone}"`);
   }
+  const source = config.data.source;
+  if (source.kind === 'postgres') {
+    if (!source.query) problems.push('/data/source/query: required when /data/source/kind is "postgres"');
+    else if (!source.query.includes('$1') || !source.query.includes('$2'))
+      problems.push(
+        '/data/source/query: must select the order lines dated from $1 to $2 (the first and last day the report reads), e.g. WHERE order_date BETWEEN $1 AND $2',
+      );
+  } else if (source.query !== undefined) {
+    problems.push('/data/source/query: only used when /data/source/kind is "postgres"');
+  }
   if (config.data.columns.amount.length === 0 && config.data.columns.unitPrice.length === 0) {
     problems.push('/data/columns: needs "amount" or "unitPrice" headers to compute revenue');
   }
@@ -126,6 +138,7 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): Secrets {
     // vLLM accepts any key unless started with --api-key; the SDK insists on a non-empty one.
     llmApiKey: env.VLLM_API_KEY || 'EMPTY',
     temporalApiKey: env.TEMPORAL_API_KEY || undefined,
+    databaseUrl: env.SALES_REPORT_DATABASE_URL || undefined,
   };
 }
 

@@ -13,6 +13,22 @@ export interface OrderLine {
   revenueCents: number;
 }
 
+/** Order lines summed by day, product, category, region and channel. */
+export interface LineGroup {
+  date: IsoDate;
+  product: string;
+  category: string;
+  region: string;
+  channel: string;
+  units: number;
+  /** Net: sales less refunds. */
+  revenueCents: number;
+  grossCents: number;
+  refundCents: number;
+  refundLines: number;
+  lines: number;
+}
+
 interface WeekTotals {
   /** Net: sales less refunds. */
   revenueCents: number;
@@ -60,35 +76,67 @@ export class SalesAggregator {
   }
 
   add(line: OrderLine, rowNumber: number): void {
-    if (this.firstDate === undefined || line.date < this.firstDate) this.firstDate = line.date;
-    if (this.lastDate === undefined || line.date > this.lastDate) this.lastDate = line.date;
-    const week = this.weekOf(line.date);
+    const week = this.addGroup({
+      date: line.date,
+      product: line.product,
+      category: line.category,
+      region: line.region,
+      channel: line.channel,
+      units: line.units,
+      revenueCents: line.revenueCents,
+      grossCents: Math.max(0, line.revenueCents),
+      refundCents: Math.max(0, -line.revenueCents),
+      refundLines: line.revenueCents < 0 ? 1 : 0,
+      lines: 1,
+    });
     if (!week) return;
-    const totals = this.weeks[week];
-    totals.revenueCents += line.revenueCents;
-    if (line.revenueCents < 0) {
-      totals.refundCents -= line.revenueCents;
-      totals.refundLines += 1;
-    } else {
-      totals.grossCents += line.revenueCents;
-    }
-    totals.units += line.units;
-    totals.rows += 1;
+    const orders = this.weeks[week].orders;
     const order = line.orderId ?? `row:${rowNumber}`;
-    totals.orders.set(order, (totals.orders.get(order) ?? 0) + line.revenueCents);
+    orders.set(order, (orders.get(order) ?? 0) + line.revenueCents);
+  }
+
+  /**
+   * Lines already summed by day, product, category, region and channel (by the database, in aggregate mode). Their
+   * orders are counted where the lines are: give them with setOrderCounts.
+   */
+  addGroup(group: LineGroup): 'current' | 'previous' | undefined {
+    if (this.firstDate === undefined || group.date < this.firstDate) this.firstDate = group.date;
+    if (this.lastDate === undefined || group.date > this.lastDate) this.lastDate = group.date;
+    const week = this.weekOf(group.date);
+    if (!week) return undefined;
+    const totals = this.weeks[week];
+    totals.revenueCents += group.revenueCents;
+    totals.grossCents += group.grossCents;
+    totals.refundCents += group.refundCents;
+    totals.refundLines += group.refundLines;
+    totals.units += group.units;
+    totals.rows += group.lines;
 
     // Last week's days are keyed by the day of this week they compare with.
-    const key = week === 'current' ? line.date : this.previousDayKey(line.date);
-    this.byDay.set(key, (this.byDay.get(key) ?? 0) + line.revenueCents);
+    const key = week === 'current' ? group.date : this.previousDayKey(group.date);
+    this.byDay.set(key, (this.byDay.get(key) ?? 0) + group.revenueCents);
 
-    addPair(this.byCategory, line.category, week, line.revenueCents);
-    addPair(this.byRegion, line.region, week, line.revenueCents);
-    addPair(this.byChannel, line.channel, week, line.revenueCents);
-    const product = this.products.get(line.product) ?? { current: 0, previous: 0, units: 0, category: line.category };
-    product[week] += line.revenueCents;
-    if (week === 'current') product.units += line.units;
-    this.products.set(line.product, product);
+    addPair(this.byCategory, group.category, week, group.revenueCents);
+    addPair(this.byRegion, group.region, week, group.revenueCents);
+    addPair(this.byChannel, group.channel, week, group.revenueCents);
+    const product = this.products.get(group.product) ?? {
+      current: 0,
+      previous: 0,
+      units: 0,
+      category: group.category,
+    };
+    product[week] += group.revenueCents;
+    if (week === 'current') product.units += group.units;
+    this.products.set(group.product, product);
+    return week;
   }
+
+  /** Orders with positive net sales per week, counted elsewhere (the database, in aggregate mode). */
+  setOrderCounts(counts: { current: number; previous: number }): void {
+    this.orderCounts = counts;
+  }
+
+  private orderCounts?: { current: number; previous: number };
 
   finish(quality: {
     file: string;
@@ -98,7 +146,9 @@ export class SalesAggregator {
     problems: RowProblem[];
   }): SalesMetrics {
     const { current, previous } = this.weeks;
-    const orders = (w: WeekTotals) => [...w.orders.values()].filter((net) => net > 0).length;
+    const orders = (w: WeekTotals) =>
+      this.orderCounts?.[w === current ? 'current' : 'previous'] ??
+      [...w.orders.values()].filter((net) => net > 0).length;
     const aov = (w: WeekTotals) => (orders(w) === 0 ? 0 : w.revenueCents / orders(w));
     const returnRate = (w: WeekTotals) => (w.grossCents === 0 ? 0 : round4(w.refundCents / w.grossCents));
     const totalCents = current.revenueCents;

@@ -43,7 +43,7 @@ export interface LoadSalesOptions {
 
 export { SalesDataError };
 
-type ColumnMap = Partial<Record<Field, number>>;
+export type ColumnMap = Partial<Record<Field, number>>;
 
 export async function loadSalesMetrics(options: LoadSalesOptions): Promise<SalesMetrics> {
   const file = basename(options.path);
@@ -143,7 +143,7 @@ function pct(x: number): string {
 export const HEADER_SCAN_ROWS = 20;
 
 /** The columns a row maps, or, when it is not the header, which fields it lacks. */
-function matchHeader(
+export function matchHeader(
   cells: unknown[],
   columns: Record<Field, string[]>,
 ): { map: ColumnMap; names: string[] } | { missing: string; names: string[] } {
@@ -162,9 +162,9 @@ function matchHeader(
   return { map, names };
 }
 
-type ParsedLine = { line: OrderLine } | { field: Field; reason: string };
+export type ParsedLine = { line: OrderLine } | { field: Field; reason: string };
 
-function parseLine(cells: unknown[], map: ColumnMap): ParsedLine {
+export function parseLine(cells: unknown[], map: ColumnMap): ParsedLine {
   let field: Field = 'orderDate';
   const at = (f: Field): unknown => {
     field = f;

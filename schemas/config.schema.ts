@@ -60,6 +60,29 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
+        source: {
+          description:
+            'Where the order lines come from: the export file at data.path (kind "file", the default), or a PostgreSQL query (kind "postgres"; the URL from $SALES_REPORT_DATABASE_URL).',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            kind: { enum: ['file', 'postgres'], default: 'file' },
+            query: {
+              type: 'string',
+              minLength: 1,
+              description:
+                'Returns order lines with order dates from $1 to $2 (inclusive dates), one column per field, named as in data.columns or by the field (order_id, order_date, product, category, region, channel, quantity, unit_price, amount).',
+            },
+            mode: {
+              enum: ['lines', 'aggregate'],
+              default: 'lines',
+              description:
+                'lines: stream the lines through a cursor. aggregate: the database sums them by day, product, category, region and channel and counts orders (columns must be named by the field; needs order_id and amount).',
+            },
+            fetchRows: { type: 'integer', minimum: 100, default: 5000, description: 'Rows per cursor read.' },
+          },
+        },
         path: { type: 'string', minLength: 1, default: 'out/demo/sales.xlsx' },
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },

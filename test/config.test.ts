@@ -57,6 +57,22 @@ describe('configuration', () => {
     );
   });
 
+  it('needs a query with the date range bound for a PostgreSQL source, and says where GPU sharing went', () => {
+    expect(() => parseConfig({ data: { source: { kind: 'postgres' } } })).toThrow(
+      '/data/source/query: required when /data/source/kind is "postgres"',
+    );
+    expect(() => parseConfig({ data: { source: { kind: 'postgres', query: 'SELECT * FROM orders' } } })).toThrow(
+      /\/data\/source\/query: must select the order lines dated from \$1 to \$2/,
+    );
+    const ok = parseConfig({
+      data: { source: { kind: 'postgres', query: 'SELECT * FROM o WHERE d BETWEEN $1 AND $2' } },
+    });
+    expect(ok.data.source).toMatchObject({ kind: 'postgres', mode: 'lines', fetchRows: 5000 });
+    expect(() => parseConfig({ gpu: { sharing: { enabled: true } } })).toThrow(
+      '/gpu/sharing: every run now leases the GPU from the pool; its settings moved to /gpu/pool (no "enabled")',
+    );
+  });
+
   it('points moved settings at the store, and needs s3 settings for an S3 store', () => {
     expect(() => parseConfig({ archive: { dir: '/srv/archive' }, email: { sentRecordDir: '/srv/sent' } })).toThrow(
       /\/archive: moved to \/store[\s\S]*\/email\/sentRecordDir: moved to \/store/,

@@ -1,0 +1,269 @@
+import { Client, DatabaseError, types as pgTypes, type QueryResult } from 'pg';
+import Cursor from 'pg-cursor';
+import { SalesAggregator } from './aggregator';
+import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
+import { reportWindow, type IsoDate } from './dates';
+import { SalesDataError } from './errors';
+import { checkFreshness, type FreshnessRules } from './freshness';
+import { FIELDS, matchHeader, parseLine, type Field } from './load';
+import type { RowProblem, SalesMetrics } from './metrics';
+
+export interface PostgresLoadOptions {
+  url: string;
+  /** Order lines dated from $1 to $2 (inclusive ISO dates). */
+  query: string;
+  mode: 'lines' | 'aggregate';
+  fetchRows: number;
+  /** The session's time zone: a timestamp with time zone is read as a date of the report's calendar. */
+  timezone: string;
+  columns: Record<Field, string[]>;
+  maxBadRowShare: number;
+  badRowsShown: number;
+  reportDate: IsoDate;
+  currency: string;
+  freshness?: FreshnessRules;
+}
+
+/** What the run and `data check` call the source: the database without its password. */
+export function describeDatabase(url: string): string {
+  try {
+    const u = new URL(url);
+    return `PostgreSQL ${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'PostgreSQL (the URL in $SALES_REPORT_DATABASE_URL does not parse)';
+  }
+}
+
+/** The field's own name, snake_case: how a query names its columns when it does not use data.columns' names. */
+const snake = (field: Field) => field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Dates and timestamps come as the text PostgreSQL prints (in the session's time zone), not as JS Dates in the
+ * worker's: a Date would shift a day for a worker east or west of the report's time zone.
+ */
+const AS_TEXT = new Set([1082 /* date */, 1114 /* timestamp */, 1184 /* timestamptz */]);
+const typesAsText = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    AS_TEXT.has(oid)
+      ? (value: string) => value
+      : (pgTypes.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pgTypes.getTypeParser,
+};
+
+/**
+ * The report's metrics from PostgreSQL. "lines" streams the query's order lines through a cursor (memory stays flat
+ * at one batch); "aggregate" has the database sum them by day, product, category, region and channel and count
+ * the orders, for tables too large to stream. Both give the metrics the same orders give from a file.
+ */
+export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions): Promise<SalesMetrics> {
+  const source = describeDatabase(options.url);
+  const client = new Client({
+    connectionString: options.url,
+    types: typesAsText,
+    options: `-c TimeZone=${options.timezone}`,
+    application_name: 'sales-report',
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    // Down or unreachable: worth retrying. The message names the server, never the password.
+    throw new Error(`${source}: cannot connect: ${(err as Error).message}`);
+  }
+  try {
+    const window = reportWindow(options.reportDate);
+    const range = [window.previous.start, window.current.end];
+    const metrics =
+      options.mode === 'aggregate'
+        ? await aggregateInDatabase(client, options, range, source, window.current.start)
+        : await streamLines(client, options, range, source);
+    if (options.freshness) checkFreshness(metrics, source, options.freshness);
+    return metrics;
+  } catch (err) {
+    if (err instanceof DatabaseError) {
+      // The query is wrong (syntax, a missing table or column, permissions): the same on every retry.
+      const at = err.position ? ` (at character ${err.position} of data.source.query)` : '';
+      throw new SalesDataError(`${source}: the database refused data.source.query: ${err.message}${at}`);
+    }
+    throw err;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function readBatch(cursor: Cursor, rows: number): Promise<{ rows: unknown[][]; result: QueryResult }> {
+  return new Promise((resolve, reject) =>
+    cursor.read(rows, (err, batch, result) => (err ? reject(err) : resolve({ rows: batch as unknown[][], result }))),
+  );
+}
+
+async function streamLines(
+  client: Client,
+  o: PostgresLoadOptions,
+  range: string[],
+  source: string,
+): Promise<SalesMetrics> {
+  const aggregator = new SalesAggregator(o.reportDate, o.currency);
+  const columns = withFieldNames(o.columns);
+  const problems: RowProblem[] = [];
+  let dataRows = 0;
+  let blankRows = 0;
+  let skippedRows = 0;
+  const cursor = client.query(new Cursor(o.query, range, { rowMode: 'array' }));
+  try {
+    let map: ReturnType<typeof matchHeader> | undefined;
+    for (;;) {
+      const { rows, result } = await readBatch(cursor, o.fetchRows);
+      if (!map) {
+        map = matchHeader(
+          result.fields.map((f) => f.name),
+          columns,
+        );
+        if (!('map' in map)) {
+          throw new SalesDataError(
+            `${source}: data.source.query returns no column for ${map.missing}. Columns returned: ${map.names.join(', ')}`,
+          );
+        }
+      }
+      if (!('map' in map)) break;
+      for (const cells of rows) {
+        if (cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''))) {
+          blankRows++;
+          continue;
+        }
+        dataRows++;
+        const parsed = parseLine(cells, map.map);
+        if ('line' in parsed) {
+          aggregator.add(parsed.line, dataRows);
+        } else {
+          skippedRows++;
+          if (problems.length < o.badRowsShown)
+            problems.push({
+              file: 'data.source.query',
+              row: dataRows,
+              column: map.names[map.map[parsed.field] ?? 0] ?? parsed.field,
+              reason: parsed.reason,
+            });
+        }
+      }
+      if (rows.length < o.fetchRows) break;
+    }
+  } finally {
+    await cursor.close().catch(() => undefined);
+  }
+  tooManyBad(source, dataRows, skippedRows, problems, o.maxBadRowShare);
+  return aggregator.finish({ file: source, dataRows, blankRows, skippedRows, problems });
+}
+
+/** The fields the aggregate query needs, by their own names. */
+const AGGREGATE_FIELDS: readonly Field[] = [
+  'orderId',
+  'orderDate',
+  'product',
+  'category',
+  'region',
+  'channel',
+  'quantity',
+  'amount',
+];
+
+async function aggregateInDatabase(
+  client: Client,
+  o: PostgresLoadOptions,
+  range: string[],
+  source: string,
+  currentStart: IsoDate,
+): Promise<SalesMetrics> {
+  const f = (field: Field) => snake(field);
+  const lines = `WITH lines AS (${o.query})`;
+  // Checked first, so a missing column is said in the product's words rather than as an SQL error.
+  const probe = await client.query({ text: `${lines} SELECT * FROM lines LIMIT 0`, values: range });
+  const returned = probe.fields.map((x) => x.name);
+  const missing = AGGREGATE_FIELDS.filter((field) => !returned.includes(f(field)));
+  if (missing.length > 0) {
+    throw new SalesDataError(
+      `${source}: in aggregate mode data.source.query must return columns named ${AGGREGATE_FIELDS.map(f).join(', ')}; ` +
+        `missing: ${missing.map(f).join(', ')}. Columns returned: ${returned.join(', ')}`,
+    );
+  }
+  const groups = await client.query({
+    rowMode: 'array',
+    text: `${lines}
+      SELECT ${f('orderDate')}::date::text, ${f('product')}::text, ${f('category')}::text, ${f('region')}::text,
+             ${f('channel')}::text, sum(${f('quantity')})::text, sum(${f('amount')})::text,
+             sum(CASE WHEN ${f('amount')} > 0 THEN ${f('amount')} ELSE 0 END)::text,
+             sum(CASE WHEN ${f('amount')} < 0 THEN -${f('amount')} ELSE 0 END)::text,
+             count(*) FILTER (WHERE ${f('amount')} < 0), count(*)
+      FROM lines GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+    values: range,
+  });
+  const orders = await client.query<{ week: string; orders: string }>({
+    text: `${lines}, per_order AS (
+        SELECT ${f('orderDate')}::date >= $3::date AS current_week, ${f('orderId')} AS id, sum(${f('amount')}) AS net
+        FROM lines GROUP BY 1, 2)
+      SELECT CASE WHEN current_week THEN 'current' ELSE 'previous' END AS week,
+             count(*) FILTER (WHERE net > 0)::text AS orders
+      FROM per_order GROUP BY 1`,
+    values: [...range, currentStart],
+  });
+
+  const aggregator = new SalesAggregator(o.reportDate, o.currency);
+  const problems: RowProblem[] = [];
+  let dataRows = 0;
+  let skippedRows = 0;
+  for (const [index, row] of (groups.rows as unknown[][]).entries()) {
+    const [date, product, category, region, channel, units, net, gross, refunds, refundLines, count] = row;
+    const lines = Number(count);
+    dataRows += lines;
+    let column = 'order_date';
+    try {
+      const at = <T>(name: string, parse: () => T): T => {
+        column = name;
+        return parse();
+      };
+      aggregator.addGroup({
+        date: at('order_date', () => parseOrderDate(date)),
+        product: at('product', () => parseLabel(product, 'product')),
+        category: at('category', () => parseLabel(category, 'category')),
+        region: at('region', () => parseLabel(region, 'region')),
+        channel: at('channel', () => parseLabel(channel, 'channel')),
+        units: at('quantity', () => parseQuantity(units)),
+        revenueCents: at('amount', () => parseMoneyCents(net, 'amount')),
+        grossCents: parseMoneyCents(gross ?? 0),
+        refundCents: parseMoneyCents(refunds ?? 0),
+        refundLines: Number(refundLines),
+        lines,
+      });
+    } catch (err) {
+      if (!(err instanceof CellError)) throw err;
+      skippedRows += lines;
+      if (problems.length < o.badRowsShown)
+        problems.push({ file: 'data.source.query', row: index + 1, column, reason: `${err.message} (${lines} lines)` });
+    }
+  }
+  const count = (week: string) => Number(orders.rows.find((r) => r.week === week)?.orders ?? 0);
+  aggregator.setOrderCounts({ current: count('current'), previous: count('previous') });
+  tooManyBad(source, dataRows, skippedRows, problems, o.maxBadRowShare);
+  return aggregator.finish({ file: source, dataRows, blankRows: 0, skippedRows, problems });
+}
+
+/** data.columns' names, and each field's own snake_case name besides. */
+function withFieldNames(columns: Record<Field, string[]>): Record<Field, string[]> {
+  return Object.fromEntries(FIELDS.map((field) => [field, [...columns[field], snake(field)]])) as Record<
+    Field,
+    string[]
+  >;
+}
+
+function tooManyBad(
+  source: string,
+  dataRows: number,
+  skippedRows: number,
+  problems: RowProblem[],
+  maxShare: number,
+): void {
+  if (dataRows === 0 || skippedRows / dataRows <= maxShare) return;
+  const shown = problems.map((p) => `  row ${p.row}, column ${p.column}: ${p.reason}`).join('\n');
+  throw new SalesDataError(
+    `${source}: ${skippedRows} of ${dataRows} order lines cannot be read, over the allowed ${(maxShare * 100).toFixed(1)}%:\n${shown}`,
+    problems,
+  );
+}

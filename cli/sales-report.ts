@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config';
 import { registerSearchAttributes } from '../temporal/setup';
 import { codecServerCommand } from './commands/codec-server';
 import { costCommand } from './commands/cost';
+import { dataCommands } from './commands/data';
 import { runCommands } from './commands/runs';
 import { scheduleCommands } from './commands/schedule';
 import { CliContext, UsageError, type GlobalOptions } from './context';
@@ -33,6 +34,7 @@ export function buildProgram(): { program: Command; context: () => CliContext } 
   scheduleCommands(program, context);
   runCommands(program, context);
   costCommand(program, context);
+  dataCommands(program, context);
   codecServerCommand(program, context);
   // Every subcommand gets --help from commander; --json is per command where output is tabular.
   for (const sub of program.commands.flatMap((c) => [c, ...c.commands])) sub.exitOverride();

@@ -39,6 +39,27 @@ export interface LoadSalesOptions {
   headerRow?: number;
   /** Stale or empty exports fail (the default); off for businesses with empty weeks. */
   freshness?: FreshnessRules;
+  /** Told how the source was read, once the header is found (`data check`). In-process loads only. */
+  onDetails?: (details: SourceDetails) => void;
+}
+
+/** How a source was read: what `sales-report data check` shows someone setting up a new export. */
+export interface SourceDetails {
+  source: string;
+  format: SheetFormat | 'postgres';
+  /** CSV: the encoding and delimiter, and how each was decided. */
+  encoding?: { name: string; decidedBy: string };
+  delimiter?: { char: string; decidedBy: string };
+  headerRow?: number;
+  /** PostgreSQL: lines through a cursor, or grouped in the database. */
+  mode?: 'lines' | 'aggregate';
+  /** Each field and the column it was read from. */
+  columns: Partial<Record<Field, string>>;
+}
+
+/** Each mapped field and its column's name, as the source wrote it. */
+export function mappedColumns(map: ColumnMap, names: string[]): Partial<Record<Field, string>> {
+  return Object.fromEntries(FIELDS.flatMap((f) => (map[f] === undefined ? [] : [[f, names[map[f]] ?? '']])));
 }
 
 export { SalesDataError };
@@ -84,6 +105,16 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
           const found = matchHeader(cells, options.columns);
           if ('map' in found) {
             header = found;
+            options.onDetails?.({
+              source: options.path,
+              format,
+              ...(text && {
+                encoding: { name: text.encoding.toUpperCase(), decidedBy: text.detected.encoding },
+                delimiter: { char: text.delimiter, decidedBy: text.detected.delimiter },
+              }),
+              headerRow: row,
+              columns: mappedColumns(found.map, found.names),
+            });
             continue;
           }
           const problem = `${file} row ${row}: missing column ${found.missing}. Header found: ${found.names.filter(Boolean).join(', ')}${readAs}`;

@@ -5,7 +5,7 @@ import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity }
 import { reportWindow, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 import { checkFreshness, type FreshnessRules } from './freshness';
-import { FIELDS, matchHeader, parseLine, type Field } from './load';
+import { FIELDS, mappedColumns, matchHeader, parseLine, type Field, type SourceDetails } from './load';
 import type { RowProblem, SalesMetrics } from './metrics';
 
 export interface PostgresLoadOptions {
@@ -22,6 +22,8 @@ export interface PostgresLoadOptions {
   reportDate: IsoDate;
   currency: string;
   freshness?: FreshnessRules;
+  /** Told how the source was read (`data check`). */
+  onDetails?: (details: SourceDetails) => void;
 }
 
 /** What the run and `data check` call the source: the database without its password. */
@@ -122,6 +124,7 @@ async function streamLines(
             `${source}: data.source.query returns no column for ${map.missing}. Columns returned: ${map.names.join(', ')}`,
           );
         }
+        o.onDetails?.({ source, format: 'postgres', mode: 'lines', columns: mappedColumns(map.map, map.names) });
       }
       if (!('map' in map)) break;
       for (const cells of rows) {
@@ -184,6 +187,12 @@ async function aggregateInDatabase(
         `missing: ${missing.map(f).join(', ')}. Columns returned: ${returned.join(', ')}`,
     );
   }
+  o.onDetails?.({
+    source,
+    format: 'postgres',
+    mode: 'aggregate',
+    columns: Object.fromEntries(AGGREGATE_FIELDS.map((field) => [field, f(field)])),
+  });
   const groups = await client.query({
     rowMode: 'array',
     text: `${lines}

@@ -1,0 +1,65 @@
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Config, Secrets } from '../config/config';
+import type { IsoDate } from './dates';
+import { SalesDataError } from './errors';
+import { loadSalesMetrics, type SourceDetails } from './load';
+import { loadSalesMetricsInChild } from './load-process';
+import type { SalesMetrics } from './metrics';
+import { loadSalesMetricsFromPostgres } from './postgres';
+
+export interface LoadHooks {
+  signal?: AbortSignal;
+  /** Told how the source was read; the load then runs in this process. */
+  onDetails?: (details: SourceDetails) => void;
+}
+
+/**
+ * The report week's metrics from the configured source: the export file (in a child process with a capped heap
+ * above data.childProcessAboveMB) or PostgreSQL. The one place a run and `data check` read the data from.
+ */
+export async function loadConfiguredSales(
+  config: Config,
+  secrets: Secrets,
+  reportDate: IsoDate,
+  hooks: LoadHooks = {},
+): Promise<SalesMetrics> {
+  const { data, report } = config;
+  const common = {
+    columns: data.columns,
+    maxBadRowShare: data.maxBadRowShare,
+    badRowsShown: data.badRowsShown,
+    freshness: { failIfEndsBeforeWindow: data.failIfEndsBeforeWindow, failIfWindowEmpty: data.failIfWindowEmpty },
+    reportDate,
+    currency: report.currency,
+    onDetails: hooks.onDetails,
+  };
+  if (data.source.kind === 'postgres') {
+    if (!secrets.databaseUrl)
+      throw new SalesDataError(
+        'data.source.kind is "postgres" but $SALES_REPORT_DATABASE_URL is not set in this environment',
+      );
+    return loadSalesMetricsFromPostgres({
+      ...common,
+      url: secrets.databaseUrl,
+      query: data.source.query ?? '',
+      mode: data.source.mode,
+      fetchRows: data.source.fetchRows,
+      timezone: report.timezone,
+    });
+  }
+  const options = {
+    ...common,
+    path: resolve(data.path),
+    format: data.format,
+    sheet: data.sheet,
+    headerRow: data.headerRow,
+    encoding: data.encoding,
+    delimiter: data.delimiter,
+  };
+  // A process start costs ~0.4 s: worth it only where a big file would swell the worker's heap.
+  const bytes = (await stat(options.path).catch(() => undefined))?.size ?? 0;
+  return bytes > data.childProcessAboveMB * 1024 * 1024 && !hooks.onDetails
+    ? loadSalesMetricsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
+    : loadSalesMetrics(options);
+}

@@ -1,7 +1,8 @@
 // One measurement in a fresh process, so peak RSS belongs to this load alone. Prints one JSON line.
 import { parseConfig } from '../config/config';
 import { loadSalesMetrics } from '../sales/load';
-import ExcelJS from 'exceljs';
+import { loadSalesMetricsFromPostgres } from '../sales/postgres';
+import { BENCH_QUERY } from './postgres-data';
 import { readFileSync } from 'node:fs';
 
 const [mode, path, reportDate] = process.argv.slice(2);
@@ -20,13 +21,22 @@ async function ours(): Promise<number> {
   return metrics.dataQuality.dataRows;
 }
 
-/** The peer: exceljs' non-streaming reader, the obvious way to read a workbook. */
-async function exceljsWorkbook(): Promise<number> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path!);
-  let rows = 0;
-  workbook.worksheets[0]?.eachRow(() => rows++);
-  return rows - 1;
+/** The same report week from PostgreSQL (`path` is the database URL): streamed through a cursor, or pushed down. */
+async function postgres(mode: 'lines' | 'aggregate'): Promise<number> {
+  const { data } = parseConfig({});
+  const metrics = await loadSalesMetricsFromPostgres({
+    url: path!,
+    query: BENCH_QUERY,
+    mode,
+    fetchRows: data.source.fetchRows,
+    timezone: 'Asia/Shanghai',
+    columns: data.columns,
+    maxBadRowShare: 0.05,
+    badRowsShown: 5,
+    reportDate: reportDate!,
+    currency: 'CNY',
+  });
+  return metrics.dataQuality.dataRows;
 }
 
 /**
@@ -44,7 +54,8 @@ function peakRssMB(): number {
 }
 
 const started = process.hrtime.bigint();
-const run = mode === 'exceljs-workbook' ? exceljsWorkbook : ours;
+const run =
+  mode === 'pg-lines' ? () => postgres('lines') : mode === 'pg-aggregate' ? () => postgres('aggregate') : ours;
 void run().then((rows) => {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   console.log(JSON.stringify({ rows, seconds, peakRssMB: peakRssMB() }));

@@ -2,8 +2,8 @@
  * npm run bench [-- --quick]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -20,6 +20,10 @@ import { WORKFLOW_TYPES } from '../temporal/contracts';
 import { activityTimeline, type ActivitySpan } from '../temporal/run-timeline';
 import type { weeklySalesReport } from '../workflows';
 import { renderBenchChart } from './chart';
+import { benchPython } from './peers';
+import { BENCH_QUERY, createOrdersSql } from './postgres-data';
+import { startPostgres } from '../dev/postgres';
+import { Client } from 'pg';
 
 const ROOT = REPO_ROOT;
 const quick = process.argv.includes('--quick');
@@ -154,13 +158,6 @@ function child(
   return JSON.parse(line) as { rows: number; seconds: number; peakRssMB: number };
 }
 
-function systemPythonWith(module: string): string | undefined {
-  for (const python of ['/usr/bin/python3', 'python3']) {
-    if (spawnSync(python, ['-c', `import ${module}`]).status === 0) return python;
-  }
-  return undefined;
-}
-
 interface LoadRow {
   size: number;
   format: 'csv' | 'xlsx';
@@ -181,8 +178,7 @@ async function dataLoading(): Promise<LoadRow[]> {
   const dir = join(OUT, 'data');
   mkdirSync(dir, { recursive: true });
   const rows: LoadRow[] = [];
-  const openpyxl = systemPythonWith('openpyxl');
-  const pandas = systemPythonWith('pandas');
+  const python = benchPython();
   for (const size of sizes) {
     for (const format of ['csv', 'xlsx'] as const) {
       const path = join(dir, `sales-${size}.${format}`);
@@ -211,26 +207,8 @@ async function dataLoading(): Promise<LoadRow[]> {
         ],
         300_000,
       );
-      const peerName =
-        format === 'xlsx'
-          ? openpyxl
-            ? 'openpyxl read-only'
-            : 'exceljs Workbook'
-          : pandas
-            ? 'pandas read_csv'
-            : 'none';
-      const peer =
-        format === 'xlsx'
-          ? openpyxl
-            ? child(openpyxl, ['bench/peer_openpyxl.py', 'openpyxl', path], 300_000)
-            : child(
-                process.execPath,
-                ['--require', 'tsx/cjs', 'bench/load-child.ts', 'exceljs-workbook', path],
-                300_000,
-              )
-          : pandas
-            ? child(pandas, ['bench/peer_openpyxl.py', 'pandas', path], 300_000)
-            : { error: 'no peer installed' };
+      const peerName = format === 'xlsx' ? 'openpyxl read-only' : 'pandas read_csv';
+      const peer = child(python, ['bench/peer_openpyxl.py', format === 'xlsx' ? 'openpyxl' : 'pandas', path], 300_000);
       const row: LoadRow = {
         size,
         format,
@@ -332,6 +310,75 @@ async function sharedGpu(env: Env, data: string, runs: number, bootMs: number, t
   };
 }
 
+/** A process's time and peak RSS, read from /proc while it runs (for a peer that cannot report its own). */
+async function measureProcess(
+  command: string,
+  args: string[],
+): Promise<{ seconds?: number; peakRssMB?: number; error?: string }> {
+  const started = Date.now();
+  const proc = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    try {
+      const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0);
+      peakKb = Math.max(peakKb, kb);
+    } catch {
+      // exited between polls
+    }
+  }, 20);
+  const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  clearInterval(poll);
+  if (code !== 0) return { error: stderr.trim().split('\n').at(-1) || `exit ${code}` };
+  return { seconds: (Date.now() - started) / 1000, peakRssMB: Math.round(peakKb / 1024) };
+}
+
+/**
+ * PostgreSQL → metrics: the report week's lines streamed through a cursor, and the grouping pushed down, beside
+ * psql's own \copy of the same rows to /dev/null (the floor: the cost of reading them at all).
+ */
+async function postgresLoading() {
+  const rows = quick ? 1_000_000 : 10_000_000;
+  say(`PostgreSQL: ${rows} order lines → metrics, streamed and pushed down; psql \\copy as the floor`);
+  const pg = await startPostgres();
+  try {
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    const made = Date.now();
+    for (const sql of createOrdersSql(rows, '2026-11-19')) await client.query(sql);
+    await client.end();
+    say(`  table of ${rows} lines made in ${r2((Date.now() - made) / 1000)}s`);
+    const load = (mode: string) =>
+      child(process.execPath, ['--require', 'tsx/cjs', 'bench/load-child.ts', mode, pg.url, REPORT_DATE], 1_800_000);
+    const streamed = load('pg-lines');
+    say(`  streamed: ${streamed.seconds ?? streamed.error}s, ${streamed.peakRssMB} MB`);
+    const pushedDown = load('pg-aggregate');
+    say(`  pushed down: ${pushedDown.seconds ?? pushedDown.error}s, ${pushedDown.peakRssMB} MB`);
+    const window = BENCH_QUERY.replace('$1', "'2026-11-06'").replace('$2', "'2026-11-19'").replace(/\s+/g, ' ');
+    const floor = await measureProcess('psql', [pg.url, '-X', '-q', '-c', `\\copy (${window}) TO '/dev/null'`]);
+    say(`  psql \\copy: ${floor.seconds ?? floor.error}s, ${floor.peakRssMB} MB`);
+    const row = (name: string, m: { rows?: number; seconds?: number; peakRssMB?: number; error?: string }) => ({
+      name,
+      seconds: m.seconds === undefined ? undefined : r2(m.seconds),
+      peakRssMB: m.peakRssMB,
+      error: m.error,
+      vsFloor: m.seconds && floor.seconds ? r2(m.seconds / floor.seconds) : undefined,
+    });
+    return {
+      tableRows: rows,
+      windowRows: streamed.rows,
+      results: [
+        row('streamed (cursor)', streamed),
+        row('pushed down (GROUP BY)', pushedDown),
+        row('psql \\copy to /dev/null', floor),
+      ],
+    };
+  } finally {
+    pg.stop();
+  }
+}
+
 function coldPath() {
   say('cold path: npm run demo');
   const started = Date.now();
@@ -365,6 +412,7 @@ async function main(): Promise<void> {
       },
       orchestration: await orchestration(env, data),
       dataLoading: await dataLoading(),
+      postgres: await postgresLoading(),
       gpuBilled: await gpuBilled(env, data),
       coldPath: coldPath(),
       seconds: 0,
@@ -382,6 +430,7 @@ type Results = {
   machine: { cores: number; node: string };
   orchestration: Awaited<ReturnType<typeof orchestration>>;
   dataLoading: Awaited<ReturnType<typeof dataLoading>>;
+  postgres: Awaited<ReturnType<typeof postgresLoading>>;
   gpuBilled: Awaited<ReturnType<typeof gpuBilled>>;
   coldPath: ReturnType<typeof coldPath>;
   seconds: number;
@@ -405,6 +454,11 @@ function report(results: Results): void {
       figure: `${biggest} rows CSV → metrics (s)`,
       measured: csv?.seconds as number,
       target: biggest === 1_000_000 ? 3 : (3 * biggest) / 1e6,
+    },
+    {
+      figure: `PostgreSQL ${results.postgres.tableRows} lines, streamed: peak RSS (MB)`,
+      measured: results.postgres.results[0]?.peakRssMB ?? NaN,
+      target: 256,
     },
     { figure: 'GPU billed / (boot + generation)', measured: results.gpuBilled.billedRatio, target: 1.05 },
     { figure: 'stop confirmed after email (s)', measured: results.gpuBilled.stopAfterEmailSeconds, target: 5 },
@@ -442,6 +496,14 @@ function report(results: Results): void {
         d.peerPeakRssMB,
         d.peerTimeRatio,
       ]),
+    ),
+  );
+  const pg = results.postgres;
+  console.log(`\nPostgreSQL: ${pg.tableRows} lines in the table, ${pg.windowRows} in the report's two weeks:`);
+  console.log(
+    table(
+      ['reader', 'seconds', 'peak MB', 'time vs psql'],
+      pg.results.map((r) => [r.name, r.seconds ?? r.error, r.peakRssMB, r.vsFloor]),
     ),
   );
   const g = results.gpuBilled;

@@ -9,7 +9,7 @@ import { loadSalesMetrics, SalesDataError } from '../sales/load';
 import type { SalesMetrics } from '../sales/metrics';
 import { loadSalesMetricsFromPostgres, type PostgresLoadOptions } from '../sales/postgres';
 import { createHarness, REPORT_DATE } from './helpers/harness';
-import { startPostgres, type TestPostgres } from './helpers/postgres';
+import { startPostgres, type TestPostgres } from '../dev/postgres';
 
 const sample: SampleOptions = { endDate: '2026-11-19', days: 21, ordersPerDay: 40, seed: 17, badRowsPerThousand: 0 };
 const QUERY = `SELECT order_no AS order_id, order_date, product, category, region, channel, quantity, unit_price, amount

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../dev/free-port';
+import { freePort } from './free-port';
 
-/** A throwaway PostgreSQL cluster (Debian's `postgresql` package): initdb into a temp dir, loopback only. */
+/**
+ * A throwaway PostgreSQL cluster (Debian's `postgresql` package): initdb into a temp dir, loopback only. For the
+ * tests and the benchmark; production points data.source at its own database.
+ */
 export interface TestPostgres {
   /** postgres://sales@127.0.0.1:<port>/postgres: trust auth, loopback only. */
   url: string;

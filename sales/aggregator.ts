@@ -1,5 +1,6 @@
 import { addDays, daysOf, reportWindow, type IsoDate } from './dates';
 import type { BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
+import { OrderNets, type OrderCounter } from './order-count';
 
 /** One readable order line, money in integer cents. */
 export interface OrderLine {
@@ -14,15 +15,8 @@ export interface OrderLine {
 }
 
 /** Order lines summed by day, product, category, region and channel. */
-export interface LineGroup {
-  date: IsoDate;
-  product: string;
-  category: string;
-  region: string;
-  channel: string;
-  units: number;
-  /** Net: sales less refunds. */
-  revenueCents: number;
+export interface LineGroup extends Omit<OrderLine, 'orderId'> {
+  /** Sales lines only (positive amounts). */
   grossCents: number;
   refundCents: number;
   refundLines: number;
@@ -38,8 +32,6 @@ interface WeekTotals {
   refundCents: number;
   refundLines: number;
   units: number;
-  /** Net cents per order: an order counts when its lines in the week sum to more than zero. */
-  orders: Map<string, number>;
   rows: number;
 }
 
@@ -70,12 +62,14 @@ export class SalesAggregator {
   constructor(
     private readonly reportDate: IsoDate,
     private readonly currency: string,
+    /** How orders are counted: OrderNets for lines in any order, GroupedOrderNets for lines sorted by order. */
+    private readonly orders: OrderCounter = new OrderNets(),
   ) {
     this.window = reportWindow(reportDate);
     this.weeks = { current: emptyWeek(), previous: emptyWeek() };
   }
 
-  add(line: OrderLine, rowNumber: number): void {
+  add(line: OrderLine): void {
     const week = this.addGroup({
       date: line.date,
       product: line.product,
@@ -89,10 +83,7 @@ export class SalesAggregator {
       refundLines: line.revenueCents < 0 ? 1 : 0,
       lines: 1,
     });
-    if (!week) return;
-    const orders = this.weeks[week].orders;
-    const order = line.orderId ?? `row:${rowNumber}`;
-    orders.set(order, (orders.get(order) ?? 0) + line.revenueCents);
+    if (week) this.orders.add(week, line.orderId, line.revenueCents);
   }
 
   /**
@@ -146,9 +137,8 @@ export class SalesAggregator {
     problems: RowProblem[];
   }): SalesMetrics {
     const { current, previous } = this.weeks;
-    const orders = (w: WeekTotals) =>
-      this.orderCounts?.[w === current ? 'current' : 'previous'] ??
-      [...w.orders.values()].filter((net) => net > 0).length;
+    const counted = this.orderCounts ?? this.orders.counts();
+    const orders = (w: WeekTotals) => counted[w === current ? 'current' : 'previous'];
     const aov = (w: WeekTotals) => (orders(w) === 0 ? 0 : w.revenueCents / orders(w));
     const returnRate = (w: WeekTotals) => (w.grossCents === 0 ? 0 : round4(w.refundCents / w.grossCents));
     const totalCents = current.revenueCents;
@@ -230,7 +220,7 @@ export class SalesAggregator {
 }
 
 function emptyWeek(): WeekTotals {
-  return { revenueCents: 0, grossCents: 0, refundCents: 0, refundLines: 0, units: 0, orders: new Map(), rows: 0 };
+  return { revenueCents: 0, grossCents: 0, refundCents: 0, refundLines: 0, units: 0, rows: 0 };
 }
 
 function addPair(map: Map<string, PairCents>, key: string, week: keyof PairCents, cents: number): void {

@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import type { IsoDate } from './dates';
 import { SalesAggregator, type OrderLine } from './aggregator';
 import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
-import type { RowProblem, SalesMetrics } from './metrics';
+import type { SalesMetrics } from './metrics';
+import { LineTally } from './line-tally';
 import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
 import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
@@ -69,14 +70,10 @@ export type ColumnMap = Partial<Record<Field, number>>;
 export async function loadSalesMetrics(options: LoadSalesOptions): Promise<SalesMetrics> {
   const file = basename(options.path);
   const format = formatOf(options.path, options.format);
-  const aggregator = new SalesAggregator(options.reportDate, options.currency);
-  const problems: RowProblem[] = [];
+  const tally = new LineTally(new SalesAggregator(options.reportDate, options.currency), options.badRowsShown);
   let header: { map: ColumnMap; names: string[] } | undefined;
   /** The first row tried as a header and why it was not one, for the message when none is found. */
   let firstTried: { row: number; problem: string } | undefined;
-  let dataRows = 0;
-  let blankRows = 0;
-  let skippedRows = 0;
 
   await checkSalesFile(options.path, format);
   const text =
@@ -96,7 +93,7 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
     for await (const batch of rows)
       for (const { row, cells } of batch) {
         if (cells.every((c) => cellText(c).trim() === '')) {
-          if (header) blankRows++;
+          if (header) tally.blankRows++;
           continue;
         }
         if (!header) {
@@ -129,19 +126,11 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
           }
           continue;
         }
-        dataRows++;
-        const parsed = parseLine(cells, header.map);
-        if ('line' in parsed) {
-          aggregator.add(parsed.line, row);
-        } else {
-          skippedRows++;
-          if (problems.length < options.badRowsShown) {
-            const col = header.map[parsed.field] ?? 0;
-            const column =
-              format === 'xlsx' ? `${header.names[col]} (${columnLetter(col)})` : (header.names[col] ?? '');
-            problems.push({ file, row, column, reason: parsed.reason });
-          }
-        }
+        const { map, names } = header;
+        tally.take(parseLine(cells, map), row, (field) => {
+          const col = map[field] ?? 0;
+          return { file, column: format === 'xlsx' ? `${names[col]} (${columnLetter(col)})` : (names[col] ?? '') };
+        });
       }
   } catch (err) {
     if (err instanceof SalesDataError) throw err;
@@ -152,22 +141,9 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
 
   if (!header && firstTried) throw new SalesDataError(firstTried.problem);
   if (!header) throw new SalesDataError(`${options.path}: the file has no header row and no data`);
-  if (dataRows > 0 && skippedRows / dataRows > options.maxBadRowShare) {
-    const shown = problems.map((p) => `  ${p.file} row ${p.row}, column ${p.column}: ${p.reason}`).join('\n');
-    const more = skippedRows > problems.length ? `\n  … and ${skippedRows - problems.length} more` : '';
-    throw new SalesDataError(
-      `${options.path}: ${skippedRows} of ${dataRows} rows (${pct(skippedRows / dataRows)}) cannot be read, ` +
-        `over the allowed ${pct(options.maxBadRowShare)}:\n${shown}${more}`,
-      problems,
-    );
-  }
-  const metrics = aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });
+  const metrics = tally.finish(options.path, file, options.maxBadRowShare);
   if (options.freshness) checkFreshness(metrics, options.path, options.freshness);
   return metrics;
-}
-
-function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }
 
 /** How far down the header is looked for. */

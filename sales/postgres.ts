@@ -1,6 +1,8 @@
-import { Client, DatabaseError, types as pgTypes, type QueryResult } from 'pg';
+import { Client, DatabaseError, types as pgTypes } from 'pg';
 import Cursor from 'pg-cursor';
 import { SalesAggregator } from './aggregator';
+import { failIfTooManyUnreadable, LineTally } from './line-tally';
+import { GroupedOrderNets } from './order-count';
 import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
 import { reportWindow, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
@@ -91,69 +93,61 @@ export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions)
   }
 }
 
-function readBatch(cursor: Cursor, rows: number): Promise<{ rows: unknown[][]; result: QueryResult }> {
-  return new Promise((resolve, reject) =>
-    cursor.read(rows, (err, batch, result) => (err ? reject(err) : resolve({ rows: batch as unknown[][], result }))),
-  );
-}
-
 async function streamLines(
   client: Client,
   o: PostgresLoadOptions,
   range: string[],
   source: string,
 ): Promise<SalesMetrics> {
-  const aggregator = new SalesAggregator(o.reportDate, o.currency);
-  const columns = withFieldNames(o.columns);
-  const problems: RowProblem[] = [];
-  let dataRows = 0;
-  let blankRows = 0;
-  let skippedRows = 0;
-  const cursor = client.query(new Cursor(o.query, range, { rowMode: 'array' }));
+  // The columns first, to map them and to find the order id: the query as written, so the database's errors point
+  // into it. A cursor fetches one row, not the result.
+  const header = matchHeader(await columnsOf(client, o.query, range), withFieldNames(o.columns));
+  if (!('map' in header)) {
+    throw new SalesDataError(
+      `${source}: data.source.query returns no column for ${header.missing}. Columns returned: ${header.names.join(', ')}`,
+    );
+  }
+  const { map, names } = header;
+  o.onDetails?.({ source, format: 'postgres', mode: 'lines', columns: mappedColumns(map, names) });
+  // Sorted by order, an order's lines come together: its net is known when the next order starts, and nothing
+  // about past orders is kept. Memory stays at one batch however many orders the weeks hold.
+  const orderColumn = map.orderId === undefined ? undefined : names[map.orderId];
+  const text = orderColumn
+    ? `SELECT * FROM (${o.query}) AS lines ORDER BY lines."${orderColumn.replaceAll('"', '""')}"`
+    : o.query;
+  const aggregator = new SalesAggregator(o.reportDate, o.currency, orderColumn ? new GroupedOrderNets() : undefined);
+  const tally = new LineTally(aggregator, o.badRowsShown);
+  const cursor = client.query(new Cursor(text, range, { rowMode: 'array' }));
   try {
-    let map: ReturnType<typeof matchHeader> | undefined;
     for (;;) {
-      const { rows, result } = await readBatch(cursor, o.fetchRows);
-      if (!map) {
-        map = matchHeader(
-          result.fields.map((f) => f.name),
-          columns,
-        );
-        if (!('map' in map)) {
-          throw new SalesDataError(
-            `${source}: data.source.query returns no column for ${map.missing}. Columns returned: ${map.names.join(', ')}`,
-          );
-        }
-        o.onDetails?.({ source, format: 'postgres', mode: 'lines', columns: mappedColumns(map.map, map.names) });
-      }
-      if (!('map' in map)) break;
+      const rows = (await cursor.read(o.fetchRows)) as unknown[][];
       for (const cells of rows) {
         if (cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''))) {
-          blankRows++;
+          tally.blankRows++;
           continue;
         }
-        dataRows++;
-        const parsed = parseLine(cells, map.map);
-        if ('line' in parsed) {
-          aggregator.add(parsed.line, dataRows);
-        } else {
-          skippedRows++;
-          if (problems.length < o.badRowsShown)
-            problems.push({
-              file: 'data.source.query',
-              row: dataRows,
-              column: map.names[map.map[parsed.field] ?? 0] ?? parsed.field,
-              reason: parsed.reason,
-            });
-        }
+        tally.take(parseLine(cells, map), tally.dataRows + tally.blankRows + 1, (field) => ({
+          file: 'data.source.query',
+          column: names[map[field] ?? 0] ?? field,
+        }));
       }
       if (rows.length < o.fetchRows) break;
     }
   } finally {
     await cursor.close().catch(() => undefined);
   }
-  tooManyBad(source, dataRows, skippedRows, problems, o.maxBadRowShare);
-  return aggregator.finish({ file: source, dataRows, blankRows, skippedRows, problems });
+  return tally.finish(source, source, o.maxBadRowShare);
+}
+
+async function columnsOf(client: Client, query: string, values: string[]): Promise<string[]> {
+  const probe = client.query(new Cursor(query, values, { rowMode: 'array' }));
+  try {
+    return await new Promise<string[]>((resolve, reject) =>
+      probe.read(1, (err, _rows, result) => (err ? reject(err) : resolve(result.fields.map((f) => f.name)))),
+    );
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
 }
 
 /** The fields the aggregate query needs, by their own names. */
@@ -250,7 +244,7 @@ async function aggregateInDatabase(
   }
   const count = (week: string) => Number(orders.rows.find((r) => r.week === week)?.orders ?? 0);
   aggregator.setOrderCounts({ current: count('current'), previous: count('previous') });
-  tooManyBad(source, dataRows, skippedRows, problems, o.maxBadRowShare);
+  failIfTooManyUnreadable(source, dataRows, skippedRows, problems, o.maxBadRowShare);
   return aggregator.finish({ file: source, dataRows, blankRows: 0, skippedRows, problems });
 }
 
@@ -260,19 +254,4 @@ function withFieldNames(columns: Record<Field, string[]>): Record<Field, string[
     Field,
     string[]
   >;
-}
-
-function tooManyBad(
-  source: string,
-  dataRows: number,
-  skippedRows: number,
-  problems: RowProblem[],
-  maxShare: number,
-): void {
-  if (dataRows === 0 || skippedRows / dataRows <= maxShare) return;
-  const shown = problems.map((p) => `  row ${p.row}, column ${p.column}: ${p.reason}`).join('\n');
-  throw new SalesDataError(
-    `${source}: ${skippedRows} of ${dataRows} order lines cannot be read, over the allowed ${(maxShare * 100).toFixed(1)}%:\n${shown}`,
-    problems,
-  );
 }

@@ -1,0 +1,56 @@
+import type { SalesAggregator } from './aggregator';
+import { SalesDataError } from './errors';
+import type { Field, ParsedLine } from './load';
+import type { RowProblem, SalesMetrics } from './metrics';
+
+/**
+ * The rows of a source as they are read: each readable line into the aggregates, each unreadable one counted, the
+ * first few with where and why. One home for what a file and a query both report about their rows.
+ */
+export class LineTally {
+  dataRows = 0;
+  blankRows = 0;
+  skippedRows = 0;
+  readonly problems: RowProblem[] = [];
+
+  constructor(
+    private readonly aggregator: SalesAggregator,
+    private readonly shown: number,
+  ) {}
+
+  take(parsed: ParsedLine, row: number, where: (field: Field) => { file: string; column: string }): void {
+    this.dataRows++;
+    if ('line' in parsed) {
+      this.aggregator.add(parsed.line);
+      return;
+    }
+    this.skippedRows++;
+    if (this.problems.length < this.shown) this.problems.push({ ...where(parsed.field), row, reason: parsed.reason });
+  }
+
+  /** The metrics, unless more rows than allowed could not be read. */
+  finish(source: string, file: string, maxShare: number): SalesMetrics {
+    failIfTooManyUnreadable(source, this.dataRows, this.skippedRows, this.problems, maxShare);
+    const { dataRows, blankRows, skippedRows, problems } = this;
+    return this.aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });
+  }
+}
+
+/** Over the allowed share of unreadable rows the run fails, with the first of them listed. */
+export function failIfTooManyUnreadable(
+  source: string,
+  dataRows: number,
+  skippedRows: number,
+  problems: RowProblem[],
+  maxShare: number,
+): void {
+  if (dataRows === 0 || skippedRows / dataRows <= maxShare) return;
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const shown = problems.map((p) => `  ${p.file} row ${p.row}, column ${p.column}: ${p.reason}`).join('\n');
+  const more = skippedRows > problems.length ? `\n  … and ${skippedRows - problems.length} more` : '';
+  throw new SalesDataError(
+    `${source}: ${skippedRows} of ${dataRows} rows (${pct(skippedRows / dataRows)}) cannot be read, ` +
+      `over the allowed ${pct(maxShare)}:\n${shown}${more}`,
+    problems,
+  );
+}

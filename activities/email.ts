@@ -18,6 +18,7 @@ import {
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { automatedMessage } from '../email/headers';
 
 interface SmtpError extends Error {
   responseCode?: number;
@@ -49,7 +50,14 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     if (previous) return previous;
     let info: { accepted: (string | Mail.Address)[]; rejected: (string | Mail.Address)[] };
     try {
-      info = (await mailer.sendMail({ ...message, messageId, from: config.email.from })) as typeof info;
+      const automated = automatedMessage(config, now());
+      info = (await mailer.sendMail({
+        ...automated,
+        ...message,
+        headers: { ...automated.headers, ...(message.headers as Record<string, string> | undefined) },
+        messageId,
+        from: config.email.from,
+      })) as typeof info;
     } catch (err) {
       const e = err as SmtpError;
       const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;

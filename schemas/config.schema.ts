@@ -343,6 +343,11 @@ export const configSchema = {
         cc: { ...emailList, default: [] },
         bcc: { ...emailList, default: [] },
         alertTo: { ...emailList, minItems: 1, default: ['ops@example.com'] },
+        replyTo: {
+          type: 'string',
+          minLength: 3,
+          description: 'Where replies go (a team mailbox); the From address is often not read.',
+        },
       },
     },
     alerts: {

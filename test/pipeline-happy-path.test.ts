@@ -16,7 +16,7 @@ import {
 describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ config: { email: { replyTo: 'sales-ops@example.com' } } });
   });
   afterAll(() => h?.close());
 
@@ -37,6 +37,13 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const mail = h.sink.messages[0]!;
     expect(mail.envelope.to.sort()).toEqual(['lead@example.com', 'sales@example.com']);
     expect(mail.parsed.messageId).toBe(result.messageId);
+    // An automated report: no out-of-office replies back to it, replies to the team, dated on the reader's clock.
+    expect(mail.parsed.headers.get('auto-submitted')).toBe('auto-generated');
+    expect(mail.parsed.headers.get('x-auto-response-suppress')).toBe('All');
+    expect(mail.parsed.replyTo?.text).toBe('sales-ops@example.com');
+    const dateLine = mail.parsed.headerLines.find((line) => line.key === 'date')?.line;
+    expect(dateLine).toMatch(/^Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0800$/);
+    expect(Math.abs(mail.parsed.date!.getTime() - Date.now())).toBeLessThan(120_000);
     expect(mail.parsed.subject).toContain('2026-11-13 – 2026-11-19');
     // The simulator's words are marked as such, so no one mistakes a demo for a model's report.
     expect(result.llm?.simulated).toBe(true);

@@ -65,6 +65,20 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
       reportDate: REPORT_DATE,
       currency: 'CNY',
     });
+    // Breakdowns in the body, every number from the metrics: each region, channel and category with its share.
+    const body = mail.parsed.html as string;
+    for (const heading of ['地区', '渠道', '品类', '热销商品 Top 10', '涨跌最大的商品'])
+      expect(body).toContain(`>${heading}</h2>`);
+    for (const r of [...metrics.byRegion, ...metrics.byChannel, ...metrics.byCategory])
+      expect(body).toMatch(new RegExp(`<td style="[^"]*">${r.name}</td>`));
+    expect(mail.parsed.text).toContain(
+      `- ${metrics.byRegion[0]!.name}: ¥${Math.round(metrics.byRegion[0]!.revenue).toLocaleString('en-US')} (`,
+    );
+    // One data-quality statement, the code's; the (simulated) model's restatement of the counts is not repeated.
+    const skipped = metrics.dataQuality.skippedRows;
+    expect(skipped).toBeGreaterThan(0);
+    expect(body.split(`行数据中有 ${skipped} 行无法读取，已跳过。`)).toHaveLength(2);
+    expect(body).not.toContain('对总数影响有限');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
     // One sheet per breakdown.

@@ -157,7 +157,7 @@ describe('LLM answers that break the contract', () => {
       const alert = mails.find((m) => m.envelope.to.includes('ops@example.com'))!;
       expect(report.parsed.text).toContain('文字解读未通过数字核对');
       expect(report.parsed.text).not.toContain('9,999,999');
-      expect(report.parsed.text).toMatch(/销售额: ¥[\d,]+\.\d\d/);
+      expect(report.parsed.text).toMatch(/销售额: ¥[\d,]+ \(/); // the figures, in whole yuan
       expect(alert.parsed.subject).toBe(
         `[NARRATIVE WITHHELD] Sales report ${REPORT_DATE} was sent with the numbers only`,
       );

@@ -1,6 +1,23 @@
 import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
-import { KPI_KEYS, kpisOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../../sales/metrics';
-import { ARROWS, direction, directionColor, escapeHtml as e, formatKpi, formatMoney, formatRatio } from './format';
+import {
+  KPI_KEYS,
+  kpisOf,
+  type AnyKpiKey,
+  type BreakdownRow,
+  type KpiKey,
+  type SalesMetrics,
+} from '../../sales/metrics';
+import {
+  ARROWS,
+  direction,
+  directionColor,
+  escapeHtml as e,
+  formatKpi,
+  formatMoney,
+  formatNumber,
+  formatRatio,
+  formatShare,
+} from './format';
 import type { Labels } from './labels';
 
 /** Run details printed in the footer, for the reader who asks "where did this come from?". */
@@ -25,8 +42,35 @@ export interface EmailContent {
   chartCid: string;
 }
 
+/** How many top products and risers / fallers the body shows; the workbook has them all. */
+const TOP_IN_BODY = 5;
+const MOVERS_IN_BODY = 3;
+
+/** A money change with its sign: "+¥1,200.00", "-¥300.00". */
+function signed(text: string, value: number): string {
+  return value > 0 ? `+${text}` : text;
+}
+
+/**
+ * The one data-quality statement, written by code from the counts; the model's notes follow only where they add
+ * something (a note that restates the counts is dropped).
+ */
+export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Labels): string[] {
+  const dq = m.dataQuality;
+  const statement =
+    dq.skippedRows > 0
+      ? l.skippedRows(dq.skippedRows, dq.dataRows)
+      : l.allRowsRead(formatNumber(dq.dataRows, l.locale));
+  const counts = [dq.skippedRows, dq.dataRows].filter((n) => n > 0);
+  const restates = (note: string) =>
+    [...note.replace(/(\d),(\d)/g, '$1$2').matchAll(/\d+/g)].some((x) => counts.includes(Number(x[0]))) ||
+    (dq.skippedRows === 0 && /skipped|unreadable|跳过|无法读取/i.test(note));
+  return [statement, ...r.dataQualityNotes.filter((note) => !restates(note))];
+}
+
+/** In the body money is in whole units, so four columns fit a phone; the workbook has the cents. */
 function kpiValue(key: AnyKpiKey, value: number, m: SalesMetrics, l: Labels): string {
-  return formatKpi(key, value, m.currency, l.locale);
+  return formatKpi(key, value, m.currency, l.locale, 0);
 }
 
 /** The model's sentence on a headline KPI; returns have none. */
@@ -40,7 +84,9 @@ export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated
 }
 
 const FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif;";
-const CELL = 'padding:8px 10px;border-bottom:1px solid #e5e7eb;';
+const CELL = 'padding:6px 8px;border-bottom:1px solid #e5e7eb;';
+/** A row's second line (the model's sentence on a KPI) under its figures, so a phone needs no fifth column. */
+const NOTE = 'padding:0 8px 8px 8px;border-bottom:1px solid #e5e7eb;color:#374151;font-size:12px;';
 
 /**
  * Email HTML for clients that ignore <style> and block remote content: table layout, inline CSS, the chart as a
@@ -51,13 +97,15 @@ export function renderEmailHtml(c: EmailContent): string {
   const kpiRows = kpisOf(m)
     .map(([key, k]) => {
       const d = direction(k.changeRatio);
+      const commentary = commentaryOn(key, r);
+      // With a sentence under it, the figures' row has no line of its own.
+      const cell = commentary ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
       return `<tr>
-<td style="${CELL}font-weight:600;">${e(l.kpi[key])}</td>
-<td style="${CELL}text-align:right;white-space:nowrap;">${e(kpiValue(key, k.current, m, l))}</td>
-<td style="${CELL}text-align:right;white-space:nowrap;color:#6b7280;">${e(kpiValue(key, k.previous, m, l))}</td>
-<td style="${CELL}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(k.changeRatio, l.locale))}</td>
-<td style="${CELL}color:#374151;">${e(commentaryOn(key, r))}</td>
-</tr>`;
+<td style="${cell}font-weight:600;">${e(l.kpi[key])}</td>
+<td style="${cell}text-align:right;white-space:nowrap;">${e(kpiValue(key, k.current, m, l))}</td>
+<td style="${cell}text-align:right;white-space:nowrap;color:#6b7280;">${e(kpiValue(key, k.previous, m, l))}</td>
+<td style="${cell}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(k.changeRatio, l.locale))}</td>
+</tr>${commentary ? `\n<tr><td colspan="4" style="${NOTE}">${e(commentary)}</td></tr>` : ''}`;
     })
     .join('\n');
 
@@ -68,37 +116,95 @@ export function renderEmailHtml(c: EmailContent): string {
   const section = (title: string, body: string) =>
     body === ''
       ? ''
-      : `<tr><td style="padding:16px 24px 0 24px;"><h2 style="margin:0 0 6px 0;font-size:16px;color:#111827;">${e(title)}</h2>${body}</td></tr>`;
+      : `<tr><td style="padding:16px 16px 0 16px;"><h2 style="margin:0 0 6px 0;font-size:16px;color:#111827;">${e(title)}</h2>${body}</td></tr>`;
 
   const recommendations = r.recommendations
     .map(
       (rec) => `<tr>
 <td style="${CELL}">${e(rec.action)}</td><td style="${CELL}color:#374151;">${e(rec.rationale)}</td>
-<td style="${CELL}white-space:nowrap;">${e(l.priorities[rec.priority])}</td><td style="${CELL}white-space:nowrap;">${e(rec.owner)}</td></tr>`,
+<td style="${CELL}white-space:nowrap;">${e(l.priorities[rec.priority])}</td><td style="${CELL}">${e(rec.owner)}</td></tr>`,
     )
     .join('\n');
 
-  const dq = m.dataQuality;
-  const quality = [...(dq.skippedRows > 0 ? [l.skippedRows(dq.skippedRows, dq.dataRows)] : []), ...r.dataQualityNotes];
+  const quality = dataQualityLines(m, r, l);
+  const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
+  const changeCell = (ratio: number | null) => {
+    const d = direction(ratio);
+    return `<td style="${CELL}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(ratio, l.locale))}</td>`;
+  };
+  const num = (text: string, muted = false) =>
+    `<td style="${CELL}text-align:right;white-space:nowrap;${muted ? 'color:#6b7280;' : ''}">${e(text)}</td>`;
+  const head = (...cols: [string, 'left' | 'right'][]) =>
+    `<tr style="background:#f9fafb;">${cols.map(([t, a]) => `<th align="${a}" style="${CELL}">${e(t)}</th>`).join('')}</tr>`;
+  const breakdown = (title: string, rows: BreakdownRow[]) =>
+    section(
+      title,
+      `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+${head([title, 'left'], [l.thisWeek, 'right'], [l.change, 'right'], [l.share, 'right'])}
+${rows
+  .map(
+    (row) =>
+      `<tr><td style="${CELL}">${e(row.name)}</td>${num(money(row.revenue))}${changeCell(row.changeRatio)}${num(formatShare(row.share, l.locale))}</tr>`,
+  )
+  .join('\n')}
+</table>`,
+    );
+  const topProducts = section(
+    l.topProducts,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+${head([l.product, 'left'], [l.revenue, 'right'], [l.units, 'right'], [l.change, 'right'])}
+${m.topProducts
+  .slice(0, TOP_IN_BODY)
+  .map(
+    (p) =>
+      `<tr><td style="${CELL}">${e(p.product)}</td>${num(money(p.revenue))}${num(formatNumber(p.units, l.locale))}${changeCell(p.changeRatio)}</tr>`,
+  )
+  .join('\n')}
+</table>`,
+  );
+  const moverRows = [
+    ...m.risers.slice(0, MOVERS_IN_BODY).map((x) => [l.risers, x] as const),
+    ...m.fallers.slice(0, MOVERS_IN_BODY).map((x) => [l.fallers, x] as const),
+  ];
+  const movers =
+    moverRows.length === 0
+      ? ''
+      : section(
+          l.topMovers,
+          `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+${head([l.product, 'left'], [l.thisWeek, 'right'], [l.delta, 'right'])}
+${moverRows
+  .map(
+    ([, x]) =>
+      `<tr><td style="${CELL}">${ARROWS[direction(x.delta)]} ${e(x.product)}</td>${num(money(x.revenue))}<td style="${CELL}text-align:right;white-space:nowrap;color:${directionColor(direction(x.delta), l.locale)};">${e(signed(money(x.delta), x.delta))}</td></tr>`,
+  )
+  .join('\n')}
+</table>`,
+        );
   const f = c.footer;
   const runLink = f.uiUrl ? `<a href="${e(f.uiUrl)}" style="color:#6b7280;">${e(f.workflowId)}</a>` : e(f.workflowId);
 
   return `<!DOCTYPE html>
 <html lang="${l.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(c.title)}</title></head>
 <body style="margin:0;padding:0;background:#f3f4f6;${FONT}">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:24px 8px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:16px 4px;">
 <table role="presentation" width="760" cellpadding="0" cellspacing="0" style="max-width:760px;width:100%;background:#ffffff;border-radius:8px;${FONT}font-size:14px;line-height:1.55;color:#111827;">
-<tr><td style="padding:24px 24px 8px 24px;">
+<tr><td style="padding:24px 16px 8px 16px;">
 <div style="font-size:13px;color:#6b7280;">${e(c.title)} · ${e(l.period)} ${e(m.period.start)} – ${e(m.period.end)} (${e(l.comparedWith)} ${e(m.previousPeriod.start)} – ${e(m.previousPeriod.end)})</div>
 <h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3;">${e(r.headline)}</h1>
 <p style="margin:10px 0 0 0;color:#374151;">${e(r.summary)}</p>
 </td></tr>
-<tr><td style="padding:12px 24px 0 24px;">
+<tr><td style="padding:12px 16px 0 16px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
-<tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(l.change)}</th><th align="left" style="${CELL}">${e(l.commentary)}</th></tr>
+<tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(l.change)}</th></tr>
 ${kpiRows}
 </table></td></tr>
-<tr><td style="padding:16px 24px 0 24px;"><img src="cid:${e(c.chartCid)}" width="712" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:712px;height:auto;border:0;"></td></tr>
+<tr><td style="padding:16px 16px 0 16px;"><img src="cid:${e(c.chartCid)}" width="728" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:728px;height:auto;border:0;"></td></tr>
+${breakdown(l.region, m.byRegion)}
+${breakdown(l.channel, m.byChannel)}
+${breakdown(l.category, m.byCategory)}
+${topProducts}
+${movers}
 ${section(l.highlights, list(r.highlights))}
 ${section(l.risks, list(r.risks))}
 ${section(
@@ -108,8 +214,8 @@ ${section(
 ${recommendations}</table>`,
 )}
 ${section(l.dataQuality, list(quality))}
-<tr><td style="padding:16px 24px 0 24px;color:#374151;">${e(l.attachmentNote)}</td></tr>
-<tr><td style="padding:20px 24px 24px 24px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
+<tr><td style="padding:16px 16px 0 16px;color:#374151;">${e(l.attachmentNote)}</td></tr>
+<tr><td style="padding:20px 16px 24px 16px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
 ${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · ${e(f.gpu)}
 </td></tr>
 </table></td></tr></table>
@@ -132,22 +238,40 @@ export function renderEmailText(c: EmailContent): string {
       const commentary = commentaryOn(key, r);
       return `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)})${commentary ? ` — ${commentary}` : ''}`;
     }),
-    '',
-    `${l.highlights}:`,
-    ...r.highlights.map((h) => `- ${h}`),
   ];
+  const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
+  for (const [title, rows] of [
+    [l.region, m.byRegion],
+    [l.channel, m.byChannel],
+    [l.category, m.byCategory],
+  ] as const) {
+    lines.push('', `${title}:`);
+    for (const row of rows)
+      lines.push(
+        `- ${row.name}: ${money(row.revenue)} (${l.lastWeek} ${money(row.previousRevenue)}, ${formatRatio(row.changeRatio, l.locale)}; ${l.share} ${formatShare(row.share, l.locale)})`,
+      );
+  }
+  lines.push('', `${l.topProducts}:`);
+  for (const p of m.topProducts.slice(0, TOP_IN_BODY))
+    lines.push(
+      `- ${p.product}: ${money(p.revenue)}, ${formatNumber(p.units, l.locale)} (${formatRatio(p.changeRatio, l.locale)})`,
+    );
+  const movers = [...m.risers.slice(0, MOVERS_IN_BODY), ...m.fallers.slice(0, MOVERS_IN_BODY)];
+  if (movers.length > 0) {
+    lines.push('', `${l.topMovers}:`);
+    for (const x of movers)
+      lines.push(
+        `- ${x.product}: ${money(x.previousRevenue)} → ${money(x.revenue)} (${signed(money(x.delta), x.delta)})`,
+      );
+  }
+  lines.push('', `${l.highlights}:`, ...r.highlights.map((h) => `- ${h}`));
   if (r.risks.length > 0) lines.push('', `${l.risks}:`, ...r.risks.map((x) => `- ${x}`));
   lines.push(
     '',
     `${l.recommendations}:`,
     ...r.recommendations.map((x) => `- [${l.priorities[x.priority]}] ${x.action} (${x.owner}): ${x.rationale}`),
   );
-  if (m.dataQuality.skippedRows > 0 || r.dataQualityNotes.length > 0) {
-    lines.push('', `${l.dataQuality}:`);
-    if (m.dataQuality.skippedRows > 0)
-      lines.push(`- ${l.skippedRows(m.dataQuality.skippedRows, m.dataQuality.dataRows)}`);
-    lines.push(...r.dataQualityNotes.map((x) => `- ${x}`));
-  }
+  lines.push('', `${l.dataQuality}:`, ...dataQualityLines(m, r, l).map((x) => `- ${x}`));
   const f = c.footer;
   lines.push(
     '',

@@ -28,10 +28,16 @@ export function formatShare(ratio: number, locale: Locale): string {
 }
 
 /** A KPI's value as the email, the workbook's labels and the figure sheet write it. */
-export function formatKpi(key: AnyKpiKey, value: number, currency: string, locale: Locale): string {
+export function formatKpi(
+  key: AnyKpiKey,
+  value: number,
+  currency: string,
+  locale: Locale,
+  moneyFractionDigits = 2,
+): string {
   const kind = KPI_KIND[key];
   return kind === 'money'
-    ? formatMoney(value, currency, locale)
+    ? formatMoney(value, currency, locale, moneyFractionDigits)
     : kind === 'ratio'
       ? formatShare(value, locale)
       : formatNumber(value, locale);

@@ -37,6 +37,11 @@ export interface Labels {
   date: string;
   dataQuality: string;
   skippedRows: (skipped: number, total: number) => string;
+  allRowsRead: (total: string) => string;
+  topMovers: string;
+  risers: string;
+  fallers: string;
+  delta: string;
   footer: string;
   attachmentNote: string;
 }
@@ -84,6 +89,11 @@ const zh: Labels = {
   date: '日期',
   dataQuality: '数据质量',
   skippedRows: (s, t) => `${t} 行数据中有 ${s} 行无法读取，已跳过。`,
+  allRowsRead: (t) => `全部 ${t} 行数据均已读取。`,
+  topMovers: '涨跌最大的商品',
+  risers: '上涨',
+  fallers: '下跌',
+  delta: '变化额',
   footer: '运行信息',
   attachmentNote: '明细数据见附件 Excel。',
 };
@@ -131,6 +141,11 @@ const en: Labels = {
   date: 'Date',
   dataQuality: 'Data quality',
   skippedRows: (s, t) => `${s} of ${t} rows could not be read and were skipped.`,
+  allRowsRead: (t) => `All ${t} rows were read.`,
+  topMovers: 'Biggest movers',
+  risers: 'Up',
+  fallers: 'Down',
+  delta: 'Change',
   footer: 'Run details',
   attachmentNote: 'The attached workbook has the full breakdown.',
 };

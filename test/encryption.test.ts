@@ -1,3 +1,4 @@
+import { formatCompactMoney } from '../report/render/format';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -58,7 +59,7 @@ function secretsOfTheRun(metrics: SalesMetrics, headline: string): string[] {
   return [
     ...metrics.topProducts.slice(0, 3).map((p) => p.product),
     String(revenue),
-    revenue.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    formatCompactMoney(revenue, 'CNY', 'zh-CN'), // as the subject prints it
     headline,
   ];
 }
@@ -143,7 +144,7 @@ describe('payload encryption', () => {
 
       // Authorised readers, with the keys, see everything.
       const history = historyToJSON(await run.handle.fetchHistory());
-      expect(run.result.artefacts?.subject).toMatch(/¥[\d,]+\.\d\d/);
+      expect(run.result.artefacts?.subject).toMatch(/¥[\d.]+万/);
       const codecText = await decryptedTextOf(history, new AesGcmCodec(keys));
       expect(run.secrets.filter((s) => codecText.includes(s))).toEqual(run.secrets);
 

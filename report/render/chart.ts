@@ -2,6 +2,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
+import { formatCompact, formatDay } from './format';
 
 /** The chart travels as an inline image: the HTML refers to it by this Content-ID. */
 export const CHART_CID = 'revenue-chart@sales-report';
@@ -16,48 +17,7 @@ const FONT_FAMILY = 'Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-s
 export function renderRevenueChart(metrics: SalesMetrics, labels: Labels, size = { width: 720, height: 320 }): Buffer {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
-    chart.setOption({
-      animation: false,
-      backgroundColor: '#ffffff',
-      textStyle: { fontFamily: FONT_FAMILY },
-      title: {
-        text: labels.chartTitle,
-        left: 16,
-        top: 10,
-        textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' },
-      },
-      legend: { top: 12, right: 16, data: [labels.thisWeek, labels.lastWeek], textStyle: { color: '#374151' } },
-      grid: { left: 72, right: 24, top: 56, bottom: 36 },
-      xAxis: {
-        type: 'category',
-        data: metrics.revenueByDay.map(
-          (d) => `${d.date.slice(5)} ${labels.weekdays[new Date(`${d.date}T00:00:00Z`).getUTCDay()] ?? ''}`,
-        ),
-        axisLabel: { color: '#4b5563' },
-      },
-      yAxis: {
-        type: 'value',
-        axisLabel: { color: '#4b5563', formatter: (v: number) => compact(v) },
-        splitLine: { lineStyle: { color: '#e5e7eb' } },
-      },
-      series: [
-        {
-          name: labels.thisWeek,
-          type: 'bar',
-          data: metrics.revenueByDay.map((d) => d.revenue),
-          itemStyle: { color: '#2563eb' },
-          barMaxWidth: 36,
-        },
-        {
-          name: labels.lastWeek,
-          type: 'line',
-          data: metrics.revenueByDay.map((d) => d.previousRevenue),
-          itemStyle: { color: '#9ca3af' },
-          lineStyle: { type: 'dashed', width: 2 },
-          symbolSize: 6,
-        },
-      ],
-    });
+    chart.setOption(revenueChartOption(metrics, labels));
     const svg = chart.renderToSVGString();
     const png = new Resvg(svg, {
       background: '#ffffff',
@@ -70,8 +30,46 @@ export function renderRevenueChart(metrics: SalesMetrics, labels: Labels, size =
   }
 }
 
-function compact(v: number): string {
-  if (Math.abs(v) >= 1_000_000) return `${(v / 1_000_000).toFixed(1)}M`;
-  if (Math.abs(v) >= 1_000) return `${(v / 1_000).toFixed(0)}k`;
-  return String(v);
+/** The chart's definition: days and axis figures as the reader writes them (11月13日（周五）, 92.8万; Fri Nov 13, 927.6K). */
+export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
+  return {
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: FONT_FAMILY },
+    title: {
+      text: labels.chartTitle,
+      left: 16,
+      top: 10,
+      textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' },
+    },
+    legend: { top: 12, right: 16, data: [labels.thisWeek, labels.lastWeek], textStyle: { color: '#374151' } },
+    grid: { left: 72, right: 24, top: 56, bottom: 36 },
+    xAxis: {
+      type: 'category',
+      data: metrics.revenueByDay.map((d) => formatDay(d.date, labels.locale)),
+      axisLabel: { color: '#4b5563' },
+    },
+    yAxis: {
+      type: 'value',
+      axisLabel: { color: '#4b5563', formatter: (v: number) => formatCompact(v, labels.locale) },
+      splitLine: { lineStyle: { color: '#e5e7eb' } },
+    },
+    series: [
+      {
+        name: labels.thisWeek,
+        type: 'bar',
+        data: metrics.revenueByDay.map((d) => d.revenue),
+        itemStyle: { color: '#2563eb' },
+        barMaxWidth: 36,
+      },
+      {
+        name: labels.lastWeek,
+        type: 'line',
+        data: metrics.revenueByDay.map((d) => d.previousRevenue),
+        itemStyle: { color: '#9ca3af' },
+        lineStyle: { type: 'dashed', width: 2 },
+        symbolSize: 6,
+      },
+    ],
+  };
 }

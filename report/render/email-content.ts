@@ -12,6 +12,7 @@ import {
   direction,
   directionColor,
   escapeHtml as e,
+  formatCompactMoney,
   formatKpi,
   formatMoney,
   formatNumber,
@@ -80,7 +81,8 @@ function commentaryOn(key: AnyKpiKey, r: WeeklySalesReport): string {
 
 export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated: boolean): string {
   const revenue = m.kpis.revenue;
-  return `${simulated ? '[SIMULATED LLM] ' : ''}${title} ${m.period.start} – ${m.period.end}: ${l.kpi.revenue} ${formatMoney(revenue.current, m.currency, l.locale)} (${formatRatio(revenue.changeRatio, l.locale)})`;
+  // A figure in a glance, as the reader writes it: ¥92.8万, CN¥927.6K.
+  return `${simulated ? '[SIMULATED LLM] ' : ''}${title} ${m.period.start} – ${m.period.end}: ${l.kpi.revenue} ${formatCompactMoney(revenue.current, m.currency, l.locale)} (${formatRatio(revenue.changeRatio, l.locale)})`;
 }
 
 const FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif;";

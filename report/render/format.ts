@@ -22,6 +22,31 @@ export function formatRatio(ratio: number | null, locale: Locale): string {
   return `${sign}${new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(ratio)}`;
 }
 
+/** A figure in a glance (axes, the subject): 92.8万 and 1.2亿 in zh-CN, 927.6K and 1.2M in en-US. */
+export function formatCompact(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
+
+/** Money in a glance: ¥92.8万, $927.6K. */
+export function formatCompactMoney(value: number, currency: string, locale: Locale): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(value);
+}
+
+/** A day as its reader writes it: 11月13日（周五） in zh-CN, Fri Nov 13 in en-US. */
+export function formatDay(date: string, locale: Locale): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  const part = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat(locale, { timeZone: 'UTC', ...options }).format(at);
+  return locale === 'zh-CN'
+    ? `${part({ month: 'long', day: 'numeric' })}（${part({ weekday: 'short' })}）`
+    : part({ weekday: 'short', month: 'short', day: 'numeric' }).replace(',', '');
+}
+
 /** A share or rate (0.032 → 3.2%), without the sign a change carries. */
 export function formatShare(ratio: number, locale: Locale): string {
   return formatRatio(ratio, locale).replace(/^\+/, '');

@@ -14,7 +14,6 @@ export interface Labels {
   change: string;
   commentary: string;
   chartTitle: string;
-  weekdays: string[];
   summary: string;
   highlights: string;
   risks: string;
@@ -66,7 +65,6 @@ const zh: Labels = {
   change: '环比',
   commentary: '解读',
   chartTitle: '每日销售额',
-  weekdays: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'],
   summary: '概要',
   highlights: '亮点',
   risks: '风险',
@@ -118,7 +116,6 @@ const en: Labels = {
   change: 'Change',
   commentary: 'Commentary',
   chartTitle: 'Revenue by day',
-  weekdays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
   summary: 'Summary',
   highlights: 'Highlights',
   risks: 'Risks',

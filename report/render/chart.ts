@@ -47,7 +47,8 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
     xAxis: {
       type: 'category',
       data: metrics.revenueByDay.map((d) => formatDay(d.date, labels.locale)),
-      axisLabel: { color: '#4b5563' },
+      // Every day labelled: a week is seven labels, small enough to fit.
+      axisLabel: { color: '#4b5563', interval: 0, fontSize: 11 },
     },
     yAxis: {
       type: 'value',

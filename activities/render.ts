@@ -6,9 +6,38 @@ import { labelsFor } from '../report/render/labels';
 import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
-import { archivePrefix } from '../store/archive';
+import { ARCHIVE_INDEX, ARCHIVE_ROOT, archivePrefix } from '../store/archive';
+import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
+import type { SalesMetrics } from '../sales/metrics';
 
 export function createRenderActivities({ config, store }: ActivityDeps) {
+  /**
+   * Rewrites archive/index.html from every rendered report in the store. Each run writes it whole, so two runs at
+   * once leave a complete index either way (the later write has both).
+   */
+  async function writeArchiveIndex(labels: ReturnType<typeof labelsFor>, title: string): Promise<void> {
+    const keys = await store.list(ARCHIVE_ROOT);
+    const htmls = keys.filter((k) => k.endsWith('/report.html'));
+    const reports: ArchivedReport[] = [];
+    for (const html of htmls) {
+      const dir = html.slice(0, -'report.html'.length);
+      const metrics = await store.get(`${dir}metrics.json`);
+      if (!metrics) continue;
+      const m = JSON.parse(metrics.toString('utf8')) as SalesMetrics;
+      const xlsx = keys.find((k) => k.startsWith(dir) && k.endsWith('.xlsx') && !k.slice(dir.length).includes('/'));
+      const [reportDate = '', , runId = ''] = dir.slice(ARCHIVE_ROOT.length).split('/');
+      const web = `${dir}report.web.html`;
+      reports.push({
+        reportDate,
+        runId,
+        html: (keys.includes(web) ? web : html).slice(ARCHIVE_ROOT.length),
+        ...(xlsx && { xlsx: xlsx.slice(ARCHIVE_ROOT.length) }),
+        metrics: m,
+      });
+    }
+    await store.put(ARCHIVE_INDEX, renderArchiveIndex(reports, labels, title));
+  }
+
   return {
     /** Writes the email (HTML + text), the chart and the workbook into the run's archive folder. */
     async renderReport({ run, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {
@@ -24,7 +53,7 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         report: generated.report,
         labels,
         title,
-        chartCid: CHART_CID,
+        chartSrc: `cid:${CHART_CID}`,
         footer: {
           workflowId: run.workflowId,
           runId: run.runId,
@@ -36,6 +65,7 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
             : 'GPU stop not confirmed yet',
           simulated: generated.simulated,
           uiUrl: runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId),
+          ...(config.report.archiveUrl && { archiveUrl: `${config.report.archiveUrl.replace(/\/+$/, '')}/index.html` }),
         },
       };
       const [chart, html, text, xlsx] = await Promise.all([
@@ -45,7 +75,10 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         renderWorkbook(metrics, labels).then((workbook) =>
           save(`sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, workbook),
         ),
+        // The same page for a browser (the archive's index links to it): the chart by file name, not by CID.
+        save('report.web.html', renderEmailHtml({ ...content, chartSrc: 'chart.png' })),
       ]);
+      await writeArchiveIndex(labels, title);
       return {
         archive: store.locate(prefix),
         files: { html, text, chart, xlsx },

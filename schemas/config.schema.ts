@@ -53,6 +53,12 @@ export const configSchema = {
         locale: { enum: ['zh-CN', 'en-US'], default: 'zh-CN' },
         currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'CNY' },
         title: { type: 'string', minLength: 1, default: 'Weekly sales report' },
+        archiveUrl: {
+          type: 'string',
+          minLength: 1,
+          description:
+            "Where the store's archive/ folder is served (a file share, an S3 static site, an intranet path): the email links to <archiveUrl>/index.html, the list of every report.",
+        },
       },
     },
     data: {

@@ -6,5 +6,10 @@ import { safeSegment } from './store';
  * run id or the same one, so a run never overwrites another's archive.
  */
 export function archivePrefix(run: RunRef): string {
-  return `archive/${run.reportDate}/${safeSegment(run.workflowId)}/${safeSegment(run.runId)}/`;
+  return `${ARCHIVE_ROOT}${run.reportDate}/${safeSegment(run.workflowId)}/${safeSegment(run.runId)}/`;
 }
+
+export const ARCHIVE_ROOT = 'archive/';
+
+/** The archive's front page: every report by date, with links relative to it (report/render/archive-index.ts). */
+export const ARCHIVE_INDEX = `${ARCHIVE_ROOT}index.html`;

@@ -46,7 +46,8 @@ async function emailHtml(locale: Locale, dir: string): Promise<string> {
     report,
     labels,
     title: labels.reportTitle,
-    chartCid: 'chart',
+    // A browser has no CID: the chart inline, as a mail client shows the attachment.
+    chartSrc: `data:image/png;base64,${chart}`,
     footer: {
       workflowId: 'weekly-sales-report-2026-11-20',
       runId: '01a210aa-7cc9-715c-b572-5c2989ab6a27',
@@ -58,8 +59,7 @@ async function emailHtml(locale: Locale, dir: string): Promise<string> {
       uiUrl: 'http://127.0.0.1:8233/namespaces/default/workflows/weekly-sales-report-2026-11-20',
     },
   });
-  // A browser has no CID: the chart inline, as a mail client shows the attachment.
-  return html.replace('cid:chart', `data:image/png;base64,${chart}`);
+  return html;
 }
 
 describe('the email as people see it (headless Chromium)', () => {

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSalesMetrics } from '../sales/load';
 import { ReportDate, ReportOutcome, ReportTrigger } from '../temporal/search-attributes';
@@ -16,7 +17,12 @@ import {
 describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await createHarness({ config: { email: { replyTo: 'sales-ops@example.com' } } });
+    h = await createHarness({
+      config: {
+        email: { replyTo: 'sales-ops@example.com' },
+        report: { archiveUrl: 'https://reports.example.com/sales/archive/' },
+      },
+    });
   });
   afterAll(() => h?.close());
 
@@ -168,6 +174,34 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect((await readdir(result.artefacts!.archive)).filter((f) => f.endsWith('.xlsx'))).toHaveLength(1);
     expect(h.sink.messages).toHaveLength(before);
     expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('dry-run');
+  });
+
+  it('keeps a browsable index of every report in the archive, which the email links to', async () => {
+    const handle = await h.start({ reportDate: '2026-11-19', dryRun: true });
+    const result = await h.withWorker(handle.result());
+    const index = (await h.store.get('archive/index.html'))!.toString('utf8');
+    const root = h.store.locate('archive/');
+    const links = [...index.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!);
+    // Every report so far (the sent one and the dry runs), by date, each with its email and workbook.
+    const rendered = (await h.store.list('archive/')).filter((k) => k.endsWith('/report.html'));
+    expect(links.filter((l) => l.endsWith('/report.web.html')).sort()).toEqual(
+      rendered.map((k) => k.slice('archive/'.length).replace(/report\.html$/, 'report.web.html')).sort(),
+    );
+    // The browser's copy shows the chart from the file beside it.
+    const web = (await h.store.get(`archive/${links[0]!}`))!.toString('utf8');
+    expect(web).toContain('src="chart.png"');
+    expect(links.filter((l) => l.endsWith('.xlsx'))).toHaveLength(rendered.length);
+    // Relative links: the folder opens from wherever it is served, here from disk.
+    for (const link of links) await expect(stat(join(root, link))).resolves.toBeDefined();
+    expect(index.indexOf('2026-11-20')).toBeLessThan(
+      index.indexOf('<td style="padding:6px 8px;border-bottom:1px solid #e5e7eb;white-space:nowrap;">2026-11-19'),
+    );
+    expect(index).toContain(result.period.start);
+    expect(index).toMatch(/<svg[^>]*role="img"/); // revenue across the reports
+    expect(index).not.toMatch(/<script/);
+    const [mail] = h.sink.messages;
+    expect(mail!.parsed.html).toContain('href="https://reports.example.com/sales/archive/index.html"');
+    expect(mail!.parsed.text).toContain('历史周报: https://reports.example.com/sales/archive/index.html');
   });
 
   it('rejects bad input with a clear, non-retryable failure', async () => {

@@ -31,6 +31,8 @@ export interface FooterFacts {
   /** "GPU 4.8 s (0.0011 USD)", or that the stop is not confirmed yet. */
   gpu: string;
   uiUrl?: string;
+  /** The archive's index of every report (report.archiveUrl), when it is served somewhere. */
+  archiveUrl?: string;
   simulated: boolean;
 }
 
@@ -40,7 +42,8 @@ export interface EmailContent {
   labels: Labels;
   footer: FooterFacts;
   title: string;
-  chartCid: string;
+  /** Where the chart comes from: its CID in the email (cid:…), its file name in the archive's browser copy. */
+  chartSrc: string;
 }
 
 /** How many top products and risers / fallers the body shows; the workbook has them all. */
@@ -201,7 +204,7 @@ ${moverRows
 <tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(l.change)}</th></tr>
 ${kpiRows}
 </table></td></tr>
-<tr><td style="padding:16px 16px 0 16px;"><img src="cid:${e(c.chartCid)}" width="728" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:728px;height:auto;border:0;"></td></tr>
+<tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="728" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:728px;height:auto;border:0;"></td></tr>
 ${breakdown(l.region, m.byRegion)}
 ${breakdown(l.channel, m.byChannel)}
 ${breakdown(l.category, m.byCategory)}
@@ -216,7 +219,7 @@ ${section(
 ${recommendations}</table>`,
 )}
 ${section(l.dataQuality, list(quality))}
-<tr><td style="padding:16px 16px 0 16px;color:#374151;">${e(l.attachmentNote)}</td></tr>
+<tr><td style="padding:16px 16px 0 16px;color:#374151;">${e(l.attachmentNote)}${c.footer.archiveUrl ? ` <a href="${e(c.footer.archiveUrl)}" style="color:#2563eb;">${e(l.allReports)}</a>` : ''}</td></tr>
 <tr><td style="padding:20px 16px 24px 16px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
 ${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · ${e(f.gpu)}
 </td></tr>
@@ -278,6 +281,7 @@ export function renderEmailText(c: EmailContent): string {
   lines.push(
     '',
     l.attachmentNote,
+    ...(c.footer.archiveUrl ? [`${l.allReports}: ${c.footer.archiveUrl}`] : []),
     '',
     `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · ${f.gpu}`,
   );

@@ -43,6 +43,7 @@ export interface Labels {
   delta: string;
   footer: string;
   attachmentNote: string;
+  allReports: string;
 }
 
 const zh: Labels = {
@@ -89,6 +90,7 @@ const zh: Labels = {
   skippedRows: (s, t) => `${t} 行数据中有 ${s} 行无法读取，已跳过。`,
   allRowsRead: (t) => `全部 ${t} 行数据均已读取。`,
   topMovers: '涨跌最大的商品',
+  allReports: '历史周报',
   risers: '上涨',
   fallers: '下跌',
   delta: '变化额',
@@ -140,6 +142,7 @@ const en: Labels = {
   skippedRows: (s, t) => `${s} of ${t} rows could not be read and were skipped.`,
   allRowsRead: (t) => `All ${t} rows were read.`,
   topMovers: 'Biggest movers',
+  allReports: 'All reports',
   risers: 'Up',
   fallers: 'Down',
   delta: 'Change',

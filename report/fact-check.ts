@@ -79,6 +79,11 @@ function allowedFigures(m: SalesMetrics): Allowed {
     }
     pct(k.changeRatio, `${key} change`);
   }
+  for (const w of m.trend ?? [])
+    amounts.push(
+      { value: w.revenue, label: `revenue, week of ${w.start}` },
+      { value: w.orders, label: `orders, week of ${w.start}` },
+    );
   for (const [dimension, rows] of [
     ['category', m.byCategory],
     ['region', m.byRegion],

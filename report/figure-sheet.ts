@@ -15,6 +15,10 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
   const lines = kpisOf(m).map(([key, k]) => {
     return `- ${l.kpi[key]}: ${l.thisWeek} ${value(key, k.current)}, ${l.lastWeek} ${value(key, k.previous)}, ${l.change} ${formatRatio(k.changeRatio, locale)}`;
   });
+  for (const w of m.trend ?? [])
+    lines.push(
+      `- ${l.trend} ${w.start} – ${w.end}: ${l.kpi.revenue} ${money(w.revenue)}, ${l.kpi.orders} ${formatNumber(w.orders, locale)}`,
+    );
   for (const rows of [m.byCategory, m.byRegion, m.byChannel]) {
     for (const r of rows) {
       lines.push(

@@ -64,6 +64,8 @@ export class SalesAggregator {
     private readonly currency: string,
     /** How orders are counted: OrderNets for lines in any order, GroupedOrderNets for lines sorted by order. */
     private readonly orders: OrderCounter = new OrderNets(),
+    /** Weeks of revenue and orders in the trend, the report's week included (at least the two compared). */
+    private readonly trendWeeks = 2,
   ) {
     this.window = reportWindow(reportDate);
     this.weeks = { current: emptyWeek(), previous: emptyWeek() };
@@ -83,18 +85,26 @@ export class SalesAggregator {
       refundLines: line.revenueCents < 0 ? 1 : 0,
       lines: 1,
     });
-    if (week) this.orders.add(week, line.orderId, line.revenueCents);
+    if (week !== undefined) this.orders.add(week, line.orderId, line.revenueCents);
   }
 
   /**
    * Lines already summed by day, product, category, region and channel (by the database, in aggregate mode). Their
    * orders are counted where the lines are: give them with setOrderCounts.
    */
-  addGroup(group: LineGroup): 'current' | 'previous' | undefined {
+  addGroup(group: LineGroup): number | undefined {
     if (this.firstDate === undefined || group.date < this.firstDate) this.firstDate = group.date;
     if (this.lastDate === undefined || group.date > this.lastDate) this.lastDate = group.date;
-    const week = this.weekOf(group.date);
-    if (!week) return undefined;
+    let index = this.weekIndexes.get(group.date);
+    if (index === undefined) {
+      // Few distinct dates, millions of lines: work each out once.
+      index = weekIndex(this.window.current.end, group.date);
+      this.weekIndexes.set(group.date, index);
+    }
+    if (index < 0 || index >= Math.max(2, this.trendWeeks)) return undefined;
+    this.trendCents.set(index, (this.trendCents.get(index) ?? 0) + group.revenueCents);
+    const week = index === 0 ? 'current' : index === 1 ? 'previous' : undefined;
+    if (!week) return index;
     const totals = this.weeks[week];
     totals.revenueCents += group.revenueCents;
     totals.grossCents += group.grossCents;
@@ -119,15 +129,18 @@ export class SalesAggregator {
     product[week] += group.revenueCents;
     if (week === 'current') product.units += group.units;
     this.products.set(group.product, product);
-    return week;
+    return index;
   }
 
-  /** Orders with positive net sales per week, counted elsewhere (the database, in aggregate mode). */
-  setOrderCounts(counts: { current: number; previous: number }): void {
+  /** Orders with positive net sales per week (by week index), counted elsewhere (the database, in aggregate mode). */
+  setOrderCounts(counts: number[]): void {
     this.orderCounts = counts;
   }
 
-  private orderCounts?: { current: number; previous: number };
+  private orderCounts?: number[];
+  /** Net revenue per week index: the trend. */
+  private readonly trendCents = new Map<number, number>();
+  private readonly weekIndexes = new Map<IsoDate, number>();
 
   finish(quality: {
     file: string;
@@ -137,8 +150,9 @@ export class SalesAggregator {
     problems: RowProblem[];
   }): SalesMetrics {
     const { current, previous } = this.weeks;
-    const counted = this.orderCounts ?? this.orders.counts();
-    const orders = (w: WeekTotals) => counted[w === current ? 'current' : 'previous'];
+    const weeks = Math.max(2, this.trendWeeks);
+    const counted = this.orderCounts ?? this.orders.counts(weeks);
+    const orders = (w: WeekTotals) => counted[w === current ? 0 : 1] ?? 0;
     const aov = (w: WeekTotals) => (orders(w) === 0 ? 0 : w.revenueCents / orders(w));
     const returnRate = (w: WeekTotals) => (w.grossCents === 0 ? 0 : round4(w.refundCents / w.grossCents));
     const totalCents = current.revenueCents;
@@ -177,6 +191,16 @@ export class SalesAggregator {
         revenue: money(this.byDay.get(date) ?? 0),
         previousRevenue: money(this.byDay.get(`prev:${date}`) ?? 0),
       })),
+      trend: Array.from({ length: weeks }, (_, i) => {
+        const index = weeks - 1 - i;
+        const end = addDays(this.window.current.end, -7 * index);
+        return {
+          start: addDays(end, -6),
+          end,
+          revenue: money(this.trendCents.get(index) ?? 0),
+          orders: counted[index] ?? 0,
+        };
+      }),
       byCategory: breakdown(this.byCategory, totalCents),
       byRegion: breakdown(this.byRegion, totalCents),
       byChannel: breakdown(this.byChannel, totalCents),
@@ -210,13 +234,11 @@ export class SalesAggregator {
     }
     return key;
   }
+}
 
-  private weekOf(date: IsoDate): 'current' | 'previous' | undefined {
-    const { current, previous } = this.window;
-    if (date >= current.start && date <= current.end) return 'current';
-    if (date >= previous.start && date <= previous.end) return 'previous';
-    return undefined;
-  }
+/** 0 for the report's week (ending `end`), 1 for the week before, …; negative after it. */
+function weekIndex(end: IsoDate, date: IsoDate): number {
+  return Math.floor((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / (7 * 86_400_000));
 }
 
 function emptyWeek(): WeekTotals {

@@ -37,6 +37,12 @@ export function reportWindow(reportDate: IsoDate): { current: DateRange; previou
   };
 }
 
+/** The days the report reads: its two weeks, or more when a trend of `weeks` weeks is reported. */
+export function dataWindow(reportDate: IsoDate, weeks = 2): DateRange {
+  const { current } = reportWindow(reportDate);
+  return { start: addDays(current.start, -7 * (Math.max(2, weeks) - 1)), end: current.end };
+}
+
 export function daysOf(range: DateRange): IsoDate[] {
   const days: IsoDate[] = [];
   for (let d = range.start; d <= range.end; d = addDays(d, 1)) days.push(d);

@@ -40,6 +40,8 @@ export interface LoadSalesOptions {
   headerRow?: number;
   /** Stale or empty exports fail (the default); off for businesses with empty weeks. */
   freshness?: FreshnessRules;
+  /** Weeks of revenue and orders in the trend (report.trendWeeks). */
+  trendWeeks?: number;
   /** Told how the source was read, once the header is found (`data check`). In-process loads only. */
   onDetails?: (details: SourceDetails) => void;
 }
@@ -70,7 +72,10 @@ export type ColumnMap = Partial<Record<Field, number>>;
 export async function loadSalesMetrics(options: LoadSalesOptions): Promise<SalesMetrics> {
   const file = basename(options.path);
   const format = formatOf(options.path, options.format);
-  const tally = new LineTally(new SalesAggregator(options.reportDate, options.currency), options.badRowsShown);
+  const tally = new LineTally(
+    new SalesAggregator(options.reportDate, options.currency, undefined, options.trendWeeks),
+    options.badRowsShown,
+  );
   let header: { map: ColumnMap; names: string[] } | undefined;
   /** The first row tried as a header and why it was not one, for the message when none is found. */
   let firstTried: { row: number; problem: string } | undefined;

@@ -38,6 +38,13 @@ export interface Kpi {
   changeRatio: number | null;
 }
 
+export interface TrendWeek {
+  start: IsoDate;
+  end: IsoDate;
+  revenue: number;
+  orders: number;
+}
+
 export interface BreakdownRow {
   name: string;
   revenue: number;
@@ -91,6 +98,11 @@ export interface SalesMetrics {
   /** Revenue is net of refunds; orders are the distinct orders with positive net sales in the week. */
   kpis: Record<KpiKey, Kpi> & Partial<Record<ReturnKpiKey, Kpi>>;
   revenueByDay: { date: IsoDate; revenue: number; previousRevenue: number }[];
+  /**
+   * Revenue and orders of the last report.trendWeeks weeks, oldest first, the report's week last. Absent in metrics
+   * computed before the trend was reported.
+   */
+  trend?: TrendWeek[];
   byCategory: BreakdownRow[];
   byRegion: BreakdownRow[];
   byChannel: BreakdownRow[];

@@ -4,7 +4,7 @@ import { SalesAggregator } from './aggregator';
 import { failIfTooManyUnreadable, LineTally } from './line-tally';
 import { GroupedOrderNets } from './order-count';
 import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
-import { reportWindow, type IsoDate } from './dates';
+import { dataWindow, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 import { checkFreshness, type FreshnessRules } from './freshness';
 import { FIELDS, mappedColumns, matchHeader, parseLine, type Field, type SourceDetails } from './load';
@@ -24,6 +24,8 @@ export interface PostgresLoadOptions {
   reportDate: IsoDate;
   currency: string;
   freshness?: FreshnessRules;
+  /** Weeks of revenue and orders in the trend (report.trendWeeks); the query reads as many. */
+  trendWeeks?: number;
   /** Told how the source was read (`data check`). */
   onDetails?: (details: SourceDetails) => void;
 }
@@ -73,11 +75,11 @@ export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions)
     throw new Error(`${source}: cannot connect: ${(err as Error).message}`);
   }
   try {
-    const window = reportWindow(options.reportDate);
-    const range = [window.previous.start, window.current.end];
+    const window = dataWindow(options.reportDate, options.trendWeeks);
+    const range = [window.start, window.end];
     const metrics =
       options.mode === 'aggregate'
-        ? await aggregateInDatabase(client, options, range, source, window.current.start)
+        ? await aggregateInDatabase(client, options, range, source)
         : await streamLines(client, options, range, source);
     if (options.freshness) checkFreshness(metrics, source, options.freshness);
     return metrics;
@@ -115,7 +117,12 @@ async function streamLines(
   const text = orderColumn
     ? `SELECT * FROM (${o.query}) AS lines ORDER BY lines."${orderColumn.replaceAll('"', '""')}"`
     : o.query;
-  const aggregator = new SalesAggregator(o.reportDate, o.currency, orderColumn ? new GroupedOrderNets() : undefined);
+  const aggregator = new SalesAggregator(
+    o.reportDate,
+    o.currency,
+    orderColumn ? new GroupedOrderNets() : undefined,
+    o.trendWeeks,
+  );
   const tally = new LineTally(aggregator, o.badRowsShown);
   const cursor = client.query(new Cursor(text, range, { rowMode: 'array' }));
   try {
@@ -167,7 +174,6 @@ async function aggregateInDatabase(
   o: PostgresLoadOptions,
   range: string[],
   source: string,
-  currentStart: IsoDate,
 ): Promise<SalesMetrics> {
   const f = (field: Field) => snake(field);
   const lines = `WITH lines AS (${o.query})`;
@@ -198,17 +204,16 @@ async function aggregateInDatabase(
       FROM lines GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
     values: range,
   });
-  const orders = await client.query<{ week: string; orders: string }>({
+  // Orders with positive net sales per week: 0 the report's week (ending $2), 1 the one before, …
+  const orders = await client.query<{ week: number; orders: string }>({
     text: `${lines}, per_order AS (
-        SELECT ${f('orderDate')}::date >= $3::date AS current_week, ${f('orderId')} AS id, sum(${f('amount')}) AS net
+        SELECT ($2::date - ${f('orderDate')}::date) / 7 AS week, ${f('orderId')} AS id, sum(${f('amount')}) AS net
         FROM lines GROUP BY 1, 2)
-      SELECT CASE WHEN current_week THEN 'current' ELSE 'previous' END AS week,
-             count(*) FILTER (WHERE net > 0)::text AS orders
-      FROM per_order GROUP BY 1`,
-    values: [...range, currentStart],
+      SELECT week, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1`,
+    values: range,
   });
 
-  const aggregator = new SalesAggregator(o.reportDate, o.currency);
+  const aggregator = new SalesAggregator(o.reportDate, o.currency, undefined, o.trendWeeks);
   const problems: RowProblem[] = [];
   let dataRows = 0;
   let skippedRows = 0;
@@ -242,8 +247,9 @@ async function aggregateInDatabase(
         problems.push({ file: 'data.source.query', row: index + 1, column, reason: `${err.message} (${lines} lines)` });
     }
   }
-  const count = (week: string) => Number(orders.rows.find((r) => r.week === week)?.orders ?? 0);
-  aggregator.setOrderCounts({ current: count('current'), previous: count('previous') });
+  const counts: number[] = [];
+  for (const r of orders.rows) if (r.week >= 0) counts[r.week] = Number(r.orders);
+  aggregator.setOrderCounts(Array.from({ length: Math.max(2, o.trendWeeks ?? 2) }, (_, week) => counts[week] ?? 0));
   failIfTooManyUnreadable(source, dataRows, skippedRows, problems, o.maxBadRowShare);
   return aggregator.finish({ file: source, dataRows, blankRows: 0, skippedRows, problems });
 }

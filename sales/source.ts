@@ -32,6 +32,7 @@ export async function loadConfiguredSales(
     freshness: { failIfEndsBeforeWindow: data.failIfEndsBeforeWindow, failIfWindowEmpty: data.failIfWindowEmpty },
     reportDate,
     currency: report.currency,
+    trendWeeks: report.trendWeeks,
     onDetails: hooks.onDetails,
   };
   if (data.source.kind === 'postgres') {

@@ -53,6 +53,14 @@ export const configSchema = {
         locale: { enum: ['zh-CN', 'en-US'], default: 'zh-CN' },
         currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'CNY' },
         title: { type: 'string', minLength: 1, default: 'Weekly sales report' },
+        trendWeeks: {
+          type: 'integer',
+          minimum: 2,
+          maximum: 52,
+          default: 8,
+          description:
+            'Weeks of revenue and orders in the trend (chart, workbook, figures); the data read widens to match.',
+        },
         archiveUrl: {
           type: 'string',
           minLength: 1,

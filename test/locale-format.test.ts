@@ -28,10 +28,10 @@ describe('numbers and days as the reader writes them', () => {
       ],
     } as SalesMetrics;
     const zh = revenueChartOption(metrics, labelsFor('zh-CN'));
-    expect(zh.xAxis.data).toEqual(['11月13日（周五）', '11月14日（周六）']);
-    expect(zh.yAxis.axisLabel.formatter(150_000)).toBe('15万');
+    expect(zh.xAxis[0]!.data).toEqual(['11月13日（周五）', '11月14日（周六）']);
+    expect(zh.yAxis[0]!.axisLabel.formatter(150_000)).toBe('15万');
     const en = revenueChartOption(metrics, labelsFor('en-US'));
-    expect(en.xAxis.data).toEqual(['Fri Nov 13', 'Sat Nov 14']);
-    expect(en.yAxis.axisLabel.formatter(150_000)).toBe('150K');
+    expect(en.xAxis[0]!.data).toEqual(['Fri Nov 13', 'Sat Nov 14']);
+    expect(en.yAxis[0]!.axisLabel.formatter(150_000)).toBe('150K');
   });
 });

@@ -88,7 +88,25 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
     // One sheet per breakdown.
-    expect(workbook.worksheets.map((s) => s.name)).toEqual(['概要', '每日', '品类', '地区', '渠道', '热销商品 Top 10']);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      '概要',
+      '每日',
+      '趋势',
+      '品类',
+      '地区',
+      '渠道',
+      '热销商品 Top 10',
+    ]);
+    // The trend: report.trendWeeks (8) weeks, oldest first, the report's week last and equal to its KPIs.
+    const trend = workbook.getWorksheet('趋势')!;
+    expect(trend.rowCount).toBe(1 + 8);
+    expect(trend.getRow(9).values).toEqual([
+      undefined,
+      new Date(`${metrics.period.start}T00:00:00Z`),
+      new Date(`${metrics.period.end}T00:00:00Z`),
+      metrics.kpis.revenue.current,
+      metrics.kpis.orders.current,
+    ]);
     const summary = workbook.worksheets[0]!;
     const revenueRow = summary.getRow(2).values as unknown[];
     expect(revenueRow.slice(1, 5)).toEqual([

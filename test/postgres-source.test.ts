@@ -100,20 +100,23 @@ describe('a PostgreSQL source (a real server: Debian postgresql, initdb into a t
       badRowsShown: 5,
       reportDate: REPORT_DATE,
       currency: 'CNY',
+      trendWeeks: 3,
     });
     const fromXlsx = await loadSalesMetrics(fileOptions(xlsx));
     const fromCsv = await loadSalesMetrics(fileOptions(csv));
-    const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url));
-    const pushedDown = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { mode: 'aggregate' }));
+    const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { trendWeeks: 3 }));
+    const pushedDown = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3 }));
+    // Three weeks of trend, all with orders: the database read the wider window too.
+    expect(fromXlsx.trend?.map((w) => w.start)).toEqual(['2026-10-30', '2026-11-06', '2026-11-13']);
+    expect(fromXlsx.trend?.every((w) => w.orders > 0 && w.revenue > 0)).toBe(true);
     expect(fromXlsx.kpis.revenue.current).toBeGreaterThan(0);
     expect(figures(fromCsv)).toEqual(figures(fromXlsx));
     expect(figures(streamed)).toEqual(figures(fromXlsx));
     expect(figures(pushedDown)).toEqual(figures(fromXlsx));
-    // The database read only the report's two weeks; the file had three.
-    expect(streamed.dataQuality.dataRows).toBe(fromXlsx.dataQuality.rowsInWindow);
+    // The database read the three weeks of the trend (here the whole table).
     expect(pushedDown.dataQuality.dataRows).toBe(streamed.dataQuality.dataRows);
     expect(streamed.dataQuality.file).toBe(`PostgreSQL sales@127.0.0.1:${new URL(pg.url).port}/postgres`);
-    expect(lines).toBeGreaterThan(streamed.dataQuality.dataRows);
+    expect(streamed.dataQuality.dataRows).toBe(lines); // 21 days: the three weeks are the whole table
   });
 
   it('reads timestamps with time zone as dates of the report time zone, and returns by their own KPI', async () => {

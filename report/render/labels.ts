@@ -44,6 +44,10 @@ export interface Labels {
   footer: string;
   attachmentNote: string;
   allReports: string;
+  trend: string;
+  trendTitle: (weeks: number) => string;
+  weekStart: string;
+  weekEnd: string;
 }
 
 const zh: Labels = {
@@ -91,6 +95,10 @@ const zh: Labels = {
   allRowsRead: (t) => `全部 ${t} 行数据均已读取。`,
   topMovers: '涨跌最大的商品',
   allReports: '历史周报',
+  trend: '趋势',
+  trendTitle: (n) => `近${n}周销售额`,
+  weekStart: '周起始',
+  weekEnd: '周结束',
   risers: '上涨',
   fallers: '下跌',
   delta: '变化额',
@@ -143,6 +151,10 @@ const en: Labels = {
   allRowsRead: (t) => `All ${t} rows were read.`,
   topMovers: 'Biggest movers',
   allReports: 'All reports',
+  trend: 'Trend',
+  trendTitle: (n) => `Revenue, last ${n} weeks`,
+  weekStart: 'Week from',
+  weekEnd: 'Week to',
   risers: 'Up',
   fallers: 'Down',
   delta: 'Change',

@@ -84,6 +84,18 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
     ],
     m.revenueByDay.map((d) => [asDate(d.date), d.revenue, d.previousRevenue]),
   );
+  if (m.trend)
+    addTable(
+      workbook,
+      l.trend,
+      [
+        { header: l.weekStart, width: 14, numFmt: DATE },
+        { header: l.weekEnd, width: 14, numFmt: DATE },
+        { header: l.kpi.revenue, width: 18, numFmt: MONEY },
+        { header: l.kpi.orders, width: 12, numFmt: COUNT },
+      ],
+      m.trend.map((w) => [asDate(w.start), asDate(w.end), w.revenue, w.orders]),
+    );
   const breakdown = (title: string, rows: BreakdownRow[]) =>
     addTable(
       workbook,

@@ -7,34 +7,30 @@ import { readFileSync } from 'node:fs';
 
 const [mode, path, reportDate] = process.argv.slice(2);
 
+const { data } = parseConfig({});
+/** What every measured load is given alike. */
+const common = {
+  columns: data.columns,
+  maxBadRowShare: 0.05,
+  badRowsShown: 5,
+  reportDate: reportDate!,
+  currency: 'CNY',
+};
+
 async function ours(): Promise<number> {
-  const { data } = parseConfig({});
-  const metrics = await loadSalesMetrics({
-    path: path!,
-    format: 'auto',
-    columns: data.columns,
-    maxBadRowShare: 0.05,
-    badRowsShown: 5,
-    reportDate: reportDate!,
-    currency: 'CNY',
-  });
+  const metrics = await loadSalesMetrics({ ...common, path: path!, format: 'auto' });
   return metrics.dataQuality.dataRows;
 }
 
 /** The same report week from PostgreSQL (`path` is the database URL): streamed through a cursor, or pushed down. */
 async function postgres(mode: 'lines' | 'aggregate'): Promise<number> {
-  const { data } = parseConfig({});
   const metrics = await loadSalesMetricsFromPostgres({
+    ...common,
     url: path!,
     query: BENCH_QUERY,
     mode,
     fetchRows: data.source.fetchRows,
     timezone: 'Asia/Shanghai',
-    columns: data.columns,
-    maxBadRowShare: 0.05,
-    badRowsShown: 5,
-    reportDate: reportDate!,
-    currency: 'CNY',
   });
   return metrics.dataQuality.dataRows;
 }

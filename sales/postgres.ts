@@ -157,17 +157,8 @@ async function columnsOf(client: Client, query: string, values: string[]): Promi
   }
 }
 
-/** The fields the aggregate query needs, by their own names. */
-const AGGREGATE_FIELDS: readonly Field[] = [
-  'orderId',
-  'orderDate',
-  'product',
-  'category',
-  'region',
-  'channel',
-  'quantity',
-  'amount',
-];
+/** The fields the aggregate query needs, by their own names: all but the unit price (it sums amounts). */
+const AGGREGATE_FIELDS: readonly Field[] = FIELDS.filter((field) => field !== 'unitPrice');
 
 async function aggregateInDatabase(
   client: Client,

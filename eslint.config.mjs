@@ -5,8 +5,10 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 // The layers, from the inside out:
-//   core          config/ email/ gpu/ (but its activities/ and workflows/) report/ sales/ schemas/ store/ temporal/
-//   Temporal      workflows/ activities/ gpu/workflows/ gpu/activities/ worker.ts
+//   config        config/ schemas/: the one config object, its secrets and the JSON Schemas
+//   domain        alerts/ email/ gpu/ report/ sales/ store/: the product by subject, free of Temporal
+//   Temporal glue temporal/: contracts, connection, codec, search attributes, operator queries
+//   Temporal      workflows/ activities/ worker.ts: Temporal by role
 //   operator CLI  cli/
 //   dev kit       dev/ (demo, simulator, local stack) and test/ bench/, which may import everything.
 // Each rule below keeps an inner layer from importing an outer one.
@@ -14,17 +16,37 @@ const devKit = {
   group: ['**/dev', '**/dev/**', '**/cli', '**/cli/**', '**/test/**', '**/bench/**'],
   message: 'Product code must not import the dev kit, tests, benchmark or the operator CLI.',
 };
-const temporalLayer = {
+const temporalRoles = {
   group: ['**/activities', '**/activities/**', '**/workflows', '**/workflows/**', '**/worker'],
-  message: 'The core must not import workflows or activities: they are built on it, not the other way round.',
+  message:
+    'Only the Temporal layer imports workflows or activities: they are built on the rest, not the other way round.',
+};
+const temporalAnything = {
+  group: ['@temporalio/*', '**/temporal', '**/temporal/**'],
+  message: 'Domain and config code knows nothing of Temporal: contracts and Temporal types live in temporal/.',
+};
+const domain = {
+  group: [
+    '**/gpu',
+    '**/gpu/**',
+    '**/sales/**',
+    '**/report/**',
+    '**/store',
+    '**/store/**',
+    '**/email/**',
+    '**/alerts/**',
+  ],
+  message: 'Config is read by the domain, not built on it: config/ and schemas/ import no provider or domain module.',
 };
 const cliDevKit = {
   group: ['**/dev', '**/dev/**', '**/test/**', '**/bench/**'],
   message: 'The operator CLI ships to production: it must not import the dev kit, tests or benchmark.',
 };
-const workflowFiles = ['workflows/**/*.ts', 'gpu/workflows/**/*.ts'];
-const temporalFiles = [...workflowFiles, 'activities/**/*.ts', 'gpu/activities/**/*.ts', 'worker.ts'];
-const coreFolders = ['alerts', 'config', 'email', 'gpu', 'report', 'sales', 'schemas', 'store', 'temporal'];
+const workflowFiles = ['workflows/**/*.ts'];
+const temporalFiles = [...workflowFiles, 'activities/**/*.ts', 'worker.ts'];
+const domainFolders = ['alerts', 'email', 'gpu', 'report', 'sales', 'store'];
+const configFolders = ['config', 'schemas'];
+const files = (folders) => folders.map((folder) => `${folder}/**/*.ts`);
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'coverage/**', 'bench/results/**', 'bin/**'] },
@@ -46,10 +68,14 @@ export default tseslint.config(
     },
   },
   {
-    files: coreFolders.map((folder) => `${folder}/**/*.ts`),
-    ignores: temporalFiles,
-    rules: { 'no-restricted-imports': ['error', { patterns: [devKit, temporalLayer] }] },
+    files: files(configFolders),
+    rules: { 'no-restricted-imports': ['error', { patterns: [devKit, temporalRoles, temporalAnything, domain] }] },
   },
+  {
+    files: files(domainFolders),
+    rules: { 'no-restricted-imports': ['error', { patterns: [devKit, temporalRoles, temporalAnything] }] },
+  },
+  { files: files(['temporal']), rules: { 'no-restricted-imports': ['error', { patterns: [devKit, temporalRoles] }] } },
   {
     files: temporalFiles,
     ignores: workflowFiles,

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type Mail from 'nodemailer/lib/mailer';
 import { postWebhook, type AlertMessage } from '../alerts/webhooks';
 import { CHART_CID } from '../report/render/chart';
-import { JsonRecords } from '../store/json-records';
+import { hashedName, JsonRecords } from '../store/json-records';
 import { SentRecords } from '../store/sent-records';
 import {
   nonRetryableFailure,
@@ -11,11 +10,12 @@ import {
   type EmailReceipt,
   type FailureAlert,
   type GpuStopAlert,
-  isPoolShare,
   type RunRef,
   type SendReportRequest,
 } from '../temporal/contracts';
 import { runUrl } from '../temporal/ui-links';
+import { isPoolShare } from '../gpu/billing';
+import { runKey } from '../store/archive';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { automatedMessage } from '../email/headers';
@@ -27,9 +27,7 @@ interface SmtpError extends Error {
 
 export function createEmailActivities({ config, mailer, store, now = () => new Date() }: ActivityDeps) {
   const sent = new SentRecords(store);
-  const postedWebhooks = new JsonRecords<{ postedAt: string }>(store, 'alerts/', (id) =>
-    createHash('sha256').update(id).digest('hex').slice(0, 40),
-  );
+  const postedWebhooks = new JsonRecords<{ postedAt: string }>(store, 'alerts/', hashedName);
 
   /** A rendered file, read back from the store (it may have been rendered on another host). */
   async function archived(key: string): Promise<Buffer> {
@@ -41,7 +39,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
 
   /** Same workflow run → same Message-ID, whatever the worker or the attempt. */
   function messageIdFor(kind: 'report' | 'alert', run: RunRef): string {
-    const digest = createHash('sha256').update(`${kind}/${run.workflowId}/${run.runId}`).digest('hex').slice(0, 32);
+    const digest = hashedName(`${kind}/${runKey(run)}`, 32);
     return `<${kind}.${digest}@${domain}>`;
   }
 
@@ -89,7 +87,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       subject: rendered.subject,
       text: text!.toString('utf8'),
       html: html!.toString('utf8'),
-      headers: { 'X-Sales-Report-Run': `${run.workflowId}/${run.runId}` },
+      headers: { 'X-Sales-Report-Run': runKey(run) },
       attachments: [
         { filename: 'chart.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
         {
@@ -142,7 +140,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
   /** To every alert channel: the ops email, then each webhook (the relay may be what is down). */
   async function deliverAlert(messageId: string, message: AlertMessage): Promise<AlertReceipt> {
     const { subject, text } = message;
-    const runHeader = message.run ? { 'X-Sales-Report-Run': `${message.run.workflowId}/${message.run.runId}` } : {};
+    const runHeader = message.run ? { 'X-Sales-Report-Run': runKey(message.run) } : {};
     const receipt: AlertReceipt = { delivered: [], failed: [] };
     const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
     try {
@@ -187,7 +185,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       `Pool: ${alert.poolId} (instance ${alert.owner})`,
       `Temporal UI: ${link}`,
     ].join('\n');
-    const digest = createHash('sha256').update(`gpu-stop/${alert.owner}`).digest('hex').slice(0, 32);
+    const digest = hashedName(`gpu-stop/${alert.owner}`, 32);
     return deliverAlert(`<gpu-stop.${digest}@${domain}>`, { subject, text, link });
   }
 

@@ -1,22 +1,30 @@
-import { createGpuActivities } from '../gpu/activities';
 import type { ActivityDeps } from './deps';
-import { createEmailActivities } from './email';
 import { createPlanActivities } from './plan';
-import { createRenderActivities } from './render';
-import { createReportGenerationActivities } from './report-generation';
 import { createSalesDataActivities } from './sales-data';
+import { createGpuLeaseActivities } from './gpu-lease';
+import { createGpuLifecycleActivities } from './gpu-lifecycle';
+import { createGenerateReportActivities } from './generate-report';
+import { createRenderActivities } from './render';
+import { createEmailActivities } from './email';
+import { createGpuReaperActivities } from './gpu-reaper';
 
 export type { ActivityDeps };
 
-/** Every activity the worker registers, in the order a report run calls them. */
+/**
+ * Every activity the worker registers, in the order a report run meets them: plan, load the data while the lease is
+ * asked for (the pool starts, probes and stops the instance), generate, give the lease back, render, email; then
+ * the reaper's sweep, the second line behind the pool.
+ */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlanActivities(deps),
     ...createSalesDataActivities(deps),
-    ...createGpuActivities(deps),
-    ...createReportGenerationActivities(deps),
+    ...createGpuLeaseActivities(deps),
+    ...createGpuLifecycleActivities(deps),
+    ...createGenerateReportActivities(deps),
     ...createRenderActivities(deps),
     ...createEmailActivities(deps),
+    ...createGpuReaperActivities(deps),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import { gpuPoolId, type Config } from '../config/config';
 import { reportInputSchema, REPORT_INPUT_KEYS, type ReportInput } from '../schemas/report-input.schema';
 import { createAjv } from '../schemas/validator';
 import {
@@ -103,12 +103,9 @@ export function createPlanActivities({ config }: ActivityDeps) {
         recipients: input.recipients
           ? { to: input.recipients, cc: input.cc ?? [], bcc: input.bcc ?? [] }
           : { to: config.email.to, cc: input.cc ?? config.email.cc, bcc: input.bcc ?? config.email.bcc },
-        locale: config.report.locale,
-        timezone: config.report.timezone,
         model: config.llm.model,
-        gpuProvider: gpu.provider,
         gpuPool: {
-          id: pool.poolId ?? `${config.temporal.taskQueue}-gpu-pool`,
+          id: gpuPoolId(config),
           params: {
             model: config.llm.model,
             idleGraceSeconds: pool.idleGraceSeconds,

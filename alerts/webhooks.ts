@@ -1,6 +1,8 @@
+import type { Config } from '../config/config';
 import { createHmac } from 'node:crypto';
 
-export type WebhookKind = 'generic' | 'dingtalk' | 'wecom' | 'feishu' | 'slack';
+/** The chat robots a webhook can be: the config schema is the one list. */
+export type WebhookKind = Config['alerts']['webhooks'][number]['kind'];
 
 export interface Webhook {
   kind: WebhookKind;

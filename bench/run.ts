@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { table } from '../cli/table';
-import { parseConfig } from '../config/config';
+import { gpuPoolId, parseConfig } from '../config/config';
 import { startDevServer } from '../dev/dev-server';
 import { startLocalStack, type ConfigPatch, type LocalStack } from '../dev/local-stack';
 import { writeSampleCsv, writeSampleXlsx } from '../dev/sample-data';
@@ -234,7 +234,7 @@ async function dataLoading(): Promise<LoadRow[]> {
 
 /** The pool's instance: its bill from the ledger, its boot from the pool's history. Awaits the pool's end. */
 async function poolInstance(stack: LocalStack) {
-  const pool = stack.client.workflow.getHandle(`${stack.config.temporal.taskQueue}-gpu-pool`);
+  const pool = stack.client.workflow.getHandle(gpuPoolId(stack.config));
   await pool.result();
   const spans = activityTimeline(await pool.fetchHistory());
   const entries = await new InstanceLedger(stack.store).all();

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configSchema, type Config } from '../schemas/config.schema';
 import { createAjv, formatSchemaErrors } from '../schemas/validator';
-import { commandTemplateProblems } from '../gpu/providers/command';
-import { parseEncryptionKeys, type EncryptionKeys } from '../temporal/encryption';
+import { commandTemplateProblems } from './command-templates';
+import { parseEncryptionKeys, type EncryptionKeys } from './encryption-keys';
 
 export type { Config };
 
@@ -90,6 +90,11 @@ function crossFieldProblems(config: Config): string[] {
     problems.push('/data/columns: needs "amount" or "unitPrice" headers to compute revenue');
   }
   return problems;
+}
+
+/** The GPU pool's workflow id: gpu.pool.poolId, else "<taskQueue>-gpu-pool". */
+export function gpuPoolId(config: Config): string {
+  return config.gpu.pool.poolId ?? `${config.temporal.taskQueue}-gpu-pool`;
 }
 
 /** The config file path: `--config <path>` on the command line, else $SALES_REPORT_CONFIG, else none (defaults). */

@@ -5,7 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import { secretsFromEnv, type Config } from '../config/config';
-import { parseEncryptionKeys } from '../temporal/encryption';
+import { parseEncryptionKeys } from '../config/encryption-keys';
 import { addDays, dateInZone } from '../sales/dates';
 import { WORKFLOW_TYPES } from '../temporal/contracts';
 import { activityTimeline, formatTimeline } from '../temporal/run-timeline';

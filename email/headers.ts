@@ -1,3 +1,4 @@
+import { wallClockInZone } from '../sales/dates';
 import type { Config } from '../config/config';
 
 /**
@@ -26,28 +27,14 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** The Date header as the reader's clock shows it: "Fri, 20 Nov 2026 09:00:05 +0800" in Asia/Shanghai. */
 export function rfc2822Date(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-      .formatToParts(instant)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', number>;
-  const local = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  const offset = Math.round((local - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const clock = wallClockInZone(instant, timeZone);
+  const offset = Math.round(clock.offsetMs / 60_000);
   const pad = (n: number) => String(n).padStart(2, '0');
   const sign = offset < 0 ? '-' : '+';
-  const weekday = WEEKDAYS[new Date(local).getUTCDay()];
+  const weekday = WEEKDAYS[new Date(Date.UTC(clock.year, clock.month - 1, clock.day)).getUTCDay()];
   return (
-    `${weekday}, ${parts.day} ${MONTHS[parts.month - 1]} ${parts.year} ` +
-    `${pad(parts.hour)}:${pad(parts.minute)}:${pad(parts.second)} ` +
+    `${weekday}, ${clock.day} ${MONTHS[clock.month - 1]} ${clock.year} ` +
+    `${pad(clock.hour)}:${pad(clock.minute)}:${pad(clock.second)} ` +
     `${sign}${pad(Math.floor(Math.abs(offset) / 60))}${pad(Math.abs(offset) % 60)}`
   );
 }

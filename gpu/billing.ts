@@ -1,4 +1,24 @@
-import type { GpuBill } from '../temporal/contracts';
+/** What GPU time cost: an instance's own bill, or a run's share of its lease on the pool's instance. */
+export interface GpuBill {
+  provider: string;
+  /** Whose it was (a holder key, gpu/holders.ts): a run counts only its own bill, also after a Reset. */
+  owner?: string;
+  /** The instances billed; a run's share of a lease names its pool instead: "pool:<poolId>". */
+  instanceIds: string[];
+  /** From the start request to the confirmed stop (an instance), or the lease's share (a run). */
+  billedSeconds: number;
+  estimatedCost: number;
+  currency: string;
+}
+
+/** A run's bill for a lease is its share of the pool's instance: its instanceIds hold "pool:<poolId>". */
+export function poolShareId(poolId: string): string {
+  return `pool:${poolId}`;
+}
+
+export function isPoolShare(bill: GpuBill | undefined): boolean {
+  return bill?.instanceIds.some((i) => i.startsWith('pool:')) ?? false;
+}
 
 export interface Pricing {
   hourlyPrice: number;

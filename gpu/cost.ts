@@ -2,7 +2,7 @@ import { addDays, dateInZone, daysOf, type IsoDate } from '../sales/dates';
 import { billFor, secondsBetween, type Pricing } from './billing';
 import type { LeaseRecord } from './leases';
 import type { LedgerEntry } from './ledger';
-import { isPoolInstance } from './owner';
+import { isPoolInstance } from './holders';
 
 export interface CostDay {
   /** The day the GPU ran, in the report's time zone. */

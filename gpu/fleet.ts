@@ -1,9 +1,8 @@
 import type { Config } from '../config/config';
 import type { Store } from '../store/store';
-import type { GpuBill, GpuHandle } from '../temporal/contracts';
-import { billFor, secondsBetween, type Pricing } from './billing';
+import { billFor, secondsBetween, type GpuBill, type Pricing } from './billing';
 import { InstanceLedger, type LedgerEntry } from './ledger';
-import type { GpuProvider } from './providers/provider';
+import type { GpuHandle, GpuProvider } from './providers/provider';
 
 /**
  * The instances this product manages, through one provider, with their ledger: start (idempotent per holder), stop

@@ -5,7 +5,10 @@ import type { GpuInstance } from './providers/provider';
 /** One instance the product started, kept in the store so a restarted worker, on any host, can stop and bill it. */
 export interface LedgerEntry extends GpuInstance {
   provider: string;
-  /** The run that holds it: "<workflowId>/<runId>". */
+  /**
+   * The instance key (gpu/holders.ts): "<poolId>/<poolRunId>/<generation>". Stored as `owner` since the first
+   * ledgers; entries written before the pool was the only path hold a run's own key, "<workflowId>/<runId>".
+   */
   owner: string;
   /** When the start was requested: billing starts here. */
   requestedAt: string;
@@ -16,9 +19,9 @@ export interface LedgerEntry extends GpuInstance {
 }
 
 /**
- * A durable record of managed instances, one JSON record per owner under gpu/ledger/ in the store. Starting consults it first (a retried start reuses
- * the running instance instead of paying for a second one); stopping works from it even when the start activity's
- * result never reached the workflow.
+ * A durable record of managed instances, one JSON record per instance key under gpu/ledger/ in the store. Starting
+ * consults it first (a retried start reuses the running instance instead of paying for a second one); stopping works
+ * from it even when the start activity's result never reached the workflow.
  */
 export class InstanceLedger {
   private readonly records: JsonRecords<LedgerEntry>;

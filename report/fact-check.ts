@@ -1,5 +1,13 @@
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
-import { KPI_KEYS, KPI_KIND, kpisOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
+import {
+  breakdownsOf,
+  KPI_KEYS,
+  KPI_KIND,
+  kpisOf,
+  type AnyKpiKey,
+  type KpiKey,
+  type SalesMetrics,
+} from '../sales/metrics';
 
 /** A figure the model may cite: a value the metrics hold, or a difference they imply. */
 interface Figure {
@@ -84,11 +92,7 @@ function allowedFigures(m: SalesMetrics): Allowed {
       { value: w.revenue, label: `revenue, week of ${w.start}` },
       { value: w.orders, label: `orders, week of ${w.start}` },
     );
-  for (const [dimension, rows] of [
-    ['category', m.byCategory],
-    ['region', m.byRegion],
-    ['channel', m.byChannel],
-  ] as const) {
+  for (const { dimension, rows } of breakdownsOf(m)) {
     for (const r of rows) {
       pair(r.revenue, r.previousRevenue, `${dimension} ${r.name} revenue`);
       pct(r.changeRatio, `${dimension} ${r.name} change`);
@@ -223,7 +227,7 @@ const subject = (name: string, ratio: number | null, share?: number): Subject =>
 
 function entitiesOf(m: SalesMetrics): Subject[] {
   return [
-    ...[...m.byCategory, ...m.byRegion, ...m.byChannel].map((r) => subject(r.name, r.changeRatio, r.share)),
+    ...breakdownsOf(m).flatMap(({ rows }) => rows.map((r) => subject(r.name, r.changeRatio, r.share))),
     ...m.topProducts.map((p) => subject(p.product, p.changeRatio)),
     ...[...m.risers, ...m.fallers].map((p) =>
       subject(p.product, p.previousRevenue === 0 ? null : p.delta / p.previousRevenue),

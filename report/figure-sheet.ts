@@ -1,4 +1,4 @@
-import { kpisOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
+import { breakdownsOf, kpisOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
 import type { Locale } from './prompts';
 import { formatKpi, formatMoney, formatNumber, formatRatio, formatShare } from './render/format';
 import { labelsFor } from './render/labels';
@@ -19,7 +19,7 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
     lines.push(
       `- ${l.trend} ${w.start} – ${w.end}: ${l.kpi.revenue} ${money(w.revenue)}, ${l.kpi.orders} ${formatNumber(w.orders, locale)}`,
     );
-  for (const rows of [m.byCategory, m.byRegion, m.byChannel]) {
+  for (const { rows } of breakdownsOf(m)) {
     for (const r of rows) {
       lines.push(
         `- ${r.name}: ${money(r.revenue)} (${share(r.share)}; ${l.change} ${formatRatio(r.changeRatio, locale)})`,

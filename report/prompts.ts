@@ -1,10 +1,12 @@
+import type { Config } from '../config/config';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SalesMetrics } from '../sales/metrics';
 import { figureSheet } from './figure-sheet';
 
-export type Locale = 'zh-CN' | 'en-US';
+/** The report languages: the config schema is the one list. */
+export type Locale = Config['report']['locale'];
 
 export const PROMPTS_DIR = join(__dirname, '..', 'prompts');
 

@@ -59,6 +59,23 @@ export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
 }
 
 function offsetMs(instant: Date, timeZone: string): number {
+  return wallClockInZone(instant, timeZone).offsetMs;
+}
+
+export interface WallClock {
+  year: number;
+  /** 1–12 */
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** The zone's offset from UTC at that instant: local wall clock minus UTC, in milliseconds. */
+  offsetMs: number;
+}
+
+/** What a clock on the wall in `timeZone` shows at `instant` (to the second), and the zone's offset then. */
+export function wallClockInZone(instant: Date, timeZone: string): WallClock {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -70,8 +87,16 @@ function offsetMs(instant: Date, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(instant);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant.getTime() / 1000) * 1000;
+  const clock = {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
+  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+  return { ...clock, offsetMs: asUtc - Math.floor(instant.getTime() / 1000) * 1000 };
 }
 
 /** "2026-11-20 09:00" as seen in the zone. */

@@ -111,3 +111,18 @@ export interface SalesMetrics {
   fallers: Mover[];
   dataQuality: DataQuality;
 }
+
+/** The breakdowns every report shows, in the order a reader meets them (email, text, workbook, figure sheet). */
+export const BREAKDOWNS = ['region', 'channel', 'category'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+const BREAKDOWN_ROWS = {
+  region: (m) => m.byRegion,
+  channel: (m) => m.byChannel,
+  category: (m) => m.byCategory,
+} as const satisfies Record<Breakdown, (m: SalesMetrics) => BreakdownRow[]>;
+
+/** Each breakdown with its rows, in BREAKDOWNS order. */
+export function breakdownsOf(m: SalesMetrics): { dimension: Breakdown; rows: BreakdownRow[] }[] {
+  return BREAKDOWNS.map((dimension) => ({ dimension, rows: BREAKDOWN_ROWS[dimension](m) }));
+}

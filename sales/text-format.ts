@@ -1,7 +1,9 @@
+import type { Config } from '../config/config';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 
-export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+/** The CSV encodings the product reads: the config schema is the one list (less "auto"). */
+export type TextEncoding = Exclude<Config['data']['encoding'], 'auto'>;
 export type Delimiter = ',' | ';' | '\t';
 
 /** How a CSV file is written: what its bytes mean and what separates its fields. */

@@ -1,7 +1,10 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 
-/** One AJV instance for the whole process: compiling schemas is the expensive part. */
+/**
+ * An AJV set up the product's way (every error, strict schemas, formats). Each schema is compiled once, at module
+ * load, by the module that validates it (config, workflow input, the model's answer): compiling is the expensive part.
+ */
 export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: options.useDefaults ?? false });
   addFormats(ajv);

@@ -1,5 +1,17 @@
-import type { RunRef } from '../temporal/contracts';
 import { safeSegment } from './store';
+
+/** The run an archive (and a send) belongs to: its ids and the date it reports on. */
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+  /** YYYY-MM-DD */
+  reportDate: string;
+}
+
+/** The one spelling of a run's key, "<workflowId>/<runId>": archive paths, GPU holders, message headers. */
+export function runKey(run: Pick<RunRef, 'workflowId' | 'runId'>): string {
+  return `${run.workflowId}/${run.runId}`;
+}
 
 /**
  * archive/<reportDate>/<workflowId>/<runId>/ in the store: a re-run, a reset or a retry on another host is a new

@@ -1,8 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { Store } from './store';
 
 /**
  * Small JSON records under one prefix of the store (the GPU ledger, leases, sent-records), one object per key.
  */
+/**
+ * A store name for an id with characters no file system or URL likes (a Message-ID, a run key): the first `length`
+ * hex digits of its sha256. The one naming of hashed records.
+ */
+export function hashedName(id: string, length = 40): string {
+  return createHash('sha256').update(id).digest('hex').slice(0, length);
+}
+
 export class JsonRecords<T> {
   constructor(
     private readonly store: Store,

@@ -1,7 +1,14 @@
-import { createHash } from 'node:crypto';
-import type { EmailReceipt } from '../temporal/contracts';
-import { JsonRecords } from './json-records';
+import { hashedName, JsonRecords } from './json-records';
 import type { Store } from './store';
+
+/** What the SMTP relay answered for one message. */
+export interface EmailReceipt {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** True when a durable sent-record showed this report had already gone out (a retried send). */
+  alreadySent: boolean;
+}
 
 export type SentRecord = EmailReceipt & { sentAt: string };
 
@@ -17,9 +24,7 @@ export class SentRecords {
   private readonly records: JsonRecords<SentRecord>;
 
   constructor(store: Store) {
-    this.records = new JsonRecords(store, 'sent/', (messageId) =>
-      createHash('sha256').update(messageId).digest('hex').slice(0, 40),
-    );
+    this.records = new JsonRecords(store, 'sent/', hashedName);
   }
 
   async find(messageId: string): Promise<EmailReceipt | undefined> {

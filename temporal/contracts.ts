@@ -2,16 +2,35 @@
  * Everything that crosses Temporal's history, in one module: workflow, signal and query names, the workflow input and
  * result, the activity requests and answers, and the failure types. It holds no secrets; metrics are aggregates,
  * never order lines. Workflow code imports it, so it imports nothing with I/O.
+ *
+ * Terminology, one word per thing, in code, docs and logs:
+ * - **run**: one workflow execution (workflow id + run id). A Reset or a re-run is a new run of the same report.
+ * - **report**: what a report run produces for one report date: metrics, words, rendered files, one email.
+ * - **plan**: what a run fixes from its input and the config when it starts (`ReportPlan`), so replays see it.
+ * - **pool**: the workflow that owns the GPU's life (`gpuPool`), one per pool id.
+ * - **instance**: one GPU machine or model-server process the pool started; its ledger key is the **instance key**
+ *   "<poolId>/<poolRunId>/<generation>" (stored as `owner` in ledger entries).
+ * - **holder**: a run that asked for (or holds) the pool's instance (`Holder`); its **holder key** is
+ *   "<workflowId>/<runId>" (gpu/holders.ts, the one home of both key formats).
+ * - **lease**: a holder's claim from acquire to release, kept as a lease record with its share of the time.
+ * - **grant**: the pool's answer to a holder: the instance's handle, or why there is none (`LeaseGrant`).
+ * - **handle**: where an instance serves (`GpuHandle`). **bill**: what GPU time cost (`GpuBill`): an instance's own,
+ *   or a run's share of its lease.
+ * - **reaper**: the scheduled sweep that stops managed instances no live pool holds.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ReportInput } from '../schemas/report-input.schema';
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
 import type { IsoDate } from '../sales/dates';
-import type { Locale } from '../report/prompts';
 import type { SalesMetrics } from '../sales/metrics';
+import type { GpuBill } from '../gpu/billing';
+import type { Holder } from '../gpu/holders';
+import type { GpuHandle } from '../gpu/providers/provider';
+import type { RunRef } from '../store/archive';
+import type { EmailReceipt } from '../store/sent-records';
 
-export type { SalesMetrics, WeeklySalesReport };
+export type { EmailReceipt, GpuBill, GpuHandle, Holder, RunRef, SalesMetrics, WeeklySalesReport };
 
 /** Workflow types as registered by the worker: the names of the functions workflows/index.ts exports. */
 export const WORKFLOW_TYPES = {
@@ -45,13 +64,8 @@ export function nonRetryableFailure(type: FailureType, message: string, details?
 export type { ReportInput };
 
 export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
-export type ReportOutcome = 'sent' | 'failed' | 'cancelled' | 'dry-run';
-
-export interface RunRef {
-  workflowId: string;
-  runId: string;
-  reportDate: IsoDate;
-}
+export const REPORT_OUTCOMES = ['sent', 'failed', 'cancelled', 'dry-run'] as const;
+export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
 
 export interface PlanRequest {
   /** As the run was started: checked against the input schema by planReport, not trusted before. */
@@ -74,39 +88,38 @@ export interface InvalidInputDetails {
   reportDate: IsoDate;
 }
 
-/** What the workflow needs from config, fixed for the run when it starts, so replays see the same values. */
+/**
+ * What the workflow needs from config, fixed for the run when it starts, so replays see the same values. Rendering
+ * and generation read the live config (locale, time zone): they run in activities, which replay does not re-run.
+ */
 export interface ReportPlan {
   run: RunRef;
   trigger: ReportTrigger;
   dryRun: boolean;
   recipients: { to: string[]; cc: string[]; bcc: string[] };
-  locale: Locale;
-  timezone: string;
   model: string;
-  gpuProvider: string;
-  /**
-   * The pool workflow the run leases its GPU from. Every plan made since the pool became the only path has it; runs
-   * recorded before (test/histories/v1/) started and stopped an instance of their own and replay that way.
-   */
-  gpuPool?: { id: string; params: GpuPoolParams };
-  timeouts: {
-    loadDataSeconds: number;
-    gpuStartSeconds: number;
-    gpuReadySeconds: number;
-    gpuStopSeconds: number;
-    llmSeconds: number;
-    renderSeconds: number;
-    emailSeconds: number;
-    heartbeatSeconds: number;
-    retryInitialIntervalSeconds: number;
-    retryMaximumAttempts: number;
-  };
+  /** The pool workflow the run leases its GPU from. */
+  gpuPool: { id: string; params: GpuPoolParams };
+  timeouts: ReportTimeouts;
 }
 
-/** A run's claim on the shared GPU pool. */
-export interface LeaseRequest {
-  workflowId: string;
-  runId: string;
+/** Time limits of an instance's life and of the pool's own activities; retries apply to every activity. */
+export interface GpuTimeouts {
+  gpuStartSeconds: number;
+  gpuReadySeconds: number;
+  gpuStopSeconds: number;
+  /** The pool's stop alert is an email. */
+  emailSeconds: number;
+  heartbeatSeconds: number;
+  retryInitialIntervalSeconds: number;
+  retryMaximumAttempts: number;
+}
+
+/** Time limits of a report run's activities. */
+export interface ReportTimeouts extends GpuTimeouts {
+  loadDataSeconds: number;
+  llmSeconds: number;
+  renderSeconds: number;
 }
 
 /**
@@ -120,7 +133,7 @@ export interface GpuPoolParams {
   model: string;
   idleGraceSeconds: number;
   holderCheckSeconds: number;
-  timeouts: ReportPlan['timeouts'];
+  timeouts: GpuTimeouts;
   /**
    * Where the instance's start, readiness and stop activities run. Set for local-process, whose server is a
    * process of one host: that host's own task queue. Unset: the report task queue (any worker).
@@ -132,19 +145,19 @@ export interface GpuPoolParams {
 
 /** What a pool hands to its next run when it continues as new: the instance it runs and who holds it. */
 export interface GpuPoolCarry {
-  /** Generation of the instance it runs (or last ran): instance owner keys are "<poolId>/<runId>/<generation>". */
+  /** Generation of the instance it runs (or last ran): its instance key is "<poolId>/<poolRunId>/<generation>". */
   generation: number;
-  /** Owner key of the running instance and its grant; absent when none runs. */
+  /** The running instance (`owner`: its instance key) and its grant; absent when none runs. */
   instance?: { owner: string; grant: LeaseGrant };
-  holders: LeaseRequest[];
+  holders: Holder[];
   /** Holders that asked but were not answered yet. */
-  waiting: LeaseRequest[];
+  waiting: Holder[];
 }
 
 /** Tells ops that a pool's instance could not be stopped: it keeps trying. */
 export interface GpuStopAlert {
   poolId: string;
-  /** The pool's holder key for the instance ("<poolId>/<runId>/<generation>"). */
+  /** The instance key ("<poolId>/<poolRunId>/<generation>"). */
   owner: string;
   instanceId?: string;
   error: string;
@@ -153,40 +166,15 @@ export interface GpuStopAlert {
 /** The pool asks which of its holders ended without releasing. */
 export interface EndedHoldersRequest {
   poolId: string;
-  requests: LeaseRequest[];
+  /** The holders to look at (named `requests` in recorded histories). */
+  requests: Holder[];
 }
 
 export interface EndedHolder {
-  request: LeaseRequest;
+  /** The holder whose run ended (named `request` in recorded histories). */
+  request: Holder;
   /** How its run closed: TERMINATED, TIMED_OUT, FAILED, … or NOT FOUND. */
   status: string;
-}
-
-export interface GpuHandle {
-  provider: string;
-  instanceId: string;
-  /** Base URL of the OpenAI-compatible server, without /v1. */
-  endpoint: string;
-}
-
-export interface GpuBill {
-  provider: string;
-  /** Whose instance or lease it was (holder key): a run counts only its own, also after a Reset. */
-  owner?: string;
-  instanceIds: string[];
-  /** From the start request to the confirmed stop. */
-  billedSeconds: number;
-  estimatedCost: number;
-  currency: string;
-}
-
-/** A run's bill for a lease is its share of the pool's instance: its instanceIds hold "pool:<poolId>". */
-export function poolShareId(poolId: string): string {
-  return `pool:${poolId}`;
-}
-
-export function isPoolShare(bill: GpuBill | undefined): boolean {
-  return bill?.instanceIds.some((i) => i.startsWith('pool:')) ?? false;
 }
 
 export interface TokenUsage {
@@ -220,14 +208,6 @@ export interface RenderedReport {
   subject: string;
 }
 
-export interface EmailReceipt {
-  messageId: string;
-  accepted: string[];
-  rejected: string[];
-  /** True when a durable sent-record showed this report had already gone out (a retried send). */
-  alreadySent: boolean;
-}
-
 export type Stage =
   | 'planning'
   | 'loading data and starting GPU'
@@ -243,8 +223,8 @@ export type Stage =
 export const progressQuery = defineQuery<Stage>('progress');
 
 /** A run asks the GPU pool for the GPU, and gives it back. */
-export const acquireGpuSignal = defineSignal<[LeaseRequest]>('acquireGpu');
-export const releaseGpuSignal = defineSignal<[LeaseRequest]>('releaseGpu');
+export const acquireGpuSignal = defineSignal<[Holder]>('acquireGpu');
+export const releaseGpuSignal = defineSignal<[Holder]>('releaseGpu');
 /** The pool's answer to a run that asked. */
 export const gpuGrantedSignal = defineSignal<[LeaseGrant]>('gpuGranted');
 /** Who holds the pool's GPU now, as holder keys. */
@@ -326,6 +306,7 @@ export interface SendReportRequest {
 }
 
 export interface WaitGpuReadyRequest {
+  /** The instance key. */
   owner: string;
   handle: GpuHandle;
   model: string;
@@ -334,12 +315,12 @@ export interface WaitGpuReadyRequest {
 export interface AcquireLeaseRequest {
   poolId: string;
   params: GpuPoolParams;
-  request: LeaseRequest;
+  request: Holder;
 }
 
 export interface ReleaseLeaseRequest {
   poolId: string;
-  request: LeaseRequest;
+  request: Holder;
 }
 
 /** What the reaper did with one instance of the ledger. */

@@ -1,4 +1,5 @@
-// The workflow types this worker registers: each export's name is its type (WORKFLOW_TYPES in temporal/contracts).
+// The workflow types this worker registers, in the order a morning meets them: each export's name is its type
+// (WORKFLOW_TYPES in temporal/contracts). A report run leases its GPU from the pool; the reaper is the second line.
 export { weeklySalesReport } from './weekly-sales-report';
-export { gpuPool } from '../gpu/workflows/pool';
-export { gpuReaper } from '../gpu/workflows/reaper';
+export { gpuPool } from './gpu-pool';
+export { gpuReaper } from './gpu-reaper';

@@ -1,37 +1,34 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  deprecatePatch,
   isCancellation,
   log,
   patched,
   proxyLocalActivities,
   setHandler,
-  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   progressQuery,
-  type AuditMemo,
   type EmailReceipt,
   type FailureType,
-  type GpuBill,
   type GpuHandle,
   type InvalidInputDetails,
-  type LlmCallsDetails,
   type ReportInput,
   type ReportOutcome,
   type ReportPlan,
   type ReportResult,
   type Stage,
 } from '../temporal/contracts';
-import { holderKey } from '../gpu/owner';
-import { activitiesFor } from './activity-options';
-import { ownGpu, pooledGpu } from '../gpu/workflows/access';
+import { holderKey } from '../gpu/holders';
+import { reportActivities } from './activity-options';
+import { leaseGpu } from './gpu-lease';
 import { causeOf, rootMessage } from './failures';
+import { ownBill, recordOutcome, whatNeedsAHuman, type RunEnd } from './report-audit';
 import {
-  ReportAlert,
   ReportDate,
   ReportOutcome as ReportOutcomeKey,
   ReportTrigger,
@@ -41,55 +38,35 @@ import {
 const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 
 /**
- * Workflow changes, by patch id, so runs recorded before each change replay as they ran (test/histories/).
- * gpu-stop-does-not-hold-report: a GPU stop that fails no longer fails the run before the email; the report goes
- * out, ops are told "GPU NOT stopped", and stopping goes on in the background.
+ * Patches retired 2026-11-30 with deprecatePatch (remove the calls once no run started before that date can be
+ * open; docs/architecture.md keeps the record):
+ * - gpu-stop-does-not-hold-report: a failed GPU release no longer fails the run before the email.
+ * - invalid-input-audited: invalid input records ReportOutcome "failed" and the date it would have reported on.
  */
-const PATCHES = {
-  stopDoesNotHoldReport: 'gpu-stop-does-not-hold-report',
-  /** Invalid input: the run records ReportOutcome "failed" and the date it would have reported on. */
+const RETIRED_PATCHES = {
+  releaseDoesNotHoldReport: 'gpu-stop-does-not-hold-report',
   invalidInputAudited: 'invalid-input-audited',
-  /** After a Reset, the run starts (or reuses) a GPU of its own instead of the one in the history. */
-  resetGetsItsOwnGpu: 'reset-gets-its-own-gpu',
 } as const;
 
 /**
- * The weekly sales report: load the numbers while the GPU boots, have the model write the words, stop the GPU,
- * render, email. The GPU is stopped on every way out, cancellation included.
+ * Not a change to retire: this marker is how a run after a Reset knows the first step it executes live (patched()
+ * is false while the steps before the reset point replay, and true from the first live one, where the marker is
+ * recorded). There it leases the GPU again under its own run id.
+ */
+const FIRST_LIVE_STEP_AFTER_RESET = 'reset-gets-its-own-gpu';
+
+/**
+ * The weekly sales report: load the numbers while the GPU boots, have the model write the words, give the GPU back,
+ * render, email. The lease is given back on every way out the workflow sees; terminated and reset runs run no code,
+ * so the pool notices them itself (workflows/gpu-pool.ts).
  */
 export async function weeklySalesReport(input: ReportInput = {}): Promise<ReportResult> {
   let stage: Stage = 'planning';
   setHandler(progressQuery, () => stage);
-  const stopDoesNotHoldReport = patched(PATCHES.stopDoesNotHoldReport);
+  deprecatePatch(RETIRED_PATCHES.releaseDoesNotHoldReport);
 
   const info = workflowInfo();
-  const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime);
-  let plan: ReportPlan;
-  try {
-    plan = await planReport({
-      input: input ?? {},
-      workflowId: info.workflowId,
-      runId: info.runId,
-      scheduledAt: scheduledAt?.toISOString(),
-      startedAt: info.startTime.toISOString(),
-    });
-  } catch (err) {
-    // A typo in the Web UI's input: nothing started, but the run's audit record says it failed, and for which date.
-    if (patched(PATCHES.invalidInputAudited)) {
-      const [details] = (causeOf(err)?.details ?? []) as (InvalidInputDetails | undefined)[];
-      upsertSearchAttributes([
-        { key: ReportOutcomeKey, value: 'failed' satisfies ReportOutcome },
-        ...(details?.reportDate ? [{ key: ReportDate, value: details.reportDate }] : []),
-      ]);
-      throw ApplicationFailure.create({
-        type: 'ReportFailed' satisfies FailureType,
-        message: `Sales report not started: ${rootMessage(err)}`,
-        nonRetryable: true,
-        cause: err as Error,
-      });
-    }
-    throw err;
-  }
+  const plan = await planOrRecordInvalidInput(input);
   upsertSearchAttributes([
     { key: ReportDate, value: plan.run.reportDate },
     { key: ReportTrigger, value: plan.trigger },
@@ -98,73 +75,52 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   // After a Reset the recorded plan is the reset run's: this run archives, sends and is alerted on under its own id,
   // so it never overwrites that run's archive nor claims its send.
   const run = { ...plan.run, runId: info.runId };
-  const resetFromRun = plan.run.runId !== info.runId ? plan.run.runId : undefined;
-  const act = activitiesFor(plan.timeouts);
-  const owner = holderKey(info);
-  // A bill recorded before a Reset point is the reset run's: counting it here would bill those GPU seconds twice.
-  const ownBill = (bill: GpuBill | undefined) => (bill && (!bill.owner || bill.owner === owner) ? bill : undefined);
-  let gpuBill: GpuBill | undefined;
-  let gpuInstance: string | undefined;
-  let gpuStopError: string | undefined;
-  let failure: unknown;
-  let reportFailure: ApplicationFailure | undefined;
-  let alert: AuditMemo['alert'];
-  let result: ReportResult | undefined;
+  const holder = { workflowId: info.workflowId, runId: info.runId };
+  const act = reportActivities(plan.timeouts);
+  const end: RunEnd = { holder: holderKey(holder) };
 
-  // Every run plans a lease on the pool; only runs recorded before that (no gpuPool in their plan) own an instance.
-  const gpu = plan.gpuPool
-    ? pooledGpu(act, plan.gpuPool, { workflowId: info.workflowId, runId: info.runId })
-    : ownGpu(act, owner, plan.model);
   // The GPU boots while the data loads: boot time is the bulk of what we pay for.
-  const gpuStart = gpu.started;
-  /**
-   * After a Reset, the GPU in the history was the reset run's, stopped or about to be: at the first step this run
-   * executes live, it asks for its own (a no-op when the reset point came before the start). Checked at each step
-   * that uses the GPU, because the steps before the reset point only replay.
-   */
-  let restartedAfterReset = false;
-  const ownGpuAfterReset = async (handle: GpuHandle): Promise<GpuHandle> => {
-    if (resetFromRun === undefined || restartedAfterReset || !patched(PATCHES.resetGetsItsOwnGpu)) return handle;
-    restartedAfterReset = true;
-    return gpu.restart();
+  const gpu = leaseGpu(act, plan.gpuPool, holder);
+  gpu.granted.catch(() => undefined); // observed below; this only keeps an early rejection from going unhandled
+  const ownGpu = leaseAgainAfterReset(plan, gpu);
+  /** The GPU this run may use now: the grant, or after a Reset its own new one. */
+  const gpuNow = async (): Promise<GpuHandle> => {
+    const handle = await ownGpu(await gpu.granted);
+    end.instanceId = handle.instanceId;
+    return handle;
   };
-  gpuStart.catch(() => undefined); // observed below; this only keeps an early rejection from going unhandled
+
+  /** Gives the GPU back; a failure does not hold the report, it is recorded for the alert and retried at the end. */
+  const releaseGpu = async (): Promise<void> => {
+    try {
+      end.gpuBill = await gpu.release();
+      end.releaseError = undefined;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      end.releaseError = rootMessage(err);
+      log.error('GPU lease not given back; the report goes out and giving back goes on', {
+        holder: end.holder,
+        error: end.releaseError,
+      });
+    }
+  };
 
   try {
     stage = 'loading data and starting GPU';
     const metrics = await act.loadSalesMetrics(run);
 
     stage = 'waiting for GPU';
-    let handle = await ownGpuAfterReset(await gpuStart);
-    gpuInstance = handle.instanceId;
-    await gpu.ready(handle);
+    await gpuNow();
 
     stage = 'generating report';
-    const fresh = await ownGpuAfterReset(handle);
-    if (fresh !== handle) {
-      handle = fresh;
-      gpuInstance = handle.instanceId;
-      await gpu.ready(handle);
-    }
-    const generated = await act.generateReport({ run, gpu: handle, metrics });
+    const generated = await act.generateReport({ run, gpu: await gpuNow(), metrics });
 
     // The model's work is done: stop paying before rendering and email.
     stage = 'stopping GPU';
-    if (stopDoesNotHoldReport) {
-      try {
-        gpuBill = await gpu.tryRelease();
-      } catch (err) {
-        if (isCancellation(err)) throw err;
-        // The report does not wait on the cloud: it goes out, and `finally` tells ops and keeps stopping.
-        gpuStopError = rootMessage(err);
-        log.error('GPU stop failed; the report goes out and stopping goes on', { owner, error: gpuStopError });
-      }
-    } else {
-      gpuBill = await gpu.release();
-    }
+    await releaseGpu();
 
     stage = 'rendering';
-    const rendered = await act.renderReport({ run, metrics, generated, gpu: gpuBill });
+    const rendered = await act.renderReport({ run, metrics, generated, gpu: end.gpuBill });
 
     let receipt: EmailReceipt | undefined;
     if (!plan.dryRun) {
@@ -174,7 +130,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
 
     stage = 'done';
     const { report: _words, ...llm } = generated; // the words are in the archive and the email, not in history twice
-    result = {
+    end.result = {
       workflowId: info.workflowId,
       runId: info.runId,
       reportDate: plan.run.reportDate,
@@ -185,113 +141,107 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       recipients: plan.recipients,
       artefacts: rendered,
       llm,
-      gpu: ownBill(gpuBill),
+      gpu: ownBill(end.gpuBill, end.holder),
       dataQuality: { dataRows: metrics.dataQuality.dataRows, skippedRows: metrics.dataQuality.skippedRows },
     };
-    return result;
+    return end.result;
   } catch (err) {
-    failure = err;
+    end.failure = err;
     if (isCancellation(err)) throw err;
-    reportFailure = ApplicationFailure.create({
+    end.reportFailure = ApplicationFailure.create({
       type: 'ReportFailed' satisfies FailureType,
       message: `Sales report for ${plan.run.reportDate} failed while ${stage}: ${rootMessage(err)}`,
       nonRetryable: true,
       cause: err as Error,
     });
-    throw reportFailure;
+    throw end.reportFailure;
   } finally {
     await CancellationScope.nonCancellable(async () => {
-      // A start still in flight must land in the ledger before we stop, or its instance would be missed.
-      await gpuStart.catch(() => undefined);
-      const outcome: ReportOutcome = result?.outcome ?? (isCancellation(failure) ? 'cancelled' : 'failed');
-      const stopGpu = async (patiently: boolean) => {
-        try {
-          gpuBill = await (patiently ? gpu.release() : gpu.tryRelease());
-          gpuStopError = undefined;
-        } catch (err) {
-          gpuStopError = rootMessage(err);
-          log.error('GPU stop failed; the reaper or an operator must stop it', { owner, error: gpuStopError });
-        }
-      };
-      // Before patching, one patient stop came first; now a bounded one does, so a human hears at once.
-      if (gpuBill === undefined && gpuStopError === undefined) await stopGpu(!stopDoesNotHoldReport);
-      const gpuStopped = gpuBill !== undefined;
-      const failed = failure !== undefined && !isCancellation(failure);
-      // The report went out with its narrative withheld (the model's words failed the checks): ops hear why.
-      const withheld = failed ? undefined : result?.llm?.narrativeWithheld;
-      if (failed || (stopDoesNotHoldReport && !gpuStopped) || withheld) {
-        try {
-          const receipt = await act.sendFailureAlert({
-            run,
-            stage,
-            error: failed
-              ? rootMessage(failure)
-              : !gpuStopped && stopDoesNotHoldReport
-                ? `GPU NOT stopped: ${gpuStopError ?? 'not confirmed'}`
-                : `narrative withheld: ${withheld?.reason ?? ''}`,
-            ...(withheld && { narrativeWithheld: withheld }),
-            gpuStopped,
-            gpu: gpuBill,
-            ...(gpuStopError !== undefined && { gpuStopError: { instanceId: gpuInstance, error: gpuStopError } }),
-            ...(!failed && result !== undefined && { reportDelivered: true }),
-          });
-          // Runs recorded before alerts had receipts got an email receipt here: no channel list.
-          alert = { delivered: receipt?.delivered ?? ['email'] };
-        } catch (err) {
-          alert = { delivered: [], error: rootMessage(err) };
-          log.error('failure alert could not be sent', { error: alert.error });
-          // The run's own failure says that no one was told, for whoever looks at it first.
-          if (reportFailure) reportFailure.message += ` (NO ALERT DELIVERED: ${alert.error})`;
-        }
-      }
-      upsertSearchAttributes([
-        { key: ReportOutcomeKey, value: outcome },
-        ...(alert ? [{ key: ReportAlert, value: alert.delivered.length > 0 ? 'delivered' : 'undelivered' }] : []),
-      ]);
-      upsertMemo({
-        audit: { ...auditMemo(plan, outcome, result, ownBill(gpuBill), llmCallsOf(failure)), ...(alert && { alert }) },
-      });
-      if (stopDoesNotHoldReport && !gpuStopped) {
-        // Ops know; keep stopping in the background (for up to a day), then record the bill.
-        await stopGpu(true);
-        if (gpuBill)
-          upsertMemo({
-            audit: {
-              ...auditMemo(plan, outcome, result, ownBill(gpuBill), llmCallsOf(failure)),
-              ...(alert && { alert }),
-            },
-          });
+      // A lease asked for must reach the pool before it is given back, or the pool would grant a run that is gone.
+      await gpu.granted.catch(() => undefined);
+      if (end.gpuBill === undefined && end.releaseError === undefined) await releaseGpu();
+      const alert = whatNeedsAHuman(end);
+      if (alert) await tellOps(act, { run, stage, end, alert });
+      recordOutcome(plan, end);
+      if (end.gpuBill === undefined) {
+        // Ops know; keep giving the lease back (each try retried by its activity policy), then record the bill.
+        await releaseGpu();
+        if (end.gpuBill) recordOutcome(plan, end);
       }
     });
   }
 }
 
-/** How many calls to the model a failed generateReport had made, from its failure's details. */
-function llmCallsOf(failure: unknown): number | undefined {
-  const [details] = (causeOf(failure)?.details ?? []) as (Partial<LlmCallsDetails> | undefined)[];
-  return typeof details?.llmCalls === 'number' ? details.llmCalls : undefined;
+/** The run's plan; a typo in the Web UI's input fails the run, with "failed" and the date on its audit record. */
+async function planOrRecordInvalidInput(input: ReportInput): Promise<ReportPlan> {
+  const info = workflowInfo();
+  try {
+    return await planReport({
+      input: input ?? {},
+      workflowId: info.workflowId,
+      runId: info.runId,
+      scheduledAt: info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString(),
+      startedAt: info.startTime.toISOString(),
+    });
+  } catch (err) {
+    deprecatePatch(RETIRED_PATCHES.invalidInputAudited);
+    const [details] = (causeOf(err)?.details ?? []) as (InvalidInputDetails | undefined)[];
+    upsertSearchAttributes([
+      { key: ReportOutcomeKey, value: 'failed' satisfies ReportOutcome },
+      ...(details?.reportDate ? [{ key: ReportDate, value: details.reportDate }] : []),
+    ]);
+    throw ApplicationFailure.create({
+      type: 'ReportFailed' satisfies FailureType,
+      message: `Sales report not started: ${rootMessage(err)}`,
+      nonRetryable: true,
+      cause: err as Error,
+    });
+  }
 }
 
-function auditMemo(
-  plan: ReportPlan,
-  outcome: ReportOutcome,
-  result: ReportResult | undefined,
-  gpu: GpuBill | undefined,
-  /** Calls to the model of a run that failed (from its failure): result has them for the others. */
-  llmCalls?: number,
-): AuditMemo {
-  return {
-    trigger: plan.trigger,
-    outcome,
-    model: result?.llm?.model ?? plan.model,
-    promptSha256: result?.llm?.promptSha256,
-    schemaId: result?.llm?.schemaId,
-    attempts: result?.llm?.attempts ?? llmCalls,
-    totalTokens: result?.llm?.usage.totalTokens,
-    gpuSeconds: gpu?.billedSeconds,
-    gpuCost: gpu?.estimatedCost,
-    gpuCurrency: gpu?.currency,
-    messageId: result?.messageId,
-    recipientCount: plan.recipients.to.length + plan.recipients.cc.length + plan.recipients.bcc.length,
+/**
+ * After a Reset, the grant in the history was the reset run's, given back or about to be: at the first step this
+ * run executes live, it leases again under its own id (a no-op when the reset point came before the lease). Checked
+ * at each step that uses the GPU, because the steps before the reset point only replay.
+ */
+function leaseAgainAfterReset(plan: ReportPlan, gpu: ReturnType<typeof leaseGpu>) {
+  const resetFromRun = plan.run.runId !== workflowInfo().runId;
+  let leasedAgain: Promise<GpuHandle> | undefined;
+  return async (handle: GpuHandle): Promise<GpuHandle> => {
+    if (!resetFromRun) return handle;
+    if (!leasedAgain) {
+      if (!patched(FIRST_LIVE_STEP_AFTER_RESET)) return handle;
+      leasedAgain = gpu.leaseAgain();
+    }
+    return leasedAgain;
   };
+}
+
+/** Tells ops (email and webhooks); when no channel takes it, the run's own failure says so for whoever looks first. */
+async function tellOps(
+  act: ReturnType<typeof reportActivities>,
+  { run, stage, end, alert }: { run: ReportPlan['run']; stage: Stage; end: RunEnd; alert: string },
+): Promise<void> {
+  const failed = end.failure !== undefined && !isCancellation(end.failure);
+  const withheld = failed ? undefined : end.result?.llm?.narrativeWithheld;
+  const released = end.gpuBill !== undefined;
+  try {
+    const receipt = await act.sendFailureAlert({
+      run,
+      stage,
+      error: alert,
+      ...(withheld && { narrativeWithheld: withheld }),
+      gpuStopped: released,
+      gpu: end.gpuBill,
+      ...(end.releaseError !== undefined && {
+        gpuStopError: { instanceId: end.instanceId, error: end.releaseError },
+      }),
+      ...(!failed && end.result !== undefined && { reportDelivered: true }),
+    });
+    end.alert = { delivered: receipt.delivered };
+  } catch (err) {
+    end.alert = { delivered: [], error: rootMessage(err) };
+    log.error('failure alert could not be sent', { error: end.alert.error });
+    if (end.reportFailure) end.reportFailure.message += ` (NO ALERT DELIVERED: ${end.alert.error})`;
+  }
 }

@@ -4,14 +4,12 @@ import type { Command } from 'commander';
 import { isIsoDate } from '../../sales/dates';
 import { formatTimeline } from '../../temporal/run-timeline';
 import { listRuns, showRun, type RunSummary } from '../../temporal/runs';
-import { WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
+import { REPORT_OUTCOMES, WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import { createStore } from '../../store';
 import { runUrl } from '../../temporal/ui-links';
 import type { weeklySalesReport } from '../../workflows';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
-
-const OUTCOMES = ['sent', 'failed', 'cancelled', 'dry-run'];
 
 function checkDate(value: string | undefined, flag: string): void {
   if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${flag}: "${value}" is not a YYYY-MM-DD date`);
@@ -103,14 +101,14 @@ export function runCommands(program: Command, context: () => CliContext): void {
     .description('report runs from the visibility store, newest date first')
     .option('--from <YYYY-MM-DD>', 'first report date')
     .option('--to <YYYY-MM-DD>', 'last report date')
-    .option('--outcome <outcome>', `one of ${OUTCOMES.join(', ')}`)
+    .option('--outcome <outcome>', `one of ${REPORT_OUTCOMES.join(', ')}`)
     .option('--limit <n>', 'at most this many', '200')
     .option('--json', 'JSON instead of a table')
     .action(async (options: { from?: string; to?: string; outcome?: string; limit: string; json?: boolean }) => {
       checkDate(options.from, '--from');
       checkDate(options.to, '--to');
-      if (options.outcome && !OUTCOMES.includes(options.outcome))
-        throw new UsageError(`--outcome must be one of ${OUTCOMES.join(', ')}`);
+      if (options.outcome && !(REPORT_OUTCOMES as readonly string[]).includes(options.outcome))
+        throw new UsageError(`--outcome must be one of ${REPORT_OUTCOMES.join(', ')}`);
       const ctx = context();
       const found = await listRuns(await ctx.client(), { ...options, limit: Number(options.limit) });
       console.log(options.json ? JSON.stringify(found, null, 2) : found.length ? runsTable(found) : 'no runs match');

@@ -5,6 +5,11 @@ export interface GpuInstance {
   endpoint: string;
 }
 
+/** A running instance as a run sees it: which provider, which instance, where it serves. */
+export interface GpuHandle extends GpuInstance {
+  provider: string;
+}
+
 export type InstanceState = 'starting' | 'running' | 'stopping' | 'stopped' | 'unknown';
 
 /**

@@ -1,5 +1,6 @@
 import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import {
+  breakdownsOf,
   KPI_KEYS,
   kpisOf,
   type AnyKpiKey,
@@ -215,9 +216,9 @@ ${moverRows
 ${kpiRows}
 </table></td></tr>
 <tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="728" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:728px;height:auto;border:0;"></td></tr>
-${breakdown(l.region, m.byRegion)}
-${breakdown(l.channel, m.byChannel)}
-${breakdown(l.category, m.byCategory)}
+${breakdownsOf(m)
+  .map(({ dimension, rows }) => breakdown(l[dimension], rows))
+  .join('\n')}
 ${topProducts}
 ${movers}
 ${section(l.highlights, list(r.highlights))}
@@ -255,12 +256,8 @@ export function renderEmailText(c: EmailContent): string {
     }),
   ];
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
-  for (const [title, rows] of [
-    [l.region, m.byRegion],
-    [l.channel, m.byChannel],
-    [l.category, m.byCategory],
-  ] as const) {
-    lines.push('', `${title}:`);
+  for (const { dimension, rows } of breakdownsOf(m)) {
+    lines.push('', `${l[dimension]}:`);
     for (const row of rows)
       lines.push(
         `- ${row.name}: ${money(row.revenue)} (${l.lastWeek} ${money(row.previousRevenue)}, ${formatRatio(row.changeRatio, l.locale)}; ${l.share} ${formatShare(row.share, l.locale)})`,

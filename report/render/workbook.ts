@@ -1,5 +1,12 @@
 import ExcelJS from 'exceljs';
-import { KPI_KIND, kpisOf, type AnyKpiKey, type BreakdownRow, type SalesMetrics } from '../../sales/metrics';
+import {
+  breakdownsOf,
+  KPI_KIND,
+  kpisOf,
+  type AnyKpiKey,
+  type BreakdownRow,
+  type SalesMetrics,
+} from '../../sales/metrics';
 import type { Labels } from './labels';
 
 const MONEY = '#,##0.00';
@@ -109,9 +116,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
       ],
       rows.map((r) => [r.name, r.revenue, r.previousRevenue, r.changeRatio, r.share]),
     );
-  breakdown(l.category, m.byCategory);
-  breakdown(l.region, m.byRegion);
-  breakdown(l.channel, m.byChannel);
+  for (const { dimension, rows } of breakdownsOf(m)) breakdown(l[dimension], rows);
   addTable(
     workbook,
     l.topProducts,

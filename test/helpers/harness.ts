@@ -6,7 +6,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Config, Secrets } from '../../config/config';
+import { gpuPoolId, type Config, type Secrets } from '../../config/config';
 import { freePort } from '../../dev/free-port';
 import { mergePatch, startLocalStack, type ConfigPatch } from '../../dev/local-stack';
 import { writeSampleXlsx } from '../../dev/sample-data';
@@ -105,7 +105,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   });
   const { config, client } = stack;
   const ledger = new InstanceLedger(stack.store);
-  const poolId = config.gpu.pool.poolId ?? `${config.temporal.taskQueue}-gpu-pool`;
+  const poolId = gpuPoolId(config);
   /** Until the pool has no instance left to stop (it ends then), or the bound passes. */
   const poolSettled = async (): Promise<void> => {
     const deadline = Date.now() + (options.gpuPoolSettleSeconds ?? 60) * 1000;
@@ -176,7 +176,7 @@ export async function failureOf(run: Promise<unknown>): Promise<{ error: Error; 
 }
 
 /**
- * With RECORD_HISTORIES=1, keeps the run's history under test/histories/ for the replay test, which then fails
+ * With RECORD_HISTORIES=1, keeps the run's history under test/replay/histories/ for the replay test, which then fails
  * when a workflow change would break executions already running in production.
  */
 export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
@@ -187,7 +187,7 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const { runId } = await handle.describe();
   if (started && started.originalExecutionRunId !== runId) started.originalExecutionRunId = runId;
-  await writeFile(join(ROOT, 'test', 'histories', `${name}.json`), `${historyToJSON(history)}\n`);
+  await writeFile(join(ROOT, 'test', 'replay', 'histories', `${name}.json`), `${historyToJSON(history)}\n`);
 }
 
 /** Polls the run's `progress` query until it reports `stage`; bounded, so a run that never gets there fails the test. */
@@ -204,4 +204,14 @@ export async function waitForStage(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`run never reached "${stage}" (last: "${last}")`);
+}
+
+/** A harness for the length of `body`, closed (servers stopped, workers shut down) also when the body fails. */
+export async function withHarness<T>(options: HarnessOptions, body: (h: Harness) => Promise<T>): Promise<T> {
+  const h = await createHarness(options);
+  try {
+    return await body(h);
+  } finally {
+    await h.close();
+  }
 }

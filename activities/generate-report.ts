@@ -1,0 +1,149 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
+import { checkFigures } from '../report/fact-check';
+import { withheldNarrative } from '../report/withheld';
+import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
+import { loadPrompts } from '../report/prompts';
+import { archivePrefix } from '../store/archive';
+import { JsonRecords } from '../store/json-records';
+import {
+  nonRetryableFailure,
+  type GeneratedReport,
+  type GenerateReportRequest,
+  type LlmCallsDetails,
+  type TokenUsage,
+} from '../temporal/contracts';
+
+/** The model calls of one run, kept beside its archive so activity retries add up rather than start again. */
+interface LlmCalls {
+  calls: number;
+  usage: TokenUsage;
+}
+import type { ActivityDeps } from './deps';
+import { withHeartbeat } from './heartbeat';
+
+/** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
+const ECHO_LIMIT = 4_000;
+
+export function createGenerateReportActivities({ config, secrets, store }: ActivityDeps) {
+  const prompts = loadPrompts(config.report.locale);
+  const llm = config.llm;
+
+  async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
+    try {
+      return await requestReport(client, llm, messages, signal);
+    } catch (err) {
+      if (isPermanentLlmError(err)) {
+        throw nonRetryableFailure('LlmRequestRejected', `vLLM refused the request (${err.status}): ${err.message}`);
+      }
+      throw err;
+    }
+  }
+
+  return {
+    /**
+     * Asks the model for the report as JSON constrained by the schema, checks finish_reason, parses, validates with
+     * AJV and, on failure, asks again with the errors, up to llm.maxAttempts. Transport errors and 5xx are left to
+     * Temporal's retry policy (the SDK's own retries are off); an answer that stays invalid fails for good.
+     */
+    async generateReport({ run, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
+      const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
+      const archive = archivePrefix(run);
+      const execution = Context.current().info.attempt;
+      const messages: ChatCompletionMessageParam[] = [
+        { role: 'system', content: prompts.system },
+        { role: 'user', content: prompts.userMessage(metrics) },
+      ];
+      const errorsByAttempt: string[][] = [];
+      // Every call to the model this run made, across activity retries: what the audit reports and the GPU served.
+      const ledger = new JsonRecords<LlmCalls>(store, archive, () => 'llm-calls');
+      const calls: LlmCalls = (await ledger.get('calls')) ?? {
+        calls: 0,
+        usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+      };
+      const { usage } = calls;
+
+      return withHeartbeat(async (signal) => {
+        try {
+          return await askUntilValid(signal);
+        } catch (err) {
+          if (signal.aborted || (err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+          // Retried by Temporal; the calls so far travel with the failure, so a run that fails for good still says
+          // how many it made.
+          throw ApplicationFailure.retryable((err as Error).message, (err as Error).name, {
+            llmCalls: calls.calls,
+          } satisfies LlmCallsDetails);
+        }
+      });
+
+      async function askUntilValid(signal: AbortSignal): Promise<GeneratedReport> {
+        let lastAnswer = '';
+        let lastSimulated = false;
+        for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
+          calls.calls++;
+          await ledger.put('calls', calls);
+          const { completion, simulated } = await callModel(client, messages, signal);
+          await store.put(`${archive}llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
+          usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
+          usage.completionTokens += completion.usage?.completion_tokens ?? 0;
+          usage.totalTokens += completion.usage?.total_tokens ?? 0;
+          await ledger.put('calls', calls);
+
+          const choice = completion.choices[0];
+          const content = choice?.message.content ?? '';
+          lastAnswer = content;
+          lastSimulated = simulated;
+          const answer = checkReportAnswer(content, choice?.finish_reason);
+          // Numbers come from code: every figure the words state must be one of them, and point the same way.
+          const wrongFigures =
+            answer.ok && llm.checkFigures
+              ? checkFigures(answer.report, metrics).map((p) => `${p.field}: "${p.written}" ${p.reason}`)
+              : [];
+          const check = answer.ok && wrongFigures.length > 0 ? { ok: false as const, errors: wrongFigures } : answer;
+          if (check.ok) {
+            await store.put(`${archive}report.json`, JSON.stringify(check.report, null, 2));
+            return {
+              report: check.report,
+              model: completion.model,
+              promptFile: prompts.systemFile,
+              promptSha256: prompts.systemSha256,
+              schemaId: REPORT_SCHEMA_ID,
+              attempts: calls.calls,
+              usage,
+              simulated,
+              ...(check.fenced && { fenceStripped: true }),
+            };
+          }
+          errorsByAttempt.push(check.errors);
+          messages.push(
+            { role: 'assistant', content: content.slice(0, ECHO_LIMIT) },
+            { role: 'user', content: prompts.repairMessage(check.errors) },
+          );
+        }
+        const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
+        const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
+        if (llm.onWrongAnswer === 'withhold-narrative') {
+          // The numbers come from code: the report goes out at its time with them, and no unchecked word.
+          return {
+            report: withheldNarrative(config.report.locale),
+            model: llm.model,
+            promptFile: prompts.systemFile,
+            promptSha256: prompts.systemSha256,
+            schemaId: REPORT_SCHEMA_ID,
+            attempts: calls.calls,
+            usage,
+            simulated: lastSimulated,
+            narrativeWithheld: { reason, rejectedText: lastAnswer.slice(0, 2_000) },
+          };
+        }
+        throw nonRetryableFailure('ReportSchemaViolation', reason, {
+          errorsByAttempt,
+          archive: store.locate(archive),
+          llmCalls: calls.calls,
+        });
+      }
+    },
+  };
+}

@@ -1,0 +1,96 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ActivityDeps } from './deps';
+import {
+  acquireGpuSignal,
+  releaseGpuSignal,
+  WORKFLOW_TYPES,
+  type AcquireLeaseRequest,
+  type EndedHolder,
+  type EndedHoldersRequest,
+  type GpuBill,
+  type Holder,
+  type ReleaseLeaseRequest,
+} from '../temporal/contracts';
+import { billFor, leaseShareSeconds, poolShareId } from '../gpu/billing';
+import { pricingOf } from '../gpu/fleet';
+import { holderKey } from '../gpu/holders';
+import { leaseRecords, type LeaseRecord } from '../gpu/leases';
+import { runState } from '../temporal/run-liveness';
+
+export function createGpuLeaseActivities({
+  config,
+  temporal,
+  gpuProvider,
+  store,
+  now = () => new Date(),
+}: ActivityDeps) {
+  const leases = leaseRecords(store);
+
+  /** Closes a lease at `releasedAt` with its share of the time, once: a second close returns the first. */
+  async function close(
+    poolId: string,
+    holder: Holder,
+    ended?: { by: string; at?: Date },
+  ): Promise<LeaseRecord | undefined> {
+    const key = holderKey(holder);
+    const record = await leases.get(key);
+    if (!record || record.shareSeconds !== undefined) return record;
+    const releasedAt = record.releasedAt ?? (ended?.at ?? now()).toISOString();
+    const others = (await leases.all())
+      .filter((l) => l.poolId === poolId && l.holder !== key)
+      .map((l) => ({ from: Date.parse(l.acquiredAt), ...(l.releasedAt && { to: Date.parse(l.releasedAt) }) }));
+    const shareSeconds = leaseShareSeconds({ from: Date.parse(record.acquiredAt), to: Date.parse(releasedAt) }, others);
+    const closed = { ...record, releasedAt, shareSeconds, ...(ended && { endedBy: ended.by }) };
+    await leases.put(key, closed);
+    return closed;
+  }
+
+  return {
+    /** Asks the pool for the GPU, starting the pool workflow if none runs. The grant comes back as a signal. */
+    async acquireGpuLease({ poolId, params, request: holder }: AcquireLeaseRequest): Promise<void> {
+      const key = holderKey(holder);
+      if (!(await leases.get(key))) await leases.put(key, { poolId, holder: key, acquiredAt: now().toISOString() });
+      await temporal.workflow.signalWithStart(WORKFLOW_TYPES.gpuPool, {
+        workflowId: poolId,
+        taskQueue: config.temporal.taskQueue,
+        args: [params],
+        signal: acquireGpuSignal,
+        signalArgs: [holder],
+      });
+    },
+
+    /**
+     * Gives the GPU back. The run's bill is its share of the lease (from asking to giving back, boot included), time
+     * shared with overlapping runs split among them; the instance's own bill is the pool's.
+     */
+    async releaseGpuLease({ poolId, request: holder }: ReleaseLeaseRequest): Promise<GpuBill> {
+      try {
+        await temporal.workflow.getHandle(poolId).signal(releaseGpuSignal, holder);
+      } catch (err) {
+        // The pool is gone (it stopped the GPU already): nothing to give back.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      const record = await close(poolId, holder);
+      return {
+        ...billFor(gpuProvider.name, [poolShareId(poolId)], record?.shareSeconds ?? 0, pricingOf(config)),
+        owner: holderKey(holder),
+      };
+    },
+
+    /**
+     * The holders among these whose runs ended (terminated, reset, timed out: no cleanup code ran), and how. Their
+     * leases are closed as of when each run ended, so their share is billed; the pool drops them.
+     */
+    async endedHolders({ poolId, requests }: EndedHoldersRequest): Promise<EndedHolder[]> {
+      const ended: EndedHolder[] = [];
+      for (const holder of requests) {
+        const state = await runState(temporal, holder);
+        if (state.running) continue;
+        const status = state.status ?? 'NOT FOUND';
+        await close(poolId, holder, { by: `run ${status.toLowerCase()} holding the lease`, at: state.closedAt });
+        ended.push({ request: holder, status });
+      }
+      return ended;
+    },
+  };
+}

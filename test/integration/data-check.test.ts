@@ -1,0 +1,71 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import type { DataCheck } from '../../cli/commands/data';
+import { salesReport } from '../helpers/cli';
+
+/** An export as Excel on Chinese Windows saves it: GBK bytes, a title and a blank row above the header. */
+async function gbkExport(dir: string): Promise<string> {
+  const rows = [
+    '2026年11月 销售明细（导出）,,,,,,,,',
+    ',,,,,,,,',
+    '订单号,订单日期,商品,品类,地区,渠道,数量,单价,金额',
+  ];
+  for (let d = 1; d <= 19; d++)
+    rows.push(`SO${d},2026-11-${String(d).padStart(2, '0')},耳机,数码,华东,天猫,1,99,"¥1,099.00"`);
+  rows.push('SO99,2026-11-18,耳机,数码,华东,天猫,1,99,N/A');
+  const path = join(dir, '订单.csv');
+  await writeFile(path, iconv.encode(rows.join('\r\n'), 'gb18030'));
+  return path;
+}
+
+describe('sales-report data check: what someone setting up a new export runs first', () => {
+  it('says how the file was read, which column each field came from, what was skipped, and the week it reports', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-data-check-'));
+    const path = await gbkExport(dir);
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ data: { path, maxBadRowShare: 0.1 } }));
+
+    const text = await salesReport(config, 'data', 'check', '--date', '2026-11-20');
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`source:   ${path}`);
+    expect(text.stdout).toContain(
+      'read as:  CSV, encoding GB18030 (fallback), delimiter "," (counted), header on row 3',
+    );
+    expect(text.stdout).toMatch(/amount\s+← 金额/);
+    expect(text.stdout).toContain('rows:     20 read, 1 skipped, 0 blank; 14 in the two report weeks');
+    expect(text.stdout).toContain('skipped: 订单.csv row 23, column 金额: "N/A" is not an amount');
+    expect(text.stdout).toContain('data:     2026-11-01 – 2026-11-19');
+    expect(text.stdout).toContain('report:   2026-11-20: the week 2026-11-13 – 2026-11-19');
+    expect(text.stdout).toMatch(/revenue\s+¥7,693\.00\s+¥7,693\.00\s+0\.0%/);
+
+    const json = JSON.parse(
+      (await salesReport(config, 'data', 'check', '--date', '2026-11-20', '--json')).stdout,
+    ) as DataCheck;
+    expect(json.details).toMatchObject({ format: 'csv', headerRow: 3, encoding: { name: 'GB18030' } });
+    expect(json.metrics.kpis.orders.current).toBe(7);
+  });
+
+  it('exits 1 with the error a run would give', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-data-check-'));
+    const config = join(dir, 'config.json');
+    await writeFile(config, JSON.stringify({ data: { path: join(dir, 'missing.xlsx') } }));
+    const missing = await salesReport(config, 'data', 'check', '--date', '2026-11-20');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('missing.xlsx: cannot open the sales file: no such file');
+    const path = await gbkExport(dir);
+    await writeFile(config, JSON.stringify({ data: { path } }));
+    const tooDirty = await salesReport(config, 'data', 'check', '--date', '2026-11-20');
+    expect(tooDirty.code).toBe(1);
+    expect(tooDirty.stderr).toContain('1 of 20 rows (5.0%) cannot be read, over the allowed 2.0%');
+    expect(tooDirty.stderr).toContain('订单.csv row 23, column 金额: "N/A" is not an amount');
+    await writeFile(config, JSON.stringify({ data: { path, maxBadRowShare: 0.1 } }));
+    const stale = await salesReport(config, 'data', 'check', '--date', '2026-11-25');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('订单.csv ends 2026-11-19; the report needs data through 2026-11-24');
+    const usage = await salesReport(config, 'data', 'check', '--date', 'tomorrow');
+    expect(usage.code).toBe(2);
+  });
+});

@@ -1,0 +1,176 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../config/config';
+import { sampleRows, writeSampleCsv, writeSampleXlsx, type SampleOptions } from '../../dev/sample-data';
+import { loadSalesMetrics, SalesDataError } from '../../sales/load';
+import type { SalesMetrics } from '../../sales/metrics';
+import { loadSalesMetricsFromPostgres, type PostgresLoadOptions } from '../../sales/postgres';
+import { createHarness, REPORT_DATE } from '../helpers/harness';
+import { startPostgres, type TestPostgres } from '../../dev/postgres';
+
+const sample: SampleOptions = { endDate: '2026-11-19', days: 21, ordersPerDay: 40, seed: 17, badRowsPerThousand: 0 };
+const QUERY = `SELECT order_no AS order_id, order_date, product, category, region, channel, quantity, unit_price, amount
+  FROM orders WHERE order_date BETWEEN $1 AND $2`;
+
+/** The sample's rows as a database holds them: typed columns, one spelling of each date and amount. */
+async function loadOrders(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE orders (order_no text, order_date date, product text, category text,
+      region text, channel text, quantity integer, unit_price numeric(12,2), amount numeric(12,2))`);
+    const rows = [...sampleRows(sample)].filter((r) => r.some((c) => c !== null));
+    for (let i = 0; i < rows.length; i += 500) {
+      const batch = rows
+        .slice(i, i + 500)
+        .map((r) => [
+          r[0],
+          String(r[1]).replaceAll('/', '-'),
+          r[2],
+          r[3],
+          r[4],
+          r[5],
+          r[6],
+          r[7],
+          typeof r[8] === 'string' ? r[8].replace(/[¥,]/g, '') : r[8],
+        ]);
+      const values = batch.map((_, b) => `(${[...Array(9).keys()].map((c) => `$${b * 9 + c + 1}`).join(',')})`);
+      await client.query(`INSERT INTO orders VALUES ${values.join(',')}`, batch.flat());
+    }
+    await client.query('CREATE INDEX ON orders (order_date)');
+    return rows.length;
+  } finally {
+    await client.end();
+  }
+}
+
+function pgOptions(url: string, overrides: Partial<PostgresLoadOptions> = {}): PostgresLoadOptions {
+  const { data } = parseConfig({});
+  return {
+    url,
+    query: QUERY,
+    mode: 'lines',
+    fetchRows: 250,
+    timezone: 'Asia/Shanghai',
+    columns: data.columns,
+    maxBadRowShare: 0.02,
+    badRowsShown: 5,
+    reportDate: REPORT_DATE,
+    currency: 'CNY',
+    ...overrides,
+  };
+}
+
+/** The error a load fails with (the test fails if it succeeds). */
+async function failure(load: Promise<unknown>): Promise<Error> {
+  try {
+    await load;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected the load to fail');
+}
+
+/** Everything but where the rows came from and how many the file spelled blank. */
+const figures = ({ dataQuality: _, ...m }: SalesMetrics) => m;
+
+describe('a PostgreSQL source (a real server: Debian postgresql, initdb into a temp dir)', () => {
+  let pg: TestPostgres;
+  let lines: number;
+  beforeAll(async () => {
+    pg = await startPostgres();
+    lines = await loadOrders(pg.url);
+  });
+  afterAll(() => pg?.stop());
+
+  it('gives the same metrics from XLSX, CSV and PostgreSQL (cursor and pushed down) for the same orders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-pg-files-'));
+    const [xlsx, csv] = [join(dir, 'sales.xlsx'), join(dir, 'sales.csv')];
+    await writeSampleXlsx(xlsx, sample);
+    await writeSampleCsv(csv, sample);
+    const { data } = parseConfig({});
+    const fileOptions = (path: string) => ({
+      path,
+      format: 'auto' as const,
+      columns: data.columns,
+      maxBadRowShare: 0.02,
+      badRowsShown: 5,
+      reportDate: REPORT_DATE,
+      currency: 'CNY',
+      trendWeeks: 3,
+    });
+    const fromXlsx = await loadSalesMetrics(fileOptions(xlsx));
+    const fromCsv = await loadSalesMetrics(fileOptions(csv));
+    const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { trendWeeks: 3 }));
+    const pushedDown = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3 }));
+    // Three weeks of trend, all with orders: the database read the wider window too.
+    expect(fromXlsx.trend?.map((w) => w.start)).toEqual(['2026-10-30', '2026-11-06', '2026-11-13']);
+    expect(fromXlsx.trend?.every((w) => w.orders > 0 && w.revenue > 0)).toBe(true);
+    expect(fromXlsx.kpis.revenue.current).toBeGreaterThan(0);
+    expect(figures(fromCsv)).toEqual(figures(fromXlsx));
+    expect(figures(streamed)).toEqual(figures(fromXlsx));
+    expect(figures(pushedDown)).toEqual(figures(fromXlsx));
+    // The database read the three weeks of the trend (here the whole table).
+    expect(pushedDown.dataQuality.dataRows).toBe(streamed.dataQuality.dataRows);
+    expect(streamed.dataQuality.file).toBe(`PostgreSQL sales@127.0.0.1:${new URL(pg.url).port}/postgres`);
+    expect(streamed.dataQuality.dataRows).toBe(lines); // 21 days: the three weeks are the whole table
+  });
+
+  it('reads timestamps with time zone as dates of the report time zone, and returns by their own KPI', async () => {
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    await client.query(`CREATE TABLE tz_orders (id text, at timestamptz, product text, amount numeric)`);
+    // 23:30 UTC on the 12th is 07:30 on the 13th in Shanghai: the first day of the report week.
+    await client.query(`INSERT INTO tz_orders VALUES
+      ('A1', '2026-11-12T23:30:00Z', 'Tea', 100), ('A2', '2026-11-12T15:30:00Z', 'Tea', 40),
+      ('A3', '2026-11-14T02:00:00Z', 'Tea', 60), ('R1', '2026-11-15T02:00:00Z', 'Tea', -25)`);
+    await client.end();
+    const query = `SELECT id AS order_id, at AS order_date, product, 'Food' AS category, 'East' AS region,
+      'Online' AS channel, 1 AS quantity, amount FROM tz_orders WHERE at >= $1::date AND at < $2::date + 1`;
+    const m = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { query, freshness: undefined }));
+    expect(m.revenueByDay[0]).toEqual({ date: '2026-11-13', revenue: 100, previousRevenue: 0 });
+    expect(m.kpis.revenue).toEqual({ current: 135, previous: 40, changeRatio: 2.375 });
+    expect(m.kpis.orders.current).toBe(2);
+    expect(m.kpis.refunds).toEqual({ current: 25, previous: 0, changeRatio: null });
+  });
+
+  it('says what is wrong with the query, the columns or the server, and never prints the password', async () => {
+    const refused = await failure(loadSalesMetricsFromPostgres(pgOptions(pg.url, { query: 'SELEC 1 WHERE $1 < $2' })));
+    expect(refused).toBeInstanceOf(SalesDataError);
+    expect(refused.message).toMatch(/the database refused data\.source\.query: syntax error at or near "SELEC"/);
+    const noChannel = QUERY.replace('channel,', '');
+    const missing = await failure(loadSalesMetricsFromPostgres(pgOptions(pg.url, { query: noChannel })));
+    expect(missing).toBeInstanceOf(SalesDataError);
+    expect(missing.message).toContain('returns no column for channel (one of: Channel, 渠道, channel)');
+    const aggregateNames = QUERY.replace('order_no AS order_id', 'order_no AS "订单号"');
+    const unnamed = await failure(
+      loadSalesMetricsFromPostgres(pgOptions(pg.url, { query: aggregateNames, mode: 'aggregate' })),
+    );
+    expect(unnamed.message).toContain('in aggregate mode data.source.query must return columns named order_id');
+    const down = await failure(
+      loadSalesMetricsFromPostgres(pgOptions('postgres://sales:s3cret@127.0.0.1:9/postgres', { query: QUERY })),
+    );
+    expect(down).not.toBeInstanceOf(SalesDataError); // a server that is down is retried
+    expect(down.message).toMatch(/^PostgreSQL sales@127\.0\.0\.1:9\/postgres: cannot connect: /);
+    expect(down.message).not.toContain('s3cret');
+  });
+
+  it('runs a whole report from the database', async () => {
+    const h = await createHarness({
+      config: { data: { source: { kind: 'postgres', query: QUERY } } },
+      secrets: { databaseUrl: pg.url },
+    });
+    try {
+      const handle = await h.start();
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      const [mail] = await h.sink.waitForMessages(1, 10_000);
+      expect(mail!.parsed.subject).toContain('2026-11-13 – 2026-11-19');
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { listRuns } from '../../temporal/runs';
+import { createHarness, REPORT_DATE, waitForStage } from '../helpers/harness';
+
+describe('auditing failed runs', () => {
+  it('runs list --outcome failed finds a terminated run too, though it could record no outcome', async () => {
+    const h = await createHarness({ simArgs: ['--latency-ms', '20000'] });
+    try {
+      const handle = await h.start({ reportDate: REPORT_DATE });
+      await h.withWorker(
+        (async () => {
+          await waitForStage(handle, 'generating report');
+          await handle.terminate('stuck');
+        })(),
+      );
+      const runId = (await handle.describe()).runId;
+      const deadline = Date.now() + 30_000;
+      let found: Awaited<ReturnType<typeof listRuns>> = [];
+      while (Date.now() < deadline) {
+        found = (await listRuns(h.client, { from: REPORT_DATE, to: REPORT_DATE, outcome: 'failed' })).filter(
+          (r) => r.runId === runId,
+        );
+        if (found.length > 0) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(found).toEqual([expect.objectContaining({ status: 'TERMINATED', outcome: undefined })]);
+    } finally {
+      await h.close();
+    }
+  });
+});

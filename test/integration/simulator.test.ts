@@ -1,0 +1,113 @@
+import type { ChildProcess } from 'node:child_process';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeVllm } from '../../gpu/readiness';
+import { spawnSimulator } from '../../dev/simulator/launch';
+import { checkReportAnswer } from '../../report/answer-check';
+import { weeklySalesReportSchema } from '../../schemas/weekly-sales-report.schema';
+import { freePort } from '../helpers/harness';
+
+const MODEL = 'Qwen/Qwen2.5-7B-Instruct';
+
+describe('vLLM simulator, as a process over HTTP', () => {
+  let sim: ChildProcess;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    sim = spawnSimulator(port, ['--api-key', 'k3y', '--boot-delay-ms', '1500', '--max-model-len', '4096']).process;
+    // During the boot delay the port is closed, as vLLM's is while it loads weights.
+    expect(await probeVllm(base, MODEL, 'k3y')).toEqual({ ready: false, reason: 'ECONNREFUSED' });
+    const deadline = Date.now() + 30_000;
+    while (!(await probeVllm(base, MODEL, 'k3y')).ready) {
+      if (Date.now() > deadline) throw new Error('simulator never became ready');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  afterAll(() => {
+    sim?.kill('SIGTERM');
+  });
+
+  it('serves /health with an empty 200 and lists the model like vLLM', async () => {
+    const health = await fetch(`${base}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('');
+    const models = (await (await fetch(`${base}/v1/models`, { headers: { authorization: 'Bearer k3y' } })).json()) as {
+      object: string;
+      data: { id: string; owned_by: string; max_model_len: number }[];
+    };
+    expect(models.object).toBe('list');
+    expect(models.data[0]).toMatchObject({ id: MODEL, owned_by: 'vllm', max_model_len: 4096 });
+  });
+
+  it('guards /v1 with the API key the way vLLM does', async () => {
+    const res = await fetch(`${base}/v1/models`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: 'Unauthorized' });
+    expect(res.headers.get('x-vllm-simulator')).toBe('true');
+  });
+
+  it('answers json_schema requests with JSON valid for the schema, through the openai SDK', async () => {
+    const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'k3y', maxRetries: 0 });
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      max_tokens: 1500,
+      messages: [
+        { role: 'system', content: 'Write the weekly report.' },
+        {
+          role: 'user',
+          content: '```json\n{"kpis":{"revenue":{"current":1200,"previous":1000,"changeRatio":0.2}}}\n```',
+        },
+      ],
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'weekly_sales_report', schema: weeklySalesReportSchema },
+      },
+    });
+    expect(completion.id).toMatch(/^chatcmpl-/);
+    expect(completion.system_fingerprint).toBeNull();
+    expect(completion.usage?.total_tokens).toBe(
+      (completion.usage?.prompt_tokens ?? 0) + (completion.usage?.completion_tokens ?? 0),
+    );
+    const choice = completion.choices[0]!;
+    expect(choice.finish_reason).toBe('stop');
+    const check = checkReportAnswer(choice.message.content, choice.finish_reason);
+    expect(check.ok).toBe(true);
+    expect(check.ok && check.report.headline).toContain('1,200');
+  });
+
+  it('cuts the answer at max_tokens with finish_reason "length"', async () => {
+    const client = new OpenAI({ baseURL: `${base}/v1`, apiKey: 'k3y', maxRetries: 0 });
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      max_tokens: 20,
+      messages: [{ role: 'user', content: 'report' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'r', schema: weeklySalesReportSchema } },
+    });
+    expect(completion.choices[0]!.finish_reason).toBe('length');
+    expect(completion.usage?.completion_tokens).toBe(20);
+    expect(checkReportAnswer(completion.choices[0]!.message.content, 'length').ok).toBe(false);
+  });
+
+  it('returns vLLM error bodies: 404 for an unknown model, 400 over the context length', async () => {
+    const unknown = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k3y', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({
+      error: { message: 'The model `gpt-4` does not exist.', type: 'NotFoundError', param: 'model', code: 404 },
+    });
+    const tooLong = await fetch(`${base}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k3y', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: MODEL, max_tokens: 4000, messages: [{ role: 'user', content: 'x'.repeat(2000) }] }),
+    });
+    expect(tooLong.status).toBe(400);
+    const body = (await tooLong.json()) as { error: { type: string; message: string; code: number } };
+    expect(body.error).toMatchObject({ type: 'BadRequestError', code: 400 });
+    expect(body.error.message).toContain('maximum context length is 4096 tokens');
+  });
+});

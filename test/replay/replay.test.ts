@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+
+const HISTORIES = join(__dirname, 'histories');
+
+/**
+ * test/replay/histories/ holds runs of the current workflow shape (re-recorded with RECORD_HISTORIES=1 npm test). A change
+ * guarded by patched() keeps the histories recorded before it in a folder of its own (test/replay/histories/v<N>/) until
+ * the patch is retired; the shapes before 2026-11-30 (v1: before the GPU-stop, invalid-input and reset patches;
+ * v2: runs with an instance of their own) were retired that day (docs/architecture.md, "Changing the workflow").
+ */
+describe('replaying recorded runs against the current workflow code', () => {
+  const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+
+  it('has representative histories to replay, of every way a run and a pool end', () => {
+    const representative = [
+      'sent.json',
+      'sent-after-3-llm-attempts.json',
+      'failed-llm-invalid.json',
+      'cancelled-during-generation.json',
+    ];
+    expect(files).toEqual(
+      expect.arrayContaining([
+        ...representative,
+        'failed-invalid-input.json',
+        'sent-after-reset-before-generation.json',
+        'sent-after-reset-mid-generation.json',
+        'sent-narrative-withheld.json',
+        'gpu-pool-three-holders.json',
+        'gpu-pool-stop-refused.json',
+        'gpu-pool-continued-as-new.json',
+      ]),
+    );
+  });
+
+  it('replays every history without a determinism error', async () => {
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8'))),
+    }));
+    const results: { file: string; error?: string }[] = [];
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: { code: inject('workflowBundleCode') } },
+      histories,
+    )) {
+      results.push({ file: r.workflowId, error: r.error ? String(r.error) : undefined });
+    }
+    expect(results).toEqual(files.map((file) => ({ file, error: undefined })));
+  });
+});

@@ -1,0 +1,168 @@
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  deprecatePatch,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  acquireGpuSignal,
+  gpuGrantedSignal,
+  holdersQuery,
+  releaseGpuSignal,
+  type GpuBill,
+  type GpuPoolCarry,
+  type GpuPoolParams,
+  type Holder,
+  type LeaseGrant,
+} from '../temporal/contracts';
+import { holderKey, instanceKey } from '../gpu/holders';
+import { gpuPoolActivities } from './activity-options';
+import { rootMessage } from './failures';
+
+/**
+ * Retired 2026-11-30 (deprecatePatch; remove the call once no pool started before that date runs): the pool became
+ * the only path to a GPU under this patch. Pools recorded before it ran the opt-in pool of the own-instance era.
+ */
+const OWNS_GPU_LIFE = 'pool-owns-gpu-life';
+
+type Served = 'released' | 'start failed' | 'continue as new';
+
+/**
+ * The one owner of the GPU's life. The first acquire starts an instance; every holder is granted it once it serves;
+ * after the last release (or the last holder's death, noticed within holderCheckSeconds) and the idle grace it is
+ * stopped. An acquire after the stop starts a new instance. Returns the bills of the instances this run stopped.
+ */
+export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Promise<GpuBill[]> {
+  const holders = new Map<string, Holder>((carried?.holders ?? []).map((h) => [holderKey(h), h]));
+  const waiting: Holder[] = [...(carried?.waiting ?? [])];
+  deprecatePatch(OWNS_GPU_LIFE);
+  setHandler(acquireGpuSignal, (h) => {
+    const key = holderKey(h);
+    // Every acquire is answered, a repeated one too (a run that asks again after a Reset): grants are idempotent.
+    if (!holders.has(key) || !waiting.some((w) => holderKey(w) === key)) {
+      holders.set(key, h);
+      waiting.push(h);
+    }
+  });
+  setHandler(releaseGpuSignal, (h) => {
+    const key = holderKey(h);
+    holders.delete(key);
+    // A run that gave up before its grant (it failed, or was cancelled) is not answered.
+    waiting.splice(0, waiting.length, ...waiting.filter((w) => holderKey(w) !== key));
+  });
+  setHandler(holdersQuery, () => [...holders.keys()]);
+
+  const act = gpuPoolActivities(params.timeouts, params.lifecycleTaskQueue);
+  const info = workflowInfo();
+  const poolId = info.workflowId;
+  const bills: GpuBill[] = [];
+
+  const historyFull = () =>
+    workflowInfo().continueAsNewSuggested ||
+    workflowInfo().historyLength >= (params.historyEventsBeforeContinueAsNew ?? Infinity);
+
+  /** Grants the instance to whoever waits for it, drops holders that died, until it is no longer needed. */
+  async function serve(grant: LeaseGrant): Promise<Served> {
+    for (;;) {
+      for (let r = waiting.shift(); r; r = waiting.shift()) {
+        const holder = r;
+        await getExternalWorkflowHandle(holder.workflowId, holder.runId)
+          .signal(gpuGrantedSignal, { ...grant, runId: holder.runId })
+          .catch(() => holders.delete(holderKey(holder))); // it ended while waiting
+      }
+      if ('error' in grant) {
+        holders.clear();
+        return 'start failed';
+      }
+      if (historyFull()) return 'continue as new';
+      if (holders.size === 0) {
+        // Idle: keep it warm for a late re-run, but not for long.
+        if (!(await condition(() => waiting.length > 0, params.idleGraceSeconds * 1000))) return 'released';
+        continue;
+      }
+      const changed = await condition(() => waiting.length > 0 || holders.size === 0, params.holderCheckSeconds * 1000);
+      if (changed) continue;
+      // A terminated, reset or timed-out run never releases: drop holders that no longer run.
+      for (const { request: ended, status } of await act.endedHolders({ poolId, requests: [...holders.values()] })) {
+        holders.delete(holderKey(ended));
+        log.warn('GPU holder ended without releasing', { holder: holderKey(ended), status });
+      }
+    }
+  }
+
+  /** A first bounded try; when it fails ops hear at once, and stopping goes on (for up to a day). */
+  async function stop(instance: string, grant: LeaseGrant | undefined, why: string): Promise<GpuBill | undefined> {
+    try {
+      return await act.tryStopGpu(instance, why);
+    } catch (err) {
+      const error = rootMessage(err);
+      const instanceId = grant && 'handle' in grant ? grant.handle.instanceId : undefined;
+      log.error('GPU stop failed; ops are told and stopping goes on', { instance, instanceId, error });
+      await act
+        .sendGpuStopAlert({ poolId, owner: instance, instanceId, error })
+        .catch((e: unknown) => log.error('GPU stop alert not delivered', { error: rootMessage(e) }));
+      try {
+        return await act.stopGpu(instance, why);
+      } catch (e) {
+        // A permanent refusal (not authorised): the ledger keeps it as running, for the reaper and an operator.
+        log.error('GPU still not stopped; left to the reaper and an operator', { instance, error: rootMessage(e) });
+        return undefined;
+      }
+    }
+  }
+
+  let generation = carried?.generation ?? 0;
+  let instance = carried?.instance;
+  for (;;) {
+    if (!instance) {
+      if (holders.size === 0 && waiting.length === 0) break;
+      generation += 1;
+      const key = instanceKey(info, generation);
+      let grant: LeaseGrant;
+      try {
+        const handle = await act.startGpu(key);
+        await act.waitGpuReady({ owner: key, handle, model: params.model });
+        grant = { handle };
+      } catch (err) {
+        if (isCancellation(err)) {
+          await CancellationScope.nonCancellable(() => stop(key, undefined, 'pool cancelled while starting'));
+          throw err;
+        }
+        grant = { error: rootMessage(err) };
+      }
+      instance = { owner: key, grant };
+    }
+    const { owner: key, grant } = instance;
+    let served: Served;
+    try {
+      served = await serve(grant);
+    } catch (err) {
+      // Cancelled (or failed): the instance is stopped on the way out.
+      await CancellationScope.nonCancellable(() => stop(key, grant, `pool ended: ${rootMessage(err)}`));
+      throw err;
+    }
+    if (served === 'continue as new') {
+      // The instance runs on; the next run of this pool holds it (the reaper follows the chain).
+      await continueAsNew<typeof gpuPool>(params, {
+        generation,
+        instance,
+        holders: [...holders.values()],
+        waiting: [...waiting],
+      });
+    }
+    const why =
+      served === 'start failed'
+        ? `start failed: ${'error' in grant ? grant.error : ''}`
+        : `last holder gone; idle ${params.idleGraceSeconds}s`;
+    const bill = await CancellationScope.nonCancellable(() => stop(key, grant, why));
+    if (bill) bills.push(bill);
+    log.info('GPU pool instance stopped', { instance: key, why, bill });
+    instance = undefined;
+  }
+  return bills;
+}

@@ -99,7 +99,9 @@ export function createGenerateReportActivities({ config, secrets, store }: Activ
           // Numbers come from code: every figure the words state must be one of them, and point the same way.
           const wrongFigures =
             answer.ok && llm.checkFigures
-              ? checkFigures(answer.report, metrics).map((p) => `${p.field}: "${p.written}" ${p.reason}`)
+              ? checkFigures(answer.report, metrics, { locale: config.report.locale }).map(
+                  (p) => `${p.field}: "${p.written}" ${p.reason}`,
+                )
               : [];
           const check = answer.ok && wrongFigures.length > 0 ? { ok: false as const, errors: wrongFigures } : answer;
           if (check.ok) {

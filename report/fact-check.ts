@@ -1,133 +1,79 @@
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
+import { KPI_KEYS, kpisOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
 import {
-  breakdownsOf,
-  KPI_KEYS,
-  KPI_KIND,
-  kpisOf,
-  type AnyKpiKey,
-  type KpiKey,
-  type SalesMetrics,
-} from '../sales/metrics';
-
-/** A figure the model may cite: a value the metrics hold, or a difference they imply. */
-interface Figure {
-  value: number;
-  label: string;
-}
-
-interface Allowed {
-  amounts: Figure[];
-  percents: Figure[];
-}
-
-/** Dates, times and week numbers are not figures. */
-const NOT_FIGURES = [
-  /\d{4}[-/.]\d{1,2}[-/.]\d{1,2}/g,
-  /\d{4}年(\d{1,2}月(\d{1,2}日)?)?/g,
-  /\d{1,2}月\d{1,2}日/g,
-  /\d{1,2}:\d{2}/g,
-  /(第|W|week\s?)\d{1,2}(周)?/gi,
-];
-
-/** A number as people write it: sign, currency, thousands separators, decimals, unit (万, 亿, k, M, %, …). */
-const NUMBER =
-  /([+\-−])?\s?([¥￥$])?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s?(%|％|个百分点|percentage points?|万|亿|百万|千|k\b|K\b|M\b|million|thousand|bn|billion)?/g;
-
-const SCALE: Record<string, number> = {
-  万: 1e4,
-  亿: 1e8,
-  百万: 1e6,
-  千: 1e3,
-  k: 1e3,
-  K: 1e3,
-  thousand: 1e3,
-  M: 1e6,
-  million: 1e6,
-  bn: 1e9,
-  billion: 1e9,
-};
-
-const KPI_NAMES: Record<AnyKpiKey, RegExp> = {
-  revenue: /销售额|营收|收入|营业额|revenue|sales\b/i,
-  orders: /订单|单量|orders?\b/i,
-  units: /销量|件数|售出|units?\b/i,
-  averageOrderValue: /客单价|average order value|\bAOV\b|order value/i,
-  refunds: /退款金额|退款额|refunds?\b(?!\s+lines?)|refunded/i,
-  refundLines: /退款笔数|退款单数|refund lines?/i,
-  returnRate: /退货率|退款率|return rate|refund rate/i,
-};
-const UP =
-  /增长|上升|提升|上涨|增加|回升|走高|大涨|暴涨|\brose\b|\bgrew\b|\bincreased?\b|\bup\b|\bhigher\b|\bgains?\b|\bclimbed\b|\bjumped\b/i;
-const DOWN =
-  /下降|下滑|减少|下跌|回落|走低|暴跌|大跌|\bfell\b|\bdropped\b|\bdeclined?\b|\bdecreased?\b|\bdown\b|\blower\b|\bslipped\b|\bslumped\b|\bplunged\b/i;
-
-function allowedFigures(m: SalesMetrics): Allowed {
-  const amounts: Figure[] = [];
-  const percents: Figure[] = [];
-  const pct = (ratio: number | null, label: string) => {
-    if (ratio !== null) percents.push({ value: Math.abs(ratio * 100), label });
-  };
-  const pair = (current: number, previous: number, label: string) => {
-    amounts.push(
-      { value: current, label },
-      { value: previous, label: `${label}, last week` },
-      { value: Math.abs(current - previous), label: `${label}, change` },
-    );
-  };
-  for (const [key, k] of kpisOf(m)) {
-    if (KPI_KIND[key] === 'ratio') {
-      // A rate is written as a percentage: 3.2%, and its change in points.
-      percents.push(
-        { value: k.current * 100, label: key },
-        { value: k.previous * 100, label: `${key}, last week` },
-        { value: Math.abs(k.current - k.previous) * 100, label: `${key}, change in points` },
-      );
-    } else {
-      pair(k.current, k.previous, key);
-    }
-    pct(k.changeRatio, `${key} change`);
-  }
-  for (const w of m.trend ?? [])
-    amounts.push(
-      { value: w.revenue, label: `revenue, week of ${w.start}` },
-      { value: w.orders, label: `orders, week of ${w.start}` },
-    );
-  for (const { dimension, rows } of breakdownsOf(m)) {
-    for (const r of rows) {
-      pair(r.revenue, r.previousRevenue, `${dimension} ${r.name} revenue`);
-      pct(r.changeRatio, `${dimension} ${r.name} change`);
-      percents.push({ value: r.share * 100, label: `${dimension} ${r.name} share` });
-    }
-  }
-  for (const p of m.topProducts) {
-    pair(p.revenue, p.previousRevenue, `${p.product} revenue`);
-    amounts.push({ value: p.units, label: `${p.product} units` });
-    pct(p.changeRatio, `${p.product} change`);
-  }
-  for (const mover of [...m.risers, ...m.fallers]) {
-    pair(mover.revenue, mover.previousRevenue, `${mover.product} revenue`);
-    pct(mover.previousRevenue === 0 ? null : mover.delta / mover.previousRevenue, `${mover.product} change`);
-  }
-  for (const d of m.revenueByDay) pair(d.revenue, d.previousRevenue, `revenue on ${d.date}`);
-  const q = m.dataQuality;
-  amounts.push(
-    { value: q.dataRows, label: 'rows read' },
-    { value: q.skippedRows, label: 'rows skipped' },
-    { value: q.rowsInWindow, label: 'rows in the two weeks' },
-  );
-  if (q.dataRows > 0) percents.push({ value: (q.skippedRows / q.dataRows) * 100, label: 'rows skipped, share' });
-  return { amounts, percents };
-}
+  entityNames,
+  figureBook,
+  sameSubject,
+  subjectName,
+  type Figure,
+  type FigureUnit,
+  type Subject,
+} from './figures';
+import { normalizeDigits, numbersIn, type WrittenNumber } from './numbers-in-words';
+import type { Locale } from './prompts';
 
 export interface FigureProblem {
-  /** Where in the report: "headline", "kpiCommentary.revenue", "highlights[1]". */
+  /** Where in the report: "headline", "kpiCommentary.revenue", "highlights[1]", "recommendations[0].owner". */
   field: string;
-  /** The figure as the model wrote it, or the sentence whose direction is wrong. */
+  /** The figure as the model wrote it, or the sentence that is wrong. */
   written: string;
   reason: string;
 }
 
-/** Every text field of the report with its path. */
+export interface FactCheckOptions {
+  /** The report's language: a narrative in another one is refused. Unset: not checked. */
+  locale?: Locale;
+  /** Whether year-ago figures were loaded: without them, a year-over-year claim (同比) is refused. */
+  yearAgo?: boolean;
+}
+
+const KPI_NAMES: Record<AnyKpiKey, RegExp> = {
+  revenue: /销售额|营收|收入|营业额|GMV|revenue|sales\b/i,
+  orders: /订单|单量|orders?\b/i,
+  units: /销量|件数|售出|units?\b/i,
+  averageOrderValue: /客单价|每单|单均|笔均|average order value|\bAOV\b|order value|per order/i,
+  refunds: /退款金额|退款额|refunds?\b(?!\s+lines?)|refunded/i,
+  refundLines: /退款笔数|退款单数|refund lines?/i,
+  returnRate: /退货率|退款率|return rate|refund rate/i,
+};
+const SHARE_WORDS = /占比|份额|\bshare\b/i;
+const DATA_WORDS = /行数据|行记录|条记录|无法读取|跳过|\brows?\b|\brecords?\b/i;
+const TOTAL_WORDS =
+  /总|整体|全部|全公司|合计|\btotal\b|\boverall\b|\bcompany\b|\ball (?:regions|channels|categories)\b/i;
+const UP =
+  /增长|上升|提升|上涨|增加|回升|走高|大涨|暴涨|翻倍|翻番|\brose\b|\bgrew\b|\bincreased?\b|(?<!\b(?:made|make|makes|making|set|sets|pick|picked|pile|piled|end|ended) )\bup\b|\bhigher\b|\bgains?\b|\bclimbed\b|\bjumped\b|\bdoubled\b/i;
+const DOWN =
+  /下降|下滑|减少|下跌|回落|走低|暴跌|大跌|减半|\bfell\b|\bdropped\b|\bdeclined?\b|\bdecreased?\b|\bdown\b|\blower\b|\bslipped\b|\bslumped\b|\bplunged\b|\bhalved\b/i;
+/** The comparisons the report computes are week over week: another basis is a claim on figures it does not have. */
+const YEAR_OVER_YEAR =
+  /同比|去年同期|去年|year[- ]over[- ]year|year[- ]on[- ]year|\bYoY\b|(?:versus|vs\.?|than|compared (?:with|to)) last year|a year (?:ago|earlier)/i;
+const MONTH_OVER_MONTH =
+  /月环比|环比上月|较上月|比上月|上个?月|month[- ]over[- ]month|month[- ]on[- ]month|\bMoM\b|last month/i;
+const LAST_WEEK = /上周|上一周|前一周|上个?星期|last week|previous week|prior week|the week before/gi;
+const THIS_WEEK = /本周|这周|这一周|本星期|this week/gi;
+/** A period word that only names what is compared with ("较上周", "on last week") does not say whose figure it is. */
+const COMPARED_WITH =
+  /(?:较|比|相比|环比|对比|比起|than|on|from|over|versus|vs\.?|compared (?:with|to)|against)\s*(?:the\s+)?$/i;
+
+const CURRENCY_MARKS: Record<string, RegExp> = {
+  CNY: /^(?:¥|￥|CN¥|元|人民币|RMB|CNY|yuan)$/i,
+  USD: /^(?:\$|US\$|美元|USD|dollars?)$/i,
+  EUR: /^(?:€|欧元|EUR|euros?)$/i,
+  GBP: /^(?:£|英镑|GBP)$/i,
+};
+
+/** Which figures each kind of written number may be. */
+const UNITS_FOR: Record<WrittenNumber['kind'], FigureUnit[]> = {
+  percent: ['percent'],
+  points: ['points'],
+  money: ['money'],
+  count: ['count'],
+  plain: ['money', 'count'],
+  fraction: ['percent'],
+  ratio: ['ratio'],
+};
+
+/** Every text field of the report that anything prints, with its path. */
 function textsOf(report: WeeklySalesReport): [string, string][] {
   return [
     ['headline', report.headline],
@@ -138,139 +84,242 @@ function textsOf(report: WeeklySalesReport): [string, string][] {
     ...report.recommendations.flatMap((r, i) => [
       [`recommendations[${i}].action`, r.action] as [string, string],
       [`recommendations[${i}].rationale`, r.rationale] as [string, string],
+      [`recommendations[${i}].owner`, r.owner] as [string, string],
     ]),
     ...report.dataQualityNotes.map((t, i) => [`dataQualityNotes[${i}]`, t] as [string, string]),
   ];
 }
 
-function closest(figures: Figure[], value: number): Figure | undefined {
-  return figures.reduce<Figure | undefined>(
-    (best, f) => (!best || Math.abs(f.value - value) < Math.abs(best.value - value) ? f : best),
-    undefined,
-  );
-}
-
 /**
- * Checks every figure in the model's words against the computed metrics: each amount, count and percentage must be
- * one of them (or a difference or share they hold) as rounded in the text, and a direction word next to a KPI must
- * agree with the sign of its change. What is wrong is said so the model can fix it.
+ * Names stand in the text as one opaque character each, so "爆款！限量礼盒" is neither two sentences nor a
+ * number, and a sentence's subject is found by name whatever punctuation or digits the name holds.
  */
-export function checkFigures(report: WeeklySalesReport, metrics: SalesMetrics): FigureProblem[] {
-  const allowed = allowedFigures(metrics);
-  const entities = entitiesOf(metrics);
-  const namesWithDigits = [...new Set(entities.map((e) => e.name).filter((name) => /\d/.test(name)))].sort(
-    (a, b) => b.length - a.length,
-  );
-  const problems: FigureProblem[] = [];
-  for (const [field, original] of textsOf(report)) {
-    for (const sentence of original.split(/[。；;!?！？\n]|\.(?=\s|$)/)) {
-      const subject = subjectOf(field, sentence, metrics, entities);
-      let text = sentence;
-      // Names are not figures: "充电宝 20000mAh", "咖啡豆 250g".
-      for (const name of namesWithDigits) text = text.replaceAll(name, ' ');
-      for (const pattern of NOT_FIGURES) text = text.replace(pattern, ' ');
-      for (const match of text.matchAll(NUMBER)) {
-        // The sign of a change is judged with the direction words below.
-        const [written, , currency, whole, fraction, unit] = match;
-        const decimals = fraction ? fraction.length - 1 : 0;
-        const number = Number(`${whole!.replaceAll(',', '')}${fraction ?? ''}`);
-        const isPercent = unit !== undefined && /%|％|百分点|percentage/.test(unit);
-        const scale = unit && !isPercent ? (SCALE[unit] ?? 1) : 1;
-        // Small plain integers count things ("top 3", "2 regions"), and are not checked as figures.
-        if (!isPercent && !currency && scale === 1 && !fraction && number <= 12 && !whole!.includes(',')) continue;
-        const value = number * scale;
-        // What the text's rounding allows: half a unit of its last digit (98.8万: ± 500; 6.3%: ± 0.05).
-        const tolerance = 0.5 * 10 ** -decimals * scale + 1e-9;
-        // A percentage in a sentence about one KPI, product, category, region or channel is that one's change
-        // (or share); elsewhere any of the report's percentages.
-        const pool = isPercent ? (subject ? subject.percents : allowed.percents) : allowed.amounts;
-        if (!pool.some((f) => Math.abs(Math.abs(f.value) - value) <= tolerance)) {
-          const near = closest(pool, value);
-          problems.push({
-            field,
-            written: written.trim(),
-            reason: `is not one of the report's figures${near ? ` (closest: ${near.label} = ${round(near.value)}${isPercent ? '%' : ''})` : ''}`,
-          });
-        }
-      }
-      if (!subject || subject.ratio === null || Math.abs(subject.ratio) < 0.0005) continue;
-      const says = directionOf(sentence);
-      const went = subject.ratio > 0 ? 'up' : 'down';
-      if (says && says !== went) {
-        problems.push({
-          field,
-          written: sentence.trim(),
-          reason: `says ${subject.name} went ${says}, but it went ${went} ${round(subject.ratio * 100)}%`,
-        });
-      }
-    }
+class NameMask {
+  private readonly names: string[];
+  constructor(names: string[]) {
+    this.names = names.slice(0, 4000);
   }
-  return problems;
+  mask(text: string): string {
+    let out = text;
+    this.names.forEach((name, i) => (out = out.replaceAll(name, String.fromCharCode(0xe000 + i))));
+    return out;
+  }
+  unmask(text: string): string {
+    return text.replace(/[\ue000-\uefff]/g, (c) => this.names[c.charCodeAt(0) - 0xe000] ?? c);
+  }
+  namedIn(text: string): string[] {
+    return [...new Set([...text.matchAll(/[\ue000-\uefff]/g)].map((m) => this.names[m[0].charCodeAt(0) - 0xe000]!))];
+  }
 }
 
-/** Products, categories, regions and channels, with their week-over-week change. */
-interface Subject {
-  name: string;
-  ratio: number | null;
-  /** The percentages a sentence about it may state: its change, and its share of revenue. */
-  percents: Figure[];
+/** Whether the number claims `truth` (a figure's value), as its claim words and rounding say. */
+function holds(n: WrittenNumber, truth: number): boolean {
+  const t = Math.abs(truth);
+  const v = n.value;
+  const eps = 1e-9 * Math.max(1, v);
+  const rounded = Math.max(n.place, n.roundedTo);
+  switch (n.claim) {
+    case 'exact':
+      return Math.abs(t - v) <= 0.5 * n.place + eps;
+    case 'approx':
+      return Math.abs(t - v) <= 0.5 * rounded + eps;
+    case 'nearly':
+      // Just under what is written: within its rounding, and never more than a tenth below.
+      return t <= v + Math.min(0.5 * n.place, 0.005 * v) + eps && t >= v - Math.min(rounded, 0.1 * v) - eps;
+    case 'over':
+      // A bound must hold; one far from the figure says nothing and is most often about something else.
+      return t >= v - eps && (n.kind === 'fraction' || t <= v * 1.3 + n.roundedTo);
+    case 'under':
+      return t <= v + eps && t >= v * 0.7 - eps;
+  }
 }
 
-const subject = (name: string, ratio: number | null, share?: number): Subject => ({
-  name,
-  ratio,
-  percents: [
-    ...(ratio === null ? [] : [{ value: Math.abs(ratio * 100), label: `${name} change` }]),
-    ...(share === undefined ? [] : [{ value: share * 100, label: `${name} share` }]),
-  ],
-});
+/** "increased 1倍" means twice last week; "是上周的1.5倍" one and a half times. */
+function ratioValues(n: WrittenNumber, before: string): number[] {
+  return /(?:增长|增加|提升|上涨|多)了?\s*$/.test(before) ? [n.value, n.value + 1] : [n.value];
+}
 
-function entitiesOf(m: SalesMetrics): Subject[] {
-  return [
-    ...breakdownsOf(m).flatMap(({ rows }) => rows.map((r) => subject(r.name, r.changeRatio, r.share))),
-    ...m.topProducts.map((p) => subject(p.product, p.changeRatio)),
-    ...[...m.risers, ...m.fallers].map((p) =>
-      subject(p.product, p.previousRevenue === 0 ? null : p.delta / p.previousRevenue),
-    ),
-  ];
+function subjectsNamed(clause: string, mask: NameMask, present: AnyKpiKey[]): Subject[] {
+  const entities: Subject[] = mask.namedIn(clause).map((name) => ({ kind: 'entity', name }));
+  let kpis = present.filter((k) => KPI_NAMES[k].test(clause));
+  // "华东销售额" is 华东's revenue, not the company's: the revenue word goes with the entity unless a total is said.
+  if (entities.length > 0 && !TOTAL_WORDS.test(clause)) kpis = kpis.filter((k) => k !== 'revenue');
+  const named: Subject[] = [...entities, ...kpis.map((key): Subject => ({ kind: 'kpi', key }))];
+  if (named.length === 0 && DATA_WORDS.test(clause)) named.push({ kind: 'data' });
+  return named;
+}
+
+function fieldSubject(field: string): Subject[] | undefined {
+  if (field.startsWith('kpiCommentary.')) return [{ kind: 'kpi', key: field.slice('kpiCommentary.'.length) as KpiKey }];
+  if (field.startsWith('dataQualityNotes')) return [{ kind: 'data' }];
+  return undefined;
 }
 
 /**
- * What a sentence's direction words are about: the one product, category, region or channel it names (its revenue),
- * else the one KPI it names, else its field's KPI. Sentences about several are not judged.
+ * Which period each number of a clause is given: a "this week" / "last week" goes with the number nearest to it
+ * ("上周销售额为X", "¥A this week against ¥B last week"); one that only names what is compared with ("较上周",
+ * "on last week") gives none.
  */
-function subjectOf(field: string, sentence: string, metrics: SalesMetrics, entities: Subject[]): Subject | undefined {
-  const named = [...new Map(entities.filter((e) => sentence.includes(e.name)).map((e) => [e.name, e])).values()];
-  if (named.length > 1) return undefined;
-  if (named.length === 1) return named[0];
-  const present = kpisOf(metrics);
-  const kpis = present.filter(([k]) => KPI_NAMES[k].test(sentence));
-  const kpi =
-    kpis.length === 1
-      ? kpis[0]
-      : kpis.length === 0 && field.startsWith('kpiCommentary.')
-        ? present.find(([k]) => k === (field.slice('kpiCommentary.'.length) as KpiKey))
-        : undefined;
-  if (!kpi) return undefined;
-  const [key, k] = kpi;
-  const about = subject(key, k.changeRatio);
-  // A rate's own level is a percentage too: "退货率 3.2%", last week's, and the change in points.
-  if (KPI_KIND[key] === 'ratio')
-    about.percents.push(
-      { value: k.current * 100, label: key },
-      { value: k.previous * 100, label: `${key}, last week` },
-      { value: Math.abs(k.current - k.previous) * 100, label: `${key}, change in points` },
-    );
-  return about;
+function periodsOf(clause: string, numbers: WrittenNumber[]): ('current' | 'previous' | undefined)[] {
+  const periods: ('current' | 'previous' | undefined)[] = numbers.map(() => undefined);
+  const marks = [
+    ...[...clause.matchAll(LAST_WEEK)].map((m) => ({
+      at: m.index,
+      end: m.index + m[0].length,
+      period: 'previous' as const,
+    })),
+    ...[...clause.matchAll(THIS_WEEK)].map((m) => ({
+      at: m.index,
+      end: m.index + m[0].length,
+      period: 'current' as const,
+    })),
+  ];
+  for (const mark of marks) {
+    if (COMPARED_WITH.test(clause.slice(0, mark.at))) continue;
+    let nearest = -1;
+    let distance = Infinity;
+    numbers.forEach((n, i) => {
+      const end = n.index + n.written.length;
+      const d = n.index >= mark.end ? n.index - mark.end : mark.at >= end ? mark.at - end : 0;
+      if (d < distance) [nearest, distance] = [i, d];
+    });
+    if (nearest >= 0) periods[nearest] = mark.period;
+  }
+  return periods;
 }
 
-/** "up" or "down" when the sentence says only one of them (or a signed percentage does). */
-function directionOf(sentence: string): 'up' | 'down' | undefined {
-  const up = UP.test(sentence) || /\+\s?\d+(\.\d+)?\s?%/.test(sentence);
-  const down = DOWN.test(sentence) || /[-−]\s?\d+(\.\d+)?\s?%/.test(sentence);
+/** "up" or "down" when the text says only one of them (or a signed percentage does). */
+function directionOf(text: string): 'up' | 'down' | undefined {
+  const up = UP.test(text) || /\+\s?\d+(\.\d+)?\s?%/.test(text);
+  const down = DOWN.test(text) || /[-−]\s?\d+(\.\d+)?\s?%/.test(text);
   return up === down ? undefined : up ? 'up' : 'down';
+}
+
+function languageProblem(text: string, locale: Locale): string | undefined {
+  const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
+  const latinWords = (text.match(/[A-Za-z]{2,}/g) ?? []).length;
+  if (locale === 'zh-CN' && latinWords >= 3 && han < 2 * latinWords)
+    return 'is not in Simplified Chinese, the language of this report';
+  if (locale === 'en-US' && han >= 2) return 'is not in English, the language of this report';
+  return undefined;
 }
 
 function round(x: number): string {
   return (Math.round(x * 100) / 100).toLocaleString('en-US');
+}
+
+function describe(f: Figure): string {
+  return `${f.label} = ${round(Math.abs(f.value))}${f.unit === 'percent' ? '%' : f.unit === 'points' ? ' points' : f.unit === 'ratio' ? '×' : ''}`;
+}
+
+/**
+ * Checks every number-like token in every printed field of the model's words against the computed figures, each in
+ * its role: whose figure it is (the KPI, region, channel, category or product its clause names), which period (this
+ * week, last week, their change, a day or a trend week), which unit (money in the report's currency, count, %,
+ * percentage points, a multiple) and what it claims (exact as rounded, approximate, nearly, a bound). A comparison
+ * the report does not compute (year over year, month over month), a direction word against the sign, and words in
+ * another language are refused too. What is wrong is said so the model can fix it.
+ */
+export function checkFigures(
+  report: WeeklySalesReport,
+  metrics: SalesMetrics,
+  options: FactCheckOptions = {},
+): FigureProblem[] {
+  const book = figureBook(metrics);
+  const mask = new NameMask(entityNames(metrics));
+  const present = kpisOf(metrics).map(([key]) => key);
+  // The sign a direction word must agree with: a relative change, or a rate's change in points; for a sentence about
+  // a share ("占比提升", "share rose"), the share's change in points.
+  const change = new Map<string, number>();
+  const shareChange = new Map<string, number>();
+  for (const f of book) {
+    if (f.period !== 'change') continue;
+    const key = subjectName(f.subject);
+    if (f.unit === 'points' && f.subject.kind === 'entity') shareChange.set(key, f.value);
+    else if ((f.unit === 'percent' || f.unit === 'points') && !change.has(key)) change.set(key, f.value);
+  }
+  const currencyMark = CURRENCY_MARKS[metrics.currency] ?? new RegExp(`^${metrics.currency}$`, 'i');
+  const problems: FigureProblem[] = [];
+
+  for (const [field, original] of textsOf(report)) {
+    const text = normalizeDigits(mask.mask(original));
+    const say = (written: string, reason: string) =>
+      problems.push({ field, written: mask.unmask(written).trim(), reason });
+    if (options.locale) {
+      const wrongLanguage = languageProblem(text.replace(/[\ue000-\uefff]/g, ' '), options.locale);
+      if (wrongLanguage) say(original.slice(0, 80), wrongLanguage);
+    }
+    for (const sentence of text.split(/[。；;!?！？\n]|\.(?=\s|$)/)) {
+      let inherited: Subject[] | undefined;
+      for (const clause of sentence.split(/，|,(?!\d)|：|:(?!\d)/)) {
+        if (!options.yearAgo && YEAR_OVER_YEAR.test(clause))
+          say(
+            clause,
+            'compares with last year, but the report has no year-ago figures: compare with last week (环比 / week over week)',
+          );
+        if (MONTH_OVER_MONTH.test(clause))
+          say(
+            clause,
+            'compares with last month, but the report compares weeks: compare with last week (环比 / week over week)',
+          );
+        const named = subjectsNamed(clause, mask, present);
+        if (named.length > 0) inherited = named;
+        const subjects = named.length > 0 ? named : (inherited ?? fieldSubject(field));
+        const about = (f: Figure) => !subjects || subjects.some((s) => sameSubject(s, f.subject));
+
+        const numbers = numbersIn(clause);
+        const periods = periodsOf(clause, numbers);
+        for (const [i, n] of numbers.entries()) {
+          if (field.endsWith('.owner')) {
+            say(n.written, 'is a figure in an owner, which names who acts (a person or team), not a number');
+            continue;
+          }
+          const before = clause.slice(0, n.index);
+          if (n.currency && !currencyMark.test(n.currency)) {
+            say(n.written, `is in ${n.currency}, but the report's figures are in ${metrics.currency}`);
+            continue;
+          }
+          const units = UNITS_FOR[n.kind];
+          const period = periods[i];
+          const inPeriod = (f: Figure) =>
+            !period || f.period === 'change' || f.period === 'other' || f.period === period;
+          const values = n.kind === 'ratio' ? ratioValues(n, before) : [n.value];
+          const matches = (f: Figure) =>
+            units.includes(f.unit) && values.some((value) => holds({ ...n, value }, f.value));
+          if (book.some((f) => about(f) && inPeriod(f) && matches(f))) continue;
+
+          const elsewhere = book.find(matches);
+          const whose = subjects?.map(subjectName).join(', ');
+          let reason: string;
+          if (elsewhere && about(elsewhere) && !inPeriod(elsewhere)) {
+            reason = `is ${describe(elsewhere)}, but the sentence gives it as ${period === 'current' ? "this week's" : "last week's"}`;
+          } else if (elsewhere && !about(elsewhere)) {
+            reason = `is ${describe(elsewhere)}, not a figure of ${whose}`;
+          } else {
+            const pool = book.filter((f) => about(f) && units.includes(f.unit));
+            const near = pool.reduce<Figure | undefined>(
+              (best, f) =>
+                !best || Math.abs(Math.abs(f.value) - n.value) < Math.abs(Math.abs(best.value) - n.value) ? f : best,
+              undefined,
+            );
+            const claimed =
+              n.claim === 'exact'
+                ? ''
+                : ` (${n.claim === 'over' ? 'a lower bound' : n.claim === 'under' ? 'an upper bound' : n.claim === 'nearly' ? 'nearly' : 'approximately'})`;
+            reason = `is not one of the report's figures${claimed}${near ? ` (closest: ${describe(near)})` : ''}`;
+          }
+          say(n.written, reason);
+        }
+
+        const only =
+          named.length === 1 ? named[0] : named.length === 0 && inherited?.length === 1 ? inherited[0] : undefined;
+        const sign = only ? (SHARE_WORDS.test(clause) ? shareChange : change).get(subjectName(only)) : undefined;
+        if (only === undefined || sign === undefined || Math.abs(sign) < 0.05) continue;
+        const says = directionOf(clause);
+        const went = sign > 0 ? 'up' : 'down';
+        if (says && says !== went) say(clause, `says ${subjectName(only)} went ${says}, but it went ${went}`);
+      }
+    }
+  }
+  return problems;
 }

@@ -1,6 +1,6 @@
-import { breakdownsOf, kpisOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
+import { breakdownsOf, kpisOf, previousShareOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
 import type { Locale } from './prompts';
-import { formatKpi, formatMoney, formatNumber, formatRatio, formatShare } from './render/format';
+import { formatKpi, formatMoney, formatNumber, formatPoints, formatRatio, formatShare } from './render/format';
 import { labelsFor } from './render/labels';
 
 /**
@@ -21,8 +21,10 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
     );
   for (const { rows } of breakdownsOf(m)) {
     for (const r of rows) {
+      const previousShare = previousShareOf(r, rows);
       lines.push(
-        `- ${r.name}: ${money(r.revenue)} (${share(r.share)}; ${l.change} ${formatRatio(r.changeRatio, locale)})`,
+        `- ${r.name}: ${money(r.revenue)} (${l.share} ${share(r.share)}, ${l.lastWeek} ${share(previousShare)}, ` +
+          `${formatPoints((r.share - previousShare) * 100, locale)}; ${l.change} ${formatRatio(r.changeRatio, locale)})`,
       );
     }
   }

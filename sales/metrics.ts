@@ -126,3 +126,9 @@ const BREAKDOWN_ROWS = {
 export function breakdownsOf(m: SalesMetrics): { dimension: Breakdown; rows: BreakdownRow[] }[] {
   return BREAKDOWNS.map((dimension) => ({ dimension, rows: BREAKDOWN_ROWS[dimension](m) }));
 }
+
+/** A breakdown row's share of last week's revenue, 0..1: what a reader works out from the table. */
+export function previousShareOf(row: BreakdownRow, rows: readonly BreakdownRow[]): number {
+  const total = rows.reduce((sum, r) => sum + r.previousRevenue, 0);
+  return total === 0 ? 0 : row.previousRevenue / total;
+}

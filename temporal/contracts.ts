@@ -280,6 +280,8 @@ export interface AuditMemo {
   gpuCurrency?: string;
   messageId?: string;
   recipientCount: number;
+  /** Set when the report went out with the model's narrative withheld (its words failed the checks). */
+  narrative?: 'withheld';
   /** Whether the run's alert (if it raised one) reached a human, and through which channels. */
   alert?: { delivered: string[]; error?: string };
 }

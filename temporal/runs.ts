@@ -4,11 +4,18 @@ import { WORKFLOW_TYPES, type AuditMemo, type ReportResult } from './contracts';
 import { activityTimeline, type ActivitySpan } from './run-timeline';
 import { ReportDate, ReportOutcome, ReportTrigger } from './search-attributes';
 
+/** An outcome as people read it: "sent (narrative withheld)" when the words did not pass the checks. */
+export function outcomeText(outcome: string | undefined, narrativeWithheld?: boolean): string | undefined {
+  return outcome && narrativeWithheld ? `${outcome} (narrative withheld)` : outcome;
+}
+
 /** One row of `runs list`: from the visibility store, without reading each run's history. */
 export interface RunSummary {
   reportDate?: string;
   trigger?: string;
   outcome?: string;
+  /** The report went out with the narrative withheld: "sent", but not as meant. */
+  narrativeWithheld?: boolean;
   status: string;
   startedAt: string;
   durationSeconds?: number;
@@ -49,6 +56,7 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary 
     reportDate: sa.get(ReportDate),
     trigger: sa.get(ReportTrigger) ?? audit.trigger,
     outcome: sa.get(ReportOutcome),
+    ...(audit.narrative === 'withheld' && { narrativeWithheld: true }),
     status: info.status.name,
     startedAt: info.startTime.toISOString(),
     durationSeconds: info.closeTime

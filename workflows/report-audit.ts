@@ -58,6 +58,7 @@ function auditMemo(plan: ReportPlan, outcome: ReportOutcome, end: RunEnd): Audit
     gpuCurrency: gpu?.currency,
     messageId: result?.messageId,
     recipientCount: plan.recipients.to.length + plan.recipients.cc.length + plan.recipients.bcc.length,
+    ...(result?.llm?.narrativeWithheld && { narrative: 'withheld' as const }),
     ...(end.alert && { alert: end.alert }),
   };
 }

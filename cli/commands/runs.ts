@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { isIsoDate } from '../../sales/dates';
 import { formatTimeline } from '../../temporal/run-timeline';
-import { listRuns, showRun, type RunSummary } from '../../temporal/runs';
+import { listRuns, outcomeText, showRun, type RunSummary } from '../../temporal/runs';
 import { REPORT_OUTCOMES, WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import { createStore } from '../../store';
 import { runUrl } from '../../temporal/ui-links';
@@ -30,7 +30,7 @@ export function runsTable(runs: RunSummary[]): string {
     runs.map((r) => [
       r.reportDate,
       r.trigger,
-      r.outcome ?? r.status.toLowerCase(),
+      outcomeText(r.outcome, r.narrativeWithheld) ?? r.status.toLowerCase(),
       r.durationSeconds === undefined ? undefined : `${r.durationSeconds}s`,
       r.attempts,
       r.gpuSeconds,
@@ -85,7 +85,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
         ctx.print(
           result,
           () =>
-            `${result.outcome}: ${result.reportDate} (${result.period.start} – ${result.period.end}), message ${result.messageId ?? '-'}, GPU ${result.gpu?.billedSeconds ?? 0}s\n${url}`,
+            `${outcomeText(result.outcome, result.llm?.narrativeWithheld !== undefined)}: ${result.reportDate} (${result.period.start} – ${result.period.end}), message ${result.messageId ?? '-'}, GPU ${result.gpu?.billedSeconds ?? 0}s\n${url}`,
         );
       } catch (err) {
         if (err instanceof WorkflowFailedError)
@@ -129,7 +129,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
       const { summary: s, audit, result } = details;
       const lines = [
         `${s.workflowId} / ${s.runId}`,
-        `report date ${s.reportDate ?? '-'}, trigger ${s.trigger ?? '-'}, status ${s.status}, outcome ${s.outcome ?? '-'}`,
+        `report date ${s.reportDate ?? '-'}, trigger ${s.trigger ?? '-'}, status ${s.status}, outcome ${outcomeText(s.outcome, s.narrativeWithheld) ?? '-'}`,
         `started ${s.startedAt}${s.durationSeconds === undefined ? '' : `, took ${s.durationSeconds}s`}`,
       ];
       if (audit) {

@@ -19,6 +19,7 @@ Usage: npm run sim -- [options]
   --fence-json N           the first N answers wrap their JSON in a \`\`\`json Markdown fence
   --misstate-figures N     the first N answers are schema-valid but state invented figures
   --die-after N            after N chat calls /health answers 503 and chat 500
+  --headline TEXT          every answer is schema-valid with this headline (a model that never changes its words)
 `;
 
 const { values } = parseArgs({
@@ -37,6 +38,7 @@ const { values } = parseArgs({
     'fence-json': { type: 'string', default: '0' },
     'misstate-figures': { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
+    headline: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     fenceJson: count('fence-json'),
     misstateFigures: count('misstate-figures'),
     dieAfter: count('die-after'),
+    ...(values.headline !== undefined && { headline: values.headline }),
     latencyMs: count('latency-ms'),
     tokensPerSecond: count('tokens-per-second'),
   });

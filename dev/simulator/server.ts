@@ -16,6 +16,8 @@ export interface SimulatorOptions {
   fenceJson: number;
   /** The first N answers are valid for the schema but state invented figures in the headline. */
   misstateFigures: number;
+  /** Every answer, valid for the schema, carries this headline: a model that always writes the same sentence. */
+  headline?: string;
   /** After this many chat calls the engine is "dead": /health 503, chat 500. 0 = never. */
   dieAfter: number;
   latencyMs: number;
@@ -159,6 +161,9 @@ export function createSimulator(options: SimulatorOptions): Server {
         faults.misstateFigures--;
         const wrong = zh ? '销售额暴跌 85.0% 至 ¥9,999,999' : 'Revenue doubled: +100% to ¥9,999,999';
         content = JSON.stringify({ ...(doc as Record<string, unknown>), headline: wrong });
+      }
+      if (options.headline !== undefined) {
+        content = JSON.stringify({ ...(doc as Record<string, unknown>), headline: options.headline });
       }
       if (faults.fenceJson > 0) {
         faults.fenceJson--;

@@ -52,6 +52,15 @@ export function formatShare(ratio: number, locale: Locale): string {
   return formatRatio(ratio, locale).replace(/^\+/, '');
 }
 
+/** A change in percentage points: "+0.6个百分点", "+0.6 pts". */
+export function formatPoints(points: number, locale: Locale): string {
+  const sign = points > 0 ? '+' : points < 0 ? '-' : '';
+  const value = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(
+    Math.abs(points),
+  );
+  return locale === 'zh-CN' ? `${sign}${value}个百分点` : `${sign}${value} pts`;
+}
+
 /** A KPI's value as the email, the workbook's labels and the figure sheet write it. */
 export function formatKpi(
   key: AnyKpiKey,

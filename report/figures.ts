@@ -1,0 +1,176 @@
+import { breakdownsOf, KPI_KIND, kpisOf, previousShareOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
+
+/**
+ * Every figure the report knows, each in its role, so a number in the words is checked as what it claims to be:
+ * whose figure (subject), of which period, and in which unit. Derived figures a reader works out are here too:
+ * differences, last week's shares and their change in points, multiples of last week, the trend weeks.
+ */
+export type FigureUnit = 'money' | 'count' | 'percent' | 'points' | 'ratio';
+
+/** `current` this week, `previous` last week, `change` between them, `other` a day or a trend week. */
+export type FigurePeriod = 'current' | 'previous' | 'change' | 'other';
+
+/** Whose figure: a KPI, a named region / channel / category / product, or the data's own quality. */
+export type Subject = { kind: 'kpi'; key: AnyKpiKey } | { kind: 'entity'; name: string } | { kind: 'data' };
+
+export interface Figure {
+  value: number;
+  unit: FigureUnit;
+  period: FigurePeriod;
+  subject: Subject;
+  /** For people and the model: "revenue, last week", "华东 share". */
+  label: string;
+}
+
+export function subjectName(s: Subject): string {
+  return s.kind === 'kpi' ? s.key : s.kind === 'entity' ? s.name : 'data quality';
+}
+
+export function sameSubject(a: Subject, b: Subject): boolean {
+  return subjectName(a) === subjectName(b) && a.kind === b.kind;
+}
+
+/** Level this week and last, the difference, the change in %, and the multiple of last week. */
+function pairOf(
+  subject: Subject,
+  unit: 'money' | 'count',
+  current: number,
+  previous: number,
+  name: string,
+  changeRatio: number | null = previous === 0 ? null : (current - previous) / previous,
+): Figure[] {
+  const figures: Figure[] = [
+    { value: current, unit, period: 'current', subject, label: name },
+    { value: previous, unit, period: 'previous', subject, label: `${name}, last week` },
+    { value: Math.abs(current - previous), unit, period: 'change', subject, label: `${name}, change` },
+  ];
+  if (changeRatio !== null) {
+    figures.push(
+      { value: changeRatio * 100, unit: 'percent', period: 'change', subject, label: `${name} change` },
+      { value: 1 + changeRatio, unit: 'ratio', period: 'change', subject, label: `${name} as a multiple of last week` },
+    );
+  }
+  return figures;
+}
+
+export function figureBook(m: SalesMetrics): Figure[] {
+  const figures: Figure[] = [];
+  for (const [key, k] of kpisOf(m)) {
+    const subject: Subject = { kind: 'kpi', key };
+    if (KPI_KIND[key] === 'ratio') {
+      // A rate is written as a percentage, its change in points or as a relative change.
+      figures.push(
+        { value: k.current * 100, unit: 'percent', period: 'current', subject, label: key },
+        { value: k.previous * 100, unit: 'percent', period: 'previous', subject, label: `${key}, last week` },
+        {
+          value: (k.current - k.previous) * 100,
+          unit: 'points',
+          period: 'change',
+          subject,
+          label: `${key}, change in points`,
+        },
+      );
+      if (k.changeRatio !== null)
+        figures.push({
+          value: k.changeRatio * 100,
+          unit: 'percent',
+          period: 'change',
+          subject,
+          label: `${key} change`,
+        });
+    } else {
+      figures.push(...pairOf(subject, KPI_KIND[key], k.current, k.previous, key, k.changeRatio));
+    }
+  }
+  const revenue: Subject = { kind: 'kpi', key: 'revenue' };
+  const orders: Subject = { kind: 'kpi', key: 'orders' };
+  for (const w of m.trend ?? []) {
+    // The trend's last two weeks are this week and last: the same figures in the same periods.
+    const period = w.start === m.period.start ? 'current' : w.start === m.previousPeriod.start ? 'previous' : 'other';
+    figures.push(
+      { value: w.revenue, unit: 'money', period, subject: revenue, label: `revenue, week of ${w.start}` },
+      { value: w.orders, unit: 'count', period, subject: orders, label: `orders, week of ${w.start}` },
+    );
+  }
+  for (const d of m.revenueByDay) {
+    figures.push(
+      { value: d.revenue, unit: 'money', period: 'other', subject: revenue, label: `revenue on ${d.date}` },
+      {
+        value: d.previousRevenue,
+        unit: 'money',
+        period: 'other',
+        subject: revenue,
+        label: `revenue a week before ${d.date}`,
+      },
+    );
+  }
+  for (const { dimension, rows } of breakdownsOf(m)) {
+    for (const r of rows) {
+      const subject: Subject = { kind: 'entity', name: r.name };
+      const previousShare = previousShareOf(r, rows);
+      figures.push(
+        ...pairOf(subject, 'money', r.revenue, r.previousRevenue, `${dimension} ${r.name} revenue`, r.changeRatio),
+        { value: r.share * 100, unit: 'percent', period: 'current', subject, label: `${dimension} ${r.name} share` },
+        {
+          value: previousShare * 100,
+          unit: 'percent',
+          period: 'previous',
+          subject,
+          label: `${dimension} ${r.name} share, last week`,
+        },
+        {
+          value: (r.share - previousShare) * 100,
+          unit: 'points',
+          period: 'change',
+          subject,
+          label: `${dimension} ${r.name} share, change in points`,
+        },
+      );
+    }
+  }
+  for (const p of m.topProducts) {
+    const subject: Subject = { kind: 'entity', name: p.product };
+    figures.push(...pairOf(subject, 'money', p.revenue, p.previousRevenue, `${p.product} revenue`, p.changeRatio), {
+      value: p.units,
+      unit: 'count',
+      period: 'current',
+      subject,
+      label: `${p.product} units`,
+    });
+  }
+  for (const mover of [...m.risers, ...m.fallers]) {
+    figures.push(
+      ...pairOf(
+        { kind: 'entity', name: mover.product },
+        'money',
+        mover.revenue,
+        mover.previousRevenue,
+        `${mover.product} revenue`,
+      ),
+    );
+  }
+  const q = m.dataQuality;
+  const data: Subject = { kind: 'data' };
+  figures.push(
+    { value: q.dataRows, unit: 'count', period: 'other', subject: data, label: 'rows read' },
+    { value: q.skippedRows, unit: 'count', period: 'other', subject: data, label: 'rows skipped' },
+    { value: q.rowsInWindow, unit: 'count', period: 'other', subject: data, label: 'rows in the two weeks' },
+  );
+  if (q.dataRows > 0)
+    figures.push({
+      value: (q.skippedRows / q.dataRows) * 100,
+      unit: 'percent',
+      period: 'other',
+      subject: data,
+      label: 'rows skipped, share',
+    });
+  return figures;
+}
+
+/** The names the words may use for each subject: breakdown values and products, longest first. */
+export function entityNames(m: SalesMetrics): string[] {
+  const names = new Set<string>();
+  for (const { rows } of breakdownsOf(m)) for (const r of rows) names.add(r.name);
+  for (const p of [...m.topProducts, ...m.risers, ...m.fallers]) names.add(p.product);
+  return [...names].filter((n) => n.trim() !== '').sort((a, b) => b.length - a.length);
+}

@@ -1,4 +1,7 @@
+import { childEnvironment } from '../config/child-env';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SalesDataError, type LoadSalesOptions } from './load';
 import type { RowProblem, SalesMetrics } from './metrics';
@@ -17,25 +20,34 @@ export function loaderNodeFlags(heapMB: number): string[] {
 /**
  * Loads in a child process with a capped heap. Streaming keeps the live data small, but V8 lets garbage pile up to
  * whatever heap it is given: capped, a million-row workbook peaks under 200 MB, and the worker's own heap stays as it
- * was. The answer is the metrics (small) or the loader's error, file, rows and columns included.
+ * was. The answer is the metrics (small) or the loader's error, file, rows and columns included. The child's temp
+ * folder is its own and goes with it: the XLSX reader spills worksheets it meets before the shared strings into
+ * temp files (raw order lines), which must not outlive the load, even a killed one.
  */
 export function loadSalesMetricsInChild(
   options: LoadSalesOptions,
   heapMB: number,
   signal?: AbortSignal,
 ): Promise<SalesMetrics> {
-  return new Promise((resolve, reject) => {
+  const temp = mkdtempSync(join(tmpdir(), 'sales-report-load-'));
+  const cleanUp = () => rmSync(temp, { recursive: true, force: true });
+  return new Promise<SalesMetrics>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [...loaderNodeFlags(heapMB), '--require', require.resolve('tsx/cjs'), join(__dirname, 'load-main.ts')],
-      { stdio: ['pipe', 'pipe', 'pipe'], signal },
+      // The loader parses files from outside: it sees none of the worker's secrets.
+      { stdio: ['pipe', 'pipe', 'pipe'], signal, env: { ...childEnvironment(process.env), TMPDIR: temp } },
     );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', reject);
+    child.once('error', (err) => {
+      cleanUp();
+      reject(err);
+    });
     child.once('close', (code, sig) => {
+      cleanUp();
       let answer: Answer;
       try {
         answer = JSON.parse(stdout) as Answer;

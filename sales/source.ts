@@ -58,9 +58,11 @@ export async function loadConfiguredSales(
     encoding: data.encoding,
     delimiter: data.delimiter,
   };
-  // A process start costs ~0.4 s: worth it only where a big file would swell the worker's heap.
+  // A process start costs ~0.4 s: worth it where a big file would swell the worker's heap, and for every workbook,
+  // whose reader may spill raw order lines into temp files that must go with the load (sales/load-process.ts).
   const bytes = (await stat(options.path).catch(() => undefined))?.size ?? 0;
-  return bytes > data.childProcessAboveMB * 1024 * 1024 && !hooks.onDetails
+  const workbook = options.format === 'xlsx' || (options.format === 'auto' && /\.xlsx$/i.test(options.path));
+  return (workbook || bytes > data.childProcessAboveMB * 1024 * 1024) && !hooks.onDetails
     ? loadSalesMetricsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
     : loadSalesMetrics(options);
 }

@@ -116,10 +116,23 @@ export interface RunningCodecServer {
   close(): Promise<void>;
 }
 
-/** Starts the codec server on host:port (0 = any free port) and says where it listens. */
+/** Loopback only: what no other machine can reach. */
+export function isLoopback(host: string): boolean {
+  return /^(127\.\d+\.\d+\.\d+|::1|\[::1\]|localhost)$/i.test(host);
+}
+
+/**
+ * Starts the codec server on host:port (0 = any free port) and says where it listens. It decrypts sales figures for
+ * whoever asks, so beyond loopback it insists on a bearer token.
+ */
 export async function listenCodecServer(
   options: CodecServerOptions & { host: string; port: number },
 ): Promise<RunningCodecServer> {
+  if (!options.token && !isLoopback(options.host)) {
+    throw new Error(
+      `the codec server decrypts for whoever reaches it: listening on ${options.host} needs a token (set SALES_REPORT_CODEC_TOKEN), or listen on 127.0.0.1`,
+    );
+  }
   const server = createCodecServer(options);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

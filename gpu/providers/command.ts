@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { childEnvironment } from '../../config/child-env';
 import { commandTemplateProblems, isShellPlaceholder, SHELL_PLACEHOLDERS } from '../../config/command-templates';
 import type { GpuInstance, GpuProvider, InstanceState, RecordInstance } from './provider';
 
@@ -16,6 +17,8 @@ export interface CommandOptions {
   stateTimeoutSeconds: number;
   pollIntervalSeconds: number;
   model: string;
+  /** Environment variables the commands need (the cloud CLI's credentials, KUBECONFIG): nothing else is passed. */
+  passEnv?: string[];
 }
 
 type Json = Record<string, unknown>;
@@ -115,7 +118,8 @@ export class CommandProvider implements GpuProvider {
     return new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
         env: {
-          ...process.env,
+          // The cloud's CLI gets its own credentials by name (gpu.command.passEnv), none of the worker's others.
+          ...childEnvironment(process.env, this.options.passEnv ?? []),
           // The only way values reach the command: see commandTemplateProblems.
           SALES_REPORT_OWNER: vars.owner,
           SALES_REPORT_INSTANCE_ID: vars.instanceId,

@@ -1,3 +1,4 @@
+import { childEnvironment } from '../../config/child-env';
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -18,9 +19,9 @@ export interface LocalProcessOptions {
   passEnv: string[];
 }
 
-/** What a model server needs from the environment: paths, locale, time zone, GPU and model-cache settings. */
+/** What a model server needs besides the base: Python, GPU and model-cache settings. */
 const SERVER_ENV =
-  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|TZ|TMPDIR|PYTHONPATH|VIRTUAL_ENV|XDG_CACHE_HOME|HF_HOME|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|LC_\w+|CUDA_\w+|NVIDIA_\w+|NCCL_\w+)$/;
+  /^(PYTHONPATH|VIRTUAL_ENV|XDG_CACHE_HOME|HF_HOME|HF_HUB_OFFLINE|TRANSFORMERS_OFFLINE|CUDA_\w+|NVIDIA_\w+|NCCL_\w+)$/;
 
 /**
  * The server's environment: the allow-listed variables plus the configured ones. The worker's own secrets
@@ -28,11 +29,7 @@ const SERVER_ENV =
  * /proc/<pid>/environ.
  */
 export function serverEnvironment(env: NodeJS.ProcessEnv, passEnv: readonly string[]): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(env).filter(
-      ([name, value]) => value !== undefined && (SERVER_ENV.test(name) || passEnv.includes(name)),
-    ),
-  );
+  return childEnvironment(env, passEnv, SERVER_ENV);
 }
 
 /**

@@ -1,6 +1,13 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { WORKFLOW_TYPES, type AuditMemo, type ReportResult } from './contracts';
+import type { Config } from '../config/config';
+import { billFor } from '../gpu/billing';
+import { pricingOf } from '../gpu/fleet';
+import { leaseRecords } from '../gpu/leases';
+import { runKey } from '../store/archive';
+import { llmCallsOf } from '../store/llm-calls';
+import type { Store } from '../store/store';
 import { activityTimeline, type ActivitySpan } from './run-timeline';
 import { ReportDate, ReportOutcome, ReportTrigger } from './search-attributes';
 
@@ -100,6 +107,34 @@ export async function listRuns(client: Client, filter: RunFilter = {}): Promise<
   }
   return runs.sort(
     (a, b) => (b.reportDate ?? '').localeCompare(a.reportDate ?? '') || b.startedAt.localeCompare(a.startedAt),
+  );
+}
+
+/**
+ * The audit of runs that recorded none: a terminated, reset or timed-out run runs no code of its own, but its lease
+ * (its share of the GPU, closed by the pool as of its end) and its model calls are in the store.
+ */
+export async function auditFromStore(runs: RunSummary[], store: Store, config: Config): Promise<RunSummary[]> {
+  const leases = leaseRecords(store);
+  return Promise.all(
+    runs.map(async (run) => {
+      if (run.status === 'RUNNING' || (run.attempts !== undefined && run.gpuSeconds !== undefined)) return run;
+      const lease = await leases.get(runKey(run));
+      const calls = run.reportDate
+        ? await llmCallsOf(store, { ...run, reportDate: run.reportDate }).get('calls')
+        : undefined;
+      const bill =
+        lease?.shareSeconds === undefined ? undefined : billFor('', [], lease.shareSeconds, pricingOf(config));
+      return {
+        ...run,
+        attempts: run.attempts ?? calls?.calls,
+        ...(bill && {
+          gpuSeconds: run.gpuSeconds ?? bill.billedSeconds,
+          gpuCost: run.gpuCost ?? bill.estimatedCost,
+          gpuCurrency: run.gpuCurrency ?? bill.currency,
+        }),
+      };
+    }),
   );
 }
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { listRuns } from '../../temporal/runs';
+import { auditFromStore, listRuns } from '../../temporal/runs';
 import { createHarness, REPORT_DATE, waitForStage } from '../helpers/harness';
 
 describe('auditing failed runs', () => {
-  it('runs list --outcome failed finds a terminated run too, though it could record no outcome', async () => {
+  it('runs list --outcome failed finds a terminated run too, with its GPU share and model calls from the store', async () => {
     const h = await createHarness({ simArgs: ['--latency-ms', '20000'] });
     try {
       const handle = await h.start({ reportDate: REPORT_DATE });
@@ -24,6 +24,11 @@ describe('auditing failed runs', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(found).toEqual([expect.objectContaining({ status: 'TERMINATED', outcome: undefined })]);
+      // It recorded no audit, but it held the lease and called the model: the store says how much.
+      await h.poolSettled();
+      const [audited] = await auditFromStore(found, h.store, h.config);
+      expect(audited).toMatchObject({ attempts: 1, gpuCurrency: h.config.gpu.priceCurrency });
+      expect(audited!.gpuSeconds).toBeGreaterThan(0);
     } finally {
       await h.close();
     }

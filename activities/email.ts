@@ -1,9 +1,15 @@
 import { basename } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Context } from '@temporalio/activity';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { postWebhook, type AlertMessage } from '../alerts/webhooks';
 import { CHART_CID } from '../report/render/chart';
 import { hashedName, JsonRecords } from '../store/json-records';
 import { SentRecords } from '../store/sent-records';
+import { receiptOf, ReportSends, type ReportSend } from '../store/report-sends';
+import { gatedMessage } from '../email/gated-message';
+import { thisRun } from './this-run';
 import {
   nonRetryableFailure,
   type AlertReceipt,
@@ -25,8 +31,19 @@ interface SmtpError extends Error {
   code?: string;
 }
 
+interface SmtpInfo {
+  accepted: (string | Mail.Address)[];
+  rejected: (string | Mail.Address)[];
+}
+
+const address = (a: string | Mail.Address): string => (typeof a === 'string' ? a : (a.address ?? ''));
+
+/** How often the accepted send's record is tried while the store is away (about a minute in all). */
+const RECORD_TRIES = 8;
+
 export function createEmailActivities({ config, mailer, store, now = () => new Date() }: ActivityDeps) {
   const sent = new SentRecords(store);
+  const sends = new ReportSends(store);
   const postedWebhooks = new JsonRecords<{ postedAt: string }>(store, 'alerts/', hashedName);
 
   /** A rendered file, read back from the store (it may have been rendered on another host). */
@@ -46,7 +63,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
   async function sendOnce(messageId: string, message: Mail.Options): Promise<EmailReceipt> {
     const previous = await sent.find(messageId);
     if (previous) return previous;
-    let info: { accepted: (string | Mail.Address)[]; rejected: (string | Mail.Address)[] };
+    let info: SmtpInfo;
     try {
       const automated = automatedMessage(config, now());
       info = (await mailer.sendMail({
@@ -55,7 +72,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         headers: { ...automated.headers, ...(message.headers as Record<string, string> | undefined) },
         messageId,
         from: config.email.from,
-      })) as typeof info;
+      })) as SmtpInfo;
     } catch (err) {
       const e = err as SmtpError;
       const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
@@ -65,7 +82,6 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       }
       throw new Error(`${where}: ${e.message}`);
     }
-    const address = (a: string | Mail.Address): string => (typeof a === 'string' ? a : (a.address ?? ''));
     const receipt: EmailReceipt = {
       messageId,
       accepted: info.accepted.map(address),
@@ -75,19 +91,36 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     return sent.record({ ...receipt, sentAt: now().toISOString() });
   }
 
-  async function sendReport({ run, rendered, recipients }: SendReportRequest): Promise<EmailReceipt> {
-    const { files } = rendered;
+  /**
+   * Sends the report at most once per date and audience. Before the message's last bytes reach the relay, the send is
+   * claimed in the store (ReportSends), so a retry, another host, a re-run or a Reset finds it and sends nothing;
+   * once the relay says 250 the receipt is returned (durable in the run's history) and the record updated, retrying
+   * the store on its own. A relay that never answers the end of DATA leaves the delivery unknown: never sent again.
+   */
+  async function sendReport(request: SendReportRequest): Promise<EmailReceipt> {
+    const run = thisRun(request.run);
+    const { files } = request.rendered;
+    const { recipients } = request;
+    const own = runKey(run);
+    const key = sends.key(run.reportDate, recipients, request.resend ? own : undefined);
+    const earlier = await sends.find(key);
+    if (earlier && earlier.state !== 'refused') return receiptOf(earlier, own);
+
+    const messageId = messageIdFor('report', run);
     const [text, html, chart, xlsx] = await Promise.all(
       [files.text, files.html, files.chart, files.xlsx].map(archived),
     );
-    return sendOnce(messageIdFor('report', run), {
+    const automated = automatedMessage(config, now());
+    const raw = await new MailComposer({
+      ...automated,
+      headers: { ...automated.headers, 'X-Sales-Report-Run': own },
+      messageId,
+      from: config.email.from,
       to: recipients.to,
       cc: recipients.cc,
-      bcc: recipients.bcc,
-      subject: rendered.subject,
+      subject: request.rendered.subject,
       text: text!.toString('utf8'),
       html: html!.toString('utf8'),
-      headers: { 'X-Sales-Report-Run': runKey(run) },
       attachments: [
         { filename: 'chart.png', content: chart, cid: CHART_CID, contentType: 'image/png' },
         {
@@ -96,7 +129,83 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         },
       ],
+    })
+      .compile()
+      .build();
+    const send: ReportSend = {
+      messageId,
+      sentBy: own,
+      state: 'handed-over',
+      handedOverAt: now().toISOString(),
+      accepted: [],
+      rejected: [],
+    };
+    let claimedBy: ReportSend | undefined;
+    let handedOver = false;
+    let info: SmtpInfo;
+    try {
+      info = (await mailer.sendMail({
+        envelope: { from: config.email.from, to: [...recipients.to, ...recipients.cc, ...recipients.bcc] },
+        raw: gatedMessage(raw, async () => {
+          if (!(await sends.claim(key, send))) {
+            claimedBy = await sends.find(key);
+            throw new Error('another run has sent this report');
+          }
+          handedOver = true;
+          Context.current().heartbeat({ handedOver: messageId });
+        }),
+      })) as SmtpInfo;
+    } catch (err) {
+      if (claimedBy) return receiptOf(claimedBy, own);
+      const e = err as SmtpError;
+      const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
+      if (e.responseCode !== undefined) {
+        // The relay answered: nothing was delivered, and another attempt may send.
+        if (handedOver) await sends.update(key, { ...send, state: 'refused' });
+        // 5xx is a permanent refusal (bad credentials, sender not allowed, every recipient refused).
+        if (e.responseCode >= 500)
+          throw nonRetryableFailure('SmtpRejected', `${where} refused the message (${e.responseCode}): ${e.message}`);
+        throw new Error(`${where}: ${e.message}`);
+      }
+      // Handed over and no answer: it may have arrived. Ops decide; a blind second send is never made.
+      if (handedOver) return { messageId, accepted: [], rejected: [], alreadySent: false, delivery: 'unknown' };
+      throw new Error(`${where}: ${e.message}`);
+    }
+    const receipt: EmailReceipt = {
+      messageId,
+      accepted: info.accepted.map(address),
+      rejected: info.rejected.map(address),
+      alreadySent: false,
+    };
+    Context.current().heartbeat({ accepted: receipt });
+    await recordAccepted(key, {
+      ...send,
+      state: 'accepted',
+      accepted: receipt.accepted,
+      rejected: receipt.rejected,
+      acceptedAt: now().toISOString(),
     });
+    return receipt;
+  }
+
+  /**
+   * The relay took it: that is in the run's history once this activity returns. The store may be away for a while;
+   * it is tried again here, and if it stays away the send stays "handed over", which no run sends again either.
+   */
+  async function recordAccepted(key: string, send: ReportSend): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await sends.update(key, send);
+      } catch (err) {
+        if (attempt >= RECORD_TRIES) {
+          console.warn(
+            `sent-record for ${send.messageId} not updated after ${attempt} tries: ${(err as Error).message}`,
+          );
+          return;
+        }
+        await sleep(Math.min(10_000, 500 * 2 ** attempt));
+      }
+    }
   }
 
   async function sendAlert(alert: FailureAlert): Promise<AlertReceipt> {
@@ -113,15 +222,44 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
           'stop it by hand and fix the permission.';
     const withheld = alert.narrativeWithheld;
+    const delivery = alert.delivery;
+    const deliveryLines = delivery
+      ? [
+          ...(delivery.unknown
+            ? [
+                `Delivery UNKNOWN: the report (Message-ID ${delivery.messageId ?? '-'}) was handed to the relay, which never answered the end of the message. It may or may not have arrived; it was not sent again.`,
+                'Look the Message-ID up in the relay\'s log; to send it anyway, start the run again with {"resend": true}.',
+              ]
+            : []),
+          ...(delivery.refused
+            ? [`The relay refused these recipients (the others got it): ${delivery.refused.join(', ')}`]
+            : []),
+          ...(delivery.overriddenTo
+            ? [`The recipients were set by the run's input, not the config: ${delivery.overriddenTo.join(', ')}`]
+            : []),
+          '',
+        ]
+      : [];
     const text = [
       !alert.reportDelivered
         ? `The sales report for ${run.reportDate} failed while ${alert.stage}.`
         : withheld
-          ? `The sales report for ${run.reportDate} went out with the numbers only: the model's words failed the checks and were withheld.`
-          : `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`,
+          ? withheld.rejectedText
+            ? `The sales report for ${run.reportDate} went out with the numbers only: the model's words failed the checks and were withheld.`
+            : `The sales report for ${run.reportDate} went out with the numbers only: the model could not be reached.`
+          : delivery && alert.gpuStopped
+            ? `The sales report for ${run.reportDate}: its email needs a look.`
+            : `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`,
       '',
+      ...deliveryLines,
       ...(alert.reportDelivered ? [] : [`Error: ${alert.error}`]),
-      ...(withheld ? [`Why: ${withheld.reason}`, '', 'The rejected text:', withheld.rejectedText, ''] : []),
+      ...(withheld
+        ? [
+            `Why: ${withheld.reason}`,
+            '',
+            ...(withheld.rejectedText ? ['The rejected text:', withheld.rejectedText, ''] : []),
+          ]
+        : []),
       gpuLine,
       `Run: ${run.workflowId} / ${run.runId}`,
       `Temporal UI: ${link}`,
@@ -133,7 +271,13 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       ? `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`
       : !alert.gpuStopped
         ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
-        : `[NARRATIVE WITHHELD] Sales report ${run.reportDate} was sent with the numbers only`;
+        : withheld
+          ? `[NARRATIVE WITHHELD] Sales report ${run.reportDate} was sent with the numbers only`
+          : delivery?.unknown
+            ? `[DELIVERY UNKNOWN] Sales report ${run.reportDate}`
+            : delivery?.refused
+              ? `[RECIPIENTS REFUSED] Sales report ${run.reportDate}: ${delivery.refused.length} not delivered`
+              : `[RECIPIENTS OVERRIDDEN] Sales report ${run.reportDate} went to ${delivery?.overriddenTo?.join(', ') ?? '-'}`;
     return deliverAlert(messageIdFor('alert', run), { subject, text, link, run });
   }
 

@@ -7,27 +7,23 @@ import { withheldNarrative } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts } from '../report/prompts';
 import { archivePrefix } from '../store/archive';
-import { JsonRecords } from '../store/json-records';
+import { llmCallsOf, type LlmCalls } from '../store/llm-calls';
 import {
   nonRetryableFailure,
   type GeneratedReport,
   type GenerateReportRequest,
+  type WithholdNarrativeRequest,
   type LlmCallsDetails,
-  type TokenUsage,
 } from '../temporal/contracts';
 
-/** The model calls of one run, kept beside its archive so activity retries add up rather than start again. */
-interface LlmCalls {
-  calls: number;
-  usage: TokenUsage;
-}
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { thisRun } from './this-run';
 
 /** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
 const ECHO_LIMIT = 4_000;
 
-export function createGenerateReportActivities({ config, secrets, store }: ActivityDeps) {
+export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
   const prompts = loadPrompts(config.report.locale);
   const llm = config.llm;
 
@@ -44,11 +40,35 @@ export function createGenerateReportActivities({ config, secrets, store }: Activ
 
   return {
     /**
+     * The model could not be reached: the report's words are the withheld note, the reason says how many calls
+     * were made over how long (none when its GPU never served), and the numbers go out on their own.
+     */
+    async withholdNarrative({ run: requested, error }: WithholdNarrativeRequest): Promise<GeneratedReport> {
+      const run = thisRun(requested);
+      const calls = await llmCallsOf(store, run).get('calls');
+      const tried = calls?.firstCallAt
+        ? `${calls.calls} call(s) to the model over ${Math.round((now().getTime() - Date.parse(calls.firstCallAt)) / 1000)}s`
+        : 'no call reached the model';
+      return {
+        report: withheldNarrative(config.report.locale),
+        model: llm.model,
+        promptFile: prompts.systemFile,
+        promptSha256: prompts.systemSha256,
+        schemaId: REPORT_SCHEMA_ID,
+        attempts: calls?.calls ?? 0,
+        usage: calls?.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+        simulated: false,
+        narrativeWithheld: { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
+      };
+    },
+
+    /**
      * Asks the model for the report as JSON constrained by the schema, checks finish_reason, parses, validates with
      * AJV and, on failure, asks again with the errors, up to llm.maxAttempts. Transport errors and 5xx are left to
      * Temporal's retry policy (the SDK's own retries are off); an answer that stays invalid fails for good.
      */
-    async generateReport({ run, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
+    async generateReport({ run: requested, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
+      const run = thisRun(requested);
       const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
       const archive = archivePrefix(run);
       const execution = Context.current().info.attempt;
@@ -58,7 +78,7 @@ export function createGenerateReportActivities({ config, secrets, store }: Activ
       ];
       const errorsByAttempt: string[][] = [];
       // Every call to the model this run made, across activity retries: what the audit reports and the GPU served.
-      const ledger = new JsonRecords<LlmCalls>(store, archive, () => 'llm-calls');
+      const ledger = llmCallsOf(store, run);
       const calls: LlmCalls = (await ledger.get('calls')) ?? {
         calls: 0,
         usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
@@ -83,6 +103,7 @@ export function createGenerateReportActivities({ config, secrets, store }: Activ
         let lastSimulated = false;
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
           calls.calls++;
+          calls.firstCallAt ??= now().toISOString();
           await ledger.put('calls', calls);
           const { completion, simulated } = await callModel(client, messages, signal);
           await store.put(`${archive}llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));

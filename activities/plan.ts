@@ -58,6 +58,26 @@ export function triggerOf(request: Pick<PlanRequest, 'scheduledAt' | 'startedAt'
   return lateMs > allowedMs ? 'backfill' : 'schedule';
 }
 
+/** Who a recipients override may name: email.allowedRecipients, else the configured recipients' domains. */
+export function allowedRecipients(config: Config): string[] {
+  const { email } = config;
+  return (
+    email.allowedRecipients ?? [
+      ...new Set([...email.to, ...email.cc, ...email.bcc, ...email.alertTo].map((a) => a.split('@')[1]!.toLowerCase())),
+    ]
+  );
+}
+
+/** The addresses outside the allow-list: an entry with "@" is an address, one without a domain. */
+export function outsideAllowList(config: Config, addresses: string[]): string[] {
+  const allowed = allowedRecipients(config).map((a) => a.toLowerCase().replace(/^@/, ''));
+  return addresses.filter((address) => {
+    const a = address.toLowerCase();
+    const domain = a.split('@')[1] ?? '';
+    return !allowed.some((entry) => (entry.includes('@') ? entry === a : entry === domain));
+  });
+}
+
 export function createPlanActivities({ config }: ActivityDeps) {
   return {
     /**
@@ -77,6 +97,18 @@ export function createPlanActivities({ config }: ActivityDeps) {
         } satisfies InvalidInputDetails);
       }
       const input = checked.input;
+      const outside = outsideAllowList(config, [
+        ...(input.recipients ?? []),
+        ...(input.cc ?? []),
+        ...(input.bcc ?? []),
+      ]);
+      if (outside.length > 0) {
+        throw nonRetryableFailure(
+          'InvalidInput',
+          `Invalid workflow input: ${outside.map((a) => JSON.stringify(a)).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not among the allowed recipients (${allowedRecipients(config).join(', ')}; config email.allowedRecipients)`,
+          { reportDate: input.reportDate ?? nominalDate } satisfies InvalidInputDetails,
+        );
+      }
 
       const reportDate = input.reportDate ?? nominalDate;
       const t = config.timeouts;
@@ -88,7 +120,11 @@ export function createPlanActivities({ config }: ActivityDeps) {
         gpuStopSeconds: gpu.stopTimeoutSeconds,
         llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
         renderSeconds: t.renderSeconds,
-        emailSeconds: t.emailSeconds,
+        // A send waits for the relay's answer to the end of DATA for as long as RFC 5321 allows.
+        emailSeconds: Math.max(
+          t.emailSeconds,
+          config.email.smtp.dataTimeoutSeconds + 2 * config.email.smtp.connectionTimeoutSeconds,
+        ),
         heartbeatSeconds: t.heartbeatSeconds,
         retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
         retryMaximumAttempts: t.retryMaximumAttempts,
@@ -99,6 +135,9 @@ export function createPlanActivities({ config }: ActivityDeps) {
         run: { workflowId: request.workflowId, runId: request.runId, reportDate },
         trigger: triggerOf(request, config),
         dryRun: input.dryRun ?? false,
+        ...(input.resend && { resend: true }),
+        ...((input.recipients || input.cc || input.bcc) && { recipientsOverridden: true }),
+        ...(config.llm.onModelDown === 'numbers-only' && { numbersOnlyWhenModelDown: true }),
         // An override replaces every recipient: "just to me" must not reach the configured cc (the CFO).
         recipients: input.recipients
           ? { to: input.recipients, cc: input.cc ?? [], bcc: input.bcc ?? [] }

@@ -6,6 +6,7 @@ import { labelsFor } from '../report/render/labels';
 import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
+import { thisRun } from './this-run';
 import { ARCHIVE_INDEX, ARCHIVE_ROOT, archivePrefix } from '../store/archive';
 import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
 import type { SalesMetrics } from '../sales/metrics';
@@ -40,7 +41,8 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
 
   return {
     /** Writes the email (HTML + text), the chart and the workbook into the run's archive folder. */
-    async renderReport({ run, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {
+    async renderReport({ run: requested, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {
+      const run = thisRun(requested);
       const labels = labelsFor(config.report.locale);
       const prefix = archivePrefix(run);
       const save = async (name: string, body: string | Buffer) => {

@@ -2,13 +2,15 @@ import { nonRetryableFailure, type RunRef, type SalesMetrics } from '../temporal
 import { SalesDataError } from '../sales/errors';
 import { loadConfiguredSales } from '../sales/source';
 import type { ActivityDeps } from './deps';
+import { thisRun } from './this-run';
 import { archivePrefix } from '../store/archive';
 import { withHeartbeat } from './heartbeat';
 
 export function createSalesDataActivities({ config, secrets, store }: ActivityDeps) {
   return {
     /** Reads the sales once and returns only the aggregates (small enough for workflow history). */
-    async loadSalesMetrics(run: RunRef): Promise<SalesMetrics> {
+    async loadSalesMetrics(requested: RunRef): Promise<SalesMetrics> {
+      const run = thisRun(requested);
       const metrics = await withHeartbeat(async (signal) => {
         try {
           return await loadConfiguredSales(config, secrets, run.reportDate, { signal });

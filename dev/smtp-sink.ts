@@ -27,6 +27,12 @@ export interface SmtpSinkOptions {
   refuseFirst?: number;
   /** Never answer the first N messages' DATA (a relay that hangs); they are not delivered. */
   stallFirst?: number;
+  /** Refuse these recipients at RCPT TO with 550, as a relay does for an unknown mailbox; the others still get it. */
+  refuseRecipients?: string[];
+  /** Keep each message this long before answering 250 (a slow relay). */
+  acceptDelayMs?: number;
+  /** Called once a message's DATA has arrived, before it is answered. */
+  onData?: () => void;
 }
 
 /** A real SMTP server on loopback that keeps what it receives: the demo's inbox and the tests' witness. */
@@ -42,10 +48,18 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.refuseRecipients?.includes(address.address)) {
+        callback(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        options.onData?.();
         if (stalls > 0) {
           stalls--;
           stalled.push(() => callback(new Error('sink closing')));
@@ -68,6 +82,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
               },
             };
             if (options.saveDir) mail.savedAs = await save(options.saveDir, messages.length + 1, mail);
+            if (options.acceptDelayMs) await new Promise((r) => setTimeout(r, options.acceptDelayMs));
             messages.push(mail);
             waiters.splice(0).forEach((wake) => wake());
             callback();

@@ -12,6 +12,7 @@ export function createMailer(config: Config, secrets: Secrets): Transporter {
     auth: smtp.user ? { user: smtp.user, pass: secrets.smtpPassword } : undefined,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
-    socketTimeout: timeoutMs * 2,
+    // The longest silence in a session is the relay's answer to the end of DATA: RFC 5321 gives it 10 minutes.
+    socketTimeout: Math.max(timeoutMs * 2, smtp.dataTimeoutSeconds * 1000),
   });
 }

@@ -298,6 +298,12 @@ export const configSchema = {
             },
             commandTimeoutSeconds: { ...seconds, default: 120 },
             stateTimeoutSeconds: { ...seconds, default: 600 },
+            passEnv: {
+              ...stringList,
+              default: [],
+              description:
+                "Environment variables the commands need, by name (the cloud CLI's credentials, KUBECONFIG); besides PATH, HOME, locale and time zone nothing else of the worker's environment reaches them.",
+            },
           },
           required: ['start', 'stop', 'status', 'endpoint'],
         },
@@ -325,6 +331,12 @@ export const configSchema = {
           description:
             "When the model's answer is still invalid or misstates figures after maxAttempts: send the report with the numbers and the narrative withheld (and alert ops), or fail the run.",
         },
+        onModelDown: {
+          enum: ['numbers-only', 'fail'],
+          default: 'numbers-only',
+          description:
+            'When the model cannot be reached (its GPU never serves, every call fails): send the report at its time with the numbers and the narrative withheld (ops are told how many calls were made over how long), or fail the run.',
+        },
         checkFigures: {
           type: 'boolean',
           default: true,
@@ -350,6 +362,12 @@ export const configSchema = {
             requireTLS: { type: 'boolean', default: false, description: 'Insist on STARTTLS.' },
             user: { type: 'string', minLength: 1 },
             connectionTimeoutSeconds: { ...seconds, default: 30 },
+            dataTimeoutSeconds: {
+              ...seconds,
+              default: 600,
+              description:
+                'How long to wait for the relay to answer the end of DATA (RFC 5321 gives it 10 minutes). No answer in time means the delivery is unknown: ops are told, nothing is sent twice.',
+            },
           },
         },
         from: { type: 'string', minLength: 3, default: 'Sales Reports <sales-reports@example.com>' },
@@ -357,6 +375,12 @@ export const configSchema = {
         cc: { ...emailList, default: [] },
         bcc: { ...emailList, default: [] },
         alertTo: { ...emailList, minItems: 1, default: ['ops@example.com'] },
+        allowedRecipients: {
+          type: 'array',
+          items: { type: 'string', minLength: 3 },
+          description:
+            'Who a recipients override (Web UI, CLI) may name: domains ("example.com") or addresses. Default: the domains of to, cc, bcc and alertTo.',
+        },
         replyTo: {
           type: 'string',
           minLength: 3,

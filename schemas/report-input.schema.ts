@@ -21,6 +21,11 @@ export const reportInputSchema = {
     cc: { ...addresses, description: 'Cc for this run (default: the configured cc, or none with recipients).' },
     bcc: { ...addresses, description: 'Bcc for this run (default: the configured bcc, or none with recipients).' },
     dryRun: { type: 'boolean', description: 'Render and archive, send nothing.' },
+    resend: {
+      type: 'boolean',
+      description:
+        "Send even though this date's report already went to these recipients (a re-run, backfill or Reset sends nothing otherwise).",
+    },
   },
 } as const;
 

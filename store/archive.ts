@@ -1,3 +1,4 @@
+// Workflow code imports this file (through gpu/holders.ts): it must stay free of I/O and Node modules.
 import { safeSegment } from './store';
 
 /** The run an archive (and a send) belongs to: its ids and the date it reports on. */

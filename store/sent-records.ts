@@ -6,8 +6,15 @@ export interface EmailReceipt {
   messageId: string;
   accepted: string[];
   rejected: string[];
-  /** True when a durable sent-record showed this report had already gone out (a retried send). */
+  /** True when a durable record showed this report had already gone out (a retried send, or another run's). */
   alreadySent: boolean;
+  /** The run that sent it, when it was another run ("<workflowId>/<runId>"): this run sent nothing. */
+  sentBy?: string;
+  /**
+   * "unknown": the message was handed to the relay and no answer came (a timeout at the end of DATA, a worker that
+   * died waiting). It may or may not have been delivered; it is never sent again blindly.
+   */
+  delivery?: 'unknown';
 }
 
 export type SentRecord = EmailReceipt & { sentAt: string };

@@ -64,7 +64,11 @@ export function nonRetryableFailure(type: FailureType, message: string, details?
 export type { ReportInput };
 
 export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
-export const REPORT_OUTCOMES = ['sent', 'failed', 'cancelled', 'dry-run'] as const;
+/**
+ * `already-sent`: the same report (date and recipients) had gone out from another run, so this one sent nothing;
+ * `unknown`: the relay never answered the end of DATA, so whether it was delivered is not known (ops are told).
+ */
+export const REPORT_OUTCOMES = ['sent', 'failed', 'cancelled', 'dry-run', 'already-sent', 'unknown'] as const;
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
 
 export interface PlanRequest {
@@ -96,7 +100,13 @@ export interface ReportPlan {
   run: RunRef;
   trigger: ReportTrigger;
   dryRun: boolean;
+  /** Send even when this date's report already went to these recipients (input `resend`). */
+  resend?: boolean;
   recipients: { to: string[]; cc: string[]; bcc: string[] };
+  /** The recipients came from the input, not the config: ops are told who got the report. */
+  recipientsOverridden?: boolean;
+  /** llm.onModelDown "numbers-only": a model that cannot be reached still leaves a report with the numbers. */
+  numbersOnlyWhenModelDown?: boolean;
   model: string;
   /** The pool workflow the run leases its GPU from. */
   gpuPool: { id: string; params: GpuPoolParams };
@@ -243,6 +253,10 @@ export interface ReportResult {
   llm?: Omit<GeneratedReport, 'report'>;
   gpu?: GpuBill;
   dataQuality: { dataRows: number; skippedRows: number };
+  /** Recipients the relay refused while it took the others. */
+  refusedRecipients?: string[];
+  /** The run that had sent this date's report to these recipients (outcome "already-sent"). */
+  sentBy?: string;
 }
 
 /** Sent to the ops recipients when a run fails, or when its report went out but its GPU is not stopped. */
@@ -258,6 +272,19 @@ export interface FailureAlert {
   reportDelivered?: boolean;
   /** The report went out with its narrative withheld: why, and the model's last rejected text. */
   narrativeWithheld?: { reason: string; rejectedText: string };
+  /** What became of the report's email, when it needs a human: unknown, refused recipients, an override. */
+  delivery?: DeliveryNotice;
+}
+
+/** What ops hear about a report's email besides failures. */
+export interface DeliveryNotice {
+  messageId?: string;
+  /** Handed to the relay, no answer: it may or may not have arrived. */
+  unknown?: boolean;
+  /** Recipients the relay refused while it took the others. */
+  refused?: string[];
+  /** The recipients came from the run's input, not the config. */
+  overriddenTo?: string[];
 }
 
 /** Which channels took an alert (email, each webhook), and why the others did not. */
@@ -280,6 +307,8 @@ export interface AuditMemo {
   gpuCurrency?: string;
   messageId?: string;
   recipientCount: number;
+  /** How many recipients the relay refused (their addresses are in the run's result and the alert). */
+  refusedRecipients?: number;
   /** Set when the report went out with the model's narrative withheld (its words failed the checks). */
   narrative?: 'withheld';
   /** Whether the run's alert (if it raised one) reached a human, and through which channels. */
@@ -291,6 +320,13 @@ export interface GenerateReportRequest {
   run: RunRef;
   gpu: GpuHandle;
   metrics: SalesMetrics;
+}
+
+/** The model could not be reached: the report goes out with the numbers and this reason for ops. */
+export interface WithholdNarrativeRequest {
+  run: RunRef;
+  /** Why, as the failure said it. */
+  error: string;
 }
 
 export interface RenderRequest {
@@ -305,6 +341,7 @@ export interface SendReportRequest {
   run: RunRef;
   rendered: RenderedReport;
   recipients: ReportPlan['recipients'];
+  resend?: boolean;
 }
 
 export interface WaitGpuReadyRequest {

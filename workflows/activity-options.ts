@@ -22,6 +22,7 @@ export function reportActivities(t: ReportTimeouts) {
     heartbeatTimeout,
     retry,
   });
+  const { withholdNarrative } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
   const { renderReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.renderSeconds), retry });
   // Heartbeats: a send on a worker that died is retried on another within seconds, not after emailSeconds.
   const { sendReportEmail, sendFailureAlert } = proxyActivities<Activities>({
@@ -34,6 +35,7 @@ export function reportActivities(t: ReportTimeouts) {
     loadSalesMetrics,
     acquireGpuLease,
     generateReport,
+    withholdNarrative,
     releaseGpuLease,
     renderReport,
     sendReportEmail,

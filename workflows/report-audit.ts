@@ -1,6 +1,7 @@
-import { ApplicationFailure, isCancellation, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, patched, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type {
   AuditMemo,
+  DeliveryNotice,
   GpuBill,
   LlmCallsDetails,
   ReportOutcome,
@@ -21,6 +22,36 @@ export interface RunEnd {
   gpuBill?: GpuBill;
   releaseError?: string;
   alert?: AuditMemo['alert'];
+  /** What ops are told about the report's email, when it needs them. */
+  delivery?: DeliveryNotice;
+}
+
+/**
+ * delivery-told (2026-11-30): ops hear of a delivery that is unknown, of recipients the relay refused, and of a
+ * recipients override. Runs recorded before raised no such alert and replay without one.
+ */
+const DELIVERY_TOLD = 'delivery-told';
+
+/** The report went out, but a human should know how: unknown delivery, refused recipients, overridden recipients. */
+export function deliveryNeedsAHuman(plan: ReportPlan, end: RunEnd): string | undefined {
+  const result = end.result;
+  if (!result || plan.dryRun) return undefined;
+  const notice: DeliveryNotice = {
+    ...(result.messageId && { messageId: result.messageId }),
+    ...(result.outcome === 'unknown' && { unknown: true }),
+    ...(result.refusedRecipients && { refused: result.refusedRecipients }),
+    ...(plan.recipientsOverridden && {
+      overriddenTo: [...plan.recipients.to, ...plan.recipients.cc, ...plan.recipients.bcc],
+    }),
+  };
+  if (!notice.unknown && !notice.refused && !notice.overriddenTo) return undefined;
+  if (!patched(DELIVERY_TOLD)) return undefined;
+  end.delivery = notice;
+  return notice.unknown
+    ? `delivery unknown: ${notice.messageId ?? 'the report'} was handed to the relay, which never answered`
+    : notice.refused
+      ? `recipients refused by the relay: ${notice.refused.join(', ')}`
+      : `recipients overridden by the run's input: ${notice.overriddenTo!.join(', ')}`;
 }
 
 /** What ops must hear about, in one line, or nothing: a failure, a GPU not given back, a narrative withheld. */
@@ -58,6 +89,7 @@ function auditMemo(plan: ReportPlan, outcome: ReportOutcome, end: RunEnd): Audit
     gpuCurrency: gpu?.currency,
     messageId: result?.messageId,
     recipientCount: plan.recipients.to.length + plan.recipients.cc.length + plan.recipients.bcc.length,
+    ...(result?.refusedRecipients && { refusedRecipients: result.refusedRecipients.length }),
     ...(result?.llm?.narrativeWithheld && { narrative: 'withheld' as const }),
     ...(end.alert && { alert: end.alert }),
   };

@@ -15,6 +15,7 @@ import {
   progressQuery,
   type EmailReceipt,
   type FailureType,
+  type GeneratedReport,
   type GpuHandle,
   type InvalidInputDetails,
   type ReportInput,
@@ -27,7 +28,7 @@ import { holderKey } from '../gpu/holders';
 import { reportActivities } from './activity-options';
 import { leaseGpu } from './gpu-lease';
 import { causeOf, rootMessage } from './failures';
-import { ownBill, recordOutcome, whatNeedsAHuman, type RunEnd } from './report-audit';
+import { deliveryNeedsAHuman, ownBill, recordOutcome, whatNeedsAHuman, type RunEnd } from './report-audit';
 import {
   ReportDate,
   ReportOutcome as ReportOutcomeKey,
@@ -47,6 +48,9 @@ const RETIRED_PATCHES = {
   releaseDoesNotHoldReport: 'gpu-stop-does-not-hold-report',
   invalidInputAudited: 'invalid-input-audited',
 } as const;
+
+/** model-down-numbers-only (2026-11-30): a model that cannot be reached leaves a numbers-only report. */
+const NUMBERS_ONLY_WHEN_MODEL_DOWN = 'model-down-numbers-only';
 
 /**
  * Not a change to retire: this marker is how a run after a Reset knows the first step it executes live (patched()
@@ -105,15 +109,35 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     }
   };
 
+  /**
+   * The model's words; when the model cannot be reached (its GPU never serves, every call fails) and the plan says
+   * so, the numbers go out alone at their time and ops hear how many calls were made over how long.
+   */
+  const writeTheWords = async (write: () => Promise<GeneratedReport>): Promise<GeneratedReport> => {
+    try {
+      return await write();
+    } catch (err) {
+      // An answer that stayed wrong, with llm.onWrongAnswer "fail", is the model's word, not its absence.
+      const wrongAnswer = causeOf(err)?.type === ('ReportSchemaViolation' satisfies FailureType);
+      if (isCancellation(err) || wrongAnswer || !plan.numbersOnlyWhenModelDown) throw err;
+      if (!patched(NUMBERS_ONLY_WHEN_MODEL_DOWN)) throw err;
+      log.warn('the model could not be reached; the report goes out with the numbers only', {
+        error: rootMessage(err),
+      });
+      return act.withholdNarrative({ run, error: `while ${stage}: ${rootMessage(err)}` });
+    }
+  };
+
   try {
     stage = 'loading data and starting GPU';
     const metrics = await act.loadSalesMetrics(run);
 
-    stage = 'waiting for GPU';
-    await gpuNow();
-
-    stage = 'generating report';
-    const generated = await act.generateReport({ run, gpu: await gpuNow(), metrics });
+    const generated = await writeTheWords(async () => {
+      stage = 'waiting for GPU';
+      await gpuNow();
+      stage = 'generating report';
+      return act.generateReport({ run, gpu: await gpuNow(), metrics });
+    });
 
     // The model's work is done: stop paying before rendering and email.
     stage = 'stopping GPU';
@@ -125,7 +149,12 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     let receipt: EmailReceipt | undefined;
     if (!plan.dryRun) {
       stage = 'sending email';
-      receipt = await act.sendReportEmail({ run, rendered, recipients: plan.recipients });
+      receipt = await act.sendReportEmail({
+        run,
+        rendered,
+        recipients: plan.recipients,
+        ...(plan.resend && { resend: true }),
+      });
     }
 
     stage = 'done';
@@ -136,13 +165,21 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       reportDate: plan.run.reportDate,
       trigger: plan.trigger,
       period: metrics.period,
-      outcome: plan.dryRun ? 'dry-run' : 'sent',
+      outcome: plan.dryRun
+        ? 'dry-run'
+        : receipt?.delivery === 'unknown'
+          ? 'unknown'
+          : receipt?.sentBy
+            ? 'already-sent'
+            : 'sent',
       messageId: receipt?.messageId,
       recipients: plan.recipients,
       artefacts: rendered,
       llm,
       gpu: ownBill(end.gpuBill, end.holder),
       dataQuality: { dataRows: metrics.dataQuality.dataRows, skippedRows: metrics.dataQuality.skippedRows },
+      ...(receipt?.rejected.length && { refusedRecipients: receipt.rejected }),
+      ...(receipt?.sentBy && { sentBy: receipt.sentBy }),
     };
     return end.result;
   } catch (err) {
@@ -160,7 +197,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       // A lease asked for must reach the pool before it is given back, or the pool would grant a run that is gone.
       await gpu.granted.catch(() => undefined);
       if (end.gpuBill === undefined && end.releaseError === undefined) await releaseGpu();
-      const alert = whatNeedsAHuman(end);
+      const alert = whatNeedsAHuman(end) ?? deliveryNeedsAHuman(plan, end);
       if (alert) await tellOps(act, { run, stage, end, alert });
       recordOutcome(plan, end);
       if (end.gpuBill === undefined) {
@@ -237,6 +274,7 @@ async function tellOps(
         gpuStopError: { instanceId: end.instanceId, error: end.releaseError },
       }),
       ...(!failed && end.result !== undefined && { reportDelivered: true }),
+      ...(end.delivery && { delivery: end.delivery }),
     });
     end.alert = { delivered: receipt.delivered };
   } catch (err) {

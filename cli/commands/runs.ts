@@ -3,7 +3,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { isIsoDate } from '../../sales/dates';
 import { formatTimeline } from '../../temporal/run-timeline';
-import { listRuns, outcomeText, showRun, type RunSummary } from '../../temporal/runs';
+import { auditFromStore, listRuns, outcomeText, showRun, type RunSummary } from '../../temporal/runs';
 import { REPORT_OUTCOMES, WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import { createStore } from '../../store';
 import { runUrl } from '../../temporal/ui-links';
@@ -110,7 +110,9 @@ export function runCommands(program: Command, context: () => CliContext): void {
       if (options.outcome && !(REPORT_OUTCOMES as readonly string[]).includes(options.outcome))
         throw new UsageError(`--outcome must be one of ${REPORT_OUTCOMES.join(', ')}`);
       const ctx = context();
-      const found = await listRuns(await ctx.client(), { ...options, limit: Number(options.limit) });
+      const listed = await listRuns(await ctx.client(), { ...options, limit: Number(options.limit) });
+      // Terminated and timed-out runs recorded no audit: their GPU share and model calls are in the store.
+      const found = await auditFromStore(listed, createStore(ctx.config), ctx.config);
       console.log(options.json ? JSON.stringify(found, null, 2) : found.length ? runsTable(found) : 'no runs match');
     });
 
@@ -122,6 +124,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
     .action(async (workflowId: string, options: { runId?: string; json?: boolean }) => {
       const ctx = context();
       const details = await showRun(await ctx.client(), workflowId, options.runId);
+      details.summary = (await auditFromStore([details.summary], createStore(ctx.config), ctx.config))[0]!;
       if (options.json) {
         console.log(JSON.stringify(details, null, 2));
         return;
@@ -136,9 +139,16 @@ export function runCommands(program: Command, context: () => CliContext): void {
         lines.push(
           `model ${audit.model ?? '-'}, prompt sha256 ${audit.promptSha256 ?? '-'}, schema ${audit.schemaId ?? '-'}`,
           `LLM attempts ${audit.attempts ?? '-'}, tokens ${audit.totalTokens ?? '-'}, GPU ${audit.gpuSeconds ?? '-'}s ≈ ${money(audit.gpuCost, audit.gpuCurrency) ?? '-'}`,
-          `email ${audit.messageId ?? '-'} to ${audit.recipientCount} recipient(s)`,
+          `email ${audit.messageId ?? '-'} to ${audit.recipientCount} recipient(s)${audit.refusedRecipients ? `, ${audit.refusedRecipients} refused` : ''}`,
+        );
+      } else {
+        // The run recorded no audit (terminated, timed out): what the store knows of it.
+        lines.push(
+          `no audit recorded; from the store: LLM attempts ${s.attempts ?? '-'}, GPU ${s.gpuSeconds ?? '-'}s ≈ ${money(s.gpuCost, s.gpuCurrency) ?? '-'}`,
         );
       }
+      if (result?.refusedRecipients) lines.push(`refused by the relay: ${result.refusedRecipients.join(', ')}`);
+      if (result?.sentBy) lines.push(`already sent by ${result.sentBy}`);
       if (result?.recipients)
         lines.push(
           `recipients: to ${result.recipients.to.join(', ')}${result.recipients.cc.length ? `; cc ${result.recipients.cc.join(', ')}` : ''}`,

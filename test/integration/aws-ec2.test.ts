@@ -147,6 +147,7 @@ describe('aws-ec2 provider against moto', () => {
       config: {
         gpu: { provider: 'aws-ec2', awsEc2: { ...ec2Settings(id, 'http://127.0.0.1:9'), stateTimeoutSeconds: 1 } },
         timeouts: { retryMaximumAttempts: 2 },
+        llm: { onModelDown: 'fail' },
       },
     });
     try {

@@ -49,7 +49,8 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
     try {
       const results = await h.withWorker(
         (async () => {
-          const handles = await Promise.all([1, 2, 3].map(() => h.start({ reportDate: REPORT_DATE })));
+          // Three reports of the same date to the same people: each asks to be sent (resend) rather than found sent.
+          const handles = await Promise.all([1, 2, 3].map(() => h.start({ reportDate: REPORT_DATE, resend: true })));
           const done = await Promise.all(handles.map((x) => x.result()));
           const bills = await h.client.workflow.getHandle<typeof gpuPool>(h.poolId).result();
           await recordHistory(handles[0]!, 'sent-via-gpu-pool');
@@ -89,7 +90,9 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
     try {
       const done = await h.withWorker(
         (async () => {
-          const handles = await Promise.all(Array.from({ length: 20 }, () => h.start({ reportDate: REPORT_DATE })));
+          const handles = await Promise.all(
+            Array.from({ length: 20 }, () => h.start({ reportDate: REPORT_DATE, resend: true })),
+          );
           return Promise.all(handles.map((x) => x.result()));
         })(),
       );
@@ -178,7 +181,7 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
   it('a GPU that never serves: every waiting run fails with the reason, and the instance is stopped', async () => {
     const h = await createHarness({
       simArgs: ['--boot-delay-ms', '60000'],
-      config: { gpu: { readyTimeoutSeconds: 2 } },
+      config: { gpu: { readyTimeoutSeconds: 2 }, llm: { onModelDown: 'fail' } },
     });
     try {
       const handles = await Promise.all([1, 2].map(() => h.start()));

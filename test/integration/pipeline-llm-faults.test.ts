@@ -151,12 +151,23 @@ describe('LLM answers that break the contract', () => {
     });
   });
 
-  it('a run that fails on 5xx still says how many calls it made', async () => {
+  it('a model server that answers 5xx to every call: the numbers go out alone, ops hear how many calls over how long', async () => {
     const h = await createHarness({ simArgs: ['--fail-5xx', '99'], config: { timeouts: { retryMaximumAttempts: 3 } } });
     try {
       const handle = await h.start();
-      await failureOf(h.withWorker(handle.result()));
-      expect((await handle.describe()).memo?.audit).toMatchObject({ outcome: 'failed', attempts: 3 });
+      const result = await h.withWorker(handle.result());
+      expect(result.outcome).toBe('sent');
+      expect(result.llm?.narrativeWithheld?.reason).toMatch(
+        /^the model could not be reached \(3 call\(s\) to the model over \d+s\) while generating report: /,
+      );
+      expect((await handle.describe()).memo?.audit).toMatchObject({
+        outcome: 'sent',
+        attempts: 3,
+        narrative: 'withheld',
+      });
+      const mails = await h.sink.waitForMessages(2, 10_000);
+      const alert = mails.find((m) => m.envelope.to.includes('ops@example.com'))!;
+      expect(alert.parsed.text).toContain('3 call(s) to the model over');
     } finally {
       await h.close();
     }

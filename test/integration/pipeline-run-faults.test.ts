@@ -48,16 +48,40 @@ describe('runs that meet trouble', () => {
       expect(h.sink.messages).toHaveLength(0);
     }));
 
-  it('fails clearly and stops the GPU when it boots slower than the ready timeout', () =>
+  it('with llm.onModelDown "fail": fails clearly and stops the GPU when it boots slower than the ready timeout', () =>
+    withHarness(
+      {
+        simArgs: ['--boot-delay-ms', '60000'],
+        config: { gpu: { readyTimeoutSeconds: 2 }, llm: { onModelDown: 'fail' } },
+      },
+      async (h) => {
+        const handle = await h.start();
+        const { messages } = await failureOf(h.withWorker(handle.result()));
+        await recordHistory(handle, 'failed-gpu-not-ready');
+        expect(messages).toContain('failed while waiting for GPU');
+        expect(messages).toMatch(/not ready after 2s \(last probe: ECONNREFUSED\)/);
+        await expectGpuStopped(h);
+        const [alert] = await h.sink.waitForMessages(1, 10_000);
+        expect(alert!.parsed.subject).toContain('waiting for GPU');
+      },
+    ));
+
+  it('by default a GPU that never serves leaves a numbers-only report at its time, GPU stopped, ops told', () =>
     withHarness({ simArgs: ['--boot-delay-ms', '60000'], config: { gpu: { readyTimeoutSeconds: 2 } } }, async (h) => {
       const handle = await h.start();
-      const { messages } = await failureOf(h.withWorker(handle.result()));
-      await recordHistory(handle, 'failed-gpu-not-ready');
-      expect(messages).toContain('failed while waiting for GPU');
-      expect(messages).toMatch(/not ready after 2s \(last probe: ECONNREFUSED\)/);
+      const result = await h.withWorker(handle.result());
+      await recordHistory(handle, 'sent-numbers-only-gpu-never-ready');
+      expect(result.outcome).toBe('sent');
+      expect(result.llm?.narrativeWithheld?.reason).toMatch(
+        /^the model could not be reached \(no call reached the model\) while waiting for GPU: .*not ready after 2s/,
+      );
       await expectGpuStopped(h);
-      const [alert] = await h.sink.waitForMessages(1, 10_000);
-      expect(alert!.parsed.subject).toContain('waiting for GPU');
+      const mails = await h.sink.waitForMessages(2, 10_000);
+      const report = mails.find((m) => m.envelope.to.includes('sales@example.com'))!;
+      const alert = mails.find((m) => m.envelope.to.includes('ops@example.com'))!;
+      expect(report.parsed.text).toMatch(/销售额: ¥[\d,]+ \(/);
+      expect(alert.parsed.subject).toContain('[NARRATIVE WITHHELD]');
+      expect(alert.parsed.text).toContain('no call reached the model');
     }));
 
   it('names file and column when a required column is missing', async () => {

@@ -34,7 +34,7 @@ async function resetTo(h: Harness, workflowId: string, runId: string, activity: 
 }
 
 describe('Reset from the Web UI, at the points it offers', () => {
-  it('before the email, and before generation: each reset run archives and sends under its own id, with a GPU of its own', async () => {
+  it('before the email, and before generation: each reset run archives under its own id, with a GPU of its own, and mails no one again', async () => {
     const h = await createHarness();
     try {
       const handle = await h.start({ reportDate: REPORT_DATE });
@@ -42,16 +42,16 @@ describe('Reset from the Web UI, at the points it offers', () => {
       await h.sink.waitForMessages(1, 10_000);
       const originalFiles = (await h.store.list(`archive/${REPORT_DATE}/`)).sort();
 
-      // Reset to before the email: a new email under the new run's Message-ID (never "sent" without sending).
+      // Reset to before the email: the date's report already went to these people, so the list gets nothing again;
+      // the run says so and names the run that sent it, and claims no send of its own.
       const beforeEmail = await resetTo(h, handle.workflowId, original.runId, 'sendReportEmail');
       const second: ReportResult = await h.withWorker(
         h.client.workflow.getHandle<typeof weeklySalesReport>(handle.workflowId, beforeEmail).result(),
       );
       expect(second.runId).toBe(beforeEmail);
-      expect(second.outcome).toBe('sent');
-      expect(second.messageId).not.toBe(original.messageId);
-      await h.sink.waitForMessages(2, 10_000);
-      expect(h.sink.messages.map((m) => m.parsed.messageId)).toEqual([original.messageId, second.messageId]);
+      expect(second.outcome).toBe('already-sent');
+      expect(second.sentBy).toBe(`${handle.workflowId}/${original.runId}`);
+      expect(second.messageId).toBe(original.messageId);
       // Its GPU was the first run's (stopped before the reset point): billed there, not again here.
       expect(second.gpu).toBeUndefined();
       expect(
@@ -67,12 +67,14 @@ describe('Reset from the Web UI, at the points it offers', () => {
         h.client.workflow.getHandle(handle.workflowId, beforeGeneration),
         'sent-after-reset-before-generation',
       );
-      expect(third.outcome).toBe('sent');
+      expect(third.outcome).toBe('already-sent');
       expect(third.gpu?.billedSeconds).toBeGreaterThan(0); // its own GPU, its own bill
       expect(third.artefacts?.archive).toContain(beforeGeneration);
       // The pool had stopped the first run's GPU; this run's lease started a second, stopped after it too.
       expect(await expectGpuStopped(h)).toHaveLength(2);
 
+      // One email in all: neither reset mailed the list again.
+      expect(h.sink.messages.map((m) => m.parsed.messageId)).toEqual([original.messageId]);
       // The original run's archive is as it was: every file still there, none rewritten under its id.
       const after = await h.store.list(`archive/${REPORT_DATE}/`);
       expect(after.filter((k) => k.includes(original.runId)).sort()).toEqual(originalFiles);

@@ -116,7 +116,12 @@ describe('the store: a local directory and S3 (moto) behind one interface', () =
       expect(audit.attempts).toBeGreaterThanOrEqual(1);
       expect(audit.gpuSeconds).toBeGreaterThan(0);
       // The send was recorded once, in the store, with a conditional create.
-      expect(await h.store.list('sent/')).toHaveLength(1);
+      const sends = await h.store.list('report-sends/');
+      expect(sends).toHaveLength(1);
+      expect(JSON.parse((await h.store.get(sends[0]!))!.toString('utf8'))).toMatchObject({
+        state: 'accepted',
+        messageId: result.messageId,
+      });
     } finally {
       for (const w of workers) w.kill('SIGKILL');
       await h.close();

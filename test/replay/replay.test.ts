@@ -34,6 +34,10 @@ describe('replaying recorded runs against the current workflow code', () => {
         'gpu-pool-three-holders.json',
         'gpu-pool-stop-refused.json',
         'gpu-pool-continued-as-new.json',
+        'sent-recipient-refused.json',
+        'delivery-unknown.json',
+        'already-sent.json',
+        'sent-numbers-only-gpu-never-ready.json',
       ]),
     );
   });

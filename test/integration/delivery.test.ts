@@ -1,0 +1,129 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportOutcome } from '../../temporal/search-attributes';
+import { failureOf, recordHistory, REPORT_DATE, withHarness, type Harness } from '../helpers/harness';
+import { startMoto, type Moto } from '../helpers/moto';
+import { startS3Outage } from '../helpers/s3-outage';
+
+const AWS_ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: 'us-east-1' };
+const reportMails = (h: Harness) => h.sink.messages.filter((m) => !m.envelope.to.includes('ops@example.com'));
+const alerts = (h: Harness) => h.sink.messages.filter((m) => m.envelope.to.includes('ops@example.com'));
+
+/** Sent once, only to the people meant: each fault injected, deliveries counted at the SMTP server. */
+describe('delivery: once, to the people meant, and said when it is not', () => {
+  let moto: Moto;
+  beforeAll(async () => {
+    Object.assign(process.env, AWS_ENV);
+    moto = await startMoto();
+  });
+  afterAll(() => moto?.stop());
+
+  it('the store goes away between the relay’s 250 and the sent-record, and comes back: one delivery, run "sent"', async () => {
+    const outage = await startS3Outage(moto.url);
+    const bucket = `delivery-${process.pid}`;
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    s3.destroy();
+    try {
+      await withHarness(
+        {
+          // The relay holds its 250 for 1.5 s; the store goes away as the message arrives and returns 6 s later.
+          smtp: {
+            acceptDelayMs: 1500,
+            onData: () => {
+              if (outage.down) return;
+              outage.down = true;
+              setTimeout(() => (outage.down = false), 6000);
+            },
+          },
+          config: {
+            store: {
+              kind: 's3',
+              s3: { bucket, endpoint: outage.url, forcePathStyle: true, region: 'us-east-1', prefix: 'sr/' },
+            },
+          },
+        },
+        async (h) => {
+          const handle = await h.start();
+          const result = await h.withWorker(handle.result());
+          expect(result.outcome).toBe('sent');
+          expect(outage.refused).toBeGreaterThan(0);
+          expect(reportMails(h)).toHaveLength(1);
+          expect(reportMails(h)[0]!.parsed.messageId).toBe(result.messageId);
+        },
+      );
+    } finally {
+      await outage.close();
+    }
+  });
+
+  it('the relay never answers the end of DATA (past email.smtp.dataTimeoutSeconds): "unknown", no second send, ops told', () =>
+    withHarness(
+      { smtp: { stallFirst: 1 }, config: { email: { smtp: { dataTimeoutSeconds: 3, connectionTimeoutSeconds: 1 } } } },
+      async (h) => {
+        const handle = await h.start();
+        const result = await h.withWorker(handle.result());
+        await recordHistory(handle, 'delivery-unknown');
+        expect(result.outcome).toBe('unknown');
+        const [alert] = await h.sink.waitForMessages(1, 10_000);
+        expect(reportMails(h)).toHaveLength(0);
+        expect(alert!.parsed.subject).toBe(`[DELIVERY UNKNOWN] Sales report ${REPORT_DATE}`);
+        expect(alert!.parsed.text).toContain(result.messageId);
+        expect(alert!.parsed.text).toContain('{"resend": true}');
+      },
+    ));
+
+  it('the relay refuses a Cc with 550 and takes the To: the refused address is in the result, the memo and an alert', () =>
+    withHarness(
+      { smtp: { refuseRecipients: ['cfo@example.com'] }, config: { email: { cc: ['cfo@example.com'] } } },
+      async (h) => {
+        const handle = await h.start();
+        const result = await h.withWorker(handle.result());
+        await recordHistory(handle, 'sent-recipient-refused');
+        expect(result.outcome).toBe('sent');
+        expect(result.refusedRecipients).toEqual(['cfo@example.com']);
+        expect((await handle.describe()).memo?.audit).toMatchObject({ refusedRecipients: 1, recipientCount: 2 });
+        await h.sink.waitForMessages(2, 10_000);
+        expect(reportMails(h).map((m) => m.envelope.to)).toEqual([['sales@example.com']]);
+        expect(alerts(h)[0]!.parsed.subject).toBe(`[RECIPIENTS REFUSED] Sales report ${REPORT_DATE}: 1 not delivered`);
+        expect(alerts(h)[0]!.parsed.text).toContain('cfo@example.com');
+      },
+    ));
+
+  it('one report per date and audience: a second run sends nothing and says so; resend: true sends again', () =>
+    withHarness({}, async (h) => {
+      const first = await h.withWorker((await h.start({ reportDate: REPORT_DATE })).result());
+      const again = await h.start({ reportDate: REPORT_DATE });
+      const second = await h.withWorker(again.result());
+      await recordHistory(again, 'already-sent');
+      expect(second.outcome).toBe('already-sent');
+      expect(second.sentBy).toBe(`${first.workflowId}/${first.runId}`);
+      expect((await again.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('already-sent');
+      expect(reportMails(h)).toHaveLength(1);
+      const third = await h.withWorker((await h.start({ reportDate: REPORT_DATE, resend: true })).result());
+      expect(third.outcome).toBe('sent');
+      await h.sink.waitForMessages(2, 10_000);
+      expect(reportMails(h).map((m) => m.parsed.messageId)).toEqual([first.messageId, third.messageId]);
+    }));
+
+  it('recipients stay inside: an outside address typed into the Web UI is refused before anything starts; an inside override is reported to ops', () =>
+    withHarness({}, async (h) => {
+      const outside = await h.start({
+        reportDate: REPORT_DATE,
+        recipients: ['someone@outside.example'],
+        bcc: ['me@example.com'],
+      });
+      const { messages } = await failureOf(h.withWorker(outside.result()));
+      expect(messages).toContain('"someone@outside.example" is not among the allowed recipients (example.com');
+      expect(h.sink.messages).toHaveLength(0);
+
+      const inside = await h.start({ reportDate: REPORT_DATE, recipients: ['director@example.com'] });
+      const result = await h.withWorker(inside.result());
+      expect(result.outcome).toBe('sent');
+      await h.sink.waitForMessages(2, 10_000);
+      expect(reportMails(h).map((m) => m.envelope.to)).toEqual([['director@example.com']]);
+      expect(alerts(h)[0]!.parsed.subject).toBe(
+        `[RECIPIENTS OVERRIDDEN] Sales report ${result.reportDate} went to director@example.com`,
+      );
+    }));
+});

@@ -11,15 +11,17 @@ import { receiptOf, ReportSends, type ReportSend } from '../store/report-sends';
 import { gatedMessage } from '../email/gated-message';
 import { thisRun } from './this-run';
 import {
+  WORKFLOW_TYPES,
   nonRetryableFailure,
   type AlertReceipt,
   type EmailReceipt,
   type FailureAlert,
   type GpuStopAlert,
+  type MissingReport,
   type RunRef,
   type SendReportRequest,
 } from '../temporal/contracts';
-import { runUrl } from '../temporal/ui-links';
+import { runUrl, scheduleUrl } from '../temporal/ui-links';
 import { isPoolShare } from '../gpu/billing';
 import { runKey } from '../store/archive';
 import type { ActivityDeps } from './deps';
@@ -103,7 +105,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     const { recipients } = request;
     const own = runKey(run);
     const key = sends.key(run.reportDate, recipients, request.resend ? own : undefined);
-    const earlier = await sends.find(key);
+    const earlier = await settled(key, own);
     if (earlier && earlier.state !== 'refused') return receiptOf(earlier, own);
 
     const messageId = messageIdFor('report', run);
@@ -186,6 +188,23 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       acceptedAt: now().toISOString(),
     });
     return receipt;
+  }
+
+  /**
+   * The send for this key as it stands once no attempt of this run is still waiting for the relay: an earlier
+   * attempt (a heartbeat timeout retried it while it waited, or its worker died) may still get its 250 and record it,
+   * until the relay's own time limit has passed since it handed the message over. Then a hand-over with no answer is
+   * "unknown".
+   */
+  async function settled(key: string, own: string): Promise<ReportSend | undefined> {
+    const limitMs = (config.email.smtp.dataTimeoutSeconds + config.email.smtp.connectionTimeoutSeconds) * 1000;
+    for (;;) {
+      const send = await sends.find(key);
+      if (send?.state !== 'handed-over' || send.sentBy !== own) return send;
+      if (now().getTime() - Date.parse(send.handedOverAt) > limitMs) return send;
+      Context.current().heartbeat({ waitingFor: send.messageId });
+      await sleep(1000, undefined, { signal: Context.current().cancellationSignal });
+    }
   }
 
   /**
@@ -333,7 +352,30 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     return deliverAlert(`<gpu-stop.${digest}@${domain}>`, { subject, text, link });
   }
 
+  /** A report date with no report sent: which, what ran for it, what to do. One alert per date. */
+  function sendMissingAlert(missing: MissingReport): Promise<AlertReceipt> {
+    const { reportDate, runs } = missing;
+    const subject = `[REPORT MISSING] Sales report ${reportDate}: nothing was sent`;
+    const link = scheduleUrl(config.temporal.uiUrl, config.temporal.namespace, config.schedule.id);
+    const text = [
+      `No sales report was sent for ${reportDate}.`,
+      '',
+      runs.length === 0
+        ? 'No run was started for that date: is the schedule paused or deleted, were the workers down past the catch-up window, or did a backfill skip it?'
+        : `Runs for that date: ${runs.map((r) => `${r.workflowId} / ${r.runId} (${r.outcome ?? r.status.toLowerCase()})`).join('; ')}`,
+      '',
+      `Send it: start ${WORKFLOW_TYPES.report} with {"reportDate": "${reportDate}"} (sales-report run --date ${reportDate}).`,
+      `Temporal UI: ${link}`,
+    ].join('\n');
+    return deliverAlert(`<missing.${hashedName(`missing/${reportDate}`, 32)}@${domain}>`, { subject, text, link });
+  }
+
   return {
+    /** Tells ops that a report date went without a report. */
+    async sendMissingReportAlert(missing: MissingReport): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendMissingAlert(missing));
+    },
+
     async sendReportEmail(request: SendReportRequest): Promise<EmailReceipt> {
       return withHeartbeat(() => sendReport(request));
     },

@@ -12,7 +12,7 @@ import {
   type ReleaseLeaseRequest,
 } from '../temporal/contracts';
 import { billFor, leaseShareSeconds, poolShareId } from '../gpu/billing';
-import { pricingOf } from '../gpu/fleet';
+import { createFleet, pricingOf } from '../gpu/fleet';
 import { holderKey } from '../gpu/holders';
 import { leaseRecords, type LeaseRecord } from '../gpu/leases';
 import { runState } from '../temporal/run-liveness';
@@ -25,6 +25,7 @@ export function createGpuLeaseActivities({
   now = () => new Date(),
 }: ActivityDeps) {
   const leases = leaseRecords(store);
+  const fleet = createFleet(config, gpuProvider, store, now);
 
   /** Closes a lease at `releasedAt` with its share of the time, once: a second close returns the first. */
   async function close(
@@ -43,6 +44,14 @@ export function createGpuLeaseActivities({
     const closed = { ...record, releasedAt, shareSeconds, ...(ended && { endedBy: ended.by }) };
     await leases.put(key, closed);
     return closed;
+  }
+
+  /** Stops the instances of a pool that no longer runs (the ledger keys them "<poolId>/<poolRunId>/<generation>"). */
+  async function stopOrphans(poolId: string): Promise<void> {
+    for (const entry of await fleet.ledger.all()) {
+      if (entry.stoppedAt || !entry.owner.startsWith(`${poolId}/`)) continue;
+      await fleet.stopEntry(entry, `pool ${poolId} gone (terminated?): stopped by a run giving its lease back`);
+    }
   }
 
   return {
@@ -67,8 +76,10 @@ export function createGpuLeaseActivities({
       try {
         await temporal.workflow.getHandle(poolId).signal(releaseGpuSignal, holder);
       } catch (err) {
-        // The pool is gone (it stopped the GPU already): nothing to give back.
         if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // No pool runs. It stops its instance before it ends, unless an operator terminated it: then nobody else
+        // will, and the GPU would bill until the reaper came. The instance this run held is stopped here.
+        await stopOrphans(poolId);
       }
       const record = await close(poolId, holder);
       return {

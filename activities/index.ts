@@ -7,13 +7,14 @@ import { createGenerateReportActivities } from './generate-report';
 import { createRenderActivities } from './render';
 import { createEmailActivities } from './email';
 import { createGpuReaperActivities } from './gpu-reaper';
+import { createReportCheckActivities } from './report-check';
 
 export type { ActivityDeps };
 
 /**
  * Every activity the worker registers, in the order a report run meets them: plan, load the data while the lease is
  * asked for (the pool starts, probes and stops the instance), generate, give the lease back, render, email; then
- * the reaper's sweep, the second line behind the pool.
+ * the reaper's sweep, the second line behind the pool, and the check that no report date went without a report.
  */
 export function createActivities(deps: ActivityDeps) {
   return {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRenderActivities(deps),
     ...createEmailActivities(deps),
     ...createGpuReaperActivities(deps),
+    ...createReportCheckActivities(deps),
   };
 }
 

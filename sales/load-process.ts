@@ -1,7 +1,7 @@
 import { childEnvironment } from '../config/child-env';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SalesDataError, type LoadSalesOptions } from './load';
 import type { RowProblem, SalesMetrics } from './metrics';
@@ -24,11 +24,38 @@ export function loaderNodeFlags(heapMB: number): string[] {
  * folder is its own and goes with it: the XLSX reader spills worksheets it meets before the shared strings into
  * temp files (raw order lines), which must not outlive the load, even a killed one.
  */
-export function loadSalesMetricsInChild(
+export async function loadSalesMetricsInChild(
   options: LoadSalesOptions,
   heapMB: number,
   signal?: AbortSignal,
 ): Promise<SalesMetrics> {
+  // A burst of runs must not start a loader each at once: they would starve the worker (and its heartbeats).
+  const release = await loaderSlot(signal);
+  try {
+    return await loadInChild(options, heapMB, signal);
+  } finally {
+    release();
+  }
+}
+
+/** Loader processes at once, per worker process: one per core, as parsing is CPU-bound. */
+const LOADERS_AT_ONCE = Math.max(1, availableParallelism());
+let running = 0;
+const queued: (() => void)[] = [];
+
+async function loaderSlot(signal?: AbortSignal): Promise<() => void> {
+  while (running >= LOADERS_AT_ONCE) {
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve) => queued.push(resolve));
+  }
+  running++;
+  return () => {
+    running--;
+    queued.shift()?.();
+  };
+}
+
+function loadInChild(options: LoadSalesOptions, heapMB: number, signal?: AbortSignal): Promise<SalesMetrics> {
   const temp = mkdtempSync(join(tmpdir(), 'sales-report-load-'));
   const cleanUp = () => rmSync(temp, { recursive: true, force: true });
   return new Promise<SalesMetrics>((resolve, reject) => {

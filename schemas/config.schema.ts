@@ -432,6 +432,29 @@ export const configSchema = {
         jitterSeconds: { type: 'number', minimum: 0, default: 0 },
         paused: { type: 'boolean', default: false },
         note: { type: 'string', default: '' },
+        missedCheck: {
+          description:
+            'A second schedule checks that every report due by now was sent, and alerts ops for each date with none, whatever the cause (paused schedule, workers down past the catch-up window, a skipped backfill, a failed run). Never paused with the report schedule.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            cron: {
+              type: 'string',
+              minLength: 9,
+              default: '0 12 * * *',
+              description:
+                'When to check, in report.timezone: after the report is due (default three hours after 9:00).',
+            },
+            lookbackDays: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 31,
+              default: 3,
+              description: 'How many report dates to check, today included (one alert per date, ever).',
+            },
+          },
+        },
       },
     },
     store: {

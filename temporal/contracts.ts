@@ -37,6 +37,7 @@ export const WORKFLOW_TYPES = {
   report: 'weeklySalesReport',
   gpuPool: 'gpuPool',
   gpuReaper: 'gpuReaper',
+  missedReportCheck: 'missedReportCheck',
 } as const;
 
 /** The `type` of every ApplicationFailure the product raises; `ReportFailed` wraps the others at the workflow. */
@@ -360,6 +361,17 @@ export interface AcquireLeaseRequest {
 export interface ReleaseLeaseRequest {
   poolId: string;
   request: Holder;
+}
+
+/** The missed-report check's input: the dates to check (default: those due by now). */
+export interface MissedReportCheckInput {
+  dates?: IsoDate[];
+}
+
+/** A report date with no sent report, and the runs that were made for it. */
+export interface MissingReport {
+  reportDate: IsoDate;
+  runs: { workflowId: string; runId: string; status: string; outcome?: string }[];
 }
 
 /** What the reaper did with one instance of the ledger. */

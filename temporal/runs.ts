@@ -41,6 +41,8 @@ export interface RunFilter {
   to?: string;
   outcome?: string;
   limit?: number;
+  /** Only runs of this deployment's task queue (several deployments may share a namespace). */
+  taskQueue?: string;
 }
 
 /** A visibility query; values are quoted because they come from the command line. */
@@ -49,6 +51,7 @@ export function runsQuery(filter: RunFilter): string {
   const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPES.report)}`];
   if (filter.from) clauses.push(`ReportDate >= ${quote(filter.from)}`);
   if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
+  if (filter.taskQueue) clauses.push(`TaskQueue = ${quote(filter.taskQueue)}`);
   if (filter.outcome === 'failed') {
     // Terminated and timed-out runs ran no code to record their outcome (Temporal runs none for them): they failed too.
     clauses.push(`(ReportOutcome = 'failed' OR ExecutionStatus = 'Terminated' OR ExecutionStatus = 'TimedOut')`);

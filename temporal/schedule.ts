@@ -112,9 +112,38 @@ export function reaperSchedule(config: Config): ScheduleDefinition {
   };
 }
 
+/** The missed-report check, at schedule.missedCheck.cron in the report's time zone; never paused with the report. */
+export function missedReportSchedule(config: Config): ScheduleDefinition {
+  const settings = {
+    id: `${config.schedule.id}-missed-report-check`,
+    cron: config.schedule.missedCheck.cron,
+    timezone: config.report.timezone,
+    lookbackDays: config.schedule.missedCheck.lookbackDays,
+    taskQueue: config.temporal.taskQueue,
+  };
+  return {
+    id: settings.id,
+    summary: `"${settings.cron}" in ${settings.timezone}, the last ${settings.lookbackDays} report date(s)`,
+    settings,
+    body: {
+      spec: { cronExpressions: [settings.cron], timezone: settings.timezone },
+      action: {
+        type: 'startWorkflow',
+        workflowType: WORKFLOW_TYPES.missedReportCheck,
+        workflowId: settings.id,
+        taskQueue: settings.taskQueue,
+        args: [{}],
+        memo: { [SETTINGS_MEMO_KEY]: settings },
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: 24 * 3600_000 },
+      state: { paused: false },
+    },
+  };
+}
+
 /** The schedules `apply` creates and `delete` removes, together. */
 export function managedSchedules(config: Config): ScheduleDefinition[] {
-  return [reportSchedule(config), reaperSchedule(config)];
+  return [reportSchedule(config), reaperSchedule(config), missedReportSchedule(config)];
 }
 
 /** The settings last applied, as recorded on the schedule; undefined for a schedule not made by `apply`. */

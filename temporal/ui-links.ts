@@ -4,3 +4,8 @@ export function runUrl(uiUrl: string, namespace: string, workflowId: string, run
   // Without a run id: the workflow id's latest run (a pool that continued as new).
   return runId === undefined ? workflow : `${workflow}/${encodeURIComponent(runId)}/history`;
 }
+
+/** The schedule's page in the Temporal Web UI. */
+export function scheduleUrl(uiUrl: string, namespace: string, scheduleId: string): string {
+  return `${uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(namespace)}/schedules/${encodeURIComponent(scheduleId)}`;
+}

@@ -3,3 +3,4 @@
 export { weeklySalesReport } from './weekly-sales-report';
 export { gpuPool } from './gpu-pool';
 export { gpuReaper } from './gpu-reaper';
+export { missedReportCheck } from './missed-report-check';

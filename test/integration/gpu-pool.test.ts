@@ -110,6 +110,25 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
     }
   });
 
+  it('an operator terminates the pool while a run holds its GPU: the run sends, and its release stops the orphaned instance', async () => {
+    const h = await createHarness({ simArgs: ['--latency-ms', '3000'] });
+    try {
+      const handle = await h.start();
+      const result = await h.withWorker(
+        (async () => {
+          await waitForStage(handle, 'generating report');
+          await h.client.workflow.getHandle(h.poolId).terminate('operator: wrong pool');
+          return handle.result();
+        })(),
+      );
+      expect(result.outcome).toBe('sent');
+      const [entry] = await expectGpuStopped(h);
+      expect(entry!.stopReason).toMatch(/^pool .* gone \(terminated\?\): stopped by a run giving its lease back$/);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('a run terminated mid-generation is noticed within the holder check: GPU stopped, its lease closed and billed', async () => {
     const h = await createHarness({ simArgs: ['--latency-ms', '60000'] });
     try {

@@ -57,6 +57,9 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     expect(created.stderr).toBe('');
     expect(created.stdout).toContain(`created schedule ${scheduleId}: "0 9 * * *" in Asia/Shanghai`);
     expect(created.stdout).toContain(`created schedule ${scheduleId}-gpu-reaper: every 600s`);
+    expect(created.stdout).toContain(
+      `created schedule ${scheduleId}-missed-report-check: "0 12 * * *" in Asia/Shanghai, the last 3 report date(s)`,
+    );
 
     const again = await salesReport(configPath, 'schedule', 'apply');
     expect(again.stdout).toContain('already matches the config: no change');

@@ -7,7 +7,11 @@ describe('sent once', () => {
   it('a worker that dies waiting for the relay’s answer: the next worker sends nothing blindly, the delivery is "unknown" and ops are told within seconds', async () => {
     const h = await createHarness({
       smtp: { stallFirst: 1 },
-      config: { timeouts: { heartbeatSeconds: 2, emailSeconds: 120 } },
+      config: {
+        timeouts: { heartbeatSeconds: 2, emailSeconds: 120 },
+        // How long the next attempt waits for the dead one's answer before calling the delivery unknown.
+        email: { smtp: { dataTimeoutSeconds: 4, connectionTimeoutSeconds: 1 } },
+      },
     });
     try {
       const configPath = await writeConfig(h.dir, h.config);

@@ -40,6 +40,11 @@ interface SmtpInfo {
 
 const address = (a: string | Mail.Address): string => (typeof a === 'string' ? a : (a.address ?? ''));
 
+/** What the relay said when it took a message: who it accepted and who it refused. */
+function receiptOfRelay(messageId: string, info: SmtpInfo): EmailReceipt {
+  return { messageId, accepted: info.accepted.map(address), rejected: info.rejected.map(address), alreadySent: false };
+}
+
 /** How often the accepted send's record is tried while the store is away (about a minute in all). */
 const RECORD_TRIES = 8;
 
@@ -55,6 +60,15 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     return body;
   }
   const domain = /@([^>\s]+)>?\s*$/.exec(config.email.from)?.[1] ?? 'sales-report.local';
+
+  /** A failed send, said for people: 5xx is a permanent refusal (bad credentials, sender or every recipient refused). */
+  function smtpFailure(err: unknown): Error {
+    const e = err as SmtpError;
+    const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
+    if (e.responseCode !== undefined && e.responseCode >= 500)
+      return nonRetryableFailure('SmtpRejected', `${where} refused the message (${e.responseCode}): ${e.message}`);
+    return new Error(`${where}: ${e.message}`);
+  }
 
   /** Same workflow run → same Message-ID, whatever the worker or the attempt. */
   function messageIdFor(kind: 'report' | 'alert', run: RunRef): string {
@@ -76,21 +90,9 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         from: config.email.from,
       })) as SmtpInfo;
     } catch (err) {
-      const e = err as SmtpError;
-      const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
-      // 5xx is a permanent refusal (bad credentials, sender not allowed, every recipient refused): retrying won't help.
-      if (e.responseCode !== undefined && e.responseCode >= 500) {
-        throw nonRetryableFailure('SmtpRejected', `${where} refused the message (${e.responseCode}): ${e.message}`);
-      }
-      throw new Error(`${where}: ${e.message}`);
+      throw smtpFailure(err);
     }
-    const receipt: EmailReceipt = {
-      messageId,
-      accepted: info.accepted.map(address),
-      rejected: info.rejected.map(address),
-      alreadySent: false,
-    };
-    return sent.record({ ...receipt, sentAt: now().toISOString() });
+    return sent.record({ ...receiptOfRelay(messageId, info), sentAt: now().toISOString() });
   }
 
   /**
@@ -159,26 +161,15 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       })) as SmtpInfo;
     } catch (err) {
       if (claimedBy) return receiptOf(claimedBy, own);
-      const e = err as SmtpError;
-      const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
-      if (e.responseCode !== undefined) {
-        // The relay answered: nothing was delivered, and another attempt may send.
-        if (handedOver) await sends.update(key, { ...send, state: 'refused' });
-        // 5xx is a permanent refusal (bad credentials, sender not allowed, every recipient refused).
-        if (e.responseCode >= 500)
-          throw nonRetryableFailure('SmtpRejected', `${where} refused the message (${e.responseCode}): ${e.message}`);
-        throw new Error(`${where}: ${e.message}`);
-      }
+      const answered = (err as SmtpError).responseCode !== undefined;
+      // The relay answered: nothing was delivered, and another attempt may send.
+      if (answered && handedOver) await sends.update(key, { ...send, state: 'refused' });
       // Handed over and no answer: it may have arrived. Ops decide; a blind second send is never made.
-      if (handedOver) return { messageId, accepted: [], rejected: [], alreadySent: false, delivery: 'unknown' };
-      throw new Error(`${where}: ${e.message}`);
+      if (!answered && handedOver)
+        return { messageId, accepted: [], rejected: [], alreadySent: false, delivery: 'unknown' };
+      throw smtpFailure(err);
     }
-    const receipt: EmailReceipt = {
-      messageId,
-      accepted: info.accepted.map(address),
-      rejected: info.rejected.map(address),
-      alreadySent: false,
-    };
+    const receipt = receiptOfRelay(messageId, info);
     Context.current().heartbeat({ accepted: receipt });
     await recordAccepted(key, {
       ...send,

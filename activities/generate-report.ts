@@ -23,6 +23,9 @@ import { thisRun } from './this-run';
 /** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
 const ECHO_LIMIT = 4_000;
 
+const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
+type NarrativeWithheld = NonNullable<GeneratedReport['narrativeWithheld']>;
+
 export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
   const prompts = loadPrompts(config.report.locale);
   const llm = config.llm;
@@ -38,6 +41,21 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
     }
   }
 
+  /** The report with the withheld note for words: the numbers go out alone, and `why` tells ops. */
+  function withheld(calls: LlmCalls, simulated: boolean, why: NarrativeWithheld): GeneratedReport {
+    return {
+      report: withheldNarrative(config.report.locale),
+      model: llm.model,
+      promptFile: prompts.systemFile,
+      promptSha256: prompts.systemSha256,
+      schemaId: REPORT_SCHEMA_ID,
+      attempts: calls.calls,
+      usage: calls.usage,
+      simulated,
+      narrativeWithheld: why,
+    };
+  }
+
   return {
     /**
      * The model could not be reached: the report's words are the withheld note, the reason says how many calls
@@ -49,17 +67,10 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       const tried = calls?.firstCallAt
         ? `${calls.calls} call(s) to the model over ${Math.round((now().getTime() - Date.parse(calls.firstCallAt)) / 1000)}s`
         : 'no call reached the model';
-      return {
-        report: withheldNarrative(config.report.locale),
-        model: llm.model,
-        promptFile: prompts.systemFile,
-        promptSha256: prompts.systemSha256,
-        schemaId: REPORT_SCHEMA_ID,
-        attempts: calls?.calls ?? 0,
-        usage: calls?.usage ?? { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-        simulated: false,
-        narrativeWithheld: { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
-      };
+      return withheld(calls ?? NO_CALLS, false, {
+        reason: `the model could not be reached (${tried}) ${error}`,
+        rejectedText: '',
+      });
     },
 
     /**
@@ -79,10 +90,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       const errorsByAttempt: string[][] = [];
       // Every call to the model this run made, across activity retries: what the audit reports and the GPU served.
       const ledger = llmCallsOf(store, run);
-      const calls: LlmCalls = (await ledger.get('calls')) ?? {
-        calls: 0,
-        usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
-      };
+      const calls: LlmCalls = (await ledger.get('calls')) ?? structuredClone(NO_CALLS);
       const { usage } = calls;
 
       return withHeartbeat(async (signal) => {
@@ -149,17 +157,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
         if (llm.onWrongAnswer === 'withhold-narrative') {
           // The numbers come from code: the report goes out at its time with them, and no unchecked word.
-          return {
-            report: withheldNarrative(config.report.locale),
-            model: llm.model,
-            promptFile: prompts.systemFile,
-            promptSha256: prompts.systemSha256,
-            schemaId: REPORT_SCHEMA_ID,
-            attempts: calls.calls,
-            usage,
-            simulated: lastSimulated,
-            narrativeWithheld: { reason, rejectedText: lastAnswer.slice(0, 2_000) },
-          };
+          return withheld(calls, lastSimulated, { reason, rejectedText: lastAnswer.slice(0, 2_000) });
         }
         throw nonRetryableFailure('ReportSchemaViolation', reason, {
           errorsByAttempt,

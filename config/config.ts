@@ -55,17 +55,29 @@ function movedKeys(raw: unknown): string[] {
   ];
 }
 
+/** The settings a GPU provider needs, under gpu.<key>. */
+const PROVIDER_SETTINGS = { static: 'static', 'aws-ec2': 'awsEc2', command: 'command' } as const;
+
+/** The one wording of a setting that another one makes necessary: the config check and its users say it alike. */
+function requiredWhen(path: string, when: string): string {
+  return `${path}: required when ${when}`;
+}
+
+/**
+ * A setting another one makes necessary, as a config that loaded has it (crossFieldProblems); a config built some
+ * other way fails here, with the same words.
+ */
+export function required<T>(value: T | undefined, path: string, when: string): T {
+  if (value === undefined) throw new ConfigError('config', [requiredWhen(path, when)]);
+  return value;
+}
+
 function crossFieldProblems(config: Config): string[] {
   const problems: string[] = [];
-  for (const [provider, key] of [
-    ['static', 'static'],
-    ['aws-ec2', 'awsEc2'],
-    ['command', 'command'],
-  ] as const) {
-    if (config.gpu.provider === provider && !config.gpu[key])
-      problems.push(`/gpu/${key}: required when /gpu/provider is "${provider}"`);
-  }
-  if (config.store.kind === 's3' && !config.store.s3) problems.push('/store/s3: required when /store/kind is "s3"');
+  const provider = config.gpu.provider;
+  if (provider !== 'local-process' && !config.gpu[PROVIDER_SETTINGS[provider]])
+    problems.push(requiredWhen(`/gpu/${PROVIDER_SETTINGS[provider]}`, `/gpu/provider is "${provider}"`));
+  if (config.store.kind === 's3' && !config.store.s3) problems.push(requiredWhen('/store/s3', '/store/kind is "s3"'));
   const command = config.gpu.command;
   if (command) {
     for (const which of ['start', 'stop', 'status'] as const)

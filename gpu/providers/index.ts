@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Config } from '../../config/config';
+import { required, type Config } from '../../config/config';
 import { LocalProcessProvider } from './local-process';
 import { AwsEc2Provider } from './aws-ec2';
 import { CommandProvider } from './command';
@@ -17,17 +17,17 @@ export function createGpuProvider(config: Config): GpuProvider {
         stopTimeoutSeconds: gpu.stopTimeoutSeconds,
       });
     case 'aws-ec2':
-      if (!gpu.awsEc2) throw new Error('gpu.awsEc2 is required for the aws-ec2 provider');
-      return new AwsEc2Provider({ ...gpu.awsEc2, pollIntervalSeconds: gpu.pollIntervalSeconds });
+      return new AwsEc2Provider({
+        ...required(gpu.awsEc2, '/gpu/awsEc2', '/gpu/provider is "aws-ec2"'),
+        pollIntervalSeconds: gpu.pollIntervalSeconds,
+      });
     case 'command':
-      if (!gpu.command) throw new Error('gpu.command is required for the command provider');
       return new CommandProvider({
-        ...gpu.command,
+        ...required(gpu.command, '/gpu/command', '/gpu/provider is "command"'),
         pollIntervalSeconds: gpu.pollIntervalSeconds,
         model: config.llm.model,
       });
     case 'static':
-      if (!gpu.static) throw new Error('gpu.static.endpoint is required for the static provider');
-      return new StaticProvider(gpu.static.endpoint);
+      return new StaticProvider(required(gpu.static, '/gpu/static', '/gpu/provider is "static"').endpoint);
   }
 }

@@ -2,12 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config/config';
 import { writeSampleCsv, writeSampleXlsx } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
 import { checkFigures } from '../../report/fact-check';
 import { loadPrompts, type Locale } from '../../report/prompts';
-import { loadSalesMetrics } from '../../sales/load';
+import { loadReportWeek } from '../helpers/load';
 import type { BreakdownRow, SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { chineseNumeral, fullWidth } from '../helpers/numerals';
@@ -47,17 +46,7 @@ describe('the fact check, kind by kind: right sentences pass, wrong ones are cau
   beforeAll(async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'sales-report-kinds-')), 'sales.xlsx');
     await writeSampleXlsx(path, { endDate: '2026-11-19', days: 56, ordersPerDay: 25, seed: 7, badRowsPerThousand: 3 });
-    const c = parseConfig({});
-    m = await loadSalesMetrics({
-      path,
-      format: 'auto',
-      columns: c.data.columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate: '2026-11-20',
-      currency: 'CNY',
-      trendWeeks: 8,
-    });
+    m = await loadReportWeek(path, { trendWeeks: 8 });
     kinds = corpus(m);
   });
 
@@ -474,21 +463,11 @@ function corpus(m: SalesMetrics): Kind[] {
 describe("the simulator's honest answers pass the check: a check that refuses good answers is as broken", () => {
   it('passes them for 20 different samples, in both locales', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-seeds-'));
-    const c = parseConfig({});
     const refused: unknown[] = [];
     for (let seed = 1; seed <= 20; seed++) {
       const path = join(dir, `sales-${seed}.csv`);
       await writeSampleCsv(path, { endDate: '2026-11-19', days: 56, ordersPerDay: 20, seed, badRowsPerThousand: 3 });
-      const metrics = await loadSalesMetrics({
-        path,
-        format: 'auto',
-        columns: c.data.columns,
-        maxBadRowShare: 0.05,
-        badRowsShown: 5,
-        reportDate: '2026-11-20',
-        currency: 'CNY',
-        trendWeeks: 8,
-      });
+      const metrics = await loadReportWeek(path, { trendWeeks: 8 });
       for (const locale of ['zh-CN', 'en-US'] as const) {
         const answer = writeDocument(
           weeklySalesReportSchema,

@@ -2,12 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config/config';
 import { writeSampleXlsx } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
 import { checkFigures } from '../../report/fact-check';
 import { loadPrompts } from '../../report/prompts';
-import { loadSalesMetrics } from '../../sales/load';
+import { loadReportWeek } from '../helpers/load';
 import type { SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 
@@ -30,16 +29,7 @@ describe('the figures in the words, checked against the metrics: a corpus of 40 
   beforeAll(async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'sales-report-facts-')), 'sales.xlsx');
     await writeSampleXlsx(path, { endDate: '2026-11-19', days: 21, ordersPerDay: 25, seed: 7, badRowsPerThousand: 3 });
-    const c = parseConfig({});
-    m = await loadSalesMetrics({
-      path,
-      format: 'auto',
-      columns: c.data.columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate: '2026-11-20',
-      currency: 'CNY',
-    });
+    m = await loadReportWeek(path);
     // The simulator writes answers from the metrics in the prompt: the honest baseline, in both locales.
     const doc = (locale: 'zh-CN' | 'en-US') =>
       writeDocument(

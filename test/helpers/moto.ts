@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { freePort } from '../../dev/free-port';
+import { forward } from './forward';
 
 export const MOTO_VERSION = '5.2.5';
 
@@ -103,33 +104,22 @@ export async function startEc2StandIn(motoUrl: string): Promise<Ec2StandIn> {
         return;
       }
       const stuck = action === 'DescribeInstances' && ids.some((id) => stuckPending.has(id));
-      const upstream = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: target.host },
-        },
-        (up) => {
-          if (!stuck) {
-            res.writeHead(up.statusCode ?? 502, up.headers);
-            up.pipe(res);
-            return;
-          }
-          const parts: Buffer[] = [];
-          up.on('data', (c: Buffer) => parts.push(c));
-          up.on('end', () => {
-            const xml = Buffer.concat(parts)
-              .toString('utf8')
-              .replace(/<code>16<\/code>\s*<name>running<\/name>/g, '<code>0</code><name>pending</name>');
-            const headers = { ...up.headers, 'content-length': String(Buffer.byteLength(xml)) };
-            res.writeHead(up.statusCode ?? 502, headers).end(xml);
-          });
-        },
-      );
-      upstream.on('error', (err) => res.writeHead(502).end(err.message));
-      upstream.end(body);
+      forward(target, req, res, body, (up) => {
+        if (!stuck) {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          return;
+        }
+        const parts: Buffer[] = [];
+        up.on('data', (c: Buffer) => parts.push(c));
+        up.on('end', () => {
+          const xml = Buffer.concat(parts)
+            .toString('utf8')
+            .replace(/<code>16<\/code>\s*<name>running<\/name>/g, '<code>0</code><name>pending</name>');
+          const headers = { ...up.headers, 'content-length': String(Buffer.byteLength(xml)) };
+          res.writeHead(up.statusCode ?? 502, headers).end(xml);
+        });
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

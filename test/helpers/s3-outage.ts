@@ -1,4 +1,5 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { forward } from './forward';
 
 /** A stand-in in front of moto's S3 that can go away: while `down`, every request answers 503 as S3 does. */
 export interface S3Outage {
@@ -21,21 +22,7 @@ export async function startS3Outage(motoUrl: string): Promise<S3Outage> {
         .end('<Error><Code>ServiceUnavailable</Code><Message>stand-in: the store is away</Message></Error>');
       return;
     }
-    const upstream = request(
-      {
-        host: target.hostname,
-        port: target.port,
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, host: target.host },
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    forward(target, req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();

@@ -215,3 +215,22 @@ export async function withHarness<T>(options: HarnessOptions, body: (h: Harness)
     await h.close();
   }
 }
+
+/**
+ * Runs a worker until `run` is generating (the GPU held), then terminates `target` (the run itself, or e.g. the
+ * pool) as an operator would, and returns when that happened (epoch ms).
+ */
+export async function terminateWhileGenerating(
+  h: Harness,
+  run: WorkflowHandle,
+  target: WorkflowHandle = run,
+  reason = 'stuck',
+): Promise<number> {
+  return h.withWorker(
+    (async () => {
+      await waitForStage(run, 'generating report');
+      await target.terminate(reason);
+      return Date.now();
+    })(),
+  );
+}

@@ -11,6 +11,7 @@ import {
   recordHistory,
   REPORT_DATE,
   type Harness,
+  terminateWhileGenerating,
   waitForStage,
 } from '../helpers/harness';
 
@@ -114,13 +115,8 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
     const h = await createHarness({ simArgs: ['--latency-ms', '3000'] });
     try {
       const handle = await h.start();
-      const result = await h.withWorker(
-        (async () => {
-          await waitForStage(handle, 'generating report');
-          await h.client.workflow.getHandle(h.poolId).terminate('operator: wrong pool');
-          return handle.result();
-        })(),
-      );
+      await terminateWhileGenerating(h, handle, h.client.workflow.getHandle(h.poolId), 'operator: wrong pool');
+      const result = await h.withWorker(handle.result());
       expect(result.outcome).toBe('sent');
       const [entry] = await expectGpuStopped(h);
       expect(entry!.stopReason).toMatch(/^pool .* gone \(terminated\?\): stopped by a run giving its lease back$/);
@@ -133,13 +129,7 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
     const h = await createHarness({ simArgs: ['--latency-ms', '60000'] });
     try {
       const handle = await h.start();
-      const terminatedAt = await h.withWorker(
-        (async () => {
-          await waitForStage(handle, 'generating report');
-          await handle.terminate('stuck');
-          return Date.now();
-        })(),
-      );
+      const terminatedAt = await terminateWhileGenerating(h, handle);
       const [entry] = await expectGpuStopped(h);
       const pastNeed = (Date.parse(entry!.stoppedAt!) - terminatedAt) / 1000;
       expect(pastNeed).toBeLessThan(10); // holder check 1 s, grace 0 s, a stop

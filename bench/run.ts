@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick]: what users pay for, measured on this machine, with a peer in the same run.
+ * npm run bench [-- --quick | --burst]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +27,8 @@ import { Client } from 'pg';
 
 const ROOT = REPO_ROOT;
 const quick = process.argv.includes('--quick');
+/** `--burst`: the burst scenario alone (peak and settled worker RSS), without the rest of the benchmark. */
+const burstOnly = process.argv.includes('--burst');
 const OUT = join(ROOT, 'out', 'bench');
 const REPORT_DATE = '2026-11-20';
 
@@ -89,7 +91,8 @@ async function runOnce(stack: LocalStack, id: string) {
   const handle = await stack.client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
     taskQueue: stack.config.temporal.taskQueue,
     workflowId: id,
-    args: [{ reportDate: REPORT_DATE }],
+    // Every bench run is a report of its own: same date and recipients would otherwise be sent once ("already-sent").
+    args: [{ reportDate: REPORT_DATE, resend: true }],
   });
   const result = await handle.result();
   const d = await handle.describe();
@@ -144,6 +147,44 @@ async function orchestration(env: Env, data: string) {
     sim.stop();
   }
   return { runs, p50: r2(pct(overheads, 50)), p95: r2(pct(overheads, 95)), concurrency };
+}
+
+/**
+ * A burst: `runs` reports started at once on one worker, the worker's RSS sampled while they run (peak) and again
+ * after they end and the heap settles, against the idle worker before.
+ */
+async function burst(env: Env, data: string, runs: number) {
+  say(`burst: ${runs} runs started at once on one worker (one always-on simulator)`);
+  const sim = await startSimulator();
+  try {
+    const alwaysOn = { provider: 'static' as const, hourlyPrice: 0, static: { endpoint: sim.url } };
+    return await scenario(env, 'burst', { config: { gpu: alwaysOn } }, data, async (stack) => {
+      const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+      await runOnce(stack, `bench-burst-warm-${Date.now()}`);
+      const idleMB = mb();
+      let peakMB = idleMB;
+      const sampling = setInterval(() => (peakMB = Math.max(peakMB, mb())), 50);
+      const started = Date.now();
+      const all = await Promise.all(
+        Array.from({ length: runs }, (_, i) => runOnce(stack, `bench-burst-${started}-${i}`)),
+      );
+      const wallSeconds = r2((Date.now() - started) / 1000);
+      clearInterval(sampling);
+      // Settled: what the worker keeps once the burst is over and its garbage is gone.
+      for (let i = 0; i < 10; i++) {
+        (globalThis as { gc?: () => void }).gc?.();
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const settledMB = mb();
+      const sent = all.filter((a) => a.result.outcome === 'sent').length;
+      say(
+        `  ${runs} at once: ${sent} sent in ${wallSeconds}s; RSS idle ${idleMB} MB, peak ${peakMB} MB, settled ${settledMB} MB`,
+      );
+      return { runs, sent, wallSeconds, idleMB, peakMB, settledMB };
+    });
+  } finally {
+    sim.stop();
+  }
 }
 
 function child(
@@ -401,6 +442,13 @@ async function main(): Promise<void> {
   mkdirSync(join(OUT, 'data'), { recursive: true });
   await writeSampleXlsx(data, { endDate: '2026-11-19', days: 21, ordersPerDay: 120, seed: 3, badRowsPerThousand: 1 });
   try {
+    if (burstOnly) {
+      const b = await burst(env, data, 50);
+      console.log(
+        JSON.stringify({ date: new Date().toISOString(), machine: { cores: cpus().length }, burst: b }, null, 2),
+      );
+      return;
+    }
     const results = {
       date: new Date().toISOString(),
       mode: quick ? 'quick' : 'full',
@@ -411,6 +459,7 @@ async function main(): Promise<void> {
         platform: `${process.platform}-${process.arch}`,
       },
       orchestration: await orchestration(env, data),
+      burst: await burst(env, data, 50),
       dataLoading: await dataLoading(),
       postgres: await postgresLoading(),
       gpuBilled: await gpuBilled(env, data),
@@ -429,6 +478,7 @@ type Results = {
   mode: string;
   machine: { cores: number; node: string };
   orchestration: Awaited<ReturnType<typeof orchestration>>;
+  burst: Awaited<ReturnType<typeof burst>>;
   dataLoading: Awaited<ReturnType<typeof dataLoading>>;
   postgres: Awaited<ReturnType<typeof postgresLoading>>;
   gpuBilled: Awaited<ReturnType<typeof gpuBilled>>;
@@ -480,6 +530,10 @@ function report(results: Results): void {
       ['concurrent runs', 'p50 overhead s', 'wall s'],
       results.orchestration.concurrency.map((c) => [c.runs, c.p50Overhead, c.wallSeconds]),
     ),
+  );
+  const b = results.burst;
+  console.log(
+    `\nburst: ${b.runs} runs at once on one worker → ${b.sent} sent in ${b.wallSeconds}s; worker RSS idle ${b.idleMB} MB, peak ${b.peakMB} MB, settled ${b.settledMB} MB`,
   );
   console.log('\ndata loading (loader + metrics, own process):');
   console.log(

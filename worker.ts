@@ -9,6 +9,10 @@ import { createStore } from './store';
 import { temporalConnectionOptions } from './temporal/connection';
 import { dataConverterFor } from './temporal/data-converter';
 import { missingSearchAttributes } from './temporal/setup';
+import { unreadablePayloads } from './temporal/payload-check';
+import { postWebhook } from './alerts/webhooks';
+import { hashedName } from './store/json-records';
+import { hostname } from 'node:os';
 
 export interface ReportWorkerOptions {
   config: Config;
@@ -83,6 +87,29 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
   };
 }
 
+/**
+ * A worker that refuses to start tells ops by email and the chat robots, once per reason (a service manager restarts
+ * it every few seconds): best effort, since what is wrong may be the very thing that stops the message.
+ */
+async function tellOpsWorkerRefused(config: Config, secrets: Secrets, reason: string): Promise<void> {
+  const told = await createStore(config)
+    .create(`alerts/worker-refused/${hashedName(reason)}.json`, JSON.stringify({ host: hostname(), reason }))
+    .catch(() => true);
+  if (!told) return;
+  const subject = `[WORKER REFUSED] ${hostname()}: cannot read the runs on task queue "${config.temporal.taskQueue}"`;
+  const text = `${reason}\n\nThe worker did not start and took no task. Give it the namespace's keys (SALES_REPORT_ENCRYPTION_KEYS, the one the other workers encrypt with first) and start it again.`;
+  const message = { subject, text, link: config.temporal.uiUrl };
+  await createMailer(config, secrets)
+    .sendMail({ from: config.email.from, to: config.email.alertTo, subject, text })
+    .catch((err: unknown) => console.error(`alert email not sent: ${(err as Error).message}`));
+  for (const hook of config.alerts.webhooks) {
+    const secret = hook.secretEnv ? process.env[hook.secretEnv] : undefined;
+    await postWebhook({ kind: hook.kind, url: hook.url, secret }, message, config.alerts.timeoutSeconds * 1000).catch(
+      (err: unknown) => console.error(`alert webhook (${hook.kind}) not posted: ${(err as Error).message}`),
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const secrets = secretsFromEnv(process.env);
@@ -95,6 +122,18 @@ async function main(): Promise<void> {
       throw new ConfigError(config.temporal.namespace, [
         `namespace "${config.temporal.namespace}" lacks the search attributes ${missing.join(', ')}: run "sales-report setup" once (Temporal Cloud: add them as Keyword attributes)`,
       ]);
+    }
+    // A worker that cannot read its task queue's runs (a key the others encrypt with is missing here) would stall on
+    // every run it takes: it says so, tells ops once, and takes none.
+    const unreadable = await unreadablePayloads(
+      clientConnection,
+      config.temporal.namespace,
+      config.temporal.taskQueue,
+      config.temporal.encryption.enabled ? secrets.encryption : undefined,
+    ).catch(() => undefined);
+    if (unreadable) {
+      await tellOpsWorkerRefused(config, secrets, unreadable);
+      throw new ConfigError('encryption keys', [`this worker cannot read the runs it would take: ${unreadable}`]);
     }
     const client = new Client({
       connection: clientConnection,

@@ -1,9 +1,10 @@
 import { childEnvironment } from '../../config/child-env';
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GpuInstance, GpuProvider, InstanceState, RecordInstance } from './provider';
+import { CloudError, type GpuInstance, type GpuProvider, type InstanceState, type RecordInstance } from './provider';
 
 export interface LocalProcessOptions {
   command: string;
@@ -42,6 +43,17 @@ export class LocalProcessProvider implements GpuProvider {
   constructor(private readonly options: LocalProcessOptions) {}
 
   async start(_owner: string, record: RecordInstance): Promise<GpuInstance> {
+    // Something already listening there is a server this pool did not start (an orphan of a pool an operator
+    // terminated, a hand-started vLLM): a new one could not bind, and the readiness probe would take the stranger's
+    // answers for its own. It is not adopted: the start fails, naming the port, and the reaper or a human stops it.
+    if (await listening(this.options.host, this.options.port)) {
+      throw new CloudError(
+        `port ${this.options.host}:${this.options.port} already has a server this pool did not start; stop it (or set gpu.localProcess.port)`,
+        'PortInUse',
+        `${this.options.host}:${this.options.port}`,
+        true,
+      );
+    }
     const instance = await this.spawnServer();
     await record(instance.instanceId);
     return instance;
@@ -102,6 +114,20 @@ export class LocalProcessProvider implements GpuProvider {
     const { pid } = parseId(instance.instanceId);
     return Promise.resolve({ state: groupAlive(pid) ? 'running' : 'stopped', detail: `process group ${pid}` });
   }
+}
+
+/** Whether something accepts connections at host:port (bounded: a second at most). */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }
 
 function parseId(instanceId: string): { pid: number; logPath: string } {

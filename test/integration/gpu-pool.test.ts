@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { spawnSimulator } from '../../dev/simulator/launch';
 import { leaseRecords, type LeaseRecord } from '../../gpu/leases';
 import { leaseShareSeconds } from '../../gpu/billing';
 import { WORKFLOW_TYPES, type ReportResult } from '../../temporal/contracts';
@@ -121,6 +122,35 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
       const [entry] = await expectGpuStopped(h);
       expect(entry!.stopReason).toMatch(/^pool .* gone \(terminated\?\): stopped by a run giving its lease back$/);
     } finally {
+      await h.close();
+    }
+  });
+
+  it('a server it did not start already on the port is not adopted: the start fails naming the port, the stranger is left alone', async () => {
+    const h = await createHarness({ config: { llm: { onModelDown: 'fail' } } });
+    const stranger = spawnSimulator(h.config.gpu.localProcess.port);
+    try {
+      // Until the stranger serves (bounded).
+      for (let deadline = Date.now() + 20_000; ;) {
+        if (
+          await fetch(`${stranger.url}/health`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
+        if (Date.now() > deadline) throw new Error('the stranger did not come up');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const handle = await h.start();
+      const { messages } = await failureOf(h.withWorker(handle.result()));
+      expect(messages).toContain(
+        `port 127.0.0.1:${h.config.gpu.localProcess.port} already has a server this pool did not start`,
+      );
+      expect(stranger.process.exitCode).toBeNull(); // neither used nor stopped by the pool
+      expect((await h.ledgerEntries()).every((e) => !e.instanceId || e.stoppedAt)).toBe(true);
+    } finally {
+      stranger.stop();
       await h.close();
     }
   });

@@ -34,8 +34,44 @@ export function readRows(
 
 const BATCH = 1000;
 
-/** Streams one worksheet (the named one, else the first) without loading the workbook into memory. */
+/**
+ * Streams one worksheet (the named one, else the first) without loading the workbook into memory. The streaming
+ * reader cannot place a worksheet that the zip holds before xl/workbook.xml (it fails with "reading 'sheets'"): some
+ * writers, exceljs itself among them under load, order the parts so. Such a workbook is read whole instead.
+ */
 async function* readXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRow[]> {
+  let yielded = false;
+  try {
+    for await (const batch of streamXlsxRows(path, sheet)) {
+      yielded = true;
+      yield batch;
+    }
+  } catch (err) {
+    if (yielded || !(err instanceof TypeError && /reading 'sheets'/.test(err.message))) throw err;
+    yield* wholeXlsxRows(path, sheet);
+  }
+}
+
+/** The whole workbook in memory: only for the part orders the streaming reader cannot follow. */
+async function* wholeXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRow[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  const worksheet = sheet === undefined ? workbook.worksheets[0] : workbook.getWorksheet(sheet);
+  if (!worksheet) {
+    throw new Error(
+      sheet === undefined
+        ? `${path}: the workbook has no worksheet`
+        : `${path}: no worksheet "${sheet}" (found: ${workbook.worksheets.map((w) => w.name).join(', ') || 'none'})`,
+    );
+  }
+  const rows: RawRow[] = [];
+  worksheet.eachRow((row) => {
+    rows.push({ row: row.number, cells: (row.values as unknown[]).slice(1) });
+  });
+  for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH);
+}
+
+async function* streamXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRow[]> {
   // Styles are skipped for speed: dates then arrive as Excel serial numbers, which parseOrderDate reads.
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',

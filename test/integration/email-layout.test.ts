@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,26 +10,21 @@ import { renderEmailHtml } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { loadReportWeek } from '../helpers/load';
+import { launchBrowser } from '../helpers/browser';
 import { ROOT } from '../helpers/harness';
 
-/** Debian's chromium (.ci/run installs it), headless. */
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-
-/** After load: how wide the page is against the window, and which boxes reach past its right edge. */
-const PROBE = `<script>addEventListener('load', () => {
+/** Run in the page after load: how wide it is against the window, and which boxes reach past its right edge. */
+const MEASURE_LAYOUT = `(() => {
   const past = [...document.querySelectorAll('table, td, th, img, h1, h2, p, li')]
     .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
     .map((el) => el.tagName + ':' + (el.textContent || '').trim().slice(0, 30));
-  parent.document.body.dataset.layout = JSON.stringify({ scrollWidth: document.documentElement.scrollWidth, innerWidth, past });
-});</script>`;
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth, past };
+})()`;
 
-/**
- * The email in a frame of the given width: headless Chromium's window is at least 500 px wide, a phone's is not.
- * The probe runs in the frame (a srcdoc frame shares the page's origin) and reports on the page.
- */
-function framed(html: string, width: number): string {
-  const doc = html.replace('</body>', `${PROBE}</body>`).replaceAll('&', '&amp;').replaceAll('"', '&quot;');
-  return `<!DOCTYPE html><html><body style="margin:0"><iframe width="${width}" height="3300" style="border:0;display:block" srcdoc="${doc}"></iframe></body></html>`;
+interface Layout {
+  scrollWidth: number;
+  innerWidth: number;
+  past: string[];
 }
 
 async function emailHtml(locale: Locale, dir: string): Promise<string> {
@@ -64,48 +57,31 @@ async function emailHtml(locale: Locale, dir: string): Promise<string> {
 
 describe('the email as people see it (headless Chromium)', () => {
   it('fits a phone, a mail pane and a desktop, in both locales, without sideways scrolling', async () => {
-    if (!CHROMIUM)
-      throw new Error("Debian's chromium is needed for this test: apt-get install chromium (.ci/run does)");
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-layout-'));
     const shots = join(ROOT, 'out', 'email-layout');
     await mkdir(shots, { recursive: true });
     const verdicts: string[] = [];
-    for (const locale of ['zh-CN', 'en-US'] as const) {
-      const html = await emailHtml(locale, dir);
-      expect(html).not.toMatch(/<script|@font-face|<link /); // what mail clients render: no scripts, no web fonts
-      for (const width of [375, 600, 1200]) {
-        const page = join(dir, `email-${locale}-${width}.html`);
-        await writeFile(page, framed(html, width));
-        const run = (args: string[]) =>
-          spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', ...args], {
-            encoding: 'utf8',
-            timeout: 60_000,
-          });
-        const dom = run([
-          `--window-size=${Math.max(width, 500)},1000`,
-          '--virtual-time-budget=2000',
-          '--dump-dom',
-          `file://${page}`,
-        ]);
-        const layout = /data-layout="([^"]*)"/.exec(dom.stdout)?.[1];
-        expect(layout, dom.stderr).toBeDefined();
-        const found = JSON.parse(layout!.replaceAll('&quot;', '"')) as {
-          scrollWidth: number;
-          innerWidth: number;
-          past: string[];
-        };
-        run([
-          `--screenshot=${join(shots, `${locale}-${width}.png`)}`,
-          `--window-size=${Math.max(width, 500)},3300`,
-          `file://${page}`,
-        ]);
-        verdicts.push(
-          `${locale} ${width}px: page ${found.scrollWidth}px wide, ${found.past.length} boxes past the edge`,
-        );
-        expect(found.innerWidth).toBe(width);
-        expect(found.past).toEqual([]);
-        expect(found.scrollWidth).toBeLessThanOrEqual(width);
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      for (const locale of ['zh-CN', 'en-US'] as const) {
+        const html = await emailHtml(locale, dir);
+        expect(html).not.toMatch(/<script|@font-face|<link /); // what mail clients render: no scripts, no web fonts
+        for (const width of [375, 600, 1200]) {
+          await page.setViewport({ width, height: 1000 });
+          await page.setContent(html, { waitUntil: 'load' });
+          const found = (await page.evaluate(MEASURE_LAYOUT)) as Layout;
+          await page.screenshot({ path: join(shots, `${locale}-${width}.png`), fullPage: true });
+          verdicts.push(
+            `${locale} ${width}px: page ${found.scrollWidth}px wide, ${found.past.length} boxes past the edge`,
+          );
+          expect(found.innerWidth).toBe(width);
+          expect(found.past).toEqual([]);
+          expect(found.scrollWidth).toBeLessThanOrEqual(width);
+        }
       }
+    } finally {
+      await browser.close();
     }
     console.log(`${verdicts.join('\n')}\nscreenshots: ${shots}`);
   });

@@ -77,7 +77,7 @@ async function failure(load: Promise<unknown>): Promise<Error> {
 /** Everything but where the rows came from and how many the file spelled blank. */
 const figures = ({ dataQuality: _, ...m }: SalesMetrics) => m;
 
-describe('a PostgreSQL source (a real server: Debian postgresql, initdb into a temp dir)', () => {
+describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
   let pg: TestPostgres;
   let lines: number;
   beforeAll(async () => {

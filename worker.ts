@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { createGpuProvider } from './gpu/providers';
 import { lifecycleTaskQueue } from './gpu/lifecycle-queue';
@@ -10,6 +10,9 @@ import { temporalConnectionOptions } from './temporal/connection';
 import { dataConverterFor } from './temporal/data-converter';
 import { missingSearchAttributes } from './temporal/setup';
 import { unreadablePayloads } from './temporal/payload-check';
+import { workflowCode } from './temporal/workflow-bundle';
+import { installRuntime } from './temporal/runtime';
+import { listenHealth } from './temporal/health';
 import { postWebhook } from './alerts/webhooks';
 import { hashedName } from './store/json-records';
 import { hostname } from 'node:os';
@@ -20,7 +23,7 @@ export interface ReportWorkerOptions {
   connection: NativeConnection;
   /** A client on its own connection, for activities that ask the server about runs (the GPU reaper). */
   client: Client;
-  /** Tests and the demo bundle once and pass the bundle; otherwise the workflows are bundled at start. */
+  /** Tests and the demo bundle once and pass the bundle; else the build's bundle, or bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -28,6 +31,8 @@ export interface ReportWorkerOptions {
 export interface ReportWorker {
   /** The task queues polled: the report queue, and this host's GPU queue for local-process. */
   taskQueues: string[];
+  /** Each task queue's worker state (RUNNING while it polls): what /healthz reports. */
+  states(): Record<string, string>;
   /** Until SIGINT/SIGTERM (installed by the SDK), then in-flight work is finished or handed back. */
   run(): Promise<void>;
   runUntil<R>(until: Promise<R>): Promise<R>;
@@ -59,9 +64,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     await Worker.create({
       ...common,
       taskQueue: config.temporal.taskQueue,
-      ...(options.workflowBundle
-        ? { workflowBundle: options.workflowBundle }
-        : { workflowsPath: require.resolve('./workflows') }),
+      ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCode()),
       activities,
     }),
   ];
@@ -77,6 +80,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
   }
   return {
     taskQueues: workers.map((w) => w.options.taskQueue),
+    states: () => Object.fromEntries(workers.map((w) => [w.options.taskQueue, w.getState()])),
     run: async () => void (await Promise.all(workers.map((w) => w.run()))),
     // Every worker is shut down before this settles, also when `until` fails.
     runUntil: async (until) => {
@@ -113,6 +117,8 @@ async function tellOpsWorkerRefused(config: Config, secrets: Secrets, reason: st
 async function main(): Promise<void> {
   const config = loadConfig();
   const secrets = secretsFromEnv(process.env);
+  installRuntime(config.worker);
+  const log = Runtime.instance().logger;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, secrets));
   const clientConnection = await Connection.connect(temporalConnectionOptions(config, secrets));
   try {
@@ -125,12 +131,14 @@ async function main(): Promise<void> {
     }
     // A worker that cannot read its task queue's runs (a key the others encrypt with is missing here) would stall on
     // every run it takes: it says so, tells ops once, and takes none.
-    const unreadable = await unreadablePayloads(
-      clientConnection,
-      config.temporal.namespace,
-      config.temporal.taskQueue,
-      config.temporal.encryption.enabled ? secrets.encryption : undefined,
-    ).catch(() => undefined);
+    const payloadCheck = () =>
+      unreadablePayloads(
+        clientConnection,
+        config.temporal.namespace,
+        config.temporal.taskQueue,
+        config.temporal.encryption.enabled ? secrets.encryption : undefined,
+      );
+    const unreadable = await payloadCheck().catch(() => undefined);
     if (unreadable) {
       await tellOpsWorkerRefused(config, secrets, unreadable);
       throw new ConfigError('encryption keys', [`this worker cannot read the runs it would take: ${unreadable}`]);
@@ -141,11 +149,29 @@ async function main(): Promise<void> {
       dataConverter: dataConverterFor(config, secrets),
     });
     const worker = await createReportWorker({ config, secrets, connection, client });
-    console.log(
-      `worker: connected to ${config.temporal.address} namespace "${config.temporal.namespace}", ` +
-        `task queues ${worker.taskQueues.map((q) => `"${q}"`).join(', ')}, GPU provider ${config.gpu.provider}`,
-    );
-    await worker.run();
+    const health =
+      config.worker.healthAddress === undefined
+        ? undefined
+        : await listenHealth(config.worker.healthAddress, {
+            workerStates: () => worker.states(),
+            unreadablePayloads: payloadCheck,
+            payloadCheckSeconds: 60,
+          });
+    log.info('worker started', {
+      temporalAddress: config.temporal.address,
+      namespace: config.temporal.namespace,
+      taskQueues: worker.taskQueues,
+      gpuProvider: config.gpu.provider,
+      workflowCode: 'workflowBundle' in workflowCode() ? 'prebuilt bundle' : 'bundled at start',
+      startSeconds: Math.round(process.uptime() * 10) / 10,
+      ...(config.worker.metricsAddress && { metrics: `http://${config.worker.metricsAddress}/metrics` }),
+      ...(config.worker.healthAddress && { health: `http://${config.worker.healthAddress}/healthz` }),
+    });
+    try {
+      await worker.run();
+    } finally {
+      health?.close();
+    }
   } finally {
     await connection.close();
     await clientConnection.close();

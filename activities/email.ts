@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { postWebhook, type AlertMessage } from '../alerts/webhooks';
@@ -26,6 +26,7 @@ import { isPoolShare } from '../gpu/billing';
 import { runKey } from '../store/archive';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { activityMetrics } from './metrics';
 import { automatedMessage } from '../email/headers';
 
 interface SmtpError extends Error {
@@ -165,11 +166,21 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       // The relay answered: nothing was delivered, and another attempt may send.
       if (answered && handedOver) await sends.update(key, { ...send, state: 'refused' });
       // Handed over and no answer: it may have arrived. Ops decide; a blind second send is never made.
-      if (!answered && handedOver)
+      if (!answered && handedOver) {
+        activityMetrics().emails.add(1, { result: 'unknown' });
         return { messageId, accepted: [], rejected: [], alreadySent: false, delivery: 'unknown' };
+      }
+      activityMetrics().emails.add(1, { result: 'failed' });
       throw smtpFailure(err);
     }
     const receipt = receiptOfRelay(messageId, info);
+    activityMetrics().emails.add(1, { result: 'accepted' });
+    log.info('report email accepted by the relay', {
+      messageId,
+      accepted: receipt.accepted.length,
+      refused: receipt.rejected.length,
+    });
+    activityMetrics().recipientsRefused.add(receipt.rejected.length, { reason: 'relay' });
     Context.current().heartbeat({ accepted: receipt });
     await recordAccepted(key, {
       ...send,
@@ -300,8 +311,10 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     try {
       await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader });
       receipt.delivered.push('email');
+      activityMetrics().alerts.add(1, { channel: 'email', result: 'delivered' });
     } catch (err) {
       failed('email', err);
+      activityMetrics().alerts.add(1, { channel: 'email', result: 'failed' });
     }
     for (const [i, hook] of config.alerts.webhooks.entries()) {
       const channel = `webhook ${i + 1} (${hook.kind})`;
@@ -313,8 +326,10 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           await postedWebhooks.put(id, { postedAt: now().toISOString() });
         }
         receipt.delivered.push(channel);
+        activityMetrics().alerts.add(1, { channel: hook.kind, result: 'delivered' });
       } catch (err) {
         failed(channel, err);
+        activityMetrics().alerts.add(1, { channel: hook.kind, result: 'failed' });
       }
     }
     if (receipt.delivered.length === 0) {

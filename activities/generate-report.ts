@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
@@ -18,6 +18,7 @@ import {
 
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
+import { activityMetrics } from './metrics';
 import { thisRun } from './this-run';
 
 /** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
@@ -31,9 +32,17 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
   const llm = config.llm;
 
   async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
+    const started = performance.now();
+    const m = activityMetrics();
     try {
-      return await requestReport(client, llm, messages, signal);
+      const answer = await requestReport(client, llm, messages, signal);
+      m.llmCalls.add(1, { result: 'answered' });
+      m.llmCallSeconds.record((performance.now() - started) / 1000);
+      m.llmTokens.add(answer.completion.usage?.prompt_tokens ?? 0, { kind: 'prompt' });
+      m.llmTokens.add(answer.completion.usage?.completion_tokens ?? 0, { kind: 'completion' });
+      return answer;
     } catch (err) {
+      m.llmCalls.add(1, { result: 'failed' });
       if (isPermanentLlmError(err)) {
         throw nonRetryableFailure('LlmRequestRejected', `vLLM refused the request (${err.status}): ${err.message}`);
       }
@@ -42,7 +51,13 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
   }
 
   /** The report with the withheld note for words: the numbers go out alone, and `why` tells ops. */
-  function withheld(calls: LlmCalls, simulated: boolean, why: NarrativeWithheld): GeneratedReport {
+  function withheld(
+    cause: 'model-down' | 'wrong-answer',
+    calls: LlmCalls,
+    simulated: boolean,
+    why: NarrativeWithheld,
+  ): GeneratedReport {
+    activityMetrics().narrativesWithheld.add(1, { reason: cause });
     return {
       report: withheldNarrative(config.report.locale),
       model: llm.model,
@@ -67,7 +82,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       const tried = calls?.firstCallAt
         ? `${calls.calls} call(s) to the model over ${Math.round((now().getTime() - Date.parse(calls.firstCallAt)) / 1000)}s`
         : 'no call reached the model';
-      return withheld(calls ?? NO_CALLS, false, {
+      return withheld('model-down', calls ?? NO_CALLS, false, {
         reason: `the model could not be reached (${tried}) ${error}`,
         rejectedText: '',
       });
@@ -147,6 +162,9 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
               ...(check.fenced && { fenceStripped: true }),
             };
           }
+          const refusedBy = wrongFigures.length > 0 ? 'figures' : 'schema';
+          activityMetrics().answersRefused.add(1, { check: refusedBy });
+          log.warn('model answer refused', { check: refusedBy, attempt, errors: check.errors.length });
           errorsByAttempt.push(check.errors);
           messages.push(
             { role: 'assistant', content: content.slice(0, ECHO_LIMIT) },
@@ -157,7 +175,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
         if (llm.onWrongAnswer === 'withhold-narrative') {
           // The numbers come from code: the report goes out at its time with them, and no unchecked word.
-          return withheld(calls, lastSimulated, { reason, rejectedText: lastAnswer.slice(0, 2_000) });
+          return withheld('wrong-answer', calls, lastSimulated, { reason, rejectedText: lastAnswer.slice(0, 2_000) });
         }
         throw nonRetryableFailure('ReportSchemaViolation', reason, {
           errorsByAttempt,

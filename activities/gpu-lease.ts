@@ -15,6 +15,7 @@ import { billFor, leaseShareSeconds, poolShareId } from '../gpu/billing';
 import { createFleet, pricingOf } from '../gpu/fleet';
 import { holderKey } from '../gpu/holders';
 import { leaseRecords, type LeaseRecord } from '../gpu/leases';
+import { activityMetrics } from './metrics';
 import { runState } from '../temporal/run-liveness';
 
 export function createGpuLeaseActivities({
@@ -82,6 +83,7 @@ export function createGpuLeaseActivities({
         await stopOrphans(poolId);
       }
       const record = await close(poolId, holder);
+      activityMetrics().gpuSeconds.record(record?.shareSeconds ?? 0, { state: 'held' });
       return {
         ...billFor(gpuProvider.name, [poolShareId(poolId)], record?.shareSeconds ?? 0, pricingOf(config)),
         owner: holderKey(holder),

@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { createFleet } from '../gpu/fleet';
 import { CloudError } from '../gpu/providers/provider';
 import { probeVllm } from '../gpu/readiness';
+import { activityMetrics } from './metrics';
 import { withHeartbeat } from './heartbeat';
 
 /** A cloud's permanent refusal (not authorised, no such instance) fails the activity for good, at once. */
@@ -77,7 +78,9 @@ export function createGpuLifecycleActivities({
      * Stopping twice is success.
      */
     async stopGpu(owner: string, reason?: string): Promise<GpuBill> {
-      return withHeartbeat(() => refusalsFinal(fleet.stop(owner, reason)));
+      const bill = await withHeartbeat(() => refusalsFinal(fleet.stop(owner, reason)));
+      activityMetrics().gpuSeconds.record(bill.billedSeconds, { state: 'billed' });
+      return bill;
     },
   };
 }

@@ -10,6 +10,7 @@ import {
 } from '../temporal/contracts';
 import { dateInZone, isIsoDate } from '../sales/dates';
 import type { ActivityDeps } from './deps';
+import { activityMetrics } from './metrics';
 import { lifecycleTaskQueue } from '../gpu/lifecycle-queue';
 
 const validateInput = createAjv().compile<ReportInput>(reportInputSchema);
@@ -103,6 +104,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
         ...(input.bcc ?? []),
       ]);
       if (outside.length > 0) {
+        activityMetrics().recipientsRefused.add(outside.length, { reason: 'allow-list' });
         throw nonRetryableFailure(
           'InvalidInput',
           `Invalid workflow input: ${outside.map((a) => JSON.stringify(a)).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not among the allowed recipients (${allowedRecipients(config).join(', ')}; config email.allowedRecipients)`,

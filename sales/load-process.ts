@@ -2,9 +2,15 @@ import { childEnvironment } from '../config/child-env';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { SalesDataError, type LoadSalesOptions } from './load';
 import type { RowProblem, SalesMetrics } from './metrics';
+
+/** The loader's entry in the form this process runs: compiled JavaScript from the build, else the sources via tsx. */
+const LOADER_ENTRY =
+  extname(__filename) === '.js'
+    ? [join(__dirname, 'load-main.js')]
+    : ['--require', require.resolve('tsx/cjs'), join(__dirname, 'load-main.ts')];
 
 type Answer = { metrics: SalesMetrics } | { error: { message: string; salesData: boolean; problems?: RowProblem[] } };
 
@@ -65,7 +71,7 @@ function loadInChild(options: LoadSalesOptions, heapMB: number, signal?: AbortSi
   return new Promise<SalesMetrics>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...loaderNodeFlags(heapMB), '--require', require.resolve('tsx/cjs'), join(__dirname, 'load-main.ts')],
+      [...loaderNodeFlags(heapMB), ...LOADER_ENTRY],
       // The loader parses files from outside: it sees none of the worker's secrets.
       { stdio: ['pipe', 'pipe', 'pipe'], signal, env: { ...childEnvironment(process.env), TMPDIR: temp } },
     );

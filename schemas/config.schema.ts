@@ -480,6 +480,33 @@ export const configSchema = {
         },
       },
     },
+    worker: {
+      description: 'How the worker process shows itself to operators: metrics, health, logs.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        metricsAddress: {
+          type: 'string',
+          pattern: '^[^\\s:]+:[0-9]{1,5}$',
+          description:
+            "host:port of the Prometheus scrape endpoint (/metrics): the SDK's worker metrics and the product's (reports by outcome, LLM calls and tokens, GPU seconds, sends, alerts). Off when unset.",
+        },
+        healthAddress: {
+          type: 'string',
+          pattern: '^[^\\s:]+:[0-9]{1,5}$',
+          description:
+            "host:port of /healthz: 200 when the worker polls its task queues and can read the namespace's payloads, 503 with the reason otherwise. Off when unset.",
+        },
+        logFormat: {
+          enum: ['json', 'text'],
+          default: 'json',
+          description:
+            'json: one JSON object per line with the workflow and run ids (for a log pipeline); text: for a terminal.',
+        },
+        logLevel: { enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], default: 'INFO' },
+      },
+    },
     timeouts: {
       description: 'Activity time limits, in seconds.',
       type: 'object',

@@ -1,10 +1,10 @@
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { Config, Secrets } from '../config/config';
 import { AesGcmCodec } from './encryption';
 
-/** The module the worker (and the bundler) load the failure converter from; the product runs from its sources. */
-export const FAILURE_CONVERTER_PATH = join(__dirname, 'failure-converter.ts');
+/** The module the worker (and the bundler) load the failure converter from: compiled in a build, else the source. */
+export const FAILURE_CONVERTER_PATH = join(__dirname, `failure-converter${extname(__filename)}`);
 
 /**
  * How every process of the product turns values into Temporal payloads and back: the worker, the CLI, the codec

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../dev/dev-server';
-import { FAILURE_CONVERTER_PATH } from '../temporal/data-converter';
+import { bundleReportWorkflows } from '../temporal/workflow-bundle';
 import { describeTemporalCli, resolveTemporalCli } from '../dev/temporal-cli';
 
 declare module 'vitest' {
@@ -17,14 +15,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cli = resolveTemporalCli(process.env, (line) => console.log(line));
   console.log(describeTemporalCli(cli));
-  const [server, bundle] = await Promise.all([
-    startDevServer({ cli }),
-    bundleWorkflowCode({
-      workflowsPath: join(__dirname, '..', 'workflows', 'index.ts'),
-      failureConverterPath: FAILURE_CONVERTER_PATH,
-      logger: quietLogger,
-    }),
-  ]);
+  const [server, bundle] = await Promise.all([startDevServer({ cli }), bundleReportWorkflows(quietLogger)]);
   project.provide('temporalAddress', server.address);
   project.provide('workflowBundleCode', bundle.code);
   return () => server.stop();

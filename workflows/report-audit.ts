@@ -1,4 +1,12 @@
-import { ApplicationFailure, isCancellation, patched, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  isCancellation,
+  log,
+  metricMeter,
+  patched,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type {
   AuditMemo,
   DeliveryNotice,
@@ -9,6 +17,7 @@ import type {
   ReportResult,
 } from '../temporal/contracts';
 import { causeOf, rootMessage } from './failures';
+import { productMetrics } from '../temporal/product-metrics';
 import { ReportAlert, ReportOutcome as ReportOutcomeKey } from '../temporal/search-attributes';
 
 /** How a report run is ending: what the `finally` of the workflow records, alerts on and audits. */
@@ -66,6 +75,8 @@ export function whatNeedsAHuman(end: RunEnd): string | undefined {
 /** The outcome on the run's search attributes and its audit record in the memo. No figures, no secrets. */
 export function recordOutcome(plan: ReportPlan, end: RunEnd): void {
   const outcome: ReportOutcome = end.result?.outcome ?? (isCancellation(end.failure) ? 'cancelled' : 'failed');
+  productMetrics(metricMeter).reports.add(1, { outcome });
+  log.info('report run ended', { outcome, reportDate: plan.run.reportDate, ...(end.alert && { alerted: true }) });
   upsertSearchAttributes([
     { key: ReportOutcomeKey, value: outcome },
     ...(end.alert ? [{ key: ReportAlert, value: end.alert.delivered.length > 0 ? 'delivered' : 'undelivered' }] : []),

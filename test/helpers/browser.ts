@@ -1,14 +1,39 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser } from 'puppeteer-core';
 
+/** The package's root: it exports only its entry points, not package.json. */
+const PACKAGE_DIR = join(dirname(require.resolve('@sparticuz/chromium')), '..', '..');
+const VERSION = (JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+
 /**
- * Headless Chromium from the npm registry (@sparticuz/chromium: a self-contained build with the libraries it needs,
- * unpacked into the temp dir on first use), driven over a pipe by puppeteer-core. No system browser, no root, no
- * download from anywhere but the registry, and one pinned version on every machine.
+ * Where the browser is unpacked: the package unpacks into the temp dir and reuses any "chromium" it finds there,
+ * whoever put it there and whatever its version. A cache of this user's and this version's own avoids both.
+ */
+const UNPACK_DIR = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sales-report', `chromium-${VERSION}`);
+
+async function executablePath(): Promise<string> {
+  mkdirSync(UNPACK_DIR, { recursive: true });
+  const tmp = process.env.TMPDIR;
+  process.env.TMPDIR = UNPACK_DIR;
+  try {
+    return await chromium.executablePath();
+  } finally {
+    if (tmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = tmp;
+  }
+}
+
+/**
+ * Headless Chromium from the npm registry (@sparticuz/chromium: a self-contained build with the libraries it needs),
+ * driven over a pipe by puppeteer-core. No system browser, no root, no download from anywhere but the registry, and
+ * one pinned version on every machine.
  */
 export async function launchBrowser(): Promise<Browser> {
   return puppeteer.launch({
-    executablePath: await chromium.executablePath(),
+    executablePath: await executablePath(),
     args: chromium.args,
     headless: 'shell',
     pipe: true,

@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { replayHistories } from '../../temporal/workflow-bundle';
 
 const HISTORIES = join(__dirname, 'histories');
 
@@ -43,17 +42,7 @@ describe('replaying recorded runs against the current workflow code', () => {
   });
 
   it('replays every history without a determinism error', async () => {
-    const histories = files.map((f) => ({
-      workflowId: f,
-      history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, f), 'utf8'))),
-    }));
-    const results: { file: string; error?: string }[] = [];
-    for await (const r of Worker.runReplayHistories(
-      { workflowBundle: { code: inject('workflowBundleCode') } },
-      histories,
-    )) {
-      results.push({ file: r.workflowId, error: r.error ? String(r.error) : undefined });
-    }
-    expect(results).toEqual(files.map((file) => ({ file, error: undefined })));
+    const results = await replayHistories(HISTORIES, { code: inject('workflowBundleCode') });
+    expect(results).toEqual(files.map((file) => ({ file })));
   });
 });

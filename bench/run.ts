@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --burst]: what users pay for, measured on this machine, with a peer in the same run.
+ * npm run bench [-- --quick | --burst | --start]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,6 +29,8 @@ const ROOT = REPO_ROOT;
 const quick = process.argv.includes('--quick');
 /** `--burst`: the burst scenario alone (peak and settled worker RSS), without the rest of the benchmark. */
 const burstOnly = process.argv.includes('--burst');
+/** `--start`: worker start times alone, from the sources (tsx) and from the build. */
+const startOnly = process.argv.includes('--start');
 const OUT = join(ROOT, 'out', 'bench');
 const REPORT_DATE = '2026-11-20';
 
@@ -420,6 +422,70 @@ async function postgresLoading() {
   }
 }
 
+/**
+ * How long a worker process takes from spawn to polling, from the sources through tsx (bundling the workflow code at
+ * start) and from the build (`npm run build`, loading the prebuilt bundle): each started `times` times against the
+ * bench's dev server, timed to its "worker started" log line.
+ */
+async function workerStart(env: Env, times: number) {
+  say('worker start: tsx worker.ts against node dist/worker.js (npm run build first)');
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (build.status !== 0) throw new Error(`npm run build failed: ${build.stderr}`);
+  const dir = join(OUT, 'runs', 'worker-start');
+  rmSync(dir, { recursive: true, force: true });
+  const stack = await startLocalStack({ dir, temporal: { address: env.address }, config: {} });
+  const configPath = join(dir, 'config.json');
+  writeFileSync(configPath, JSON.stringify(stack.config));
+  const startOnce = (args: string[]) =>
+    new Promise<{ seconds: number; workflowCode: string }>((resolve, reject) => {
+      const started = Date.now();
+      const worker = spawn(process.execPath, [...args, '--config', configPath], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      const timer = setTimeout(() => worker.kill('SIGKILL'), 120_000);
+      worker.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const line = out.split('\n').find((l) => l.includes('"message":"worker started"'));
+        if (!line) return;
+        const seconds = r2((Date.now() - started) / 1000);
+        worker.once('exit', () => {
+          clearTimeout(timer);
+          resolve({ seconds, workflowCode: (JSON.parse(line) as { workflowCode: string }).workflowCode });
+        });
+        worker.kill('SIGTERM');
+      });
+      worker.once('exit', (code) => {
+        if (!out.includes('worker started')) reject(new Error(`worker exited (${code}) before it started: ${out}`));
+      });
+    });
+  const modes = [
+    { mode: 'tsx worker.ts (sources)', args: ['--require', 'tsx/cjs', 'worker.ts'] },
+    { mode: 'node dist/worker.js (build)', args: ['dist/worker.js'] },
+  ];
+  const results = [];
+  try {
+    for (const { mode, args } of modes) {
+      const runs = [];
+      for (let i = 0; i < times; i++) runs.push(await startOnce(args));
+      results.push({
+        mode,
+        workflowCode: runs[0]?.workflowCode,
+        p50Seconds: pct(
+          runs.map((r) => r.seconds),
+          50,
+        ),
+        maxSeconds: Math.max(...runs.map((r) => r.seconds)),
+        times,
+      });
+    }
+  } finally {
+    await stack.close();
+  }
+  return results;
+}
+
 function coldPath() {
   say('cold path: npm run demo');
   const started = Date.now();
@@ -442,6 +508,16 @@ async function main(): Promise<void> {
   mkdirSync(join(OUT, 'data'), { recursive: true });
   await writeSampleXlsx(data, { endDate: '2026-11-19', days: 21, ordersPerDay: 120, seed: 3, badRowsPerThousand: 1 });
   try {
+    if (startOnly) {
+      const start = await workerStart(env, 3);
+      console.log(
+        table(
+          ['worker', 'workflow code', 'p50 s', 'max s', 'starts'],
+          start.map((r) => [r.mode, r.workflowCode, r.p50Seconds, r.maxSeconds, r.times]),
+        ),
+      );
+      return;
+    }
     if (burstOnly) {
       const b = await burst(env, data, 50);
       console.log(
@@ -463,6 +539,7 @@ async function main(): Promise<void> {
       dataLoading: await dataLoading(),
       postgres: await postgresLoading(),
       gpuBilled: await gpuBilled(env, data),
+      workerStart: await workerStart(env, quick ? 1 : 3),
       coldPath: coldPath(),
       seconds: 0,
     };
@@ -482,6 +559,7 @@ type Results = {
   dataLoading: Awaited<ReturnType<typeof dataLoading>>;
   postgres: Awaited<ReturnType<typeof postgresLoading>>;
   gpuBilled: Awaited<ReturnType<typeof gpuBilled>>;
+  workerStart: Awaited<ReturnType<typeof workerStart>>;
   coldPath: ReturnType<typeof coldPath>;
   seconds: number;
 };
@@ -529,6 +607,13 @@ function report(results: Results): void {
     table(
       ['concurrent runs', 'p50 overhead s', 'wall s'],
       results.orchestration.concurrency.map((c) => [c.runs, c.p50Overhead, c.wallSeconds]),
+    ),
+  );
+  console.log('\nworker start, spawn to polling:');
+  console.log(
+    table(
+      ['worker', 'workflow code', 'p50 s', 'max s', 'starts'],
+      results.workerStart.map((r) => [r.mode, r.workflowCode, r.p50Seconds, r.maxSeconds, r.times]),
     ),
   );
   const b = results.burst;

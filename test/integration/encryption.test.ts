@@ -11,7 +11,7 @@ import { listRuns } from '../../temporal/runs';
 import { AesGcmCodec } from '../../temporal/encryption';
 import { parseEncryptionKeys, type EncryptionKeys } from '../../config/encryption-keys';
 import type { ReportResult, SalesMetrics } from '../../temporal/contracts';
-import { temporalCli } from '../helpers/cli';
+import { run, temporalCli, writeConfig } from '../helpers/cli';
 import { createHarness, type Harness } from '../helpers/harness';
 
 const key = () => randomBytes(32).toString('base64');
@@ -91,8 +91,9 @@ describe('payload encryption', () => {
     let keys: EncryptionKeys;
     let raw: Client;
     let rawConnection: Connection;
+    let spec: string;
     beforeAll(async () => {
-      const spec = `prod-2026:${key()}`;
+      spec = `prod-2026:${key()}`;
       keys = parseEncryptionKeys(spec);
       [encrypted, plain] = await Promise.all([
         createHarness({ config: { temporal: { encryption: { enabled: true } } }, secrets: { encryption: keys } }),
@@ -220,6 +221,54 @@ describe('payload encryption', () => {
         ),
       );
       expect(shown).toContain(run.result.artefacts!.subject);
+    });
+
+    it('a failed run reads plainly in `sales-report runs show`; the Temporal CLI shows its failure as "Encoded failure"', async () => {
+      const handle = await encrypted.start({ reportDate: '2026-13-45' });
+      await encrypted.withWorker(handle.result().catch(() => undefined));
+      codec ??= await listenCodecServer({
+        codec: new AesGcmCodec(keys),
+        token: 'let-me-read',
+        allowedOrigins: [],
+        host: '127.0.0.1',
+        port: 0,
+      });
+      // The failure's message and stack are encrypted with the payloads. Through the codec the CLI's JSON has them
+      // under failure.encodedAttributes; the failure itself, as its text output and the event list print it, says
+      // only "Encoded failure".
+      const described = JSON.stringify(
+        await temporalCli(
+          encrypted.config.temporal.address,
+          'workflow',
+          'describe',
+          '--workflow-id',
+          handle.workflowId,
+          '--codec-endpoint',
+          codec.url,
+          '--codec-auth',
+          'Bearer let-me-read',
+        ),
+      );
+      expect(described).toContain('"failure":{"message":"Encoded failure"');
+      expect(described).toContain('"encodedAttributes":{"message":"Sales report not started: Invalid workflow input');
+      expect(described).toContain('reportDate \\"2026-13-45\\" is not a YYYY-MM-DD calendar date');
+
+      const configPath = await writeConfig(encrypted.dir, encrypted.config);
+      const show = await run('env', [
+        `SALES_REPORT_ENCRYPTION_KEYS=${spec}`,
+        process.execPath,
+        '--require',
+        'tsx/cjs',
+        'cli/sales-report.ts',
+        '--config',
+        configPath,
+        'runs',
+        'show',
+        handle.workflowId,
+      ]);
+      expect(show.code, show.stderr).toBe(0);
+      expect(show.stdout).toMatch(/failure: Invalid workflow input: .*2026-13-45/);
+      expect(show.stdout).not.toContain('Encoded failure');
     });
   });
 });

@@ -18,28 +18,46 @@ function ymd(year: number, month: number, day: number, raw: unknown): IsoDate {
 }
 
 const DATE_TEXT = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$/;
+/** 11/17/2026, 17.11.2026, 17-11-2026: the year last, day and month in an order only the file's locale tells. */
+const YEAR_LAST = /^(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{4})(?:[ T].*)?$/;
+
+/**
+ * How a date with the year last is read (data.dateOrder): mdy as US-locale Excel writes 11/17/2026, dmy as most of
+ * Europe writes 17/11/2026. ymd reads year-first dates only and refuses a year-last one as ambiguous.
+ */
+export type DateOrder = 'ymd' | 'mdy' | 'dmy';
+
+/**
+ * Numbers and dates as a keyboard in another input mode writes them, in their plain form: full-width digits and
+ * signs (４, １，２００, ￥), the ideographic space, circled and other compatibility forms (Unicode NFKC).
+ */
+function plainText(value: string): string {
+  return value.normalize('NFKC').trim();
+}
 
 /**
  * Order dates are local calendar dates. Accepts Excel serial numbers, JS Dates (exceljs gives UTC midnight for
- * date-formatted cells) and text such as 2026-11-17, 2026/11/17, 2026.11.17, 2026年11月17日, with or without a time.
+ * date-formatted cells) and text such as 2026-11-17, 2026/11/17, 2026.11.17, 2026年11月17日, with or without a time,
+ * in full-width digits too; with the year last (11/17/2026) as `order` says.
  */
-export function parseOrderDate(value: unknown): IsoDate {
+export function parseOrderDate(value: unknown, order: DateOrder = 'ymd'): IsoDate {
   // A file has few distinct dates and millions of rows: remember what each spelling meant.
   if (typeof value === 'string' || typeof value === 'number') {
-    const known = dateMemo.get(value);
+    const memo = dateMemos[order];
+    const known = memo.get(value);
     if (known !== undefined) return known;
-    const parsed = parseOrderDateUncached(value);
-    if (dateMemo.size >= DATE_MEMO_LIMIT) dateMemo.clear();
-    dateMemo.set(value, parsed);
+    const parsed = parseOrderDateUncached(value, order);
+    if (memo.size >= DATE_MEMO_LIMIT) memo.clear();
+    memo.set(value, parsed);
     return parsed;
   }
-  return parseOrderDateUncached(value);
+  return parseOrderDateUncached(value, order);
 }
 
 const DATE_MEMO_LIMIT = 50_000;
-const dateMemo = new Map<string | number, IsoDate>();
+const dateMemos: Record<DateOrder, Map<string | number, IsoDate>> = { ymd: new Map(), mdy: new Map(), dmy: new Map() };
 
-function parseOrderDateUncached(value: unknown): IsoDate {
+function parseOrderDateUncached(value: unknown, order: DateOrder): IsoDate {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new CellError('invalid date');
     return value.toISOString().slice(0, 10);
@@ -51,15 +69,27 @@ function parseOrderDateUncached(value: unknown): IsoDate {
     return new Date(EXCEL_EPOCH_MS + Math.floor(value) * DAY_MS).toISOString().slice(0, 10);
   }
   if (typeof value === 'string') {
-    const text = value.trim();
+    const text = plainText(value);
     if (text === '') throw new CellError('date is empty');
     const m = DATE_TEXT.exec(text);
     if (m) return ymd(Number(m[1]), Number(m[2]), Number(m[3]), value);
+    const last = YEAR_LAST.exec(text);
+    if (last) {
+      const [first, second, year] = [Number(last[1]), Number(last[2]), Number(last[3])];
+      if (order === 'mdy') return ymd(year, first, second, value);
+      if (order === 'dmy') return ymd(year, second, first, value);
+      throw new CellError(
+        `${JSON.stringify(value)} has the year last, so its day and month order is ambiguous ` +
+          `(${first}/${second}: month first as US Excel writes, or day first?): set data.dateOrder to "mdy" or "dmy"`,
+      );
+    }
     // Excel serial numbers written out as text (a CSV saved from Excel): 46349.700694 is 2026-11-23 16:49.
     if (/^\d{5}(\.\d+)?$/.test(text) && Number(text) >= 20_000 && Number(text) <= 80_000) {
-      return parseOrderDateUncached(Number(text));
+      return parseOrderDateUncached(Number(text), order);
     }
-    throw new CellError(`${JSON.stringify(value)} is not a date (expected e.g. 2026-11-17)`);
+    throw new CellError(
+      `${JSON.stringify(value)} is not a date (expected e.g. 2026-11-17, or 11/17/2026 with data.dateOrder "mdy")`,
+    );
   }
   throw new CellError(value === null || value === undefined ? 'date is empty' : `unexpected ${typeof value}`);
 }
@@ -72,7 +102,7 @@ export function parseMoneyCents(value: unknown, what = 'amount'): number {
   if (typeof value === 'number') {
     n = value;
   } else if (typeof value === 'string') {
-    let text = value.trim();
+    let text = plainText(value);
     if (text === '') throw new CellError(`${what} is empty`);
     let sign = 1;
     if (/^\(.*\)$/.test(text)) {
@@ -90,7 +120,7 @@ export function parseMoneyCents(value: unknown, what = 'amount'): number {
 }
 
 export function parseQuantity(value: unknown): number {
-  const n = typeof value === 'string' ? Number(value.trim().replace(/,/g, '')) : value;
+  const n = typeof value === 'string' ? Number(plainText(value).replace(/,/g, '')) : value;
   if (typeof n !== 'number' || value === '' || value === null || value === undefined) {
     throw new CellError(
       value === null || value === undefined || value === '' ? 'quantity is empty' : 'quantity is not a number',

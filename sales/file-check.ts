@@ -1,11 +1,11 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { SalesDataError } from './errors';
-import type { SheetFormat } from './readers';
+import { XLS_WORKBOOK, type SheetFormat } from './readers';
 
 /** What the first bytes say a file is, for the kinds people send by mistake. */
 const KINDS: [string, (head: Buffer) => boolean][] = [
   ['a PDF document', (h) => h.subarray(0, 5).toString('latin1') === '%PDF-'],
-  ['an Excel 97-2003 .xls workbook (save it as .xlsx or CSV)', (h) => h.readUInt32BE(0) === 0xd0cf11e0],
+  [XLS_WORKBOOK, (h) => h.readUInt32BE(0) === 0xd0cf11e0],
   ['a PNG image', (h) => h.readUInt32BE(0) === 0x89504e47],
   ['a JPEG image', (h) => h.readUInt16BE(0) === 0xffd8],
   ['a GZIP archive', (h) => h.readUInt16BE(0) === 0x1f8b],

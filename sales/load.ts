@@ -1,7 +1,16 @@
 import { basename } from 'node:path';
 import type { IsoDate } from './dates';
 import { SalesAggregator, type OrderLine } from './aggregator';
-import { CellError, cellText, cellValue, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
+import {
+  CellError,
+  cellText,
+  cellValue,
+  parseLabel,
+  parseMoneyCents,
+  parseOrderDate,
+  parseQuantity,
+  type DateOrder,
+} from './cells';
 import type { SalesMetrics } from './metrics';
 import { LineTally } from './line-tally';
 import { SalesDataError } from './errors';
@@ -42,6 +51,8 @@ export interface LoadSalesOptions {
   freshness?: FreshnessRules;
   /** Weeks of revenue and orders in the trend (report.trendWeeks). */
   trendWeeks?: number;
+  /** How dates with the year last are read (data.dateOrder). */
+  dateOrder?: DateOrder;
   /** Told how the source was read, once the header is found (`data check`). In-process loads only. */
   onDetails?: (details: SourceDetails) => void;
 }
@@ -132,7 +143,7 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
           continue;
         }
         const { map, names } = header;
-        tally.take(parseLine(cells, map), row, (field) => {
+        tally.take(parseLine(cells, map, options.dateOrder), row, (field) => {
           const col = map[field] ?? 0;
           return { file, column: format === 'xlsx' ? `${names[col]} (${columnLetter(col)})` : (names[col] ?? '') };
         });
@@ -176,7 +187,7 @@ export function matchHeader(
 
 export type ParsedLine = { line: OrderLine } | { field: Field; reason: string };
 
-export function parseLine(cells: unknown[], map: ColumnMap): ParsedLine {
+export function parseLine(cells: unknown[], map: ColumnMap, dateOrder: DateOrder = 'ymd'): ParsedLine {
   let field: Field = 'orderDate';
   const at = (f: Field): unknown => {
     field = f;
@@ -184,7 +195,7 @@ export function parseLine(cells: unknown[], map: ColumnMap): ParsedLine {
     return i === undefined ? undefined : cellValue(cells[i]);
   };
   try {
-    const date = parseOrderDate(at('orderDate'));
+    const date = parseOrderDate(at('orderDate'), dateOrder);
     const product = parseLabel(at('product'), 'product');
     const category = parseLabel(at('category'), 'category');
     const region = parseLabel(at('region'), 'region');

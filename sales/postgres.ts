@@ -3,7 +3,7 @@ import Cursor from 'pg-cursor';
 import { SalesAggregator } from './aggregator';
 import { failIfTooManyUnreadable, LineTally } from './line-tally';
 import { GroupedOrderNets } from './order-count';
-import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity } from './cells';
+import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity, type DateOrder } from './cells';
 import { dataWindow, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 import { checkFreshness, type FreshnessRules } from './freshness';
@@ -26,6 +26,8 @@ export interface PostgresLoadOptions {
   freshness?: FreshnessRules;
   /** Weeks of revenue and orders in the trend (report.trendWeeks); the query reads as many. */
   trendWeeks?: number;
+  /** How text dates with the year last are read (data.dateOrder). */
+  dateOrder?: DateOrder;
   /** Told how the source was read (`data check`). */
   onDetails?: (details: SourceDetails) => void;
 }
@@ -133,7 +135,7 @@ async function streamLines(
           tally.blankRows++;
           continue;
         }
-        tally.take(parseLine(cells, map), tally.dataRows + tally.blankRows + 1, (field) => ({
+        tally.take(parseLine(cells, map, o.dateOrder), tally.dataRows + tally.blankRows + 1, (field) => ({
           file: 'data.source.query',
           column: names[map[field] ?? 0] ?? field,
         }));
@@ -219,7 +221,7 @@ async function aggregateInDatabase(
         return parse();
       };
       aggregator.addGroup({
-        date: at('order_date', () => parseOrderDate(date)),
+        date: at('order_date', () => parseOrderDate(date, o.dateOrder)),
         product: at('product', () => parseLabel(product, 'product')),
         category: at('category', () => parseLabel(category, 'category')),
         region: at('region', () => parseLabel(region, 'region')),

@@ -12,11 +12,20 @@ export interface RawRow {
 
 export type SheetFormat = 'xlsx' | 'csv';
 
+/**
+ * The old binary workbook (BIFF8), said the same way wherever it is met. Not read: the one npm-registry reader of it
+ * (SheetJS 0.18.5) is no longer updated there and carries published advisories; converting is one command.
+ */
+export const XLS_WORKBOOK =
+  'an Excel 97-2003 .xls workbook, which is not read: save it as .xlsx (Excel: File > Save As > Excel Workbook; ' +
+  'LibreOffice: soffice --headless --convert-to xlsx <file>) or export it as CSV, and point data.path at that';
+
 export function formatOf(path: string, configured: 'auto' | SheetFormat): SheetFormat {
   if (configured !== 'auto') return configured;
   const ext = extname(path).toLowerCase();
   if (ext === '.xlsx') return 'xlsx';
   if (ext === '.csv' || ext === '.txt') return 'csv';
+  if (ext === '.xls') throw new SalesDataError(`${path}: ${XLS_WORKBOOK}`);
   throw new SalesDataError(
     `${path}: cannot tell the format from the extension "${ext}"; set data.format to xlsx or csv`,
   );

@@ -33,6 +33,7 @@ export async function loadConfiguredSales(
     reportDate,
     currency: report.currency,
     trendWeeks: report.trendWeeks,
+    dateOrder: data.dateOrder,
     onDetails: hooks.onDetails,
   };
   if (data.source.kind === 'postgres') {

@@ -100,6 +100,12 @@ export const configSchema = {
         path: { type: 'string', minLength: 1, default: 'out/demo/sales.xlsx' },
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },
+        dateOrder: {
+          enum: ['ymd', 'mdy', 'dmy'],
+          default: 'ymd',
+          description:
+            'How dates written with the year last are read: "mdy" as US-locale Excel writes them (11/17/2026), "dmy" as most of Europe does (17/11/2026). "ymd" (the default) reads year-first dates (2026-11-17, 2026/11/17, 2026年11月17日) and refuses a year-last one as ambiguous.',
+        },
         encoding: {
           enum: ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'],
           default: 'auto',

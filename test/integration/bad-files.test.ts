@@ -54,6 +54,12 @@ describe('bad sales files: named, never fatal to the worker', () => {
         'expected a CSV text file, but it is an HTML page',
       ],
       ['orders.pdf', '%PDF-1.4', 'cannot tell the format from the extension ".pdf"'],
+      // The old binary workbook by its name: the first message says what it is and what to do.
+      [
+        'orders.xls',
+        Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+        'an Excel 97-2003 .xls workbook, which is not read: save it as .xlsx',
+      ],
     ];
     for (const [name, content, says] of files) {
       const path = join(dir, name);

@@ -33,6 +33,29 @@ describe('reading spreadsheet cells', () => {
     expect(parseMoneyCents(cell)).toBe(cents);
   });
 
+  it('reads year-last dates in the configured order, and refuses them as ambiguous without one', () => {
+    expect(parseOrderDate('11/17/2026', 'mdy')).toBe('2026-11-17');
+    expect(parseOrderDate('17/11/2026', 'dmy')).toBe('2026-11-17');
+    expect(parseOrderDate('17.11.2026 14:05', 'dmy')).toBe('2026-11-17');
+    expect(parseOrderDate('2026-11-17', 'mdy')).toBe('2026-11-17'); // year first is never ambiguous
+    expect(() => parseOrderDate('11/10/2026')).toThrow(
+      /"11\/10\/2026" has the year last, so its day and month order is ambiguous .*set data.dateOrder to "mdy" or "dmy"/,
+    );
+    expect(() => parseOrderDate('17/11/2026', 'mdy')).toThrow(/not a valid calendar date/); // no 17th month
+    // The same text means different days under different orders: each order remembers its own.
+    expect(parseOrderDate('03/04/2026', 'mdy')).toBe('2026-03-04');
+    expect(parseOrderDate('03/04/2026', 'dmy')).toBe('2026-04-03');
+  });
+
+  it('reads full-width and other Unicode forms of digits in dates, quantities and amounts', () => {
+    expect(parseQuantity('４')).toBe(4);
+    expect(parseQuantity('１，２００')).toBe(1200);
+    expect(parseOrderDate('２０２６－１１－１７')).toBe('2026-11-17');
+    expect(parseOrderDate('２０２６年１１月１７日')).toBe('2026-11-17');
+    expect(parseMoneyCents('￥１，２３４．５０')).toBe(123450);
+    expect(parseMoneyCents('\u3000128.00\u3000')).toBe(12800); // ideographic spaces around it
+  });
+
   it('says what is wrong with an amount it cannot read', () => {
     expect(() => parseMoneyCents('N/A')).toThrow('"N/A" is not an amount');
     expect(() => parseMoneyCents('')).toThrow('amount is empty');

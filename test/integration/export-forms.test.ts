@@ -1,0 +1,65 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSampleCsv } from '../../dev/sample-data';
+import { loadReportWeek } from '../helpers/load';
+
+const FULL_WIDTH_DIGITS = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+
+/**
+ * The plain sample export with its dates and quantities rewritten cell by cell; blank cells stay blank. A quoted
+ * amount may hold a comma: it comes after the cells rewritten, and the line is joined back as it was split.
+ */
+async function rewritten(plain: string, path: string, date: (iso: string) => string, quantity: (q: string) => string) {
+  const [header, ...lines] = (await readFile(plain, 'utf8')).split('\n');
+  const rows = lines.map((line) => {
+    if (!line) return line;
+    const cells = line.split(',');
+    if (cells[1]) cells[1] = date(cells[1]);
+    if (cells[6]) cells[6] = quantity(cells[6]);
+    return cells.join(',');
+  });
+  await writeFile(path, [header, ...rows].join('\n'));
+}
+
+describe('exports as other locales and input modes write them', () => {
+  it('month-first and day-first dates (data.dateOrder) and full-width digits give the plain file’s metrics', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-forms-'));
+    const plain = join(dir, 'plain.csv');
+    await writeSampleCsv(plain, { endDate: '2026-11-19', days: 63, ordersPerDay: 20, seed: 4, badRowsPerThousand: 0 });
+    // The metrics of a load, but for the file's name (the data-quality line names the file it read).
+    const load = async (path: string, more: Parameters<typeof loadReportWeek>[1] = {}) => {
+      const m = await loadReportWeek(path, more);
+      return { ...m, dataQuality: { ...m.dataQuality, file: 'the export' } };
+    };
+    const expected = await load(plain);
+    expect(expected.kpis.orders.current).toBeGreaterThan(0);
+
+    const us = join(dir, 'us.csv');
+    await rewritten(
+      plain,
+      us,
+      (iso) => `${iso.slice(5, 7)}/${iso.slice(8, 10)}/${iso.slice(0, 4)}`,
+      (q) => q,
+    );
+    expect(await load(us, { dateOrder: 'mdy' })).toEqual(expected);
+
+    const eu = join(dir, 'eu.csv');
+    await rewritten(
+      plain,
+      eu,
+      (iso) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`,
+      (q) => q,
+    );
+    expect(await load(eu, { dateOrder: 'dmy' })).toEqual(expected);
+
+    const wide = join(dir, 'full-width.csv');
+    await rewritten(plain, wide, FULL_WIDTH_DIGITS, FULL_WIDTH_DIGITS);
+    expect(await load(wide)).toEqual(expected);
+
+    // Without the setting, month-first dates are refused, and the message says why and what to set.
+    await expect(loadReportWeek(us)).rejects.toThrow(/has the year last, so its day and month order is ambiguous/);
+    await expect(loadReportWeek(us)).rejects.toThrow(/set data.dateOrder to "mdy" or "dmy"/);
+  });
+});

@@ -17,7 +17,9 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
   });
   for (const w of m.trend ?? [])
     lines.push(
-      `- ${l.trend} ${w.start} – ${w.end}: ${l.kpi.revenue} ${money(w.revenue)}, ${l.kpi.orders} ${formatNumber(w.orders, locale)}`,
+      w.revenue === null || w.orders === null
+        ? `- ${l.trend} ${w.start} – ${w.end}: ${l.noData}`
+        : `- ${l.trend} ${w.start} – ${w.end}: ${l.kpi.revenue} ${money(w.revenue)}, ${l.kpi.orders} ${formatNumber(w.orders, locale)}`,
     );
   for (const { rows } of breakdownsOf(m)) {
     for (const r of rows) {

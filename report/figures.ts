@@ -85,6 +85,8 @@ export function figureBook(m: SalesMetrics): Figure[] {
   const revenue: Subject = { kind: 'kpi', key: 'revenue' };
   const orders: Subject = { kind: 'kpi', key: 'orders' };
   for (const w of m.trend ?? []) {
+    // A week before the data starts has no figure: a claim about it is refused, not matched to ¥0.
+    if (w.revenue === null || w.orders === null) continue;
     // The trend's last two weeks are this week and last: the same figures in the same periods.
     const period = w.start === m.period.start ? 'current' : w.start === m.previousPeriod.start ? 'previous' : 'other';
     figures.push(

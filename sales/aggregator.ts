@@ -194,11 +194,13 @@ export class SalesAggregator {
       trend: Array.from({ length: weeks }, (_, i) => {
         const index = weeks - 1 - i;
         const end = addDays(this.window.current.end, -7 * index);
+        // Before the export's first order the source says nothing: "no data", never ¥0.
+        const noData = this.firstDate === undefined || end < this.firstDate;
         return {
           start: addDays(end, -6),
           end,
-          revenue: money(this.trendCents.get(index) ?? 0),
-          orders: counted[index] ?? 0,
+          revenue: noData ? null : money(this.trendCents.get(index) ?? 0),
+          orders: noData ? null : (counted[index] ?? 0),
         };
       }),
       byCategory: breakdown(this.byCategory, totalCents),

@@ -41,8 +41,9 @@ export interface Kpi {
 export interface TrendWeek {
   start: IsoDate;
   end: IsoDate;
-  revenue: number;
-  orders: number;
+  /** null: the week ends before the source's first order: no data, which is not the same as nothing sold. */
+  revenue: number | null;
+  orders: number | null;
 }
 
 export interface BreakdownRow {

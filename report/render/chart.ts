@@ -83,7 +83,11 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
             {
               type: 'category',
               gridIndex: 1,
-              data: trend.map((w) => formatDay(w.start, labels.locale).replace(/（.*）|^\w{3} /, '')),
+              // A week before the data starts has no bar and says so under its date.
+              data: trend.map((w) => {
+                const day = formatDay(w.start, labels.locale).replace(/（.*）|^\w{3} /, '');
+                return w.revenue === null ? `${day}\n${labels.noData}` : day;
+              }),
               axisLabel: { ...axisLabel, interval: 0 },
             },
           ]
@@ -115,7 +119,7 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
               yAxisIndex: 1,
               // The report's week stands out; the weeks before are context.
               data: trend.map((w, i) => ({
-                value: w.revenue,
+                value: w.revenue ?? '-',
                 itemStyle: { color: i === trend.length - 1 ? '#2563eb' : '#93c5fd' },
               })),
               barMaxWidth: 36,

@@ -45,6 +45,8 @@ export interface Labels {
   attachmentNote: string;
   allReports: string;
   trend: string;
+  /** A trend week before the source's first order. */
+  noData: string;
   trendTitle: (weeks: number) => string;
   weekStart: string;
   weekEnd: string;
@@ -96,6 +98,7 @@ const zh: Labels = {
   topMovers: '涨跌最大的商品',
   allReports: '历史周报',
   trend: '趋势',
+  noData: '无数据',
   trendTitle: (n) => `近${n}周销售额`,
   weekStart: '周起始',
   weekEnd: '周结束',
@@ -152,6 +155,7 @@ const en: Labels = {
   topMovers: 'Biggest movers',
   allReports: 'All reports',
   trend: 'Trend',
+  noData: 'no data',
   trendTitle: (n) => `Revenue, last ${n} weeks`,
   weekStart: 'Week from',
   weekEnd: 'Week to',

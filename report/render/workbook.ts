@@ -101,7 +101,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
         { header: l.kpi.revenue, width: 18, numFmt: MONEY },
         { header: l.kpi.orders, width: 12, numFmt: COUNT },
       ],
-      m.trend.map((w) => [asDate(w.start), asDate(w.end), w.revenue, w.orders]),
+      m.trend.map((w) => [asDate(w.start), asDate(w.end), w.revenue ?? l.noData, w.orders ?? l.noData]),
     );
   const breakdown = (title: string, rows: BreakdownRow[]) =>
     addTable(

@@ -1,8 +1,14 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
+import { figureSheet } from '../../report/figure-sheet';
+import { figureBook } from '../../report/figures';
+import { revenueChartOption } from '../../report/render/chart';
+import { labelsFor } from '../../report/render/labels';
+import { renderWorkbook } from '../../report/render/workbook';
 import { loadReportWeek } from '../helpers/load';
 
 const FULL_WIDTH_DIGITS = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
@@ -61,5 +67,41 @@ describe('exports as other locales and input modes write them', () => {
     // Without the setting, month-first dates are refused, and the message says why and what to set.
     await expect(loadReportWeek(us)).rejects.toThrow(/has the year last, so its day and month order is ambiguous/);
     await expect(loadReportWeek(us)).rejects.toThrow(/set data.dateOrder to "mdy" or "dmy"/);
+  });
+
+  it('weeks of the trend before the export starts are "no data" (chart, workbook, figure sheet, fact check), never ¥0', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-forms-'));
+    const short = join(dir, 'five-weeks.csv');
+    // 35 days ending 2026-11-19: from 2026-10-16. An 8-week trend starts 2026-09-25: three weeks before the data.
+    await writeSampleCsv(short, { endDate: '2026-11-19', days: 35, ordersPerDay: 20, seed: 6, badRowsPerThousand: 0 });
+    const m = await loadReportWeek(short, { trendWeeks: 8 });
+    const trend = m.trend!;
+    expect(trend.map((w) => w.revenue === null)).toEqual([true, true, true, false, false, false, false, false]);
+    expect(trend.slice(3).every((w) => (w.revenue ?? 0) > 0 && (w.orders ?? 0) > 0)).toBe(true);
+
+    const l = labelsFor('zh-CN');
+    const sheet = figureSheet(m, 'zh-CN');
+    for (const w of trend.slice(0, 3)) expect(sheet).toContain(`${l.trend} ${w.start} – ${w.end}: 无数据`);
+    expect(sheet).not.toMatch(/趋势 [^\n]*: 销售额 ¥0\b/);
+
+    const option = revenueChartOption(m, l) as unknown as {
+      xAxis: { data: string[] }[];
+      series: { data: ({ value: unknown } | number)[] }[];
+    };
+    expect(option.xAxis[1]!.data.filter((d) => d.endsWith('\n无数据'))).toHaveLength(3);
+    const bars = option.series.at(-1)!.data as { value: unknown }[];
+    expect(bars.map((b) => b.value).slice(0, 3)).toEqual(['-', '-', '-']);
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await renderWorkbook(m, l)) as unknown as ArrayBuffer);
+    const rows: unknown[][] = [];
+    book.getWorksheet(l.trend)!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    const cells = rows.filter((r) => r.includes('无数据'));
+    expect(cells).toHaveLength(3);
+    expect(cells.every((r) => r[2] === '无数据' && r[3] === '无数据')).toBe(true);
+
+    // A week with no data has no figure: the model cannot cite ¥0 for it.
+    const weeks = figureBook(m).filter((f) => f.label.startsWith('revenue, week of'));
+    expect(weeks.map((f) => f.label)).toEqual(trend.slice(3).map((w) => `revenue, week of ${w.start}`));
   });
 });

@@ -108,7 +108,7 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
     const pushedDown = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3 }));
     // Three weeks of trend, all with orders: the database read the wider window too.
     expect(fromXlsx.trend?.map((w) => w.start)).toEqual(['2026-10-30', '2026-11-06', '2026-11-13']);
-    expect(fromXlsx.trend?.every((w) => w.orders > 0 && w.revenue > 0)).toBe(true);
+    expect(fromXlsx.trend?.every((w) => (w.orders ?? 0) > 0 && (w.revenue ?? 0) > 0)).toBe(true);
     expect(fromXlsx.kpis.revenue.current).toBeGreaterThan(0);
     expect(figures(fromCsv)).toEqual(figures(fromXlsx));
     expect(figures(streamed)).toEqual(figures(fromXlsx));

@@ -7,7 +7,7 @@ import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-wri
 import { checkFigures } from '../../report/fact-check';
 import { loadPrompts, type Locale } from '../../report/prompts';
 import { loadReportWeek } from '../helpers/load';
-import type { BreakdownRow, SalesMetrics } from '../../sales/metrics';
+import type { BreakdownRow, SalesMetrics, TrendWeek } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { chineseNumeral, fullWidth } from '../helpers/numerals';
 
@@ -125,8 +125,10 @@ function corpus(m: SalesMetrics): Kind[] {
   const reg0Points = points(reg0, m.byRegion);
   const ch0Points = points(ch0, m.byChannel);
   const pointsDir = (p: number, zh: boolean) => (p > 0 ? (zh ? '提升' : 'rose') : zh ? '下降' : 'fell');
-  const lastTrend = m.trend!.at(-2)!;
-  const earlyTrend = m.trend!.at(-5)!;
+  // Weeks with data (the sample covers the whole trend): their revenue is a figure.
+  const withData = (w: TrendWeek | undefined) => ({ start: w!.start, revenue: w!.revenue! });
+  const lastTrend = withData(m.trend!.at(-2));
+  const earlyTrend = withData(m.trend!.at(-5));
   const delta = Math.abs(r.current - r.previous);
   const roundTo = (x: number, unit: number) => Math.round(x / unit) * unit;
 

@@ -37,6 +37,8 @@ export interface Labels {
   dataQuality: string;
   skippedRows: (skipped: number, total: number) => string;
   allRowsRead: (total: string) => string;
+  /** How refunds are counted: said in the data-quality statement and under the workbook's summary. */
+  refundConvention: string;
   topMovers: string;
   risers: string;
   fallers: string;
@@ -95,6 +97,7 @@ const zh: Labels = {
   dataQuality: '数据质量',
   skippedRows: (s, t) => `${t} 行数据中有 ${s} 行无法读取，已跳过。`,
   allRowsRead: (t) => `全部 ${t} 行数据均已读取。`,
+  refundConvention: '退款计入退款发生的那一周（按退款行的日期），不冲减原订单所在的周。',
   topMovers: '涨跌最大的商品',
   allReports: '历史周报',
   trend: '趋势',
@@ -152,6 +155,7 @@ const en: Labels = {
   dataQuality: 'Data quality',
   skippedRows: (s, t) => `${s} of ${t} rows could not be read and were skipped.`,
   allRowsRead: (t) => `All ${t} rows were read.`,
+  refundConvention: "Refunds count in the week they happen (by the refund line's date), not in the week of the sale.",
   topMovers: 'Biggest movers',
   allReports: 'All reports',
   trend: 'Trend',

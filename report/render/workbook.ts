@@ -35,7 +35,7 @@ function addTable(
   columns: Column[],
   rows: Cell[][],
   rowFormats?: (string | undefined)[],
-): void {
+): ExcelJS.Worksheet {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({
     header: c.header,
@@ -52,6 +52,7 @@ function addTable(
       });
   });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows.length + 1), column: columns.length } };
+  return sheet;
 }
 
 /** A calendar date as a spreadsheet date (UTC midnight, so no time zone shifts it). */
@@ -69,7 +70,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
   workbook.modified = workbook.created;
 
   const kpis = kpisOf(m);
-  addTable(
+  const summary = addTable(
     workbook,
     l.summary,
     [
@@ -81,6 +82,9 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
     kpis.map(([key, k]) => [l.kpi[key], k.current, k.previous, k.changeRatio]),
     kpis.map(([key]) => KPI_FORMAT[KPI_KIND[key]]),
   );
+  // Under the table, after a blank row: how the refund figures above were counted.
+  summary.addRow([]);
+  summary.addRow([l.refundConvention]).font = { italic: true, color: { argb: 'FF6B7280' } };
   addTable(
     workbook,
     l.daily,

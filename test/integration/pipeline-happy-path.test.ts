@@ -85,6 +85,8 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(skipped).toBeGreaterThan(0);
     expect(body.split(`行数据中有 ${skipped} 行无法读取，已跳过。`)).toHaveLength(2);
     expect(body).not.toContain('对总数影响有限');
+    // How refunds are counted, said once in the statement and under the workbook's summary.
+    expect(body.split('退款计入退款发生的那一周')).toHaveLength(2);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
     // One sheet per breakdown, in the order the email shows them.
@@ -127,6 +129,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const returnRate = summary.getRow([...byName.keys()].indexOf('退货率') + 1).getCell(2);
     expect(returnRate.value).toBe(metrics.kpis.returnRate?.current);
     expect(returnRate.numFmt).toBe('0.0%');
+    expect(summary.getRow(summary.rowCount).getCell(1).value).toMatch(/^退款计入退款发生的那一周/);
     expect(mail.parsed.html).toContain('退款金额');
     expect(mail.parsed.html).toContain('退货率');
     const daily = workbook.worksheets[1]!;

@@ -17,7 +17,8 @@ import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
 import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
 import { checkFreshness, type FreshnessRules } from './freshness';
-import { columnLetter, formatOf, readRows, type SheetFormat } from './readers';
+import { columnLetter, formatOf, readRows, type SheetFormat, type WorkbookSheet } from './readers';
+import { workbookSheets, type XlsxSheet } from './xlsx-sheets';
 
 export const FIELDS = [
   'orderId',
@@ -65,6 +66,10 @@ export interface SourceDetails {
   encoding?: { name: string; decidedBy: string };
   delimiter?: { char: string; decidedBy: string };
   headerRow?: number;
+  /** A workbook: the sheet read, how it was chosen, and all the workbook's sheets. */
+  sheet?: string;
+  sheetChosenBy?: string;
+  sheets?: string[];
   /** PostgreSQL: lines through a cursor, or grouped in the database. */
   mode?: 'lines' | 'aggregate';
   /** Each field and the column it was read from. */
@@ -87,10 +92,6 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
     new SalesAggregator(options.reportDate, options.currency, undefined, options.trendWeeks),
     options.badRowsShown,
   );
-  let header: { map: ColumnMap; names: string[] } | undefined;
-  /** The first row tried as a header and why it was not one, for the message when none is found. */
-  let firstTried: { row: number; problem: string } | undefined;
-
   await checkSalesFile(options.path, format);
   const text =
     format === 'csv'
@@ -103,63 +104,120 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   const readAs = text
     ? ` (read as ${text.encoding.toUpperCase()}, ${text.detected.encoding === 'configured' ? 'as configured' : `by ${text.detected.encoding}`}; delimiter ${JSON.stringify(text.delimiter)}; set data.encoding / data.delimiter if that is wrong)`
     : '';
-  let rows;
-  try {
-    rows = readRows(options.path, format, options.sheet, text);
-    for await (const batch of rows)
-      for (const { row, cells } of batch) {
-        if (cells.every((c) => cellText(c).trim() === '')) {
-          if (header) tally.blankRows++;
-          continue;
-        }
-        if (!header) {
-          // Exports put titles, notes and blank rows (often merged cells) above the header: look for it.
-          if (options.headerRow !== undefined && row < options.headerRow) continue;
-          const found = matchHeader(cells, options.columns);
-          if ('map' in found) {
-            header = found;
-            options.onDetails?.({
-              source: options.path,
-              format,
-              ...(text && {
-                encoding: { name: text.encoding.toUpperCase(), decidedBy: text.detected.encoding },
-                delimiter: { char: text.delimiter, decidedBy: text.detected.delimiter },
-              }),
-              headerRow: row,
-              columns: mappedColumns(found.map, found.names),
-            });
+  const candidates = format === 'xlsx' ? await sheetsToTry(options) : [undefined];
+  const sheetNames = candidates[0]?.all.map((s) => JSON.stringify(s.name)).join(', ');
+  /** Where the header was looked for: the sheet, and the others the workbook has. */
+  const inSheet = (sheet: WorkbookSheet | undefined) =>
+    sheet === undefined
+      ? ''
+      : sheet.all.length > 1
+        ? ` (sheet ${JSON.stringify(sheet.sheet.name)} of ${sheetNames}; data.sheet chooses one)`
+        : ` (sheet ${JSON.stringify(sheet.sheet.name)})`;
+
+  const tried: string[] = [];
+  for (const sheet of candidates) {
+    const read = await readSheet(sheet);
+    if (read === 'read') {
+      const metrics = tally.finish(options.path, file, options.maxBadRowShare);
+      if (options.freshness) checkFreshness(metrics, options.path, options.freshness);
+      return metrics;
+    }
+    tried.push(read.problem);
+  }
+  if (candidates.length === 1) throw new SalesDataError(tried[0] ?? `${options.path}: no sheet to read`);
+  throw new SalesDataError(
+    `${file}: no sheet holds the mapped columns (the workbook's sheets: ${sheetNames}). ${tried.join(' | ')}. ` +
+      'Set data.sheet to the orders sheet, data.headerRow to its header row, or data.columns to its names',
+  );
+
+  /** One sheet (or the CSV): 'read' once its header is found and its rows taken, else why it has no header. */
+  async function readSheet(sheet: WorkbookSheet | undefined): Promise<'read' | { problem: string }> {
+    const where = inSheet(sheet);
+    /** The first row tried as a header and why it was not one, for the message when none is found. */
+    let firstTried: string | undefined;
+    let header: { map: ColumnMap; names: string[] } | undefined;
+    try {
+      for await (const batch of readRows(options.path, format, sheet, text))
+        for (const { row, cells } of batch) {
+          if (cells.every((c) => cellText(c).trim() === '')) {
+            if (header) tally.blankRows++;
             continue;
           }
-          const problem = `${file} row ${row}: missing column ${found.missing}. Header found: ${found.names.filter(Boolean).join(', ')}${readAs}`;
-          if (options.headerRow !== undefined)
-            throw new SalesDataError(`${problem} (data.headerRow is ${options.headerRow})`);
-          firstTried ??= { row, problem };
-          if (row >= HEADER_SCAN_ROWS) {
-            throw new SalesDataError(
-              `${firstTried.problem}. No row among the first ${HEADER_SCAN_ROWS} holds the mapped columns; ` +
-                'set data.headerRow to the header row, or data.columns to its names',
-            );
+          if (!header) {
+            // Exports put titles, notes and blank rows (often merged cells) above the header: look for it.
+            if (options.headerRow !== undefined && row < options.headerRow) continue;
+            const found = matchHeader(cells, options.columns);
+            if ('map' in found) {
+              header = found;
+              options.onDetails?.({
+                source: options.path,
+                format,
+                ...(sheet && {
+                  sheet: sheet.sheet.name,
+                  sheets: sheet.all.map((s) => s.name),
+                  sheetChosenBy:
+                    options.sheet !== undefined
+                      ? 'data.sheet'
+                      : 'the first sheet whose header holds the mapped columns',
+                }),
+                ...(text && {
+                  encoding: { name: text.encoding.toUpperCase(), decidedBy: text.detected.encoding },
+                  delimiter: { char: text.delimiter, decidedBy: text.detected.delimiter },
+                }),
+                headerRow: row,
+                columns: mappedColumns(found.map, found.names),
+              });
+              continue;
+            }
+            const problem = `${file} row ${row}: missing column ${found.missing}. Header found: ${found.names.filter(Boolean).join(', ')}${readAs}`;
+            if (options.headerRow !== undefined)
+              return { problem: `${problem} (data.headerRow is ${options.headerRow})${where}` };
+            firstTried ??= problem;
+            if (row >= HEADER_SCAN_ROWS) {
+              return {
+                problem:
+                  `${firstTried}. No row among the first ${HEADER_SCAN_ROWS} holds the mapped columns; ` +
+                  `set data.headerRow to the header row, or data.columns to its names${where}`,
+              };
+            }
+            continue;
           }
-          continue;
+          const { map, names } = header;
+          tally.take(parseLine(cells, map, options.dateOrder), row, (field) => {
+            const col = map[field] ?? 0;
+            return { file, column: format === 'xlsx' ? `${names[col]} (${columnLetter(col)})` : (names[col] ?? '') };
+          });
         }
-        const { map, names } = header;
-        tally.take(parseLine(cells, map, options.dateOrder), row, (field) => {
-          const col = map[field] ?? 0;
-          return { file, column: format === 'xlsx' ? `${names[col]} (${columnLetter(col)})` : (names[col] ?? '') };
-        });
-      }
-  } catch (err) {
-    if (err instanceof SalesDataError) throw err;
-    throw new SalesDataError(
-      `${options.path}: cannot read the ${format.toUpperCase()} file: ${(err as Error).message}`,
-    );
+    } catch (err) {
+      if (err instanceof SalesDataError) throw err;
+      throw new SalesDataError(
+        `${options.path}: cannot read the ${format.toUpperCase()} file${where}: ${(err as Error).message}`,
+      );
+    }
+    if (header) return 'read';
+    return {
+      problem: firstTried ? `${firstTried}${where}` : `${options.path}: the file has no header row and no data${where}`,
+    };
   }
+}
 
-  if (!header && firstTried) throw new SalesDataError(firstTried.problem);
-  if (!header) throw new SalesDataError(`${options.path}: the file has no header row and no data`);
-  const metrics = tally.finish(options.path, file, options.maxBadRowShare);
-  if (options.freshness) checkFreshness(metrics, options.path, options.freshness);
-  return metrics;
+/** The worksheets a workbook's orders may be on: data.sheet's, else every sheet in the workbook's order. */
+async function sheetsToTry(options: LoadSalesOptions): Promise<WorkbookSheet[]> {
+  let all: XlsxSheet[];
+  try {
+    all = await workbookSheets(options.path);
+  } catch (err) {
+    throw new SalesDataError(`${options.path}: cannot list the workbook's sheets: ${(err as Error).message}`);
+  }
+  const names = all.map((s) => JSON.stringify(s.name)).join(', ');
+  if (all.length === 0) throw new SalesDataError(`${options.path}: the workbook has no worksheet`);
+  if (options.sheet === undefined) return all.map((sheet) => ({ sheet, all }));
+  const chosen = all.find((s) => s.name === options.sheet) ?? all.find((s) => s.name.trim() === options.sheet?.trim());
+  if (!chosen)
+    throw new SalesDataError(
+      `${options.path}: no worksheet ${JSON.stringify(options.sheet)} (data.sheet); the workbook's sheets: ${names}`,
+    );
+  return [{ sheet: chosen, all }];
 }
 
 /** How far down the header is looked for. */

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { readCsv } from './csv';
 import { SalesDataError } from './errors';
 import type { Delimiter, TextEncoding } from './text-format';
+import type { XlsxSheet } from './xlsx-sheets';
 
 /** One spreadsheet row as the file has it: 1-based row number, 0-based cells. */
 export interface RawRow {
@@ -35,20 +36,26 @@ export function formatOf(path: string, configured: 'auto' | SheetFormat): SheetF
 export function readRows(
   path: string,
   format: SheetFormat,
-  sheet?: string,
+  sheet?: WorkbookSheet,
   text?: { encoding: TextEncoding; delimiter: Delimiter },
 ): AsyncGenerator<RawRow[]> {
   return format === 'xlsx' ? readXlsxRows(path, sheet) : readCsv(path, undefined, text);
 }
 
+/** The worksheet to read, and the names of all of them (to tell it from the reader's placeholders). */
+export interface WorkbookSheet {
+  sheet: XlsxSheet;
+  all: XlsxSheet[];
+}
+
 const BATCH = 1000;
 
 /**
- * Streams one worksheet (the named one, else the first) without loading the workbook into memory. The streaming
+ * Streams one worksheet (the given one, else the first) without loading the workbook into memory. The streaming
  * reader cannot place a worksheet that the zip holds before xl/workbook.xml (it fails with "reading 'sheets'"): some
  * writers, exceljs itself among them under load, order the parts so. Such a workbook is read whole instead.
  */
-async function* readXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRow[]> {
+async function* readXlsxRows(path: string, sheet?: WorkbookSheet): AsyncGenerator<RawRow[]> {
   let yielded = false;
   try {
     for await (const batch of streamXlsxRows(path, sheet)) {
@@ -57,7 +64,7 @@ async function* readXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRo
     }
   } catch (err) {
     if (yielded || !(err instanceof TypeError && /reading 'sheets'/.test(err.message))) throw err;
-    yield* wholeXlsxRows(path, sheet);
+    yield* wholeXlsxRows(path, sheet?.sheet.name);
   }
 }
 
@@ -80,7 +87,18 @@ async function* wholeXlsxRows(path: string, sheet?: string): AsyncGenerator<RawR
   for (let i = 0; i < rows.length; i += BATCH) yield rows.slice(i, i + BATCH);
 }
 
-async function* streamXlsxRows(path: string, sheet?: string): AsyncGenerator<RawRow[]> {
+/**
+ * Whether the reader's worksheet is the one wanted. The streaming reader names a worksheet by the workbook once it
+ * has read xl/workbook.xml; a worksheet the zip holds before that part gets the placeholder "Sheet<n>", n from its
+ * part's file name (sheet<n>.xml): that placeholder, when no real sheet bears it, names the same part.
+ */
+function isWanted(name: string, wanted: WorkbookSheet): boolean {
+  if (name === wanted.sheet.name) return true;
+  const partNumber = /sheet(\d+)\.xml$/.exec(wanted.sheet.part)?.[1];
+  return name === `Sheet${partNumber}` && !wanted.all.some((s) => s.name === name);
+}
+
+async function* streamXlsxRows(path: string, sheet?: WorkbookSheet): AsyncGenerator<RawRow[]> {
   // Styles are skipped for speed: dates then arrive as Excel serial numbers, which parseOrderDate reads.
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
@@ -93,7 +111,7 @@ async function* streamXlsxRows(path: string, sheet?: string): AsyncGenerator<Raw
   for await (const worksheet of reader) {
     const name = (worksheet as unknown as { name: string }).name;
     seen.push(name);
-    if (sheet !== undefined && name !== sheet) {
+    if (sheet !== undefined && !isWanted(name, sheet)) {
       for await (const _ of worksheet) void _; // drain: the zip is read in order
       continue;
     }
@@ -112,7 +130,7 @@ async function* streamXlsxRows(path: string, sheet?: string): AsyncGenerator<Raw
   throw new Error(
     sheet === undefined
       ? `${path}: the workbook has no worksheet`
-      : `${path}: no worksheet "${sheet}" (found: ${seen.join(', ') || 'none'})`,
+      : `${path}: no worksheet "${sheet.sheet.name}" (found: ${seen.join(', ') || 'none'})`,
   );
 }
 

@@ -46,10 +46,13 @@ function describeCheck({ reportDate, details: d, metrics: m }: DataCheck, locale
       d.format.toUpperCase(),
       ...(d.encoding ? [`encoding ${d.encoding.name} (${d.encoding.decidedBy})`] : []),
       ...(d.delimiter ? [`delimiter ${JSON.stringify(d.delimiter.char)} (${d.delimiter.decidedBy})`] : []),
+      ...(d.sheet ? [`sheet ${JSON.stringify(d.sheet)} (${d.sheetChosenBy})`] : []),
       ...(d.headerRow ? [`header on row ${d.headerRow}`] : []),
       ...(d.mode ? [`${d.mode} mode`] : []),
     ];
-    lines.push(`source:   ${d.source}`, `read as:  ${how.join(', ')}`, 'columns:');
+    lines.push(`source:   ${d.source}`, `read as:  ${how.join(', ')}`);
+    if (d.sheets && d.sheets.length > 1) lines.push(`sheets:   ${d.sheets.map((n) => JSON.stringify(n)).join(', ')}`);
+    lines.push('columns:');
     for (const [field, column] of Object.entries(d.columns)) lines.push(`  ${field.padEnd(12)} ← ${column}`);
   }
   lines.push(

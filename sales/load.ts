@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { IsoDate } from './dates';
+import { reportWindow, type IsoDate } from './dates';
 import { SalesAggregator, type OrderLine } from './aggregator';
 import {
   CellError,
@@ -54,6 +54,10 @@ export interface LoadSalesOptions {
   trendWeeks?: number;
   /** How dates with the year last are read (data.dateOrder). */
   dateOrder?: DateOrder;
+  /** The files a multi-file data.path resolved to (sales/source-files.ts); absent: `path` alone. */
+  files?: string[];
+  /** Days whose file a date template expected and did not find. */
+  missingFiles?: { date: IsoDate; path: string }[];
   /** Told how the source was read, once the header is found (`data check`). In-process loads only. */
   onDetails?: (details: SourceDetails) => void;
 }
@@ -66,6 +70,9 @@ export interface SourceDetails {
   encoding?: { name: string; decidedBy: string };
   delimiter?: { char: string; decidedBy: string };
   headerRow?: number;
+  /** A multi-file data.path: the files read, and the days' files not there. */
+  files?: string[];
+  missingFiles?: string[];
   /** A workbook: the sheet read, how it was chosen, and all the workbook's sheets. */
   sheet?: string;
   sheetChosenBy?: string;
@@ -86,12 +93,48 @@ export { SalesDataError };
 export type ColumnMap = Partial<Record<Field, number>>;
 
 export async function loadSalesMetrics(options: LoadSalesOptions): Promise<SalesMetrics> {
-  const file = basename(options.path);
-  const format = formatOf(options.path, options.format);
+  const files = options.files ?? [options.path];
+  const missing = options.missingFiles ?? [];
+  const { current, previous } = reportWindow(options.reportDate);
+  const missingInReport = missing.filter((m) => m.date >= previous.start && m.date <= current.end);
+  if (missingInReport.length > 0 && options.freshness?.failIfEndsBeforeWindow !== false) {
+    throw new SalesDataError(
+      `${options.path}: the report reads one file a day for ${previous.start} – ${current.end}, and ` +
+        `${missingInReport.length === 1 ? 'this one is' : `these ${missingInReport.length} are`} not there: ` +
+        `${missingInReport.map((m) => m.path).join(', ')}. Did the export run? ` +
+        '(set data.failIfEndsBeforeWindow to false if a day without a file is a day without orders)',
+    );
+  }
   const tally = new LineTally(
     new SalesAggregator(options.reportDate, options.currency, undefined, options.trendWeeks),
     options.badRowsShown,
   );
+  // data check is told how the first file was read, and which files there are.
+  let told = false;
+  const onDetails =
+    options.onDetails &&
+    ((details: SourceDetails) => {
+      if (told) return;
+      told = true;
+      options.onDetails?.({
+        ...details,
+        source: options.path,
+        ...((files.length > 1 || missing.length > 0) && { files, missingFiles: missing.map((m) => m.path) }),
+      });
+    });
+  for (const path of files) await readFileInto(tally, { ...options, path, onDetails });
+  const label = files.length === 1 ? basename(files[0]!) : `${files.length} files ${basename(options.path)}`;
+  const metrics = tally.finish(options.path, label, options.maxBadRowShare);
+  if (missing.length > 0) metrics.dataQuality.missingFiles = missing.map((m) => basename(m.path));
+  // Fresh as the newest file is: the last one read (a date template and a sorted wildcard list both end with it).
+  if (options.freshness) checkFreshness(metrics, files.at(-1)!, options.freshness);
+  return metrics;
+}
+
+/** One file of the source into the shared tally: its format, its text or its sheet, its header, its rows. */
+async function readFileInto(tally: LineTally, options: LoadSalesOptions): Promise<void> {
+  const file = basename(options.path);
+  const format = formatOf(options.path, options.format);
   await checkSalesFile(options.path, format);
   const text =
     format === 'csv'
@@ -117,11 +160,7 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   const tried: string[] = [];
   for (const sheet of candidates) {
     const read = await readSheet(sheet);
-    if (read === 'read') {
-      const metrics = tally.finish(options.path, file, options.maxBadRowShare);
-      if (options.freshness) checkFreshness(metrics, options.path, options.freshness);
-      return metrics;
-    }
+    if (read === 'read') return;
     tried.push(read.problem);
   }
   if (candidates.length === 1) throw new SalesDataError(tried[0] ?? `${options.path}: no sheet to read`);

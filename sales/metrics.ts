@@ -88,6 +88,8 @@ export interface DataQuality {
   orderDates?: DateRange;
   /** The first problems found, in file order; skippedRows says how many there were in all. */
   problems: RowProblem[];
+  /** One file a day (data.path's {date} template): the days' files that were not there. */
+  missingFiles?: string[];
 }
 
 /** Everything the report states as a number. Computed in code; the LLM only writes the words around it. */

@@ -1,12 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Config, Secrets } from '../config/config';
-import type { IsoDate } from './dates';
+import { dataWindow, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 import { loadSalesMetrics, type SourceDetails } from './load';
 import { loadSalesMetricsInChild } from './load-process';
 import type { SalesMetrics } from './metrics';
 import { loadSalesMetricsFromPostgres } from './postgres';
+import { isMultiFile, sourceFiles } from './source-files';
 
 export interface LoadHooks {
   signal?: AbortSignal;
@@ -50,9 +51,12 @@ export async function loadConfiguredSales(
       timezone: report.timezone,
     });
   }
+  const path = resolve(data.path);
+  const many = isMultiFile(path) ? await sourceFiles(path, dataWindow(reportDate, report.trendWeeks)) : undefined;
   const options = {
     ...common,
-    path: resolve(data.path),
+    path,
+    ...(many && { files: many.files, missingFiles: many.missing }),
     format: data.format,
     sheet: data.sheet,
     headerRow: data.headerRow,
@@ -61,8 +65,10 @@ export async function loadConfiguredSales(
   };
   // A process start costs ~0.4 s: worth it where a big file would swell the worker's heap, and for every workbook,
   // whose reader may spill raw order lines into temp files that must go with the load (sales/load-process.ts).
-  const bytes = (await stat(options.path).catch(() => undefined))?.size ?? 0;
-  const workbook = options.format === 'xlsx' || (options.format === 'auto' && /\.xlsx$/i.test(options.path));
+  const files = many?.files ?? [path];
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f).catch(() => undefined))?.size ?? 0));
+  const bytes = sizes.reduce((a, b) => a + b, 0);
+  const workbook = options.format === 'xlsx' || (options.format === 'auto' && files.some((f) => /\.xlsx$/i.test(f)));
   return (workbook || bytes > data.childProcessAboveMB * 1024 * 1024) && !hooks.onDetails
     ? loadSalesMetricsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
     : loadSalesMetrics(options);

@@ -97,7 +97,13 @@ export const configSchema = {
             fetchRows: { type: 'integer', minimum: 100, default: 5000, description: 'Rows per cursor read.' },
           },
         },
-        path: { type: 'string', minLength: 1, default: 'out/demo/sales.xlsx' },
+        path: {
+          type: 'string',
+          minLength: 1,
+          default: 'out/demo/sales.xlsx',
+          description:
+            'The export: one file, or one a day by a date template ("/srv/exports/orders-{date}.xlsx"; {date:YYYYMMDD} for 20261129) or a wildcard in the file name ("/srv/exports/orders-*.csv"). Every file covering the days the report reads (its weeks and the trend) is read as one source.',
+        },
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },
         dateOrder: {

@@ -52,6 +52,11 @@ function describeCheck({ reportDate, details: d, metrics: m }: DataCheck, locale
     ];
     lines.push(`source:   ${d.source}`, `read as:  ${how.join(', ')}`);
     if (d.sheets && d.sheets.length > 1) lines.push(`sheets:   ${d.sheets.map((n) => JSON.stringify(n)).join(', ')}`);
+    if (d.files) {
+      lines.push(`files:    ${d.files.length} read (how the first was read is above)`);
+      for (const f of d.files) lines.push(`  ${f}`);
+    }
+    for (const f of d.missingFiles ?? []) lines.push(`  missing: ${f}`);
     lines.push('columns:');
     for (const [field, column] of Object.entries(d.columns)) lines.push(`  ${field.padEnd(12)} ← ${column}`);
   }

@@ -80,7 +80,8 @@ export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Label
   const restates = (note: string) =>
     [...note.replace(/(\d),(\d)/g, '$1$2').matchAll(/\d+/g)].some((x) => counts.includes(Number(x[0]))) ||
     (dq.skippedRows === 0 && /skipped|unreadable|跳过|无法读取/i.test(note));
-  return [statement, l.refundConvention, ...r.dataQualityNotes.filter((note) => !restates(note))];
+  const missing = dq.missingFiles?.length ? [l.missingFiles(dq.missingFiles.join(', '))] : [];
+  return [statement, ...missing, l.refundConvention, ...r.dataQualityNotes.filter((note) => !restates(note))];
 }
 
 /** In the body money is in whole units, so four columns fit a phone; the workbook has the cents. */

@@ -39,6 +39,8 @@ export interface Labels {
   allRowsRead: (total: string) => string;
   /** How refunds are counted: said in the data-quality statement and under the workbook's summary. */
   refundConvention: string;
+  /** Daily files that did not arrive (trend weeks only: in the report's weeks the run fails). */
+  missingFiles: (names: string) => string;
   topMovers: string;
   risers: string;
   fallers: string;
@@ -98,6 +100,7 @@ const zh: Labels = {
   skippedRows: (s, t) => `${t} 行数据中有 ${s} 行无法读取，已跳过。`,
   allRowsRead: (t) => `全部 ${t} 行数据均已读取。`,
   refundConvention: '退款计入退款发生的那一周（按退款行的日期），不冲减原订单所在的周。',
+  missingFiles: (n) => `以下日期的数据文件没有送达，趋势中对应周的数值缺少这些天：${n}。`,
   topMovers: '涨跌最大的商品',
   allReports: '历史周报',
   trend: '趋势',
@@ -156,6 +159,7 @@ const en: Labels = {
   skippedRows: (s, t) => `${s} of ${t} rows could not be read and were skipped.`,
   allRowsRead: (t) => `All ${t} rows were read.`,
   refundConvention: "Refunds count in the week they happen (by the refund line's date), not in the week of the sale.",
+  missingFiles: (n) => `These days' files did not arrive, so their weeks in the trend lack them: ${n}.`,
   topMovers: 'Biggest movers',
   allReports: 'All reports',
   trend: 'Trend',

@@ -19,22 +19,37 @@ export interface SourceFiles {
 
 const TEMPLATE = /\{date(?::(YYYY-MM-DD|YYYYMMDD|YYYY_MM_DD))?\}/g;
 const WILDCARD = /[*?]/;
+
+export const hasDateTemplate = (pattern: string) => new RegExp(TEMPLATE.source).test(pattern);
+
+/** The template's name for one day: {date} 2026-11-29, {date:YYYYMMDD} 20261129, {date:YYYY_MM_DD}. */
+export function forDay(pattern: string, date: IsoDate): string {
+  return pattern.replace(TEMPLATE, (_, format: string | undefined) =>
+    format === 'YYYYMMDD' ? date.replaceAll('-', '') : format === 'YYYY_MM_DD' ? date.replaceAll('-', '_') : date,
+  );
+}
+
+/** A name dated outside the window is not read (a folder keeps years of daily exports); an undated one is. */
+export function datedInWindow(name: string, window: DateRange): boolean {
+  const m = DATE_IN_NAME.exec(name);
+  if (!m) return true;
+  const date = `${m[1]}-${m[2]}-${m[3]}`;
+  return date >= window.start && date <= window.end;
+}
 /** A date in a file's name: 2026-11-29, 2026_11_29 or 20261129. */
 const DATE_IN_NAME = /(20\d{2})[-_]?(\d{2})[-_]?(\d{2})/;
 
 export function isMultiFile(pattern: string): boolean {
-  return new RegExp(TEMPLATE.source).test(pattern) || WILDCARD.test(basename(pattern));
+  return hasDateTemplate(pattern) || WILDCARD.test(basename(pattern));
 }
 
 /** The files `pattern` names for the days of `window` (what the report and its trend read). */
 export async function sourceFiles(pattern: string, window: DateRange): Promise<SourceFiles> {
-  if (new RegExp(TEMPLATE.source).test(pattern)) {
+  if (hasDateTemplate(pattern)) {
     const files: string[] = [];
     const missing: SourceFiles['missing'] = [];
     for (const date of daysOf(window)) {
-      const path = pattern.replace(TEMPLATE, (_, format: string | undefined) =>
-        format === 'YYYYMMDD' ? date.replaceAll('-', '') : format === 'YYYY_MM_DD' ? date.replaceAll('-', '_') : date,
-      );
+      const path = forDay(pattern, date);
       if (await isFile(path)) files.push(path);
       else missing.push({ date, path });
     }
@@ -55,15 +70,8 @@ export async function sourceFiles(pattern: string, window: DateRange): Promise<S
     } catch (err) {
       throw new SalesDataError(`${pattern}: cannot list the folder ${dir}: ${(err as Error).message}`);
     }
-    // A file dated outside the window is not read: a folder keeps years of daily exports.
-    const inWindow = (name: string) => {
-      const m = DATE_IN_NAME.exec(name);
-      if (!m) return true;
-      const date = `${m[1]}-${m[2]}-${m[3]}`;
-      return date >= window.start && date <= window.end;
-    };
     const files = names
-      .filter((n) => matches.test(n) && inWindow(n))
+      .filter((n) => matches.test(n) && datedInWindow(n, window))
       .sort()
       .map((n) => join(dir, n));
     if (files.length === 0) {
@@ -80,7 +88,8 @@ async function isFile(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isFile() ?? false;
 }
 
-function globRegExp(glob: string): RegExp {
+/** A file-name wildcard (`*`, `?`) as a regular expression over one name. */
+export function globRegExp(glob: string): RegExp {
   const source = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replaceAll('*', '.*')

@@ -1,5 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Config, Secrets } from '../config/config';
 import { dataWindow, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
@@ -7,7 +8,8 @@ import { loadSalesMetrics, type SourceDetails } from './load';
 import { loadSalesMetricsInChild } from './load-process';
 import type { SalesMetrics } from './metrics';
 import { loadSalesMetricsFromPostgres } from './postgres';
-import { isMultiFile, sourceFiles } from './source-files';
+import { fetchS3Source, isS3Url } from './s3-source';
+import { isMultiFile, sourceFiles, type SourceFiles } from './source-files';
 
 export interface LoadHooks {
   signal?: AbortSignal;
@@ -51,25 +53,39 @@ export async function loadConfiguredSales(
       timezone: report.timezone,
     });
   }
+  const window = dataWindow(reportDate, report.trendWeeks);
+  if (isS3Url(data.path)) {
+    // Downloaded into a temp dir of this load's own, gone with it.
+    const into = await mkdtemp(join(tmpdir(), 'sales-report-s3-'));
+    try {
+      const fetched = await fetchS3Source(data.path, window, data.s3, into);
+      return await loadFiles(data.path, fetched);
+    } finally {
+      await rm(into, { recursive: true, force: true });
+    }
+  }
   const path = resolve(data.path);
-  const many = isMultiFile(path) ? await sourceFiles(path, dataWindow(reportDate, report.trendWeeks)) : undefined;
-  const options = {
-    ...common,
-    path,
-    ...(many && { files: many.files, missingFiles: many.missing }),
-    format: data.format,
-    sheet: data.sheet,
-    headerRow: data.headerRow,
-    encoding: data.encoding,
-    delimiter: data.delimiter,
-  };
-  // A process start costs ~0.4 s: worth it where a big file would swell the worker's heap, and for every workbook,
-  // whose reader may spill raw order lines into temp files that must go with the load (sales/load-process.ts).
-  const files = many?.files ?? [path];
-  const sizes = await Promise.all(files.map(async (f) => (await stat(f).catch(() => undefined))?.size ?? 0));
-  const bytes = sizes.reduce((a, b) => a + b, 0);
-  const workbook = options.format === 'xlsx' || (options.format === 'auto' && files.some((f) => /\.xlsx$/i.test(f)));
-  return (workbook || bytes > data.childProcessAboveMB * 1024 * 1024) && !hooks.onDetails
-    ? loadSalesMetricsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
-    : loadSalesMetrics(options);
+  return loadFiles(path, isMultiFile(path) ? await sourceFiles(path, window) : undefined);
+
+  async function loadFiles(path: string, many: SourceFiles | undefined): Promise<SalesMetrics> {
+    const options = {
+      ...common,
+      path,
+      ...(many && { files: many.files, missingFiles: many.missing }),
+      format: data.format,
+      sheet: data.sheet,
+      headerRow: data.headerRow,
+      encoding: data.encoding,
+      delimiter: data.delimiter,
+    };
+    // A process start costs ~0.4 s: worth it where a big file would swell the worker's heap, and for every workbook,
+    // whose reader may spill raw order lines into temp files that must go with the load (sales/load-process.ts).
+    const files = many?.files ?? [path];
+    const sizes = await Promise.all(files.map(async (f) => (await stat(f).catch(() => undefined))?.size ?? 0));
+    const bytes = sizes.reduce((a, b) => a + b, 0);
+    const workbook = options.format === 'xlsx' || (options.format === 'auto' && files.some((f) => /\.xlsx$/i.test(f)));
+    return (workbook || bytes > data.childProcessAboveMB * 1024 * 1024) && !hooks.onDetails
+      ? loadSalesMetricsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
+      : loadSalesMetrics(options);
+  }
 }

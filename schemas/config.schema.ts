@@ -102,7 +102,19 @@ export const configSchema = {
           minLength: 1,
           default: 'out/demo/sales.xlsx',
           description:
-            'The export: one file, or one a day by a date template ("/srv/exports/orders-{date}.xlsx"; {date:YYYYMMDD} for 20261129) or a wildcard in the file name ("/srv/exports/orders-*.csv"). Every file covering the days the report reads (its weeks and the trend) is read as one source.',
+            'The export: one file, or one a day by a date template ("/srv/exports/orders-{date}.xlsx"; {date:YYYYMMDD} for 20261129) or a wildcard in the file name ("/srv/exports/orders-*.csv"), on this host or under an S3 prefix ("s3://bucket/exports/orders-{date}.xlsx", see data.s3). Every file covering the days the report reads (its weeks and the trend) is read as one source.',
+        },
+        s3: {
+          description:
+            'Where an s3:// data.path is read from: the region and, for an S3-compatible store (MinIO, OSS, COS), its endpoint. Credentials: the AWS SDK default chain.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            region: { type: 'string', minLength: 1, default: 'us-east-1' },
+            endpoint: { type: 'string', format: 'uri' },
+            forcePathStyle: { type: 'boolean', default: false },
+          },
         },
         format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
         sheet: { type: 'string', minLength: 1 },

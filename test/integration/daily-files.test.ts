@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { DataCheck } from '../../cli/commands/data';
 import { parseConfig, type Config } from '../../config/config';
@@ -8,6 +9,7 @@ import { writeSampleCsv } from '../../dev/sample-data';
 import { loadConfiguredSales } from '../../sales/source';
 import type { SalesMetrics } from '../../sales/metrics';
 import { salesReport } from '../helpers/cli';
+import { startMoto } from '../helpers/moto';
 
 const REPORT_DATE = '2026-11-20';
 
@@ -87,5 +89,37 @@ describe('one export a day: a folder of daily files read as one source', () => {
       (await salesReport(config, 'data', 'check', '--date', REPORT_DATE, '--json')).stdout,
     ) as DataCheck;
     expect(json.details?.files?.length).toBeGreaterThan(1);
+  });
+
+  it('under an S3 prefix (moto): the same metrics as the folder, a missing day named by its s3:// address', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-daily-'));
+    const plain = join(dir, 'all.csv');
+    await writeSampleCsv(plain, { endDate: '2026-11-19', days: 63, ordersPerDay: 20, seed: 8, badRowsPerThousand: 0 });
+    const folder = await dailyFiles(plain, dir, ['2026-10-07']);
+    const expected = await load(dir, join(folder, 'orders-{date}.csv'));
+
+    const moto = await startMoto();
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'exports' }));
+      for (const name of await readdir(folder))
+        await s3.send(
+          new PutObjectCommand({ Bucket: 'exports', Key: `shop-a/${name}`, Body: await readFile(join(folder, name)) }),
+        );
+      const s3Data = { s3: { region: 'us-east-1', endpoint: moto.url, forcePathStyle: true } };
+      const fromS3 = await load(dir, 's3://exports/shop-a/orders-{date}.csv', s3Data);
+      expect(figures(fromS3)).toEqual(figures(expected));
+      expect(fromS3.dataQuality.missingFiles).toEqual(['orders-2026-10-07.csv']);
+      expect(figures(await load(dir, 's3://exports/shop-a/orders-*.csv', s3Data))).toEqual(figures(expected));
+      await expect(load(dir, 's3://exports/shop-b/orders-{date}.csv', s3Data)).rejects.toThrow(
+        'no object under s3://exports/shop-b/orders- for 2026-09-25 – 2026-11-19',
+      );
+    } finally {
+      s3.destroy();
+      process.env = saved;
+      moto.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import type { DataCheck } from '../../cli/commands/data';
@@ -67,5 +68,41 @@ describe('sales-report data check: what someone setting up a new export runs fir
     expect(stale.stderr).toContain('订单.csv ends 2026-11-19; the report needs data through 2026-11-24');
     const usage = await salesReport(config, 'data', 'check', '--date', 'tomorrow');
     expect(usage.code).toBe(2);
+  });
+
+  it('shows the sheet it read and the others; says what an .xls is and what an ambiguous date needs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-data-check-'));
+    const config = join(dir, 'config.json');
+    const check = async (data: object) => {
+      await writeFile(config, JSON.stringify({ data }));
+      return salesReport(config, 'data', 'check', '--date', '2026-11-20');
+    };
+    // A notes sheet first, the orders on the second.
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet('导出说明').addRow(['说明', '订单明细导出']);
+    const orders = book.addWorksheet('订单明细');
+    orders.addRow(['订单号', '订单日期', '商品', '品类', '地区', '渠道', '数量', '单价', '金额']);
+    for (let d = 6; d <= 19; d++) orders.addRow([`SO${d}`, `2026-11-${d}`, '耳机', '数码', '华东', '天猫', 1, 99, 99]);
+    const workbook = join(dir, 'export.xlsx');
+    await book.xlsx.writeFile(workbook);
+    const sheets = await check({ path: workbook });
+    expect(sheets.code, sheets.stderr).toBe(0);
+    expect(sheets.stdout).toContain('sheet "订单明细" (the first sheet whose header holds the mapped columns)');
+    expect(sheets.stdout).toContain('sheets:   "导出说明", "订单明细"');
+
+    const xls = join(dir, 'orders.xls');
+    await writeFile(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]));
+    const old = await check({ path: xls });
+    expect(old.code).toBe(1);
+    expect(old.stderr).toContain('an Excel 97-2003 .xls workbook, which is not read: save it as .xlsx');
+
+    const us = join(dir, 'us.csv');
+    await writeFile(
+      us,
+      ['订单号,订单日期,商品,品类,地区,渠道,数量,单价,金额', '1,11/10/2026,耳机,数码,华东,天猫,1,99,99'].join('\n'),
+    );
+    const ambiguous = await check({ path: us });
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toContain('set data.dateOrder to "mdy" or "dmy"');
   });
 });

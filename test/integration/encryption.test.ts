@@ -121,6 +121,22 @@ describe('payload encryption', () => {
     let codec: RunningCodecServer | undefined;
     afterAll(() => codec?.close());
 
+    /** `temporal workflow <command>` through the codec server, as an operator with its token runs it; as text. */
+    const throughCodec = async (command: 'result' | 'describe', workflowId: string) =>
+      JSON.stringify(
+        await temporalCli(
+          encrypted.config.temporal.address,
+          'workflow',
+          command,
+          '--workflow-id',
+          workflowId,
+          '--codec-endpoint',
+          codec!.url,
+          '--codec-auth',
+          'Bearer let-me-read',
+        ),
+      );
+
     it('keeps figures, product names and the narrative out of history, and reads them back through the codec', async () => {
       // The control: without encryption the same check finds them, so it can fail.
       const control = await runAndRead(plain);
@@ -207,19 +223,7 @@ describe('payload encryption', () => {
       expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
 
       // The temporal CLI, pointed at the codec server, shows the decoded result too.
-      const shown = JSON.stringify(
-        await temporalCli(
-          encrypted.config.temporal.address,
-          'workflow',
-          'result',
-          '--workflow-id',
-          run.handle.workflowId,
-          '--codec-endpoint',
-          codec.url,
-          '--codec-auth',
-          'Bearer let-me-read',
-        ),
-      );
+      const shown = await throughCodec('result', run.handle.workflowId);
       expect(shown).toContain(run.result.artefacts!.subject);
     });
 
@@ -236,19 +240,7 @@ describe('payload encryption', () => {
       // The failure's message and stack are encrypted with the payloads. Through the codec the CLI's JSON has them
       // under failure.encodedAttributes; the failure itself, as its text output and the event list print it, says
       // only "Encoded failure".
-      const described = JSON.stringify(
-        await temporalCli(
-          encrypted.config.temporal.address,
-          'workflow',
-          'describe',
-          '--workflow-id',
-          handle.workflowId,
-          '--codec-endpoint',
-          codec.url,
-          '--codec-auth',
-          'Bearer let-me-read',
-        ),
-      );
+      const described = await throughCodec('describe', handle.workflowId);
       expect(described).toContain('"failure":{"message":"Encoded failure"');
       expect(described).toContain('"encodedAttributes":{"message":"Sales report not started: Invalid workflow input');
       expect(described).toContain('reportDate \\"2026-13-45\\" is not a YYYY-MM-DD calendar date');

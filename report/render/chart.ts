@@ -2,81 +2,93 @@ import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
-import { formatCompact, formatDay } from './format';
+import { formatCompact } from './format';
 import { CHART_FONT_FAMILY, CHART_FONT_FILES } from './fonts';
 
 /** The chart travels as an inline image: the HTML refers to it by this Content-ID. */
 export const CHART_CID = 'revenue-chart@sales-report';
 
 /**
- * Revenue by day, this week against last week, as a PNG: rendered in-process with no browser and no network, so
- * it works on a locked-down worker and shows in mail clients that block remote images.
+ * The chart is drawn for a phone first. Mail clients give no media queries to count on, so one image serves every
+ * width: CHART_WIDTH logical pixels, scaled by the client to its column (about 340 px on a 375-px phone, up to the
+ * email's 728 px on a desktop). Every label is at least MIN_LABEL_PX there, so at a phone's column it is still
+ * about 10 CSS px; rendered at 3× so a desktop's larger copy stays sharp.
  */
-export function renderRevenueChart(
-  metrics: SalesMetrics,
-  labels: Labels,
-  size = { width: 720, height: metrics.trend?.length ? 540 : 300 },
-): Buffer {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
+export const CHART_WIDTH = 480;
+export const MIN_LABEL_PX = 15;
+const ZOOM = 3;
+
+/** Revenue by day, this week against last week, and the trend, as a PNG (in-process: no browser, no network). */
+export function renderRevenueChart(metrics: SalesMetrics, labels: Labels): Buffer {
+  return rasterize(revenueChartSvg(metrics, labels));
+}
+
+/** The chart as SVG: what is rasterized, and what a test can read the label sizes from. */
+export function revenueChartSvg(metrics: SalesMetrics, labels: Labels): string {
+  const height = metrics.trend?.length ? 600 : 320;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height });
   try {
     chart.setOption(revenueChartOption(metrics, labels));
-    return rasterize(chart.renderToSVGString());
+    return chart.renderToSVGString();
   } finally {
     chart.dispose();
   }
 }
 
-/** SVG to PNG at twice the size, drawn with the product's own font only: the same pixels on every machine. */
+/** SVG to PNG at ZOOM times the size, drawn with the product's own font only: the same pixels on every machine. */
 export function rasterize(svg: string): Buffer {
   return new Resvg(svg, {
     background: '#ffffff',
-    fitTo: { mode: 'zoom', value: 2 },
+    fitTo: { mode: 'zoom', value: ZOOM },
     font: { loadSystemFonts: false, fontFiles: [...CHART_FONT_FILES], defaultFontFamily: CHART_FONT_FAMILY },
   })
     .render()
     .asPng();
 }
 
-/** The chart's definition: days and axis figures as the reader writes them (11月13日（周五）, 92.8万; Fri Nov 13, 927.6K). */
+/**
+ * The chart's definition. Few, short labels, so they can be large: days as "23日 / 周一" (Mon / 23) on two lines,
+ * trend weeks as 10/26, axis figures compact (92.8万, 927.6K), and a value over the report's week only (the axis
+ * gives the others).
+ */
 export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
   const trend = metrics.trend ?? [];
   const compact = (v: number) => formatCompact(v, labels.locale);
-  const axisLabel = { color: '#4b5563', fontSize: 11 };
+  const axisLabel = { color: '#374151', fontSize: MIN_LABEL_PX };
   const valueAxis = (gridIndex: number) => ({
     type: 'value',
     gridIndex,
+    splitNumber: 3,
     axisLabel: { ...axisLabel, formatter: compact },
     splitLine: { lineStyle: { color: '#e5e7eb' } },
   });
+  const title = { fontSize: 17, fontWeight: 'bold', color: '#1f2937' };
   return {
     animation: false,
     backgroundColor: '#ffffff',
     textStyle: { fontFamily: CHART_FONT_FAMILY },
     title: [
-      { text: labels.chartTitle, left: 16, top: 10, textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' } },
-      ...(trend.length > 0
-        ? [
-            {
-              text: labels.trendTitle(trend.length),
-              left: 16,
-              top: 300,
-              textStyle: { fontSize: 15, fontWeight: 'bold', color: '#1f2937' },
-            },
-          ]
-        : []),
+      { text: labels.chartTitle, left: 12, top: 10, textStyle: title },
+      ...(trend.length > 0 ? [{ text: labels.trendTitle(trend.length), left: 12, top: 330, textStyle: title }] : []),
     ],
-    legend: { top: 12, right: 16, data: [labels.thisWeek, labels.lastWeek], textStyle: { color: '#374151' } },
+    legend: {
+      top: 40,
+      left: 12,
+      itemWidth: 18,
+      itemHeight: 12,
+      data: [labels.thisWeek, labels.lastWeek],
+      textStyle: { color: '#374151', fontSize: MIN_LABEL_PX },
+    },
     grid: [
-      { left: 72, right: 24, top: 56, height: 200 },
-      ...(trend.length > 0 ? [{ left: 72, right: 24, top: 346, height: 150 }] : []),
+      { left: 64, right: 12, top: 78, height: 180 },
+      ...(trend.length > 0 ? [{ left: 64, right: 12, top: 396, height: 150 }] : []),
     ],
     xAxis: [
       {
         type: 'category',
         gridIndex: 0,
-        data: metrics.revenueByDay.map((d) => formatDay(d.date, labels.locale)),
-        // Every day labelled: a week is seven labels, small enough to fit.
-        axisLabel: { ...axisLabel, interval: 0 },
+        data: metrics.revenueByDay.map((d) => shortDay(d.date, labels.locale)),
+        axisLabel: { ...axisLabel, interval: 0, lineHeight: 18 },
       },
       ...(trend.length > 0
         ? [
@@ -85,10 +97,10 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
               gridIndex: 1,
               // A week before the data starts has no bar and says so under its date.
               data: trend.map((w) => {
-                const day = formatDay(w.start, labels.locale).replace(/（.*）|^\w{3} /, '');
-                return w.revenue === null ? `${day}\n${labels.noData}` : day;
+                const day = monthDay(w.start);
+                return w.revenue === null ? `${day}\n${labels.noDataInChart}` : day;
               }),
-              axisLabel: { ...axisLabel, interval: 0 },
+              axisLabel: { ...axisLabel, interval: 0, lineHeight: 18 },
             },
           ]
         : []),
@@ -100,7 +112,7 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
         type: 'bar',
         data: metrics.revenueByDay.map((d) => d.revenue),
         itemStyle: { color: '#2563eb' },
-        barMaxWidth: 36,
+        barMaxWidth: 32,
       },
       {
         name: labels.lastWeek,
@@ -117,17 +129,20 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
               type: 'bar',
               xAxisIndex: 1,
               yAxisIndex: 1,
-              // The report's week stands out; the weeks before are context.
-              data: trend.map((w, i) => ({
-                value: w.revenue ?? '-',
-                itemStyle: { color: i === trend.length - 1 ? '#2563eb' : '#93c5fd' },
-              })),
-              barMaxWidth: 36,
+              // The report's week stands out and carries its value; the weeks before are context.
+              data: trend.map((w, i) => {
+                const last = i === trend.length - 1;
+                return {
+                  value: w.revenue ?? '-',
+                  itemStyle: { color: last ? '#2563eb' : '#93c5fd' },
+                  label: { show: last && w.revenue !== null },
+                };
+              }),
+              barMaxWidth: 32,
               label: {
-                show: true,
                 position: 'top',
-                fontSize: 10,
-                color: '#374151',
+                fontSize: MIN_LABEL_PX,
+                color: '#1f2937',
                 formatter: (p: { value: number }) => compact(p.value),
               },
             },
@@ -135,4 +150,17 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
         : []),
     ],
   };
+}
+
+/** A day of the report's week on two short lines: "23日\n周一", "Mon\n23". */
+function shortDay(date: string, locale: Labels['locale']): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  const weekday = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' }).format(at);
+  const day = Number(date.slice(8, 10));
+  return locale === 'zh-CN' ? `${day}日\n${weekday}` : `${weekday}\n${day}`;
+}
+
+/** A trend week by its first day, as both locales write it short: 10/26. */
+function monthDay(date: string): string {
+  return `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
 }

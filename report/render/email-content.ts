@@ -167,7 +167,7 @@ ${rows
 </table>`,
     );
   const topProducts = section(
-    l.topProducts,
+    l.topProducts(Math.min(TOP_IN_BODY, m.topProducts.length)),
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
 ${head([l.product, 'left'], [l.revenue, 'right'], [l.units, 'right'], [l.change, 'right'])}
 ${m.topProducts
@@ -216,7 +216,7 @@ ${moverRows
 <tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(l.change)}</th></tr>
 ${kpiRows}
 </table></td></tr>
-<tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="728" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:728px;height:auto;border:0;"></td></tr>
+<tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="560" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:560px;height:auto;border:0;"></td></tr>
 ${breakdownsOf(m)
   .map(({ dimension, rows }) => breakdown(l[dimension], rows))
   .join('\n')}
@@ -264,7 +264,7 @@ export function renderEmailText(c: EmailContent): string {
         `- ${row.name}: ${money(row.revenue)} (${l.lastWeek} ${money(row.previousRevenue)}, ${formatRatio(row.changeRatio, l.locale)}; ${l.share} ${formatShare(row.share, l.locale)})`,
       );
   }
-  lines.push('', `${l.topProducts}:`);
+  lines.push('', `${l.topProducts(Math.min(TOP_IN_BODY, m.topProducts.length))}:`);
   for (const p of m.topProducts.slice(0, TOP_IN_BODY))
     lines.push(
       `- ${p.product}: ${money(p.revenue)}, ${formatNumber(p.units, l.locale)} (${formatRatio(p.changeRatio, l.locale)})`,

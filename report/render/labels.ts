@@ -28,7 +28,8 @@ export interface Labels {
   region: string;
   channel: string;
   share: string;
-  topProducts: string;
+  /** The heading over the n products listed: the number is the one shown, not the most there could be. */
+  topProducts: (n: number) => string;
   product: string;
   units: string;
   revenue: string;
@@ -51,6 +52,8 @@ export interface Labels {
   trend: string;
   /** A trend week before the source's first order. */
   noData: string;
+  /** The same under a trend bar: narrow, so on lines of its own where it is long. */
+  noDataInChart: string;
   trendTitle: (weeks: number) => string;
   weekStart: string;
   weekEnd: string;
@@ -90,7 +93,7 @@ const zh: Labels = {
   region: '地区',
   channel: '渠道',
   share: '占比',
-  topProducts: '热销商品 Top 10',
+  topProducts: (n) => `热销商品 Top ${n}`,
   product: '商品',
   units: '销量',
   revenue: '销售额',
@@ -105,6 +108,7 @@ const zh: Labels = {
   allReports: '历史周报',
   trend: '趋势',
   noData: '无数据',
+  noDataInChart: '无数据',
   trendTitle: (n) => `近${n}周销售额`,
   weekStart: '周起始',
   weekEnd: '周结束',
@@ -149,7 +153,7 @@ const en: Labels = {
   region: 'Region',
   channel: 'Channel',
   share: 'Share',
-  topProducts: 'Top 10 products',
+  topProducts: (n) => `Top ${n} products`,
   product: 'Product',
   units: 'Units',
   revenue: 'Revenue',
@@ -164,6 +168,7 @@ const en: Labels = {
   allReports: 'All reports',
   trend: 'Trend',
   noData: 'no data',
+  noDataInChart: 'no\ndata',
   trendTitle: (n) => `Revenue, last ${n} weeks`,
   weekStart: 'Week from',
   weekEnd: 'Week to',

@@ -123,7 +123,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
   for (const { dimension, rows } of breakdownsOf(m)) breakdown(l[dimension], rows);
   addTable(
     workbook,
-    l.topProducts,
+    l.topProducts(m.topProducts.length),
     [
       { header: l.product, width: 26 },
       { header: l.category, width: 12 },

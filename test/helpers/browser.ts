@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { CHART_FONT_FILES } from '../../report/render/fonts';
 
 /** The package's root: it exports only its entry points, not package.json. */
 const PACKAGE_DIR = join(dirname(require.resolve('@sparticuz/chromium')), '..', '..');
@@ -32,11 +33,29 @@ async function executablePath(): Promise<string> {
  * one pinned version on every machine.
  */
 export async function launchBrowser(): Promise<Browser> {
+  const path = await executablePath();
   return puppeteer.launch({
-    executablePath: await executablePath(),
+    executablePath: path,
     args: chromium.args,
     headless: 'shell',
     pipe: true,
     timeout: 60_000,
+    env: { ...process.env, FONTCONFIG_FILE: fontConfig() },
   });
+}
+
+/**
+ * The fonts the browser may use: the ones the package unpacked and the product's own Noto Sans SC, so Chinese text
+ * renders on a machine with no CJK font (the package's own configuration points at fixed paths under /tmp).
+ */
+function fontConfig(): string {
+  const file = join(UNPACK_DIR, 'fonts-sales-report.conf');
+  const dirs = [join(UNPACK_DIR, 'fonts'), ...new Set(CHART_FONT_FILES.map((f) => dirname(f)))];
+  writeFileSync(
+    file,
+    `<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n${dirs
+      .map((d) => `  <dir>${d}</dir>`)
+      .join('\n')}\n  <cachedir>${join(UNPACK_DIR, 'fontconfig-cache')}</cachedir>\n</fontconfig>\n`,
+  );
+  return file;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSampleXlsx } from '../../dev/sample-data';
 import { writeDocument } from '../../dev/simulator/report-writer';
 import type { Locale } from '../../report/prompts';
-import { renderRevenueChart } from '../../report/render/chart';
+import { CHART_WIDTH, rasterize, revenueChartSvg } from '../../report/render/chart';
 import { renderEmailHtml } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
@@ -18,22 +18,38 @@ const MEASURE_LAYOUT = `(() => {
   const past = [...document.querySelectorAll('table, td, th, img, h1, h2, p, li')]
     .filter((el) => el.getBoundingClientRect().right > innerWidth + 0.5)
     .map((el) => el.tagName + ':' + (el.textContent || '').trim().slice(0, 30));
-  return { scrollWidth: document.documentElement.scrollWidth, innerWidth, past };
+  const chart = document.querySelector('img');
+  return {
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth,
+    past,
+    chartWidth: chart ? chart.getBoundingClientRect().width : 0,
+  };
 })()`;
 
 interface Layout {
   scrollWidth: number;
   innerWidth: number;
   past: string[];
+  /** How wide the chart is shown, in CSS px. */
+  chartWidth: number;
 }
 
-async function emailHtml(locale: Locale, dir: string): Promise<string> {
+/** The smallest text in the chart, in the chart's own pixels: read off the SVG that is rasterized. */
+function smallestText(svg: string): number {
+  const sizes = [...svg.matchAll(/<text[^>]*font-size:([\d.]+)px/g)].map((m) => Number(m[1]));
+  expect(sizes.length).toBeGreaterThan(20); // axis labels, legend, titles, the report week's value
+  return Math.min(...sizes);
+}
+
+async function emailHtml(locale: Locale, dir: string): Promise<{ html: string; svg: string }> {
   const data = join(dir, `sales-${locale}.xlsx`);
   await writeSampleXlsx(data, { endDate: '2026-11-19', days: 21, ordersPerDay: 30, seed: 3, badRowsPerThousand: 3 });
   const metrics = await loadReportWeek(data);
   const labels = labelsFor(locale);
   const report = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport;
-  const chart = renderRevenueChart(metrics, labels).toString('base64');
+  const svg = revenueChartSvg(metrics, labels);
+  const chart = rasterize(svg).toString('base64');
   const html = renderEmailHtml({
     metrics,
     report,
@@ -52,11 +68,11 @@ async function emailHtml(locale: Locale, dir: string): Promise<string> {
       uiUrl: 'http://127.0.0.1:8233/namespaces/default/workflows/weekly-sales-report-2026-11-20',
     },
   });
-  return html;
+  return { html, svg };
 }
 
 describe('the email as people see it (headless Chromium)', () => {
-  it('fits a phone, a mail pane and a desktop, in both locales, without sideways scrolling', async () => {
+  it('fits a phone, a mail pane and a desktop, in both locales, without sideways scrolling; chart labels ≥ 10 px', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-layout-'));
     const shots = join(ROOT, 'out', 'email-layout');
     await mkdir(shots, { recursive: true });
@@ -65,16 +81,21 @@ describe('the email as people see it (headless Chromium)', () => {
     try {
       const page = await browser.newPage();
       for (const locale of ['zh-CN', 'en-US'] as const) {
-        const html = await emailHtml(locale, dir);
+        const { html, svg } = await emailHtml(locale, dir);
+        const smallest = smallestText(svg);
         expect(html).not.toMatch(/<script|@font-face|<link /); // what mail clients render: no scripts, no web fonts
         for (const width of [375, 600, 1200]) {
           await page.setViewport({ width, height: 1000 });
           await page.setContent(html, { waitUntil: 'load' });
           const found = (await page.evaluate(MEASURE_LAYOUT)) as Layout;
           await page.screenshot({ path: join(shots, `${locale}-${width}.png`), fullPage: true });
+          // The chart's smallest label as the reader sees it: its size in the chart, scaled to the width shown.
+          const labelPx = (smallest * found.chartWidth) / CHART_WIDTH;
           verdicts.push(
-            `${locale} ${width}px: page ${found.scrollWidth}px wide, ${found.past.length} boxes past the edge`,
+            `${locale} ${width}px: page ${found.scrollWidth}px wide, ${found.past.length} boxes past the edge; ` +
+              `chart ${Math.round(found.chartWidth)}px wide, smallest label ${labelPx.toFixed(1)}px`,
           );
+          expect(labelPx, `${locale} at ${width}px`).toBeGreaterThanOrEqual(10);
           expect(found.innerWidth).toBe(width);
           expect(found.past).toEqual([]);
           expect(found.scrollWidth).toBeLessThanOrEqual(width);

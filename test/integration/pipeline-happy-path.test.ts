@@ -73,7 +73,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     });
     // Breakdowns in the body, every number from the metrics: each region, channel and category with its share.
     const body = mail.parsed.html as string;
-    for (const heading of ['地区', '渠道', '品类', '热销商品 Top 10', '涨跌最大的商品'])
+    for (const heading of ['地区', '渠道', '品类', '热销商品 Top 5', '涨跌最大的商品'])
       expect(body).toContain(`>${heading}</h2>`);
     for (const r of [...metrics.byRegion, ...metrics.byChannel, ...metrics.byCategory])
       expect(body).toMatch(new RegExp(`<td style="[^"]*">${r.name}</td>`));

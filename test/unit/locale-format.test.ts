@@ -20,7 +20,7 @@ describe('numbers and days as the reader writes them', () => {
     expect(formatDay('2026-11-13', 'en-US')).toBe('Fri Nov 13');
   });
 
-  it('labels the chart with them', () => {
+  it('labels the chart short, for a phone: the day and its weekday on two lines', () => {
     const metrics = {
       revenueByDay: [
         { date: '2026-11-13', revenue: 120_000, previousRevenue: 90_000 },
@@ -28,10 +28,10 @@ describe('numbers and days as the reader writes them', () => {
       ],
     } as SalesMetrics;
     const zh = revenueChartOption(metrics, labelsFor('zh-CN'));
-    expect(zh.xAxis[0]!.data).toEqual(['11月13日（周五）', '11月14日（周六）']);
+    expect(zh.xAxis[0]!.data).toEqual(['13日\n周五', '14日\n周六']);
     expect(zh.yAxis[0]!.axisLabel.formatter(150_000)).toBe('15万');
     const en = revenueChartOption(metrics, labelsFor('en-US'));
-    expect(en.xAxis[0]!.data).toEqual(['Fri Nov 13', 'Sat Nov 14']);
+    expect(en.xAxis[0]!.data).toEqual(['Fri\n13', 'Sat\n14']);
     expect(en.yAxis[0]!.axisLabel.formatter(150_000)).toBe('150K');
   });
 });

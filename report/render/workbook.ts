@@ -9,6 +9,7 @@ import {
 } from '../../sales/metrics';
 import type { Labels } from './labels';
 
+/** Money cells: replaced by the report currency's format (moneyFormat) once the workbook is built. */
 const MONEY = '#,##0.00';
 const COUNT = '#,##0';
 const PERCENT = '0.0%';
@@ -52,7 +53,27 @@ function addTable(
       });
   });
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(1, rows.length + 1), column: columns.length } };
+  // Printed as people print a report: A4, as wide as the page (wide tables across it), the header on every page.
+  sheet.pageSetup = {
+    paperSize: 9,
+    orientation: columns.length > 4 ? 'landscape' : 'portrait',
+    fitToPage: true,
+    fitToWidth: 1,
+    fitToHeight: 0,
+    horizontalCentered: true,
+    margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    printTitlesRow: '1:1',
+  };
+  sheet.headerFooter = { oddFooter: '&L&A&R&P / &N' };
   return sheet;
+}
+
+/** Money with its currency, as the reader writes it: "¥"#,##0.00 (zh-CN), "CN¥"#,##0.00 (en-US), "$"#,##0.00. */
+export function moneyFormat(currency: string, locale: string): string {
+  const symbol =
+    new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(1).find((p) => p.type === 'currency')
+      ?.value ?? currency;
+  return `"${symbol.replaceAll('"', '')}"${MONEY}`;
 }
 
 /** A calendar date as a spreadsheet date (UTC midnight, so no time zone shifts it). */
@@ -60,7 +81,8 @@ const asDate = (date: string) => new Date(`${date}T00:00:00Z`);
 
 /**
  * The attachment: the same numbers as the email, in a form people can sort, filter and chart themselves: dates as
- * dates, counts as integers, money with two decimals, one sheet per breakdown.
+ * dates, counts as integers, money with two decimals and its currency, one sheet per breakdown; each sheet prints
+ * on A4 as wide as the page with its header row repeated.
  */
 export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
@@ -134,5 +156,12 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
     ],
     m.topProducts.map((p) => [p.product, p.category, p.revenue, p.units, p.previousRevenue, p.changeRatio]),
   );
+  const money = moneyFormat(m.currency, l.locale);
+  for (const sheet of workbook.worksheets)
+    sheet.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (cell.numFmt === MONEY) cell.numFmt = money;
+      }),
+    );
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -121,7 +121,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(ordersRow[2]).toBe(metrics.kpis.orders.current);
     // Counts as integers, money with cents, the return rate as a percentage; returns beside revenue.
     expect(summary.getRow(3).getCell(2).numFmt).toBe('#,##0');
-    expect(summary.getRow(2).getCell(2).numFmt).toBe('#,##0.00');
+    expect(summary.getRow(2).getCell(2).numFmt).toBe('"¥"#,##0.00');
     const byName = new Map(
       summary.getSheetValues().flatMap((row) => (Array.isArray(row) ? [[row[1], row] as [unknown, unknown[]]] : [])),
     );

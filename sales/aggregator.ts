@@ -95,6 +95,7 @@ export class SalesAggregator {
   addGroup(group: LineGroup): number | undefined {
     if (this.firstDate === undefined || group.date < this.firstDate) this.firstDate = group.date;
     if (this.lastDate === undefined || group.date > this.lastDate) this.lastDate = group.date;
+    this.refundLinesRead += group.refundLines;
     let index = this.weekIndexes.get(group.date);
     if (index === undefined) {
       // Few distinct dates, millions of lines: work each out once.
@@ -138,6 +139,8 @@ export class SalesAggregator {
   }
 
   private orderCounts?: number[];
+  /** Refund lines anywhere in what was read: none means the export does not carry refunds, not that none happened. */
+  private refundLinesRead = 0;
   /** Net revenue per week index: the trend. */
   private readonly trendCents = new Map<number, number>();
   private readonly weekIndexes = new Map<IsoDate, number>();
@@ -182,9 +185,12 @@ export class SalesAggregator {
         orders: kpi(orders(current), orders(previous)),
         units: kpi(current.units, previous.units),
         averageOrderValue: kpi(money(aov(current)), money(aov(previous))),
-        refunds: kpi(money(current.refundCents), money(previous.refundCents)),
-        refundLines: kpi(current.refundLines, previous.refundLines),
-        returnRate: kpi(returnRate(current), returnRate(previous)),
+        // Reported only where the data has refunds at all: ¥0 would read as "no returns".
+        ...(this.refundLinesRead > 0 && {
+          refunds: kpi(money(current.refundCents), money(previous.refundCents)),
+          refundLines: kpi(current.refundLines, previous.refundLines),
+          returnRate: kpi(returnRate(current), returnRate(previous)),
+        }),
       },
       revenueByDay: daysOf(this.window.current).map((date) => ({
         date,

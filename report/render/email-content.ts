@@ -72,16 +72,19 @@ function signed(text: string, value: number): string {
  */
 export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Labels): string[] {
   const dq = m.dataQuality;
+  const span = dq.orderDates ? `${dq.orderDates.start} – ${dq.orderDates.end}` : `${m.period.start} – ${m.period.end}`;
+  const count = (n: number) => formatNumber(n, l.locale);
   const statement =
     dq.skippedRows > 0
-      ? l.skippedRows(dq.skippedRows, dq.dataRows)
-      : l.allRowsRead(formatNumber(dq.dataRows, l.locale));
+      ? l.skippedRows(count(dq.skippedRows), count(dq.dataRows), span)
+      : l.allRowsRead(count(dq.dataRows), span);
   const counts = [dq.skippedRows, dq.dataRows].filter((n) => n > 0);
   const restates = (note: string) =>
     [...note.replace(/(\d),(\d)/g, '$1$2').matchAll(/\d+/g)].some((x) => counts.includes(Number(x[0]))) ||
     (dq.skippedRows === 0 && /skipped|unreadable|跳过|无法读取/i.test(note));
   const missing = dq.missingFiles?.length ? [l.missingFiles(dq.missingFiles.join(', '))] : [];
-  return [statement, ...missing, l.refundConvention, ...r.dataQualityNotes.filter((note) => !restates(note))];
+  const refunds = m.kpis.refunds ? l.refundConvention : l.noRefundsInData;
+  return [statement, ...missing, refunds, ...r.dataQualityNotes.filter((note) => !restates(note))];
 }
 
 /** In the body money is in whole units, so four columns fit a phone; the workbook has the cents. */

@@ -104,9 +104,12 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
     kpis.map(([key, k]) => [l.kpi[key], k.current, k.previous, k.changeRatio]),
     kpis.map(([key]) => KPI_FORMAT[KPI_KIND[key]]),
   );
-  // Under the table, after a blank row: how the refund figures above were counted.
+  // Under the table, after a blank row: how the refund figures above were counted, or why there are none.
   summary.addRow([]);
-  summary.addRow([l.refundConvention]).font = { italic: true, color: { argb: 'FF6B7280' } };
+  summary.addRow([m.kpis.refunds ? l.refundConvention : l.noRefundsInData]).font = {
+    italic: true,
+    color: { argb: 'FF6B7280' },
+  };
   addTable(
     workbook,
     l.daily,

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
+import { writeDocument } from '../../dev/simulator/report-writer';
 import { figureSheet } from '../../report/figure-sheet';
+import { dataQualityLines } from '../../report/render/email-content';
 import { figureBook } from '../../report/figures';
 import { revenueChartOption } from '../../report/render/chart';
 import { labelsFor } from '../../report/render/labels';
 import { renderWorkbook } from '../../report/render/workbook';
+import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { loadReportWeek } from '../helpers/load';
 
 const FULL_WIDTH_DIGITS = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
@@ -103,5 +106,28 @@ describe('exports as other locales and input modes write them', () => {
     // A week with no data has no figure: the model cannot cite ¥0 for it.
     const weeks = figureBook(m).filter((f) => f.label.startsWith('revenue, week of'));
     expect(weeks.map((f) => f.label)).toEqual(trend.slice(3).map((w) => `revenue, week of ${w.start}`));
+  });
+
+  it('an export with no refund line at all reports no refund figures, and says returns are not in the data', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-forms-'));
+    const plain = join(dir, 'plain.csv');
+    await writeSampleCsv(plain, { endDate: '2026-11-19', days: 21, ordersPerDay: 20, seed: 4, badRowsPerThousand: 0 });
+    // The control: the same export with two refund lines in the week.
+    const refunded = join(dir, 'with-refunds.csv');
+    await writeFile(
+      refunded,
+      `${await readFile(plain, 'utf8')}\nSO999001,2026-11-18,保湿面霜,美妆,华东,天猫,-1,329,-329\nSO999002,2026-11-19,电热水壶,家电,华北,京东,-1,129,(129)\n`,
+    );
+    const withRefunds = await loadReportWeek(refunded);
+    expect(withRefunds.kpis.refunds).toMatchObject({ current: 458 });
+    const noRefunds = plain;
+    const m = await loadReportWeek(noRefunds);
+    expect(m.kpis.refunds).toBeUndefined();
+    expect(m.kpis.returnRate).toBeUndefined();
+    expect(figureBook(m).some((f) => f.subject.kind === 'kpi' && /refund|return/i.test(f.subject.key))).toBe(false);
+    const l = labelsFor('zh-CN');
+    const report = writeDocument(weeklySalesReportSchema, m, 'zh') as WeeklySalesReport;
+    expect(dataQualityLines(m, report, l)).toContain(l.noRefundsInData);
+    expect(dataQualityLines(withRefunds, report, l)).toContain(l.refundConvention);
   });
 });

@@ -83,10 +83,17 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     // One data-quality statement, the code's; the (simulated) model's restatement of the counts is not repeated.
     const skipped = metrics.dataQuality.skippedRows;
     expect(skipped).toBeGreaterThan(0);
-    expect(body.split(`行数据中有 ${skipped} 行无法读取，已跳过。`)).toHaveLength(2);
+    // It says which days the rows read cover: more than the week, for the trend.
+    const { orderDates, dataRows } = metrics.dataQuality;
+    expect(
+      body.split(
+        `读取了 ${orderDates!.start} – ${orderDates!.end} 的 ${dataRows.toLocaleString('zh-CN')} 行数据（含趋势所需的各周），其中 ${skipped} 行无法读取，已跳过。`,
+      ),
+    ).toHaveLength(2);
     expect(body).not.toContain('对总数影响有限');
-    // How refunds are counted, said once in the statement and under the workbook's summary.
-    expect(body.split('退款计入退款发生的那一周')).toHaveLength(2);
+    // The sample export has no refund line: no refund figures, and the statement says returns are not in the data.
+    expect(metrics.kpis.refunds).toBeUndefined();
+    expect(body.split('数据中没有任何退款行')).toHaveLength(2);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
     // One sheet per breakdown, in the order the email shows them.
@@ -119,19 +126,17 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     ]);
     const ordersRow = summary.getRow(3).values as unknown[];
     expect(ordersRow[2]).toBe(metrics.kpis.orders.current);
-    // Counts as integers, money with cents, the return rate as a percentage; returns beside revenue.
+    // Counts as integers, money with cents and its currency; no refund rows where the data has no refunds.
     expect(summary.getRow(3).getCell(2).numFmt).toBe('#,##0');
     expect(summary.getRow(2).getCell(2).numFmt).toBe('"¥"#,##0.00');
     const byName = new Map(
       summary.getSheetValues().flatMap((row) => (Array.isArray(row) ? [[row[1], row] as [unknown, unknown[]]] : [])),
     );
-    expect(byName.get('退款金额')?.[2]).toBe(metrics.kpis.refunds?.current);
-    const returnRate = summary.getRow([...byName.keys()].indexOf('退货率') + 1).getCell(2);
-    expect(returnRate.value).toBe(metrics.kpis.returnRate?.current);
-    expect(returnRate.numFmt).toBe('0.0%');
-    expect(summary.getRow(summary.rowCount).getCell(1).value).toMatch(/^退款计入退款发生的那一周/);
-    expect(mail.parsed.html).toContain('退款金额');
-    expect(mail.parsed.html).toContain('退货率');
+    expect(byName.has('退款金额')).toBe(false);
+    expect(byName.has('退货率')).toBe(false);
+    expect(summary.getRow(summary.rowCount).getCell(1).value).toMatch(/^数据中没有任何退款行/);
+    expect(mail.parsed.html).not.toContain('>退款金额<'); // no KPI row
+    expect(mail.parsed.html).not.toContain('>退货率<');
     const daily = workbook.worksheets[1]!;
     // Dates as dates.
     expect(daily.getRow(2).getCell(1).value).toEqual(new Date(`${metrics.period.start}T00:00:00Z`));

@@ -92,10 +92,25 @@ function kpiValue(key: AnyKpiKey, value: number, m: SalesMetrics, l: Labels): st
   return formatKpi(key, value, m.currency, l.locale, 0);
 }
 
-/** The model's sentence on a headline KPI; returns have none. */
-function commentaryOn(key: AnyKpiKey, r: WeeklySalesReport): string {
-  return (KPI_KEYS as readonly string[]).includes(key) ? r.kpiCommentary[key as KpiKey] : '';
+/**
+ * The model's sentence on a headline KPI (returns have none), unless it only says what the row prints: "销售额环比增长
+ * 14.2%。" under "▲ +14.2%" is the row again. What remains once the KPI's name, figures and words of direction and
+ * comparison are taken out decides: next to nothing, and the sentence is not shown.
+ */
+function commentaryOn(key: AnyKpiKey, r: WeeklySalesReport, l: Labels): string {
+  if (!(KPI_KEYS as readonly string[]).includes(key)) return '';
+  const sentence = r.kpiCommentary[key as KpiKey];
+  const rest = sentence
+    .replaceAll(l.kpi[key], '')
+    .replace(RESTATING_WORDS, '')
+    .replace(/[\d.,%％+\-−~约万亿元¥￥$KMk]+/g, '')
+    .replace(/[\s。，、；：！.,;:!()（）]/g, '');
+  return rest.length <= 2 ? '' : sentence;
 }
+
+/** Words that only say which way a figure moved against when: what the row's arrow and change already show. */
+const RESTATING_WORDS =
+  /环比|同比|较上周|比上周|与上周相比|本周|上周|增长|增加|上升|上涨|提升|下降|下滑|减少|回落|持平|基本|了|为|达到?|\b(?:week|over|on|vs|versus|the|previous|last|this|prior|compared|with|to|from|by|was|were|is|are|up|down|rose|fell|grew|increased|decreased|declined|dropped|flat|unchanged|revenue|orders|units|average|order|value|aov|wow)\b/gi;
 
 export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated: boolean): string {
   const revenue = m.kpis.revenue;
@@ -117,7 +132,7 @@ export function renderEmailHtml(c: EmailContent): string {
   const kpiRows = kpisOf(m)
     .map(([key, k]) => {
       const d = direction(k.changeRatio);
-      const commentary = commentaryOn(key, r);
+      const commentary = commentaryOn(key, r, l);
       // With a sentence under it, the figures' row has no line of its own.
       const cell = commentary ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
       return `<tr>
@@ -255,7 +270,7 @@ export function renderEmailText(c: EmailContent): string {
     r.summary,
     '',
     ...kpisOf(m).map(([key, k]) => {
-      const commentary = commentaryOn(key, r);
+      const commentary = commentaryOn(key, r, l);
       return `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)})${commentary ? ` — ${commentary}` : ''}`;
     }),
   ];

@@ -50,12 +50,14 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         return `${prefix}${name}`;
       };
       const title = config.report.title === 'Weekly sales report' ? labels.reportTitle : config.report.title;
+      const archiveBase = config.report.archiveUrl?.replace(/\/+$/, '');
       const content: EmailContent = {
         metrics,
         report: generated.report,
         labels,
         title,
         chartSrc: `cid:${CHART_CID}`,
+        copy: 'reader',
         footer: {
           workflowId: run.workflowId,
           runId: run.runId,
@@ -67,7 +69,10 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
             : 'GPU stop not confirmed yet',
           simulated: generated.simulated,
           uiUrl: runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId),
-          ...(config.report.archiveUrl && { archiveUrl: `${config.report.archiveUrl.replace(/\/+$/, '')}/index.html` }),
+          ...(archiveBase && {
+            archiveUrl: `${archiveBase}/index.html`,
+            aboutUrl: `${archiveBase}/${prefix.slice(ARCHIVE_ROOT.length)}report.web.html`,
+          }),
         },
       };
       const [chart, html, text, xlsx] = await Promise.all([
@@ -78,7 +83,8 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
           save(`sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, workbook),
         ),
         // The same page for a browser (the archive's index links to it): the chart by file name, not by CID.
-        save('report.web.html', renderEmailHtml({ ...content, chartSrc: 'chart.png' })),
+        // It is the report's archive page: it carries the run's details, which the director's copy links to.
+        save('report.web.html', renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' })),
       ]);
       await writeArchiveIndex(labels, title);
       return {

@@ -34,8 +34,16 @@ export interface FooterFacts {
   uiUrl?: string;
   /** The archive's index of every report (report.archiveUrl), when it is served somewhere. */
   archiveUrl?: string;
+  /** This report's page in the archive, with these details ("about this report"), when the archive is served. */
+  aboutUrl?: string;
   simulated: boolean;
 }
+
+/**
+ * Who reads this copy. The director's (the email) keeps one quiet line about the report, linking to its archive
+ * page; the archive's copy and ops carry the run's engineering details (run, model, prompt, LLM calls, GPU cost).
+ */
+export type Copy = 'reader' | 'archive';
 
 export interface EmailContent {
   metrics: SalesMetrics;
@@ -45,6 +53,12 @@ export interface EmailContent {
   title: string;
   /** Where the chart comes from: its CID in the email (cid:…), its file name in the archive's browser copy. */
   chartSrc: string;
+  copy: Copy;
+}
+
+/** The run's details, as the archive page and ops read them. */
+function runDetails(f: FooterFacts): string {
+  return `${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · ${f.gpu}`;
 }
 
 /**
@@ -251,7 +265,11 @@ ${recommendations}</table>`,
 ${section(l.dataQuality, list(quality))}
 <tr><td style="padding:16px 16px 0 16px;color:#374151;">${e(l.attachmentNote)}${c.footer.archiveUrl ? ` <a href="${e(c.footer.archiveUrl)}" style="color:#2563eb;">${e(l.allReports)}</a>` : ''}</td></tr>
 <tr><td style="padding:20px 16px 24px 16px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
-${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · ${e(f.gpu)}
+${
+  c.copy === 'archive'
+    ? `${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · ${e(f.gpu)}`
+    : `${f.simulated ? `${e(l.simulatedNote)} · ` : ''}${f.aboutUrl ? `<a href="${e(f.aboutUrl)}" style="color:#6b7280;">${e(l.aboutThisReport)}</a>` : `${e(l.aboutThisReport)}: ${e(f.workflowId)}`}`
+}
 </td></tr>
 </table></td></tr></table>
 </body></html>
@@ -309,7 +327,9 @@ export function renderEmailText(c: EmailContent): string {
     l.attachmentNote,
     ...(c.footer.archiveUrl ? [`${l.allReports}: ${c.footer.archiveUrl}`] : []),
     '',
-    `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · ${f.gpu}`,
+    c.copy === 'archive'
+      ? `-- ${l.footer}: ${runDetails(f)}`
+      : `-- ${f.simulated ? `${l.simulatedNote} · ` : ''}${l.aboutThisReport}: ${f.aboutUrl ?? f.workflowId}`,
   );
   return `${lines.join('\n')}\n`;
 }

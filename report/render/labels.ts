@@ -50,6 +50,10 @@ export interface Labels {
   fallers: string;
   delta: string;
   footer: string;
+  /** The director's copy's one quiet line, linking to the report's archive page. */
+  aboutThisReport: string;
+  /** Said to the reader when the words come from the simulator, not a model. */
+  simulatedNote: string;
   attachmentNote: string;
   allReports: string;
   trend: string;
@@ -120,6 +124,8 @@ const zh: Labels = {
   fallers: '下跌',
   delta: '变化额',
   footer: '运行信息',
+  aboutThisReport: '关于本报告',
+  simulatedNote: '模拟文本（非模型生成）',
   attachmentNote: '明细数据见附件 Excel。',
 };
 
@@ -183,6 +189,8 @@ const en: Labels = {
   fallers: 'Down',
   delta: 'Change',
   footer: 'Run details',
+  aboutThisReport: 'About this report',
+  simulatedNote: 'simulated text (not written by a model)',
   attachmentNote: 'The attached workbook has the full breakdown.',
 };
 

@@ -57,6 +57,7 @@ async function emailHtml(locale: Locale, dir: string): Promise<{ html: string; s
     title: labels.reportTitle,
     // A browser has no CID: the chart inline, as a mail client shows the attachment.
     chartSrc: `data:image/png;base64,${chart}`,
+    copy: 'reader',
     footer: {
       workflowId: 'weekly-sales-report-2026-11-20',
       runId: '01a210aa-7cc9-715c-b572-5c2989ab6a27',

@@ -228,6 +228,19 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const [mail] = h.sink.messages;
     expect(mail!.parsed.html).toContain('href="https://reports.example.com/sales/archive/index.html"');
     expect(mail!.parsed.text).toContain('历史周报: https://reports.example.com/sales/archive/index.html');
+    // The director's copy: one quiet line about the report, linking to its archive page, which has the run's details.
+    const about =
+      /<a href="https:\/\/reports\.example\.com\/sales\/archive\/([^"]+)" style="color:#6b7280;">关于本报告<\/a>/.exec(
+        mail!.parsed.html as string,
+      )?.[1];
+    expect(links).toContain(about);
+    expect(mail!.parsed.text).toContain(`关于本报告: https://reports.example.com/sales/archive/${about}`);
+    for (const body of [mail!.parsed.html as string, mail!.parsed.text!]) {
+      expect(body).not.toContain('prompt sha256');
+      expect(body).not.toMatch(/GPU [\d.]+ s/);
+    }
+    const page = (await h.store.get(`archive/${about!}`))!.toString('utf8');
+    expect(page).toMatch(/运行信息: .*prompt sha256 [0-9a-f]{12} · 1× LLM · GPU [\d.]+ s/s);
   });
 
   it('rejects bad input with a clear, non-retryable failure', async () => {

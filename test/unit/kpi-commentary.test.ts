@@ -53,6 +53,7 @@ describe("the model's KPI sentences", () => {
         labels,
         title: labels.reportTitle,
         chartSrc: 'cid:chart',
+        copy: 'reader' as const,
         footer: {
           workflowId: 'w',
           runId: 'r',

@@ -23,7 +23,8 @@ import {
 } from '../temporal/contracts';
 import { runUrl, scheduleUrl } from '../temporal/ui-links';
 import { isPoolShare } from '../gpu/billing';
-import { runKey } from '../store/archive';
+import { archivePrefix, runKey } from '../store/archive';
+import { SENT_MARKER, writeArchiveIndex } from './archive-index';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { activityMetrics } from './metrics';
@@ -189,7 +190,24 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       rejected: receipt.rejected,
       acceptedAt: now().toISOString(),
     });
+    await markSentInArchive(run, messageId);
     return receipt;
+  }
+
+  /**
+   * The archive's index shows, for each date, the run whose email went: marked beside its report, and the index
+   * rewritten. Best effort: the email is sent and recorded; an index a send behind is put right by the next write.
+   */
+  async function markSentInArchive(run: RunRef, messageId: string): Promise<void> {
+    try {
+      await store.put(
+        `${archivePrefix(run)}${SENT_MARKER}`,
+        JSON.stringify({ messageId, sentAt: now().toISOString() }),
+      );
+      await writeArchiveIndex(store, config);
+    } catch (err) {
+      log.warn('archive index not updated after the send', { error: (err as Error).message });
+    }
   }
 
   /**

@@ -7,38 +7,10 @@ import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
-import { ARCHIVE_INDEX, ARCHIVE_ROOT, archivePrefix } from '../store/archive';
-import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
-import type { SalesMetrics } from '../sales/metrics';
+import { ARCHIVE_ROOT, archivePrefix } from '../store/archive';
+import { writeArchiveIndex } from './archive-index';
 
 export function createRenderActivities({ config, store }: ActivityDeps) {
-  /**
-   * Rewrites archive/index.html from every rendered report in the store. Each run writes it whole, so two runs at
-   * once leave a complete index either way (the later write has both).
-   */
-  async function writeArchiveIndex(labels: ReturnType<typeof labelsFor>, title: string): Promise<void> {
-    const keys = await store.list(ARCHIVE_ROOT);
-    const htmls = keys.filter((k) => k.endsWith('/report.html'));
-    const reports: ArchivedReport[] = [];
-    for (const html of htmls) {
-      const dir = html.slice(0, -'report.html'.length);
-      const metrics = await store.get(`${dir}metrics.json`);
-      if (!metrics) continue;
-      const m = JSON.parse(metrics.toString('utf8')) as SalesMetrics;
-      const xlsx = keys.find((k) => k.startsWith(dir) && k.endsWith('.xlsx') && !k.slice(dir.length).includes('/'));
-      const [reportDate = '', , runId = ''] = dir.slice(ARCHIVE_ROOT.length).split('/');
-      const web = `${dir}report.web.html`;
-      reports.push({
-        reportDate,
-        runId,
-        html: (keys.includes(web) ? web : html).slice(ARCHIVE_ROOT.length),
-        ...(xlsx && { xlsx: xlsx.slice(ARCHIVE_ROOT.length) }),
-        metrics: m,
-      });
-    }
-    await store.put(ARCHIVE_INDEX, renderArchiveIndex(reports, labels, title));
-  }
-
   return {
     /** Writes the email (HTML + text), the chart and the workbook into the run's archive folder. */
     async renderReport({ run: requested, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {
@@ -86,7 +58,7 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         // It is the report's archive page: it carries the run's details, which the director's copy links to.
         save('report.web.html', renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' })),
       ]);
-      await writeArchiveIndex(labels, title);
+      await writeArchiveIndex(store, config);
       return {
         archive: store.locate(prefix),
         files: { html, text, chart, xlsx },

@@ -56,6 +56,11 @@ export interface Labels {
   simulatedNote: string;
   attachmentNote: string;
   allReports: string;
+  /** The archive index: its trend's title, a run's email link, a date's folded runs, a row not sent. */
+  weeklyRevenue: string;
+  emailLink: string;
+  otherRuns: (n: number) => string;
+  notSent: string;
   trend: string;
   /** A trend week before the source's first order. */
   noData: string;
@@ -114,6 +119,10 @@ const zh: Labels = {
   missingFiles: (n) => `以下日期的数据文件没有送达，趋势中对应周的数值缺少这些天：${n}。`,
   topMovers: '涨跌最大的商品',
   allReports: '历史周报',
+  weeklyRevenue: '每周销售额',
+  emailLink: '报告',
+  otherRuns: (n) => `另有 ${n} 次运行`,
+  notSent: '未发送',
   trend: '趋势',
   noData: '无数据',
   noDataInChart: '无数据',
@@ -179,6 +188,10 @@ const en: Labels = {
   missingFiles: (n) => `These days' files did not arrive, so their weeks in the trend lack them: ${n}.`,
   topMovers: 'Biggest movers',
   allReports: 'All reports',
+  weeklyRevenue: 'Revenue by week',
+  emailLink: 'Report',
+  otherRuns: (n) => `${n} other run${n === 1 ? '' : 's'}`,
+  notSent: 'not sent',
   trend: 'Trend',
   noData: 'no data',
   noDataInChart: 'no\ndata',

@@ -216,12 +216,19 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     // The browser's copy shows the chart from the file beside it.
     const web = (await h.store.get(`archive/${links[0]!}`))!.toString('utf8');
     expect(web).toContain('src="chart.png"');
-    expect(links.filter((l) => l.endsWith('.xlsx'))).toHaveLength(rendered.length);
+    // A workbook link per date: the date's shown run's (its other runs fold under it with their page).
+    expect(links.filter((l) => l.endsWith('.xlsx'))).toHaveLength(new Set(rendered.map((k) => k.split('/')[1])).size);
     // Relative links: the folder opens from wherever it is served, here from disk.
     for (const link of links) await expect(stat(join(root, link))).resolves.toBeDefined();
-    expect(index.indexOf('2026-11-20')).toBeLessThan(
-      index.indexOf('<td style="padding:6px 8px;border-bottom:1px solid #e5e7eb;white-space:nowrap;">2026-11-19'),
+    // One row per date, newest first.
+    expect(index.indexOf('white-space:nowrap;">2026-11-20')).toBeLessThan(
+      index.indexOf('white-space:nowrap;">2026-11-19'),
     );
+    expect(index.split('white-space:nowrap;">2026-11-20')).toHaveLength(2);
+    // The sent report's row is its sent run; the dry run's says it was not sent.
+    const rowOf = (date: string) => index.split('<tr lang=').find((r) => r.includes(`white-space:nowrap;">${date}`))!;
+    expect(rowOf('2026-11-20')).not.toContain('未发送');
+    expect(rowOf('2026-11-19')).toContain('未发送');
     expect(index).toContain(result.period.start);
     expect(index).toMatch(/<svg[^>]*role="img"/); // revenue across the reports
     expect(index).not.toMatch(/<script/);

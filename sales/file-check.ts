@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { SalesDataError } from './errors';
 import { XLS_WORKBOOK, type SheetFormat } from './readers';
+import { bytesAt, ZIP_END_OF_DIRECTORY, ZIP_LOCAL_HEADER, ZIP_TAIL } from './zip';
 
 /** What the first bytes say a file is, for the kinds people send by mistake. */
 const KINDS: [string, (head: Buffer) => boolean][] = [
@@ -11,16 +12,6 @@ const KINDS: [string, (head: Buffer) => boolean][] = [
   ['a GZIP archive', (h) => h.readUInt16BE(0) === 0x1f8b],
   ['an HTML page', (h) => /^\s*<(!doctype html|html)/i.test(h.toString('latin1'))],
 ];
-const ZIP_LOCAL_HEADER = 0x504b0304;
-const ZIP_END_OF_DIRECTORY = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
-/** The end-of-central-directory record sits in the last 22 bytes plus a comment of at most 64 KiB. */
-const ZIP_TAIL = 22 + 0xffff;
-
-async function bytesAt(file: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  const { bytesRead } = await file.read(buffer, 0, length, position);
-  return buffer.subarray(0, bytesRead);
-}
 
 /**
  * Looks at the file before any parser does, so each way a file can be wrong is said plainly, with its path: missing
@@ -47,7 +38,7 @@ export async function checkSalesFile(path: string, format: SheetFormat): Promise
     if (size === 0) throw new SalesDataError(`${path}: the file is empty (0 bytes)`);
     const head = await bytesAt(file, 0, Math.min(size, 512));
     const other = head.length >= 4 ? KINDS.find(([, is]) => is(head))?.[0] : undefined;
-    const isZip = head.length >= 4 && head.readUInt32BE(0) === ZIP_LOCAL_HEADER;
+    const isZip = head.length >= 4 && head.readUInt32LE(0) === ZIP_LOCAL_HEADER;
     if (format === 'csv') {
       if (other || isZip)
         throw new SalesDataError(

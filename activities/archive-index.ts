@@ -1,6 +1,6 @@
 import type { Config } from '../config/config';
 import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
-import { labelsFor } from '../report/render/labels';
+import { labelsFor, reportTitleOf } from '../report/render/labels';
 import type { Locale } from '../report/prompts';
 import type { SalesMetrics } from '../sales/metrics';
 import { ARCHIVE_INDEX, ARCHIVE_ROOT } from '../store/archive';
@@ -37,6 +37,6 @@ export async function writeArchiveIndex(store: Store, config: Config): Promise<v
     });
   }
   const labels = labelsFor(config.report.locale);
-  const title = config.report.title === 'Weekly sales report' ? labels.reportTitle : config.report.title;
+  const title = reportTitleOf(config.report.title, labels);
   await store.put(ARCHIVE_INDEX, renderArchiveIndex(reports, labels, title));
 }

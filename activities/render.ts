@@ -2,7 +2,7 @@ import type { RenderedReport, RenderRequest } from '../temporal/contracts';
 import { CHART_CID, renderRevenueChart } from '../report/render/chart';
 import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent } from '../report/render/email-content';
 import { formatMoney } from '../report/render/format';
-import { labelsFor } from '../report/render/labels';
+import { labelsFor, reportTitleOf } from '../report/render/labels';
 import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
@@ -21,7 +21,7 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         await store.put(`${prefix}${name}`, body);
         return `${prefix}${name}`;
       };
-      const title = config.report.title === 'Weekly sales report' ? labels.reportTitle : config.report.title;
+      const title = reportTitleOf(config.report.title, labels);
       const archiveBase = config.report.archiveUrl?.replace(/\/+$/, '');
       const content: EmailContent = {
         metrics,

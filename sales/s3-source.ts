@@ -3,9 +3,9 @@ import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { daysOf, type DateRange } from './dates';
+import type { DateRange } from './dates';
 import { SalesDataError } from './errors';
-import { datedInWindow, forDay, globRegExp, hasDateTemplate, type SourceFiles } from './source-files';
+import { pickFiles, type SourceFiles } from './source-files';
 
 export interface S3SourceOptions {
   region: string;
@@ -47,22 +47,15 @@ export async function fetchS3Source(
       token = page.NextContinuationToken;
     } while (token);
 
-    let wanted: string[];
-    const missing: SourceFiles['missing'] = [];
-    if (hasDateTemplate(pattern)) {
-      wanted = [];
-      for (const date of daysOf(window)) {
-        const key = forDay(pattern, date);
-        if (keys.has(key)) wanted.push(key);
-        else missing.push({ date, path: `s3://${bucket}/${key}` });
-      }
-    } else {
-      const name = globRegExp(basename(pattern));
-      const folder = pattern.slice(0, pattern.length - basename(pattern).length);
-      wanted = [...keys]
-        .filter((k) => k.startsWith(folder) && name.test(k.slice(folder.length)) && datedInWindow(basename(k), window))
-        .sort();
-    }
+    const picked = await pickFiles(pattern, window, {
+      has: async (key) => keys.has(key),
+      namesIn: async (folder) =>
+        [...keys]
+          .filter((k) => k.startsWith(folder) && !k.slice(folder.length).includes('/'))
+          .map((k) => k.slice(folder.length)),
+    });
+    const wanted = picked.files;
+    const missing = picked.missing.map((m) => ({ ...m, path: `s3://${bucket}/${m.path}` }));
     if (wanted.length === 0) {
       throw new SalesDataError(
         `${url}: no object under s3://${bucket}/${prefix} for ${window.start} – ${window.end} (data.path)`,

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { daysOf, type DateRange, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 
@@ -20,17 +20,17 @@ export interface SourceFiles {
 const TEMPLATE = /\{date(?::(YYYY-MM-DD|YYYYMMDD|YYYY_MM_DD))?\}/g;
 const WILDCARD = /[*?]/;
 
-export const hasDateTemplate = (pattern: string) => new RegExp(TEMPLATE.source).test(pattern);
+const hasDateTemplate = (pattern: string) => new RegExp(TEMPLATE.source).test(pattern);
 
 /** The template's name for one day: {date} 2026-11-29, {date:YYYYMMDD} 20261129, {date:YYYY_MM_DD}. */
-export function forDay(pattern: string, date: IsoDate): string {
+function forDay(pattern: string, date: IsoDate): string {
   return pattern.replace(TEMPLATE, (_, format: string | undefined) =>
     format === 'YYYYMMDD' ? date.replaceAll('-', '') : format === 'YYYY_MM_DD' ? date.replaceAll('-', '_') : date,
   );
 }
 
 /** A name dated outside the window is not read (a folder keeps years of daily exports); an undated one is. */
-export function datedInWindow(name: string, window: DateRange): boolean {
+function datedInWindow(name: string, window: DateRange): boolean {
   const m = DATE_IN_NAME.exec(name);
   if (!m) return true;
   const date = `${m[1]}-${m[2]}-${m[3]}`;
@@ -43,45 +43,68 @@ export function isMultiFile(pattern: string): boolean {
   return hasDateTemplate(pattern) || WILDCARD.test(basename(pattern));
 }
 
-/** The files `pattern` names for the days of `window` (what the report and its trend read). */
-export async function sourceFiles(pattern: string, window: DateRange): Promise<SourceFiles> {
+/** Where the files are: whether one is there, and the names in a folder (one level, no sub-folders). */
+export interface FileSpace {
+  has(path: string): Promise<boolean>;
+  namesIn(folder: string): Promise<string[]>;
+}
+
+/**
+ * What a multi-file pattern picks for the window, wherever the files are (this host, an S3 prefix): by the date
+ * template, one path a day (the ones not there are `missing`); by a wildcard, the matching names in the folder that
+ * are not dated outside the window, in name order. The caller says what it means when none is there.
+ */
+export async function pickFiles(
+  pattern: string,
+  window: DateRange,
+  space: FileSpace,
+): Promise<Pick<SourceFiles, 'files' | 'missing'>> {
   if (hasDateTemplate(pattern)) {
     const files: string[] = [];
     const missing: SourceFiles['missing'] = [];
     for (const date of daysOf(window)) {
       const path = forDay(pattern, date);
-      if (await isFile(path)) files.push(path);
+      if (await space.has(path)) files.push(path);
       else missing.push({ date, path });
     }
-    if (files.length === 0) {
-      throw new SalesDataError(
-        `${pattern}: no file for any day ${window.start} – ${window.end} (data.path's {date} template; ` +
-          `the first would be ${missing[0]?.path})`,
-      );
-    }
-    return { pattern, files, missing };
+    return { files, missing };
   }
-  if (WILDCARD.test(basename(pattern))) {
-    const dir = dirname(pattern);
-    const matches = globRegExp(basename(pattern));
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch (err) {
-      throw new SalesDataError(`${pattern}: cannot list the folder ${dir}: ${(err as Error).message}`);
-    }
-    const files = names
+  const name = basename(pattern);
+  const folder = pattern.slice(0, pattern.length - name.length);
+  const matches = globRegExp(name);
+  const names = await space.namesIn(folder);
+  return {
+    files: names
       .filter((n) => matches.test(n) && datedInWindow(n, window))
       .sort()
-      .map((n) => join(dir, n));
-    if (files.length === 0) {
-      throw new SalesDataError(
-        `${pattern}: no file in ${dir} matches ${basename(pattern)} for ${window.start} – ${window.end} (data.path)`,
-      );
-    }
-    return { pattern, files, missing: [] };
+      .map((n) => `${folder}${n}`),
+    missing: [],
+  };
+}
+
+/** The files `pattern` names on this host for the days of `window` (what the report and its trend read). */
+export async function sourceFiles(pattern: string, window: DateRange): Promise<SourceFiles> {
+  if (!isMultiFile(pattern)) return { pattern, files: [pattern], missing: [] };
+  const dir = dirname(pattern);
+  const { files, missing } = await pickFiles(pattern, window, {
+    has: isFile,
+    namesIn: async () => {
+      try {
+        return await readdir(dir);
+      } catch (err) {
+        throw new SalesDataError(`${pattern}: cannot list the folder ${dir}: ${(err as Error).message}`);
+      }
+    },
+  });
+  if (files.length === 0) {
+    throw new SalesDataError(
+      hasDateTemplate(pattern)
+        ? `${pattern}: no file for any day ${window.start} – ${window.end} (data.path's {date} template; ` +
+            `the first would be ${missing[0]?.path})`
+        : `${pattern}: no file in ${dir} matches ${basename(pattern)} for ${window.start} – ${window.end} (data.path)`,
+    );
   }
-  return { pattern, files: [pattern], missing: [] };
+  return { pattern, files, missing };
 }
 
 async function isFile(path: string): Promise<boolean> {
@@ -89,7 +112,7 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 /** A file-name wildcard (`*`, `?`) as a regular expression over one name. */
-export function globRegExp(glob: string): RegExp {
+function globRegExp(glob: string): RegExp {
   const source = glob
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replaceAll('*', '.*')

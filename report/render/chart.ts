@@ -2,7 +2,7 @@ import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
 import type { SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
-import { formatCompact } from './format';
+import { formatCompact, formatDayShort, formatMonthDay } from './format';
 import { CHART_FONT_FAMILY, CHART_FONT_FILES } from './fonts';
 
 /** The chart travels as an inline image: the HTML refers to it by this Content-ID. */
@@ -87,7 +87,7 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
       {
         type: 'category',
         gridIndex: 0,
-        data: metrics.revenueByDay.map((d) => shortDay(d.date, labels.locale)),
+        data: metrics.revenueByDay.map((d) => formatDayShort(d.date, labels.locale)),
         axisLabel: { ...axisLabel, interval: 0, lineHeight: 18 },
       },
       ...(trend.length > 0
@@ -97,7 +97,7 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
               gridIndex: 1,
               // A week before the data starts has no bar and says so under its date.
               data: trend.map((w) => {
-                const day = monthDay(w.start);
+                const day = formatMonthDay(w.start);
                 return w.revenue === null ? `${day}\n${labels.noDataInChart}` : day;
               }),
               axisLabel: { ...axisLabel, interval: 0, lineHeight: 18 },
@@ -150,17 +150,4 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
         : []),
     ],
   };
-}
-
-/** A day of the report's week on two short lines: "23日\n周一", "Mon\n23". */
-function shortDay(date: string, locale: Labels['locale']): string {
-  const at = new Date(`${date}T00:00:00Z`);
-  const weekday = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' }).format(at);
-  const day = Number(date.slice(8, 10));
-  return locale === 'zh-CN' ? `${day}日\n${weekday}` : `${weekday}\n${day}`;
-}
-
-/** A trend week by its first day, as both locales write it short: 10/26. */
-function monthDay(date: string): string {
-  return `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
 }

@@ -56,9 +56,9 @@ export interface EmailContent {
   copy: Copy;
 }
 
-/** The run's details, as the archive page and ops read them. */
-function runDetails(f: FooterFacts): string {
-  return `${f.workflowId} / ${f.runId} · ${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · ${f.gpu}`;
+/** How the words were made and what the GPU cost, after the run's ids in the archive copy's footer. */
+function howMade(f: FooterFacts): string {
+  return `${f.model}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${f.promptSha256.slice(0, 12)} · ${f.attempts}× LLM · ${f.gpu}`;
 }
 
 /**
@@ -267,7 +267,7 @@ ${section(l.dataQuality, list(quality))}
 <tr><td style="padding:20px 16px 24px 16px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
 ${
   c.copy === 'archive'
-    ? `${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(f.model)}${f.simulated ? ' (vLLM simulator: text not written by a model)' : ''} · prompt sha256 ${e(f.promptSha256.slice(0, 12))} · ${f.attempts}× LLM · ${e(f.gpu)}`
+    ? `${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(howMade(f))}`
     : `${f.simulated ? `${e(l.simulatedNote)} · ` : ''}${f.aboutUrl ? `<a href="${e(f.aboutUrl)}" style="color:#6b7280;">${e(l.aboutThisReport)}</a>` : `${e(l.aboutThisReport)}: ${e(f.workflowId)}`}`
 }
 </td></tr>
@@ -328,7 +328,7 @@ export function renderEmailText(c: EmailContent): string {
     ...(c.footer.archiveUrl ? [`${l.allReports}: ${c.footer.archiveUrl}`] : []),
     '',
     c.copy === 'archive'
-      ? `-- ${l.footer}: ${runDetails(f)}`
+      ? `-- ${l.footer}: ${f.workflowId} / ${f.runId} · ${howMade(f)}`
       : `-- ${f.simulated ? `${l.simulatedNote} · ` : ''}${l.aboutThisReport}: ${f.aboutUrl ?? f.workflowId}`,
   );
   return `${lines.join('\n')}\n`;

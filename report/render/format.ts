@@ -47,6 +47,19 @@ export function formatDay(date: string, locale: Locale): string {
     : part({ weekday: 'short', month: 'short', day: 'numeric' }).replace(',', '');
 }
 
+/** A day of the report's week on two short lines: "23日\n周一", "Mon\n23". */
+export function formatDayShort(date: string, locale: Locale): string {
+  const at = new Date(`${date}T00:00:00Z`);
+  const weekday = new Intl.DateTimeFormat(locale, { timeZone: 'UTC', weekday: 'short' }).format(at);
+  const day = Number(date.slice(8, 10));
+  return locale === 'zh-CN' ? `${day}日\n${weekday}` : `${weekday}\n${day}`;
+}
+
+/** A trend week by its first day, as both locales write it short: 10/26. */
+export function formatMonthDay(date: string): string {
+  return `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;
+}
+
 /** A share or rate (0.032 → 3.2%), without the sign a change carries. */
 export function formatShare(ratio: number, locale: Locale): string {
   return formatRatio(ratio, locale).replace(/^\+/, '');

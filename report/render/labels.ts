@@ -210,3 +210,8 @@ const en: Labels = {
 export function labelsFor(locale: Locale): Labels {
   return locale === 'zh-CN' ? zh : en;
 }
+
+/** The report's title: the configured one, or, left at its default, the reader's language's name for the report. */
+export function reportTitleOf(configured: string, l: Labels): string {
+  return configured === 'Weekly sales report' ? l.reportTitle : configured;
+}

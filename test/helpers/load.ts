@@ -1,4 +1,8 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseConfig } from '../../config/config';
+import { writeSampleCsv, type SampleOptions } from '../../dev/sample-data';
 import { loadSalesMetrics, type LoadSalesOptions } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
 
@@ -14,4 +18,14 @@ export function loadReportWeek(path: string, more: Partial<LoadSalesOptions> = {
     currency: 'CNY',
     ...more,
   });
+}
+
+/** A seeded sample export written to a temp dir (CSV, ending 2026-11-19, no bad rows unless asked), and its metrics. */
+export async function sampleReportWeek(
+  sample: Pick<SampleOptions, 'days' | 'ordersPerDay' | 'seed'> & Partial<SampleOptions>,
+  more: Partial<LoadSalesOptions> = {},
+): Promise<SalesMetrics> {
+  const path = join(await mkdtemp(join(tmpdir(), 'sales-report-sample-')), 'sales.csv');
+  await writeSampleCsv(path, { endDate: '2026-11-19', badRowsPerThousand: 0, ...sample });
+  return loadReportWeek(path, more);
 }

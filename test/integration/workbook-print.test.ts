@@ -3,10 +3,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSampleCsv } from '../../dev/sample-data';
 import { labelsFor } from '../../report/render/labels';
 import { renderWorkbook } from '../../report/render/workbook';
-import { loadReportWeek } from '../helpers/load';
+import { sampleReportWeek } from '../helpers/load';
 
 /**
  * What a spreadsheet program reads from the file, read here by Python's zipfile and ElementTree (not by the library
@@ -37,9 +36,7 @@ print(json.dumps({'sheets': sheets, 'formats': formats}, ensure_ascii=False))
 describe('the workbook prints', () => {
   it('fits each sheet to the page width (wide ones across it), repeats the header row, and money carries its currency', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-print-'));
-    const csv = join(dir, 'sales.csv');
-    await writeSampleCsv(csv, { endDate: '2026-11-19', days: 63, ordersPerDay: 20, seed: 2, badRowsPerThousand: 0 });
-    const m = await loadReportWeek(csv, { trendWeeks: 8 });
+    const m = await sampleReportWeek({ days: 63, ordersPerDay: 20, seed: 2 }, { trendWeeks: 8 });
     for (const [locale, symbol] of [
       ['zh-CN', '"¥"#,##0.00'],
       ['en-US', '"CN¥"#,##0.00'],

@@ -1,20 +1,13 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSampleCsv } from '../../dev/sample-data';
 import { writeDocument } from '../../dev/simulator/report-writer';
 import { renderEmailHtml, renderEmailText } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
-import { loadReportWeek } from '../helpers/load';
+import { sampleReportWeek } from '../helpers/load';
 
 describe("the model's KPI sentences", () => {
   it('are shown when they add something, and left out when they only say what the row prints', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'sales-report-kpi-'));
-    const csv = join(dir, 'sales.csv');
-    await writeSampleCsv(csv, { endDate: '2026-11-19', days: 21, ordersPerDay: 20, seed: 4, badRowsPerThousand: 0 });
-    const m = await loadReportWeek(csv);
+    const m = await sampleReportWeek({ days: 21, ordersPerDay: 20, seed: 4 });
     const pct = (r: number | null) => `${((r ?? 0) * 100).toFixed(1)}%`;
     const cases = [
       {

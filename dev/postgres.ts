@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort } from './free-port';
@@ -49,11 +49,24 @@ function serverUser(): { name: string; uid: number; gid: number } | undefined {
   throw new Error('running as root needs a "postgres" or "nobody" user to start PostgreSQL');
 }
 
+/**
+ * As root the server runs as another user, who may not reach the registry's binaries: a clone in a `mktemp -d`
+ * folder (mode 700) hides its node_modules. The self-contained build (bin, lib, share side by side) is then copied
+ * into the cluster's own folder, which that user owns; a system install is left where it is.
+ */
+function reachableBinDir(bin: string, dir: string, user: { name: string } | undefined): string {
+  const native = dirname(bin);
+  if (!user || !existsSync(join(native, 'share')) || !existsSync(join(native, 'lib'))) return bin;
+  const copy = join(dir, 'server');
+  cpSync(native, copy, { recursive: true, verbatimSymlinks: true });
+  return join(copy, 'bin');
+}
+
 export async function startPostgres(): Promise<TestPostgres> {
-  const bin = serverBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'sales-report-pg-'));
   const user = serverUser();
   if (user) chownSync(dir, user.uid, user.gid);
+  const bin = reachableBinDir(serverBinDir(), dir, user);
   const run = (command: string, args: string[]) => {
     const full = user ? ['runuser', ['-u', user.name, '--', join(bin, command), ...args]] : [join(bin, command), args];
     const result = spawnSync(full[0] as string, full[1] as string[], { encoding: 'utf8', timeout: 60_000 });

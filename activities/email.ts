@@ -300,6 +300,11 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           ]
         : []),
       gpuLine,
+      ...(alert.llm
+        ? [
+            `Model: ${alert.llm.model}${alert.llm.simulated ? ' (vLLM simulator)' : ''} · prompt sha256 ${alert.llm.promptSha256} · ${alert.llm.attempts} LLM call(s)`,
+          ]
+        : []),
       `Run: ${run.workflowId} / ${run.runId}`,
       `Temporal UI: ${link}`,
       ...(alert.reportDelivered

@@ -13,7 +13,7 @@ import { runUrl } from '../temporal/ui-links';
 import type { weeklySalesReport } from '../workflows';
 import { freePort } from './free-port';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { writeSampleXlsx } from './sample-data';
+import { writeSampleTargets, writeSampleXlsx } from './sample-data';
 import { describeTemporalCli, resolveTemporalCli } from './temporal-cli';
 
 const HELP = `Runs one weekly sales report on embedded components: a Temporal dev server with its Web UI, an SMTP sink that
@@ -60,6 +60,7 @@ async function main(): Promise<number> {
   const timezone = 'Asia/Shanghai';
   const reportDate = dateInZone(new Date(), timezone);
   const dataPath = join(out, 'sales.xlsx');
+  const targetsPath = join(out, 'targets.csv');
   // Payloads are encrypted as in production, with a key made for this demo; the Web UI decodes through the codec server.
   const secrets = {
     ...secretsFromEnv(process.env),
@@ -75,6 +76,7 @@ async function main(): Promise<number> {
       temporal: { taskQueue: 'sales-report-demo', encryption: { enabled: true } },
       report: { timezone, locale: values.locale as Config['report']['locale'] },
       data: { path: dataPath },
+      targets: { path: targetsPath },
       gpu: { readyTimeoutSeconds: 120, pollIntervalSeconds: 0.5 },
       store: { dir: join(out, 'store') },
     },
@@ -85,14 +87,20 @@ async function main(): Promise<number> {
     `payloads encrypted (AES-256-GCM, key "demo"); the Web UI decodes them through the codec server ${codecServer?.url}`,
   );
 
+  // A year and a week: the report's weeks, its trend and the same week a year earlier, growing 15% over the year.
+  const ordersPerDay = 120;
   const rows = await writeSampleXlsx(dataPath, {
     endDate: addDays(reportDate, -1),
-    days: 35,
-    ordersPerDay: 120,
+    days: 371,
+    ordersPerDay,
     seed: 42,
     badRowsPerThousand: 2,
+    yearlyGrowth: 0.15,
   });
-  say(`sample data: ${rel(dataPath)} (${rows} order lines)`);
+  say(`sample data: ${rel(dataPath)} (${rows} order lines, a year and a week)`);
+  const month = addDays(reportDate, -1).slice(0, 7);
+  await writeSampleTargets(targetsPath, month, ordersPerDay);
+  say(`targets: ${rel(targetsPath)} (${month}: revenue, orders, units, revenue by region)`);
 
   const handle = await client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
     taskQueue: config.temporal.taskQueue,

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -46,6 +47,8 @@ export interface SampleOptions {
   seed: number;
   /** Rows per 1,000 that are unreadable (bad amount or date), for exercising the data-quality path. */
   badRowsPerThousand: number;
+  /** Growth in orders over a year (0.15: the last day has 15% more orders than the same day a year before). */
+  yearlyGrowth?: number;
 }
 
 export type SampleRow = (string | number | Date | null)[];
@@ -61,7 +64,8 @@ export function* sampleRows(options: SampleOptions): Generator<SampleRow> {
     const date = addDays(start, d);
     const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
     if (d % 7 === 0) drift.forEach((v, i) => (drift[i] = Math.min(1.6, Math.max(0.4, v * (0.8 + random() * 0.45)))));
-    const orders = Math.round(options.ordersPerDay * (WEEKDAY_FACTOR[weekday] ?? 1) * (0.9 + random() * 0.2));
+    const growth = 1 + ((options.yearlyGrowth ?? 0) * (d - options.days + 1)) / 364;
+    const orders = Math.round(options.ordersPerDay * growth * (WEEKDAY_FACTOR[weekday] ?? 1) * (0.9 + random() * 0.2));
     for (let o = 0; o < orders; o++) {
       orderNo++;
       const lines = 1 + Math.floor(random() * random() * 3);
@@ -136,4 +140,29 @@ export async function writeSampleXlsx(path: string, options: SampleOptions): Pro
   sheet.commit();
   await workbook.commit();
   return count;
+}
+
+/** The sample's regions and the share of the company's revenue target each is set. */
+const REGION_TARGET_SHARES: Record<string, number> = { 华东: 0.26, 华南: 0.22, 华北: 0.2, 西南: 0.16, 华中: 0.16 };
+
+/**
+ * A targets CSV as a sales team keeps one (config targets.path): the month's revenue, orders and units for the
+ * company and revenue by region, set a little above what the sample sells at `ordersPerDay`.
+ */
+export async function writeSampleTargets(path: string, month: string, ordersPerDay: number): Promise<void> {
+  const days = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  // About 1.08 orders a day per ordersPerDay over a week's pattern, ~¥1,150 and ~2.2 units each.
+  const orders = Math.round((ordersPerDay * 1.08 * days * 1.05) / 100) * 100;
+  const revenue = Math.round((orders * 1150) / 10_000) * 10_000;
+  const units = Math.round((orders * 2.2) / 100) * 100;
+  const rows = [
+    'period,kpi,dimension,name,target',
+    `${month},revenue,,,${revenue}`,
+    `${month},orders,,,${orders}`,
+    `${month},units,,,${units}`,
+    ...Object.entries(REGION_TARGET_SHARES).map(
+      ([region, share]) => `${month},revenue,region,${region},${Math.round((revenue * share) / 10_000) * 10_000}`,
+    ),
+  ];
+  await writeFile(path, `${rows.join('\n')}\n`, 'utf8');
 }

@@ -23,8 +23,6 @@ export interface FigureProblem {
 export interface FactCheckOptions {
   /** The report's language: a narrative in another one is refused. Unset: not checked. */
   locale?: Locale;
-  /** Whether year-ago figures were loaded: without them, a year-over-year claim (同比) is refused. */
-  yearAgo?: boolean;
 }
 
 const KPI_NAMES: Record<AnyKpiKey, RegExp> = {
@@ -44,11 +42,20 @@ const UP =
   /增长|上升|提升|上涨|增加|回升|走高|大涨|暴涨|翻倍|翻番|\brose\b|\bgrew\b|\bincreased?\b|(?<!\b(?:made|make|makes|making|set|sets|pick|picked|pile|piled|end|ended) )\bup\b|\bhigher\b|\bgains?\b|\bclimbed\b|\bjumped\b|\bdoubled\b/i;
 const DOWN =
   /下降|下滑|减少|下跌|回落|走低|暴跌|大跌|减半|\bfell\b|\bdropped\b|\bdeclined?\b|\bdecreased?\b|\bdown\b|\blower\b|\bslipped\b|\bslumped\b|\bplunged\b|\bhalved\b/i;
-/** The comparisons the report computes are week over week: another basis is a claim on figures it does not have. */
+/**
+ * The comparisons the report computes are week over week, and year over year where the source holds the same week a
+ * year earlier: another basis is a claim on figures it does not have.
+ */
 const YEAR_OVER_YEAR =
   /同比|去年同期|去年|year[- ]over[- ]year|year[- ]on[- ]year|\bYoY\b|(?:versus|vs\.?|than|compared (?:with|to)) last year|a year (?:ago|earlier)/i;
 const MONTH_OVER_MONTH =
   /月环比|环比上月|较上月|比上月|上个?月|month[- ]over[- ]month|month[- ]on[- ]month|\bMoM\b|last month/i;
+/** A sentence about a target: the only kind that may cite a target, its attainment, gap or pace. */
+const TARGET_WORDS =
+  /目标|达成|完成率|完成度|进度|本月累计|月累计|本月至今|月初至今|\btargets?\b|attainment|\bgoals?\b|\bquota\b|\bpace\b|month[- ]to[- ]date|\bMTD\b/i;
+/** Words of the week-over-week comparison: a sentence with them and 同比 may cite both. */
+const WEEK_OVER_WEEK =
+  /环比|上周|上一周|前一周|week[- ]over[- ]week|week[- ]on[- ]week|\bWoW\b|last week|previous week/i;
 const LAST_WEEK = /上周|上一周|前一周|上个?星期|last week|previous week|prior week|the week before/gi;
 const THIS_WEEK = /本周|这周|这一周|本星期|this week/gi;
 /** A period word that only names what is compared with ("较上周", "on last week") does not say whose figure it is. */
@@ -238,6 +245,9 @@ export function checkFigures(
     if (f.unit === 'points' && f.subject.kind === 'entity') shareChange.set(key, f.value);
     else if ((f.unit === 'percent' || f.unit === 'points') && !change.has(key)) change.set(key, f.value);
   }
+  const yoyChange = new Map<string, number>();
+  for (const f of book) if (f.period === 'yoy' && f.unit === 'percent') yoyChange.set(subjectName(f.subject), f.value);
+  const yearAgo = metrics.yearAgo;
   const currencyMark = CURRENCY_MARKS[metrics.currency] ?? new RegExp(`^${metrics.currency}$`, 'i');
   const problems: FigureProblem[] = [];
 
@@ -252,10 +262,14 @@ export function checkFigures(
     for (const sentence of text.split(/[。；;!?！？\n]|\.(?=\s|$)/)) {
       let inherited: Subject[] | undefined;
       for (const clause of sentence.split(/，|,(?!\d)|：|:(?!\d)/)) {
-        if (!options.yearAgo && YEAR_OVER_YEAR.test(clause))
+        const yoyClause = YEAR_OVER_YEAR.test(clause);
+        const targetClause = TARGET_WORDS.test(clause);
+        if (yoyClause && !yearAgo?.available)
           say(
             clause,
-            'compares with last year, but the report has no year-ago figures: compare with last week (环比 / week over week)',
+            yearAgo
+              ? `compares with last year, but the source does not reach back to the same week last year (${yearAgo.period.start} – ${yearAgo.period.end}): compare with last week (环比 / week over week)`
+              : 'compares with last year, but the report has no year-ago figures: compare with last week (环比 / week over week)',
           );
         if (MONTH_OVER_MONTH.test(clause))
           say(
@@ -281,17 +295,38 @@ export function checkFigures(
           }
           const units = UNITS_FOR[n.kind];
           const period = periods[i];
+          // Last year's figures only in a year-over-year sentence, a target's only in one about the target; a
+          // year-over-year sentence cites no week-over-week change unless it names that comparison too.
+          const basisFits = (f: Figure) =>
+            f.period === 'yearAgo' || f.period === 'yoy'
+              ? yoyClause
+              : f.period === 'target'
+                ? targetClause
+                : !(yoyClause && (f.period === 'change' || f.period === 'previous') && !WEEK_OVER_WEEK.test(clause));
           const inPeriod = (f: Figure) =>
-            !period || f.period === 'change' || f.period === 'other' || f.period === period;
+            basisFits(f) &&
+            (!period ||
+              f.period === 'change' ||
+              f.period === 'other' ||
+              f.period === period ||
+              (period === 'current' && f.period === 'target'));
           const values = n.kind === 'ratio' ? ratioValues(n, before) : [n.value];
           const matches = (f: Figure) =>
             units.includes(f.unit) && values.some((value) => holds({ ...n, value }, f.value));
           if (book.some((f) => about(f) && inPeriod(f) && matches(f))) continue;
 
-          const elsewhere = book.find(matches);
+          // The subject's own figure of another period or basis first: what the sentence most likely meant.
+          const elsewhere = book.find((f) => about(f) && matches(f)) ?? book.find(matches);
           const whose = subjects?.map(subjectName).join(', ');
           let reason: string;
-          if (elsewhere && about(elsewhere) && !inPeriod(elsewhere)) {
+          if (elsewhere && about(elsewhere) && !basisFits(elsewhere)) {
+            reason =
+              elsewhere.period === 'yearAgo' || elsewhere.period === 'yoy'
+                ? `is ${describe(elsewhere)}, a comparison with last year, but the sentence does not say so (同比 / year over year)`
+                : elsewhere.period === 'target'
+                  ? `is ${describe(elsewhere)}, a figure of the target, but the sentence does not say so (目标 / target)`
+                  : `is ${describe(elsewhere)}, a change on last week, but the sentence compares with last year`;
+          } else if (elsewhere && about(elsewhere) && !inPeriod(elsewhere)) {
             reason = `is ${describe(elsewhere)}, but the sentence gives it as ${period === 'current' ? "this week's" : "last week's"}`;
           } else if (elsewhere && !about(elsewhere)) {
             reason = `is ${describe(elsewhere)}, not a figure of ${whose}`;
@@ -313,7 +348,10 @@ export function checkFigures(
 
         const only =
           named.length === 1 ? named[0] : named.length === 0 && inherited?.length === 1 ? inherited[0] : undefined;
-        const sign = only ? (SHARE_WORDS.test(clause) ? shareChange : change).get(subjectName(only)) : undefined;
+        // A sentence about the target says how far, not which way the week went; a year-over-year one goes by last year.
+        if (targetClause) continue;
+        const changes = yoyClause ? yoyChange : SHARE_WORDS.test(clause) ? shareChange : change;
+        const sign = only ? changes.get(subjectName(only)) : undefined;
         if (only === undefined || sign === undefined || Math.abs(sign) < 0.05) continue;
         const says = directionOf(clause);
         const went = sign > 0 ? 'up' : 'down';

@@ -1,7 +1,16 @@
-import { breakdownsOf, kpisOf, previousShareOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
+import {
+  breakdownsOf,
+  kpisOf,
+  previousShareOf,
+  type AnyKpiKey,
+  type Attainment,
+  type SalesMetrics,
+  type TargetKpiKey,
+} from '../sales/metrics';
 import type { Locale } from './prompts';
 import { formatKpi, formatMoney, formatNumber, formatPoints, formatRatio, formatShare } from './render/format';
 import { labelsFor } from './render/labels';
+import { targetBasisLine, targetLine } from './render/target-line';
 
 /**
  * The figures the model may cite, written exactly as the email prints them: what makes it easy for the model to be
@@ -12,9 +21,17 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
   const money = (x: number) => formatMoney(x, m.currency, locale);
   const value = (key: AnyKpiKey, x: number) => formatKpi(key, x, m.currency, locale);
   const share = (x: number) => formatShare(x, locale);
+  const yoy = (lastYear: number | undefined, ratio: number | null | undefined, write: (x: number) => string) =>
+    lastYear === undefined ? '' : `; ${l.lastYear} ${write(lastYear)}, ${l.yoy} ${formatRatio(ratio ?? null, locale)}`;
   const lines = kpisOf(m).map(([key, k]) => {
-    return `- ${l.kpi[key]}: ${l.thisWeek} ${value(key, k.current)}, ${l.lastWeek} ${value(key, k.previous)}, ${l.change} ${formatRatio(k.changeRatio, locale)}`;
+    return (
+      `- ${l.kpi[key]}: ${l.thisWeek} ${value(key, k.current)}, ${l.lastWeek} ${value(key, k.previous)}, ${l.change} ${formatRatio(k.changeRatio, locale)}` +
+      yoy(k.lastYear, k.yoyChangeRatio, (x) => value(key, x))
+    );
   });
+  const yearAgo = m.yearAgo;
+  if (yearAgo && !yearAgo.available) lines.push(`- ${l.noYearAgo(`${yearAgo.period.start} – ${yearAgo.period.end}`)}`);
+  lines.push(...targetLines(m, locale));
   for (const w of m.trend ?? [])
     lines.push(
       w.revenue === null || w.orders === null
@@ -26,7 +43,8 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
       const previousShare = previousShareOf(r, rows);
       lines.push(
         `- ${r.name}: ${money(r.revenue)} (${l.share} ${share(r.share)}, ${l.lastWeek} ${share(previousShare)}, ` +
-          `${formatPoints((r.share - previousShare) * 100, locale)}; ${l.change} ${formatRatio(r.changeRatio, locale)})`,
+          `${formatPoints((r.share - previousShare) * 100, locale)}; ${l.change} ${formatRatio(r.changeRatio, locale)}` +
+          `${yoy(r.lastYearRevenue, r.yoyChangeRatio, money)})`,
       );
     }
   }
@@ -36,4 +54,19 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
     );
   }
   return lines.join('\n');
+}
+
+/** Each target with its attainment, gap and (monthly) pace, as the email prints it. */
+function targetLines(m: SalesMetrics, locale: Locale): string[] {
+  const t = m.targets;
+  if (!t) return [];
+  const l = labelsFor(locale);
+  const money = (x: number) => formatMoney(x, m.currency, locale);
+  return [
+    `- ${targetBasisLine(t, l)}`,
+    ...(Object.entries(t.kpis) as [TargetKpiKey, Attainment][]).map(
+      ([key, a]) => `- ${l.kpi[key]}: ${targetLine(a, t.basis, (x) => formatKpi(key, x, m.currency, locale), l)}`,
+    ),
+    ...t.breakdowns.map((b) => `- ${b.name}: ${targetLine(b, t.basis, money, l)}`),
+  ];
 }

@@ -1,4 +1,13 @@
-import { breakdownsOf, KPI_KIND, kpisOf, previousShareOf, type AnyKpiKey, type SalesMetrics } from '../sales/metrics';
+import {
+  breakdownsOf,
+  KPI_KIND,
+  kpisOf,
+  previousShareOf,
+  type AnyKpiKey,
+  type Attainment,
+  type SalesMetrics,
+  type TargetKpiKey,
+} from '../sales/metrics';
 
 /**
  * Every figure the report knows, each in its role, so a number in the words is checked as what it claims to be:
@@ -7,8 +16,12 @@ import { breakdownsOf, KPI_KIND, kpisOf, previousShareOf, type AnyKpiKey, type S
  */
 export type FigureUnit = 'money' | 'count' | 'percent' | 'points' | 'ratio';
 
-/** `current` this week, `previous` last week, `change` between them, `other` a day or a trend week. */
-export type FigurePeriod = 'current' | 'previous' | 'change' | 'other';
+/**
+ * `current` this week, `previous` last week, `change` between them, `other` a day or a trend week; `yearAgo` the
+ * same week a year earlier and `yoy` the change from it (only a year-over-year sentence cites them); `target` a
+ * target, its attainment, gap and pace (only a sentence about the target cites them).
+ */
+export type FigurePeriod = 'current' | 'previous' | 'change' | 'other' | 'yearAgo' | 'yoy' | 'target';
 
 /** Whose figure: a KPI, a named region / channel / category / product, or the data's own quality. */
 export type Subject = { kind: 'kpi'; key: AnyKpiKey } | { kind: 'entity'; name: string } | { kind: 'data' };
@@ -53,8 +66,85 @@ function pairOf(
   return figures;
 }
 
+/** The same week last year, the difference, the change in % and the multiple: figures of year-over-year sentences. */
+function yearAgoOf(
+  subject: Subject,
+  unit: 'money' | 'count',
+  current: number,
+  lastYear: number,
+  name: string,
+): Figure[] {
+  const figures: Figure[] = [
+    { value: lastYear, unit, period: 'yearAgo', subject, label: `${name}, same week last year` },
+    { value: Math.abs(current - lastYear), unit, period: 'yoy', subject, label: `${name}, change on last year` },
+  ];
+  if (lastYear !== 0) {
+    const r = (current - lastYear) / lastYear;
+    figures.push(
+      { value: r * 100, unit: 'percent', period: 'yoy', subject, label: `${name} change on last year` },
+      { value: 1 + r, unit: 'ratio', period: 'yoy', subject, label: `${name} as a multiple of last year` },
+    );
+  }
+  return figures;
+}
+
+/** A target and how far the figure has come: figures of sentences about the target. */
+function attainmentOf(subject: Subject, unit: 'money' | 'count', a: Attainment, name: string): Figure[] {
+  const figures: Figure[] = [
+    { value: a.target, unit, period: 'target', subject, label: `${name} target` },
+    { value: a.actual, unit, period: 'target', subject, label: `${name} against the target` },
+    { value: a.attainment * 100, unit: 'percent', period: 'target', subject, label: `${name} attainment` },
+    {
+      value: Math.abs(a.gap),
+      unit,
+      period: 'target',
+      subject,
+      label: `${name} ${a.gap >= 0 ? 'short of' : 'over'} the target`,
+    },
+  ];
+  if (a.expected !== undefined && a.pace !== undefined)
+    figures.push(
+      { value: a.expected, unit, period: 'target', subject, label: `${name} target to date (pro rata)` },
+      {
+        value: a.pace * 100,
+        unit: 'percent',
+        period: 'target',
+        subject,
+        label: `${name} pace against the target to date`,
+      },
+      {
+        value: Math.abs(a.pace - 1) * 100,
+        unit: 'percent',
+        period: 'target',
+        subject,
+        label: `${name} ${a.pace >= 1 ? 'ahead of' : 'behind'} pace`,
+      },
+    );
+  return figures;
+}
+
 export function figureBook(m: SalesMetrics): Figure[] {
   const figures: Figure[] = [];
+  for (const [key, k] of kpisOf(m)) {
+    if (k.lastYear === undefined || KPI_KIND[key] === 'ratio') continue;
+    figures.push(...yearAgoOf({ kind: 'kpi', key }, KPI_KIND[key], k.current, k.lastYear, key));
+  }
+  for (const [key, a] of Object.entries(m.targets?.kpis ?? {}) as [TargetKpiKey, Attainment][])
+    figures.push(...attainmentOf({ kind: 'kpi', key }, KPI_KIND[key] as 'money' | 'count', a, key));
+  for (const b of m.targets?.breakdowns ?? [])
+    figures.push(...attainmentOf({ kind: 'entity', name: b.name }, 'money', b, `${b.dimension} ${b.name} revenue`));
+  if (m.monthToDate && m.targets?.basis === 'month') {
+    // The month to date a monthly target is measured on, as a reader of the target's line sees it.
+    const mtd = m.monthToDate;
+    for (const key of ['revenue', 'orders', 'units'] as const)
+      figures.push({
+        value: mtd[key],
+        unit: KPI_KIND[key],
+        period: 'target',
+        subject: { kind: 'kpi', key },
+        label: `${key}, month to date`,
+      });
+  }
   for (const [key, k] of kpisOf(m)) {
     const subject: Subject = { kind: 'kpi', key };
     if (KPI_KIND[key] === 'ratio') {
@@ -112,6 +202,9 @@ export function figureBook(m: SalesMetrics): Figure[] {
       const previousShare = previousShareOf(r, rows);
       figures.push(
         ...pairOf(subject, 'money', r.revenue, r.previousRevenue, `${dimension} ${r.name} revenue`, r.changeRatio),
+        ...(r.lastYearRevenue === undefined
+          ? []
+          : yearAgoOf(subject, 'money', r.revenue, r.lastYearRevenue, `${dimension} ${r.name} revenue`)),
         { value: r.share * 100, unit: 'percent', period: 'current', subject, label: `${dimension} ${r.name} share` },
         {
           value: previousShare * 100,

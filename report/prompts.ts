@@ -36,11 +36,18 @@ export function loadPrompts(locale: Locale, dir = PROMPTS_DIR): PromptSet {
         period: `${metrics.period.start} – ${metrics.period.end}`,
         previousPeriod: `${metrics.previousPeriod.start} – ${metrics.previousPeriod.end}`,
         currency: metrics.currency,
-        metrics: JSON.stringify(metrics, null, 2),
+        metrics: JSON.stringify(forModel(metrics), null, 2),
         figures: figureSheet(metrics, locale),
       }),
     repairMessage: (errors) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') }),
   };
+}
+
+/** The month to date is a target's measure: without targets it is not the report's to cite. */
+function forModel(m: SalesMetrics): SalesMetrics {
+  if (m.targets?.basis === 'month') return m;
+  const { monthToDate: _, ...rest } = m;
+  return rest;
 }
 
 function fill(template: string, values: Record<string, string>): string {

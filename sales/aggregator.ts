@@ -1,5 +1,5 @@
-import { addDays, daysOf, reportWindow, type IsoDate } from './dates';
-import type { BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
+import { addDays, daysInMonth, daysOf, monthToDate, reportWindow, yearAgoWeek, type IsoDate } from './dates';
+import type { Breakdown, BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
 import { OrderNets, type OrderCounter } from './order-count';
 
 /** One readable order line, money in integer cents. */
@@ -43,6 +43,17 @@ interface PairCents {
 const TOP_PRODUCTS = 10;
 const MOVERS = 5;
 
+/** Order-count buckets beside the report weeks (0, 1, …): the same week a year earlier (52 weeks back), the month to date. */
+export const YEAR_AGO_BUCKET = 52;
+export const MONTH_TO_DATE_BUCKET = -1;
+
+/** A span's flows: the year-ago week, the month to date. */
+interface SpanTotals {
+  revenueCents: number;
+  units: number;
+  by: Record<Breakdown, Map<string, number>>;
+}
+
 /**
  * Folds order lines into the two report weeks as they stream past, so memory grows with the number of distinct
  * products and orders in the window, not with the size of the file.
@@ -69,10 +80,15 @@ export class SalesAggregator {
   ) {
     this.window = reportWindow(reportDate);
     this.weeks = { current: emptyWeek(), previous: emptyWeek() };
+    this.yearAgo = { period: yearAgoWeek(this.window.current), totals: emptySpan() };
+    this.monthToDate = { range: monthToDate(this.window.current.end), totals: emptySpan() };
   }
 
+  private readonly yearAgo;
+  private readonly monthToDate;
+
   add(line: OrderLine): void {
-    const week = this.addGroup({
+    const buckets = this.addGroup({
       date: line.date,
       product: line.product,
       category: line.category,
@@ -85,14 +101,15 @@ export class SalesAggregator {
       refundLines: line.revenueCents < 0 ? 1 : 0,
       lines: 1,
     });
-    if (week !== undefined) this.orders.add(week, line.orderId, line.revenueCents);
+    for (const bucket of buckets) this.orders.add(bucket, line.orderId, line.revenueCents);
   }
 
   /**
    * Lines already summed by day, product, category, region and channel (by the database, in aggregate mode). Their
-   * orders are counted where the lines are: give them with setOrderCounts.
+   * orders are counted where the lines are: give them with setOrderCounts. Returns the order-count buckets the
+   * lines fall in.
    */
-  addGroup(group: LineGroup): number | undefined {
+  addGroup(group: LineGroup): number[] {
     if (this.firstDate === undefined || group.date < this.firstDate) this.firstDate = group.date;
     if (this.lastDate === undefined || group.date > this.lastDate) this.lastDate = group.date;
     this.refundLinesRead += group.refundLines;
@@ -102,10 +119,20 @@ export class SalesAggregator {
       index = weekIndex(this.window.current.end, group.date);
       this.weekIndexes.set(group.date, index);
     }
-    if (index < 0 || index >= Math.max(2, this.trendWeeks)) return undefined;
+    const buckets: number[] = [];
+    if (group.date >= this.monthToDate.range.start && group.date <= this.monthToDate.range.end) {
+      addSpan(this.monthToDate.totals, group);
+      buckets.push(MONTH_TO_DATE_BUCKET);
+    }
+    if (index === YEAR_AGO_BUCKET) {
+      addSpan(this.yearAgo.totals, group);
+      buckets.push(YEAR_AGO_BUCKET);
+    }
+    if (index < 0 || index >= Math.max(2, this.trendWeeks)) return buckets;
+    if (index !== YEAR_AGO_BUCKET) buckets.push(index);
     this.trendCents.set(index, (this.trendCents.get(index) ?? 0) + group.revenueCents);
     const week = index === 0 ? 'current' : index === 1 ? 'previous' : undefined;
-    if (!week) return index;
+    if (!week) return buckets;
     const totals = this.weeks[week];
     totals.revenueCents += group.revenueCents;
     totals.grossCents += group.grossCents;
@@ -130,15 +157,15 @@ export class SalesAggregator {
     product[week] += group.revenueCents;
     if (week === 'current') product.units += group.units;
     this.products.set(group.product, product);
-    return index;
+    return buckets;
   }
 
-  /** Orders with positive net sales per week (by week index), counted elsewhere (the database, in aggregate mode). */
-  setOrderCounts(counts: number[]): void {
+  /** Orders with positive net sales per bucket, counted elsewhere (the database, in aggregate mode). */
+  setOrderCounts(counts: Map<number, number>): void {
     this.orderCounts = counts;
   }
 
-  private orderCounts?: number[];
+  private orderCounts?: Map<number, number>;
   /** Refund lines anywhere in what was read: none means the export does not carry refunds, not that none happened. */
   private refundLinesRead = 0;
   /** Net revenue per week index: the trend. */
@@ -154,9 +181,18 @@ export class SalesAggregator {
   }): SalesMetrics {
     const { current, previous } = this.weeks;
     const weeks = Math.max(2, this.trendWeeks);
-    const counted = this.orderCounts ?? this.orders.counts(weeks);
-    const orders = (w: WeekTotals) => counted[w === current ? 0 : 1] ?? 0;
-    const aov = (w: WeekTotals) => (orders(w) === 0 ? 0 : w.revenueCents / orders(w));
+    const counted = this.orderCounts ?? this.orders.counts();
+    const ordersIn = (bucket: number) => counted.get(bucket) ?? 0;
+    const orders = (w: WeekTotals) => ordersIn(w === current ? 0 : 1);
+    const aovOf = (cents: number, n: number) => (n === 0 ? 0 : cents / n);
+    const aov = (w: WeekTotals) => aovOf(w.revenueCents, orders(w));
+    // The same week a year earlier counts only where the source reaches back to its first day: a week half in the
+    // data would compare a part with a whole.
+    const yoy = this.firstDate !== undefined && this.firstDate <= this.yearAgo.period.start && this.yearAgo.totals;
+    const yoyOrders = ordersIn(YEAR_AGO_BUCKET);
+    const withYoy = (k: Kpi, lastYear: number): Kpi =>
+      yoy ? { ...k, lastYear, yoyChangeRatio: ratio(k.current, lastYear) } : k;
+    const mtd = this.monthToDate.totals;
     const returnRate = (w: WeekTotals) => (w.grossCents === 0 ? 0 : round4(w.refundCents / w.grossCents));
     const totalCents = current.revenueCents;
 
@@ -181,10 +217,16 @@ export class SalesAggregator {
       period: this.window.current,
       previousPeriod: this.window.previous,
       kpis: {
-        revenue: kpi(current.revenueCents / 100, previous.revenueCents / 100),
-        orders: kpi(orders(current), orders(previous)),
-        units: kpi(current.units, previous.units),
-        averageOrderValue: kpi(money(aov(current)), money(aov(previous))),
+        revenue: withYoy(
+          kpi(current.revenueCents / 100, previous.revenueCents / 100),
+          yoy ? money(yoy.revenueCents) : 0,
+        ),
+        orders: withYoy(kpi(orders(current), orders(previous)), yoyOrders),
+        units: withYoy(kpi(current.units, previous.units), yoy ? yoy.units : 0),
+        averageOrderValue: withYoy(
+          kpi(money(aov(current)), money(aov(previous))),
+          yoy ? money(aovOf(yoy.revenueCents, yoyOrders)) : 0,
+        ),
         // Reported only where the data has refunds at all: ¥0 would read as "no returns".
         ...(this.refundLinesRead > 0 && {
           refunds: kpi(money(current.refundCents), money(previous.refundCents)),
@@ -206,12 +248,25 @@ export class SalesAggregator {
           start: addDays(end, -6),
           end,
           revenue: noData ? null : money(this.trendCents.get(index) ?? 0),
-          orders: noData ? null : (counted[index] ?? 0),
+          orders: noData ? null : ordersIn(index),
         };
       }),
-      byCategory: breakdown(this.byCategory, totalCents),
-      byRegion: breakdown(this.byRegion, totalCents),
-      byChannel: breakdown(this.byChannel, totalCents),
+      yearAgo: { period: this.yearAgo.period, available: yoy !== false },
+      monthToDate: {
+        range: this.monthToDate.range,
+        daysInMonth: daysInMonth(this.monthToDate.range.end),
+        revenue: money(mtd.revenueCents),
+        orders: ordersIn(MONTH_TO_DATE_BUCKET),
+        units: mtd.units,
+        revenueBy: {
+          region: moneyByName(mtd.by.region),
+          channel: moneyByName(mtd.by.channel),
+          category: moneyByName(mtd.by.category),
+        },
+      },
+      byCategory: breakdown(this.byCategory, totalCents, yoy && yoy.by.category),
+      byRegion: breakdown(this.byRegion, totalCents, yoy && yoy.by.region),
+      byChannel: breakdown(this.byChannel, totalCents, yoy && yoy.by.channel),
       topProducts: products
         .filter((p) => p.revenue > 0)
         .sort((a, b) => b.revenue - a.revenue || a.product.localeCompare(b.product, 'en'))
@@ -249,6 +304,25 @@ function weekIndex(end: IsoDate, date: IsoDate): number {
   return Math.floor((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / (7 * 86_400_000));
 }
 
+function emptySpan(): SpanTotals {
+  return { revenueCents: 0, units: 0, by: { region: new Map(), channel: new Map(), category: new Map() } };
+}
+
+function addSpan(span: SpanTotals, group: LineGroup): void {
+  span.revenueCents += group.revenueCents;
+  span.units += group.units;
+  for (const [dimension, name] of [
+    ['region', group.region],
+    ['channel', group.channel],
+    ['category', group.category],
+  ] as const)
+    span.by[dimension].set(name, (span.by[dimension].get(name) ?? 0) + group.revenueCents);
+}
+
+function moneyByName(cents: Map<string, number>): Record<string, number> {
+  return Object.fromEntries([...cents].map(([name, c]) => [name, money(c)]));
+}
+
 function emptyWeek(): WeekTotals {
   return { revenueCents: 0, grossCents: 0, refundCents: 0, refundLines: 0, units: 0, rows: 0 };
 }
@@ -275,7 +349,12 @@ function kpi(current: number, previous: number): Kpi {
   return { current, previous, changeRatio: ratio(current, previous) };
 }
 
-function breakdown(map: Map<string, PairCents>, totalCents: number): BreakdownRow[] {
+/** A breakdown's rows, largest first; with the year-ago week's revenue by name where the source holds it. */
+function breakdown(
+  map: Map<string, PairCents>,
+  totalCents: number,
+  yearAgo: Map<string, number> | false,
+): BreakdownRow[] {
   return [...map.entries()]
     .map(([name, p]) => ({
       name,
@@ -283,6 +362,10 @@ function breakdown(map: Map<string, PairCents>, totalCents: number): BreakdownRo
       previousRevenue: money(p.previous),
       changeRatio: ratio(p.current, p.previous),
       share: totalCents === 0 ? 0 : round4(p.current / totalCents),
+      ...(yearAgo && {
+        lastYearRevenue: money(yearAgo.get(name) ?? 0),
+        yoyChangeRatio: ratio(p.current, yearAgo.get(name) ?? 0),
+      }),
     }))
     .sort((a, b) => b.revenue - a.revenue || a.name.localeCompare(b.name, 'en'));
 }

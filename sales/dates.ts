@@ -37,10 +37,30 @@ export function reportWindow(reportDate: IsoDate): { current: DateRange; previou
   };
 }
 
-/** The days the report reads: its two weeks, or more when a trend of `weeks` weeks is reported. */
+/** The days the report reads: its two weeks, or more when a trend of `weeks` weeks is reported, and the month to date. */
 export function dataWindow(reportDate: IsoDate, weeks = 2): DateRange {
   const { current } = reportWindow(reportDate);
-  return { start: addDays(current.start, -7 * (Math.max(2, weeks) - 1)), end: current.end };
+  const trendStart = addDays(current.start, -7 * (Math.max(2, weeks) - 1));
+  const monthStart = monthToDate(current.end).start;
+  return { start: monthStart < trendStart ? monthStart : trendStart, end: current.end };
+}
+
+/**
+ * The same week a year earlier: 52 weeks (364 days) back, so Mondays compare with Mondays, as retail reports
+ * year over year. A separate read: the year between is not needed.
+ */
+export function yearAgoWeek(week: DateRange): DateRange {
+  return { start: addDays(week.start, -364), end: addDays(week.end, -364) };
+}
+
+/** The 1st of `day`'s month to `day`: the month to date a monthly target is measured on. */
+export function monthToDate(day: IsoDate): DateRange {
+  return { start: `${day.slice(0, 7)}-01`, end: day };
+}
+
+/** How many days `day`'s month has. */
+export function daysInMonth(day: IsoDate): number {
+  return new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)), 0)).getUTCDate();
 }
 
 export function daysOf(range: DateRange): IsoDate[] {

@@ -36,6 +36,68 @@ export interface Kpi {
   previous: number;
   /** (current - previous) / previous; null when there is nothing to compare with. */
   changeRatio: number | null;
+  /** The same week a year earlier, where the source holds it (SalesMetrics.yearAgo). */
+  lastYear?: number;
+  /** (current - lastYear) / lastYear: 同比; null when last year had nothing to compare with. */
+  yoyChangeRatio?: number | null;
+}
+
+/** The KPIs compared with the same week a year earlier: the flows and their ratio, not the refund lines. */
+export const YOY_KPI_KEYS = KPI_KEYS;
+
+/** The same week a year earlier, which the report compares with beside last week. */
+export interface YearAgo {
+  /** 52 weeks before the report's week: the same weekdays. */
+  period: DateRange;
+  /**
+   * Whether the source reaches back to that week's first day. Without it the report says so, shows no 同比 figure
+   * and the fact check refuses a year-over-year claim.
+   */
+  available: boolean;
+}
+
+/** The month of the report week's last day, from its 1st to that day: what a monthly target is measured on. */
+export interface MonthToDate {
+  range: DateRange;
+  daysInMonth: number;
+  revenue: number;
+  orders: number;
+  units: number;
+  /** Revenue by region, channel and category name. */
+  revenueBy: Record<Breakdown, Record<string, number>>;
+}
+
+/** The KPIs a target may be set for: the flows (a ratio's target is its parts' targets). */
+export const TARGET_KPI_KEYS = ['revenue', 'orders', 'units'] as const;
+export type TargetKpiKey = (typeof TARGET_KPI_KEYS)[number];
+
+/** How far a figure has come towards its target. */
+export interface Attainment {
+  target: number;
+  /** The report week's figure (a weekly target) or the month to date (a monthly one). */
+  actual: number;
+  /** actual / target. */
+  attainment: number;
+  /** target - actual: what is still to do (negative: over the target by that much). */
+  gap: number;
+  /** Monthly targets only: the target pro rata to the days gone (target × days elapsed ÷ days in the month). */
+  expected?: number;
+  /** Monthly targets only: actual / expected, 1 = on pace. */
+  pace?: number;
+}
+
+/** The targets for the report's week or month, each with its attainment (sales/targets.ts). */
+export interface Targets {
+  basis: 'week' | 'month';
+  /** The week, or the whole month (1st to last day). */
+  range: DateRange;
+  /** The last day counted: the report week's last day. */
+  through: IsoDate;
+  daysElapsed: number;
+  daysInPeriod: number;
+  kpis: Partial<Record<TargetKpiKey, Attainment>>;
+  /** Revenue targets by region, channel or category, in BREAKDOWNS order then as configured. */
+  breakdowns: ({ dimension: Breakdown; name: string } & Attainment)[];
 }
 
 export interface TrendWeek {
@@ -53,6 +115,9 @@ export interface BreakdownRow {
   changeRatio: number | null;
   /** Share of this week's revenue, 0..1. */
   share: number;
+  /** The same week a year earlier, where the source holds it. */
+  lastYearRevenue?: number;
+  yoyChangeRatio?: number | null;
 }
 
 export interface ProductRow {
@@ -106,6 +171,12 @@ export interface SalesMetrics {
    * computed before the trend was reported.
    */
   trend?: TrendWeek[];
+  /** The same week a year earlier; absent in metrics computed before the report compared years. */
+  yearAgo?: YearAgo;
+  /** The month to date; absent in metrics computed before targets were reported. */
+  monthToDate?: MonthToDate;
+  /** Set when targets are configured for the report's week or month (config targets). */
+  targets?: Targets;
   byCategory: BreakdownRow[];
   byRegion: BreakdownRow[];
   byChannel: BreakdownRow[];

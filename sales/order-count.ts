@@ -1,11 +1,12 @@
 /**
- * Counts, per report week (0 the report's week, 1 the one before, …), the orders with positive net sales: an order
- * whose lines in a week are only refunds is not an order. A line without an order id is an order of its own.
+ * Counts, per bucket (a report week: 0 the report's week, 1 the one before, …; the year-ago week; the month to
+ * date), the orders with positive net sales: an order whose lines in a bucket are only refunds is not an order. A
+ * line without an order id is an order of its own.
  */
 export interface OrderCounter {
-  add(week: number, order: string | undefined, cents: number): void;
-  /** Orders per week, by week index. */
-  counts(weeks: number): number[];
+  add(bucket: number, order: string | undefined, cents: number): void;
+  /** Orders per bucket; a bucket without any is absent. */
+  counts(): Map<number, number>;
 }
 
 /** Lines in any order: every order's net is kept until the end, so memory grows with the orders in the window. */
@@ -23,12 +24,11 @@ export class OrderNets implements OrderCounter {
     this.nets.set(week, nets);
   }
 
-  counts(weeks: number): number[] {
-    return Array.from(
-      { length: weeks },
-      (_, week) =>
-        (this.single.get(week) ?? 0) + [...(this.nets.get(week)?.values() ?? [])].filter((net) => net > 0).length,
-    );
+  counts(): Map<number, number> {
+    const counts = new Map(this.single);
+    for (const [bucket, nets] of this.nets)
+      counts.set(bucket, (counts.get(bucket) ?? 0) + [...nets.values()].filter((net) => net > 0).length);
+    return counts;
   }
 }
 
@@ -50,9 +50,9 @@ export class GroupedOrderNets implements OrderCounter {
     this.net.set(week, (this.net.get(week) ?? 0) + cents);
   }
 
-  counts(weeks: number): number[] {
+  counts(): Map<number, number> {
     this.close(undefined);
-    return Array.from({ length: weeks }, (_, week) => this.total.get(week) ?? 0);
+    return new Map(this.total);
   }
 
   private count(week: number): void {

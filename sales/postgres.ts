@@ -1,10 +1,10 @@
 import { Client, DatabaseError, types as pgTypes } from 'pg';
 import Cursor from 'pg-cursor';
-import { SalesAggregator } from './aggregator';
+import { MONTH_TO_DATE_BUCKET, SalesAggregator } from './aggregator';
 import { failIfTooManyUnreadable, LineTally } from './line-tally';
 import { GroupedOrderNets } from './order-count';
 import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity, type DateOrder } from './cells';
-import { dataWindow, type IsoDate } from './dates';
+import { addDays, dataWindow, reportWindow, yearAgoWeek, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 import { checkFreshness, type FreshnessRules } from './freshness';
 import { FIELDS, mappedColumns, matchHeader, parseLine, type Field, type SourceDetails } from './load';
@@ -77,12 +77,11 @@ export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions)
     throw new Error(`${source}: cannot connect: ${(err as Error).message}`);
   }
   try {
-    const window = dataWindow(options.reportDate, options.trendWeeks);
-    const range = [window.start, window.end];
+    const ranges = readRanges(options.reportDate, options.trendWeeks);
     const metrics =
       options.mode === 'aggregate'
-        ? await aggregateInDatabase(client, options, range, source)
-        : await streamLines(client, options, range, source);
+        ? await aggregateInDatabase(client, options, ranges, source)
+        : await streamLines(client, options, ranges, source);
     if (options.freshness) checkFreshness(metrics, source, options.freshness);
     return metrics;
   } catch (err) {
@@ -97,15 +96,31 @@ export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions)
   }
 }
 
+/**
+ * The date ranges the query is run for ($1, $2): the report's weeks with the trend and the month to date, and the
+ * same week a year earlier on its own, so the year between is never read.
+ */
+function readRanges(reportDate: IsoDate, trendWeeks: number | undefined): [IsoDate, IsoDate][] {
+  const window = dataWindow(reportDate, trendWeeks);
+  const yearAgo = yearAgoWeek(reportWindow(reportDate).current);
+  // A trend a year long already holds it.
+  if (yearAgo.end >= addDays(window.start, -1))
+    return [[yearAgo.start < window.start ? yearAgo.start : window.start, window.end]];
+  return [
+    [window.start, window.end],
+    [yearAgo.start, yearAgo.end],
+  ];
+}
+
 async function streamLines(
   client: Client,
   o: PostgresLoadOptions,
-  range: string[],
+  ranges: [IsoDate, IsoDate][],
   source: string,
 ): Promise<SalesMetrics> {
   // The columns first, to map them and to find the order id: the query as written, so the database's errors point
   // into it. A cursor fetches one row, not the result.
-  const header = matchHeader(await columnsOf(client, o.query, range), withFieldNames(o.columns));
+  const header = matchHeader(await columnsOf(client, o.query, ranges[0]!), withFieldNames(o.columns));
   if (!('map' in header)) {
     throw new SalesDataError(
       `${source}: data.source.query returns no column for ${header.missing}. Columns returned: ${header.names.join(', ')}`,
@@ -126,24 +141,26 @@ async function streamLines(
     o.trendWeeks,
   );
   const tally = new LineTally(aggregator, o.badRowsShown);
-  const cursor = client.query(new Cursor(text, range, { rowMode: 'array' }));
-  try {
-    for (;;) {
-      const rows = (await cursor.read(o.fetchRows)) as unknown[][];
-      for (const cells of rows) {
-        if (cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''))) {
-          tally.blankRows++;
-          continue;
+  for (const range of ranges) {
+    const cursor = client.query(new Cursor(text, range, { rowMode: 'array' }));
+    try {
+      for (;;) {
+        const rows = (await cursor.read(o.fetchRows)) as unknown[][];
+        for (const cells of rows) {
+          if (cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''))) {
+            tally.blankRows++;
+            continue;
+          }
+          tally.take(parseLine(cells, map, o.dateOrder), tally.dataRows + tally.blankRows + 1, (field) => ({
+            file: 'data.source.query',
+            column: names[map[field] ?? 0] ?? field,
+          }));
         }
-        tally.take(parseLine(cells, map, o.dateOrder), tally.dataRows + tally.blankRows + 1, (field) => ({
-          file: 'data.source.query',
-          column: names[map[field] ?? 0] ?? field,
-        }));
+        if (rows.length < o.fetchRows) break;
       }
-      if (rows.length < o.fetchRows) break;
+    } finally {
+      await cursor.close().catch(() => undefined);
     }
-  } finally {
-    await cursor.close().catch(() => undefined);
   }
   return tally.finish(source, source, o.maxBadRowShare);
 }
@@ -165,9 +182,10 @@ const AGGREGATE_FIELDS: readonly Field[] = FIELDS.filter((field) => field !== 'u
 async function aggregateInDatabase(
   client: Client,
   o: PostgresLoadOptions,
-  range: string[],
+  ranges: [IsoDate, IsoDate][],
   source: string,
 ): Promise<SalesMetrics> {
+  const [range, ...others] = ranges as [[IsoDate, IsoDate], ...[IsoDate, IsoDate][]];
   const f = (field: Field) => snake(field);
   const lines = `WITH lines AS (${o.query})`;
   // Checked first, so a missing column is said in the product's words rather than as an SQL error.
@@ -186,65 +204,89 @@ async function aggregateInDatabase(
     mode: 'aggregate',
     columns: Object.fromEntries(AGGREGATE_FIELDS.map((field) => [field, f(field)])),
   });
-  const groups = await client.query({
-    rowMode: 'array',
-    text: `${lines}
+  const groupsIn = (values: [IsoDate, IsoDate]) =>
+    client.query({
+      rowMode: 'array',
+      text: `${lines}
       SELECT ${f('orderDate')}::date::text, ${f('product')}::text, ${f('category')}::text, ${f('region')}::text,
              ${f('channel')}::text, sum(${f('quantity')})::text, sum(${f('amount')})::text,
              sum(CASE WHEN ${f('amount')} > 0 THEN ${f('amount')} ELSE 0 END)::text,
              sum(CASE WHEN ${f('amount')} < 0 THEN -${f('amount')} ELSE 0 END)::text,
              count(*) FILTER (WHERE ${f('amount')} < 0), count(*)
       FROM lines GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
-    values: range,
-  });
-  // Orders with positive net sales per week: 0 the report's week (ending $2), 1 the one before, …
-  const orders = await client.query<{ week: number; orders: string }>({
-    text: `${lines}, per_order AS (
+      values,
+    });
+  // Orders with positive net sales per week: 0 the week ending $2, 1 the one before, …
+  const ordersIn = (values: [IsoDate, IsoDate]) =>
+    client.query<{ week: number; orders: string }>({
+      text: `${lines}, per_order AS (
         SELECT ($2::date - ${f('orderDate')}::date) / 7 AS week, ${f('orderId')} AS id, sum(${f('amount')}) AS net
         FROM lines GROUP BY 1, 2)
       SELECT week, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1`,
-    values: range,
+      values,
+    });
+  const monthToDate = await client.query<{ orders: string }>({
+    text: `${lines}, per_order AS (
+        SELECT ${f('orderId')} AS id, sum(${f('amount')}) AS net FROM lines
+        WHERE ${f('orderDate')}::date >= $3::date GROUP BY 1)
+      SELECT count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order`,
+    values: [...range, `${range[1].slice(0, 7)}-01`],
   });
 
   const aggregator = new SalesAggregator(o.reportDate, o.currency, undefined, o.trendWeeks);
   const problems: RowProblem[] = [];
   let dataRows = 0;
   let skippedRows = 0;
-  for (const [index, row] of (groups.rows as unknown[][]).entries()) {
-    const [date, product, category, region, channel, units, net, gross, refunds, refundLines, count] = row;
-    const lines = Number(count);
-    dataRows += lines;
-    let column = 'order_date';
-    try {
-      const at = <T>(name: string, parse: () => T): T => {
-        column = name;
-        return parse();
-      };
-      aggregator.addGroup({
-        date: at('order_date', () => parseOrderDate(date, o.dateOrder)),
-        product: at('product', () => parseLabel(product, 'product')),
-        category: at('category', () => parseLabel(category, 'category')),
-        region: at('region', () => parseLabel(region, 'region')),
-        channel: at('channel', () => parseLabel(channel, 'channel')),
-        units: at('quantity', () => parseQuantity(units)),
-        revenueCents: at('amount', () => parseMoneyCents(net, 'amount')),
-        grossCents: parseMoneyCents(gross ?? 0),
-        refundCents: parseMoneyCents(refunds ?? 0),
-        refundLines: Number(refundLines),
-        lines,
-      });
-    } catch (err) {
-      if (!(err instanceof CellError)) throw err;
-      skippedRows += lines;
-      if (problems.length < o.badRowsShown)
-        problems.push({ file: 'data.source.query', row: index + 1, column, reason: `${err.message} (${lines} lines)` });
+  const counts = new Map<number, number>([[MONTH_TO_DATE_BUCKET, Number(monthToDate.rows[0]?.orders ?? 0)]]);
+  for (const values of [range, ...others]) {
+    const groups = await groupsIn(values);
+    for (const [index, row] of (groups.rows as unknown[][]).entries()) {
+      const [date, product, category, region, channel, units, net, gross, refunds, refundLines, count] = row;
+      const lines = Number(count);
+      dataRows += lines;
+      let column = 'order_date';
+      try {
+        const at = <T>(name: string, parse: () => T): T => {
+          column = name;
+          return parse();
+        };
+        aggregator.addGroup({
+          date: at('order_date', () => parseOrderDate(date, o.dateOrder)),
+          product: at('product', () => parseLabel(product, 'product')),
+          category: at('category', () => parseLabel(category, 'category')),
+          region: at('region', () => parseLabel(region, 'region')),
+          channel: at('channel', () => parseLabel(channel, 'channel')),
+          units: at('quantity', () => parseQuantity(units)),
+          revenueCents: at('amount', () => parseMoneyCents(net, 'amount')),
+          grossCents: parseMoneyCents(gross ?? 0),
+          refundCents: parseMoneyCents(refunds ?? 0),
+          refundLines: Number(refundLines),
+          lines,
+        });
+      } catch (err) {
+        if (!(err instanceof CellError)) throw err;
+        skippedRows += lines;
+        if (problems.length < o.badRowsShown)
+          problems.push({
+            file: 'data.source.query',
+            row: index + 1,
+            column,
+            reason: `${err.message} (${lines} lines)`,
+          });
+      }
     }
+    // A range ending n weeks before the report's week counts its weeks from n (the year-ago week is 52).
+    const offset = weeksBetween(values[1], range[1]);
+    for (const r of (await ordersIn(values)).rows) if (r.week >= 0) counts.set(r.week + offset, Number(r.orders));
   }
-  const counts: number[] = [];
-  for (const r of orders.rows) if (r.week >= 0) counts[r.week] = Number(r.orders);
-  aggregator.setOrderCounts(Array.from({ length: Math.max(2, o.trendWeeks ?? 2) }, (_, week) => counts[week] ?? 0));
+  aggregator.setOrderCounts(counts);
   failIfTooManyUnreadable(source, dataRows, skippedRows, problems, o.maxBadRowShare);
   return aggregator.finish({ file: source, dataRows, blankRows: 0, skippedRows, problems });
+}
+
+/** Whole weeks from `earlier` to `later`. */
+function weeksBetween(earlier: IsoDate, later: IsoDate): number {
+  return Math.round((Date.parse(later) - Date.parse(earlier)) / (7 * 86_400_000));
 }
 
 /** data.columns' names, and each field's own snake_case name besides. */

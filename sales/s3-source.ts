@@ -25,6 +25,8 @@ export async function fetchS3Source(
   window: DateRange,
   options: S3SourceOptions,
   into: string,
+  /** Read as well where there: the same week a year earlier. */
+  alsoIfThere?: DateRange,
 ): Promise<SourceFiles> {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
   if (!m) throw new SalesDataError(`${url}: not an S3 address (s3://bucket/key)`);
@@ -47,13 +49,18 @@ export async function fetchS3Source(
       token = page.NextContinuationToken;
     } while (token);
 
-    const picked = await pickFiles(pattern, window, {
-      has: async (key) => keys.has(key),
-      namesIn: async (folder) =>
-        [...keys]
-          .filter((k) => k.startsWith(folder) && !k.slice(folder.length).includes('/'))
-          .map((k) => k.slice(folder.length)),
-    });
+    const picked = await pickFiles(
+      pattern,
+      window,
+      {
+        has: async (key) => keys.has(key),
+        namesIn: async (folder) =>
+          [...keys]
+            .filter((k) => k.startsWith(folder) && !k.slice(folder.length).includes('/'))
+            .map((k) => k.slice(folder.length)),
+      },
+      alsoIfThere,
+    );
     const wanted = picked.files;
     const missing = picked.missing.map((m) => ({ ...m, path: `s3://${bucket}/${m.path}` }));
     if (wanted.length === 0) {

@@ -52,16 +52,22 @@ export interface FileSpace {
 /**
  * What a multi-file pattern picks for the window, wherever the files are (this host, an S3 prefix): by the date
  * template, one path a day (the ones not there are `missing`); by a wildcard, the matching names in the folder that
- * are not dated outside the window, in name order. The caller says what it means when none is there.
+ * are not dated outside the window, in name order. The caller says what it means when none is there. `alsoIfThere`
+ * (the same week a year earlier) adds its days' files where they are; one not there is not missing.
  */
 export async function pickFiles(
   pattern: string,
   window: DateRange,
   space: FileSpace,
+  alsoIfThere?: DateRange,
 ): Promise<Pick<SourceFiles, 'files' | 'missing'>> {
   if (hasDateTemplate(pattern)) {
     const files: string[] = [];
     const missing: SourceFiles['missing'] = [];
+    for (const date of alsoIfThere ? daysOf(alsoIfThere).filter((d) => d < window.start) : []) {
+      const path = forDay(pattern, date);
+      if (await space.has(path)) files.push(path);
+    }
     for (const date of daysOf(window)) {
       const path = forDay(pattern, date);
       if (await space.has(path)) files.push(path);
@@ -75,27 +81,35 @@ export async function pickFiles(
   const names = await space.namesIn(folder);
   return {
     files: names
-      .filter((n) => matches.test(n) && datedInWindow(n, window))
+      .filter((n) => matches.test(n) && (datedInWindow(n, window) || (alsoIfThere && datedInWindow(n, alsoIfThere))))
       .sort()
       .map((n) => `${folder}${n}`),
     missing: [],
   };
 }
 
-/** The files `pattern` names on this host for the days of `window` (what the report and its trend read). */
-export async function sourceFiles(pattern: string, window: DateRange): Promise<SourceFiles> {
+/**
+ * The files `pattern` names on this host for the days of `window` (what the report and its trend read), and those of
+ * `alsoIfThere` that are there.
+ */
+export async function sourceFiles(pattern: string, window: DateRange, alsoIfThere?: DateRange): Promise<SourceFiles> {
   if (!isMultiFile(pattern)) return { pattern, files: [pattern], missing: [] };
   const dir = dirname(pattern);
-  const { files, missing } = await pickFiles(pattern, window, {
-    has: isFile,
-    namesIn: async () => {
-      try {
-        return await readdir(dir);
-      } catch (err) {
-        throw new SalesDataError(`${pattern}: cannot list the folder ${dir}: ${(err as Error).message}`);
-      }
+  const { files, missing } = await pickFiles(
+    pattern,
+    window,
+    {
+      has: isFile,
+      namesIn: async () => {
+        try {
+          return await readdir(dir);
+        } catch (err) {
+          throw new SalesDataError(`${pattern}: cannot list the folder ${dir}: ${(err as Error).message}`);
+        }
+      },
     },
-  });
+    alsoIfThere,
+  );
   if (files.length === 0) {
     throw new SalesDataError(
       hasDateTemplate(pattern)

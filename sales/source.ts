@@ -2,11 +2,12 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config, Secrets } from '../config/config';
-import { dataWindow, type IsoDate } from './dates';
+import { dataWindow, reportWindow, yearAgoWeek, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
 import { loadSalesMetrics, type SourceDetails } from './load';
 import { loadSalesMetricsInChild } from './load-process';
-import type { SalesMetrics } from './metrics';
+import type { SalesMetrics, Targets } from './metrics';
+import { readTargetsFile, readTargetsTable, targetsFor } from './targets';
 import { loadSalesMetricsFromPostgres } from './postgres';
 import { fetchS3Source, isS3Url } from './s3-source';
 import { isMultiFile, sourceFiles, type SourceFiles } from './source-files';
@@ -26,6 +27,32 @@ export async function loadConfiguredSales(
   secrets: Secrets,
   reportDate: IsoDate,
   hooks: LoadHooks = {},
+): Promise<SalesMetrics> {
+  const metrics = await loadSalesSource(config, secrets, reportDate, hooks);
+  const targets = await readConfiguredTargets(config, secrets, metrics);
+  return targets ? { ...metrics, targets } : metrics;
+}
+
+/** The targets set for the report's week or month (config targets), with their attainment. */
+async function readConfiguredTargets(config: Config, secrets: Secrets, m: SalesMetrics): Promise<Targets | undefined> {
+  const { targets } = config;
+  if (!targets) return undefined;
+  if (targets.table !== undefined) {
+    if (!secrets.databaseUrl)
+      throw new SalesDataError('targets.table is set but $SALES_REPORT_DATABASE_URL is not set in this environment');
+    return targetsFor(
+      m,
+      await readTargetsTable(secrets.databaseUrl, targets.table, m.period.start, m.period.end.slice(0, 7)),
+    );
+  }
+  return targetsFor(m, await readTargetsFile(resolve(targets.path ?? '')));
+}
+
+async function loadSalesSource(
+  config: Config,
+  secrets: Secrets,
+  reportDate: IsoDate,
+  hooks: LoadHooks,
 ): Promise<SalesMetrics> {
   const { data, report } = config;
   const common = {
@@ -54,18 +81,20 @@ export async function loadConfiguredSales(
     });
   }
   const window = dataWindow(reportDate, report.trendWeeks);
+  // Daily files of the same week a year earlier are read too, where they are: the year-over-year comparison.
+  const yearAgo = yearAgoWeek(reportWindow(reportDate).current);
   if (isS3Url(data.path)) {
     // Downloaded into a temp dir of this load's own, gone with it.
     const into = await mkdtemp(join(tmpdir(), 'sales-report-s3-'));
     try {
-      const fetched = await fetchS3Source(data.path, window, data.s3, into);
+      const fetched = await fetchS3Source(data.path, window, data.s3, into, yearAgo);
       return await loadFiles(data.path, fetched);
     } finally {
       await rm(into, { recursive: true, force: true });
     }
   }
   const path = resolve(data.path);
-  return loadFiles(path, isMultiFile(path) ? await sourceFiles(path, window) : undefined);
+  return loadFiles(path, isMultiFile(path) ? await sourceFiles(path, window, yearAgo) : undefined);
 
   async function loadFiles(path: string, many: SourceFiles | undefined): Promise<SalesMetrics> {
     const options = {

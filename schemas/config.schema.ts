@@ -69,6 +69,18 @@ export const configSchema = {
         },
       },
     },
+    targets: {
+      description:
+        'Sales targets, one row each: period (a month, 2026-11, or the first day of a week, 2026-11-23), kpi (revenue, orders, units), dimension and name (empty for the company; region / channel / category and its name for a revenue target of one), target. From a CSV file (path) or a PostgreSQL table or view (table; the URL from $SALES_REPORT_DATABASE_URL). The report shows attainment and the gap, and for a month the month-to-date pace.',
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      maxProperties: 1,
+      properties: {
+        path: { type: 'string', minLength: 1 },
+        table: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$' },
+      },
+    },
     data: {
       type: 'object',
       additionalProperties: false,

@@ -275,6 +275,8 @@ export interface FailureAlert {
   narrativeWithheld?: { reason: string; rejectedText: string };
   /** What became of the report's email, when it needs a human: unknown, refused recipients, an override. */
   delivery?: DeliveryNotice;
+  /** How the words were made, when the run got that far: the engineering details the director's copy leaves out. */
+  llm?: { model: string; promptSha256: string; attempts: number; simulated?: boolean };
 }
 
 /** What ops hear about a report's email besides failures. */

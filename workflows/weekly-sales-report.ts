@@ -275,6 +275,14 @@ async function tellOps(
       }),
       ...(!failed && end.result !== undefined && { reportDelivered: true }),
       ...(end.delivery && { delivery: end.delivery }),
+      ...(end.result?.llm && {
+        llm: {
+          model: end.result.llm.model,
+          promptSha256: end.result.llm.promptSha256,
+          attempts: end.result.llm.attempts,
+          ...(end.result.llm.simulated && { simulated: true }),
+        },
+      }),
     });
     end.alert = { delivered: receipt.delivered };
   } catch (err) {

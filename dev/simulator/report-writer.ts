@@ -24,6 +24,8 @@ interface Kpi {
   current: number;
   previous: number;
   changeRatio: number | null;
+  lastYear?: number;
+  yoyChangeRatio?: number | null;
 }
 interface MetricsLike {
   currency?: string;
@@ -34,6 +36,7 @@ interface MetricsLike {
   risers?: { product: string; delta: number }[];
   fallers?: { product: string; delta: number }[];
   dataQuality?: { skippedRows: number; dataRows: number };
+  targets?: { basis: 'week' | 'month'; kpis: Record<string, { attainment: number; pace?: number }> };
 }
 
 export function metricsFromPrompt(text: string): MetricsLike {
@@ -121,8 +124,8 @@ class Phrases {
           : `Revenue ${money(rev?.current)} this week, ${change(rev?.changeRatio, zh)} week over week`;
       case 'summary':
         return zh
-          ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)}。${topCat ? `${topCat.name}仍是第一大品类。` : ''}`
-          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} on the prior week, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order.${topCat ? ` ${topCat.name} remains the largest category.` : ''}`;
+          ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)}。${topCat ? `${topCat.name}仍是第一大品类。` : ''}${this.yearAndTarget()}`
+          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} on the prior week, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order.${topCat ? ` ${topCat.name} remains the largest category.` : ''}${this.yearAndTarget()}`;
       case 'kpiCommentary.revenue':
       case 'kpiCommentary.orders':
       case 'kpiCommentary.units':
@@ -176,6 +179,30 @@ class Phrases {
       default:
         return zh ? '（模拟内容）' : '(simulated text)';
     }
+  }
+
+  /** Where the prompt gives them: revenue against the same week last year, and against its target. */
+  private yearAndTarget(): string {
+    const zh = this.lang === 'zh';
+    const rev = this.m.kpis?.revenue;
+    const target = this.m.targets?.kpis.revenue;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const parts: string[] = [];
+    if (rev?.lastYear !== undefined && rev.yoyChangeRatio !== undefined && rev.yoyChangeRatio !== null)
+      parts.push(
+        zh
+          ? `销售额同比${change(rev.yoyChangeRatio, zh)}。`
+          : ` Revenue is ${change(rev.yoyChangeRatio, zh)} year over year.`,
+      );
+    if (target) {
+      const month = this.m.targets?.basis === 'month';
+      parts.push(
+        zh
+          ? `${month ? '本月' : '本周'}销售额目标达成率${pct(target.attainment)}${target.pace === undefined ? '' : `，时间进度${pct(target.pace)}`}。`
+          : ` Revenue attainment against the ${month ? 'monthly' : 'weekly'} target is ${pct(target.attainment)}${target.pace === undefined ? '' : `, pace ${pct(target.pace)}`}.`,
+      );
+    }
+    return parts.join('');
   }
 
   private period(): string {

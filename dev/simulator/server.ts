@@ -143,7 +143,9 @@ export function createSimulator(options: SimulatorOptions): Server {
       return;
     }
 
-    const zh = /[\u4e00-\u9fff]/.test(prompt);
+    // The report's language is the system prompt's: the data (and so the user message) holds Chinese names either way.
+    const system = body.messages.find((m) => m.role === 'system')?.content;
+    const zh = /[\u4e00-\u9fff]/.test(typeof system === 'string' ? system : prompt);
     const format = body.response_format;
     let content: string;
     if (format?.type === 'json_schema' && format.json_schema?.schema) {

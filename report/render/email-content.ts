@@ -4,9 +4,11 @@ import {
   KPI_KEYS,
   kpisOf,
   type AnyKpiKey,
+  type Breakdown,
   type BreakdownRow,
   type KpiKey,
   type SalesMetrics,
+  type TargetKpiKey,
 } from '../../sales/metrics';
 import {
   ARROWS,
@@ -21,6 +23,7 @@ import {
   formatShare,
 } from './format';
 import type { Labels } from './labels';
+import { targetBasisLine, targetLine } from './target-line';
 
 /** Run details printed in the footer, for the reader who asks "where did this come from?". */
 export interface FooterFacts {
@@ -69,6 +72,21 @@ function shareBar(share: number): string {
   const filled = Math.max(share > 0 ? 1 : 0, Math.min(60, Math.round(share * 60)));
   const cell = 'height:4px;font-size:0;line-height:0;';
   return `<table role="presentation" cellpadding="0" cellspacing="0" width="60" align="right" style="margin-top:3px;"><tr>${filled > 0 ? `<td width="${filled}" style="${cell}background:#2563eb;"></td>` : ''}${filled < 60 ? `<td style="${cell}background:#e5e7eb;"></td>` : ''}</tr></table>`;
+}
+
+/**
+ * The change on the same week last year, on a line of its own under the week-over-week change (the column's header
+ * says which is which): no wider than the line above it, so a phone keeps four columns.
+ */
+function yoyLine(lastYear: number | undefined, ratio: number | null | undefined, l: Labels): string {
+  if (lastYear === undefined) return '';
+  const d = direction(ratio ?? null);
+  return `<div style="font-size:12px;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(ratio ?? null, l.locale))}</div>`;
+}
+
+/** Lines under a table row, across its four columns. */
+function noteRows(notes: string[]): string {
+  return notes.map((x) => `\n<tr><td colspan="4" style="${NOTE}">${e(x)}</td></tr>`).join('');
 }
 
 /** How many top products and risers / fallers the body shows; the workbook has them all. */
@@ -133,9 +151,10 @@ export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated
 }
 
 const FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif;";
-const CELL = 'padding:6px 8px;border-bottom:1px solid #e5e7eb;';
+// 6 px a side: four columns of seven-figure amounts (CN¥1,085,799) fit a 375-px phone.
+const CELL = 'padding:6px 6px;border-bottom:1px solid #e5e7eb;';
 /** A row's second line (the model's sentence on a KPI) under its figures, so a phone needs no fifth column. */
-const NOTE = 'padding:0 8px 8px 8px;border-bottom:1px solid #e5e7eb;color:#374151;font-size:12px;';
+const NOTE = 'padding:0 6px 8px 6px;border-bottom:1px solid #e5e7eb;color:#374151;font-size:12px;';
 
 /**
  * Email HTML for clients that ignore <style> and block remote content: table layout, inline CSS, the chart as a
@@ -143,20 +162,31 @@ const NOTE = 'padding:0 8px 8px 8px;border-bottom:1px solid #e5e7eb;color:#37415
  */
 export function renderEmailHtml(c: EmailContent): string {
   const { metrics: m, report: r, labels: l } = c;
+  const targets = m.targets;
   const kpiRows = kpisOf(m)
     .map(([key, k]) => {
       const d = direction(k.changeRatio);
-      const commentary = commentaryOn(key, r, l);
-      // With a sentence under it, the figures' row has no line of its own.
-      const cell = commentary ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
+      const target = targets?.kpis[key as TargetKpiKey];
+      // Under the figures, on lines of their own so a phone needs no more columns: the target, the model's sentence.
+      const notes = [
+        ...(target && targets ? [targetLine(target, targets.basis, (x) => kpiValue(key, x, m, l), l)] : []),
+        ...[commentaryOn(key, r, l)].filter((x) => x !== ''),
+      ];
+      const cell = notes.length > 0 ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
       return `<tr>
-<td style="${cell}font-weight:600;">${e(l.kpi[key])}</td>
+<td style="${cell}font-weight:600;word-break:keep-all;">${e(l.kpi[key])}</td>
 <td style="${cell}text-align:right;white-space:nowrap;">${e(kpiValue(key, k.current, m, l))}</td>
 <td style="${cell}text-align:right;white-space:nowrap;color:#6b7280;">${e(kpiValue(key, k.previous, m, l))}</td>
-<td style="${cell}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(k.changeRatio, l.locale))}</td>
-</tr>${commentary ? `\n<tr><td colspan="4" style="${NOTE}">${e(commentary)}</td></tr>` : ''}`;
+<td style="${cell}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(k.changeRatio, l.locale))}${yoyLine(k.lastYear, k.yoyChangeRatio, l)}</td>
+</tr>${noteRows(notes)}`;
     })
     .join('\n');
+  const changeHeader = m.yearAgo?.available ? `${l.change} / ${l.yoy}` : l.change;
+  // What the targets are measured on, and why there is no 同比: said once, under the KPI table.
+  const kpiNotes = [
+    ...(targets ? [targetBasisLine(targets, l)] : []),
+    ...(m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : []),
+  ];
 
   const list = (items: readonly string[]) =>
     items.length === 0
@@ -177,24 +207,26 @@ export function renderEmailHtml(c: EmailContent): string {
 
   const quality = dataQualityLines(m, r, l);
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
-  const changeCell = (ratio: number | null) => {
+  const changeCell = (ratio: number | null, yoy = '', cell = CELL) => {
     const d = direction(ratio);
-    return `<td style="${CELL}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(ratio, l.locale))}</td>`;
+    return `<td style="${cell}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(ratio, l.locale))}${yoy}</td>`;
   };
   const num = (text: string, muted = false) =>
     `<td style="${CELL}text-align:right;white-space:nowrap;${muted ? 'color:#6b7280;' : ''}">${e(text)}</td>`;
   const head = (...cols: [string, 'left' | 'right'][]) =>
     `<tr style="background:#f9fafb;">${cols.map(([t, a]) => `<th align="${a}" style="${CELL}">${e(t)}</th>`).join('')}</tr>`;
-  const breakdown = (title: string, rows: BreakdownRow[]) =>
+  const breakdown = (dimension: Breakdown, title: string, rows: BreakdownRow[]) =>
     section(
       title,
       `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
-${head([title, 'left'], [l.thisWeek, 'right'], [l.change, 'right'], [l.share, 'right'])}
+${head([title, 'left'], [l.thisWeek, 'right'], [changeHeader, 'right'], [l.share, 'right'])}
 ${rows
-  .map(
-    (row) =>
-      `<tr><td style="${CELL}">${e(row.name)}</td>${num(money(row.revenue))}${changeCell(row.changeRatio)}<td style="${CELL}text-align:right;white-space:nowrap;">${e(formatShare(row.share, l.locale))}${shareBar(row.share)}</td></tr>`,
-  )
+  .map((row) => {
+    const target = targets?.breakdowns.find((b) => b.dimension === dimension && b.name === row.name);
+    const notes = target && targets ? [targetLine(target, targets.basis, money, l)] : [];
+    const cell = notes.length > 0 ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
+    return `<tr><td style="${cell}">${e(row.name)}</td><td style="${cell}text-align:right;white-space:nowrap;">${e(money(row.revenue))}</td>${changeCell(row.changeRatio, yoyLine(row.lastYearRevenue, row.yoyChangeRatio, l), cell)}<td style="${cell}text-align:right;white-space:nowrap;">${e(formatShare(row.share, l.locale))}${shareBar(row.share)}</td></tr>${noteRows(notes)}`;
+  })
   .join('\n')}
 </table>`,
     );
@@ -245,12 +277,12 @@ ${moverRows
 </td></tr>
 <tr><td style="padding:12px 16px 0 16px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
-<tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(l.change)}</th></tr>
+<tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(changeHeader)}</th></tr>
 ${kpiRows}
-</table></td></tr>
+</table>${kpiNotes.map((x) => `<p style="margin:6px 0 0 0;font-size:12px;color:#6b7280;">${e(x)}</p>`).join('')}</td></tr>
 <tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="560" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:560px;height:auto;border:0;"></td></tr>
 ${breakdownsOf(m)
-  .map(({ dimension, rows }) => breakdown(l[dimension], rows))
+  .map(({ dimension, rows }) => breakdown(dimension, l[dimension], rows))
   .join('\n')}
 ${topProducts}
 ${movers}
@@ -289,16 +321,29 @@ export function renderEmailText(c: EmailContent): string {
     '',
     ...kpisOf(m).map(([key, k]) => {
       const commentary = commentaryOn(key, r, l);
-      return `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)})${commentary ? ` — ${commentary}` : ''}`;
+      const target = m.targets?.kpis[key as TargetKpiKey];
+      return (
+        `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)}` +
+        `${k.lastYear === undefined ? '' : `; ${l.lastYear} ${kpiValue(key, k.lastYear, m, l)}, ${l.yoy} ${formatRatio(k.yoyChangeRatio ?? null, l.locale)}`})` +
+        `${target && m.targets ? `\n  ${targetLine(target, m.targets.basis, (x) => kpiValue(key, x, m, l), l)}` : ''}` +
+        `${commentary ? ` — ${commentary}` : ''}`
+      );
     }),
+    ...(m.targets ? [targetBasisLine(m.targets, l)] : []),
+    ...(m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : []),
   ];
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
   for (const { dimension, rows } of breakdownsOf(m)) {
     lines.push('', `${l[dimension]}:`);
-    for (const row of rows)
+    for (const row of rows) {
+      const target = m.targets?.breakdowns.find((b) => b.dimension === dimension && b.name === row.name);
       lines.push(
-        `- ${row.name}: ${money(row.revenue)} (${l.lastWeek} ${money(row.previousRevenue)}, ${formatRatio(row.changeRatio, l.locale)}; ${l.share} ${formatShare(row.share, l.locale)})`,
+        `- ${row.name}: ${money(row.revenue)} (${l.lastWeek} ${money(row.previousRevenue)}, ${formatRatio(row.changeRatio, l.locale)}; ` +
+          `${row.lastYearRevenue === undefined ? '' : `${l.yoy} ${formatRatio(row.yoyChangeRatio ?? null, l.locale)}; `}` +
+          `${l.share} ${formatShare(row.share, l.locale)})` +
+          `${target && m.targets ? `\n  ${targetLine(target, m.targets.basis, money, l)}` : ''}`,
       );
+    }
   }
   lines.push('', `${l.topProducts(Math.min(TOP_IN_BODY, m.topProducts.length))}:`);
   for (const p of m.topProducts.slice(0, TOP_IN_BODY))

@@ -69,6 +69,28 @@ export interface Labels {
   trendTitle: (weeks: number) => string;
   weekStart: string;
   weekEnd: string;
+  /** The same week a year earlier: its column, and the change from it. */
+  lastYear: string;
+  yoy: string;
+  /** When the source does not reach back a year: said once, where the 同比 column would be. */
+  noYearAgo: (week: string) => string;
+  /** Targets: the workbook's sheet, its columns, and what they are measured on. */
+  targets: string;
+  target: string;
+  /** "月目标" / "周目标": a target line's first words. */
+  targetOf: (basis: 'week' | 'month') => string;
+  actual: string;
+  monthToDate: string;
+  attainment: string;
+  gap: string;
+  /** Said instead of the gap when the figure is past its target. */
+  overTarget: string;
+  /** A monthly target: the pro-rata target to date and the pace against it. */
+  expectedToDate: string;
+  pace: string;
+  dimension: string;
+  total: string;
+  targetBasis: (basis: 'week' | 'month', range: string, through: string, elapsed: number, days: number) => string;
 }
 
 const zh: Labels = {
@@ -129,6 +151,25 @@ const zh: Labels = {
   trendTitle: (n) => `近${n}周销售额`,
   weekStart: '周起始',
   weekEnd: '周结束',
+  lastYear: '去年同期',
+  yoy: '同比',
+  noYearAgo: (w) => `数据未覆盖去年同期（${w}），本期不做同比。`,
+  targets: '目标达成',
+  target: '目标',
+  targetOf: (basis) => (basis === 'month' ? '月目标' : '周目标'),
+  actual: '实际',
+  monthToDate: '本月累计',
+  attainment: '达成率',
+  gap: '差距',
+  overTarget: '超出',
+  dimension: '维度',
+  total: '全公司',
+  expectedToDate: '时间进度目标',
+  pace: '进度',
+  targetBasis: (basis, range, through, elapsed, days) =>
+    basis === 'month'
+      ? `月度目标（${range}），按本月累计至 ${through} 计算；已过 ${elapsed}/${days} 天，进度为实际与按天数折算目标之比。`
+      : `本周目标（${range}）。`,
   risers: '上涨',
   fallers: '下跌',
   delta: '变化额',
@@ -198,6 +239,26 @@ const en: Labels = {
   trendTitle: (n) => `Revenue, last ${n} weeks`,
   weekStart: 'Week from',
   weekEnd: 'Week to',
+  lastYear: 'Same week last year',
+  yoy: 'YoY',
+  noYearAgo: (w) =>
+    `The data does not reach back to the same week last year (${w}), so there is no year-over-year comparison.`,
+  targets: 'Against target',
+  target: 'Target',
+  targetOf: (basis) => (basis === 'month' ? 'Monthly target' : 'Weekly target'),
+  actual: 'Actual',
+  monthToDate: 'month to date',
+  attainment: 'attainment',
+  gap: 'gap',
+  overTarget: 'over by',
+  dimension: 'Dimension',
+  total: 'Company',
+  expectedToDate: 'target to date',
+  pace: 'pace',
+  targetBasis: (basis, range, through, elapsed, days) =>
+    basis === 'month'
+      ? `Monthly targets (${range}), measured on the month to date through ${through}; ${elapsed} of ${days} days gone, pace is actual against the target pro rata.`
+      : `Targets for this week (${range}).`,
   risers: 'Up',
   fallers: 'Down',
   delta: 'Change',

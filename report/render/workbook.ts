@@ -4,10 +4,13 @@ import {
   KPI_KIND,
   kpisOf,
   type AnyKpiKey,
+  type Attainment,
   type BreakdownRow,
   type SalesMetrics,
+  type TargetKpiKey,
 } from '../../sales/metrics';
 import type { Labels } from './labels';
+import { targetBasisLine } from './target-line';
 
 /** Money cells: replaced by the report currency's format (moneyFormat) once the workbook is built. */
 const MONEY = '#,##0.00';
@@ -76,6 +79,54 @@ export function moneyFormat(currency: string, locale: string): string {
   return `"${symbol.replaceAll('"', '')}"${MONEY}`;
 }
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** Every target, the company's KPIs first, then by region / channel / category: target, actual, attainment, gap, pace. */
+function targetSheet(workbook: ExcelJS.Workbook, m: SalesMetrics, l: Labels): void {
+  const t = m.targets!;
+  const month = t.basis === 'month';
+  const rows: [string, string, TargetKpiKey, Attainment][] = [
+    ...(Object.entries(t.kpis) as [TargetKpiKey, Attainment][]).map(
+      ([key, a]) => [l.total, l.kpi[key], key, a] as [string, string, TargetKpiKey, Attainment],
+    ),
+    ...t.breakdowns.map((b) => [l[b.dimension], b.name, 'revenue', b] as [string, string, TargetKpiKey, Attainment]),
+  ];
+  const sheet = addTable(
+    workbook,
+    l.targets,
+    [
+      { header: l.dimension, width: 12 },
+      { header: l.metric, width: 18 },
+      { header: `${l.target} ${t.range.start}–${t.range.end}`, width: 24, numFmt: MONEY },
+      {
+        header: month ? `${capitalized(l.monthToDate)} ${t.range.start.slice(0, 8)}01–${t.through}` : l.actual,
+        width: 24,
+        numFmt: MONEY,
+      },
+      { header: capitalized(l.attainment), width: 12, numFmt: PERCENT },
+      { header: capitalized(l.gap), width: 18, numFmt: MONEY },
+      ...(month
+        ? [
+            { header: capitalized(l.expectedToDate), width: 18, numFmt: MONEY },
+            { header: capitalized(l.pace), width: 10, numFmt: PERCENT },
+          ]
+        : []),
+    ],
+    rows.map(([dimension, name, , a]) => [
+      dimension,
+      name,
+      a.target,
+      a.actual,
+      a.attainment,
+      a.gap,
+      ...(month ? [a.expected ?? null, a.pace ?? null] : []),
+    ]),
+    rows.map(([, , key]) => KPI_FORMAT[KPI_KIND[key]]),
+  );
+  sheet.addRow([]);
+  sheet.addRow([targetBasisLine(t, l)]).font = { italic: true, color: { argb: 'FF6B7280' } };
+}
+
 /** A calendar date as a spreadsheet date (UTC midnight, so no time zone shifts it). */
 const asDate = (date: string) => new Date(`${date}T00:00:00Z`);
 
@@ -92,6 +143,16 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
   workbook.modified = workbook.created;
 
   const kpis = kpisOf(m);
+  const yearAgo = m.yearAgo?.available ? m.yearAgo.period : undefined;
+  // The same week last year, where the source holds it: two more columns on the summary and each breakdown.
+  const yoyColumns: Column[] = yearAgo
+    ? [
+        { header: `${l.lastYear} ${yearAgo.start}–${yearAgo.end}`, width: 26, numFmt: MONEY },
+        { header: l.yoy, width: 12, numFmt: PERCENT },
+      ]
+    : [];
+  const yoyCells = (lastYear: number | undefined, ratio: number | null | undefined): Cell[] =>
+    yearAgo ? [lastYear ?? null, ratio ?? null] : [];
   const summary = addTable(
     workbook,
     l.summary,
@@ -100,16 +161,26 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
       { header: `${l.thisWeek} ${m.period.start}–${m.period.end}`, width: 26, numFmt: MONEY },
       { header: `${l.lastWeek} ${m.previousPeriod.start}–${m.previousPeriod.end}`, width: 26, numFmt: MONEY },
       { header: l.change, width: 12, numFmt: PERCENT },
+      ...yoyColumns,
     ],
-    kpis.map(([key, k]) => [l.kpi[key], k.current, k.previous, k.changeRatio]),
+    kpis.map(([key, k]) => [
+      l.kpi[key],
+      k.current,
+      k.previous,
+      k.changeRatio,
+      ...yoyCells(k.lastYear, k.yoyChangeRatio),
+    ]),
     kpis.map(([key]) => KPI_FORMAT[KPI_KIND[key]]),
   );
-  // Under the table, after a blank row: how the refund figures above were counted, or why there are none.
+  // Under the table, after a blank row: how the refund figures above were counted, or why there are none; why
+  // there is no year-over-year column.
   summary.addRow([]);
-  summary.addRow([m.kpis.refunds ? l.refundConvention : l.noRefundsInData]).font = {
-    italic: true,
-    color: { argb: 'FF6B7280' },
-  };
+  const notes = [
+    m.kpis.refunds ? l.refundConvention : l.noRefundsInData,
+    ...(m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : []),
+  ];
+  for (const note of notes) summary.addRow([note]).font = { italic: true, color: { argb: 'FF6B7280' } };
+  if (m.targets) targetSheet(workbook, m, l);
   addTable(
     workbook,
     l.daily,
@@ -142,8 +213,16 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
         { header: l.lastWeek, width: 16, numFmt: MONEY },
         { header: l.change, width: 12, numFmt: PERCENT },
         { header: l.share, width: 10, numFmt: PERCENT },
+        ...yoyColumns,
       ],
-      rows.map((r) => [r.name, r.revenue, r.previousRevenue, r.changeRatio, r.share]),
+      rows.map((r) => [
+        r.name,
+        r.revenue,
+        r.previousRevenue,
+        r.changeRatio,
+        r.share,
+        ...yoyCells(r.lastYearRevenue, r.yoyChangeRatio),
+      ]),
     );
   for (const { dimension, rows } of breakdownsOf(m)) breakdown(l[dimension], rows);
   addTable(

@@ -2,12 +2,15 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSampleXlsx } from '../../dev/sample-data';
+import { writeSampleCsv, writeSampleTargets } from '../../dev/sample-data';
+import { readTargetsFile, targetsFor } from '../../sales/targets';
 import { writeDocument } from '../../dev/simulator/report-writer';
 import type { Locale } from '../../report/prompts';
 import { CHART_WIDTH, rasterize, revenueChartSvg } from '../../report/render/chart';
 import { renderEmailHtml } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
+import { formatRatio } from '../../report/render/format';
+import { kpisOf, type SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { loadReportWeek } from '../helpers/load';
 import { launchBrowser } from '../helpers/browser';
@@ -42,10 +45,29 @@ function smallestText(svg: string): number {
   return Math.min(...sizes);
 }
 
-async function emailHtml(locale: Locale, dir: string): Promise<{ html: string; svg: string }> {
-  const data = join(dir, `sales-${locale}.xlsx`);
-  await writeSampleXlsx(data, { endDate: '2026-11-19', days: 21, ordersPerDay: 30, seed: 3, badRowsPerThousand: 3 });
-  const metrics = await loadReportWeek(data);
+/** A year and a week, and the month's targets: the widest the tables get (同比 lines, a target under each row). */
+async function sampleMetrics(dir: string): Promise<SalesMetrics> {
+  const data = join(dir, 'sales.csv');
+  await writeSampleCsv(data, {
+    endDate: '2026-11-19',
+    days: 371,
+    // Seven-figure weekly amounts in both weeks (CN¥1,700,000): the widest a KPI row gets.
+    ordersPerDay: 200,
+    seed: 3,
+    badRowsPerThousand: 3,
+    yearlyGrowth: 0.15,
+  });
+  const targets = join(dir, 'targets.csv');
+  await writeSampleTargets(targets, '2026-11', 200);
+  const loaded = await loadReportWeek(data, { trendWeeks: 8 });
+  const metrics = { ...loaded, targets: targetsFor(loaded, await readTargetsFile(targets)) };
+  expect(metrics.yearAgo?.available).toBe(true);
+  expect(metrics.targets?.breakdowns).toHaveLength(5);
+  expect(metrics.kpis.revenue.previous).toBeGreaterThan(1_000_000);
+  return metrics;
+}
+
+function emailHtml(locale: Locale, metrics: SalesMetrics): { html: string; svg: string } {
   const labels = labelsFor(locale);
   const report = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport;
   const svg = revenueChartSvg(metrics, labels);
@@ -81,9 +103,16 @@ describe('the email as people see it (headless Chromium)', () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();
+      const metrics = await sampleMetrics(dir);
       for (const locale of ['zh-CN', 'en-US'] as const) {
-        const { html, svg } = await emailHtml(locale, dir);
+        const { html, svg } = emailHtml(locale, metrics);
         const smallest = smallestText(svg);
+        const l = labelsFor(locale);
+        // Year over year beside each change, a target line under each KPI and region with one.
+        expect(html).toContain(`${l.change} / ${l.yoy}`);
+        for (const [, k] of kpisOf(metrics)) expect(html).toContain(formatRatio(k.yoyChangeRatio ?? null, locale));
+        for (const r of metrics.byRegion) expect(html).toContain(formatRatio(r.yoyChangeRatio ?? null, locale));
+        expect(html.match(new RegExp(`${l.targetOf('month')} [^<]*· ${l.attainment} \\d`, 'g'))).toHaveLength(3 + 5);
         expect(html).not.toMatch(/<script|@font-face|<link /); // what mail clients render: no scripts, no web fonts
         for (const width of [375, 600, 1200]) {
           await page.setViewport({ width, height: 1000 });

@@ -134,7 +134,9 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     );
     expect(byName.has('退款金额')).toBe(false);
     expect(byName.has('退货率')).toBe(false);
-    expect(summary.getRow(summary.rowCount).getCell(1).value).toMatch(/^数据中没有任何退款行/);
+    // Under the table: why there are no refund figures, and why no year-over-year column.
+    expect(summary.getRow(summary.rowCount - 1).getCell(1).value).toMatch(/^数据中没有任何退款行/);
+    expect(summary.getRow(summary.rowCount).getCell(1).value).toMatch(/^数据未覆盖去年同期（2025-11-14 – 2025-11-20）/);
     expect(mail.parsed.html).not.toContain('>退款金额<'); // no KPI row
     expect(mail.parsed.html).not.toContain('>退货率<');
     const daily = workbook.worksheets[1]!;

@@ -148,6 +148,16 @@ describe('LLM answers that break the contract', () => {
         `[NARRATIVE WITHHELD] Sales report ${REPORT_DATE} was sent with the numbers only`,
       );
       expect(alert.parsed.text).toContain('¥9,999,999');
+      // The engineering details are ops', not the director's: model, prompt, calls, GPU share, run and its link.
+      expect(alert.parsed.text).toMatch(
+        new RegExp(
+          `Model: ${result.llm!.model}.* · prompt sha256 ${result.llm!.promptSha256} · ${result.llm!.attempts} LLM call`,
+        ),
+      );
+      expect(alert.parsed.text).toMatch(/GPU: given back to the pool.*\d+(\.\d+)? s, /);
+      expect(alert.parsed.text).toContain(`Run: ${handle.workflowId} / `);
+      expect(alert.parsed.text).toMatch(/Temporal UI: http:\/\/127\.0\.0\.1:\d+\/namespaces\//);
+      expect(report.parsed.text).not.toMatch(/sha256|Temporal|GPU/);
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -8,6 +8,7 @@ import { sampleRows, writeSampleCsv, writeSampleXlsx, type SampleOptions } from 
 import { loadSalesMetrics, SalesDataError } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
 import { loadSalesMetricsFromPostgres, type PostgresLoadOptions } from '../../sales/postgres';
+import { readTargetsFile, readTargetsTable, targetsFor } from '../../sales/targets';
 import { createHarness, REPORT_DATE } from '../helpers/harness';
 import { startPostgres, type TestPostgres } from '../../dev/postgres';
 
@@ -117,6 +118,10 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
     expect(pushedDown.dataQuality.dataRows).toBe(streamed.dataQuality.dataRows);
     expect(streamed.dataQuality.file).toBe(`PostgreSQL sales@127.0.0.1:${new URL(pg.url).port}/postgres`);
     expect(streamed.dataQuality.dataRows).toBe(lines); // 21 days: the three weeks are the whole table
+    // The table starts 21 days back: no year-ago week, in any of the four.
+    for (const m of [fromXlsx, fromCsv, streamed, pushedDown])
+      expect(m.yearAgo).toEqual({ period: { start: '2025-11-14', end: '2025-11-20' }, available: false });
+    expect(fromXlsx.kpis.revenue.lastYear).toBeUndefined();
   });
 
   it('reads timestamps with time zone as dates of the report time zone, and returns by their own KPI', async () => {
@@ -171,6 +176,84 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
       expect(mail!.parsed.subject).toContain('2026-11-13 – 2026-11-19');
     } finally {
       await h.close();
+    }
+  });
+
+  it('reads the same week a year earlier on its own range, the same year over year as files give; targets from a table', async () => {
+    // The year-ago week and a few days around it, under order numbers of their own.
+    const yearAgo: SampleOptions = {
+      endDate: '2025-11-22',
+      days: 12,
+      ordersPerDay: 35,
+      seed: 5,
+      badRowsPerThousand: 0,
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-pg-yoy-'));
+    const [before, now] = [join(dir, 'a-2025.csv'), join(dir, 'b-2026.csv')];
+    await writeSampleCsv(before, yearAgo);
+    await writeSampleCsv(now, sample);
+    const client = new Client({ connectionString: pg.url });
+    await client.connect();
+    try {
+      const rows = [...sampleRows(yearAgo)].filter((r) => r.some((c) => c !== null));
+      for (const r of rows)
+        await client.query('INSERT INTO orders VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+          `Y${String(r[0])}`,
+          String(r[1]).replaceAll('/', '-'),
+          ...r.slice(2, 8),
+          typeof r[8] === 'string' ? r[8].replace(/[¥,]/g, '') : r[8],
+        ]);
+      const { data } = parseConfig({});
+      const fromFiles = await loadSalesMetrics({
+        path: join(dir, '*.csv'),
+        files: [before, now],
+        format: 'auto',
+        columns: data.columns,
+        maxBadRowShare: 0.02,
+        badRowsShown: 5,
+        reportDate: REPORT_DATE,
+        currency: 'CNY',
+        trendWeeks: 3,
+      });
+      const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { trendWeeks: 3 }));
+      const pushedDown = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3 }));
+      expect(fromFiles.yearAgo?.available).toBe(true);
+      const revenue = fromFiles.kpis.revenue;
+      expect(revenue.lastYear).toBeGreaterThan(0);
+      expect(revenue.yoyChangeRatio).toBeCloseTo((revenue.current - revenue.lastYear!) / revenue.lastYear!, 4);
+      expect(fromFiles.kpis.orders.lastYear).toBeGreaterThan(0);
+      expect(fromFiles.byRegion.every((r) => (r.lastYearRevenue ?? 0) > 0)).toBe(true);
+      expect(figures(streamed)).toEqual(figures(fromFiles));
+      expect(figures(pushedDown)).toEqual(figures(fromFiles));
+      // The database read the year-ago week only, not the days around it.
+      expect(streamed.dataQuality.dataRows).toBe(pushedDown.dataQuality.dataRows);
+      expect(streamed.dataQuality.orderDates?.start).toBe('2025-11-14');
+
+      // The month's targets kept in a table give what the same rows in a file give.
+      await client.query(
+        `CREATE TABLE sales_targets (period text, kpi text, dimension text, name text, target numeric)`,
+      );
+      await client.query(`INSERT INTO sales_targets VALUES ('2026-11', 'revenue', NULL, NULL, 400000),
+        ('2026-11', 'orders', NULL, NULL, 1200), ('2026-11', 'revenue', 'region', '华东', 90000),
+        ('2026-10', 'revenue', NULL, NULL, 1)`);
+      const csv = join(dir, 'targets.csv');
+      await writeFile(
+        csv,
+        'period,kpi,dimension,name,target\n2026-11,revenue,,,400000\n2026-11,orders,,,1200\n2026-11,revenue,region,华东,90000\n',
+      );
+      const fromTable = targetsFor(fromFiles, await readTargetsTable(pg.url, 'sales_targets', '2026-11-13', '2026-11'));
+      expect(fromTable).toEqual(targetsFor(fromFiles, await readTargetsFile(csv)));
+      const mtd = fromFiles.monthToDate!;
+      expect(fromTable).toMatchObject({
+        basis: 'month',
+        range: { start: '2026-11-01', end: '2026-11-30' },
+        daysElapsed: 19,
+        kpis: { revenue: { target: 400000, actual: mtd.revenue }, orders: { target: 1200, actual: mtd.orders } },
+        breakdowns: [{ dimension: 'region', name: '华东', target: 90000, actual: mtd.revenueBy.region['华东'] }],
+      });
+      expect(fromTable?.kpis.revenue?.expected).toBeCloseTo((400000 * 19) / 30, 2);
+    } finally {
+      await client.end();
     }
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { labelsFor } from '../../report/render/labels';
 import { renderWorkbook } from '../../report/render/workbook';
+import { targetsFor } from '../../sales/targets';
 import { sampleReportWeek } from '../helpers/load';
 
 /**
@@ -16,6 +17,15 @@ import json, sys, zipfile, xml.etree.ElementTree as ET
 ns = {'m': 'http://schemas.openxmlformats.org/spreadsheetml/2006/main',
       'r': 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'}
 z = zipfile.ZipFile(sys.argv[1])
+shared = []
+if 'xl/sharedStrings.xml' in z.namelist():
+    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', ns):
+        shared.append(''.join(t.text or '' for t in si.iter('{%s}t' % ns['m'])))
+def text(c):
+    if c.get('t') == 's': return shared[int(c.find('m:v', ns).text)]
+    if c.get('t') == 'inlineStr': return ''.join(t.text or '' for t in c.iter('{%s}t' % ns['m']))
+    v = c.find('m:v', ns)
+    return v.text if v is not None else ''
 wb = ET.fromstring(z.read('xl/workbook.xml'))
 rels = ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))
 target = {r.get('Id'): r.get('Target') for r in rels}
@@ -27,7 +37,8 @@ for i, s in enumerate(wb.find('m:sheets', ns)):
     fit = xml.find('m:sheetPr/m:pageSetUpPr', ns)
     sheets.append({'name': s.get('name'), 'orientation': setup.get('orientation'), 'fitToWidth': setup.get('fitToWidth'),
                    'fitToHeight': setup.get('fitToHeight'), 'fitToPage': fit is not None and fit.get('fitToPage') == '1',
-                   'titles': titles.get(str(i))})
+                   'titles': titles.get(str(i)),
+                   'header': [text(c) for c in xml.find('m:sheetData', ns).find('m:row', ns)]})
 styles = ET.fromstring(z.read('xl/styles.xml'))
 formats = [f.get('formatCode') for f in styles.iter('{%s}numFmt' % ns['m'])]
 print(json.dumps({'sheets': sheets, 'formats': formats}, ensure_ascii=False))
@@ -36,12 +47,24 @@ print(json.dumps({'sheets': sheets, 'formats': formats}, ensure_ascii=False))
 describe('the workbook prints', () => {
   it('fits each sheet to the page width (wide ones across it), repeats the header row, and money carries its currency', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-print-'));
-    const m = await sampleReportWeek({ days: 63, ordersPerDay: 20, seed: 2 }, { trendWeeks: 8 });
-    for (const [locale, symbol] of [
-      ['zh-CN', '"¥"#,##0.00'],
-      ['en-US', '"CN¥"#,##0.00'],
+    const short = await sampleReportWeek({ days: 63, ordersPerDay: 20, seed: 2 }, { trendWeeks: 8 });
+    // A year and a week with the month's targets: two more columns on the summary and breakdowns, a targets sheet.
+    const year = await sampleReportWeek({ days: 371, ordersPerDay: 8, seed: 2 }, { trendWeeks: 8 });
+    const full = {
+      ...year,
+      targets: targetsFor(year, [
+        { period: '2026-11', kpi: 'revenue', target: 300_000 },
+        { period: '2026-11', kpi: 'revenue', dimension: 'region', name: '华东', target: 60_000 },
+      ]),
+    };
+    for (const [locale, symbol, m] of [
+      ['zh-CN', '"¥"#,##0.00', short],
+      ['en-US', '"CN¥"#,##0.00', short],
+      ['zh-CN', '"¥"#,##0.00', full],
+      ['en-US', '"CN¥"#,##0.00', full],
     ] as const) {
-      const file = join(dir, `${locale}.xlsx`);
+      const l = labelsFor(locale);
+      const file = join(dir, `${locale}-${m.targets ? 'full' : 'short'}.xlsx`);
       await writeFile(file, await renderWorkbook(m, labelsFor(locale)));
       const read = spawnSync('python3', ['-c', READ_BACK, file], { encoding: 'utf8' });
       expect(read.status, read.stderr).toBe(0);
@@ -53,17 +76,29 @@ describe('the workbook prints', () => {
           fitToHeight: string;
           fitToPage: boolean;
           titles: string;
+          header: string[];
         }[];
         formats: string[];
       };
-      expect(sheets.length).toBe(7);
+      expect(sheets.length).toBe(m.targets ? 8 : 7);
+      const summary = sheets.find((x) => x.name === l.summary)!;
+      const region = sheets.find((x) => x.name === l.region)!;
+      if (m.targets) {
+        expect(summary.header.at(-1)).toBe(l.yoy);
+        expect(region.header.at(-1)).toBe(l.yoy);
+        const targets = sheets.find((x) => x.name === l.targets)!;
+        expect(targets.header).toHaveLength(8); // dimension, metric, target, month to date, attainment, gap, to date, pace
+        expect(targets.orientation).toBe('landscape');
+      } else {
+        expect(summary.header).not.toContain(l.yoy);
+      }
       for (const sheet of sheets) {
         expect(sheet, sheet.name).toMatchObject({ fitToPage: true, fitToWidth: '1', fitToHeight: '0' });
         expect(sheet.titles, sheet.name).toMatch(/!\$1:\$1$/);
       }
       // The tables with share and change columns print across the page, so those columns stay on it.
       expect(sheets.filter((s) => s.orientation === 'landscape').map((s) => s.name)).toEqual(
-        expect.arrayContaining([labelsFor(locale).region, labelsFor(locale).topProducts(m.topProducts.length)]),
+        expect.arrayContaining([l.region, l.topProducts(m.topProducts.length)]),
       );
       expect(formats).toContain(symbol);
     }

@@ -36,7 +36,7 @@ export interface Labels {
   daily: string;
   date: string;
   dataQuality: string;
-  /** The data-quality statement: the rows read cover more than the week (the trend's weeks), so it says which. */
+  /** The data-quality statement: the rows read cover more than the week (trend, year ago, month to date), so it says which. */
   skippedRows: (skipped: string, total: string, span: string) => string;
   allRowsRead: (total: string, span: string) => string;
   /** How refunds are counted: said in the data-quality statement and under the workbook's summary. */
@@ -134,8 +134,9 @@ const zh: Labels = {
   daily: '每日',
   date: '日期',
   dataQuality: '数据质量',
-  skippedRows: (s, t, span) => `读取了 ${span} 的 ${t} 行数据（含趋势所需的各周），其中 ${s} 行无法读取，已跳过。`,
-  allRowsRead: (t, span) => `${span} 的全部 ${t} 行数据（含趋势所需的各周）均已读取。`,
+  skippedRows: (s, t, span) =>
+    `读取了 ${span} 的 ${t} 行数据（本周之外的行用于趋势、同比和本月累计），其中 ${s} 行无法读取，已跳过。`,
+  allRowsRead: (t, span) => `${span} 的全部 ${t} 行数据（本周之外的行用于趋势、同比和本月累计）均已读取。`,
   refundConvention: '退款计入退款发生的那一周（按退款行的日期），不冲减原订单所在的周。',
   noRefundsInData: '数据中没有任何退款行（导出可能不含退款），因此不报告退款与退货率；销售额未扣除退款。',
   missingFiles: (n) => `以下日期的数据文件没有送达，趋势中对应周的数值缺少这些天：${n}。`,
@@ -221,8 +222,9 @@ const en: Labels = {
   date: 'Date',
   dataQuality: 'Data quality',
   skippedRows: (s, t, span) =>
-    `Of the ${t} rows read for ${span} (the trend's weeks included), ${s} could not be read and were skipped.`,
-  allRowsRead: (t, span) => `All ${t} rows for ${span} (the trend's weeks included) were read.`,
+    `Of the ${t} rows read for ${span} (rows outside the week serve the trend, the year over year and the month to date), ${s} could not be read and were skipped.`,
+  allRowsRead: (t, span) =>
+    `All ${t} rows for ${span} (rows outside the week serve the trend, the year over year and the month to date) were read.`,
   refundConvention: "Refunds count in the week they happen (by the refund line's date), not in the week of the sale.",
   noRefundsInData:
     'The data holds no refund lines at all (the export may leave them out), so refunds and the return rate are not reported and revenue is before any refunds.',

@@ -87,7 +87,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const { orderDates, dataRows } = metrics.dataQuality;
     expect(
       body.split(
-        `读取了 ${orderDates!.start} – ${orderDates!.end} 的 ${dataRows.toLocaleString('zh-CN')} 行数据（含趋势所需的各周），其中 ${skipped} 行无法读取，已跳过。`,
+        `读取了 ${orderDates!.start} – ${orderDates!.end} 的 ${dataRows.toLocaleString('zh-CN')} 行数据（本周之外的行用于趋势、同比和本月累计），其中 ${skipped} 行无法读取，已跳过。`,
       ),
     ).toHaveLength(2);
     expect(body).not.toContain('对总数影响有限');

@@ -12,7 +12,11 @@ Usage: npm run sim -- [options]
   --max-model-len N        context length (default 32768)
   --boot-delay-ms MS       keep the port closed this long, like vLLM loading weights (default 0)
   --latency-ms MS          added to every chat completion (default 0)
-  --tokens-per-second N    completion speed, 0 = instant (default 0)
+  --tokens-per-second N    completion speed of one sequence, 0 = instant (default 0)
+  --aggregate-tokens-per-second N
+                           all sequences decoding together at most this fast, shared among them (default 0: no cap)
+  --max-num-seqs N         sequences decoded at once, as vLLM's flag; more wait their turn (default 256, vLLM's;
+                           0 = no limit). GET /metrics shows vllm:num_requests_running and _waiting
   --fail-5xx N             the first N chat calls answer 500
   --truncate N             the first N answers are cut off with finish_reason "length"
   --invalid-json N         the first N answers break the JSON schema (alternately unparseable / schema-invalid)
@@ -32,6 +36,8 @@ const { values } = parseArgs({
     'boot-delay-ms': { type: 'string', default: '0' },
     'latency-ms': { type: 'string', default: '0' },
     'tokens-per-second': { type: 'string', default: '0' },
+    'aggregate-tokens-per-second': { type: 'string', default: '0' },
+    'max-num-seqs': { type: 'string', default: '256' },
     'fail-5xx': { type: 'string', default: '0' },
     truncate: { type: 'string', default: '0' },
     'invalid-json': { type: 'string', default: '0' },
@@ -72,6 +78,8 @@ async function main(): Promise<void> {
     ...(values.headline !== undefined && { headline: values.headline }),
     latencyMs: count('latency-ms'),
     tokensPerSecond: count('tokens-per-second'),
+    aggregateTokensPerSecond: count('aggregate-tokens-per-second'),
+    maxNumSeqs: count('max-num-seqs'),
   });
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SIMULATOR_HEADER } from '../../report/llm';
+import { BatchingEngine, type EngineStats } from './engine';
 import { metricsFromPrompt, writeDocument } from './report-writer';
 
 export interface SimulatorOptions {
@@ -21,8 +22,12 @@ export interface SimulatorOptions {
   /** After this many chat calls the engine is "dead": /health 503, chat 500. 0 = never. */
   dieAfter: number;
   latencyMs: number;
-  /** Completion speed; 0 = instant. */
+  /** Completion speed of one sequence; 0 = instant. */
   tokensPerSecond: number;
+  /** All sequences decoding together (the GPU's aggregate); 0 = no cap. */
+  aggregateTokensPerSecond?: number;
+  /** Sequences decoded at once, like vLLM's --max-num-seqs; more wait their turn. 0 = no limit. */
+  maxNumSeqs?: number;
 }
 
 interface ChatRequest {
@@ -43,6 +48,11 @@ export function createSimulator(options: SimulatorOptions): Server {
     fenceJson: options.fenceJson,
     misstateFigures: options.misstateFigures,
   };
+  const engine = new BatchingEngine({
+    tokensPerSecond: options.tokensPerSecond,
+    aggregateTokensPerSecond: options.aggregateTokensPerSecond ?? 0,
+    maxNumSeqs: options.maxNumSeqs ?? 0,
+  });
   let chatCalls = 0;
   let invalidServed = 0;
   const dead = () => options.dieAfter > 0 && chatCalls >= options.dieAfter;
@@ -59,6 +69,12 @@ export function createSimulator(options: SimulatorOptions): Server {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/health' && req.method === 'GET') {
       res.writeHead(dead() ? 503 : 200).end();
+      return;
+    }
+    if (path === '/metrics' && req.method === 'GET') {
+      res
+        .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+        .end(prometheusText(options.model, engine.stats()));
       return;
     }
     if (path?.startsWith('/v1') && options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -189,7 +205,7 @@ export function createSimulator(options: SimulatorOptions): Server {
       completionTokens = maxTokens;
       finishReason = 'length';
     }
-    if (options.tokensPerSecond > 0) await sleep((completionTokens / options.tokensPerSecond) * 1000);
+    await engine.generate(completionTokens);
 
     sendJson(res, 200, {
       id: `chatcmpl-${randomBytes(16).toString('hex')}`,
@@ -226,6 +242,29 @@ export function createSimulator(options: SimulatorOptions): Server {
       kv_transfer_params: null,
     });
   }
+}
+
+/**
+ * vLLM's scheduler gauges under their own names (what a dashboard of a real server reads), and the simulator's
+ * high-water marks besides, so a test can see the most requests ever decoded or queued at once.
+ */
+function prometheusText(model: string, s: EngineStats): string {
+  const label = `{model_name="${model.replaceAll('"', '\\"')}"}`;
+  return [
+    '# TYPE vllm:num_requests_running gauge',
+    `vllm:num_requests_running${label} ${s.running}`,
+    '# TYPE vllm:num_requests_waiting gauge',
+    `vllm:num_requests_waiting${label} ${s.waiting}`,
+    '# TYPE vllm:generation_tokens_total counter',
+    `vllm:generation_tokens_total${label} ${s.generatedTokens}`,
+    '# TYPE vllm:request_success_total counter',
+    `vllm:request_success_total${label} ${s.finished}`,
+    '# TYPE vllm_simulator:max_num_requests_running gauge',
+    `vllm_simulator:max_num_requests_running${label} ${s.maxRunning}`,
+    '# TYPE vllm_simulator:max_num_requests_waiting gauge',
+    `vllm_simulator:max_num_requests_waiting${label} ${s.maxWaiting}`,
+    '',
+  ].join('\n');
 }
 
 /** Valid JSON that breaks the schema the way small models do: a missing field and an out-of-enum value. */

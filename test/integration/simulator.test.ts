@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVllm } from '../../gpu/readiness';
-import { spawnSimulator } from '../../dev/simulator/launch';
+import { spawnSimulator, startSimulator } from '../../dev/simulator/launch';
 import { checkReportAnswer } from '../../report/answer-check';
 import { weeklySalesReportSchema } from '../../schemas/weekly-sales-report.schema';
 import { freePort } from '../helpers/harness';
@@ -109,5 +109,62 @@ describe('vLLM simulator, as a process over HTTP', () => {
     const body = (await tooLong.json()) as { error: { type: string; message: string; code: number } };
     expect(body.error).toMatchObject({ type: 'BadRequestError', code: 400 });
     expect(body.error.message).toContain('maximum context length is 4096 tokens');
+  });
+});
+
+describe('vLLM simulator, batching as vLLM schedules', () => {
+  it('decodes at most --max-num-seqs at once, queues the rest first come first served, and shows both on /metrics', async () => {
+    const sim = await startSimulator([
+      '--tokens-per-second',
+      '100',
+      '--aggregate-tokens-per-second',
+      '200',
+      '--max-num-seqs',
+      '3',
+    ]);
+    const gauges = async () => {
+      const text = await (await fetch(`${sim.url}/metrics`)).text();
+      const value = (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+      return {
+        running: value('vllm:num_requests_running'),
+        waiting: value('vllm:num_requests_waiting'),
+        maxRunning: value('vllm_simulator:max_num_requests_running'),
+        maxWaiting: value('vllm_simulator:max_num_requests_waiting'),
+        tokens: value('vllm:generation_tokens_total'),
+        finished: value('vllm:request_success_total'),
+      };
+    };
+    try {
+      const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'EMPTY', maxRetries: 0 });
+      const answers = Promise.all(
+        Array.from({ length: 7 }, () =>
+          client.chat.completions.create({
+            model: MODEL,
+            max_tokens: 40,
+            messages: [{ role: 'user', content: 'report' }],
+            response_format: { type: 'json_schema', json_schema: { name: 'r', schema: weeklySalesReportSchema } },
+          }),
+        ),
+      );
+      // While they decode: three run, four wait (each of the three at 200 / 3 tok/s, 40 tokens: about 0.6 s).
+      let seen = await gauges();
+      for (let i = 0; i < 100 && !(seen.running === 3 && seen.waiting === 4); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        seen = await gauges();
+      }
+      expect(seen).toMatchObject({ running: 3, waiting: 4 });
+      const done = await answers;
+      expect(done.map((c) => c.usage?.completion_tokens)).toEqual(Array(7).fill(40));
+      expect(await gauges()).toEqual({
+        running: 0,
+        waiting: 0,
+        maxRunning: 3,
+        maxWaiting: 4,
+        tokens: 280,
+        finished: 7,
+      });
+    } finally {
+      sim.stop();
+    }
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * How long a completion takes on a batching engine, as vLLM schedules it: up to `maxNumSeqs` sequences decode
+ * together (`--max-num-seqs`), each at most `tokensPerSecond`, all of them together at most
+ * `aggregateTokensPerSecond` (what the GPU's memory bandwidth gives a 7B model); a request beyond `maxNumSeqs` waits,
+ * first come first served, until one finishes. So ten requests at once take about as long as one when the GPU has
+ * room for them, which is what makes one GPU window for a morning of reports worth having.
+ */
+export interface BatchingOptions {
+  /** One sequence's decode speed; 0 = instant. */
+  tokensPerSecond: number;
+  /** All running sequences together; 0 = no cap beyond each sequence's own speed. */
+  aggregateTokensPerSecond: number;
+  /** Sequences decoded at once; 0 = no limit. */
+  maxNumSeqs: number;
+}
+
+interface Sequence {
+  remaining: number;
+  done: () => void;
+}
+
+/** What the engine is doing now, and the most it has done at once: vLLM's gauges, and a high-water mark. */
+export interface EngineStats {
+  running: number;
+  waiting: number;
+  maxRunning: number;
+  maxWaiting: number;
+  /** Requests finished, and the tokens they generated. */
+  finished: number;
+  generatedTokens: number;
+}
+
+export class BatchingEngine {
+  private readonly running: Sequence[] = [];
+  private readonly waiting: Sequence[] = [];
+  private lastAdvance = performance.now();
+  private timer?: NodeJS.Timeout;
+  private readonly high = { running: 0, waiting: 0 };
+  private finished = 0;
+  private generated = 0;
+
+  constructor(private readonly options: BatchingOptions) {}
+
+  /** Resolves when `tokens` completion tokens have been decoded for this request. */
+  generate(tokens: number): Promise<void> {
+    if (this.options.tokensPerSecond <= 0 || tokens <= 0) {
+      this.finished++;
+      this.generated += Math.max(0, tokens);
+      return Promise.resolve();
+    }
+    this.generated += tokens;
+    return new Promise<void>((done) => {
+      this.advance();
+      this.waiting.push({ remaining: tokens, done });
+      this.admitAndSchedule();
+    });
+  }
+
+  stats(): EngineStats {
+    return {
+      running: this.running.length,
+      waiting: this.waiting.length,
+      maxRunning: this.high.running,
+      maxWaiting: this.high.waiting,
+      finished: this.finished,
+      generatedTokens: this.generated,
+    };
+  }
+
+  /** Each running sequence's speed now: its own, or its share of the aggregate, whichever is lower. */
+  private rate(): number {
+    const { tokensPerSecond, aggregateTokensPerSecond } = this.options;
+    const n = this.running.length;
+    if (n === 0) return tokensPerSecond;
+    return aggregateTokensPerSecond > 0 ? Math.min(tokensPerSecond, aggregateTokensPerSecond / n) : tokensPerSecond;
+  }
+
+  /** Decodes every running sequence up to now at the rate they had since the last change. */
+  private advance(): void {
+    const now = performance.now();
+    const tokens = ((now - this.lastAdvance) / 1000) * this.rate();
+    this.lastAdvance = now;
+    for (const s of this.running) s.remaining -= tokens;
+  }
+
+  private admitAndSchedule(): void {
+    // Finished ones leave (a small epsilon: timers fire a hair early or late).
+    for (let i = this.running.length - 1; i >= 0; i--) {
+      const s = this.running[i]!;
+      if (s.remaining <= 1e-6) {
+        this.running.splice(i, 1);
+        this.finished++;
+        s.done();
+      }
+    }
+    const limit = this.options.maxNumSeqs > 0 ? this.options.maxNumSeqs : Infinity;
+    while (this.running.length < limit && this.waiting.length > 0) this.running.push(this.waiting.shift()!);
+    this.high.running = Math.max(this.high.running, this.running.length);
+    this.high.waiting = Math.max(this.high.waiting, this.waiting.length);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running.length === 0) return;
+    const next = Math.min(...this.running.map((s) => s.remaining));
+    this.timer = setTimeout(
+      () => {
+        this.advance();
+        this.admitAndSchedule();
+      },
+      Math.max(0, (next / this.rate()) * 1000),
+    );
+  }
+}

@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BatchingEngine } from '../../dev/simulator/engine';
+
+/** Engine time, not wall time: the clock and timers are the test's, advanced until every request is done. */
+async function secondsToFinish(engine: BatchingEngine, requests: number, tokens: number): Promise<number> {
+  const start = performance.now();
+  let done = 0;
+  let last = start;
+  for (let i = 0; i < requests; i++)
+    void engine.generate(tokens).then(() => {
+      done++;
+      last = performance.now();
+    });
+  for (let step = 0; step < 20_000 && done < requests; step++) await vi.advanceTimersByTimeAsync(100);
+  expect(done).toBe(requests);
+  return (last - start) / 1000;
+}
+
+describe("the simulator's batching engine (vLLM's scheduling, on a fake clock)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('gives one stream its own speed, shares the aggregate among many, and queues beyond --max-num-seqs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const options = { tokensPerSecond: 40, aggregateTokensPerSecond: 800, maxNumSeqs: 64 };
+    // One request of 400 tokens at 40 tok/s: 10 s.
+    expect(await secondsToFinish(new BatchingEngine(options), 1, 400)).toBeCloseTo(10, 1);
+    // 20 at once still each get 40 tok/s (20 × 40 = 800): 10 s, not 200.
+    expect(await secondsToFinish(new BatchingEngine(options), 20, 400)).toBeCloseTo(10, 1);
+    // 100: 64 decode at 12.5 tok/s each, 36 wait; the GPU stays at 800 tok/s throughout: 40,000 ÷ 800 = 50 s.
+    const engine = new BatchingEngine(options);
+    expect(await secondsToFinish(engine, 100, 400)).toBeCloseTo(50, 0);
+    expect(engine.stats()).toMatchObject({ maxRunning: 64, maxWaiting: 36, finished: 100, generatedTokens: 40_000 });
+    // Without batching (one sequence at a time) the same 100 take 100 × 10 s.
+    const serial = new BatchingEngine({ ...options, maxNumSeqs: 1 });
+    expect(await secondsToFinish(serial, 100, 400)).toBeCloseTo(1000, -1);
+  });
+});

@@ -121,6 +121,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
         gpuReadySeconds: gpu.readyTimeoutSeconds,
         gpuStopSeconds: gpu.stopTimeoutSeconds,
         llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
+        llmSlotWaitSeconds: config.llm.slotWaitSeconds,
         renderSeconds: t.renderSeconds,
         // A send waits for the relay's answer to the end of DATA for as long as RFC 5321 allows.
         emailSeconds: Math.max(
@@ -154,6 +155,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
             timeouts,
             ...(lifecycleQueue && { lifecycleTaskQueue: lifecycleQueue }),
             historyEventsBeforeContinueAsNew: pool.historyEventsBeforeContinueAsNew,
+            maxConcurrentRequests: config.llm.maxConcurrentRequests,
           },
         },
         timeouts,

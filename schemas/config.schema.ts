@@ -380,6 +380,19 @@ export const configSchema = {
             "Check every figure in the model's words against the computed metrics (and direction words against their sign); wrong ones go back to the model by name, and a run whose answer stays wrong fails.",
         },
         requestTimeoutSeconds: { ...seconds, default: 180 },
+        maxConcurrentRequests: {
+          type: 'integer',
+          minimum: 1,
+          default: 256,
+          description:
+            "Requests in flight to one model server, across every worker on every host: set it to the server's --max-num-seqs (vLLM's default 256), so none waits inside the server while the GPU bills. The GPU pool hands out the slots; a run waits for one before it calls the model.",
+        },
+        slotWaitSeconds: {
+          ...seconds,
+          default: 3600,
+          description:
+            'How long a run waits for one of llm.maxConcurrentRequests before it treats the model as unreachable (llm.onModelDown).',
+        },
       },
     },
     email: {

@@ -14,6 +14,8 @@
  *   "<workflowId>/<runId>" (gpu/holders.ts, the one home of both key formats).
  * - **lease**: a holder's claim from acquire to release, kept as a lease record with its share of the time.
  * - **grant**: the pool's answer to a holder: the instance's handle, or why there is none (`LeaseGrant`).
+ * - **slot**: leave to have one call to the model in flight, held by a holder while it generates; the pool hands
+ *   out llm.maxConcurrentRequests of them across every host, first come first served.
  * - **handle**: where an instance serves (`GpuHandle`). **bill**: what GPU time cost (`GpuBill`): an instance's own,
  *   or a run's share of its lease.
  * - **reaper**: the scheduled sweep that stops managed instances no live pool holds.
@@ -130,6 +132,8 @@ export interface GpuTimeouts {
 export interface ReportTimeouts extends GpuTimeouts {
   loadDataSeconds: number;
   llmSeconds: number;
+  /** How long a run waits for a slot to call the model (llm.slotWaitSeconds); unset in plans made before slots. */
+  llmSlotWaitSeconds?: number;
   renderSeconds: number;
 }
 
@@ -152,6 +156,11 @@ export interface GpuPoolParams {
   lifecycleTaskQueue?: string;
   /** The pool continues as new after this many history events (or when the server suggests it). */
   historyEventsBeforeContinueAsNew?: number;
+  /**
+   * Calls to the model in flight at once, across every run on every host (llm.maxConcurrentRequests): the pool
+   * hands out that many **slots**. Unset in pools started before slots: no bound.
+   */
+  maxConcurrentRequests?: number;
 }
 
 /** What a pool hands to its next run when it continues as new: the instance it runs and who holds it. */
@@ -163,6 +172,8 @@ export interface GpuPoolCarry {
   holders: Holder[];
   /** Holders that asked but were not answered yet. */
   waiting: Holder[];
+  /** Runs holding a slot to call the model, and runs waiting for one, first come first served. */
+  slots?: { holding: Holder[]; waiting: Holder[] };
 }
 
 /** Tells ops that a pool's instance could not be stopped: it keeps trying. */
@@ -238,6 +249,13 @@ export const acquireGpuSignal = defineSignal<[Holder]>('acquireGpu');
 export const releaseGpuSignal = defineSignal<[Holder]>('releaseGpu');
 /** The pool's answer to a run that asked. */
 export const gpuGrantedSignal = defineSignal<[LeaseGrant]>('gpuGranted');
+/**
+ * A run asks the pool for a slot to call the model (one of llm.maxConcurrentRequests), and gives it back when its
+ * words are written; the pool answers with llmSlotGranted, naming the run.
+ */
+export const requestLlmSlotSignal = defineSignal<[Holder]>('requestLlmSlot');
+export const releaseLlmSlotSignal = defineSignal<[Holder]>('releaseLlmSlot');
+export const llmSlotGrantedSignal = defineSignal<[{ runId: string }]>('llmSlotGranted');
 /** Who holds the pool's GPU now, as holder keys. */
 export const holdersQuery = defineQuery<string[]>('holders');
 

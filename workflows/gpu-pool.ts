@@ -13,7 +13,10 @@ import {
   acquireGpuSignal,
   gpuGrantedSignal,
   holdersQuery,
+  llmSlotGrantedSignal,
   releaseGpuSignal,
+  releaseLlmSlotSignal,
+  requestLlmSlotSignal,
   type GpuBill,
   type GpuPoolCarry,
   type GpuPoolParams,
@@ -40,6 +43,7 @@ type Served = 'released' | 'start failed' | 'continue as new';
 export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Promise<GpuBill[]> {
   const holders = new Map<string, Holder>((carried?.holders ?? []).map((h) => [holderKey(h), h]));
   const waiting: Holder[] = [...(carried?.waiting ?? [])];
+  const slots = llmSlots(params.maxConcurrentRequests, carried?.slots);
   deprecatePatch(OWNS_GPU_LIFE);
   setHandler(acquireGpuSignal, (h) => {
     const key = holderKey(h);
@@ -54,7 +58,10 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
     holders.delete(key);
     // A run that gave up before its grant (it failed, or was cancelled) is not answered.
     waiting.splice(0, waiting.length, ...waiting.filter((w) => holderKey(w) !== key));
+    slots.free(key); // a run that gave the GPU back calls the model no more
   });
+  setHandler(requestLlmSlotSignal, (h) => slots.request(h));
+  setHandler(releaseLlmSlotSignal, (h) => slots.free(holderKey(h)));
   setHandler(holdersQuery, () => [...holders.keys()]);
 
   const act = gpuPoolActivities(params.timeouts, params.lifecycleTaskQueue);
@@ -69,6 +76,13 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
   /** Grants the instance to whoever waits for it, drops holders that died, until it is no longer needed. */
   async function serve(grant: LeaseGrant): Promise<Served> {
     for (;;) {
+      // Slots first: a run waiting for one has its GPU already and bills while it waits.
+      for (let next = slots.next(); next; next = slots.next()) {
+        const holder = next;
+        await getExternalWorkflowHandle(holder.workflowId, holder.runId)
+          .signal(llmSlotGrantedSignal, { runId: holder.runId })
+          .catch(() => slots.free(holderKey(holder))); // it ended while waiting
+      }
       for (let r = waiting.shift(); r; r = waiting.shift()) {
         const holder = r;
         await getExternalWorkflowHandle(holder.workflowId, holder.runId)
@@ -85,11 +99,15 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
         if (!(await condition(() => waiting.length > 0, params.idleGraceSeconds * 1000))) return 'released';
         continue;
       }
-      const changed = await condition(() => waiting.length > 0 || holders.size === 0, params.holderCheckSeconds * 1000);
+      const changed = await condition(
+        () => waiting.length > 0 || holders.size === 0 || slots.grantable(),
+        params.holderCheckSeconds * 1000,
+      );
       if (changed) continue;
-      // A terminated, reset or timed-out run never releases: drop holders that no longer run.
+      // A terminated, reset or timed-out run never releases: drop holders that no longer run, and their slots.
       for (const { request: ended, status } of await act.endedHolders({ poolId, requests: [...holders.values()] })) {
         holders.delete(holderKey(ended));
+        slots.free(holderKey(ended));
         log.warn('GPU holder ended without releasing', { holder: holderKey(ended), status });
       }
     }
@@ -153,6 +171,7 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
         instance,
         holders: [...holders.values()],
         waiting: [...waiting],
+        slots: slots.carry(),
       });
     }
     const why =
@@ -165,4 +184,35 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
     instance = undefined;
   }
   return bills;
+}
+
+/**
+ * The slots to call the model: at most `max` held at once (unbounded when the pool's params predate slots), the
+ * rest waiting first come first served. A repeated request (a retried signal) keeps its place or its slot.
+ */
+function llmSlots(max: number | undefined, carried: GpuPoolCarry['slots']) {
+  const holding = new Map<string, Holder>((carried?.holding ?? []).map((h) => [holderKey(h), h]));
+  const queue: Holder[] = [...(carried?.waiting ?? [])];
+  const limit = max ?? Infinity;
+  return {
+    request(h: Holder): void {
+      const key = holderKey(h);
+      if (holding.has(key))
+        queue.push(h); // asked again: answered again, its slot kept
+      else if (!queue.some((w) => holderKey(w) === key)) queue.push(h);
+    },
+    free(key: string): void {
+      holding.delete(key);
+      queue.splice(0, queue.length, ...queue.filter((w) => holderKey(w) !== key));
+    },
+    grantable: () => queue.length > 0 && (holding.has(holderKey(queue[0]!)) || holding.size < limit),
+    /** The next run to grant a slot to, now holding it; undefined when none waits or none is free. */
+    next(): Holder | undefined {
+      if (!this.grantable()) return undefined;
+      const h = queue.shift()!;
+      holding.set(holderKey(h), h);
+      return h;
+    },
+    carry: () => ({ holding: [...holding.values()], waiting: [...queue] }),
+  };
 }

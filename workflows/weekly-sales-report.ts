@@ -27,6 +27,7 @@ import {
 import { holderKey } from '../gpu/holders';
 import { reportActivities } from './activity-options';
 import { leaseGpu } from './gpu-lease';
+import { withLlmSlot } from './llm-slot';
 import { causeOf, rootMessage } from './failures';
 import { deliveryNeedsAHuman, ownBill, recordOutcome, whatNeedsAHuman, type RunEnd } from './report-audit';
 import {
@@ -48,6 +49,9 @@ const RETIRED_PATCHES = {
   releaseDoesNotHoldReport: 'gpu-stop-does-not-hold-report',
   invalidInputAudited: 'invalid-input-audited',
 } as const;
+
+/** llm-slots (2026-11-30): a run calls the model holding one of the pool's llm.maxConcurrentRequests slots. */
+const LLM_SLOTS = 'llm-slots';
 
 /** model-down-numbers-only (2026-11-30): a model that cannot be reached leaves a numbers-only report. */
 const NUMBERS_ONLY_WHEN_MODEL_DOWN = 'model-down-numbers-only';
@@ -136,7 +140,15 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       stage = 'waiting for GPU';
       await gpuNow();
       stage = 'generating report';
-      return act.generateReport({ run, gpu: await gpuNow(), metrics });
+      // The handle is taken at the call: after a Reset, the first live step leases again under this run's id.
+      const generate = async () => act.generateReport({ run, gpu: await gpuNow(), metrics });
+      // With a bound on requests in flight, the pool hands out the slots (runs recorded before slots had none).
+      const bound = plan.gpuPool.params.maxConcurrentRequests;
+      if (bound === undefined || !patched(LLM_SLOTS)) return generate();
+      const waitSeconds = plan.timeouts.llmSlotWaitSeconds ?? 3600;
+      const recheckSeconds = plan.gpuPool.params.holderCheckSeconds;
+      const resetFrom = plan.run.runId !== holder.runId ? plan.run.runId : undefined;
+      return withLlmSlot(plan.gpuPool.id, holder, { waitSeconds, recheckSeconds, resetFrom }, generate);
     });
 
     // The model's work is done: stop paying before rendering and email.

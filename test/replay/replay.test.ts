@@ -9,7 +9,8 @@ const HISTORIES = join(__dirname, 'histories');
  * test/replay/histories/ holds runs of the current workflow shape (re-recorded with RECORD_HISTORIES=1 npm test). A change
  * guarded by patched() keeps the histories recorded before it in a folder of its own (test/replay/histories/v<N>/) until
  * the patch is retired; the shapes before 2026-11-30 (v1: before the GPU-stop, invalid-input and reset patches;
- * v2: runs with an instance of their own) were retired that day (docs/architecture.md, "Changing the workflow").
+ * v2: runs with an instance of their own) were retired that day (docs/architecture.md, "Changing the workflow");
+ * v3/ holds runs from before the llm-slots patch (a run called the model without a slot from the pool).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -37,6 +38,10 @@ describe('replaying recorded runs against the current workflow code', () => {
         'delivery-unknown.json',
         'already-sent.json',
         'sent-numbers-only-gpu-never-ready.json',
+        'sent-holding-llm-slot.json',
+        'gpu-pool-llm-slots.json',
+        'v3/sent.json',
+        'v3/sent-after-reset-mid-generation.json',
       ]),
     );
   });

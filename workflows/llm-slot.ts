@@ -1,0 +1,85 @@
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  setHandler,
+} from '@temporalio/workflow';
+import {
+  llmSlotGrantedSignal,
+  nonRetryableFailure,
+  releaseLlmSlotSignal,
+  requestLlmSlotSignal,
+  type Holder,
+} from '../temporal/contracts';
+import { rootMessage } from './failures';
+
+/** Not a change to retire: how a run after a Reset tells the steps it replays from the first it executes live. */
+const RESET_ASKS_FOR_ITS_OWN_SLOT = 'reset-asks-for-its-own-llm-slot';
+
+/**
+ * Runs `write` holding one of the pool's slots to call the model (llm.maxConcurrentRequests across every host), so
+ * the model server never has more requests than it batches and none waits inside it while the GPU bills. The slot
+ * goes back however `write` ends; a run that ends without giving it back loses it at the pool's next holder check.
+ * While it waits it asks again every `recheckSeconds` (the pool keeps its place): a pool that is gone (terminated by
+ * an operator) bounds nothing, and the run writes without a slot rather than wait for an answer that cannot come.
+ */
+export async function withLlmSlot<T>(
+  poolId: string,
+  holder: Holder,
+  {
+    waitSeconds,
+    recheckSeconds,
+    resetFrom,
+  }: {
+    waitSeconds: number;
+    recheckSeconds: number;
+    /** After a Reset: the run this one was reset from, whose request and grant its history holds. */
+    resetFrom?: string;
+  },
+  write: () => Promise<T>,
+): Promise<T> {
+  let granted = false;
+  let grantedToResetRun = false;
+  setHandler(llmSlotGrantedSignal, ({ runId }) => {
+    if (runId === holder.runId) granted = true;
+    else if (runId === resetFrom) grantedToResetRun = true;
+  });
+  const pool = getExternalWorkflowHandle(poolId);
+  /** False when the pool is gone. */
+  const ask = () =>
+    pool.signal(requestLlmSlotSignal, holder).then(
+      () => true,
+      (err: unknown) => {
+        log.warn('GPU pool gone: the model is called without a slot', { poolId, error: rootMessage(err) });
+        return false;
+      },
+    );
+  let poolThere = await ask();
+  try {
+    for (let waited = 0; poolThere && !granted;) {
+      if (waited >= waitSeconds)
+        throw nonRetryableFailure(
+          'GpuNotReady',
+          `no slot to call the model within ${waitSeconds}s: llm.maxConcurrentRequests runs held them all (llm.slotWaitSeconds)`,
+        );
+      const step = Math.min(recheckSeconds, waitSeconds - waited);
+      if (await condition(() => granted || grantedToResetRun, step * 1000)) {
+        if (granted) break;
+        grantedToResetRun = false;
+        // The grant the reset run was given. Where this run's history replays that run's steps, it goes on as that
+        // run did; once live (the marker is recorded then), it asks for a slot of its own and waits for it.
+        if (!patched(RESET_ASKS_FOR_ITS_OWN_SLOT)) break;
+        poolThere = await ask();
+      } else {
+        waited += step;
+        poolThere = await ask();
+      }
+    }
+    return await write();
+  } finally {
+    if (poolThere)
+      await CancellationScope.nonCancellable(() => pool.signal(releaseLlmSlotSignal, holder)).catch(() => undefined);
+  }
+}

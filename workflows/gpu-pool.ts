@@ -6,6 +6,7 @@ import {
   isCancellation,
   deprecatePatch,
   log,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,6 +33,9 @@ import { rootMessage } from './failures';
  * the only path to a GPU under this patch. Pools recorded before it ran the opt-in pool of the own-instance era.
  */
 const OWNS_GPU_LIFE = 'pool-owns-gpu-life';
+
+/** pool-grants-at-once (2026-11-30): the pool answers every waiting run in one workflow task, not one by one. */
+const GRANTS_AT_ONCE = 'pool-grants-at-once';
 
 type Served = 'released' | 'start failed' | 'continue as new';
 
@@ -77,17 +81,23 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
   async function serve(grant: LeaseGrant): Promise<Served> {
     for (;;) {
       // Slots first: a run waiting for one has its GPU already and bills while it waits.
-      for (let next = slots.next(); next; next = slots.next()) {
-        const holder = next;
-        await getExternalWorkflowHandle(holder.workflowId, holder.runId)
+      const grantSlot = (holder: Holder) =>
+        getExternalWorkflowHandle(holder.workflowId, holder.runId)
           .signal(llmSlotGrantedSignal, { runId: holder.runId })
           .catch(() => slots.free(holderKey(holder))); // it ended while waiting
-      }
-      for (let r = waiting.shift(); r; r = waiting.shift()) {
-        const holder = r;
-        await getExternalWorkflowHandle(holder.workflowId, holder.runId)
+      const grantGpu = (holder: Holder) =>
+        getExternalWorkflowHandle(holder.workflowId, holder.runId)
           .signal(gpuGrantedSignal, { ...grant, runId: holder.runId })
           .catch(() => holders.delete(holderKey(holder))); // it ended while waiting
+      if (patched(GRANTS_AT_ONCE)) {
+        // All at once: one answer after another costs a workflow task each, while the GPU bills and every run waits.
+        await Promise.all([
+          ...[...takeAll(() => slots.next())].map(grantSlot),
+          ...[...takeAll(() => waiting.shift())].map(grantGpu),
+        ]);
+      } else {
+        for (let next = slots.next(); next; next = slots.next()) await grantSlot(next);
+        for (let next = waiting.shift(); next; next = waiting.shift()) await grantGpu(next);
       }
       if ('error' in grant) {
         holders.clear();
@@ -215,4 +225,9 @@ function llmSlots(max: number | undefined, carried: GpuPoolCarry['slots']) {
     },
     carry: () => ({ holding: [...holding.values()], waiting: [...queue] }),
   };
+}
+
+/** Everything `next` gives until it gives nothing. */
+function* takeAll<T>(next: () => T | undefined): Generator<T> {
+  for (let item = next(); item !== undefined; item = next()) yield item;
 }

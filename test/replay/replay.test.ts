@@ -10,7 +10,8 @@ const HISTORIES = join(__dirname, 'histories');
  * guarded by patched() keeps the histories recorded before it in a folder of its own (test/replay/histories/v<N>/) until
  * the patch is retired; the shapes before 2026-11-30 (v1: before the GPU-stop, invalid-input and reset patches;
  * v2: runs with an instance of their own) were retired that day (docs/architecture.md, "Changing the workflow");
- * v3/ holds runs from before the llm-slots patch (a run called the model without a slot from the pool).
+ * v3/ holds runs from before the llm-slots patch (a run called the model without a slot from the pool); v4/ pools
+ * from before pool-grants-at-once (one grant signal per workflow task).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -42,6 +43,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         'gpu-pool-llm-slots.json',
         'v3/sent.json',
         'v3/sent-after-reset-mid-generation.json',
+        'v4/gpu-pool-three-holders.json',
       ]),
     );
   });

@@ -68,6 +68,17 @@ function describeCheck({ reportDate, details: d, metrics: m }: DataCheck, locale
   lines.push(
     `data:     ${q.orderDates ? `${q.orderDates.start} – ${q.orderDates.end}` : 'no readable orders'}`,
     `report:   ${reportDate}: the week ${m.period.start} – ${m.period.end}, against ${m.previousPeriod.start} – ${m.previousPeriod.end}`,
+    ...(m.yearAgo
+      ? [
+          `year ago: ${m.yearAgo.period.start} – ${m.yearAgo.period.end}: ${m.yearAgo.available ? 'in the source (同比 / YoY shown)' : 'the source does not reach back to it (no 同比 / YoY; the report says so)'}`,
+        ]
+      : []),
+    ...(m.targets
+      ? [
+          `targets:  ${m.targets.basis === 'month' ? `the month ${m.targets.range.start} – ${m.targets.range.end}, on the month to date (${m.targets.daysElapsed} of ${m.targets.daysInPeriod} days)` : `the week ${m.targets.range.start} – ${m.targets.range.end}`}: ` +
+            `${Object.keys(m.targets.kpis).join(', ') || 'no KPI'}; ${m.targets.breakdowns.map((b) => `${b.dimension} ${b.name}`).join(', ') || 'no breakdown'}`,
+        ]
+      : []),
     '',
     table(
       ['KPI', 'this week', 'last week', 'change'],

@@ -27,7 +27,12 @@ describe('sales-report data check: what someone setting up a new export runs fir
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-data-check-'));
     const path = await gbkExport(dir);
     const config = join(dir, 'config.json');
-    await writeFile(config, JSON.stringify({ data: { path, maxBadRowShare: 0.1 } }));
+    const targets = join(dir, 'targets.csv');
+    await writeFile(
+      targets,
+      'period,kpi,dimension,name,target\n2026-11,revenue,,,30000\n2026-11,revenue,region,华东,9000\n',
+    );
+    await writeFile(config, JSON.stringify({ data: { path, maxBadRowShare: 0.1 }, targets: { path: targets } }));
 
     const text = await salesReport(config, 'data', 'check', '--date', '2026-11-20');
     expect(text.code).toBe(0);
@@ -40,6 +45,12 @@ describe('sales-report data check: what someone setting up a new export runs fir
     expect(text.stdout).toContain('skipped: 订单.csv row 23, column 金额: "N/A" is not an amount');
     expect(text.stdout).toContain('data:     2026-11-01 – 2026-11-19');
     expect(text.stdout).toContain('report:   2026-11-20: the week 2026-11-13 – 2026-11-19');
+    expect(text.stdout).toContain(
+      'year ago: 2025-11-14 – 2025-11-20: the source does not reach back to it (no 同比 / YoY; the report says so)',
+    );
+    expect(text.stdout).toContain(
+      'targets:  the month 2026-11-01 – 2026-11-30, on the month to date (19 of 30 days): revenue; region 华东',
+    );
     expect(text.stdout).toMatch(/revenue\s+¥7,693\.00\s+¥7,693\.00\s+0\.0%/);
 
     const json = JSON.parse(
@@ -62,7 +73,12 @@ describe('sales-report data check: what someone setting up a new export runs fir
     expect(tooDirty.code).toBe(1);
     expect(tooDirty.stderr).toContain('1 of 20 rows (5.0%) cannot be read, over the allowed 2.0%');
     expect(tooDirty.stderr).toContain('订单.csv row 23, column 金额: "N/A" is not an amount');
-    await writeFile(config, JSON.stringify({ data: { path, maxBadRowShare: 0.1 } }));
+    const targets = join(dir, 'targets.csv');
+    await writeFile(
+      targets,
+      'period,kpi,dimension,name,target\n2026-11,revenue,,,30000\n2026-11,revenue,region,华东,9000\n',
+    );
+    await writeFile(config, JSON.stringify({ data: { path, maxBadRowShare: 0.1 }, targets: { path: targets } }));
     const stale = await salesReport(config, 'data', 'check', '--date', '2026-11-25');
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('订单.csv ends 2026-11-19; the report needs data through 2026-11-24');

@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/config';
 import { sampleRows, writeSampleCsv, writeSampleXlsx, type SampleOptions } from '../../dev/sample-data';
-import { loadSalesMetrics, SalesDataError } from '../../sales/load';
+import { loadSalesMetrics, SalesDataError, type LoadSalesOptions } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
 import { loadSalesMetricsFromPostgres, type PostgresLoadOptions } from '../../sales/postgres';
 import { readTargetsFile, readTargetsTable, targetsFor } from '../../sales/targets';
@@ -65,6 +65,20 @@ function pgOptions(url: string, overrides: Partial<PostgresLoadOptions> = {}): P
   };
 }
 
+/** The same orders read from a file, as the product reads them by default, with three weeks of trend. */
+function fileOptions(path: string): LoadSalesOptions {
+  return {
+    path,
+    format: 'auto',
+    columns: parseConfig({}).data.columns,
+    maxBadRowShare: 0.02,
+    badRowsShown: 5,
+    reportDate: REPORT_DATE,
+    currency: 'CNY',
+    trendWeeks: 3,
+  };
+}
+
 /** The error a load fails with (the test fails if it succeeds). */
 async function failure(load: Promise<unknown>): Promise<Error> {
   try {
@@ -92,17 +106,6 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
     const [xlsx, csv] = [join(dir, 'sales.xlsx'), join(dir, 'sales.csv')];
     await writeSampleXlsx(xlsx, sample);
     await writeSampleCsv(csv, sample);
-    const { data } = parseConfig({});
-    const fileOptions = (path: string) => ({
-      path,
-      format: 'auto' as const,
-      columns: data.columns,
-      maxBadRowShare: 0.02,
-      badRowsShown: 5,
-      reportDate: REPORT_DATE,
-      currency: 'CNY',
-      trendWeeks: 3,
-    });
     const fromXlsx = await loadSalesMetrics(fileOptions(xlsx));
     const fromCsv = await loadSalesMetrics(fileOptions(csv));
     const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { trendWeeks: 3 }));
@@ -203,18 +206,7 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
           ...r.slice(2, 8),
           typeof r[8] === 'string' ? r[8].replace(/[¥,]/g, '') : r[8],
         ]);
-      const { data } = parseConfig({});
-      const fromFiles = await loadSalesMetrics({
-        path: join(dir, '*.csv'),
-        files: [before, now],
-        format: 'auto',
-        columns: data.columns,
-        maxBadRowShare: 0.02,
-        badRowsShown: 5,
-        reportDate: REPORT_DATE,
-        currency: 'CNY',
-        trendWeeks: 3,
-      });
+      const fromFiles = await loadSalesMetrics({ ...fileOptions(join(dir, '*.csv')), files: [before, now] });
       const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { trendWeeks: 3 }));
       const pushedDown = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3 }));
       expect(fromFiles.yearAgo?.available).toBe(true);

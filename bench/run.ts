@@ -289,6 +289,7 @@ async function poolInstance(stack: LocalStack) {
     instances: entries.length,
     billedSeconds: entries.reduce((sum, e) => sum + secondsBetween(e.requestedAt, e.stoppedAt!), 0),
     bootToReadySeconds: (readyAt - bootStarted) / 1000,
+    readyAt,
     stoppedAt: Math.max(...entries.map((e) => Date.parse(e.stoppedAt!))),
   };
 }
@@ -409,7 +410,10 @@ async function batchedGpu(env: Env, data: string, runs: number) {
       billedRatio: r2(instance.billedSeconds / floor),
       wallSeconds: r2(wallSeconds),
       lastDataLoadedSeconds: r2((lastClosed('loadSalesMetrics') - started) / 1000),
+      bootToReadySeconds: r2(instance.bootToReadySeconds),
+      readyToFirstCallSeconds: r2((firstScheduled('generateReport') - instance.readyAt) / 1000),
       generationWindowSeconds: r2((lastClosed('generateReport') - firstScheduled('generateReport')) / 1000),
+      lastWordToStopSeconds: r2((instance.stoppedAt - lastClosed('generateReport')) / 1000),
       // The worker's own process (workflows, activities, the client's polling): load and render included.
       cpuSecondsPerReport: r2((cpu.user + cpu.system) / 1e6 / runs),
       peakRssMB: peakMB,
@@ -423,24 +427,30 @@ async function batchedGpu(env: Env, data: string, runs: number) {
 
 function batchingTable(rows: Awaited<ReturnType<typeof batchedGpu>>[]): string {
   return table(
-    ['reports', 'sent', 'tokens', 'boot + tokens ÷ agg. s', 'billed s', '×', 'last data s', 'generation window s'],
-    rows.map((b) => [
-      b.runs,
-      b.sent,
-      b.completionTokens,
-      b.floorSeconds,
-      b.billedSeconds,
-      b.billedRatio,
-      b.lastDataLoadedSeconds,
-      b.generationWindowSeconds,
-    ]),
-  ).concat(
-    '\n',
-    table(
-      ['reports', 'wall s', 'core-s / report', 'worker RSS peak MB'],
-      rows.map((b) => [b.runs, b.wallSeconds, b.cpuSecondsPerReport, b.peakRssMB]),
-    ),
-  );
+    ['reports', 'sent', 'tokens', 'boot + tokens ÷ agg. s', 'billed s', '×'],
+    rows.map((b) => [b.runs, b.sent, b.completionTokens, b.floorSeconds, b.billedSeconds, b.billedRatio]),
+  )
+    .concat(
+      '\n',
+      table(
+        ['reports', 'last data s', 'boot→ready s', 'ready→first call s', 'generation window s', 'last word→stop s'],
+        rows.map((b) => [
+          b.runs,
+          b.lastDataLoadedSeconds,
+          b.bootToReadySeconds,
+          b.readyToFirstCallSeconds,
+          b.generationWindowSeconds,
+          b.lastWordToStopSeconds,
+        ]),
+      ),
+    )
+    .concat(
+      '\n',
+      table(
+        ['reports', 'wall s', 'core-s / report', 'worker RSS peak MB'],
+        rows.map((b) => [b.runs, b.wallSeconds, b.cpuSecondsPerReport, b.peakRssMB]),
+      ),
+    );
 }
 
 /** A process's time and peak RSS, read from /proc while it runs (for a peer that cannot report its own). */

@@ -33,6 +33,15 @@ export async function loadConfiguredSales(
   return targets ? { ...metrics, targets } : metrics;
 }
 
+/**
+ * What makes two reads of the configured source the same read: the report date and every setting the metrics
+ * depend on (sales/shared-reads.ts shares reads in flight under it).
+ */
+export function sourceReadKey(config: Config, reportDate: IsoDate): string {
+  const { data, targets, report } = config;
+  return JSON.stringify({ reportDate, data, targets, currency: report.currency, trendWeeks: report.trendWeeks });
+}
+
 /** The targets set for the report's week or month (config targets), with their attainment. */
 async function readConfiguredTargets(config: Config, secrets: Secrets, m: SalesMetrics): Promise<Targets | undefined> {
   const { targets } = config;

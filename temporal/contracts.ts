@@ -234,6 +234,7 @@ export type Stage =
   | 'planning'
   | 'loading data and starting GPU'
   | 'waiting for GPU'
+  | 'waiting for a model slot'
   | 'generating report'
   | 'rendering'
   | 'sending email'

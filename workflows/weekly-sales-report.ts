@@ -139,15 +139,18 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     const generated = await writeTheWords(async () => {
       stage = 'waiting for GPU';
       await gpuNow();
-      stage = 'generating report';
       // The handle is taken at the call: after a Reset, the first live step leases again under this run's id.
-      const generate = async () => act.generateReport({ run, gpu: await gpuNow(), metrics });
+      const generate = async () => {
+        stage = 'generating report';
+        return act.generateReport({ run, gpu: await gpuNow(), metrics });
+      };
       // With a bound on requests in flight, the pool hands out the slots (runs recorded before slots had none).
       const bound = plan.gpuPool.params.maxConcurrentRequests;
       if (bound === undefined || !patched(LLM_SLOTS)) return generate();
       const waitSeconds = plan.timeouts.llmSlotWaitSeconds ?? 3600;
       const recheckSeconds = plan.gpuPool.params.holderCheckSeconds;
       const resetFrom = plan.run.runId !== holder.runId ? plan.run.runId : undefined;
+      stage = 'waiting for a model slot';
       return withLlmSlot(plan.gpuPool.id, holder, { waitSeconds, recheckSeconds, resetFrom }, generate);
     });
 

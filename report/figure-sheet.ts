@@ -10,7 +10,7 @@ import {
 import type { Locale } from './prompts';
 import { formatKpi, formatMoney, formatNumber, formatPoints, formatRatio, formatShare } from './render/format';
 import { labelsFor } from './render/labels';
-import { targetBasisLine, targetLine } from './render/target-line';
+import { lastYearText, noYearAgoNote, targetBasisLine, targetLine } from './render/comparisons';
 
 /**
  * The figures the model may cite, written exactly as the email prints them: what makes it easy for the model to be
@@ -21,16 +21,13 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
   const money = (x: number) => formatMoney(x, m.currency, locale);
   const value = (key: AnyKpiKey, x: number) => formatKpi(key, x, m.currency, locale);
   const share = (x: number) => formatShare(x, locale);
-  const yoy = (lastYear: number | undefined, ratio: number | null | undefined, write: (x: number) => string) =>
-    lastYear === undefined ? '' : `; ${l.lastYear} ${write(lastYear)}, ${l.yoy} ${formatRatio(ratio ?? null, locale)}`;
   const lines = kpisOf(m).map(([key, k]) => {
     return (
       `- ${l.kpi[key]}: ${l.thisWeek} ${value(key, k.current)}, ${l.lastWeek} ${value(key, k.previous)}, ${l.change} ${formatRatio(k.changeRatio, locale)}` +
-      yoy(k.lastYear, k.yoyChangeRatio, (x) => value(key, x))
+      lastYearText(k.lastYear, k.yoyChangeRatio, (x) => value(key, x), l)
     );
   });
-  const yearAgo = m.yearAgo;
-  if (yearAgo && !yearAgo.available) lines.push(`- ${l.noYearAgo(`${yearAgo.period.start} – ${yearAgo.period.end}`)}`);
+  lines.push(...noYearAgoNote(m, l).map((note) => `- ${note}`));
   lines.push(...targetLines(m, locale));
   for (const w of m.trend ?? [])
     lines.push(
@@ -44,7 +41,7 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
       lines.push(
         `- ${r.name}: ${money(r.revenue)} (${l.share} ${share(r.share)}, ${l.lastWeek} ${share(previousShare)}, ` +
           `${formatPoints((r.share - previousShare) * 100, locale)}; ${l.change} ${formatRatio(r.changeRatio, locale)}` +
-          `${yoy(r.lastYearRevenue, r.yoyChangeRatio, money)})`,
+          `${lastYearText(r.lastYearRevenue, r.yoyChangeRatio, money, l)})`,
       );
     }
   }

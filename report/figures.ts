@@ -125,10 +125,6 @@ function attainmentOf(subject: Subject, unit: 'money' | 'count', a: Attainment, 
 
 export function figureBook(m: SalesMetrics): Figure[] {
   const figures: Figure[] = [];
-  for (const [key, k] of kpisOf(m)) {
-    if (k.lastYear === undefined || KPI_KIND[key] === 'ratio') continue;
-    figures.push(...yearAgoOf({ kind: 'kpi', key }, KPI_KIND[key], k.current, k.lastYear, key));
-  }
   for (const [key, a] of Object.entries(m.targets?.kpis ?? {}) as [TargetKpiKey, Attainment][])
     figures.push(...attainmentOf({ kind: 'kpi', key }, KPI_KIND[key] as 'money' | 'count', a, key));
   for (const b of m.targets?.breakdowns ?? [])
@@ -170,6 +166,7 @@ export function figureBook(m: SalesMetrics): Figure[] {
         });
     } else {
       figures.push(...pairOf(subject, KPI_KIND[key], k.current, k.previous, key, k.changeRatio));
+      if (k.lastYear !== undefined) figures.push(...yearAgoOf(subject, KPI_KIND[key], k.current, k.lastYear, key));
     }
   }
   const revenue: Subject = { kind: 'kpi', key: 'revenue' };

@@ -23,7 +23,7 @@ import {
   formatShare,
 } from './format';
 import type { Labels } from './labels';
-import { targetBasisLine, targetLine } from './target-line';
+import { breakdownTarget, lastYearText, noYearAgoNote, targetBasisLine, targetLine } from './comparisons';
 
 /** Run details printed in the footer, for the reader who asks "where did this come from?". */
 export interface FooterFacts {
@@ -183,10 +183,7 @@ export function renderEmailHtml(c: EmailContent): string {
     .join('\n');
   const changeHeader = m.yearAgo?.available ? `${l.change} / ${l.yoy}` : l.change;
   // What the targets are measured on, and why there is no 同比: said once, under the KPI table.
-  const kpiNotes = [
-    ...(targets ? [targetBasisLine(targets, l)] : []),
-    ...(m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : []),
-  ];
+  const kpiNotes = [...(targets ? [targetBasisLine(targets, l)] : []), ...noYearAgoNote(m, l)];
 
   const list = (items: readonly string[]) =>
     items.length === 0
@@ -222,7 +219,7 @@ export function renderEmailHtml(c: EmailContent): string {
 ${head([title, 'left'], [l.thisWeek, 'right'], [changeHeader, 'right'], [l.share, 'right'])}
 ${rows
   .map((row) => {
-    const target = targets?.breakdowns.find((b) => b.dimension === dimension && b.name === row.name);
+    const target = breakdownTarget(m, dimension, row.name);
     const notes = target && targets ? [targetLine(target, targets.basis, money, l)] : [];
     const cell = notes.length > 0 ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
     return `<tr><td style="${cell}">${e(row.name)}</td><td style="${cell}text-align:right;white-space:nowrap;">${e(money(row.revenue))}</td>${changeCell(row.changeRatio, yoyLine(row.lastYearRevenue, row.yoyChangeRatio, l), cell)}<td style="${cell}text-align:right;white-space:nowrap;">${e(formatShare(row.share, l.locale))}${shareBar(row.share)}</td></tr>${noteRows(notes)}`;
@@ -324,19 +321,19 @@ export function renderEmailText(c: EmailContent): string {
       const target = m.targets?.kpis[key as TargetKpiKey];
       return (
         `${l.kpi[key]}: ${kpiValue(key, k.current, m, l)} (${l.lastWeek} ${kpiValue(key, k.previous, m, l)}, ${formatRatio(k.changeRatio, l.locale)}` +
-        `${k.lastYear === undefined ? '' : `; ${l.lastYear} ${kpiValue(key, k.lastYear, m, l)}, ${l.yoy} ${formatRatio(k.yoyChangeRatio ?? null, l.locale)}`})` +
+        `${lastYearText(k.lastYear, k.yoyChangeRatio, (x) => kpiValue(key, x, m, l), l)})` +
         `${target && m.targets ? `\n  ${targetLine(target, m.targets.basis, (x) => kpiValue(key, x, m, l), l)}` : ''}` +
         `${commentary ? ` — ${commentary}` : ''}`
       );
     }),
     ...(m.targets ? [targetBasisLine(m.targets, l)] : []),
-    ...(m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : []),
+    ...noYearAgoNote(m, l),
   ];
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
   for (const { dimension, rows } of breakdownsOf(m)) {
     lines.push('', `${l[dimension]}:`);
     for (const row of rows) {
-      const target = m.targets?.breakdowns.find((b) => b.dimension === dimension && b.name === row.name);
+      const target = breakdownTarget(m, dimension, row.name);
       lines.push(
         `- ${row.name}: ${money(row.revenue)} (${l.lastWeek} ${money(row.previousRevenue)}, ${formatRatio(row.changeRatio, l.locale)}; ` +
           `${row.lastYearRevenue === undefined ? '' : `${l.yoy} ${formatRatio(row.yoyChangeRatio ?? null, l.locale)}; `}` +

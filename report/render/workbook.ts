@@ -10,7 +10,7 @@ import {
   type TargetKpiKey,
 } from '../../sales/metrics';
 import type { Labels } from './labels';
-import { targetBasisLine } from './target-line';
+import { noYearAgoNote, targetBasisLine } from './comparisons';
 
 /** Money cells: replaced by the report currency's format (moneyFormat) once the workbook is built. */
 const MONEY = '#,##0.00';
@@ -175,10 +175,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
   // Under the table, after a blank row: how the refund figures above were counted, or why there are none; why
   // there is no year-over-year column.
   summary.addRow([]);
-  const notes = [
-    m.kpis.refunds ? l.refundConvention : l.noRefundsInData,
-    ...(m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : []),
-  ];
+  const notes = [m.kpis.refunds ? l.refundConvention : l.noRefundsInData, ...noYearAgoNote(m, l)];
   for (const note of notes) summary.addRow([note]).font = { italic: true, color: { argb: 'FF6B7280' } };
   if (m.targets) targetSheet(workbook, m, l);
   addTable(

@@ -98,7 +98,12 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
           return Promise.all(handles.map((x) => x.result()));
         })(),
       );
-      expect(done.filter((r) => r.outcome === 'sent')).toHaveLength(20);
+      // The outcomes in the message: a run that ended otherwise is named, with how its email went.
+      const outcomes = JSON.stringify(done.map((r) => [r.runId, r.outcome, r.messageId]));
+      expect(
+        done.filter((r) => r.outcome === 'sent'),
+        outcomes,
+      ).toHaveLength(20);
       expect(await h.sink.waitForMessages(20, 10_000)).toHaveLength(20);
       expect(await startsOf(h, h.poolId)).toBe(1);
       const entries = await expectGpuStopped(h);

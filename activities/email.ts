@@ -168,6 +168,10 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       if (answered && handedOver) await sends.update(key, { ...send, state: 'refused' });
       // Handed over and no answer: it may have arrived. Ops decide; a blind second send is never made.
       if (!answered && handedOver) {
+        log.warn('report handed to the relay, no answer to the end of DATA: delivery unknown', {
+          messageId,
+          error: (err as Error).message,
+        });
         activityMetrics().emails.add(1, { result: 'unknown' });
         return { messageId, accepted: [], rejected: [], alreadySent: false, delivery: 'unknown' };
       }

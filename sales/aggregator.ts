@@ -1,4 +1,13 @@
-import { addDays, daysInMonth, daysOf, monthToDate, reportWindow, yearAgoWeek, type IsoDate } from './dates';
+import {
+  addDays,
+  daysInMonth,
+  daysOf,
+  monthToDate,
+  reportWindow,
+  yearAgoWeek,
+  type DateRange,
+  type IsoDate,
+} from './dates';
 import type { Breakdown, BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
 import { OrderNets, type OrderCounter } from './order-count';
 
@@ -172,13 +181,22 @@ export class SalesAggregator {
   private readonly trendCents = new Map<number, number>();
   private readonly weekIndexes = new Map<IsoDate, number>();
 
-  finish(quality: {
-    file: string;
-    dataRows: number;
-    blankRows: number;
-    skippedRows: number;
-    problems: RowProblem[];
-  }): SalesMetrics {
+  /**
+   * The metrics. `source`: how far the whole source reaches, when these lines are a slice of it (sales/slices.ts):
+   * its freshness and its year-ago coverage are the source's, not the slice's.
+   */
+  finish(
+    quality: {
+      file: string;
+      dataRows: number;
+      blankRows: number;
+      skippedRows: number;
+      problems: RowProblem[];
+    },
+    source?: DateRange,
+  ): SalesMetrics {
+    const firstDate = source ? source.start : this.firstDate;
+    const lastDate = source ? source.end : this.lastDate;
     const { current, previous } = this.weeks;
     const weeks = Math.max(2, this.trendWeeks);
     const counted = this.orderCounts ?? this.orders.counts();
@@ -188,7 +206,7 @@ export class SalesAggregator {
     const aov = (w: WeekTotals) => aovOf(w.revenueCents, orders(w));
     // The same week a year earlier counts only where the source reaches back to its first day: a week half in the
     // data would compare a part with a whole.
-    const yoy = this.firstDate !== undefined && this.firstDate <= this.yearAgo.period.start && this.yearAgo.totals;
+    const yoy = firstDate !== undefined && firstDate <= this.yearAgo.period.start && this.yearAgo.totals;
     const yoyOrders = ordersIn(YEAR_AGO_BUCKET);
     const withYoy = (k: Kpi, lastYear: number): Kpi =>
       yoy ? { ...k, lastYear, yoyChangeRatio: ratio(k.current, lastYear) } : k;
@@ -243,7 +261,7 @@ export class SalesAggregator {
         const index = weeks - 1 - i;
         const end = addDays(this.window.current.end, -7 * index);
         // Before the export's first order the source says nothing: "no data", never ¥0.
-        const noData = this.firstDate === undefined || end < this.firstDate;
+        const noData = firstDate === undefined || end < firstDate;
         return {
           start: addDays(end, -6),
           end,
@@ -282,7 +300,7 @@ export class SalesAggregator {
       dataQuality: {
         ...quality,
         rowsInWindow: current.rows + previous.rows,
-        ...(this.firstDate && this.lastDate && { orderDates: { start: this.firstDate, end: this.lastDate } }),
+        ...(firstDate && lastDate && { orderDates: { start: firstDate, end: lastDate } }),
       },
     };
   }

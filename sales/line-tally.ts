@@ -1,7 +1,7 @@
-import type { SalesAggregator } from './aggregator';
 import { SalesDataError } from './errors';
 import type { Field, ParsedLine } from './load';
-import type { RowProblem, SalesMetrics } from './metrics';
+import type { RowProblem } from './metrics';
+import type { MetricsBySlice, SlicedAggregator } from './slices';
 
 /**
  * The rows of a source as they are read: each readable line into the aggregates, each unreadable one counted, the
@@ -14,7 +14,7 @@ export class LineTally {
   readonly problems: RowProblem[] = [];
 
   constructor(
-    private readonly aggregator: SalesAggregator,
+    private readonly aggregator: SlicedAggregator,
     private readonly shown: number,
   ) {}
 
@@ -28,8 +28,8 @@ export class LineTally {
     if (this.problems.length < this.shown) this.problems.push({ ...where(parsed.field), row, reason: parsed.reason });
   }
 
-  /** The metrics, unless more rows than allowed could not be read. */
-  finish(source: string, file: string, maxShare: number): SalesMetrics {
+  /** Every slice's metrics, unless more rows than allowed could not be read. */
+  finish(source: string, file: string, maxShare: number): MetricsBySlice {
     failIfTooManyUnreadable(source, this.dataRows, this.skippedRows, this.problems, maxShare);
     const { dataRows, blankRows, skippedRows, problems } = this;
     return this.aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });

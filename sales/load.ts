@@ -16,7 +16,8 @@ import { LineTally } from './line-tally';
 import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
 import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
-import { checkFreshness, type FreshnessRules } from './freshness';
+import { checkSlicesFresh, type FreshnessRules } from './freshness';
+import { SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
 import { columnLetter, formatOf, readRows, type SheetFormat, type WorkbookSheet } from './readers';
 import { workbookSheets, type XlsxSheet } from './xlsx-sheets';
 
@@ -60,6 +61,8 @@ export interface LoadSalesOptions {
   missingFiles?: { date: IsoDate; path: string }[];
   /** Told how the source was read, once the header is found (`data check`). In-process loads only. */
   onDetails?: (details: SourceDetails) => void;
+  /** The reports' scope and split: one pass computes every slice. Default: the whole source, one slice. */
+  slicing?: Slicing;
 }
 
 /** How a source was read: what `sales-report data check` shows someone setting up a new export. */
@@ -92,7 +95,13 @@ export { SalesDataError };
 
 export type ColumnMap = Partial<Record<Field, number>>;
 
+/** The whole source's metrics (no scope, no split). */
 export async function loadSalesMetrics(options: LoadSalesOptions): Promise<SalesMetrics> {
+  return (await loadSalesSlices({ ...options, slicing: undefined }))[WHOLE]!;
+}
+
+/** Every slice's metrics, in one pass over the files. */
+export async function loadSalesSlices(options: LoadSalesOptions): Promise<MetricsBySlice> {
   const files = options.files ?? [options.path];
   const missing = options.missingFiles ?? [];
   const { current, previous } = reportWindow(options.reportDate);
@@ -106,7 +115,10 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
     );
   }
   const tally = new LineTally(
-    new SalesAggregator(options.reportDate, options.currency, undefined, options.trendWeeks),
+    new SlicedAggregator(
+      () => new SalesAggregator(options.reportDate, options.currency, undefined, options.trendWeeks),
+      options.slicing,
+    ),
     options.badRowsShown,
   );
   // data check is told how the first file was read, and which files there are.
@@ -124,11 +136,13 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
     });
   for (const path of files) await readFileInto(tally, { ...options, path, onDetails });
   const label = files.length === 1 ? basename(files[0]!) : `${files.length} files ${basename(options.path)}`;
-  const metrics = tally.finish(options.path, label, options.maxBadRowShare);
-  if (missing.length > 0) metrics.dataQuality.missingFiles = missing.map((m) => basename(m.path));
+  const slices = tally.finish(options.path, label, options.maxBadRowShare);
+  if (missing.length > 0)
+    for (const metrics of Object.values(slices))
+      metrics.dataQuality.missingFiles = missing.map((m) => basename(m.path));
   // Fresh as the newest file is: the last one read (a date template and a sorted wildcard list both end with it).
-  if (options.freshness) checkFreshness(metrics, files.at(-1)!, options.freshness);
-  return metrics;
+  if (options.freshness) checkSlicesFresh(slices, files.at(-1)!, options.freshness);
+  return slices;
 }
 
 /** One file of the source into the shared tally: its format, its text or its sheet, its header, its rows. */

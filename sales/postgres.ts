@@ -6,7 +6,8 @@ import { GroupedOrderNets } from './order-count';
 import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity, type DateOrder } from './cells';
 import { addDays, dataWindow, reportWindow, yearAgoWeek, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
-import { checkFreshness, type FreshnessRules } from './freshness';
+import { checkSlicesFresh, type FreshnessRules } from './freshness';
+import { SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
 import { FIELDS, mappedColumns, matchHeader, parseLine, type Field, type SourceDetails } from './load';
 import type { RowProblem, SalesMetrics } from './metrics';
 
@@ -30,6 +31,8 @@ export interface PostgresLoadOptions {
   dateOrder?: DateOrder;
   /** Told how the source was read (`data check`). */
   onDetails?: (details: SourceDetails) => void;
+  /** The reports' scope and split: one pass computes every slice (in aggregate mode, grouped by the database). */
+  slicing?: Slicing;
 }
 
 /** What the run and `data check` call the source: the database without its password. */
@@ -63,6 +66,11 @@ const typesAsText = {
  * the orders, for tables too large to stream. Both give the metrics the same orders give from a file.
  */
 export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions): Promise<SalesMetrics> {
+  return (await loadSalesSlicesFromPostgres({ ...options, slicing: undefined }))[WHOLE]!;
+}
+
+/** Every slice's metrics from PostgreSQL, in one pass. */
+export async function loadSalesSlicesFromPostgres(options: PostgresLoadOptions): Promise<MetricsBySlice> {
   const source = describeDatabase(options.url);
   const client = new Client({
     connectionString: options.url,
@@ -78,12 +86,12 @@ export async function loadSalesMetricsFromPostgres(options: PostgresLoadOptions)
   }
   try {
     const ranges = readRanges(options.reportDate, options.trendWeeks);
-    const metrics =
+    const slices =
       options.mode === 'aggregate'
         ? await aggregateInDatabase(client, options, ranges, source)
         : await streamLines(client, options, ranges, source);
-    if (options.freshness) checkFreshness(metrics, source, options.freshness);
-    return metrics;
+    if (options.freshness) checkSlicesFresh(slices, source, options.freshness);
+    return slices;
   } catch (err) {
     if (err instanceof DatabaseError) {
       // The query is wrong (syntax, a missing table or column, permissions): the same on every retry.
@@ -117,7 +125,7 @@ async function streamLines(
   o: PostgresLoadOptions,
   ranges: [IsoDate, IsoDate][],
   source: string,
-): Promise<SalesMetrics> {
+): Promise<MetricsBySlice> {
   // The columns first, to map them and to find the order id: the query as written, so the database's errors point
   // into it. A cursor fetches one row, not the result.
   const header = matchHeader(await columnsOf(client, o.query, ranges[0]!), withFieldNames(o.columns));
@@ -134,11 +142,9 @@ async function streamLines(
   const text = orderColumn
     ? `SELECT * FROM (${o.query}) AS lines ORDER BY lines."${orderColumn.replaceAll('"', '""')}"`
     : o.query;
-  const aggregator = new SalesAggregator(
-    o.reportDate,
-    o.currency,
-    orderColumn ? new GroupedOrderNets() : undefined,
-    o.trendWeeks,
+  const aggregator = new SlicedAggregator(
+    () => new SalesAggregator(o.reportDate, o.currency, orderColumn ? new GroupedOrderNets() : undefined, o.trendWeeks),
+    o.slicing,
   );
   const tally = new LineTally(aggregator, o.badRowsShown);
   for (const range of ranges) {
@@ -184,7 +190,7 @@ async function aggregateInDatabase(
   o: PostgresLoadOptions,
   ranges: [IsoDate, IsoDate][],
   source: string,
-): Promise<SalesMetrics> {
+): Promise<MetricsBySlice> {
   const [range, ...others] = ranges as [[IsoDate, IsoDate], ...[IsoDate, IsoDate][]];
   const f = (field: Field) => snake(field);
   const lines = `WITH lines AS (${o.query})`;
@@ -216,28 +222,39 @@ async function aggregateInDatabase(
       FROM lines GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
       values,
     });
-  // Orders with positive net sales per week: 0 the week ending $2, 1 the one before, …
+  // The slices' orders are counted where the lines are: in scope only, by the split field's value.
+  const { where, slice, params } = sliceSql(o.slicing, f, 2);
+  // Orders with positive net sales per slice and week: 0 the week ending $2, 1 the one before, …
   const ordersIn = (values: [IsoDate, IsoDate]) =>
-    client.query<{ week: number; orders: string }>({
+    client.query<{ week: number; slice: string; orders: string }>({
       text: `${lines}, per_order AS (
-        SELECT ($2::date - ${f('orderDate')}::date) / 7 AS week, ${f('orderId')} AS id, sum(${f('amount')}) AS net
-        FROM lines GROUP BY 1, 2)
-      SELECT week, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1`,
-      values,
+        SELECT ($2::date - ${f('orderDate')}::date) / 7 AS week, ${slice} AS slice, ${f('orderId')} AS id,
+               sum(${f('amount')}) AS net
+        FROM lines WHERE ${where} GROUP BY 1, 2, 3)
+      SELECT week, slice, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1, 2`,
+      values: [...values, ...params],
     });
-  const monthToDate = await client.query<{ orders: string }>({
+  const monthToDate = await client.query<{ slice: string; orders: string }>({
     text: `${lines}, per_order AS (
-        SELECT ${f('orderId')} AS id, sum(${f('amount')}) AS net FROM lines
-        WHERE ${f('orderDate')}::date >= $3::date GROUP BY 1)
-      SELECT count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order`,
-    values: [...range, `${range[1].slice(0, 7)}-01`],
+        SELECT ${slice} AS slice, ${f('orderId')} AS id, sum(${f('amount')}) AS net FROM lines
+        WHERE ${f('orderDate')}::date >= $${params.length + 3}::date AND ${where} GROUP BY 1, 2)
+      SELECT slice, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1`,
+    values: [...range, ...params, `${range[1].slice(0, 7)}-01`],
   });
 
-  const aggregator = new SalesAggregator(o.reportDate, o.currency, undefined, o.trendWeeks);
+  const aggregator = new SlicedAggregator(
+    () => new SalesAggregator(o.reportDate, o.currency, undefined, o.trendWeeks),
+    o.slicing,
+  );
   const problems: RowProblem[] = [];
   let dataRows = 0;
   let skippedRows = 0;
-  const counts = new Map<number, number>([[MONTH_TO_DATE_BUCKET, Number(monthToDate.rows[0]?.orders ?? 0)]]);
+  const counts = new Map<string, Map<number, number>>();
+  const count = (key: string, bucket: number, orders: string) => {
+    if (!counts.has(key)) counts.set(key, new Map());
+    counts.get(key)!.set(bucket, Number(orders));
+  };
+  for (const r of monthToDate.rows) count(r.slice, MONTH_TO_DATE_BUCKET, r.orders);
   for (const values of [range, ...others]) {
     const groups = await groupsIn(values);
     for (const [index, row] of (groups.rows as unknown[][]).entries()) {
@@ -277,11 +294,32 @@ async function aggregateInDatabase(
     }
     // A range ending n weeks before the report's week counts its weeks from n (the year-ago week is 52).
     const offset = weeksBetween(values[1], range[1]);
-    for (const r of (await ordersIn(values)).rows) if (r.week >= 0) counts.set(r.week + offset, Number(r.orders));
+    for (const r of (await ordersIn(values)).rows) if (r.week >= 0) count(r.slice, r.week + offset, r.orders);
   }
   aggregator.setOrderCounts(counts);
   failIfTooManyUnreadable(source, dataRows, skippedRows, problems, o.maxBadRowShare);
   return aggregator.finish({ file: source, dataRows, blankRows: 0, skippedRows, problems });
+}
+
+/**
+ * The scope as an SQL condition and the split field as the slice's column, their values as parameters numbered
+ * after the first `after`: the same slices SlicedAggregator keys lines by (labels trimmed as cells are).
+ */
+function sliceSql(
+  slicing: Slicing | undefined,
+  f: (field: Field) => string,
+  after: number,
+): { where: string; slice: string; params: string[][] } {
+  const params: string[][] = [];
+  const conditions = Object.entries(slicing?.scope ?? {}).map(([field, values]) => {
+    params.push(values);
+    return `btrim(${f(field as Field)}::text) = ANY($${after + params.length}::text[])`;
+  });
+  return {
+    where: conditions.length > 0 ? conditions.join(' AND ') : 'true',
+    slice: slicing?.split ? `btrim(${f(slicing.split)}::text)` : `'${WHOLE}'`,
+    params,
+  };
 }
 
 /** Whole weeks from `earlier` to `later`. */

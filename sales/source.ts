@@ -4,11 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Config, Secrets } from '../config/config';
 import { dataWindow, reportWindow, yearAgoWeek, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
-import { loadSalesMetrics, type SourceDetails } from './load';
-import { loadSalesMetricsInChild } from './load-process';
-import type { SalesMetrics, Targets } from './metrics';
-import { readTargetsFile, readTargetsTable, targetsFor } from './targets';
-import { loadSalesMetricsFromPostgres } from './postgres';
+import { loadSalesSlices, type SourceDetails } from './load';
+import { loadSalesSlicesInChild } from './load-process';
+import type { SalesMetrics } from './metrics';
+import { readTargetsFile, readTargetsTable, targetRowsOfSlice, targetsFor, type TargetRow } from './targets';
+import { loadSalesSlicesFromPostgres } from './postgres';
+import { sliceIdentity, sliceOf, WHOLE, type MetricsBySlice, type Slicing } from './slices';
 import { fetchS3Source, isS3Url } from './s3-source';
 import { isMultiFile, sourceFiles, type SourceFiles } from './source-files';
 
@@ -18,51 +19,80 @@ export interface LoadHooks {
   onDetails?: (details: SourceDetails) => void;
 }
 
-/**
- * The report week's metrics from the configured source: the export file (in a child process with a capped heap
- * above data.childProcessAboveMB) or PostgreSQL. The one place a run and `data check` read the data from.
- */
+/** The whole source's metrics for the report week (`data check`): no scope, no split. */
 export async function loadConfiguredSales(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
   hooks: LoadHooks = {},
 ): Promise<SalesMetrics> {
-  const metrics = await loadSalesSource(config, secrets, reportDate, hooks);
-  const targets = await readConfiguredTargets(config, secrets, metrics);
-  return targets ? { ...metrics, targets } : metrics;
+  const slices = await loadConfiguredSlices(config, secrets, reportDate, {}, hooks);
+  return sliceOf(slices, WHOLE, undefined, config.data.failIfWindowEmpty);
 }
 
 /**
- * What makes two reads of the configured source the same read: the report date and every setting the metrics
- * depend on (sales/shared-reads.ts shares reads in flight under it).
+ * Every slice's metrics for the report week from the configured source, in one read: the export file (in a child
+ * process with a capped heap above data.childProcessAboveMB) or PostgreSQL; each slice with the targets it measures.
+ * The one place runs and `data check` read the data from.
  */
-export function sourceReadKey(config: Config, reportDate: IsoDate): string {
-  const { data, targets, report } = config;
-  return JSON.stringify({ reportDate, data, targets, currency: report.currency, trendWeeks: report.trendWeeks });
+export async function loadConfiguredSlices(
+  config: Config,
+  secrets: Secrets,
+  reportDate: IsoDate,
+  slicing: Slicing,
+  hooks: LoadHooks = {},
+): Promise<MetricsBySlice> {
+  const slices = await loadSalesSource(config, secrets, reportDate, slicing, hooks);
+  const rows = await readConfiguredTargets(config, secrets, reportDate);
+  if (!rows) return slices;
+  return Object.fromEntries(
+    Object.entries(slices).map(([key, m]) => {
+      const targets = targetsFor(m, targetRowsOfSlice(rows, sliceIdentity(slicing, key)));
+      return [key, targets ? { ...m, targets } : m];
+    }),
+  );
 }
 
-/** The targets set for the report's week or month (config targets), with their attainment. */
-async function readConfiguredTargets(config: Config, secrets: Secrets, m: SalesMetrics): Promise<Targets | undefined> {
+/**
+ * What makes two reads of the configured source the same read: the report date, the slicing and every setting the
+ * metrics depend on (sales/shared-reads.ts shares reads in flight under it).
+ */
+export function sourceReadKey(config: Config, reportDate: IsoDate, slicing: Slicing = {}): string {
+  const { data, targets, report } = config;
+  return JSON.stringify({
+    reportDate,
+    data,
+    targets,
+    currency: report.currency,
+    trendWeeks: report.trendWeeks,
+    slicing,
+  });
+}
+
+/** The target rows for the report's week or month (config targets). */
+async function readConfiguredTargets(
+  config: Config,
+  secrets: Secrets,
+  reportDate: IsoDate,
+): Promise<TargetRow[] | undefined> {
   const { targets } = config;
   if (!targets) return undefined;
+  const week = reportWindow(reportDate).current;
   if (targets.table !== undefined) {
     if (!secrets.databaseUrl)
       throw new SalesDataError('targets.table is set but $SALES_REPORT_DATABASE_URL is not set in this environment');
-    return targetsFor(
-      m,
-      await readTargetsTable(secrets.databaseUrl, targets.table, m.period.start, m.period.end.slice(0, 7)),
-    );
+    return readTargetsTable(secrets.databaseUrl, targets.table, week.start, week.end.slice(0, 7));
   }
-  return targetsFor(m, await readTargetsFile(resolve(targets.path ?? '')));
+  return readTargetsFile(resolve(targets.path ?? ''));
 }
 
 async function loadSalesSource(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
+  slicing: Slicing,
   hooks: LoadHooks,
-): Promise<SalesMetrics> {
+): Promise<MetricsBySlice> {
   const { data, report } = config;
   const common = {
     columns: data.columns,
@@ -74,13 +104,14 @@ async function loadSalesSource(
     trendWeeks: report.trendWeeks,
     dateOrder: data.dateOrder,
     onDetails: hooks.onDetails,
+    slicing,
   };
   if (data.source.kind === 'postgres') {
     if (!secrets.databaseUrl)
       throw new SalesDataError(
         'data.source.kind is "postgres" but $SALES_REPORT_DATABASE_URL is not set in this environment',
       );
-    return loadSalesMetricsFromPostgres({
+    return loadSalesSlicesFromPostgres({
       ...common,
       url: secrets.databaseUrl,
       query: data.source.query ?? '',
@@ -105,7 +136,7 @@ async function loadSalesSource(
   const path = resolve(data.path);
   return loadFiles(path, isMultiFile(path) ? await sourceFiles(path, window, yearAgo) : undefined);
 
-  async function loadFiles(path: string, many: SourceFiles | undefined): Promise<SalesMetrics> {
+  async function loadFiles(path: string, many: SourceFiles | undefined): Promise<MetricsBySlice> {
     const options = {
       ...common,
       path,
@@ -123,7 +154,7 @@ async function loadSalesSource(
     const bytes = sizes.reduce((a, b) => a + b, 0);
     const workbook = options.format === 'xlsx' || (options.format === 'auto' && files.some((f) => /\.xlsx$/i.test(f)));
     return (workbook || bytes > data.childProcessAboveMB * 1024 * 1024) && !hooks.onDetails
-      ? loadSalesMetricsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
-      : loadSalesMetrics(options);
+      ? loadSalesSlicesInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
+      : loadSalesSlices(options);
   }
 }

@@ -126,6 +126,23 @@ export async function readTargetsTable(url: string, table: string, week: IsoDate
  * The targets for the report: a weekly one set for its week (by its first day) if there is any, else the month of
  * its last day, measured on the month to date and paced by the days gone. Undefined when none is set for either.
  */
+/**
+ * The target rows a slice's report measures (sales/slices.ts): the company's targets are not a region's, so a report
+ * about one region (its split value or its one-value scope) takes that region's revenue target as its own and no
+ * other row; a report of the whole takes them all.
+ */
+export function targetRowsOfSlice(
+  rows: readonly TargetRow[],
+  identity: readonly { dimension: Breakdown; name: string }[],
+): TargetRow[] {
+  if (identity.length === 0) return [...rows];
+  if (identity.length > 1) return [];
+  const [own] = identity as [{ dimension: Breakdown; name: string }];
+  return rows
+    .filter((r) => r.dimension === own.dimension && r.name === own.name)
+    .map(({ period, kpi, target }) => ({ period, kpi, target }));
+}
+
 export function targetsFor(m: SalesMetrics, rows: readonly TargetRow[]): Targets | undefined {
   const weekly = rows.filter((r) => r.period === m.period.start);
   const month = m.period.end.slice(0, 7);

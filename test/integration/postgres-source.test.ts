@@ -5,9 +5,13 @@ import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/config';
 import { sampleRows, writeSampleCsv, writeSampleXlsx, type SampleOptions } from '../../dev/sample-data';
-import { loadSalesMetrics, SalesDataError, type LoadSalesOptions } from '../../sales/load';
+import { loadSalesMetrics, loadSalesSlices, SalesDataError, type LoadSalesOptions } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
-import { loadSalesMetricsFromPostgres, type PostgresLoadOptions } from '../../sales/postgres';
+import {
+  loadSalesMetricsFromPostgres,
+  loadSalesSlicesFromPostgres,
+  type PostgresLoadOptions,
+} from '../../sales/postgres';
 import { readTargetsFile, readTargetsTable, targetsFor } from '../../sales/targets';
 import { createHarness, REPORT_DATE } from '../helpers/harness';
 import { startPostgres, type TestPostgres } from '../../dev/postgres';
@@ -125,6 +129,27 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
     for (const m of [fromXlsx, fromCsv, streamed, pushedDown])
       expect(m.yearAgo).toEqual({ period: { start: '2025-11-14', end: '2025-11-20' }, available: false });
     expect(fromXlsx.kpis.revenue.lastYear).toBeUndefined();
+  });
+
+  it("computes a split's slices and a scope as the files do, the database grouping them in aggregate mode", async () => {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-pg-slices-')), 'sales.csv');
+    await writeSampleCsv(csv, sample);
+    const scope = { channel: [(await loadSalesMetrics(fileOptions(csv))).byChannel[0]!.name] };
+    for (const slicing of [{ split: 'region' as const }, { scope, split: 'category' as const }]) {
+      const fromCsv = await loadSalesSlices({ ...fileOptions(csv), slicing });
+      const streamed = await loadSalesSlicesFromPostgres(pgOptions(pg.url, { trendWeeks: 3, slicing }));
+      const pushedDown = await loadSalesSlicesFromPostgres(
+        pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3, slicing }),
+      );
+      expect(Object.keys(fromCsv).length).toBeGreaterThan(2);
+      for (const got of [streamed, pushedDown]) {
+        expect(Object.keys(got).sort()).toEqual(Object.keys(fromCsv).sort());
+        for (const key of Object.keys(fromCsv)) expect(figures(got[key]!)).toEqual(figures(fromCsv[key]!));
+      }
+      // In scope only: every slice's channels are the scope's.
+      if (slicing.scope)
+        for (const m of Object.values(pushedDown)) expect(m.byChannel.map((c) => c.name)).toEqual(scope.channel);
+    }
   });
 
   it('reads timestamps with time zone as dates of the report time zone, and returns by their own KPI', async () => {

@@ -1,0 +1,129 @@
+import { SalesAggregator, type LineGroup, type OrderLine } from './aggregator';
+import type { DateRange, IsoDate } from './dates';
+import { SalesDataError } from './errors';
+import type { Breakdown, RowProblem, SalesMetrics } from './metrics';
+
+/**
+ * Which part of the source a report is about: a fixed scope (only these regions, these channels…) and optionally a
+ * split, one report per value of a field. The fields are the breakdowns every line carries.
+ */
+export interface Slicing {
+  scope?: Partial<Record<Breakdown, string[]>>;
+  split?: Breakdown;
+}
+
+/** The metrics of every slice one read computed: by the split field's value, or WHOLE when the report is not split. */
+export type MetricsBySlice = Record<string, SalesMetrics>;
+
+/** The slice key of a report that is not split: the whole of its scope. */
+export const WHOLE = '';
+
+type Sliceable = Pick<OrderLine, Breakdown>;
+
+/**
+ * Folds each line into the slice it belongs to, in the one pass over the source: a morning's regional reports cost
+ * one read, not one per region. Lines outside the scope are read (their dates still say how far the source reaches)
+ * and counted in no slice.
+ */
+export class SlicedAggregator {
+  private readonly slices = new Map<string, SalesAggregator>();
+  private firstDate?: IsoDate;
+  private lastDate?: IsoDate;
+
+  constructor(
+    private readonly newSlice: () => SalesAggregator,
+    private readonly slicing: Slicing = {},
+  ) {
+    // A report that is not split has its one slice even when nothing in the source is in scope.
+    if (!slicing.split) this.slices.set(WHOLE, newSlice());
+  }
+
+  add(line: OrderLine): void {
+    this.seen(line.date);
+    this.sliceOf(line)?.add(line);
+  }
+
+  /** Lines summed by the database (aggregate mode); their orders come with setOrderCounts. */
+  addGroup(group: LineGroup): void {
+    this.seen(group.date);
+    this.sliceOf(group)?.addGroup(group);
+  }
+
+  /** The slice a line with these fields is counted in (WHOLE without a split), or none outside the scope. */
+  keyOf(line: Sliceable): string | undefined {
+    const { scope, split } = this.slicing;
+    if (scope && !inScope(line, scope)) return undefined;
+    return split ? line[split] : WHOLE;
+  }
+
+  /** Orders with positive net sales per slice and bucket, counted elsewhere (the database, in aggregate mode). */
+  setOrderCounts(bySlice: Map<string, Map<number, number>>): void {
+    for (const [key, slice] of this.slices) slice.setOrderCounts(bySlice.get(key) ?? new Map<number, number>());
+  }
+
+  /** Every slice's metrics; each says how far the whole source reaches (its freshness, year-ago coverage). */
+  finish(quality: {
+    file: string;
+    dataRows: number;
+    blankRows: number;
+    skippedRows: number;
+    problems: RowProblem[];
+  }): MetricsBySlice {
+    const source: DateRange | undefined =
+      this.firstDate && this.lastDate ? { start: this.firstDate, end: this.lastDate } : undefined;
+    return Object.fromEntries([...this.slices].map(([key, slice]) => [key, slice.finish(quality, source)]));
+  }
+
+  private seen(date: IsoDate): void {
+    if (this.firstDate === undefined || date < this.firstDate) this.firstDate = date;
+    if (this.lastDate === undefined || date > this.lastDate) this.lastDate = date;
+  }
+
+  private sliceOf(line: Sliceable): SalesAggregator | undefined {
+    const key = this.keyOf(line);
+    if (key === undefined) return undefined;
+    let slice = this.slices.get(key);
+    if (!slice) {
+      slice = this.newSlice();
+      this.slices.set(key, slice);
+    }
+    return slice;
+  }
+}
+
+/** What a slice is about, as a target row names it: the split's value and every one-value scope. */
+export function sliceIdentity(slicing: Slicing, key: string): { dimension: Breakdown; name: string }[] {
+  const identity = Object.entries(slicing.scope ?? {})
+    .filter(([, values]) => values.length === 1)
+    .map(([dimension, values]) => ({ dimension: dimension as Breakdown, name: values[0]! }));
+  if (slicing.split) identity.push({ dimension: slicing.split, name: key });
+  return identity;
+}
+
+function inScope(line: Sliceable, scope: NonNullable<Slicing['scope']>): boolean {
+  for (const [field, values] of Object.entries(scope) as [Breakdown, string[]][])
+    if (!values.includes(line[field])) return false;
+  return true;
+}
+
+/**
+ * One report's slice of a read. A split value without orders in the report's week fails that report alone, with
+ * what was looked for: the other values' reports go out.
+ */
+export function sliceOf(
+  slices: MetricsBySlice,
+  key: string,
+  split: Breakdown | undefined,
+  failIfWindowEmpty: boolean,
+): SalesMetrics {
+  const slice = slices[key];
+  if (slice && !(split && failIfWindowEmpty && slice.kpis.orders.current === 0)) return slice;
+  const seen = Object.keys(slices).sort();
+  const values = `${split ?? 'slice'} values in the data read: ${seen.length > 0 ? seen.join(', ') : 'none'}`;
+  throw new SalesDataError(
+    slice
+      ? `no orders for ${split} "${key}" in the report week ${slice.period.start} – ${slice.period.end} (${values}). ` +
+          'Set data.failIfWindowEmpty to false if empty weeks are normal.'
+      : `no lines for ${split ?? 'the report'} "${key}" in the data read (${values}). Is it spelled as in the data?`,
+  );
+}

@@ -1,9 +1,9 @@
 import type { Config } from '../config/config';
 import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
-import { labelsFor, reportTitleOf } from '../report/render/labels';
+import { labelsFor } from '../report/render/labels';
 import type { Locale } from '../report/prompts';
 import type { SalesMetrics } from '../sales/metrics';
-import { ARCHIVE_INDEX, ARCHIVE_ROOT } from '../store/archive';
+import { archiveRootOf, type ReportRef } from '../store/archive';
 import type { Store } from '../store/store';
 
 /** Beside a run's archived report once the relay accepted its email: the index shows that run for its date. */
@@ -13,16 +13,24 @@ export const SENT_MARKER = 'sent.json';
  * Rewrites archive/index.html from every rendered report in the store: after a render (a new row) and after a send
  * (the row's run becomes the one sent). Each write is whole, so two at once leave a complete index either way.
  */
-export async function writeArchiveIndex(store: Store, config: Config): Promise<void> {
-  const keys = await store.list(ARCHIVE_ROOT);
+export async function writeArchiveIndex(
+  store: Store,
+  config: Config,
+  report: ReportRef | undefined,
+  title: string,
+): Promise<void> {
+  const root = archiveRootOf(report);
+  const keys = await store.list(root);
   const reports: ArchivedReport[] = [];
-  for (const html of keys.filter((k) => k.endsWith('/report.html'))) {
+  // Only this report's runs: <date>/<workflowId>/<runId>/ under its root (other reports' folders sit beside them).
+  const ownRun = /^\d{4}-\d{2}-\d{2}\/[^/]+\/[^/]+\/report\.html$/;
+  for (const html of keys.filter((k) => ownRun.test(k.slice(root.length)))) {
     const dir = html.slice(0, -'report.html'.length);
     const [metrics, page] = await Promise.all([store.get(`${dir}metrics.json`), store.get(html)]);
     if (!metrics || !page) continue;
     const m = JSON.parse(metrics.toString('utf8')) as SalesMetrics;
     const xlsx = keys.find((k) => k.startsWith(dir) && k.endsWith('.xlsx') && !k.slice(dir.length).includes('/'));
-    const [reportDate = '', , runId = ''] = dir.slice(ARCHIVE_ROOT.length).split('/');
+    const [reportDate = '', , runId = ''] = dir.slice(root.length).split('/');
     const web = `${dir}report.web.html`;
     // Each row in its own report's language: the one its page was written in.
     const lang = /<html lang="([^"]+)"/.exec(page.subarray(0, 300).toString('utf8'))?.[1];
@@ -31,12 +39,10 @@ export async function writeArchiveIndex(store: Store, config: Config): Promise<v
       runId,
       locale: (lang === 'en-US' ? 'en-US' : lang === 'zh-CN' ? 'zh-CN' : config.report.locale) satisfies Locale,
       sent: keys.includes(`${dir}${SENT_MARKER}`),
-      html: (keys.includes(web) ? web : html).slice(ARCHIVE_ROOT.length),
-      ...(xlsx && { xlsx: xlsx.slice(ARCHIVE_ROOT.length) }),
+      html: (keys.includes(web) ? web : html).slice(root.length),
+      ...(xlsx && { xlsx: xlsx.slice(root.length) }),
       metrics: m,
     });
   }
-  const labels = labelsFor(config.report.locale);
-  const title = reportTitleOf(config.report.title, labels);
-  await store.put(ARCHIVE_INDEX, renderArchiveIndex(reports, labels, title));
+  await store.put(`${root}index.html`, renderArchiveIndex(reports, labelsFor(config.report.locale), title));
 }

@@ -25,6 +25,8 @@ import { runUrl, scheduleUrl } from '../temporal/ui-links';
 import { isPoolShare } from '../gpu/billing';
 import { archivePrefix, runKey } from '../store/archive';
 import { SENT_MARKER, writeArchiveIndex } from './archive-index';
+import { titleOf } from '../report/definitions';
+import { labelsFor } from '../report/render/labels';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { activityMetrics } from './metrics';
@@ -108,7 +110,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     const { files } = request.rendered;
     const { recipients } = request;
     const own = runKey(run);
-    const key = sends.key(run.reportDate, recipients, request.resend ? own : undefined);
+    const key = sends.key(run.reportDate, recipients, run.report, request.resend ? own : undefined);
     const earlier = await settled(key, own);
     if (earlier && earlier.state !== 'refused') return receiptOf(earlier, own);
 
@@ -208,7 +210,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         `${archivePrefix(run)}${SENT_MARKER}`,
         JSON.stringify({ messageId, sentAt: now().toISOString() }),
       );
-      await writeArchiveIndex(store, config);
+      await writeArchiveIndex(store, config, run.report, titleOf(config, run.report, labelsFor(config.report.locale)));
     } catch (err) {
       log.warn('archive index not updated after the send', { error: (err as Error).message });
     }
@@ -387,20 +389,26 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
 
   /** A report date with no report sent: which, what ran for it, what to do. One alert per date. */
   function sendMissingAlert(missing: MissingReport): Promise<AlertReceipt> {
-    const { reportDate, runs } = missing;
-    const subject = `[REPORT MISSING] Sales report ${reportDate}: nothing was sent`;
+    const { reportDate, runs, report } = missing;
+    const which = report ? ` "${report.id}"${report.split === undefined ? '' : ` for ${report.split}`}` : '';
+    const input = JSON.stringify({
+      reportDate,
+      ...(report && { report: report.id, ...(report.split !== undefined && { split: report.split }) }),
+    });
+    const subject = `[REPORT MISSING] Sales report${which} ${reportDate}: nothing was sent`;
     const link = scheduleUrl(config.temporal.uiUrl, config.temporal.namespace, config.schedule.id);
     const text = [
-      `No sales report was sent for ${reportDate}.`,
+      `No sales report${which} was sent for ${reportDate}.`,
       '',
       runs.length === 0
         ? 'No run was started for that date: is the schedule paused or deleted, were the workers down past the catch-up window, or did a backfill skip it?'
         : `Runs for that date: ${runs.map((r) => `${r.workflowId} / ${r.runId} (${r.outcome ?? r.status.toLowerCase()})`).join('; ')}`,
       '',
-      `Send it: start ${WORKFLOW_TYPES.report} with {"reportDate": "${reportDate}"} (sales-report run --date ${reportDate}).`,
+      `Send it: start ${WORKFLOW_TYPES.report} with ${input} (sales-report run --date ${reportDate}${report ? ` --report ${report.id}${report.split === undefined ? '' : ` --split ${report.split}`}` : ''}).`,
       `Temporal UI: ${link}`,
     ].join('\n');
-    return deliverAlert(`<missing.${hashedName(`missing/${reportDate}`, 32)}@${domain}>`, { subject, text, link });
+    const key = `missing/${reportDate}${report ? `/${report.id}/${report.split ?? ''}` : ''}`;
+    return deliverAlert(`<missing.${hashedName(key, 32)}@${domain}>`, { subject, text, link });
   }
 
   return {

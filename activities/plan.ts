@@ -1,19 +1,24 @@
 import { gpuPoolId, type Config } from '../config/config';
 import { reportInputSchema, REPORT_INPUT_KEYS, type ReportInput } from '../schemas/report-input.schema';
+import { morningInputSchema, type MorningInput } from '../schemas/morning-input.schema';
+import { formatSchemaErrors } from '../schemas/validator';
 import { createAjv } from '../schemas/validator';
 import {
   nonRetryableFailure,
   type InvalidInputDetails,
+  type MorningPlan,
   type PlanRequest,
   type ReportPlan,
   type ReportTrigger,
 } from '../temporal/contracts';
 import { dateInZone, isIsoDate } from '../sales/dates';
 import type { ActivityDeps } from './deps';
+import { audienceOf, everyReportSlice, reportDefinitions, resolveReport } from '../report/definitions';
 import { activityMetrics } from './metrics';
 import { lifecycleTaskQueue } from '../gpu/lifecycle-queue';
 
 const validateInput = createAjv().compile<ReportInput>(reportInputSchema);
+const validateMorningInput = createAjv().compile<MorningInput>(morningInputSchema);
 
 /**
  * The input checked against its schema, with problems said for the person who typed it into the Web UI: the unknown
@@ -62,11 +67,19 @@ export function triggerOf(request: Pick<PlanRequest, 'scheduledAt' | 'startedAt'
 /** Who a recipients override may name: email.allowedRecipients, else the configured recipients' domains. */
 export function allowedRecipients(config: Config): string[] {
   const { email } = config;
-  return (
-    email.allowedRecipients ?? [
-      ...new Set([...email.to, ...email.cc, ...email.bcc, ...email.alertTo].map((a) => a.split('@')[1]!.toLowerCase())),
-    ]
-  );
+  const configured = [
+    ...email.to,
+    ...email.cc,
+    ...email.bcc,
+    ...email.alertTo,
+    ...reportDefinitions(config).flatMap((d) => [
+      ...d.to,
+      ...d.cc,
+      ...d.bcc,
+      ...Object.values(d.splitRecipients ?? {}).flat(),
+    ]),
+  ];
+  return email.allowedRecipients ?? [...new Set(configured.map((a) => a.split('@')[1]!.toLowerCase()))];
 }
 
 /** The addresses outside the allow-list: an entry with "@" is an address, one without a domain. */
@@ -81,6 +94,33 @@ export function outsideAllowList(config: Config, addresses: string[]): string[] 
 
 export function createPlanActivities({ config }: ActivityDeps) {
   return {
+    /**
+     * What a morning writes: its date (the input's, else the nominal one, as planReport fixes it) and every report
+     * and split value the config defines, or those the input names. A name the config lacks fails before any run
+     * starts.
+     */
+    async planMorning(request: PlanRequest): Promise<MorningPlan> {
+      const input = request.input ?? {};
+      if (!validateMorningInput(input))
+        throw nonRetryableFailure(
+          'InvalidInput',
+          `Invalid workflow input: ${formatSchemaErrors(validateMorningInput.errors).join('; ')}`,
+        );
+      const all = everyReportSlice(config);
+      const defined = [...new Set(all.map((r) => r.id))];
+      const unknown = (input.reports ?? []).filter((id) => !defined.includes(id));
+      if (unknown.length > 0)
+        throw nonRetryableFailure(
+          'InvalidInput',
+          `Invalid workflow input: reports ${unknown.map((id) => JSON.stringify(id)).join(', ')} not defined (reports: ${defined.join(', ')})`,
+        );
+      const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), config.report.timezone);
+      return {
+        reportDate: input.reportDate ?? nominalDate,
+        dryRun: input.dryRun ?? false,
+        runs: input.reports ? all.filter((r) => input.reports!.includes(r.id)) : all,
+      };
+    },
     /**
      * Fixes the run's parameters from the input and the config. The date comes from the nominal time the workflow
      * passes (schedule time or start time), never from this activity's clock, so a late retry reports the same day.
@@ -98,6 +138,17 @@ export function createPlanActivities({ config }: ActivityDeps) {
         } satisfies InvalidInputDetails);
       }
       const input = checked.input;
+      const which = resolveReport(config, input.report, input.split);
+      if ('problem' in which)
+        throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${which.problem}`, {
+          reportDate: input.reportDate ?? nominalDate,
+        } satisfies InvalidInputDetails);
+      // A config without `reports` writes the one default report, under the names it always had.
+      const report = config.reports && {
+        id: which.definition.id,
+        ...(input.split !== undefined && { split: which.slice }),
+      };
+      const audience = audienceOf(which.definition, which.slice);
       const outside = outsideAllowList(config, [
         ...(input.recipients ?? []),
         ...(input.cc ?? []),
@@ -135,7 +186,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
       const pool = gpu.pool;
       const lifecycleQueue = lifecycleTaskQueue(config);
       return {
-        run: { workflowId: request.workflowId, runId: request.runId, reportDate },
+        run: { workflowId: request.workflowId, runId: request.runId, reportDate, ...(report && { report }) },
         trigger: triggerOf(request, config),
         dryRun: input.dryRun ?? false,
         ...(input.resend && { resend: true }),
@@ -144,7 +195,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
         // An override replaces every recipient: "just to me" must not reach the configured cc (the CFO).
         recipients: input.recipients
           ? { to: input.recipients, cc: input.cc ?? [], bcc: input.bcc ?? [] }
-          : { to: config.email.to, cc: input.cc ?? config.email.cc, bcc: input.bcc ?? config.email.bcc },
+          : { to: audience.to, cc: input.cc ?? audience.cc, bcc: input.bcc ?? audience.bcc },
         model: config.llm.model,
         gpuPool: {
           id: gpuPoolId(config),

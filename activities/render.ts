@@ -2,13 +2,17 @@ import type { RenderedReport, RenderRequest } from '../temporal/contracts';
 import { CHART_CID, renderRevenueChart } from '../report/render/chart';
 import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent } from '../report/render/email-content';
 import { formatMoney } from '../report/render/format';
-import { labelsFor, reportTitleOf } from '../report/render/labels';
+import { labelsFor } from '../report/render/labels';
+import { titleOf } from '../report/definitions';
 import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
-import { ARCHIVE_ROOT, archivePrefix } from '../store/archive';
+import { archivePrefix, archiveRootOf } from '../store/archive';
 import { writeArchiveIndex } from './archive-index';
+
+/** archiveUrl is where the store's archive/ folder is served. */
+const ARCHIVE_ROOT_LENGTH = archiveRootOf(undefined).length;
 
 export function createRenderActivities({ config, store }: ActivityDeps) {
   return {
@@ -21,7 +25,7 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         await store.put(`${prefix}${name}`, body);
         return `${prefix}${name}`;
       };
-      const title = reportTitleOf(config.report.title, labels);
+      const title = titleOf(config, run.report, labels);
       const archiveBase = config.report.archiveUrl?.replace(/\/+$/, '');
       const content: EmailContent = {
         metrics,
@@ -42,8 +46,8 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
           simulated: generated.simulated,
           uiUrl: runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId),
           ...(archiveBase && {
-            archiveUrl: `${archiveBase}/index.html`,
-            aboutUrl: `${archiveBase}/${prefix.slice(ARCHIVE_ROOT.length)}report.web.html`,
+            archiveUrl: `${archiveBase}/${archiveRootOf(run.report).slice(ARCHIVE_ROOT_LENGTH)}index.html`,
+            aboutUrl: `${archiveBase}/${prefix.slice(ARCHIVE_ROOT_LENGTH)}report.web.html`,
           }),
         },
       };
@@ -58,7 +62,7 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
         // It is the report's archive page: it carries the run's details, which the director's copy links to.
         save('report.web.html', renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' })),
       ]);
-      await writeArchiveIndex(store, config);
+      await writeArchiveIndex(store, config, run.report, title);
       return {
         archive: store.locate(prefix),
         files: { html, text, chart, xlsx },

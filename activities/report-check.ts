@@ -1,4 +1,5 @@
-import type { MissedReportCheckInput, MissingReport } from '../temporal/contracts';
+import type { MissedReportCheckInput, MissingReport, ReportRef } from '../temporal/contracts';
+import { everyReportSlice } from '../report/definitions';
 import { addDays, dateInZone } from '../sales/dates';
 import { listRuns } from '../temporal/runs';
 import type { ActivityDeps } from './deps';
@@ -24,11 +25,17 @@ export function createReportCheckActivities({ config, temporal, now = () => new 
           to: reportDate,
           taskQueue: config.temporal.taskQueue,
         });
-        if (runs.some((r) => r.outcome !== undefined && DELIVERED.has(r.outcome))) continue;
-        missing.push({
-          reportDate,
-          runs: runs.map((r) => ({ workflowId: r.workflowId, runId: r.runId, status: r.status, outcome: r.outcome })),
-        });
+        // With reports defined, each report and split value is owed its own: a region without one is missed.
+        const owed: (ReportRef | undefined)[] = config.reports ? everyReportSlice(config) : [undefined];
+        for (const report of owed) {
+          const its = runs.filter((r) => r.report === report?.id && r.split === report?.split);
+          if (its.some((r) => r.outcome !== undefined && DELIVERED.has(r.outcome))) continue;
+          missing.push({
+            reportDate,
+            ...(report && { report }),
+            runs: its.map((r) => ({ workflowId: r.workflowId, runId: r.runId, status: r.status, outcome: r.outcome })),
+          });
+        }
       }
       return missing;
     },

@@ -98,6 +98,12 @@ function crossFieldProblems(config: Config): string[] {
   } else if (source.query !== undefined) {
     problems.push('/data/source/query: only used when /data/source/kind is "postgres"');
   }
+  const ids = (config.reports ?? []).map((r) => r.id);
+  for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
+    problems.push(`/reports: the id "${id}" is used more than once (each report's runs and sends go by it)`);
+  for (const [i, r] of (config.reports ?? []).entries())
+    if (r.split && r.to)
+      problems.push(`/reports/${i}/to: a split report goes to each value's recipients (split.recipients), not to "to"`);
   if (config.data.columns.amount.length === 0 && config.data.columns.unitPrice.length === 0) {
     problems.push('/data/columns: needs "amount" or "unitPrice" headers to compute revenue');
   }

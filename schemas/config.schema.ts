@@ -69,6 +69,54 @@ export const configSchema = {
         },
       },
     },
+    reports: {
+      description:
+        'The reports this deployment writes, each one a report of its own (its own runs, its own send, its own audit). Absent: one report, "weekly", of the whole source to email.to / cc / bcc, titled report.title. A run names its report in its input ({"report": "<id>"}); without one it writes the first.',
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: {
+          id: {
+            type: 'string',
+            pattern: '^[a-z0-9][a-z0-9-]{0,39}$',
+            description: 'What runs, sends and the audit call it (the ReportId search attribute).',
+          },
+          title: { type: 'string', minLength: 1, description: 'The email title. Default: report.title.' },
+          scope: {
+            description: 'Only these lines: e.g. {"region": ["华东"]}. Every figure, target and chart is of the scope.',
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: {
+              region: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+              channel: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+              category: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+            },
+          },
+          split: {
+            description:
+              "One report per value of a field, each to its own recipients and holding only that value's figures. The values are the recipients' keys, spelled as in the data.",
+            type: 'object',
+            additionalProperties: false,
+            required: ['by', 'recipients'],
+            properties: {
+              by: { enum: ['region', 'channel', 'category'] },
+              recipients: {
+                type: 'object',
+                minProperties: 1,
+                additionalProperties: { ...emailList, minItems: 1 },
+              },
+            },
+          },
+          to: { ...emailList, minItems: 1, description: 'Default: email.to. Not with split.' },
+          cc: { ...emailList, description: 'Default: email.cc, or none for a split report.' },
+          bcc: { ...emailList, description: 'Default: email.bcc, or none for a split report.' },
+        },
+      },
+    },
     targets: {
       description:
         'Sales targets, one row each: period (a month, 2026-11, or the first day of a week, 2026-11-23), kpi (revenue, orders, units), dimension and name (empty for the company; region / channel / category and its name for a revenue target of one), target. From a CSV file (path) or a PostgreSQL table or view (table; the URL from $SALES_REPORT_DATABASE_URL). The report shows attainment and the gap, and for a month the month-to-date pace.',

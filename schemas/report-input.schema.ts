@@ -17,6 +17,17 @@ export const reportInputSchema = {
       format: 'date',
       description: 'The report covers the 7 days ending the day before this date. Default: the nominal start date.',
     },
+    report: {
+      type: 'string',
+      minLength: 1,
+      description: 'Which report (config reports[].id) to write. Default: the first one the config defines.',
+    },
+    split: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'For a report split by a field (reports[].split): the value whose report to write, e.g. "华东". Required for a split report.',
+    },
     recipients: { ...addresses, minItems: 1, description: 'Replaces every configured recipient (to, cc, bcc).' },
     cc: { ...addresses, description: 'Cc for this run (default: the configured cc, or none with recipients).' },
     bcc: { ...addresses, description: 'Bcc for this run (default: the configured bcc, or none with recipients).' },

@@ -1,6 +1,7 @@
 import type { EmailReceipt } from './sent-records';
 import { hashedName, JsonRecords } from './json-records';
 import type { Store } from './store';
+import type { ReportRef } from './archive';
 
 /** Who a report goes to: the audience half of "one report per date and audience". */
 export interface Audience {
@@ -25,10 +26,14 @@ export interface ReportSend {
   acceptedAt?: string;
 }
 
-/** The same addresses in any order or case are the same audience. */
-function audienceId(reportDate: string, audience: Audience): string {
+/**
+ * The same addresses in any order or case are the same audience. Reports the config defines (`reports`) are told
+ * apart by id and split value: the weekly review and a region's flash to the same director are two sends.
+ */
+function audienceId(reportDate: string, audience: Audience, report: ReportRef | undefined): string {
   const list = (xs: string[]) => [...new Set(xs.map((x) => x.trim().toLowerCase()))].sort().join(',');
-  return `${reportDate}|to:${list(audience.to)}|cc:${list(audience.cc)}|bcc:${list(audience.bcc)}`;
+  const which = report ? `|report:${report.id}${report.split === undefined ? '' : `|split:${report.split}`}` : '';
+  return `${reportDate}${which}|to:${list(audience.to)}|cc:${list(audience.cc)}|bcc:${list(audience.bcc)}`;
 }
 
 /**
@@ -44,8 +49,8 @@ export class ReportSends {
   }
 
   /** The key of this report's send; with `resendBy` (a run key), a resend's own. */
-  key(reportDate: string, audience: Audience, resendBy?: string): string {
-    const id = audienceId(reportDate, audience);
+  key(reportDate: string, audience: Audience, report: ReportRef | undefined, resendBy?: string): string {
+    const id = audienceId(reportDate, audience, report);
     return resendBy === undefined ? id : `${id}|resend:${resendBy}`;
   }
 

@@ -5,7 +5,11 @@
  *
  * Terminology, one word per thing, in code, docs and logs:
  * - **run**: one workflow execution (workflow id + run id). A Reset or a re-run is a new run of the same report.
- * - **report**: what a report run produces for one report date: metrics, words, rendered files, one email.
+ * - **report**: what a report run produces for one report date: metrics, words, rendered files, one email. The
+ *   config may define several (`reports`), each by its **report id**; a report **split** by a field is one report
+ *   per value of it, each a run of its own with its **slice** of the figures (sales/slices.ts).
+ * - **morning**: the reports due together, written by one `morningReports` run: one child run per report and split
+ *   value, one GPU boot for all of them.
  * - **plan**: what a run fixes from its input and the config when it starts (`ReportPlan`), so replays see it.
  * - **pool**: the workflow that owns the GPU's life (`gpuPool`), one per pool id.
  * - **instance**: one GPU machine or model-server process the pool started; its ledger key is the **instance key**
@@ -29,14 +33,16 @@ import type { SalesMetrics } from '../sales/metrics';
 import type { GpuBill } from '../gpu/billing';
 import type { Holder } from '../gpu/holders';
 import type { GpuHandle } from '../gpu/providers/provider';
-import type { RunRef } from '../store/archive';
+import type { ReportRef, RunRef } from '../store/archive';
+import type { MorningInput } from '../schemas/morning-input.schema';
 import type { EmailReceipt } from '../store/sent-records';
 
-export type { EmailReceipt, GpuBill, GpuHandle, Holder, RunRef, SalesMetrics, WeeklySalesReport };
+export type { EmailReceipt, GpuBill, GpuHandle, Holder, ReportRef, RunRef, SalesMetrics, WeeklySalesReport };
 
 /** Workflow types as registered by the worker: the names of the functions workflows/index.ts exports. */
 export const WORKFLOW_TYPES = {
   report: 'weeklySalesReport',
+  morning: 'morningReports',
   gpuPool: 'gpuPool',
   gpuReaper: 'gpuReaper',
   missedReportCheck: 'missedReportCheck',
@@ -64,7 +70,7 @@ export function nonRetryableFailure(type: FailureType, message: string, details?
 }
 
 /** The workflow input: its schema (schemas/report-input.schema.ts) is the one home of its shape. */
-export type { ReportInput };
+export type { MorningInput, ReportInput };
 
 export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
 /**
@@ -279,6 +285,28 @@ export interface ReportResult {
   sentBy?: string;
 }
 
+/** The memo key a morning leaves on its runs: the nominal time its schedule started it, for their trigger and date. */
+export const MORNING_SCHEDULED_AT = 'morningScheduledAt';
+
+/** What morningReports is asked to write (planMorning): the date, and each report and split value a run of its own. */
+export interface MorningPlan {
+  reportDate: IsoDate;
+  dryRun: boolean;
+  runs: ReportRef[];
+}
+
+/** One report of a morning as it ended: its run, its outcome, its tokens and its share of the GPU. */
+export interface MorningReportResult extends ReportRef {
+  workflowId: string;
+  outcome: ReportOutcome;
+  /** Who it went to (to). */
+  audience: string[];
+  tokens?: number;
+  gpuSeconds?: number;
+  /** Why it failed, when it did. */
+  error?: string;
+}
+
 /** Sent to the ops recipients when a run fails, or when its report went out but its GPU is not stopped. */
 export interface FailureAlert {
   run: RunRef;
@@ -392,6 +420,8 @@ export interface MissedReportCheckInput {
 /** A report date with no sent report, and the runs that were made for it. */
 export interface MissingReport {
   reportDate: IsoDate;
+  /** Which report and split value went without (config reports); absent: the default report. */
+  report?: ReportRef;
   runs: { workflowId: string; runId: string; status: string; outcome?: string }[];
 }
 

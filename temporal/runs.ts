@@ -9,7 +9,7 @@ import { runKey } from '../store/archive';
 import { llmCallsOf } from '../store/llm-calls';
 import type { Store } from '../store/store';
 import { activityTimeline, type ActivitySpan } from './run-timeline';
-import { ReportDate, ReportOutcome, ReportTrigger } from './search-attributes';
+import { ReportDate, ReportId, ReportOutcome, ReportSplit, ReportTrigger } from './search-attributes';
 
 /** An outcome as people read it: "sent (narrative withheld)" when the words did not pass the checks. */
 export function outcomeText(outcome: string | undefined, narrativeWithheld?: boolean): string | undefined {
@@ -19,6 +19,9 @@ export function outcomeText(outcome: string | undefined, narrativeWithheld?: boo
 /** One row of `runs list`: from the visibility store, without reading each run's history. */
 export interface RunSummary {
   reportDate?: string;
+  /** The report the config defines (reports[].id) and its split value; unset for the default report. */
+  report?: string;
+  split?: string;
   trigger?: string;
   outcome?: string;
   /** The report went out with the narrative withheld: "sent", but not as meant. */
@@ -40,6 +43,9 @@ export interface RunFilter {
   from?: string;
   to?: string;
   outcome?: string;
+  /** Only runs of this report (reports[].id), and of this value of its split. */
+  report?: string;
+  split?: string;
   limit?: number;
   /** Only runs of this deployment's task queue (several deployments may share a namespace). */
   taskQueue?: string;
@@ -51,6 +57,8 @@ export function runsQuery(filter: RunFilter): string {
   const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPES.report)}`];
   if (filter.from) clauses.push(`ReportDate >= ${quote(filter.from)}`);
   if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
+  if (filter.report) clauses.push(`ReportId = ${quote(filter.report)}`);
+  if (filter.split) clauses.push(`ReportSplit = ${quote(filter.split)}`);
   if (filter.taskQueue) clauses.push(`TaskQueue = ${quote(filter.taskQueue)}`);
   if (filter.outcome === 'failed') {
     // Terminated and timed-out runs ran no code to record their outcome (Temporal runs none for them): they failed too.
@@ -64,6 +72,8 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary 
   const sa = info.typedSearchAttributes;
   return {
     reportDate: sa.get(ReportDate),
+    report: sa.get(ReportId),
+    split: sa.get(ReportSplit),
     trigger: sa.get(ReportTrigger) ?? audit.trigger,
     outcome: sa.get(ReportOutcome),
     ...(audit.narrative === 'withheld' && { narrativeWithheld: true }),
@@ -124,7 +134,14 @@ export async function auditFromStore(runs: RunSummary[], store: Store, config: C
       if (run.status === 'RUNNING' || (run.attempts !== undefined && run.gpuSeconds !== undefined)) return run;
       const lease = await leases.get(runKey(run));
       const calls = run.reportDate
-        ? await llmCallsOf(store, { ...run, reportDate: run.reportDate }).get('calls')
+        ? await llmCallsOf(store, {
+            workflowId: run.workflowId,
+            runId: run.runId,
+            reportDate: run.reportDate,
+            ...(run.report !== undefined && {
+              report: { id: run.report, ...(run.split !== undefined && { split: run.split }) },
+            }),
+          }).get('calls')
         : undefined;
       const bill =
         lease?.shareSeconds === undefined ? undefined : billFor('', [], lease.shareSeconds, pricingOf(config));

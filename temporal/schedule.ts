@@ -21,6 +21,8 @@ export interface ScheduleSettings extends Settings {
   paused: boolean;
   note: string;
   taskQueue: string;
+  /** weeklySalesReport, or morningReports when the config defines reports. */
+  workflowType: string;
 }
 
 /** Where the applied settings are kept: the action's memo, which (unlike the schedule's) can be updated. */
@@ -54,6 +56,8 @@ export function scheduleSettingsFrom(config: Config): ScheduleSettings {
     paused: s.paused,
     note: s.note,
     taskQueue: config.temporal.taskQueue,
+    // With reports defined, the morning writes them all (workflows/morning-reports.ts); else the one report.
+    workflowType: config.reports ? WORKFLOW_TYPES.morning : WORKFLOW_TYPES.report,
   };
 }
 
@@ -68,7 +72,7 @@ export function reportSchedule(config: Config): ScheduleDefinition<ScheduleSetti
       spec: { cronExpressions: [settings.cron], timezone: settings.timezone, jitter: settings.jitterSeconds * 1000 },
       action: {
         type: 'startWorkflow',
-        workflowType: WORKFLOW_TYPES.report,
+        workflowType: settings.workflowType,
         // The server appends the nominal time, so every run has its own id.
         workflowId: settings.id,
         taskQueue: settings.taskQueue,

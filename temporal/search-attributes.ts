@@ -7,7 +7,11 @@ export const ReportTrigger = defineSearchAttributeKey('ReportTrigger', SearchAtt
 /** Set when a run raised an alert: "delivered" (some channel took it) or "undelivered" (none did). */
 export const ReportAlert = defineSearchAttributeKey('ReportAlert', SearchAttributeType.KEYWORD);
 
-export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger, ReportAlert];
+/** Which report the config defines (reports[].id) a run writes, and the value of its split ("华东"); unset: the default report. */
+export const ReportId = defineSearchAttributeKey('ReportId', SearchAttributeType.KEYWORD);
+export const ReportSplit = defineSearchAttributeKey('ReportSplit', SearchAttributeType.KEYWORD);
+
+export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger, ReportAlert, ReportId, ReportSplit];
 
 /** Set by the server on runs a Schedule starts (including trigger and backfill): the nominal time of the action. */
 export const TemporalScheduledStartTime = defineSearchAttributeKey(

@@ -32,6 +32,16 @@ export interface ReplayResult {
 }
 
 /** Every recorded history in `dir` (recursively) replayed against a bundle: a determinism error names its file. */
+/**
+ * A run that starts children names them "<its workflow id>/…" (workflows/morning-reports.ts): it replays only under
+ * the workflow id it had, which its first child's id begins with. Other runs replay under their file's name.
+ */
+function parentIdOf(history: ReturnType<typeof historyFromJSON>): string | undefined {
+  const child = history.events?.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)
+    ?.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+  return child?.split('/')[0];
+}
+
 export async function replayHistories(
   dir: string,
   workflowBundle: NonNullable<WorkerOptions['workflowBundle']>,
@@ -39,13 +49,14 @@ export async function replayHistories(
   const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.json'))
     .sort();
-  const histories = files.map((f) => ({
-    workflowId: f,
-    history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))),
-  }));
+  const histories = files.map((f) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    return { file: f, workflowId: parentIdOf(history) ?? f, history };
+  });
   const results: ReplayResult[] = [];
-  for await (const r of Worker.runReplayHistories({ workflowBundle }, histories)) {
-    results.push({ file: r.workflowId, ...(r.error ? { error: String(r.error) } : {}) });
-  }
+  // Results come in the order the histories go in.
+  let i = 0;
+  for await (const r of Worker.runReplayHistories({ workflowBundle }, histories))
+    results.push({ file: histories[i++]!.file, ...(r.error ? { error: String(r.error) } : {}) });
   return results;
 }

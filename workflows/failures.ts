@@ -1,11 +1,17 @@
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure } from '@temporalio/workflow';
 import type { FailureType } from '../temporal/contracts';
 
-/** The innermost message: "activity task failed" wrappers say nothing a reader needs. */
+/** The innermost message: "activity task failed" and "child workflow execution failed" say nothing a reader needs. */
 export function rootMessage(err: unknown): string {
   let e = err as Error | undefined;
-  while (e instanceof ActivityFailure && e.cause) e = e.cause;
-  if (e instanceof ApplicationFailure && e.type === ('ReportFailed' satisfies FailureType) && e.cause) e = e.cause;
+  for (;;) {
+    const wrapper =
+      e instanceof ActivityFailure ||
+      e instanceof ChildWorkflowFailure ||
+      (e instanceof ApplicationFailure && e.type === ('ReportFailed' satisfies FailureType));
+    if (!wrapper || !e?.cause) break;
+    e = e.cause as Error;
+  }
   return e?.message ?? String(err);
 }
 

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  MORNING_SCHEDULED_AT,
   progressQuery,
   type EmailReceipt,
   type FailureType,
@@ -32,6 +33,8 @@ import { causeOf, rootMessage } from './failures';
 import { deliveryNeedsAHuman, ownBill, recordOutcome, whatNeedsAHuman, type RunEnd } from './report-audit';
 import {
   ReportDate,
+  ReportId,
+  ReportSplit,
   ReportOutcome as ReportOutcomeKey,
   ReportTrigger,
   TemporalScheduledStartTime,
@@ -75,9 +78,12 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
 
   const info = workflowInfo();
   const plan = await planOrRecordInvalidInput(input);
+  const { report } = plan.run;
   upsertSearchAttributes([
     { key: ReportDate, value: plan.run.reportDate },
     { key: ReportTrigger, value: plan.trigger },
+    ...(report ? [{ key: ReportId, value: report.id }] : []),
+    ...(report?.split !== undefined ? [{ key: ReportSplit, value: report.split }] : []),
   ]);
 
   // After a Reset the recorded plan is the reset run's: this run archives, sends and is alerted on under its own id,
@@ -232,7 +238,10 @@ async function planOrRecordInvalidInput(input: ReportInput): Promise<ReportPlan>
       input: input ?? {},
       workflowId: info.workflowId,
       runId: info.runId,
-      scheduledAt: info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString(),
+      // A morning's reports run as its children: the morning's schedule time is theirs (workflows/morning-reports.ts).
+      scheduledAt:
+        info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString() ??
+        (info.memo?.[MORNING_SCHEDULED_AT] as string | undefined),
       startedAt: info.startTime.toISOString(),
     });
   } catch (err) {

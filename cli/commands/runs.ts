@@ -25,9 +25,23 @@ export function runsTable(runs: RunSummary[]): string {
     ? `\n${unreadable} run(s) without audit figures: their memo is encrypted with a key this client does not have ` +
       '(set SALES_REPORT_ENCRYPTION_KEYS and temporal.encryption.enabled)'
     : '';
+  // The report column shows only where reports are defined (config reports): a single-report deployment reads as before.
+  const reports = runs.some((r) => r.report !== undefined);
+  const reportOf = (r: RunSummary) => (r.split === undefined ? r.report : `${r.report ?? '-'} · ${r.split}`);
   return `${table(
-    ['date', 'trigger', 'outcome', 'duration', 'attempts', 'GPU s', 'cost', 'workflow id'],
+    [
+      ...(reports ? ['report'] : []),
+      'date',
+      'trigger',
+      'outcome',
+      'duration',
+      'attempts',
+      'GPU s',
+      'cost',
+      'workflow id',
+    ],
     runs.map((r) => [
+      ...(reports ? [reportOf(r)] : []),
       r.reportDate,
       r.trigger,
       outcomeText(r.outcome, r.narrativeWithheld) ?? r.status.toLowerCase(),
@@ -40,19 +54,42 @@ export function runsTable(runs: RunSummary[]): string {
   )}${note}`;
 }
 
+interface RunOptions {
+  date?: string;
+  recipients?: string;
+  report?: string;
+  split?: string;
+  dryRun?: boolean;
+  wait?: boolean;
+}
+
+interface RunListOptions {
+  from?: string;
+  to?: string;
+  outcome?: string;
+  report?: string;
+  split?: string;
+  limit: string;
+  json?: boolean;
+}
+
 export function runCommands(program: Command, context: () => CliContext): void {
   program
     .command('run')
     .description('start a report now (a new run: earlier runs of the same date are kept)')
     .option('--date <YYYY-MM-DD>', 'report date (default: today in the configured time zone)')
     .option('--recipients <list>', 'comma-separated addresses replacing the configured "to"')
+    .option('--report <id>', 'which report (config reports[].id; default: the first)')
+    .option('--split <value>', 'for a split report: the value whose report to write, e.g. 华东')
     .option('--dry-run', 'render and archive, send nothing')
     .option('--wait', 'wait for the outcome; exit 1 if the run fails')
-    .action(async (options: { date?: string; recipients?: string; dryRun?: boolean; wait?: boolean }) => {
+    .action(async (options: RunOptions) => {
       checkDate(options.date, '--date');
       const ctx = context();
       const input: ReportInput = {
         ...(options.date && { reportDate: options.date }),
+        ...(options.report && { report: options.report }),
+        ...(options.split && { split: options.split }),
         ...(options.recipients && {
           recipients: options.recipients
             .split(',')
@@ -102,9 +139,11 @@ export function runCommands(program: Command, context: () => CliContext): void {
     .option('--from <YYYY-MM-DD>', 'first report date')
     .option('--to <YYYY-MM-DD>', 'last report date')
     .option('--outcome <outcome>', `one of ${REPORT_OUTCOMES.join(', ')}`)
+    .option('--report <id>', 'only runs of this report (config reports[].id)')
+    .option('--split <value>', "only runs of this value of the report's split, e.g. 华东")
     .option('--limit <n>', 'at most this many', '200')
     .option('--json', 'JSON instead of a table')
-    .action(async (options: { from?: string; to?: string; outcome?: string; limit: string; json?: boolean }) => {
+    .action(async (options: RunListOptions) => {
       checkDate(options.from, '--from');
       checkDate(options.to, '--to');
       if (options.outcome && !(REPORT_OUTCOMES as readonly string[]).includes(options.outcome))

@@ -11,7 +11,7 @@ describe('workflow input, as typed into the Web UI', () => {
       return checked.ok ? [] : checked.problems;
     };
     expect(problems({ reportDate: '2026-11-20', recipients: ['me@example.com'], dry_run: true })).toEqual([
-      'unknown key "dry_run" (accepted: reportDate, recipients, cc, bcc, dryRun, resend)',
+      'unknown key "dry_run" (accepted: reportDate, report, split, recipients, cc, bcc, dryRun, resend)',
     ]);
     expect(problems({ reportDate: '2026-02-30', recipients: ['me@example.com', 'not-an-address'] })).toEqual([
       'reportDate "2026-02-30" is not a YYYY-MM-DD calendar date',

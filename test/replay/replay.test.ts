@@ -41,6 +41,8 @@ describe('replaying recorded runs against the current workflow code', () => {
         'sent-numbers-only-gpu-never-ready.json',
         'sent-holding-llm-slot.json',
         'gpu-pool-llm-slots.json',
+        'morning-reports-split-by-region.json',
+        'sent-split-value-rerun.json',
         'v3/sent.json',
         'v3/sent-after-reset-mid-generation.json',
         'v4/gpu-pool-three-holders.json',

@@ -1,0 +1,94 @@
+import type { Config } from '../config/config';
+import { WHOLE, type Slicing } from '../sales/slices';
+import type { ReportRef } from '../store/archive';
+import { reportTitleOf, type Labels } from './render/labels';
+
+/** One report as the config defines it (config `reports`), its defaults filled in. */
+export interface ReportDefinition {
+  id: string;
+  title: string;
+  slicing: Slicing;
+  /** split: each value and who gets its report. */
+  splitRecipients?: Record<string, string[]>;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+}
+
+/** The report a config without `reports` writes: the whole source, to email.to. */
+export const DEFAULT_REPORT_ID = 'weekly';
+
+/** Every report the config defines, in its order; without `reports`, the one default report. */
+export function reportDefinitions(config: Config): ReportDefinition[] {
+  const { email, report } = config;
+  if (!config.reports)
+    return [{ id: DEFAULT_REPORT_ID, title: report.title, slicing: {}, to: email.to, cc: email.cc, bcc: email.bcc }];
+  return config.reports.map((r) => ({
+    id: r.id,
+    title: r.title ?? report.title,
+    slicing: {
+      ...(r.scope && { scope: r.scope }),
+      ...(r.split && { split: r.split.by }),
+    },
+    ...(r.split && { splitRecipients: r.split.recipients }),
+    to: r.to ?? (r.split ? [] : email.to),
+    // A split report holds one value's figures: the configured cc (who reads the whole) is not its reader.
+    cc: r.cc ?? (r.split ? [] : email.cc),
+    bcc: r.bcc ?? (r.split ? [] : email.bcc),
+  }));
+}
+
+/** The report a run writes and its slice, checked: what is wrong is said with what would be right. */
+export function resolveReport(
+  config: Config,
+  id: string | undefined,
+  split: string | undefined,
+): { definition: ReportDefinition; slice: string } | { problem: string } {
+  const all = reportDefinitions(config);
+  const definition = id === undefined ? all[0]! : all.find((r) => r.id === id);
+  const ids = all.map((r) => JSON.stringify(r.id)).join(', ');
+  if (!definition) return { problem: `report ${JSON.stringify(id)} is not defined (reports: ${ids})` };
+  const values = Object.keys(definition.splitRecipients ?? {});
+  const by = definition.slicing.split;
+  if (!by) {
+    if (split !== undefined)
+      return { problem: `report "${definition.id}" is not split; "split" ${JSON.stringify(split)} has no meaning` };
+    return { definition, slice: WHOLE };
+  }
+  if (split === undefined)
+    return {
+      problem: `report "${definition.id}" is one report per ${by}: name the value in "split" (one of ${values.join(', ')}), or start the morning's reports to write them all`,
+    };
+  if (!values.includes(split))
+    return {
+      problem: `report "${definition.id}" has no ${by} ${JSON.stringify(split)} (its values: ${values.join(', ')}; reports[].split.recipients)`,
+    };
+  return { definition, slice: split };
+}
+
+/** Who one slice of a report goes to. */
+export function audienceOf(definition: ReportDefinition, slice: string): { to: string[]; cc: string[]; bcc: string[] } {
+  const to = definition.splitRecipients?.[slice] ?? definition.to;
+  return { to, cc: definition.cc, bcc: definition.bcc };
+}
+
+/** Every report and split value the config defines, each a run of its own: what a morning writes. */
+export function everyReportSlice(config: Config): ReportRef[] {
+  return reportDefinitions(config).flatMap((d) =>
+    d.splitRecipients ? Object.keys(d.splitRecipients).map((split) => ({ id: d.id, split })) : [{ id: d.id }],
+  );
+}
+
+/** The definition a run's report names (absent: the default report, or the first defined). */
+export function definitionOf(config: Config, report: ReportRef | undefined): ReportDefinition {
+  const all = reportDefinitions(config);
+  const found = report ? all.find((d) => d.id === report.id) : all[0];
+  if (!found) throw new Error(`report "${report?.id}" is not in this worker's config (reports)`);
+  return found;
+}
+
+/** A run's report title as its reader sees it: the definition's, in the report's language, with its split value. */
+export function titleOf(config: Config, report: ReportRef | undefined, l: Labels): string {
+  const title = reportTitleOf(definitionOf(config, report).title, l);
+  return report?.split === undefined ? title : `${title} · ${report.split}`;
+}

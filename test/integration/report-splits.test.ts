@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { formatMoney } from '../../report/render/format';
+import { kpisOf, type SalesMetrics } from '../../sales/metrics';
+import { loadConfiguredSlices } from '../../sales/source';
+import { archiveRootOf } from '../../store/archive';
+import { WORKFLOW_TYPES } from '../../temporal/contracts';
+import type { morningReports, weeklySalesReport } from '../../workflows';
+import type { ReceivedMail } from '../../dev/smtp-sink';
+import { salesReport, temporalCli, writeConfig } from '../helpers/cli';
+import { recordHistory, REPORT_DATE, withHarness } from '../helpers/harness';
+
+const RECIPIENTS = {
+  华东: ['east@example.com'],
+  华北: ['north@example.com'],
+  华中: ['central@example.com'],
+  // In the mapping, not in the data: its report fails, alone.
+  东北: ['northeast@example.com'],
+};
+
+/** Every money figure of a slice, as the email (no decimals) and the workbook (cents) write it: 4 digits and up. */
+function moneyFigures(m: SalesMetrics): number[] {
+  const values = [
+    ...kpisOf(m).flatMap(([key, k]) => (key === 'revenue' || key === 'refunds' ? [k.current, k.previous] : [])),
+    ...[...m.byChannel, ...m.byCategory, ...m.byRegion].flatMap((r) => [r.revenue, r.previousRevenue]),
+    ...m.topProducts.map((p) => p.revenue),
+  ];
+  return [...new Set(values.filter((v) => Math.abs(v) >= 1000))];
+}
+
+/** Every number a slice's report may show in any role (a mover's delta, an average), to the yuan. */
+function shownToTheYuan(m: SalesMetrics): Set<number> {
+  const found = new Set<number>();
+  const walk = (x: unknown): void => {
+    if (typeof x === 'number') found.add(Math.round(Math.abs(x)));
+    else if (x && typeof x === 'object') Object.values(x).forEach(walk);
+  };
+  walk(m);
+  return found;
+}
+
+async function workbookText(mail: ReceivedMail): Promise<{ text: string; numbers: number[] }> {
+  const xlsx = mail.parsed.attachments.find((a) => a.filename?.endsWith('.xlsx'));
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
+  const texts: string[] = [];
+  const numbers: number[] = [];
+  book.eachSheet((sheet) =>
+    sheet.eachRow((row) =>
+      row.eachCell((cell) => {
+        if (typeof cell.value === 'number') numbers.push(cell.value);
+        else texts.push(String(cell.text));
+      }),
+    ),
+  );
+  return { text: texts.join('\n'), numbers };
+}
+
+describe('a report split by region: one report per value, each to its own readers with its own figures only', () => {
+  it('sends each region its report in one morning, fails the region without data alone, and re-runs one value', async () => {
+    await withHarness(
+      {
+        config: { reports: [{ id: 'by-region', title: '区域周报', split: { by: 'region', recipients: RECIPIENTS } }] },
+      },
+      async (h) => {
+        const morning = await h.client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: `morning-${randomUUID()}`,
+          args: [{ reportDate: REPORT_DATE }],
+        });
+        const results = await h.withWorker(morning.result());
+        const outcome: Record<string, string> = Object.fromEntries(results.map((r) => [r.split ?? r.id, r.outcome]));
+        expect(outcome).toEqual({ 华东: 'sent', 华北: 'sent', 华中: 'sent', 东北: 'failed' });
+        expect(results.find((r) => r.split === '东北')?.error).toContain('no lines for region "东北" in the data read');
+        for (const r of results.filter((x) => x.outcome === 'sent')) {
+          expect(r.audience).toEqual(RECIPIENTS[r.split as keyof typeof RECIPIENTS]);
+          expect(r.tokens).toBeGreaterThan(0);
+          expect(r.gpuSeconds).toBeGreaterThan(0);
+        }
+
+        // Each region's email went to that region's readers alone; ops heard of the one that failed.
+        const reports = h.sink.messages.filter((m) => m.parsed.subject?.includes('区域周报'));
+        expect(reports.map((m) => m.envelope.to.join(',')).sort()).toEqual(
+          ['central@example.com', 'east@example.com', 'north@example.com'].sort(),
+        );
+        const alert = h.sink.messages.find((m) => m.envelope.to.includes('ops@example.com'));
+        expect(alert?.parsed.text).toContain('东北');
+
+        // No figure of another region, nor of the company, in the body, the text, the subject or the workbook.
+        const slices = await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, { split: 'region' });
+        const [whole] = Object.values(await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, {}));
+        const regions = Object.keys(slices);
+        expect(regions.length).toBe(5);
+        for (const mail of reports) {
+          const own = regions.find((r) => RECIPIENTS[r as keyof typeof RECIPIENTS]?.[0] === mail.envelope.to[0])!;
+          // A figure of another region that this one also has (in any role, to the yuan) would prove nothing.
+          const ownFigures = shownToTheYuan(slices[own]!);
+          const foreign = [
+            ...regions.filter((r) => r !== own).flatMap((r) => moneyFigures(slices[r]!)),
+            whole!.kpis.revenue.current,
+            whole!.kpis.revenue.previous,
+          ].filter((v) => !ownFigures.has(Math.round(Math.abs(v))));
+          expect(foreign.length).toBeGreaterThan(20);
+          const book = await workbookText(mail);
+          const written = [mail.parsed.subject ?? '', mail.parsed.html as string, mail.parsed.text ?? '', book.text];
+          expect(mail.parsed.subject).toContain(`区域周报 · ${own}`);
+          expect(mail.parsed.html).toContain(formatMoney(slices[own]!.kpis.revenue.current, 'CNY', 'zh-CN', 0));
+          for (const text of written) {
+            for (const other of regions.filter((r) => r !== own)) expect(text).not.toContain(other);
+            for (const v of foreign)
+              for (const shown of [formatMoney(v, 'CNY', 'zh-CN', 0), formatMoney(v, 'CNY', 'zh-CN', 2)])
+                expect(text, `${own}'s report shows ${shown}`).not.toContain(shown);
+          }
+          for (const v of foreign) expect(book.numbers, `${own}'s workbook holds ${v}`).not.toContain(v);
+          expect(book.numbers).toContain(slices[own]!.kpis.revenue.current);
+        }
+
+        // Each region's archive is its own folder, whose front page lists its runs alone.
+        const eastIndex = (await h.store.get(`${archiveRootOf({ id: 'by-region', split: '华东' })}index.html`))!;
+        expect(eastIndex.toString()).toContain('区域周报 · 华东');
+        for (const other of regions.filter((r) => r !== '华东')) expect(eastIndex.toString()).not.toContain(other);
+
+        // Found by report and split value, by the Temporal CLI and by runs list.
+        const address = h.config.temporal.address;
+        const listed = (await temporalCli(
+          address,
+          'workflow',
+          'list',
+          '--query',
+          `ReportId='by-region' AND ReportSplit='华北'`,
+        )) as { execution: { workflowId: string } }[];
+        expect(listed.map((w) => w.execution.workflowId)).toEqual([`${morning.workflowId}/by-region/华北`]);
+
+        // One value re-run from a `temporal workflow start` input, as typed into the Web UI: sent again with resend.
+        const rerunId = `rerun-${randomUUID()}`;
+        await temporalCli(
+          address,
+          'workflow',
+          'start',
+          '--type',
+          WORKFLOW_TYPES.report,
+          '--task-queue',
+          h.config.temporal.taskQueue,
+          '--workflow-id',
+          rerunId,
+          '--input',
+          JSON.stringify({ reportDate: REPORT_DATE, report: 'by-region', split: '华北', resend: true }),
+        );
+        const rerun = await h.withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(rerunId).result());
+        expect(rerun).toMatchObject({ outcome: 'sent', recipients: { to: ['north@example.com'], cc: [], bcc: [] } });
+        // A typo in the value is refused before anything starts, naming the values there are.
+        const typoId = `typo-${randomUUID()}`;
+        await temporalCli(
+          address,
+          'workflow',
+          'start',
+          '--type',
+          WORKFLOW_TYPES.report,
+          '--task-queue',
+          h.config.temporal.taskQueue,
+          '--workflow-id',
+          typoId,
+          '--input',
+          JSON.stringify({ report: 'by-region', split: '华 北' }),
+        );
+        const typo = await h
+          .withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(typoId).result())
+          .catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
+        expect(typo).toContain('report "by-region" has no region "华 北" (its values: 华东, 华北, 华中, 东北');
+
+        const configPath = await writeConfig(h.dir, h.config);
+        const runs = await salesReport(
+          configPath,
+          'runs',
+          'list',
+          '--report',
+          'by-region',
+          '--split',
+          '华北',
+          '--json',
+        );
+        const rows = JSON.parse(runs.stdout) as { workflowId: string; report: string; split: string }[];
+        expect(rows.map((r) => r.workflowId).sort()).toEqual([`${morning.workflowId}/by-region/华北`, rerunId].sort());
+        expect(rows.every((r) => r.report === 'by-region' && r.split === '华北')).toBe(true);
+
+        await recordHistory(morning, 'morning-reports-split-by-region');
+        await recordHistory(h.client.workflow.getHandle(rerunId), 'sent-split-value-rerun');
+      },
+    );
+  }, 240_000);
+});

@@ -1,0 +1,160 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../config/config';
+import { writeSampleCsv } from '../../dev/sample-data';
+import { audienceOf, everyReportSlice, resolveReport } from '../../report/definitions';
+import { loadSalesSlices, type LoadSalesOptions } from '../../sales/load';
+import { sliceOf, WHOLE } from '../../sales/slices';
+import { targetRowsOfSlice } from '../../sales/targets';
+import { archivePrefix, archiveRootOf } from '../../store/archive';
+
+function options(path: string, more: Partial<LoadSalesOptions> = {}): LoadSalesOptions {
+  return {
+    path,
+    format: 'auto',
+    columns: parseConfig({}).data.columns,
+    maxBadRowShare: 0.05,
+    badRowsShown: 5,
+    reportDate: '2026-11-20',
+    currency: 'CNY',
+    freshness: { failIfEndsBeforeWindow: true, failIfWindowEmpty: true },
+    ...more,
+  };
+}
+
+describe('one pass, every slice', () => {
+  it("computes each region's figures in one read exactly as a read scoped to that region alone", async () => {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-slices-')), 'sales.csv');
+    await writeSampleCsv(csv, { endDate: '2026-11-19', days: 28, ordersPerDay: 60, seed: 5, badRowsPerThousand: 0 });
+    const whole = (await loadSalesSlices(options(csv)))[WHOLE]!;
+    const byRegion = await loadSalesSlices(options(csv, { slicing: { split: 'region' } }));
+    const regions = whole.byRegion.map((r) => r.name).sort();
+    expect(Object.keys(byRegion).sort()).toEqual(regions);
+    expect(regions.length).toBeGreaterThan(2);
+    for (const region of regions) {
+      const scoped = (await loadSalesSlices(options(csv, { slicing: { scope: { region: [region] } } })))[WHOLE]!;
+      expect(byRegion[region]).toEqual(scoped);
+      // Only its own region: its region breakdown is itself, and its revenue is that region's row of the whole.
+      expect(scoped.byRegion.map((r) => r.name)).toEqual([region]);
+      expect(scoped.kpis.revenue.current).toBe(whole.byRegion.find((r) => r.name === region)!.revenue);
+    }
+    const sum = (f: (r: string) => number) => regions.reduce((a, r) => a + f(r), 0);
+    expect(sum((r) => byRegion[r]!.kpis.orders.current)).toBe(whole.kpis.orders.current);
+    expect(sum((r) => byRegion[r]!.kpis.units.current)).toBe(whole.kpis.units.current);
+    // How far the source reaches is the source's, not a region's.
+    for (const r of regions) expect(byRegion[r]!.dataQuality.orderDates).toEqual(whole.dataQuality.orderDates);
+  });
+
+  it("fails one value's report alone, saying what was looked for and what the data has", async () => {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-slices-')), 'small.csv');
+    await writeFile(
+      csv,
+      [
+        'Order ID,Order Date,Product,Category,Region,Channel,Quantity,Amount',
+        'A1,2026-11-13,Tea,Food,East,Online,2,20',
+        'A2,2026-11-19,Tea,Food,West,Store,1,10',
+        'B1,2026-11-06,Tea,Food,North,Online,4,40',
+        '',
+      ].join('\n'),
+    );
+    const slices = await loadSalesSlices(options(csv, { slicing: { split: 'region' } }));
+    expect(sliceOf(slices, 'East', 'region', true).kpis.revenue.current).toBe(20);
+    expect(() => sliceOf(slices, 'North', 'region', true)).toThrow(
+      'no orders for region "North" in the report week 2026-11-13 – 2026-11-19 (region values in the data read: East, North, West)',
+    );
+    expect(sliceOf(slices, 'North', 'region', false).kpis.revenue.previous).toBe(40);
+    expect(() => sliceOf(slices, 'South', 'region', false)).toThrow(
+      'no lines for region "South" in the data read (region values in the data read: East, North, West). Is it spelled as in the data?',
+    );
+  });
+});
+
+describe('report definitions', () => {
+  const config = parseConfig({
+    email: { to: ['all@example.com'], cc: ['cfo@example.com'] },
+    reports: [
+      { id: 'weekly' },
+      {
+        id: 'by-region',
+        title: '区域周报',
+        split: { by: 'region', recipients: { 华东: ['east@example.com'], 华北: ['north@example.com'] } },
+      },
+      { id: 'online', scope: { channel: ['线上'] }, to: ['web@example.com'] },
+    ],
+  });
+
+  it('lists every report and split value a morning writes, each to its own readers', () => {
+    expect(everyReportSlice(config)).toEqual([
+      { id: 'weekly' },
+      { id: 'by-region', split: '华东' },
+      { id: 'by-region', split: '华北' },
+      { id: 'online' },
+    ]);
+    const east = resolveReport(config, 'by-region', '华东');
+    if ('problem' in east) throw new Error(east.problem);
+    // The CFO on email.cc reads the whole, not every region's copy.
+    expect(audienceOf(east.definition, east.slice)).toEqual({ to: ['east@example.com'], cc: [], bcc: [] });
+    const weekly = resolveReport(config, undefined, undefined);
+    if ('problem' in weekly) throw new Error(weekly.problem);
+    expect(audienceOf(weekly.definition, weekly.slice)).toEqual({
+      to: ['all@example.com'],
+      cc: ['cfo@example.com'],
+      bcc: [],
+    });
+  });
+
+  it('says what a Web UI start got wrong, with what would be right', () => {
+    const problem = (id?: string, split?: string) => {
+      const r = resolveReport(config, id, split);
+      return 'problem' in r ? r.problem : undefined;
+    };
+    expect(problem('by-regoin')).toBe('report "by-regoin" is not defined (reports: "weekly", "by-region", "online")');
+    expect(problem('by-region')).toContain('is one report per region: name the value in "split" (one of 华东, 华北)');
+    expect(problem('by-region', '华南')).toBe(
+      'report "by-region" has no region "华南" (its values: 华东, 华北; reports[].split.recipients)',
+    );
+    expect(problem('weekly', '华东')).toContain('is not split');
+    expect(problem('online')).toBeUndefined();
+  });
+
+  it('refuses a config whose reports cannot be told apart or whose split has a "to"', () => {
+    const refused = (reports: unknown[]) => {
+      try {
+        parseConfig({ reports });
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+      return [];
+    };
+    expect(refused([{ id: 'a' }, { id: 'a' }])).toContain(
+      '/reports: the id "a" is used more than once (each report\'s runs and sends go by it)',
+    );
+    expect(
+      refused([{ id: 'r', to: ['x@example.com'], split: { by: 'region', recipients: { E: ['e@example.com'] } } }]),
+    ).toContain('/reports/0/to: a split report goes to each value\'s recipients (split.recipients), not to "to"');
+  });
+
+  it("takes a region's own target as its report's and no company or other row", () => {
+    const rows = [
+      { period: '2026-11', kpi: 'revenue' as const, target: 1000 },
+      { period: '2026-11', kpi: 'revenue' as const, dimension: 'region' as const, name: '华东', target: 300 },
+      { period: '2026-11', kpi: 'revenue' as const, dimension: 'region' as const, name: '华北', target: 200 },
+      { period: '2026-11', kpi: 'revenue' as const, dimension: 'channel' as const, name: '线上', target: 500 },
+    ];
+    expect(targetRowsOfSlice(rows, [{ dimension: 'region', name: '华东' }])).toEqual([
+      { period: '2026-11', kpi: 'revenue', target: 300 },
+    ]);
+    expect(targetRowsOfSlice(rows, [])).toEqual(rows);
+  });
+
+  it("keeps each report's archive, and each region's, in a folder of its own", () => {
+    const run = { workflowId: 'm/by-region/华东', runId: 'r1', reportDate: '2026-11-20' };
+    expect(archivePrefix(run)).toBe('archive/2026-11-20/m_by-region___/r1/');
+    expect(archiveRootOf({ id: 'by-region', split: '华东' })).toBe('archive/reports/by-region/华东/');
+    const odd = archiveRootOf({ id: 'by-region', split: 'A/B' });
+    expect(odd).toMatch(/^archive\/reports\/by-region\/A_B-[0-9a-f]{8}\/$/);
+    expect(odd).not.toBe(archiveRootOf({ id: 'by-region', split: 'A_B' }));
+  });
+});

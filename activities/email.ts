@@ -26,7 +26,6 @@ import { isPoolShare } from '../gpu/billing';
 import { archivePrefix, runKey } from '../store/archive';
 import { SENT_MARKER, writeArchiveIndex } from './archive-index';
 import { titleOf } from '../report/definitions';
-import { labelsFor } from '../report/render/labels';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { activityMetrics } from './metrics';
@@ -210,7 +209,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         `${archivePrefix(run)}${SENT_MARKER}`,
         JSON.stringify({ messageId, sentAt: now().toISOString() }),
       );
-      await writeArchiveIndex(store, config, run.report, titleOf(config, run.report, labelsFor(config.report.locale)));
+      await writeArchiveIndex(store, config, run.report, titleOf(config, run.report));
     } catch (err) {
       log.warn('archive index not updated after the send', { error: (err as Error).message });
     }

@@ -5,7 +5,10 @@ import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
 import { checkFigures } from '../report/fact-check';
 import { withheldNarrative } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
-import { loadPrompts } from '../report/prompts';
+import { loadPrompts, type PromptSet } from '../report/prompts';
+import { definitionOf } from '../report/definitions';
+import { PERIOD_KINDS, type PeriodKind } from '../sales/dates';
+import { periodKindOf } from '../sales/metrics';
 import { archivePrefix } from '../store/archive';
 import { llmCallsOf, type LlmCalls } from '../store/llm-calls';
 import {
@@ -28,7 +31,9 @@ const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionToken
 type NarrativeWithheld = NonNullable<GeneratedReport['narrativeWithheld']>;
 
 export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
-  const prompts = loadPrompts(config.report.locale);
+  // Each period's fixed prompts, read once: a morning's daily flash and weekly report each get their own.
+  const promptsByPeriod = new Map(PERIOD_KINDS.map((period) => [period, loadPrompts(config.report.locale, period)]));
+  const promptsFor = (period: PeriodKind) => promptsByPeriod.get(period)!;
   const llm = config.llm;
 
   async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
@@ -56,10 +61,12 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
     calls: LlmCalls,
     simulated: boolean,
     why: NarrativeWithheld,
+    prompts: PromptSet,
+    period: PeriodKind,
   ): GeneratedReport {
     activityMetrics().narrativesWithheld.add(1, { reason: cause });
     return {
-      report: withheldNarrative(config.report.locale),
+      report: withheldNarrative(config.report.locale, period),
       model: llm.model,
       promptFile: prompts.systemFile,
       promptSha256: prompts.systemSha256,
@@ -82,10 +89,14 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       const tried = calls?.firstCallAt
         ? `${calls.calls} call(s) to the model over ${Math.round((now().getTime() - Date.parse(calls.firstCallAt)) / 1000)}s`
         : 'no call reached the model';
-      return withheld('model-down', calls ?? NO_CALLS, false, {
-        reason: `the model could not be reached (${tried}) ${error}`,
-        rejectedText: '',
-      });
+      return withheld(
+        'model-down',
+        calls ?? NO_CALLS,
+        false,
+        { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
+        promptsFor(definitionOf(config, run.report).period),
+        definitionOf(config, run.report).period,
+      );
     },
 
     /**
@@ -95,6 +106,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
      */
     async generateReport({ run: requested, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
       const run = thisRun(requested);
+      const prompts = promptsFor(periodKindOf(metrics));
       const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
       const archive = archivePrefix(run);
       const execution = Context.current().info.attempt;
@@ -175,7 +187,14 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
         if (llm.onWrongAnswer === 'withhold-narrative') {
           // The numbers come from code: the report goes out at its time with them, and no unchecked word.
-          return withheld('wrong-answer', calls, lastSimulated, { reason, rejectedText: lastAnswer.slice(0, 2_000) });
+          return withheld(
+            'wrong-answer',
+            calls,
+            lastSimulated,
+            { reason, rejectedText: lastAnswer.slice(0, 2_000) },
+            prompts,
+            periodKindOf(metrics),
+          );
         }
         throw nonRetryableFailure('ReportSchemaViolation', reason, {
           errorsByAttempt,

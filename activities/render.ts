@@ -4,6 +4,7 @@ import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent } from
 import { formatMoney } from '../report/render/format';
 import { labelsFor } from '../report/render/labels';
 import { titleOf } from '../report/definitions';
+import { periodKindOf } from '../sales/metrics';
 import { renderWorkbook } from '../report/render/workbook';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
@@ -19,13 +20,13 @@ export function createRenderActivities({ config, store }: ActivityDeps) {
     /** Writes the email (HTML + text), the chart and the workbook into the run's archive folder. */
     async renderReport({ run: requested, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {
       const run = thisRun(requested);
-      const labels = labelsFor(config.report.locale);
+      const labels = labelsFor(config.report.locale, periodKindOf(metrics));
       const prefix = archivePrefix(run);
       const save = async (name: string, body: string | Buffer) => {
         await store.put(`${prefix}${name}`, body);
         return `${prefix}${name}`;
       };
-      const title = titleOf(config, run.report, labels);
+      const title = titleOf(config, run.report);
       const archiveBase = config.report.archiveUrl?.replace(/\/+$/, '');
       const content: EmailContent = {
         metrics,

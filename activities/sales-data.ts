@@ -17,12 +17,12 @@ export function createSalesDataActivities({ config, secrets, store }: ActivityDe
     /** Reads the sales once and returns only the aggregates of the run's slice (small enough for workflow history). */
     async loadSalesMetrics(requested: RunRef): Promise<SalesMetrics> {
       const run = thisRun(requested);
-      const { slicing } = definitionOf(config, run.report);
+      const { slicing, period } = definitionOf(config, run.report);
       const metrics = await withHeartbeat(async (signal) => {
         try {
           const slices = await reads.read(
-            sourceReadKey(config, run.reportDate, slicing),
-            (shared) => loadConfiguredSlices(config, secrets, run.reportDate, slicing, { signal: shared }),
+            sourceReadKey(config, run.reportDate, { slicing, period }),
+            (shared) => loadConfiguredSlices(config, secrets, run.reportDate, { slicing, period }, { signal: shared }),
             signal,
           );
           return sliceOf(slices, run.report?.split ?? WHOLE, slicing.split, config.data.failIfWindowEmpty);

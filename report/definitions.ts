@@ -1,12 +1,15 @@
 import type { Config } from '../config/config';
 import { WHOLE, type Slicing } from '../sales/slices';
+import type { PeriodKind } from '../sales/dates';
 import type { ReportRef } from '../store/archive';
-import { reportTitleOf, type Labels } from './render/labels';
+import { labelsFor, reportTitleOf } from './render/labels';
 
 /** One report as the config defines it (config `reports`), its defaults filled in. */
 export interface ReportDefinition {
   id: string;
   title: string;
+  /** What it covers: yesterday (a daily flash), the week, or the month to date (sales/dates.ts reportWindows). */
+  period: PeriodKind;
   slicing: Slicing;
   /** split: each value and who gets its report. */
   splitRecipients?: Record<string, string[]>;
@@ -22,10 +25,21 @@ export const DEFAULT_REPORT_ID = 'weekly';
 export function reportDefinitions(config: Config): ReportDefinition[] {
   const { email, report } = config;
   if (!config.reports)
-    return [{ id: DEFAULT_REPORT_ID, title: report.title, slicing: {}, to: email.to, cc: email.cc, bcc: email.bcc }];
+    return [
+      {
+        id: DEFAULT_REPORT_ID,
+        title: report.title,
+        period: 'week',
+        slicing: {},
+        to: email.to,
+        cc: email.cc,
+        bcc: email.bcc,
+      },
+    ];
   return config.reports.map((r) => ({
     id: r.id,
     title: r.title ?? report.title,
+    period: r.period,
     slicing: {
       ...(r.scope && { scope: r.scope }),
       ...(r.split && { split: r.split.by }),
@@ -88,7 +102,8 @@ export function definitionOf(config: Config, report: ReportRef | undefined): Rep
 }
 
 /** A run's report title as its reader sees it: the definition's, in the report's language, with its split value. */
-export function titleOf(config: Config, report: ReportRef | undefined, l: Labels): string {
-  const title = reportTitleOf(definitionOf(config, report).title, l);
+export function titleOf(config: Config, report: ReportRef | undefined): string {
+  const definition = definitionOf(config, report);
+  const title = reportTitleOf(definition.title, labelsFor(config.report.locale, definition.period));
   return report?.split === undefined ? title : `${title} · ${report.split}`;
 }

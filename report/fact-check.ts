@@ -1,5 +1,6 @@
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
-import { KPI_KEYS, kpisOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
+import { KPI_KEYS, kpisOf, periodKindOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
+import type { PeriodKind } from '../sales/dates';
 import {
   entityNames,
   figureBook,
@@ -53,11 +54,37 @@ const MONTH_OVER_MONTH =
 /** A sentence about a target: the only kind that may cite a target, its attainment, gap or pace. */
 const TARGET_WORDS =
   /目标|达成|完成率|完成度|进度|本月累计|月累计|本月至今|月初至今|\btargets?\b|attainment|\bgoals?\b|\bquota\b|\bpace\b|month[- ]to[- ]date|\bMTD\b/i;
-/** Words of the week-over-week comparison: a sentence with them and 同比 may cite both. */
+/**
+ * Words of the comparison with the period before (环比: last week, the same weekday a week before, the same days of
+ * the month before): a sentence with them and 同比 may cite both.
+ */
 const WEEK_OVER_WEEK =
-  /环比|上周|上一周|前一周|week[- ]over[- ]week|week[- ]on[- ]week|\bWoW\b|last week|previous week/i;
-const LAST_WEEK = /上周|上一周|前一周|上个?星期|last week|previous week|prior week|the week before/gi;
-const THIS_WEEK = /本周|这周|这一周|本星期|this week/gi;
+  /环比|上周|上一周|前一周|上月|上个月|week[- ]over[- ]week|week[- ]on[- ]week|\bWoW\b|\bMoM\b|last week|previous week|last month|previous month|month[- ]over[- ]month/i;
+/** How the reasons name a report's periods, for the model to fix its sentence. */
+const PERIOD_NAMES: Record<PeriodKind, Record<'current' | 'previous', string>> = {
+  day: { current: "yesterday's", previous: "the same day last week's" },
+  week: { current: "this week's", previous: "last week's" },
+  month: { current: "this month's", previous: "last month's" },
+};
+
+/**
+ * The words that name the period reported on (its figures are `current`) and the one compared with (`previous`), by
+ * the report's period: 本月 is the current period of a monthly report, but in a weekly one the month to date.
+ */
+const PERIOD_WORDS: Record<PeriodKind, { current: RegExp; previous: RegExp }> = {
+  day: {
+    current: /昨日|昨天|当日|yesterday/gi,
+    previous: /上周同日|上周同期|上周|上一周|前一周|same day last week|last week|previous week|the week before/gi,
+  },
+  week: {
+    current: /本周|这周|这一周|本星期|this week/gi,
+    previous: /上周|上一周|前一周|上个?星期|last week|previous week|prior week|the week before/gi,
+  },
+  month: {
+    current: /本月|当月|这个月|this month/gi,
+    previous: /上月同期|上个?月|last month|previous month|the month before/gi,
+  },
+};
 /** A period word that only names what is compared with ("较上周", "on last week") does not say whose figure it is. */
 const COMPARED_WITH =
   /(?:较|比|相比|环比|对比|比起|than|on|from|over|versus|vs\.?|compared (?:with|to)|against)\s*(?:the\s+)?$/i;
@@ -167,15 +194,19 @@ function fieldSubject(field: string): Subject[] | undefined {
  * ("上周销售额为X", "¥A this week against ¥B last week"); one that only names what is compared with ("较上周",
  * "on last week") gives none.
  */
-function periodsOf(clause: string, numbers: WrittenNumber[]): ('current' | 'previous' | undefined)[] {
+function periodsOf(
+  clause: string,
+  numbers: WrittenNumber[],
+  words: (typeof PERIOD_WORDS)[PeriodKind],
+): ('current' | 'previous' | undefined)[] {
   const periods: ('current' | 'previous' | undefined)[] = numbers.map(() => undefined);
   const marks = [
-    ...[...clause.matchAll(LAST_WEEK)].map((m) => ({
+    ...[...clause.matchAll(words.previous)].map((m) => ({
       at: m.index,
       end: m.index + m[0].length,
       period: 'previous' as const,
     })),
-    ...[...clause.matchAll(THIS_WEEK)].map((m) => ({
+    ...[...clause.matchAll(words.current)].map((m) => ({
       at: m.index,
       end: m.index + m[0].length,
       period: 'current' as const,
@@ -248,6 +279,9 @@ export function checkFigures(
   const yoyChange = new Map<string, number>();
   for (const f of book) if (f.period === 'yoy' && f.unit === 'percent') yoyChange.set(subjectName(f.subject), f.value);
   const yearAgo = metrics.yearAgo;
+  // A monthly report compares months: 较上月 is its own comparison there, and no other report's.
+  const kind = periodKindOf(metrics);
+  const monthsNotCompared = kind !== 'month';
   const currencyMark = CURRENCY_MARKS[metrics.currency] ?? new RegExp(`^${metrics.currency}$`, 'i');
   const problems: FigureProblem[] = [];
 
@@ -271,10 +305,10 @@ export function checkFigures(
               ? `compares with last year, but the source does not reach back to the same week last year (${yearAgo.period.start} – ${yearAgo.period.end}): compare with last week (环比 / week over week)`
               : 'compares with last year, but the report has no year-ago figures: compare with last week (环比 / week over week)',
           );
-        if (MONTH_OVER_MONTH.test(clause))
+        if (MONTH_OVER_MONTH.test(clause) && monthsNotCompared)
           say(
             clause,
-            'compares with last month, but the report compares weeks: compare with last week (环比 / week over week)',
+            `compares with last month, but the report compares ${kind === 'day' ? 'a day with the same weekday a week before' : 'weeks'}: compare with ${kind === 'day' ? 'the same day last week (上周同日)' : 'last week (环比 / week over week)'}`,
           );
         const named = subjectsNamed(clause, mask, present);
         if (named.length > 0) inherited = named;
@@ -282,7 +316,7 @@ export function checkFigures(
         const about = (f: Figure) => !subjects || subjects.some((s) => sameSubject(s, f.subject));
 
         const numbers = numbersIn(clause);
-        const periods = periodsOf(clause, numbers);
+        const periods = periodsOf(clause, numbers, PERIOD_WORDS[kind]);
         for (const [i, n] of numbers.entries()) {
           if (field.endsWith('.owner')) {
             say(n.written, 'is a figure in an owner, which names who acts (a person or team), not a number');
@@ -327,7 +361,7 @@ export function checkFigures(
                   ? `is ${describe(elsewhere)}, a figure of the target, but the sentence does not say so (目标 / target)`
                   : `is ${describe(elsewhere)}, a change on last week, but the sentence compares with last year`;
           } else if (elsewhere && about(elsewhere) && !inPeriod(elsewhere)) {
-            reason = `is ${describe(elsewhere)}, but the sentence gives it as ${period === 'current' ? "this week's" : "last week's"}`;
+            reason = `is ${describe(elsewhere)}, but the sentence gives it as ${PERIOD_NAMES[kind][period ?? 'current']}`;
           } else if (elsewhere && !about(elsewhere)) {
             reason = `is ${describe(elsewhere)}, not a figure of ${whose}`;
           } else {

@@ -1,6 +1,7 @@
 import {
   breakdownsOf,
   kpisOf,
+  periodKindOf,
   previousShareOf,
   type AnyKpiKey,
   type Attainment,
@@ -17,7 +18,7 @@ import { lastYearText, noYearAgoNote, targetBasisLine, targetLine } from './rend
  * right, and what the fact check accepts.
  */
 export function figureSheet(m: SalesMetrics, locale: Locale): string {
-  const l = labelsFor(locale);
+  const l = labelsFor(locale, periodKindOf(m));
   const money = (x: number) => formatMoney(x, m.currency, locale);
   const value = (key: AnyKpiKey, x: number) => formatKpi(key, x, m.currency, locale);
   const share = (x: number) => formatShare(x, locale);
@@ -57,7 +58,7 @@ export function figureSheet(m: SalesMetrics, locale: Locale): string {
 function targetLines(m: SalesMetrics, locale: Locale): string[] {
   const t = m.targets;
   if (!t) return [];
-  const l = labelsFor(locale);
+  const l = labelsFor(locale, periodKindOf(m));
   const money = (x: number) => formatMoney(x, m.currency, locale);
   return [
     `- ${targetBasisLine(t, l)}`,

@@ -174,22 +174,30 @@ export function figureBook(m: SalesMetrics): Figure[] {
   for (const w of m.trend ?? []) {
     // A week before the data starts has no figure: a claim about it is refused, not matched to ¥0.
     if (w.revenue === null || w.orders === null) continue;
-    // The trend's last two weeks are this week and last: the same figures in the same periods.
+    // The trend's spans that are the period or the one compared with carry the same figures in the same periods.
     const period = w.start === m.period.start ? 'current' : w.start === m.previousPeriod.start ? 'previous' : 'other';
     figures.push(
-      { value: w.revenue, unit: 'money', period, subject: revenue, label: `revenue, week of ${w.start}` },
-      { value: w.orders, unit: 'count', period, subject: orders, label: `orders, week of ${w.start}` },
+      { value: w.revenue, unit: 'money', period, subject: revenue, label: `revenue, ${w.start} – ${w.end}` },
+      { value: w.orders, unit: 'count', period, subject: orders, label: `orders, ${w.start} – ${w.end}` },
     );
   }
+  // A daily flash's one day is its period: its figures keep their periods (yesterday's is not the same day last week's).
+  const oneDay = m.period.start === m.period.end;
   for (const d of m.revenueByDay) {
     figures.push(
-      { value: d.revenue, unit: 'money', period: 'other', subject: revenue, label: `revenue on ${d.date}` },
+      {
+        value: d.revenue,
+        unit: 'money',
+        period: oneDay ? 'current' : 'other',
+        subject: revenue,
+        label: `revenue on ${d.date}`,
+      },
       {
         value: d.previousRevenue,
         unit: 'money',
-        period: 'other',
+        period: oneDay ? 'previous' : 'other',
         subject: revenue,
-        label: `revenue a week before ${d.date}`,
+        label: `revenue on the day ${d.date} is compared with`,
       },
     );
   }

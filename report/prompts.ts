@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SalesMetrics } from '../sales/metrics';
+import type { PeriodKind } from '../sales/dates';
 import { figureSheet } from './figure-sheet';
 
 /** The report languages: the config schema is the one list. */
@@ -12,7 +13,7 @@ export const PROMPTS_DIR = join(__dirname, '..', 'prompts');
 
 export interface PromptSet {
   locale: Locale;
-  /** prompts/system.<locale>.md, as recorded in the audit trail. */
+  /** prompts/system[.<period>].<locale>.md, as recorded in the audit trail. */
   systemFile: string;
   system: string;
   /** sha256 of the system prompt file's bytes: `sha256sum prompts/system.zh-CN.md` gives the same. */
@@ -21,14 +22,19 @@ export interface PromptSet {
   repairMessage(errors: string[]): string;
 }
 
-export function loadPrompts(locale: Locale, dir = PROMPTS_DIR): PromptSet {
-  const read = (name: string) => readFileSync(join(dir, `${name}.${locale}.md`));
-  const system = read('system');
-  const user = read('user').toString('utf8');
-  const repair = read('repair').toString('utf8');
+/**
+ * The fixed prompts of a report in `locale` about a `period`: a daily flash and a monthly report have system and user
+ * prompts of their own (system.day.zh-CN.md, …); the weekly report's keep their names (system.zh-CN.md).
+ */
+export function loadPrompts(locale: Locale, period: PeriodKind = 'week', dir = PROMPTS_DIR): PromptSet {
+  const of = (name: string) => (period === 'week' ? `${name}.${locale}.md` : `${name}.${period}.${locale}.md`);
+  const read = (name: string) => readFileSync(join(dir, name));
+  const system = read(of('system'));
+  const user = read(of('user')).toString('utf8');
+  const repair = read(`repair.${locale}.md`).toString('utf8');
   return {
     locale,
-    systemFile: `prompts/system.${locale}.md`,
+    systemFile: `prompts/${of('system')}`,
     system: system.toString('utf8'),
     systemSha256: createHash('sha256').update(system).digest('hex'),
     userMessage: (metrics) =>

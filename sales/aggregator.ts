@@ -1,13 +1,4 @@
-import {
-  addDays,
-  daysInMonth,
-  daysOf,
-  monthToDate,
-  reportWindow,
-  yearAgoWeek,
-  type DateRange,
-  type IsoDate,
-} from './dates';
+import { addDays, daysInMonth, daysOf, type DateRange, type IsoDate, type ReportWindows } from './dates';
 import type { Breakdown, BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
 import { OrderNets, type OrderCounter } from './order-count';
 
@@ -52,9 +43,65 @@ interface PairCents {
 const TOP_PRODUCTS = 10;
 const MOVERS = 5;
 
-/** Order-count buckets beside the report weeks (0, 1, …): the same week a year earlier (52 weeks back), the month to date. */
-export const YEAR_AGO_BUCKET = 52;
+/**
+ * Where orders are counted (OrderCounter buckets): the current period, the one it is compared with, the month to
+ * date, the same period a year earlier, and each span of the trend (TREND_BUCKET + its index, oldest first).
+ */
+export const CURRENT_BUCKET = 0;
+export const PREVIOUS_BUCKET = 1;
 export const MONTH_TO_DATE_BUCKET = -1;
+export const YEAR_AGO_BUCKET = -2;
+export const TREND_BUCKET = 100;
+
+/** How one day counts in a report: the buckets its orders are counted in, and where its revenue goes. */
+interface DayPlace {
+  buckets: number[];
+  period?: 'current' | 'previous';
+  trend?: number;
+  yearAgo: boolean;
+  monthToDate: boolean;
+  /** revenueByDay's key: the day itself, or for a compared day the current day at the same place ("prev:<day>"). */
+  dayKey?: string;
+}
+
+/** Every day a report reads (the read window and the year-ago period) with the order-count buckets it falls in. */
+export function orderBuckets(w: ReportWindows): [IsoDate, number[]][] {
+  const days = new Set<IsoDate>();
+  for (const range of [...w.trend, w.previous, w.current, w.monthToDate, w.yearAgo])
+    for (const d of daysOf(range)) days.add(d);
+  return [...days]
+    .sort()
+    .map((d) => [d, placeOf(w, d).buckets] as [IsoDate, number[]])
+    .filter(([, b]) => b.length > 0);
+}
+
+function within(range: DateRange, date: IsoDate): boolean {
+  return date >= range.start && date <= range.end;
+}
+
+function placeOf(w: ReportWindows, date: IsoDate): DayPlace {
+  const buckets: number[] = [];
+  const period = within(w.current, date) ? 'current' : within(w.previous, date) ? 'previous' : undefined;
+  if (period) buckets.push(period === 'current' ? CURRENT_BUCKET : PREVIOUS_BUCKET);
+  const trend = w.trend.findIndex((span) => within(span, date));
+  if (trend >= 0) buckets.push(TREND_BUCKET + trend);
+  const yearAgo = within(w.yearAgo, date);
+  if (yearAgo) buckets.push(YEAR_AGO_BUCKET);
+  const monthToDate = within(w.monthToDate, date);
+  if (monthToDate) buckets.push(MONTH_TO_DATE_BUCKET);
+  // Compared days line up with the current period's by place: Monday with Monday, the 3rd with the 3rd.
+  const offset = (from: IsoDate) => Math.round((Date.parse(date) - Date.parse(from)) / 86_400_000);
+  const pair = period === 'previous' ? addDays(w.current.start, offset(w.previous.start)) : undefined;
+  const dayKey = period === 'current' ? date : pair !== undefined && pair <= w.current.end ? `prev:${pair}` : undefined;
+  return {
+    buckets,
+    ...(period && { period }),
+    ...(trend >= 0 && { trend }),
+    yearAgo,
+    monthToDate,
+    ...(dayKey && { dayKey }),
+  };
+}
 
 /** A span's flows: the year-ago week, the month to date. */
 interface SpanTotals {
@@ -68,7 +115,6 @@ interface SpanTotals {
  * products and orders in the window, not with the size of the file.
  */
 export class SalesAggregator {
-  private readonly window;
   private readonly weeks: { current: WeekTotals; previous: WeekTotals };
   private readonly byDay = new Map<IsoDate, number>();
   private readonly byCategory = new Map<string, PairCents>();
@@ -80,17 +126,15 @@ export class SalesAggregator {
   private lastDate?: IsoDate;
 
   constructor(
-    private readonly reportDate: IsoDate,
+    /** The report's windows (sales/dates.ts reportWindows): its period, what it compares with, its trend. */
+    private readonly window: ReportWindows,
     private readonly currency: string,
     /** How orders are counted: OrderNets for lines in any order, GroupedOrderNets for lines sorted by order. */
     private readonly orders: OrderCounter = new OrderNets(),
-    /** Weeks of revenue and orders in the trend, the report's week included (at least the two compared). */
-    private readonly trendWeeks = 2,
   ) {
-    this.window = reportWindow(reportDate);
     this.weeks = { current: emptyWeek(), previous: emptyWeek() };
-    this.yearAgo = { period: yearAgoWeek(this.window.current), totals: emptySpan() };
-    this.monthToDate = { range: monthToDate(this.window.current.end), totals: emptySpan() };
+    this.yearAgo = { period: window.yearAgo, totals: emptySpan() };
+    this.monthToDate = { range: window.monthToDate, totals: emptySpan() };
   }
 
   private readonly yearAgo;
@@ -122,26 +166,18 @@ export class SalesAggregator {
     if (this.firstDate === undefined || group.date < this.firstDate) this.firstDate = group.date;
     if (this.lastDate === undefined || group.date > this.lastDate) this.lastDate = group.date;
     this.refundLinesRead += group.refundLines;
-    let index = this.weekIndexes.get(group.date);
-    if (index === undefined) {
+    let place = this.places.get(group.date);
+    if (place === undefined) {
       // Few distinct dates, millions of lines: work each out once.
-      index = weekIndex(this.window.current.end, group.date);
-      this.weekIndexes.set(group.date, index);
+      place = placeOf(this.window, group.date);
+      this.places.set(group.date, place);
     }
-    const buckets: number[] = [];
-    if (group.date >= this.monthToDate.range.start && group.date <= this.monthToDate.range.end) {
-      addSpan(this.monthToDate.totals, group);
-      buckets.push(MONTH_TO_DATE_BUCKET);
-    }
-    if (index === YEAR_AGO_BUCKET) {
-      addSpan(this.yearAgo.totals, group);
-      buckets.push(YEAR_AGO_BUCKET);
-    }
-    if (index < 0 || index >= Math.max(2, this.trendWeeks)) return buckets;
-    if (index !== YEAR_AGO_BUCKET) buckets.push(index);
-    this.trendCents.set(index, (this.trendCents.get(index) ?? 0) + group.revenueCents);
-    const week = index === 0 ? 'current' : index === 1 ? 'previous' : undefined;
-    if (!week) return buckets;
+    if (place.monthToDate) addSpan(this.monthToDate.totals, group);
+    if (place.yearAgo) addSpan(this.yearAgo.totals, group);
+    if (place.trend !== undefined)
+      this.trendCents.set(place.trend, (this.trendCents.get(place.trend) ?? 0) + group.revenueCents);
+    const week = place.period;
+    if (!week) return place.buckets;
     const totals = this.weeks[week];
     totals.revenueCents += group.revenueCents;
     totals.grossCents += group.grossCents;
@@ -150,9 +186,8 @@ export class SalesAggregator {
     totals.units += group.units;
     totals.rows += group.lines;
 
-    // Last week's days are keyed by the day of this week they compare with.
-    const key = week === 'current' ? group.date : this.previousDayKey(group.date);
-    this.byDay.set(key, (this.byDay.get(key) ?? 0) + group.revenueCents);
+    if (place.dayKey !== undefined)
+      this.byDay.set(place.dayKey, (this.byDay.get(place.dayKey) ?? 0) + group.revenueCents);
 
     addPair(this.byCategory, group.category, week, group.revenueCents);
     addPair(this.byRegion, group.region, week, group.revenueCents);
@@ -166,7 +201,7 @@ export class SalesAggregator {
     product[week] += group.revenueCents;
     if (week === 'current') product.units += group.units;
     this.products.set(group.product, product);
-    return buckets;
+    return place.buckets;
   }
 
   /** Orders with positive net sales per bucket, counted elsewhere (the database, in aggregate mode). */
@@ -177,9 +212,9 @@ export class SalesAggregator {
   private orderCounts?: Map<number, number>;
   /** Refund lines anywhere in what was read: none means the export does not carry refunds, not that none happened. */
   private refundLinesRead = 0;
-  /** Net revenue per week index: the trend. */
+  /** Net revenue per trend span (its index, oldest first). */
   private readonly trendCents = new Map<number, number>();
-  private readonly weekIndexes = new Map<IsoDate, number>();
+  private readonly places = new Map<IsoDate, DayPlace>();
 
   /**
    * The metrics. `source`: how far the whole source reaches, when these lines are a slice of it (sales/slices.ts):
@@ -198,10 +233,9 @@ export class SalesAggregator {
     const firstDate = source ? source.start : this.firstDate;
     const lastDate = source ? source.end : this.lastDate;
     const { current, previous } = this.weeks;
-    const weeks = Math.max(2, this.trendWeeks);
     const counted = this.orderCounts ?? this.orders.counts();
     const ordersIn = (bucket: number) => counted.get(bucket) ?? 0;
-    const orders = (w: WeekTotals) => ordersIn(w === current ? 0 : 1);
+    const orders = (w: WeekTotals) => ordersIn(w === current ? CURRENT_BUCKET : PREVIOUS_BUCKET);
     const aovOf = (cents: number, n: number) => (n === 0 ? 0 : cents / n);
     const aov = (w: WeekTotals) => aovOf(w.revenueCents, orders(w));
     // The same week a year earlier counts only where the source reaches back to its first day: a week half in the
@@ -230,7 +264,8 @@ export class SalesAggregator {
     }));
 
     return {
-      reportDate: this.reportDate,
+      reportDate: addDays(this.window.current.end, 1),
+      ...(this.window.kind !== 'week' && { periodKind: this.window.kind }),
       currency: this.currency,
       period: this.window.current,
       previousPeriod: this.window.previous,
@@ -257,16 +292,14 @@ export class SalesAggregator {
         revenue: money(this.byDay.get(date) ?? 0),
         previousRevenue: money(this.byDay.get(`prev:${date}`) ?? 0),
       })),
-      trend: Array.from({ length: weeks }, (_, i) => {
-        const index = weeks - 1 - i;
-        const end = addDays(this.window.current.end, -7 * index);
+      trend: this.window.trend.map(({ start, end }, i) => {
         // Before the export's first order the source says nothing: "no data", never ¥0.
         const noData = firstDate === undefined || end < firstDate;
         return {
-          start: addDays(end, -6),
+          start,
           end,
-          revenue: noData ? null : money(this.trendCents.get(index) ?? 0),
-          orders: noData ? null : ordersIn(index),
+          revenue: noData ? null : money(this.trendCents.get(i) ?? 0),
+          orders: noData ? null : ordersIn(TREND_BUCKET + i),
         };
       }),
       yearAgo: { period: this.yearAgo.period, available: yoy !== false },
@@ -304,22 +337,6 @@ export class SalesAggregator {
       },
     };
   }
-
-  private readonly previousKeys = new Map<IsoDate, string>();
-
-  private previousDayKey(date: IsoDate): string {
-    let key = this.previousKeys.get(date);
-    if (key === undefined) {
-      key = `prev:${addDays(date, 7)}`;
-      this.previousKeys.set(date, key);
-    }
-    return key;
-  }
-}
-
-/** 0 for the report's week (ending `end`), 1 for the week before, …; negative after it. */
-function weekIndex(end: IsoDate, date: IsoDate): number {
-  return Math.floor((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${date}T00:00:00Z`)) / (7 * 86_400_000));
 }
 
 function emptySpan(): SpanTotals {

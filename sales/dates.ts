@@ -29,20 +29,97 @@ export interface DateRange {
   end: IsoDate;
 }
 
-/** The 7 days ending the day before reportDate, and the 7 days before that. */
-export function reportWindow(reportDate: IsoDate): { current: DateRange; previous: DateRange } {
+/** What a report covers: yesterday, the 7 days to yesterday, or the month to yesterday. */
+export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+
+/** Every span a report reads and compares, fixed by its date and its period (the one home of each window rule). */
+export interface ReportWindows {
+  kind: PeriodKind;
+  /** The period reported on; it ends the day before the report date. */
+  current: DateRange;
+  /** What it is compared with (环比): the week before; the same weekday a week before; the month before. */
+  previous: DateRange;
+  /** The trend, oldest first, the current period last: weeks, days (14) or months (6). */
+  trend: DateRange[];
+  /** The same period a year earlier (同比). */
+  yearAgo: DateRange;
+  /** The month of the period's last day, to that day: what a monthly target is measured on. */
+  monthToDate: DateRange;
+}
+
+/** Days in a daily report's trend, months in a monthly one's. */
+export const DAY_TREND_DAYS = 14;
+export const MONTH_TREND_MONTHS = 6;
+
+/**
+ * The windows of a report dated `reportDate`:
+ * - day: yesterday, against the same weekday a week before (a Monday with a Monday), a 14-day trend;
+ * - week: the 7 days to yesterday against the 7 before, a trend of `trendWeeks` weeks;
+ * - month: the 1st of yesterday's month to yesterday (the whole last month on the 1st) against the same days of the
+ *   month before (cut at its end: 1–30 March against 1–28 February), or a whole month against the whole month
+ *   before; a trend of 6 months, the current one as far as it goes.
+ */
+export function reportWindows(reportDate: IsoDate, kind: PeriodKind = 'week', trendWeeks = 2): ReportWindows {
+  const last = addDays(reportDate, -1);
+  const monthToDate = monthToDateOf(last);
+  if (kind === 'day') {
+    const current = { start: last, end: last };
+    return {
+      kind,
+      current,
+      previous: shift(current, -7),
+      trend: Array.from({ length: DAY_TREND_DAYS }, (_, i) => shift(current, i - (DAY_TREND_DAYS - 1))),
+      yearAgo: shift(current, -364),
+      monthToDate,
+    };
+  }
+  if (kind === 'month') {
+    const current = monthToDate;
+    const whole = current.end === monthEnd(current.start);
+    const previousStart = addMonths(current.start, -1);
+    const previousEnd = monthEnd(previousStart);
+    const sameDays = addDays(previousStart, daysOf(current).length - 1);
+    return {
+      kind,
+      current,
+      previous: { start: previousStart, end: whole || sameDays > previousEnd ? previousEnd : sameDays },
+      trend: Array.from({ length: MONTH_TREND_MONTHS }, (_, i) => {
+        const start = addMonths(current.start, i - (MONTH_TREND_MONTHS - 1));
+        return i === MONTH_TREND_MONTHS - 1 ? current : { start, end: monthEnd(start) };
+      }),
+      // A month a year back is the calendar month: November with November.
+      yearAgo: { start: addMonths(current.start, -12), end: clampToMonth(addMonths(current.end, -12), current.end) },
+      monthToDate,
+    };
+  }
+  const current = { start: addDays(reportDate, -7), end: last };
+  const weeks = Math.max(2, trendWeeks);
   return {
-    current: { start: addDays(reportDate, -7), end: addDays(reportDate, -1) },
-    previous: { start: addDays(reportDate, -14), end: addDays(reportDate, -8) },
+    kind,
+    current,
+    previous: shift(current, -7),
+    trend: Array.from({ length: weeks }, (_, i) => shift(current, -7 * (weeks - 1 - i))),
+    yearAgo: yearAgoWeek(current),
+    monthToDate,
   };
 }
 
-/** The days the report reads: its two weeks, or more when a trend of `weeks` weeks is reported, and the month to date. */
+/** The 7 days ending the day before reportDate, and the 7 days before that: a weekly report's windows. */
+export function reportWindow(reportDate: IsoDate): { current: DateRange; previous: DateRange } {
+  const { current, previous } = reportWindows(reportDate, 'week');
+  return { current, previous };
+}
+
+/** The days a report reads beside the year-ago period: its trend, what it compares with, and the month to date. */
+export function readWindow(w: ReportWindows): DateRange {
+  const starts = [w.trend[0]!.start, w.previous.start, w.monthToDate.start, w.current.start].sort();
+  return { start: starts[0]!, end: w.current.end };
+}
+
+/** The days the weekly report reads: its two weeks, or more when a trend of `weeks` weeks is reported, and the month to date. */
 export function dataWindow(reportDate: IsoDate, weeks = 2): DateRange {
-  const { current } = reportWindow(reportDate);
-  const trendStart = addDays(current.start, -7 * (Math.max(2, weeks) - 1));
-  const monthStart = monthToDate(current.end).start;
-  return { start: monthStart < trendStart ? monthStart : trendStart, end: current.end };
+  return readWindow(reportWindows(reportDate, 'week', weeks));
 }
 
 /**
@@ -50,11 +127,37 @@ export function dataWindow(reportDate: IsoDate, weeks = 2): DateRange {
  * year over year. A separate read: the year between is not needed.
  */
 export function yearAgoWeek(week: DateRange): DateRange {
-  return { start: addDays(week.start, -364), end: addDays(week.end, -364) };
+  return shift(week, -364);
+}
+
+function shift(range: DateRange, days: number): DateRange {
+  return { start: addDays(range.start, days), end: addDays(range.end, days) };
+}
+
+/** The same day `months` months on, the 1st kept the 1st (days past a shorter month's end are clamped to it). */
+function addMonths(date: IsoDate, months: number): IsoDate {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7)) - 1 + months;
+  const first = new Date(Date.UTC(y + Math.floor(m / 12), ((m % 12) + 12) % 12, 1)).toISOString().slice(0, 10);
+  const day = Math.min(Number(date.slice(8, 10)), daysInMonth(first));
+  return `${first.slice(0, 8)}${String(day).padStart(2, '0')}`;
+}
+
+function monthEnd(date: IsoDate): IsoDate {
+  return `${date.slice(0, 8)}${String(daysInMonth(date)).padStart(2, '0')}`;
+}
+
+/** A year-ago end: the month's last day when `end` is its month's last day (Feb 29 → Feb 28, and back). */
+function clampToMonth(yearAgoEnd: IsoDate, end: IsoDate): IsoDate {
+  return end === monthEnd(end) ? monthEnd(yearAgoEnd) : yearAgoEnd;
 }
 
 /** The 1st of `day`'s month to `day`: the month to date a monthly target is measured on. */
 export function monthToDate(day: IsoDate): DateRange {
+  return monthToDateOf(day);
+}
+
+function monthToDateOf(day: IsoDate): DateRange {
   return { start: `${day.slice(0, 7)}-01`, end: day };
 }
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { reportWindow, type IsoDate } from './dates';
+import { reportWindows, type IsoDate, type PeriodKind } from './dates';
 import { SalesAggregator, type OrderLine } from './aggregator';
 import {
   CellError,
@@ -51,8 +51,10 @@ export interface LoadSalesOptions {
   headerRow?: number;
   /** Stale or empty exports fail (the default); off for businesses with empty weeks. */
   freshness?: FreshnessRules;
-  /** Weeks of revenue and orders in the trend (report.trendWeeks). */
+  /** Weeks of revenue and orders in a weekly report's trend (report.trendWeeks). */
   trendWeeks?: number;
+  /** What the report covers (default: the week). */
+  period?: PeriodKind;
   /** How dates with the year last are read (data.dateOrder). */
   dateOrder?: DateOrder;
   /** The files a multi-file data.path resolved to (sales/source-files.ts); absent: `path` alone. */
@@ -104,7 +106,8 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
 export async function loadSalesSlices(options: LoadSalesOptions): Promise<MetricsBySlice> {
   const files = options.files ?? [options.path];
   const missing = options.missingFiles ?? [];
-  const { current, previous } = reportWindow(options.reportDate);
+  const windows = reportWindows(options.reportDate, options.period, options.trendWeeks);
+  const { current, previous } = windows;
   const missingInReport = missing.filter((m) => m.date >= previous.start && m.date <= current.end);
   if (missingInReport.length > 0 && options.freshness?.failIfEndsBeforeWindow !== false) {
     throw new SalesDataError(
@@ -115,10 +118,7 @@ export async function loadSalesSlices(options: LoadSalesOptions): Promise<Metric
     );
   }
   const tally = new LineTally(
-    new SlicedAggregator(
-      () => new SalesAggregator(options.reportDate, options.currency, undefined, options.trendWeeks),
-      options.slicing,
-    ),
+    new SlicedAggregator(() => new SalesAggregator(windows, options.currency), options.slicing),
     options.badRowsShown,
   );
   // data check is told how the first file was read, and which files there are.

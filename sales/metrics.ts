@@ -1,4 +1,4 @@
-import type { DateRange, IsoDate } from './dates';
+import type { DateRange, IsoDate, PeriodKind } from './dates';
 
 /** The headline KPIs, each with a sentence of the model's (schemas/weekly-sales-report.schema.ts). */
 export const KPI_KEYS = ['revenue', 'orders', 'units', 'averageOrderValue'] as const;
@@ -157,11 +157,19 @@ export interface DataQuality {
   missingFiles?: string[];
 }
 
+/** A report's period kind: "week" for metrics that do not say. */
+export function periodKindOf(m: Pick<SalesMetrics, 'periodKind'>): PeriodKind {
+  return m.periodKind ?? 'week';
+}
+
 /** Everything the report states as a number. Computed in code; the LLM only writes the words around it. */
 export interface SalesMetrics {
   reportDate: IsoDate;
+  /** What `period` is: yesterday, a week (absent: metrics of weekly reports, as every report was before periods), or the month to date. */
+  periodKind?: Exclude<PeriodKind, 'week'>;
   currency: string;
   period: DateRange;
+  /** What it is compared with: the week before, the same weekday a week before, the same days of the month before. */
   previousPeriod: DateRange;
   /** Revenue is net of refunds; orders are the distinct orders with positive net sales in the week. */
   kpis: Record<KpiKey, Kpi> & Partial<Record<ReturnKpiKey, Kpi>>;

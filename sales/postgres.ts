@@ -1,10 +1,10 @@
 import { Client, DatabaseError, types as pgTypes } from 'pg';
 import Cursor from 'pg-cursor';
-import { MONTH_TO_DATE_BUCKET, SalesAggregator } from './aggregator';
+import { orderBuckets, SalesAggregator } from './aggregator';
 import { failIfTooManyUnreadable, LineTally } from './line-tally';
 import { GroupedOrderNets } from './order-count';
 import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity, type DateOrder } from './cells';
-import { addDays, dataWindow, reportWindow, yearAgoWeek, type IsoDate } from './dates';
+import { addDays, readWindow, reportWindows, type IsoDate, type PeriodKind, type ReportWindows } from './dates';
 import { SalesDataError } from './errors';
 import { checkSlicesFresh, type FreshnessRules } from './freshness';
 import { SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
@@ -25,8 +25,10 @@ export interface PostgresLoadOptions {
   reportDate: IsoDate;
   currency: string;
   freshness?: FreshnessRules;
-  /** Weeks of revenue and orders in the trend (report.trendWeeks); the query reads as many. */
+  /** Weeks of revenue and orders in a weekly report's trend (report.trendWeeks); the query reads as many. */
   trendWeeks?: number;
+  /** What the report covers (default: the week). */
+  period?: PeriodKind;
   /** How text dates with the year last are read (data.dateOrder). */
   dateOrder?: DateOrder;
   /** Told how the source was read (`data check`). */
@@ -85,11 +87,12 @@ export async function loadSalesSlicesFromPostgres(options: PostgresLoadOptions):
     throw new Error(`${source}: cannot connect: ${(err as Error).message}`);
   }
   try {
-    const ranges = readRanges(options.reportDate, options.trendWeeks);
+    const windows = reportWindows(options.reportDate, options.period, options.trendWeeks);
+    const ranges = readRanges(windows);
     const slices =
       options.mode === 'aggregate'
-        ? await aggregateInDatabase(client, options, ranges, source)
-        : await streamLines(client, options, ranges, source);
+        ? await aggregateInDatabase(client, options, windows, ranges, source)
+        : await streamLines(client, options, windows, ranges, source);
     if (options.freshness) checkSlicesFresh(slices, source, options.freshness);
     return slices;
   } catch (err) {
@@ -108,9 +111,9 @@ export async function loadSalesSlicesFromPostgres(options: PostgresLoadOptions):
  * The date ranges the query is run for ($1, $2): the report's weeks with the trend and the month to date, and the
  * same week a year earlier on its own, so the year between is never read.
  */
-function readRanges(reportDate: IsoDate, trendWeeks: number | undefined): [IsoDate, IsoDate][] {
-  const window = dataWindow(reportDate, trendWeeks);
-  const yearAgo = yearAgoWeek(reportWindow(reportDate).current);
+function readRanges(windows: ReportWindows): [IsoDate, IsoDate][] {
+  const window = readWindow(windows);
+  const yearAgo = windows.yearAgo;
   // A trend a year long already holds it.
   if (yearAgo.end >= addDays(window.start, -1))
     return [[yearAgo.start < window.start ? yearAgo.start : window.start, window.end]];
@@ -123,6 +126,7 @@ function readRanges(reportDate: IsoDate, trendWeeks: number | undefined): [IsoDa
 async function streamLines(
   client: Client,
   o: PostgresLoadOptions,
+  windows: ReportWindows,
   ranges: [IsoDate, IsoDate][],
   source: string,
 ): Promise<MetricsBySlice> {
@@ -143,7 +147,7 @@ async function streamLines(
     ? `SELECT * FROM (${o.query}) AS lines ORDER BY lines."${orderColumn.replaceAll('"', '""')}"`
     : o.query;
   const aggregator = new SlicedAggregator(
-    () => new SalesAggregator(o.reportDate, o.currency, orderColumn ? new GroupedOrderNets() : undefined, o.trendWeeks),
+    () => new SalesAggregator(windows, o.currency, orderColumn ? new GroupedOrderNets() : undefined),
     o.slicing,
   );
   const tally = new LineTally(aggregator, o.badRowsShown);
@@ -188,6 +192,7 @@ const AGGREGATE_FIELDS: readonly Field[] = FIELDS.filter((field) => field !== 'u
 async function aggregateInDatabase(
   client: Client,
   o: PostgresLoadOptions,
+  windows: ReportWindows,
   ranges: [IsoDate, IsoDate][],
   source: string,
 ): Promise<MetricsBySlice> {
@@ -222,39 +227,37 @@ async function aggregateInDatabase(
       FROM lines GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
       values,
     });
-  // The slices' orders are counted where the lines are: in scope only, by the split field's value.
-  const { where, slice, params } = sliceSql(o.slicing, f, 2);
-  // Orders with positive net sales per slice and week: 0 the week ending $2, 1 the one before, …
+  // The slices' orders are counted where the lines are: in scope only, by the split field's value, in every bucket
+  // each day falls in (the period, the one compared, each trend span, the month to date, a year ago), which the
+  // aggregator's own rule gives (orderBuckets): the database counts, it does not decide the windows.
+  const days = orderBuckets(windows).flatMap(([day, buckets]) => buckets.map((bucket) => [day, bucket] as const));
+  const { where, slice, params } = sliceSql(o.slicing, f, 4);
   const ordersIn = (values: [IsoDate, IsoDate]) =>
-    client.query<{ week: number; slice: string; orders: string }>({
-      text: `${lines}, per_order AS (
-        SELECT ($2::date - ${f('orderDate')}::date) / 7 AS week, ${slice} AS slice, ${f('orderId')} AS id,
-               sum(${f('amount')}) AS net
-        FROM lines WHERE ${where} GROUP BY 1, 2, 3)
-      SELECT week, slice, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1, 2`,
-      values: [...values, ...params],
+    client.query<{ bucket: number; slice: string; orders: string }>({
+      text: `${lines}, buckets AS (SELECT * FROM unnest($3::date[], $4::int[]) AS b(day, bucket)),
+      per_order AS (
+        SELECT b.bucket, ${slice} AS slice, ${f('orderId')} AS id, sum(${f('amount')}) AS net
+        FROM lines JOIN buckets b ON b.day = ${f('orderDate')}::date
+        WHERE ${where} GROUP BY 1, 2, 3)
+      SELECT bucket, slice, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1, 2`,
+      values: [
+        ...values,
+        days.filter(([day]) => day >= values[0] && day <= values[1]).map(([day]) => day),
+        days.filter(([day]) => day >= values[0] && day <= values[1]).map(([, bucket]) => bucket),
+        ...params,
+      ],
     });
-  const monthToDate = await client.query<{ slice: string; orders: string }>({
-    text: `${lines}, per_order AS (
-        SELECT ${slice} AS slice, ${f('orderId')} AS id, sum(${f('amount')}) AS net FROM lines
-        WHERE ${f('orderDate')}::date >= $${params.length + 3}::date AND ${where} GROUP BY 1, 2)
-      SELECT slice, count(*) FILTER (WHERE net > 0)::text AS orders FROM per_order GROUP BY 1`,
-    values: [...range, ...params, `${range[1].slice(0, 7)}-01`],
-  });
 
-  const aggregator = new SlicedAggregator(
-    () => new SalesAggregator(o.reportDate, o.currency, undefined, o.trendWeeks),
-    o.slicing,
-  );
+  const aggregator = new SlicedAggregator(() => new SalesAggregator(windows, o.currency), o.slicing);
   const problems: RowProblem[] = [];
   let dataRows = 0;
   let skippedRows = 0;
   const counts = new Map<string, Map<number, number>>();
   const count = (key: string, bucket: number, orders: string) => {
     if (!counts.has(key)) counts.set(key, new Map());
-    counts.get(key)!.set(bucket, Number(orders));
+    const slice = counts.get(key)!;
+    slice.set(bucket, (slice.get(bucket) ?? 0) + Number(orders));
   };
-  for (const r of monthToDate.rows) count(r.slice, MONTH_TO_DATE_BUCKET, r.orders);
   for (const values of [range, ...others]) {
     const groups = await groupsIn(values);
     for (const [index, row] of (groups.rows as unknown[][]).entries()) {
@@ -292,9 +295,7 @@ async function aggregateInDatabase(
           });
       }
     }
-    // A range ending n weeks before the report's week counts its weeks from n (the year-ago week is 52).
-    const offset = weeksBetween(values[1], range[1]);
-    for (const r of (await ordersIn(values)).rows) if (r.week >= 0) count(r.slice, r.week + offset, r.orders);
+    for (const r of (await ordersIn(values)).rows) count(r.slice, r.bucket, r.orders);
   }
   aggregator.setOrderCounts(counts);
   failIfTooManyUnreadable(source, dataRows, skippedRows, problems, o.maxBadRowShare);
@@ -320,11 +321,6 @@ function sliceSql(
     slice: slicing?.split ? `btrim(${f(slicing.split)}::text)` : `'${WHOLE}'`,
     params,
   };
-}
-
-/** Whole weeks from `earlier` to `later`. */
-function weeksBetween(earlier: IsoDate, later: IsoDate): number {
-  return Math.round((Date.parse(later) - Date.parse(earlier)) / (7 * 86_400_000));
 }
 
 /** data.columns' names, and each field's own snake_case name besides. */

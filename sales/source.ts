@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Config, Secrets } from '../config/config';
-import { dataWindow, reportWindow, yearAgoWeek, type IsoDate } from './dates';
+import { readWindow, reportWindows, type IsoDate, type PeriodKind } from './dates';
 import { SalesDataError } from './errors';
 import { loadSalesSlices, type SourceDetails } from './load';
 import { loadSalesSlicesInChild } from './load-process';
@@ -26,9 +26,18 @@ export async function loadConfiguredSales(
   reportDate: IsoDate,
   hooks: LoadHooks = {},
 ): Promise<SalesMetrics> {
-  const slices = await loadConfiguredSlices(config, secrets, reportDate, {}, hooks);
+  const slices = await loadConfiguredSlices(config, secrets, reportDate, WHOLE_WEEK, hooks);
   return sliceOf(slices, WHOLE, undefined, config.data.failIfWindowEmpty);
 }
+
+/** What a report reads: which slices, over which period. */
+export interface ReadSpec {
+  slicing: Slicing;
+  period: PeriodKind;
+}
+
+/** The weekly report of the whole source: what a config without reports writes. */
+export const WHOLE_WEEK: ReadSpec = { slicing: {}, period: 'week' };
 
 /**
  * Every slice's metrics for the report week from the configured source, in one read: the export file (in a child
@@ -39,11 +48,11 @@ export async function loadConfiguredSlices(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
-  slicing: Slicing,
+  { slicing, period }: ReadSpec,
   hooks: LoadHooks = {},
 ): Promise<MetricsBySlice> {
-  const slices = await loadSalesSource(config, secrets, reportDate, slicing, hooks);
-  const rows = await readConfiguredTargets(config, secrets, reportDate);
+  const slices = await loadSalesSource(config, secrets, reportDate, { slicing, period }, hooks);
+  const rows = await readConfiguredTargets(config, secrets, reportDate, period);
   if (!rows) return slices;
   return Object.fromEntries(
     Object.entries(slices).map(([key, m]) => {
@@ -57,7 +66,7 @@ export async function loadConfiguredSlices(
  * What makes two reads of the configured source the same read: the report date, the slicing and every setting the
  * metrics depend on (sales/shared-reads.ts shares reads in flight under it).
  */
-export function sourceReadKey(config: Config, reportDate: IsoDate, slicing: Slicing = {}): string {
+export function sourceReadKey(config: Config, reportDate: IsoDate, spec: ReadSpec = WHOLE_WEEK): string {
   const { data, targets, report } = config;
   return JSON.stringify({
     reportDate,
@@ -65,7 +74,7 @@ export function sourceReadKey(config: Config, reportDate: IsoDate, slicing: Slic
     targets,
     currency: report.currency,
     trendWeeks: report.trendWeeks,
-    slicing,
+    ...spec,
   });
 }
 
@@ -74,10 +83,11 @@ async function readConfiguredTargets(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
+  period: PeriodKind,
 ): Promise<TargetRow[] | undefined> {
   const { targets } = config;
   if (!targets) return undefined;
-  const week = reportWindow(reportDate).current;
+  const week = reportWindows(reportDate, period).current;
   if (targets.table !== undefined) {
     if (!secrets.databaseUrl)
       throw new SalesDataError('targets.table is set but $SALES_REPORT_DATABASE_URL is not set in this environment');
@@ -90,7 +100,7 @@ async function loadSalesSource(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
-  slicing: Slicing,
+  { slicing, period }: ReadSpec,
   hooks: LoadHooks,
 ): Promise<MetricsBySlice> {
   const { data, report } = config;
@@ -105,6 +115,7 @@ async function loadSalesSource(
     dateOrder: data.dateOrder,
     onDetails: hooks.onDetails,
     slicing,
+    period,
   };
   if (data.source.kind === 'postgres') {
     if (!secrets.databaseUrl)
@@ -120,9 +131,10 @@ async function loadSalesSource(
       timezone: report.timezone,
     });
   }
-  const window = dataWindow(reportDate, report.trendWeeks);
-  // Daily files of the same week a year earlier are read too, where they are: the year-over-year comparison.
-  const yearAgo = yearAgoWeek(reportWindow(reportDate).current);
+  const windows = reportWindows(reportDate, period, report.trendWeeks);
+  const window = readWindow(windows);
+  // Daily files of the same period a year earlier are read too, where they are: the year-over-year comparison.
+  const yearAgo = windows.yearAgo;
   if (isS3Url(data.path)) {
     // Downloaded into a temp dir of this load's own, gone with it.
     const into = await mkdtemp(join(tmpdir(), 'sales-report-s3-'));

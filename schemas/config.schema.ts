@@ -85,6 +85,12 @@ export const configSchema = {
             description: 'What runs, sends and the audit call it (the ReportId search attribute).',
           },
           title: { type: 'string', minLength: 1, description: 'The email title. Default: report.title.' },
+          period: {
+            enum: ['day', 'week', 'month'],
+            default: 'week',
+            description:
+              'day: yesterday against the same weekday a week before, with a 14-day trend (a daily flash); week: the 7 days to yesterday against the 7 before; month: the month to yesterday against the same days of the month before (on the 1st, the whole last month against the whole month before), with a 6-month trend.',
+          },
           scope: {
             description: 'Only these lines: e.g. {"region": ["华东"]}. Every figure, target and chart is of the scope.',
             type: 'object',

@@ -29,6 +29,7 @@ interface Kpi {
 }
 interface MetricsLike {
   currency?: string;
+  periodKind?: 'day' | 'month';
   period?: { start: string; end: string };
   kpis?: Record<string, Kpi>;
   byCategory?: { name: string; revenue: number; changeRatio: number | null }[];
@@ -90,11 +91,22 @@ function walk(schema: Schema, path: string[], phrases: Phrases): unknown {
   }
 }
 
+/** How a report names its period and its comparison, as the report's own prompts do. */
+const PERIOD_WORDS = {
+  day: { thisZh: '昨日', thisEn: 'yesterday', overEn: 'on the same day last week' },
+  week: { thisZh: '本周', thisEn: 'this week', overEn: 'week over week' },
+  month: { thisZh: '本月', thisEn: 'this month', overEn: 'month over month' },
+} as const;
+
 class Phrases {
+  private readonly words;
+
   constructor(
     private readonly m: MetricsLike,
     private readonly lang: Lang,
-  ) {}
+  ) {
+    this.words = PERIOD_WORDS[m.periodKind ?? 'week'];
+  }
 
   count(path: string[], max: number): number {
     const key = path.at(-1);
@@ -120,12 +132,12 @@ class Phrases {
     switch (key) {
       case 'headline':
         return zh
-          ? `本周销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}`
-          : `Revenue ${money(rev?.current)} this week, ${change(rev?.changeRatio, zh)} week over week`;
+          ? `${this.words.thisZh}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}`
+          : `Revenue ${money(rev?.current)} ${this.words.thisEn}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}`;
       case 'summary':
         return zh
           ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)}。${topCat ? `${topCat.name}仍是第一大品类。` : ''}${this.yearAndTarget()}`
-          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} on the prior week, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order.${topCat ? ` ${topCat.name} remains the largest category.` : ''}${this.yearAndTarget()}`;
+          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order.${topCat ? ` ${topCat.name} remains the largest category.` : ''}${this.yearAndTarget()}`;
       case 'kpiCommentary.revenue':
       case 'kpiCommentary.orders':
       case 'kpiCommentary.units':
@@ -134,7 +146,7 @@ class Phrases {
         const v = k[name];
         return zh
           ? `${KPI_ZH[name] ?? name}环比${change(v?.changeRatio, zh)}。`
-          : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} week over week.`;
+          : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} ${this.words.overEn}.`;
       }
       case 'highlights':
         return riser
@@ -142,8 +154,8 @@ class Phrases {
             ? `${riser.product}销售额增长${money(riser.delta)}，增幅领先。`
             : `${riser.product} grew by ${money(riser.delta)}, the strongest riser.`
           : zh
-            ? '本周整体表现平稳。'
-            : 'A steady week overall.';
+            ? `${this.words.thisZh}整体表现平稳。`
+            : `Steady overall ${this.words.thisEn}.`;
       case 'risks':
         return faller
           ? zh
@@ -151,20 +163,20 @@ class Phrases {
             : `${faller.product} fell by ${money(-faller.delta)}; worth checking why.`
           : zh
             ? '暂无明显风险。'
-            : 'No notable risk this week.';
+            : `No notable risk ${this.words.thisEn}.`;
       case 'recommendations.action':
         return region
           ? zh
             ? `复盘${region.name}地区的渠道投放与库存。`
             : `Review channel spend and stock in ${region.name}.`
           : zh
-            ? '复盘本周促销效果。'
-            : "Review this week's promotions.";
+            ? `复盘${this.words.thisZh}促销效果。`
+            : `Review the promotions of ${this.words.thisEn}.`;
       case 'recommendations.rationale':
         return region
           ? zh
             ? `${region.name}销售额环比${change(region.changeRatio, zh)}。`
-            : `${region.name} revenue ${change(region.changeRatio, zh)} week over week.`
+            : `${region.name} revenue ${change(region.changeRatio, zh)} ${this.words.overEn}.`
           : zh
             ? '保持增长势头。'
             : 'To keep the momentum.';

@@ -1,8 +1,8 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
-import type { SalesMetrics } from '../../sales/metrics';
+import { periodKindOf, type SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
-import { formatCompact, formatDayShort, formatMonthDay } from './format';
+import { formatCompact, formatDayShort, formatMonthDay, formatMonthShort } from './format';
 import { CHART_FONT_FAMILY, CHART_FONT_FILES } from './fonts';
 
 /** The chart travels as an inline image: the HTML refers to it by this Content-ID. */
@@ -53,6 +53,19 @@ export function rasterize(svg: string): Buffer {
  */
 export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
   const trend = metrics.trend ?? [];
+  const kind = periodKindOf(metrics);
+  // A month's days and a daily flash's 14-day trend are too many for "23日 / 周一" each: the day of the month, every
+  // few days, as a phone has room for.
+  const days = metrics.revenueByDay.length;
+  const dayLabels = days > 7 ? { interval: Math.ceil(days / 8) - 1 } : { interval: 0 };
+  const dayOf = (date: string) => (days > 7 ? `${Number(date.slice(8, 10))}` : formatDayShort(date, labels.locale));
+  const trendLabel = (start: string) =>
+    kind === 'month'
+      ? formatMonthShort(start, labels.locale)
+      : kind === 'day'
+        ? `${Number(start.slice(8, 10))}`
+        : formatMonthDay(start);
+  const trendInterval = trend.length > 8 ? Math.ceil(trend.length / 8) - 1 : 0;
   const compact = (v: number) => formatCompact(v, labels.locale);
   const axisLabel = { color: '#374151', fontSize: MIN_LABEL_PX };
   const valueAxis = (gridIndex: number) => ({
@@ -87,8 +100,8 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
       {
         type: 'category',
         gridIndex: 0,
-        data: metrics.revenueByDay.map((d) => formatDayShort(d.date, labels.locale)),
-        axisLabel: { ...axisLabel, interval: 0, lineHeight: 18 },
+        data: metrics.revenueByDay.map((d) => dayOf(d.date)),
+        axisLabel: { ...axisLabel, ...dayLabels, lineHeight: 18 },
       },
       ...(trend.length > 0
         ? [
@@ -97,10 +110,10 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
               gridIndex: 1,
               // A week before the data starts has no bar and says so under its date.
               data: trend.map((w) => {
-                const day = formatMonthDay(w.start);
+                const day = trendLabel(w.start);
                 return w.revenue === null ? `${day}\n${labels.noDataInChart}` : day;
               }),
-              axisLabel: { ...axisLabel, interval: 0, lineHeight: 18 },
+              axisLabel: { ...axisLabel, interval: trendInterval, lineHeight: 18 },
             },
           ]
         : []),

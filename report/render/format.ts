@@ -55,6 +55,11 @@ export function formatDayShort(date: string, locale: Locale): string {
   return locale === 'zh-CN' ? `${day}日\n${weekday}` : `${weekday}\n${day}`;
 }
 
+/** A month by name, short: 6月, Jun. */
+export function formatMonthShort(date: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', month: 'short' }).format(new Date(`${date}T00:00:00Z`));
+}
+
 /** A trend week by its first day, as both locales write it short: 10/26. */
 export function formatMonthDay(date: string): string {
   return `${Number(date.slice(5, 7))}/${Number(date.slice(8, 10))}`;

@@ -1,5 +1,6 @@
 import type { Locale } from '../prompts';
 import type { AnyKpiKey } from '../../sales/metrics';
+import type { PeriodKind } from '../../sales/dates';
 
 /** The fixed words of the email and workbook, per locale. The LLM writes only the narrative. */
 export interface Labels {
@@ -270,8 +271,59 @@ const en: Labels = {
   attachmentNote: 'The attached workbook has the full breakdown.',
 };
 
-export function labelsFor(locale: Locale): Labels {
-  return locale === 'zh-CN' ? zh : en;
+/** The words that name the period: a daily flash says 昨日 / 上周同日 where the weekly report says 本周 / 上周. */
+type PeriodWords = Pick<
+  Labels,
+  'reportTitle' | 'thisWeek' | 'lastWeek' | 'trendTitle' | 'weekStart' | 'weekEnd' | 'weeklyRevenue'
+>;
+
+const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWords>> = {
+  'zh-CN': {
+    day: {
+      reportTitle: '销售日报',
+      thisWeek: '昨日',
+      lastWeek: '上周同日',
+      trendTitle: (n) => `近${n}日销售额`,
+      weekStart: '日期',
+      weekEnd: '日期',
+      weeklyRevenue: '每日销售额',
+    },
+    month: {
+      reportTitle: '月度销售报告',
+      thisWeek: '本月',
+      lastWeek: '上月同期',
+      trendTitle: (n) => `近${n}个月销售额`,
+      weekStart: '月起始',
+      weekEnd: '月截至',
+      weeklyRevenue: '每月销售额',
+    },
+  },
+  'en-US': {
+    day: {
+      reportTitle: 'Daily sales flash',
+      thisWeek: 'Yesterday',
+      lastWeek: 'Same day last week',
+      trendTitle: (n) => `Revenue, last ${n} days`,
+      weekStart: 'Day',
+      weekEnd: 'Day',
+      weeklyRevenue: 'Revenue by day',
+    },
+    month: {
+      reportTitle: 'Monthly sales report',
+      thisWeek: 'This month',
+      lastWeek: 'Last month, same days',
+      trendTitle: (n) => `Revenue, last ${n} months`,
+      weekStart: 'Month from',
+      weekEnd: 'Month to',
+      weeklyRevenue: 'Revenue by month',
+    },
+  },
+};
+
+/** The words of a report in `locale` about a `period` (default: the week). */
+export function labelsFor(locale: Locale, period: PeriodKind = 'week'): Labels {
+  const base = locale === 'zh-CN' ? zh : en;
+  return period === 'week' ? base : { ...base, ...PERIOD_WORDS[locale][period] };
 }
 
 /** The report's title: the configured one, or, left at its default, the reader's language's name for the report. */

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../report/render/format';
 import { kpisOf, type SalesMetrics } from '../../sales/metrics';
-import { loadConfiguredSlices } from '../../sales/source';
+import { loadConfiguredSlices, WHOLE_WEEK } from '../../sales/source';
 import { archiveRootOf } from '../../store/archive';
 import { WORKFLOW_TYPES } from '../../temporal/contracts';
 import type { morningReports, weeklySalesReport } from '../../workflows';
@@ -61,7 +61,11 @@ describe('a report split by region: one report per value, each to its own reader
   it('sends each region its report in one morning, fails the region without data alone, and re-runs one value', async () => {
     await withHarness(
       {
-        config: { reports: [{ id: 'by-region', title: '区域周报', split: { by: 'region', recipients: RECIPIENTS } }] },
+        config: {
+          reports: [
+            { id: 'by-region', title: '区域周报', period: 'week', split: { by: 'region', recipients: RECIPIENTS } },
+          ],
+        },
       },
       async (h) => {
         const morning = await h.client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
@@ -88,8 +92,13 @@ describe('a report split by region: one report per value, each to its own reader
         expect(alert?.parsed.text).toContain('东北');
 
         // No figure of another region, nor of the company, in the body, the text, the subject or the workbook.
-        const slices = await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, { split: 'region' });
-        const [whole] = Object.values(await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, {}));
+        const slices = await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, {
+          slicing: { split: 'region' },
+          period: 'week',
+        });
+        const [whole] = Object.values(
+          await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, WHOLE_WEEK),
+        );
         const regions = Object.keys(slices);
         expect(regions.length).toBe(5);
         for (const mail of reports) {

@@ -43,6 +43,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         'gpu-pool-llm-slots.json',
         'morning-reports-split-by-region.json',
         'sent-split-value-rerun.json',
+        'morning-reports-day-week-month.json',
         'v3/sent.json',
         'v3/sent-after-reset-mid-generation.json',
         'v4/gpu-pool-three-holders.json',

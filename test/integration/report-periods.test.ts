@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSampleCsv } from '../../dev/sample-data';
+import { loadSalesMetrics } from '../../sales/load';
+import { formatMoney } from '../../report/render/format';
+import { WORKFLOW_TYPES } from '../../temporal/contracts';
+import type { morningReports, weeklySalesReport } from '../../workflows';
+import { recordHistory, withHarness } from '../helpers/harness';
+
+/** The morning of 1 December: the daily flash, the weekly report and the monthly report on the first of the month. */
+const REPORT_DATE = '2026-12-01';
+
+describe('a daily, a weekly and a monthly report in one morning, on the real dev server', () => {
+  it('each computes its window and comparison, writes in its own words and passes the figure check', async () => {
+    const dataPath = join(await mkdtemp(join(tmpdir(), 'sales-report-periods-')), 'sales.csv');
+    await writeSampleCsv(dataPath, {
+      endDate: '2026-11-30',
+      days: 75,
+      ordersPerDay: 20,
+      seed: 3,
+      badRowsPerThousand: 0,
+    });
+    await withHarness(
+      {
+        dataPath,
+        config: {
+          reports: [
+            { id: 'daily', period: 'day' },
+            { id: 'weekly', period: 'week' },
+            { id: 'monthly', period: 'month' },
+          ],
+        },
+      },
+      async (h) => {
+        const morning = await h.client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: `morning-${randomUUID()}`,
+          args: [{ reportDate: REPORT_DATE }],
+        });
+        const outcomes = await h.withWorker(morning.result());
+        expect(outcomes.map((o) => [o.id, o.outcome])).toEqual([
+          ['daily', 'sent'],
+          ['weekly', 'sent'],
+          ['monthly', 'sent'],
+        ]);
+        const result = (id: string) =>
+          h.client.workflow.getHandle<typeof weeklySalesReport>(`${morning.workflowId}/${id}`).result();
+        const [daily, weekly, monthly] = await Promise.all(['daily', 'weekly', 'monthly'].map(result));
+
+        // The windows: yesterday (a Monday) against the Monday before; the 7 days to yesterday; on the 1st, the whole
+        // of November (30 days) against the whole of October (31).
+        expect(daily!.period).toEqual({ start: '2026-11-30', end: '2026-11-30' });
+        expect(weekly!.period).toEqual({ start: '2026-11-24', end: '2026-11-30' });
+        expect(monthly!.period).toEqual({ start: '2026-11-01', end: '2026-11-30' });
+        // Every narrative passed the check in its own period's words: none was withheld.
+        for (const r of [daily, weekly, monthly]) expect(r!.llm?.narrativeWithheld).toBeUndefined();
+        expect(daily!.llm?.promptFile).toBe('prompts/system.day.zh-CN.md');
+        expect(weekly!.llm?.promptFile).toBe('prompts/system.zh-CN.md');
+        expect(monthly!.llm?.promptFile).toBe('prompts/system.month.zh-CN.md');
+
+        // The comparisons, against the same lines read directly: what each email prints.
+        const metrics = (period: 'day' | 'week' | 'month') =>
+          loadSalesMetrics({
+            path: dataPath,
+            format: 'auto',
+            columns: h.config.data.columns,
+            maxBadRowShare: 0.05,
+            badRowsShown: 5,
+            reportDate: REPORT_DATE,
+            currency: 'CNY',
+            period,
+            trendWeeks: h.config.report.trendWeeks,
+          });
+        const [day, month] = await Promise.all([metrics('day'), metrics('month')]);
+        expect(day.previousPeriod).toEqual({ start: '2026-11-23', end: '2026-11-23' });
+        expect(month.previousPeriod).toEqual({ start: '2026-10-01', end: '2026-10-31' });
+        expect(month.revenueByDay).toHaveLength(30);
+        expect(month.trend?.map((t) => t.start)).toEqual([
+          '2026-06-01',
+          '2026-07-01',
+          '2026-08-01',
+          '2026-09-01',
+          '2026-10-01',
+          '2026-11-01',
+        ]);
+        const mail = (subject: string) => h.sink.messages.find((m) => m.parsed.subject?.includes(subject))!;
+        const money = (x: number) => formatMoney(x, 'CNY', 'zh-CN', 0);
+        const dailyMail = mail('销售日报');
+        const monthlyMail = mail('月度销售报告');
+        expect(mail('销售周报')).toBeDefined();
+        for (const [m, email, words] of [
+          [day, dailyMail, ['昨日', '上周同日']],
+          [month, monthlyMail, ['本月', '上月同期']],
+        ] as const) {
+          const html = email.parsed.html as string;
+          for (const w of words) expect(html).toContain(w);
+          expect(html).toContain(money(m.kpis.revenue.current));
+          expect(html).toContain(money(m.kpis.revenue.previous));
+          expect(email.parsed.subject).toContain(`${m.period.start} – ${m.period.end}`);
+        }
+        // A weekly report's words stay its own.
+        expect(mail('销售周报').parsed.html).toContain('本周');
+
+        await recordHistory(morning, 'morning-reports-day-week-month');
+      },
+    );
+  }, 240_000);
+});

@@ -152,6 +152,23 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
     }
   });
 
+  it("gives a daily flash and a month to date as the files do, the database counting orders by each day's buckets", async () => {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-pg-periods-')), 'sales.csv');
+    await writeSampleCsv(csv, sample);
+    for (const period of ['day', 'month'] as const) {
+      const fromCsv = await loadSalesMetrics({ ...fileOptions(csv), period });
+      const streamed = await loadSalesMetricsFromPostgres(pgOptions(pg.url, { trendWeeks: 3, period }));
+      const pushedDown = await loadSalesMetricsFromPostgres(
+        pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3, period }),
+      );
+      expect(fromCsv.periodKind).toBe(period);
+      expect(fromCsv.kpis.orders.current).toBeGreaterThan(0);
+      expect(fromCsv.trend?.some((t) => (t.orders ?? 0) > 0)).toBe(true);
+      expect(figures(streamed)).toEqual(figures(fromCsv));
+      expect(figures(pushedDown)).toEqual(figures(fromCsv));
+    }
+  });
+
   it('reads timestamps with time zone as dates of the report time zone, and returns by their own KPI', async () => {
     const client = new Client({ connectionString: pg.url });
     await client.connect();

@@ -8,6 +8,7 @@ import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
 import { archivePrefix } from '../store/archive';
 import { withHeartbeat } from './heartbeat';
+import { activityMetrics } from './metrics';
 
 export function createSalesDataActivities({ config, secrets, store }: ActivityDeps) {
   // Runs of the same report date loading at once (a morning's reports, every value of a split) share the one read
@@ -22,7 +23,11 @@ export function createSalesDataActivities({ config, secrets, store }: ActivityDe
         try {
           const slices = await reads.read(
             sourceReadKey(config, run.reportDate, { slicing, period }),
-            (shared) => loadConfiguredSlices(config, secrets, run.reportDate, { slicing, period }, { signal: shared }),
+            (shared) => {
+              // Counted by the run that starts the read: the others join it.
+              activityMetrics().sourceReads.add(1, { source: config.data.source.kind });
+              return loadConfiguredSlices(config, secrets, run.reportDate, { slicing, period }, { signal: shared });
+            },
             signal,
           );
           return sliceOf(slices, run.report?.split ?? WHOLE, slicing.split, config.data.failIfWindowEmpty);

@@ -8,18 +8,19 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { table } from '../cli/table';
-import { gpuPoolId, parseConfig } from '../config/config';
+import { parseConfig } from '../config/config';
 import { startDevServer } from '../dev/dev-server';
-import { startLocalStack, type ConfigPatch, type LocalStack } from '../dev/local-stack';
+import { freePort } from '../dev/free-port';
+import { startLocalStack, type LocalStack } from '../dev/local-stack';
 import { writeSampleCsv, writeSampleXlsx } from '../dev/sample-data';
 import { REPO_ROOT, startSimulator } from '../dev/simulator/launch';
-import { secondsBetween } from '../gpu/billing';
-import { InstanceLedger } from '../gpu/ledger';
 import { loaderNodeFlags } from '../sales/load-process';
 import { WORKFLOW_TYPES } from '../temporal/contracts';
-import { activityTimeline, type ActivitySpan } from '../temporal/run-timeline';
+import { activityTimeline } from '../temporal/run-timeline';
 import type { weeklySalesReport } from '../workflows';
 import { renderBenchChart } from './chart';
+import { OUT, pct, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, spanSeconds, type Env } from './scenario';
+import { morningBench, morningTable } from './morning';
 import { benchPython } from './peers';
 import { BENCH_QUERY, createOrdersSql } from './postgres-data';
 import { startPostgres } from '../dev/postgres';
@@ -33,63 +34,10 @@ const burstOnly = process.argv.includes('--burst');
 const startOnly = process.argv.includes('--start');
 /** `--batching`: concurrent reports on one batching GPU alone (the bill against boot + tokens ÷ aggregate). */
 const batchingOnly = process.argv.includes('--batching');
-const OUT = join(ROOT, 'out', 'bench');
-const REPORT_DATE = '2026-11-20';
-
-const say = (line: string) => console.log(`[bench] ${line}`);
-const pct = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-const r2 = (x: number) => Math.round(x * 100) / 100;
-const spanSeconds = (spans: ActivitySpan[], name: string) =>
-  spans
-    .filter((s) => s.activity === name)
-    .reduce((sum, s) => sum + ((s.closedMs ?? s.scheduledMs) - s.scheduledMs) / 1000, 0);
-
-interface Env {
-  /** The bench's one dev server; every scenario runs its own stack (task queue, SMTP sink, GPU) on it. */
-  address: string;
-}
-
-/** One scenario on the local stack: a real worker runs while `body` does; the stack is closed after. */
-async function scenario<T>(
-  env: Env,
-  name: string,
-  setup: { simulator?: string[]; config: ConfigPatch },
-  data: string,
-  body: (stack: LocalStack) => Promise<T>,
-): Promise<T> {
-  // A fresh directory: the store (GPU ledger, leases) must hold this scenario's records only.
-  const dir = join(OUT, 'runs', name);
-  rmSync(dir, { recursive: true, force: true });
-  const stack = await startLocalStack({
-    dir,
-    temporal: { address: env.address },
-    simulator: setup.simulator,
-    secrets: { llmApiKey: 'EMPTY' },
-    config: {
-      ...setup.config,
-      temporal: { taskQueue: `bench-${name}` },
-      data: { path: data },
-      gpu: { pollIntervalSeconds: 0.1, readyTimeoutSeconds: 300, ...setup.config.gpu },
-      timeouts: { retryInitialIntervalSeconds: 0.2 },
-    },
-  });
-  try {
-    return await stack.runWorker(() => body(stack));
-  } finally {
-    await stack.close();
-  }
-}
-
-/** The simulator as a GPU that takes `bootMs` to load and writes `tokensPerSecond`. */
-const slowGpu = (bootMs: number, tokensPerSecond: number) => [
-  '--boot-delay-ms',
-  String(bootMs),
-  '--tokens-per-second',
-  String(tokensPerSecond),
-];
+/** `--morning`: mornings of 1, 10, 100 and 1,000 reports split by store from one 1M-line source, alone. */
+const morningOnly = process.argv.includes('--morning');
+const MORNING_SIZES = [1, 10, 100, 1000];
+const MORNING_LINES = 1_000_000;
 
 async function runOnce(stack: LocalStack, id: string) {
   const handle = await stack.client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
@@ -278,22 +226,6 @@ async function dataLoading(): Promise<LoadRow[]> {
 }
 
 /** The pool's instance: its bill from the ledger, its boot from the pool's history. Awaits the pool's end. */
-async function poolInstance(stack: LocalStack) {
-  const pool = stack.client.workflow.getHandle(gpuPoolId(stack.config));
-  await pool.result();
-  const spans = activityTimeline(await pool.fetchHistory());
-  const entries = await new InstanceLedger(stack.store).all();
-  const bootStarted = spans.find((s) => s.activity === 'startGpu')!.scheduledMs;
-  const readyAt = spans.find((s) => s.activity === 'waitGpuReady')!.closedMs!;
-  return {
-    instances: entries.length,
-    billedSeconds: entries.reduce((sum, e) => sum + secondsBetween(e.requestedAt, e.stoppedAt!), 0),
-    bootToReadySeconds: (readyAt - bootStarted) / 1000,
-    readyAt,
-    stoppedAt: Math.max(...entries.map((e) => Date.parse(e.stoppedAt!))),
-  };
-}
-
 async function gpuBilled(env: Env, data: string) {
   const bootMs = quick ? 5_000 : 60_000;
   const tokensPerSecond = quick ? 200 : 40;
@@ -599,7 +531,18 @@ function coldPath() {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The worker's Prometheus endpoint: the product's own counters (how often the source was read) are read from it.
+  const metricsPort = await freePort();
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}` } } },
+  });
+  const metrics = { url: `http://127.0.0.1:${metricsPort}/metrics` };
+  const mornings = async () => {
+    const rows = [];
+    for (const size of MORNING_SIZES) rows.push(await morningBench(env, metrics, size, MORNING_LINES, quick));
+    return rows;
+  };
   mkdirSync(OUT, { recursive: true });
   const benchStarted = Date.now();
   const server = await startDevServer();
@@ -616,6 +559,10 @@ async function main(): Promise<void> {
           start.map((r) => [r.mode, r.workflowCode, r.p50Seconds, r.maxSeconds, r.times]),
         ),
       );
+      return;
+    }
+    if (morningOnly) {
+      console.log(morningTable(await mornings()));
       return;
     }
     if (batchingOnly) {
@@ -644,6 +591,7 @@ async function main(): Promise<void> {
       postgres: await postgresLoading(),
       gpuBilled: await gpuBilled(env, data),
       batching: [await batchedGpu(env, data, 10), await batchedGpu(env, data, 50)],
+      mornings: await mornings(),
       workerStart: await workerStart(env, quick ? 1 : 3),
       coldPath: coldPath(),
       seconds: 0,
@@ -665,6 +613,7 @@ type Results = {
   postgres: Awaited<ReturnType<typeof postgresLoading>>;
   gpuBilled: Awaited<ReturnType<typeof gpuBilled>>;
   batching: Awaited<ReturnType<typeof batchedGpu>>[];
+  mornings: Awaited<ReturnType<typeof morningBench>>[];
   workerStart: Awaited<ReturnType<typeof workerStart>>;
   coldPath: ReturnType<typeof coldPath>;
   seconds: number;
@@ -761,6 +710,8 @@ function report(results: Results): void {
     );
   console.log('\nconcurrent reports on one batching GPU (each run loads the export itself):');
   console.log(batchingTable(results.batching));
+  console.log('\na morning of reports split by store from one 1M-line source, on one batching GPU:');
+  console.log(morningTable(results.mornings));
   console.log(
     `cold path: npm run demo → email saved in ${results.coldPath.seconds}s (${results.coldPath.ok ? 'ok' : 'FAILED'})`,
   );

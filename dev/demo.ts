@@ -1,23 +1,27 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import { secretsFromEnv, type Config } from '../config/config';
+import { gpuPoolId, secretsFromEnv, type Config } from '../config/config';
 import { parseEncryptionKeys } from '../config/encryption-keys';
 import { addDays, dateInZone } from '../sales/dates';
-import { WORKFLOW_TYPES } from '../temporal/contracts';
+import { WORKFLOW_TYPES, type MorningReportResult } from '../temporal/contracts';
 import { activityTimeline, formatTimeline } from '../temporal/run-timeline';
 import { runUrl } from '../temporal/ui-links';
-import type { weeklySalesReport } from '../workflows';
+import type { morningReports, weeklySalesReport } from '../workflows';
+import { InstanceLedger } from '../gpu/ledger';
+import { secondsBetween } from '../gpu/billing';
+import { REGION_TARGET_SHARES } from './sample-data';
 import { freePort } from './free-port';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { writeSampleTargets, writeSampleXlsx } from './sample-data';
 import { describeTemporalCli, resolveTemporalCli } from './temporal-cli';
 
-const HELP = `Runs one weekly sales report on embedded components: a Temporal dev server with its Web UI, an SMTP sink that
-saves every message, a worker, sample data, and the vLLM simulator started as the "GPU" by the local-process provider.
+const HELP = `Runs a morning of sales reports on embedded components: the daily flash, the weekly report and one weekly
+report per region, in one GPU window. A Temporal dev server with its Web UI, an SMTP sink that saves every message, a
+worker, sample data, and the vLLM simulator started as the "GPU" by the local-process provider.
 
 Usage: npm run demo -- [options]
   --out DIR               where data, archive and mail go (default out/demo; emptied first)
@@ -77,6 +81,21 @@ async function main(): Promise<number> {
       report: { timezone, locale: values.locale as Config['report']['locale'] },
       data: { path: dataPath },
       targets: { path: targetsPath },
+      // The morning: a daily flash and the weekly report for the team, and each region its own weekly report.
+      reports: [
+        { id: 'daily', period: 'day', to: ['sales-team@example.com'] },
+        { id: 'weekly', period: 'week' },
+        {
+          id: 'by-region',
+          period: 'week',
+          split: {
+            by: 'region',
+            recipients: Object.fromEntries(
+              Object.keys(REGION_TARGET_SHARES).map((region, i) => [region, [`region-${i + 1}@example.com`]]),
+            ),
+          },
+        },
+      ],
       gpu: { readyTimeoutSeconds: 120, pollIntervalSeconds: 0.5 },
       store: { dir: join(out, 'store') },
     },
@@ -102,40 +121,53 @@ async function main(): Promise<number> {
   await writeSampleTargets(targetsPath, month, ordersPerDay);
   say(`targets: ${rel(targetsPath)} (${month}: revenue, orders, units, revenue by region)`);
 
-  const handle = await client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
+  const handle = await client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
     taskQueue: config.temporal.taskQueue,
-    workflowId: `weekly-sales-report-${reportDate}-demo`,
+    workflowId: `morning-reports-${reportDate}-demo`,
     args: [{}],
   });
   cancelRun = () => handle.cancel();
   const url = runUrl(config.temporal.uiUrl, config.temporal.namespace, handle.workflowId, handle.firstExecutionRunId);
-  say(`started ${handle.workflowId} with input {} → report date ${reportDate} (${timezone})`);
+  say(
+    `started ${handle.workflowId} with input {} → every report of the morning, report date ${reportDate} (${timezone})`,
+  );
   say(`follow it in the Temporal UI: ${url}`);
   say('bundling workflows and starting the worker…');
 
   let code = 0;
   try {
-    const result = await stack.runWorker(handle.result());
+    // The worker runs on until the pool has stopped the GPU: the bill below is the whole morning's.
+    const reports = await stack.runWorker(async () => {
+      const done = await handle.result();
+      await poolStopped(client.workflow.getHandle(gpuPoolId(config)));
+      return done;
+    });
     cancelRun = undefined;
-    const timeline = activityTimeline(await handle.fetchHistory());
-    say(
-      `report ${result.outcome}: period ${result.period.start} – ${result.period.end}, ${result.llm?.attempts} LLM attempt(s)`,
+    const sent = reports.filter((r) => r.outcome === 'sent').length;
+    say(`${sent} of ${reports.length} reports sent`);
+    // One instance for the whole morning: its own bill from the ledger, and each report's share of it.
+    const instances = await new InstanceLedger(stack.store).all();
+    const billed = instances.reduce(
+      (sum, i) => sum + (i.stoppedAt ? secondsBetween(i.requestedAt, i.stoppedAt) : 0),
+      0,
     );
-    console.log(`\nStages (wall time, from the run's history):\n${formatTimeline(timeline)}\n`);
-    const mail = sink.messages.at(-1);
+    const shares = reports.reduce((sum, r) => sum + (r.gpuSeconds ?? 0), 0);
+    console.log(`\n${morningTable(reports, shares)}\n`);
     console.log(
-      `Email:      ${mail?.savedAs ? rel(mail.savedAs) : '(none)'}  (open the .html next to it in a browser)`,
+      `GPU:        ${instances.length} instance(s) started, ${billed.toFixed(1)} s billed at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h; the reports' shares add up to ${shares.toFixed(1)} s`,
     );
-    console.log(`Workbook:   ${result.artefacts ? rel(stack.store.locate(result.artefacts.files.xlsx)) : '(none)'}`);
-    console.log(`Archive:    ${result.artefacts ? rel(result.artefacts.archive) : '(none)'}`);
+    const weekly = client.workflow.getHandle<typeof weeklySalesReport>(`${handle.workflowId}/weekly`);
     console.log(
-      `GPU:        ${result.gpu?.billedSeconds} s billed, ~${result.gpu?.estimatedCost} ${result.gpu?.currency} at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h (${result.gpu?.provider})`,
+      `\nThe weekly report's stages (wall time, from its history):\n${formatTimeline(activityTimeline(await weekly.fetchHistory()))}\n`,
     );
+    console.log(`Emails:     ${rel(join(out, 'mail'))}  (each .eml with an .html beside it to open in a browser)`);
+    console.log(`Archive:    ${rel(join(out, 'store', 'archive'))}  (index.html per report and region)`);
     console.log(`Temporal:   ${url}\n`);
+    if (sent < reports.length) code = 1;
   } catch (err) {
     code = 1;
     const cause = err instanceof WorkflowFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
-    say(`the report failed: ${cause}`);
+    say(`the morning failed: ${cause}`);
   }
 
   if (values['keep-open'] && !stopping) {
@@ -143,6 +175,40 @@ async function main(): Promise<number> {
     await new Promise<void>((resolveWait) => process.once('SIGINT', () => resolveWait()));
   }
   return code;
+}
+
+/** Until the pool workflow has stopped its instance and ended (bounded: a minute). */
+async function poolStopped(pool: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    const running = await pool
+      .describe()
+      .then((d) => d.status.name === 'RUNNING')
+      .catch(() => false);
+    if (!running) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The morning as a table: each report, who it went to, how it ended, its tokens and its share of the GPU bill. */
+function morningTable(reports: MorningReportResult[], shares: number): string {
+  const rows = reports.map((r) => [
+    r.split === undefined ? r.id : `${r.id} · ${r.split}`,
+    r.audience.join(', ') || '-',
+    r.outcome,
+    r.tokens === undefined ? '-' : String(r.tokens),
+    r.gpuSeconds === undefined
+      ? '-'
+      : `${r.gpuSeconds.toFixed(1)} s (${((100 * r.gpuSeconds) / (shares || 1)).toFixed(0)}%)`,
+  ]);
+  const header = ['report', 'audience', 'outcome', 'tokens', 'GPU share'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => width(row[i]!))));
+  const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/** Columns as a terminal shows them: CJK characters take two. */
+function width(text: string): number {
+  return [...text].reduce((n, ch) => n + (/[\u2E80-\uFFEF]/.test(ch) ? 2 : 1), 0);
 }
 
 function rel(path: string): string {

@@ -143,7 +143,13 @@ export async function writeSampleXlsx(path: string, options: SampleOptions): Pro
 }
 
 /** The sample's regions and the share of the company's revenue target each is set. */
-const REGION_TARGET_SHARES: Record<string, number> = { 华东: 0.26, 华南: 0.22, 华北: 0.2, 西南: 0.16, 华中: 0.16 };
+export const REGION_TARGET_SHARES: Record<string, number> = {
+  华东: 0.26,
+  华南: 0.22,
+  华北: 0.2,
+  西南: 0.16,
+  华中: 0.16,
+};
 
 /**
  * A targets CSV as a sales team keeps one (config targets.path): the month's revenue, orders and units for the

@@ -17,6 +17,8 @@ import type { MetricMeter } from '@temporalio/common';
  * | sales_report_alerts                           | channel, result   | an alert is offered to a channel               |
  * | sales_report_emails                           | result            | a report email is handed to the relay          |
  * | sales_report_recipients_refused               | reason            | the relay or the allow-list refuses an address |
+ * | sales_report_source_reads                     | source            | a worker reads the sales source (runs that join |
+ * |                                               |                   | a read in flight are not counted)              |
  *
  * Unheld GPU seconds (boot for runs that gave up, idle grace, orphans) are billed − held.
  */
@@ -48,6 +50,11 @@ export function productMetrics(meter: MetricMeter) {
       'sales_report_recipients_refused',
       'addresses',
       'Recipient addresses refused, by reason: the relay, or outside email.allowedRecipients',
+    ),
+    sourceReads: meter.createCounter(
+      'sales_report_source_reads',
+      'reads',
+      'Reads of the sales source, by kind (file or postgres): runs that share a read in flight count once',
     ),
   };
 }

@@ -1,0 +1,189 @@
+/**
+ * A morning of split reports from one big source on one batching GPU: the bill against what the GPU had to do, the
+ * wall time, the source read once, the worker's CPU per report and RSS, every email sent once to its own reader
+ * with its own figures only.
+ */
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { table } from '../cli/table';
+import { addDays } from '../sales/dates';
+import { WORKFLOW_TYPES } from '../temporal/contracts';
+import type { morningReports, weeklySalesReport } from '../workflows';
+import type { LocalStack } from '../dev/local-stack';
+import { OUT, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, type Env } from './scenario';
+
+/** Where the worker's Prometheus endpoint is, for the product's own counters (the source reads). */
+export interface MetricsEndpoint {
+  url: string;
+}
+
+const PRODUCTS = Array.from({ length: 40 }, (_, i) => [
+  `商品${String(i + 1).padStart(2, '0')}`,
+  ['食品', '家居', '服饰', '数码'][i % 4]!,
+]);
+const CHANNELS = ['线上', '门店', '批发'];
+
+/** `stores` stores' order lines over the report's two weeks, `lines` in all, as a CSV export. */
+async function writeStoresCsv(path: string, stores: number, lines: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write('Order ID,Order Date,Product,Category,Region,Channel,Quantity,Amount\n');
+  let seed = 7;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  for (let i = 0; i < lines; i++) {
+    const store = storeName(i % stores);
+    const [product, category] = PRODUCTS[Math.floor(random() * PRODUCTS.length)]!;
+    const date = addDays(REPORT_DATE, -1 - Math.floor(random() * 14));
+    const units = 1 + Math.floor(random() * 3);
+    const amount = (units * (20 + Math.floor(random() * 300))).toFixed(2);
+    const row = `O${Math.floor(i / 2)},${date},${product},${category},${store},${CHANNELS[i % 3]},${units},${amount}\n`;
+    if (!out.write(row)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+function storeName(i: number): string {
+  return `S${String(i + 1).padStart(4, '0')}`;
+}
+
+/** The product's counter, read from the worker's Prometheus endpoint (0 before the first read). */
+async function sourceReads(metrics: MetricsEndpoint): Promise<number> {
+  const text = await fetch(metrics.url).then((r) => r.text());
+  return [...text.matchAll(/^sales_report_source_reads(?:_total)?\{[^}]*\} (\d+)/gm)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+}
+
+/**
+ * One morning: `stores` reports split by store from a source of `lines` lines, on a GPU that batches as vLLM on an
+ * L4 does (40 tok/s a stream, 800 in aggregate, 64 sequences, 60 s boot; `quick` scales rates by 5 and boots in 5 s).
+ */
+export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: number, lines: number, quick: boolean) {
+  const scale = quick ? 5 : 1;
+  const bootSeconds = quick ? 5 : 60;
+  const aggregate = 800 * scale;
+  const maxNumSeqs = 64;
+  const dir = join(OUT, 'data');
+  mkdirSync(dir, { recursive: true });
+  const data = join(dir, `stores-${stores}-${lines}.csv`);
+  if (!existsSync(data)) await writeStoresCsv(data, stores, lines);
+  say(
+    `morning: ${stores} reports split by store from ${lines.toLocaleString('en-US')} lines; boot ${bootSeconds}s, ${40 * scale}/${aggregate} tok/s, ${maxNumSeqs} seqs`,
+  );
+  const recipients = Object.fromEntries(
+    Array.from({ length: stores }, (_, i) => [storeName(i), [`store-${i + 1}@example.com`]]),
+  );
+  const setup = {
+    simulator: [
+      ...slowGpu(bootSeconds * 1000, 40 * scale),
+      '--aggregate-tokens-per-second',
+      String(aggregate),
+      '--max-num-seqs',
+      String(maxNumSeqs),
+    ],
+    config: {
+      llm: { maxConcurrentRequests: maxNumSeqs },
+      reports: [{ id: 'by-store', period: 'week' as const, split: { by: 'region' as const, recipients } }],
+      timeouts: { loadDataSeconds: 1200 },
+    },
+  };
+  return scenario(env, `morning-${stores}`, setup, data, async (stack) => {
+    const mb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
+    let peakMB = mb();
+    const sampling = setInterval(() => (peakMB = Math.max(peakMB, mb())), 200);
+    const readsBefore = await sourceReads(metrics);
+    const cpuBefore = process.cpuUsage();
+    const started = Date.now();
+    const morning = await stack.client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
+      taskQueue: stack.config.temporal.taskQueue,
+      workflowId: `bench-morning-${started}`,
+      args: [{ reportDate: REPORT_DATE }],
+    });
+    const reports = await morning.result();
+    const wallSeconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampling);
+    const reads = (await sourceReads(metrics)) - readsBefore;
+    const instance = await poolInstance(stack);
+    const tokens = reports.reduce((sum, r) => sum + (r.tokens ?? 0), 0);
+    const completion = await completionTokens(
+      stack,
+      reports.map((r) => r.workflowId),
+    );
+    const floor = bootSeconds + completion / aggregate;
+
+    // Every store's email: once, to its own reader, naming no other store.
+    const messages = stack.sink.messages;
+    const perReader = new Map<string, number>();
+    let crossSlice = 0;
+    for (const m of messages) {
+      const reader = m.envelope.to.join(',');
+      perReader.set(reader, (perReader.get(reader) ?? 0) + 1);
+      const own = storeName(Number(/store-(\d+)@/.exec(reader)?.[1] ?? 0) - 1);
+      const text = `${m.parsed.subject ?? ''}\n${String(m.parsed.html)}\n${m.parsed.text ?? ''}`;
+      if (!text.includes(own) || [...text.matchAll(/S\d{4}/g)].some((x) => x[0] !== own)) crossSlice++;
+    }
+    const result = {
+      reports: stores,
+      lines,
+      sent: reports.filter((r) => r.outcome === 'sent').length,
+      emails: messages.length,
+      duplicates: [...perReader.values()].filter((n) => n > 1).length,
+      crossSlice,
+      sourceReads: reads,
+      instances: instance.instances,
+      tokens,
+      completionTokens: completion,
+      floorSeconds: r2(floor),
+      billedSeconds: r2(instance.billedSeconds),
+      billedRatio: r2(instance.billedSeconds / floor),
+      wallSeconds: r2(wallSeconds),
+      wallOverFloorSeconds: r2(wallSeconds - floor),
+      cpuSecondsPerReport: r2((cpu.user + cpu.system) / 1e6 / stores),
+      peakRssMB: peakMB,
+    };
+    say(
+      `  ${stores}: ${result.sent} sent, ${result.emails} emails, ${result.duplicates} duplicates, ${crossSlice} with another store's name; source read ${reads}×; billed ${result.billedSeconds}s = ×${result.billedRatio} of boot + ${completion} tokens ÷ ${aggregate} (${result.floorSeconds}s); wall ${result.wallSeconds}s; ${result.cpuSecondsPerReport} core-s a report; RSS peak ${peakMB} MB`,
+    );
+    return result;
+  });
+}
+
+/** The completion tokens each report's model calls wrote (the result's total counts the prompt too). */
+async function completionTokens(stack: LocalStack, ids: string[]): Promise<number> {
+  let sum = 0;
+  for (const id of ids) {
+    const r = await stack.client.workflow
+      .getHandle<typeof weeklySalesReport>(id)
+      .result()
+      .catch(() => undefined);
+    sum += r?.llm?.usage.completionTokens ?? 0;
+  }
+  return sum;
+}
+
+export function morningTable(rows: Awaited<ReturnType<typeof morningBench>>[]): string {
+  return table(
+    ['reports', 'lines', 'sent', 'emails', 'dupl.', 'cross-slice', 'reads', 'boot + tokens ÷ agg. s', 'billed s', '×'],
+    rows.map((m) => [
+      m.reports,
+      m.lines,
+      m.sent,
+      m.emails,
+      m.duplicates,
+      m.crossSlice,
+      m.sourceReads,
+      m.floorSeconds,
+      m.billedSeconds,
+      m.billedRatio,
+    ]),
+  ).concat(
+    '\n',
+    table(
+      ['reports', 'wall s', 'wall − floor s', 'core-s / report', 'worker RSS peak MB'],
+      rows.map((m) => [m.reports, m.wallSeconds, m.wallOverFloorSeconds, m.cpuSecondsPerReport, m.peakRssMB]),
+    ),
+  );
+}

@@ -1,36 +1,45 @@
 import { nonRetryableFailure, type RunRef, type SalesMetrics } from '../temporal/contracts';
 import { SalesDataError } from '../sales/errors';
 import { SharedReads } from '../sales/shared-reads';
-import { loadConfiguredSlices, sourceReadKey } from '../sales/source';
-import { sliceOf, WHOLE, type MetricsBySlice } from '../sales/slices';
-import { definitionOf } from '../report/definitions';
+import { loadConfiguredViews, sourceReadKey } from '../sales/source';
+import { sliceOf, WHOLE, type MetricsByView, type ReadView } from '../sales/slices';
+import { definitionOf, reportDefinitions } from '../report/definitions';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
 import { archivePrefix } from '../store/archive';
 import { withHeartbeat } from './heartbeat';
 import { activityMetrics } from './metrics';
 
+/**
+ * How long a finished read is kept after the last run took it: long enough for a morning's later runs (a worker
+ * executes so many activities at once), short enough that a re-run by hand reads the source again.
+ */
+const KEEP_READ_MS = 120_000;
+
 export function createSalesDataActivities({ config, secrets, store }: ActivityDeps) {
   // Runs of the same report date loading at once (a morning's reports, every value of a split) share the one read
   // on this worker, which computes every slice in one pass.
-  const reads = new SharedReads<MetricsBySlice>();
+  const reads = new SharedReads<MetricsByView>({ keepMs: KEEP_READ_MS });
+  // Every report the config defines is a view of the one read: a morning's daily flash, weekly report and regional
+  // reports parse the source once between them.
+  const views: ReadView[] = reportDefinitions(config).map(({ id, period, slicing }) => ({ id, period, slicing }));
   return {
     /** Reads the sales once and returns only the aggregates of the run's slice (small enough for workflow history). */
     async loadSalesMetrics(requested: RunRef): Promise<SalesMetrics> {
       const run = thisRun(requested);
-      const { slicing, period } = definitionOf(config, run.report);
+      const { id, slicing } = definitionOf(config, run.report);
       const metrics = await withHeartbeat(async (signal) => {
         try {
-          const slices = await reads.read(
-            sourceReadKey(config, run.reportDate, { slicing, period }),
+          const byView = await reads.read(
+            await sourceReadKey(config, run.reportDate, views),
             (shared) => {
               // Counted by the run that starts the read: the others join it.
               activityMetrics().sourceReads.add(1, { source: config.data.source.kind });
-              return loadConfiguredSlices(config, secrets, run.reportDate, { slicing, period }, { signal: shared });
+              return loadConfiguredViews(config, secrets, run.reportDate, views, { signal: shared });
             },
             signal,
           );
-          return sliceOf(slices, run.report?.split ?? WHOLE, slicing.split, config.data.failIfWindowEmpty);
+          return sliceOf(byView[id]!, run.report?.split ?? WHOLE, slicing.split, config.data.failIfWindowEmpty);
         } catch (err) {
           // Bad data stays bad on retry: fail now, with the file (or query), rows and columns in the message.
           if (err instanceof SalesDataError) {

@@ -33,10 +33,12 @@ async function writeStoresCsv(path: string, stores: number, lines: number): Prom
   for (let i = 0; i < lines; i++) {
     const store = storeName(i % stores);
     const [product, category] = PRODUCTS[Math.floor(random() * PRODUCTS.length)]!;
-    const date = addDays(REPORT_DATE, -1 - Math.floor(random() * 14));
+    const date = addDays(REPORT_DATE, -1 - (Math.floor(i / (2 * stores)) % 14));
     const units = 1 + Math.floor(random() * 3);
     const amount = (units * (20 + Math.floor(random() * 300))).toFixed(2);
-    const row = `O${Math.floor(i / 2)},${date},${product},${category},${store},${CHANNELS[i % 3]},${units},${amount}\n`;
+    // Two lines an order, both of one store (lines i and i + stores): an order belongs to the store that sold it.
+    const order = `${store}-${Math.floor(i / (2 * stores))}`;
+    const row = `${order},${date},${product},${category},${store},${CHANNELS[i % 3]},${units},${amount}\n`;
     if (!out.write(row)) await once(out, 'drain');
   }
   out.end();

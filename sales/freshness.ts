@@ -1,40 +1,22 @@
 import { basename } from 'node:path';
 import { SalesDataError } from './errors';
 import type { SalesMetrics } from './metrics';
-import { WHOLE, type MetricsBySlice } from './slices';
+import type { MetricsBySlice } from './slices';
 
 export interface FreshnessRules {
   /** The export must reach the last day of the report window (else it is stale, not a quiet week). */
   failIfEndsBeforeWindow: boolean;
-  /** The report window must hold orders (else it would report ¥0.00 and −100 %). */
+  /** The report's period must hold orders (else it would report ¥0.00 and −100 %): checked per report, by sliceOf. */
   failIfWindowEmpty: boolean;
 }
 
 /**
- * A stale or empty export is not a report: it would go out looking official with revenue 0 and a narrative about
- * it. Both rules can be turned off for businesses that do have empty weeks or days.
- */
-export function checkFreshness(metrics: SalesMetrics, path: string, rules: FreshnessRules): void {
-  checkSourceReaches(metrics, path, rules);
-  if (rules.failIfWindowEmpty && metrics.kpis.orders.current === 0) {
-    const { period } = metrics;
-    const dates = metrics.dataQuality.orderDates;
-    const span = dates ? `its orders run ${dates.start} – ${dates.end}` : 'it holds no readable orders';
-    throw new SalesDataError(
-      `${basename(path)} has no orders in the report week ${period.start} – ${period.end} (${span}; ${path}). ` +
-        'Set data.failIfWindowEmpty to false if empty weeks are normal.',
-    );
-  }
-}
-
-/**
- * The freshness of a read's slices: the source must reach the report's last day (every slice says how far the whole
- * source reaches); a report that is not split must have orders. A split value without orders fails its own report
- * only (sliceOf in sales/slices.ts).
+ * A stale export is not a report: it would go out looking official with revenue 0 and a narrative about it. The
+ * freshness of a read: the source must reach the report's last day (every slice says how far the whole source
+ * reaches). A slice without orders in its period fails its own report only (sliceOf in sales/slices.ts): a quiet
+ * day does not hold the week's report, nor one region the others.
  */
 export function checkSlicesFresh(slices: MetricsBySlice, path: string, rules: FreshnessRules): void {
-  const whole = slices[WHOLE];
-  if (whole) return checkFreshness(whole, path, rules);
   // No slice at all: nothing in scope was read, which each report's sliceOf says in its own words.
   const any = Object.values(slices)[0];
   if (any) checkSourceReaches(any, path, rules);

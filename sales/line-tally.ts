@@ -1,20 +1,32 @@
 import { SalesDataError } from './errors';
 import type { Field, ParsedLine } from './load';
+import type { OrderLine } from './aggregator';
 import type { RowProblem } from './metrics';
-import type { MetricsBySlice, SlicedAggregator } from './slices';
+
+/** Where readable lines go, and what they add up to: one report's slices, or every view of a morning. */
+export interface LineSink<R> {
+  add(line: OrderLine): void;
+  finish(quality: {
+    file: string;
+    dataRows: number;
+    blankRows: number;
+    skippedRows: number;
+    problems: RowProblem[];
+  }): R;
+}
 
 /**
  * The rows of a source as they are read: each readable line into the aggregates, each unreadable one counted, the
  * first few with where and why. One home for what a file and a query both report about their rows.
  */
-export class LineTally {
+export class LineTally<R> {
   dataRows = 0;
   blankRows = 0;
   skippedRows = 0;
   readonly problems: RowProblem[] = [];
 
   constructor(
-    private readonly aggregator: SlicedAggregator,
+    private readonly aggregator: LineSink<R>,
     private readonly shown: number,
   ) {}
 
@@ -29,7 +41,7 @@ export class LineTally {
   }
 
   /** Every slice's metrics, unless more rows than allowed could not be read. */
-  finish(source: string, file: string, maxShare: number): MetricsBySlice {
+  finish(source: string, file: string, maxShare: number): R {
     failIfTooManyUnreadable(source, this.dataRows, this.skippedRows, this.problems, maxShare);
     const { dataRows, blankRows, skippedRows, problems } = this;
     return this.aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });

@@ -5,7 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { SalesDataError, type LoadSalesOptions } from './load';
 import type { RowProblem } from './metrics';
-import type { MetricsBySlice } from './slices';
+import type { MetricsByView } from './slices';
 
 /** The loader's entry in the form this process runs: compiled JavaScript from the build, else the sources via tsx. */
 const LOADER_ENTRY =
@@ -13,7 +13,7 @@ const LOADER_ENTRY =
     ? [join(__dirname, 'load-main.js')]
     : ['--require', require.resolve('tsx/cjs'), join(__dirname, 'load-main.ts')];
 
-type Answer = { slices: MetricsBySlice } | { error: { message: string; salesData: boolean; problems?: RowProblem[] } };
+type Answer = { views: MetricsByView } | { error: { message: string; salesData: boolean; problems?: RowProblem[] } };
 
 /**
  * Node flags of the loader process. The old-space cap bounds memory; a 32 MB young generation lets the short-lived
@@ -31,11 +31,11 @@ export function loaderNodeFlags(heapMB: number): string[] {
  * folder is its own and goes with it: the XLSX reader spills worksheets it meets before the shared strings into
  * temp files (raw order lines), which must not outlive the load, even a killed one.
  */
-export async function loadSalesSlicesInChild(
+export async function loadSalesViewsInChild(
   options: LoadSalesOptions,
   heapMB: number,
   signal?: AbortSignal,
-): Promise<MetricsBySlice> {
+): Promise<MetricsByView> {
   // A burst of runs must not start a loader each at once: they would starve the worker (and its heartbeats).
   const release = await loaderSlot(signal);
   try {
@@ -66,10 +66,10 @@ async function loaderSlot(signal?: AbortSignal): Promise<() => void> {
   };
 }
 
-function loadInChild(options: LoadSalesOptions, heapMB: number, signal?: AbortSignal): Promise<MetricsBySlice> {
+function loadInChild(options: LoadSalesOptions, heapMB: number, signal?: AbortSignal): Promise<MetricsByView> {
   const temp = mkdtempSync(join(tmpdir(), 'sales-report-load-'));
   const cleanUp = () => rmSync(temp, { recursive: true, force: true });
-  return new Promise<MetricsBySlice>((resolve, reject) => {
+  return new Promise<MetricsByView>((resolve, reject) => {
     const child = spawn(
       process.execPath,
       [...loaderNodeFlags(heapMB), ...LOADER_ENTRY],
@@ -98,7 +98,7 @@ function loadInChild(options: LoadSalesOptions, heapMB: number, signal?: AbortSi
         );
         return;
       }
-      if ('slices' in answer) resolve(answer.slices);
+      if ('views' in answer) resolve(answer.views);
       else
         reject(
           answer.error.salesData

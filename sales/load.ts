@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { reportWindows, type IsoDate, type PeriodKind } from './dates';
-import { SalesAggregator, type OrderLine } from './aggregator';
+import type { OrderLine } from './aggregator';
 import {
   CellError,
   cellText,
@@ -17,7 +17,7 @@ import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
 import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
 import { checkSlicesFresh, type FreshnessRules } from './freshness';
-import { SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
+import { ViewsAggregator, WHOLE, type MetricsBySlice, type MetricsByView, type ReadView, type Slicing } from './slices';
 import { columnLetter, formatOf, readRows, type SheetFormat, type WorkbookSheet } from './readers';
 import { workbookSheets, type XlsxSheet } from './xlsx-sheets';
 
@@ -65,6 +65,8 @@ export interface LoadSalesOptions {
   onDetails?: (details: SourceDetails) => void;
   /** The reports' scope and split: one pass computes every slice. Default: the whole source, one slice. */
   slicing?: Slicing;
+  /** Several reports' views at once (their periods and slicings), in the same pass; overrides period and slicing. */
+  views?: ReadView[];
 }
 
 /** How a source was read: what `sales-report data check` shows someone setting up a new export. */
@@ -102,23 +104,31 @@ export async function loadSalesMetrics(options: LoadSalesOptions): Promise<Sales
   return (await loadSalesSlices({ ...options, slicing: undefined }))[WHOLE]!;
 }
 
-/** Every slice's metrics, in one pass over the files. */
+/** Every slice's metrics of one view (options.period, options.slicing), in one pass over the files. */
 export async function loadSalesSlices(options: LoadSalesOptions): Promise<MetricsBySlice> {
+  return (await loadSalesViews({ ...options, views: undefined }))[WHOLE]!;
+}
+
+/** Every view's slices (options.views; else the one of options.period and options.slicing), in one pass. */
+export async function loadSalesViews(options: LoadSalesOptions): Promise<MetricsByView> {
+  const views = options.views ?? [{ id: WHOLE, period: options.period ?? 'week', slicing: options.slicing ?? {} }];
   const files = options.files ?? [options.path];
   const missing = options.missingFiles ?? [];
-  const windows = reportWindows(options.reportDate, options.period, options.trendWeeks);
-  const { current, previous } = windows;
-  const missingInReport = missing.filter((m) => m.date >= previous.start && m.date <= current.end);
+  // The days every view compares: a missing file among them is a stale export, not a quiet day.
+  const compared = views.map((v) => reportWindows(options.reportDate, v.period, options.trendWeeks));
+  const first = compared.map((w) => w.previous.start).sort()[0]!;
+  const last = compared[0]!.current.end;
+  const missingInReport = missing.filter((m) => m.date >= first && m.date <= last);
   if (missingInReport.length > 0 && options.freshness?.failIfEndsBeforeWindow !== false) {
     throw new SalesDataError(
-      `${options.path}: the report reads one file a day for ${previous.start} – ${current.end}, and ` +
+      `${options.path}: the report reads one file a day for ${first} – ${last}, and ` +
         `${missingInReport.length === 1 ? 'this one is' : `these ${missingInReport.length} are`} not there: ` +
         `${missingInReport.map((m) => m.path).join(', ')}. Did the export run? ` +
         '(set data.failIfEndsBeforeWindow to false if a day without a file is a day without orders)',
     );
   }
   const tally = new LineTally(
-    new SlicedAggregator(() => new SalesAggregator(windows, options.currency), options.slicing),
+    new ViewsAggregator(views, options.reportDate, options.currency, options.trendWeeks),
     options.badRowsShown,
   );
   // data check is told how the first file was read, and which files there are.
@@ -136,17 +146,19 @@ export async function loadSalesSlices(options: LoadSalesOptions): Promise<Metric
     });
   for (const path of files) await readFileInto(tally, { ...options, path, onDetails });
   const label = files.length === 1 ? basename(files[0]!) : `${files.length} files ${basename(options.path)}`;
-  const slices = tally.finish(options.path, label, options.maxBadRowShare);
-  if (missing.length > 0)
-    for (const metrics of Object.values(slices))
-      metrics.dataQuality.missingFiles = missing.map((m) => basename(m.path));
-  // Fresh as the newest file is: the last one read (a date template and a sorted wildcard list both end with it).
-  if (options.freshness) checkSlicesFresh(slices, files.at(-1)!, options.freshness);
-  return slices;
+  const byView = tally.finish(options.path, label, options.maxBadRowShare);
+  for (const slices of Object.values(byView)) {
+    if (missing.length > 0)
+      for (const metrics of Object.values(slices))
+        metrics.dataQuality.missingFiles = missing.map((m) => basename(m.path));
+    // Fresh as the newest file is: the last one read (a date template and a sorted wildcard list both end with it).
+    if (options.freshness) checkSlicesFresh(slices, files.at(-1)!, options.freshness);
+  }
+  return byView;
 }
 
 /** One file of the source into the shared tally: its format, its text or its sheet, its header, its rows. */
-async function readFileInto(tally: LineTally, options: LoadSalesOptions): Promise<void> {
+async function readFileInto(tally: LineTally<MetricsByView>, options: LoadSalesOptions): Promise<void> {
   const file = basename(options.path);
   const format = formatOf(options.path, options.format);
   await checkSalesFile(options.path, format);

@@ -1,5 +1,6 @@
 import { SalesAggregator, type LineGroup, type OrderLine } from './aggregator';
-import type { DateRange, IsoDate } from './dates';
+import type { OrderCounter } from './order-count';
+import { reportWindows, type DateRange, type IsoDate, type PeriodKind } from './dates';
 import { SalesDataError } from './errors';
 import type { Breakdown, RowProblem, SalesMetrics } from './metrics';
 
@@ -14,6 +15,16 @@ export interface Slicing {
 
 /** The metrics of every slice one read computed: by the split field's value, or WHOLE when the report is not split. */
 export type MetricsBySlice = Record<string, SalesMetrics>;
+
+/** One report's view of a read: its period and its slicing, by the id its metrics come back under. */
+export interface ReadView {
+  id: string;
+  period: PeriodKind;
+  slicing: Slicing;
+}
+
+/** Every view's slices, by view id. */
+export type MetricsByView = Record<string, MetricsBySlice>;
 
 /** The slice key of a report that is not split: the whole of its scope. */
 export const WHOLE = '';
@@ -107,8 +118,8 @@ function inScope(line: Sliceable, scope: NonNullable<Slicing['scope']>): boolean
 }
 
 /**
- * One report's slice of a read. A split value without orders in the report's week fails that report alone, with
- * what was looked for: the other values' reports go out.
+ * One report's slice of a read. A slice without orders in the report's period fails that report alone, with what was
+ * looked for: the other reports of the read go out.
  */
 export function sliceOf(
   slices: MetricsBySlice,
@@ -117,13 +128,55 @@ export function sliceOf(
   failIfWindowEmpty: boolean,
 ): SalesMetrics {
   const slice = slices[key];
-  if (slice && !(split && failIfWindowEmpty && slice.kpis.orders.current === 0)) return slice;
+  const empty = slice !== undefined && failIfWindowEmpty && slice.kpis.orders.current === 0;
+  if (slice && !empty) return slice;
+  if (slice && !split) {
+    const { period } = slice;
+    const dates = slice.dataQuality.orderDates;
+    const span = dates ? `its orders run ${dates.start} – ${dates.end}` : 'it holds no readable orders';
+    throw new SalesDataError(
+      `${slice.dataQuality.file} has no orders in the report ${PERIOD_NOUN[slice.periodKind ?? 'week']} ${period.start} – ${period.end} (${span}). ` +
+        `Set data.failIfWindowEmpty to false if empty ${PERIOD_NOUN[slice.periodKind ?? 'week']}s are normal.`,
+    );
+  }
   const seen = Object.keys(slices).sort();
   const values = `${split ?? 'slice'} values in the data read: ${seen.length > 0 ? seen.join(', ') : 'none'}`;
   throw new SalesDataError(
     slice
-      ? `no orders for ${split} "${key}" in the report week ${slice.period.start} – ${slice.period.end} (${values}). ` +
-          'Set data.failIfWindowEmpty to false if empty weeks are normal.'
+      ? `no orders for ${split} "${key}" in the report ${PERIOD_NOUN[slice.periodKind ?? 'week']} ${slice.period.start} – ${slice.period.end} (${values}). ` +
+          'Set data.failIfWindowEmpty to false if empty periods are normal.'
       : `no lines for ${split ?? 'the report'} "${key}" in the data read (${values}). Is it spelled as in the data?`,
   );
+}
+
+const PERIOD_NOUN: Record<PeriodKind, string> = { day: 'day', week: 'week', month: 'month' };
+
+/**
+ * Folds each line into every report's view at once: a morning's daily flash, weekly report and regional reports are
+ * one parse of the source, each line counted in each view's windows and slices.
+ */
+export class ViewsAggregator {
+  private readonly views: [string, SlicedAggregator][];
+
+  constructor(
+    views: readonly ReadView[],
+    reportDate: IsoDate,
+    currency: string,
+    trendWeeks: number | undefined,
+    /** How orders are counted, per slice: for lines grouped by order (a sorted query), its own counter each. */
+    newCounter?: () => OrderCounter,
+  ) {
+    this.views = views.map((v) => {
+      const windows = reportWindows(reportDate, v.period, trendWeeks);
+      return [v.id, new SlicedAggregator(() => new SalesAggregator(windows, currency, newCounter?.()), v.slicing)];
+    });
+  }
+
+  add(line: OrderLine): void {
+    for (const [, view] of this.views) view.add(line);
+  }
+
+  finish(quality: Parameters<SlicedAggregator['finish']>[0]): MetricsByView {
+    return Object.fromEntries(this.views.map(([id, view]) => [id, view.finish(quality)]));
+  }
 }

@@ -4,12 +4,20 @@ import { join, resolve } from 'node:path';
 import type { Config, Secrets } from '../config/config';
 import { readWindow, reportWindows, type IsoDate, type PeriodKind } from './dates';
 import { SalesDataError } from './errors';
-import { loadSalesSlices, type SourceDetails } from './load';
-import { loadSalesSlicesInChild } from './load-process';
+import { loadSalesViews, type SourceDetails } from './load';
+import { loadSalesViewsInChild } from './load-process';
 import type { SalesMetrics } from './metrics';
 import { readTargetsFile, readTargetsTable, targetRowsOfSlice, targetsFor, type TargetRow } from './targets';
 import { loadSalesSlicesFromPostgres } from './postgres';
-import { sliceIdentity, sliceOf, WHOLE, type MetricsBySlice, type Slicing } from './slices';
+import {
+  sliceIdentity,
+  sliceOf,
+  WHOLE,
+  type MetricsBySlice,
+  type MetricsByView,
+  type ReadView,
+  type Slicing,
+} from './slices';
 import { fetchS3Source, isS3Url } from './s3-source';
 import { isMultiFile, sourceFiles, type SourceFiles } from './source-files';
 
@@ -39,42 +47,65 @@ export interface ReadSpec {
 /** The weekly report of the whole source: what a config without reports writes. */
 export const WHOLE_WEEK: ReadSpec = { slicing: {}, period: 'week' };
 
-/**
- * Every slice's metrics for the report week from the configured source, in one read: the export file (in a child
- * process with a capped heap above data.childProcessAboveMB) or PostgreSQL; each slice with the targets it measures.
- * The one place runs and `data check` read the data from.
- */
+/** One view's slices from the configured source: `loadConfiguredViews` with that view alone. */
 export async function loadConfiguredSlices(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
-  { slicing, period }: ReadSpec,
+  spec: ReadSpec,
   hooks: LoadHooks = {},
 ): Promise<MetricsBySlice> {
-  const slices = await loadSalesSource(config, secrets, reportDate, { slicing, period }, hooks);
-  const rows = await readConfiguredTargets(config, secrets, reportDate, period);
-  if (!rows) return slices;
-  return Object.fromEntries(
-    Object.entries(slices).map(([key, m]) => {
-      const targets = targetsFor(m, targetRowsOfSlice(rows, sliceIdentity(slicing, key)));
-      return [key, targets ? { ...m, targets } : m];
-    }),
-  );
+  return (await loadConfiguredViews(config, secrets, reportDate, [{ id: WHOLE, ...spec }], hooks))[WHOLE]!;
 }
 
 /**
- * What makes two reads of the configured source the same read: the report date, the slicing and every setting the
- * metrics depend on (sales/shared-reads.ts shares reads in flight under it).
+ * Every report's view of the configured source in one read (each view's period, slices and the targets each slice
+ * measures): the export file (in a child process with a capped heap above data.childProcessAboveMB) parsed once for
+ * all of them, or PostgreSQL (the grouping pushed down per view in aggregate mode). The one place runs and `data
+ * check` read the data from.
  */
-export function sourceReadKey(config: Config, reportDate: IsoDate, spec: ReadSpec = WHOLE_WEEK): string {
+export async function loadConfiguredViews(
+  config: Config,
+  secrets: Secrets,
+  reportDate: IsoDate,
+  views: ReadView[],
+  hooks: LoadHooks = {},
+): Promise<MetricsByView> {
+  const byView = await loadSalesSource(config, secrets, reportDate, views, hooks);
+  const withTargets = async (view: ReadView): Promise<[string, MetricsBySlice]> => {
+    const slices = byView[view.id]!;
+    const rows = await readConfiguredTargets(config, secrets, reportDate, view.period);
+    if (!rows) return [view.id, slices];
+    return [
+      view.id,
+      Object.fromEntries(
+        Object.entries(slices).map(([key, m]) => {
+          const targets = targetsFor(m, targetRowsOfSlice(rows, sliceIdentity(view.slicing, key)));
+          return [key, targets ? { ...m, targets } : m];
+        }),
+      ),
+    ];
+  };
+  return Object.fromEntries(await Promise.all(views.map(withTargets)));
+}
+
+/**
+ * What makes two reads of the configured source the same read: the report date, the views, every setting the metrics
+ * depend on, and for a local export file its size and modification time (a file exported again is another read).
+ * sales/shared-reads.ts shares reads under it.
+ */
+export async function sourceReadKey(config: Config, reportDate: IsoDate, views: ReadView[]): Promise<string> {
   const { data, targets, report } = config;
+  const local = data.source.kind === 'file' && !isS3Url(data.path) && !isMultiFile(resolve(data.path));
+  const file = local ? await stat(resolve(data.path)).catch(() => undefined) : undefined;
   return JSON.stringify({
     reportDate,
     data,
     targets,
     currency: report.currency,
     trendWeeks: report.trendWeeks,
-    ...spec,
+    views,
+    ...(file && { file: { size: file.size, modified: file.mtimeMs } }),
   });
 }
 
@@ -100,9 +131,9 @@ async function loadSalesSource(
   config: Config,
   secrets: Secrets,
   reportDate: IsoDate,
-  { slicing, period }: ReadSpec,
+  views: ReadView[],
   hooks: LoadHooks,
-): Promise<MetricsBySlice> {
+): Promise<MetricsByView> {
   const { data, report } = config;
   const common = {
     columns: data.columns,
@@ -114,27 +145,38 @@ async function loadSalesSource(
     trendWeeks: report.trendWeeks,
     dateOrder: data.dateOrder,
     onDetails: hooks.onDetails,
-    slicing,
-    period,
   };
   if (data.source.kind === 'postgres') {
     if (!secrets.databaseUrl)
       throw new SalesDataError(
         'data.source.kind is "postgres" but $SALES_REPORT_DATABASE_URL is not set in this environment',
       );
-    return loadSalesSlicesFromPostgres({
-      ...common,
-      url: secrets.databaseUrl,
-      query: data.source.query ?? '',
-      mode: data.source.mode,
-      fetchRows: data.source.fetchRows,
-      timezone: report.timezone,
-    });
+    const url = secrets.databaseUrl;
+    // The database does the grouping: one set of grouped queries per view.
+    const byView: MetricsByView = {};
+    for (const view of views)
+      byView[view.id] = await loadSalesSlicesFromPostgres({
+        ...common,
+        period: view.period,
+        slicing: view.slicing,
+        url,
+        query: data.source.query ?? '',
+        mode: data.source.mode,
+        fetchRows: data.source.fetchRows,
+        timezone: report.timezone,
+      });
+    return byView;
   }
-  const windows = reportWindows(reportDate, period, report.trendWeeks);
-  const window = readWindow(windows);
-  // Daily files of the same period a year earlier are read too, where they are: the year-over-year comparison.
-  const yearAgo = windows.yearAgo;
+  // The days every view reads, and each one's days a year earlier (daily files are read where they are).
+  const windows = views.map((v) => reportWindows(reportDate, v.period, report.trendWeeks));
+  const window = { start: windows.map((w) => readWindow(w).start).sort()[0]!, end: windows[0]!.current.end };
+  const yearAgo = {
+    start: windows.map((w) => w.yearAgo.start).sort()[0]!,
+    end: windows
+      .map((w) => w.yearAgo.end)
+      .sort()
+      .at(-1)!,
+  };
   if (isS3Url(data.path)) {
     // Downloaded into a temp dir of this load's own, gone with it.
     const into = await mkdtemp(join(tmpdir(), 'sales-report-s3-'));
@@ -148,9 +190,10 @@ async function loadSalesSource(
   const path = resolve(data.path);
   return loadFiles(path, isMultiFile(path) ? await sourceFiles(path, window, yearAgo) : undefined);
 
-  async function loadFiles(path: string, many: SourceFiles | undefined): Promise<MetricsBySlice> {
+  async function loadFiles(path: string, many: SourceFiles | undefined): Promise<MetricsByView> {
     const options = {
       ...common,
+      views,
       path,
       ...(many && { files: many.files, missingFiles: many.missing }),
       format: data.format,
@@ -166,7 +209,7 @@ async function loadSalesSource(
     const bytes = sizes.reduce((a, b) => a + b, 0);
     const workbook = options.format === 'xlsx' || (options.format === 'auto' && files.some((f) => /\.xlsx$/i.test(f)));
     return (workbook || bytes > data.childProcessAboveMB * 1024 * 1024) && !hooks.onDetails
-      ? loadSalesSlicesInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
-      : loadSalesSlices(options);
+      ? loadSalesViewsInChild({ ...options, onDetails: undefined }, data.loaderHeapMB, hooks.signal)
+      : loadSalesViews(options);
   }
 }

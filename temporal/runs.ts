@@ -189,3 +189,28 @@ export async function showRun(client: Client, workflowId: string, runId?: string
   }
   return details;
 }
+
+/** One report's part of the GPU bill: its runs' shares, added up. */
+export interface ReportCost {
+  /** "by-region · 华东"; the default report's runs are "weekly". */
+  report: string;
+  runs: number;
+  gpuSeconds: number;
+  gpuCost: number;
+  currency?: string;
+}
+
+/** The runs' GPU shares by report and split value, largest first: how a morning's bill splits across its reports. */
+export function costByReport(runs: readonly RunSummary[]): ReportCost[] {
+  const by = new Map<string, ReportCost>();
+  for (const r of runs) {
+    const report = r.split === undefined ? (r.report ?? 'weekly') : `${r.report ?? '-'} · ${r.split}`;
+    const row = by.get(report) ?? { report, runs: 0, gpuSeconds: 0, gpuCost: 0 };
+    row.runs++;
+    row.gpuSeconds = Math.round((row.gpuSeconds + (r.gpuSeconds ?? 0)) * 10) / 10;
+    row.gpuCost += r.gpuCost ?? 0;
+    row.currency ??= r.gpuCurrency;
+    by.set(report, row);
+  }
+  return [...by.values()].sort((a, b) => b.gpuSeconds - a.gpuSeconds || a.report.localeCompare(b.report));
+}

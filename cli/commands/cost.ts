@@ -7,6 +7,7 @@ import { dateInZone } from '../../sales/dates';
 import { createStore } from '../../store';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
+import { auditFromStore, costByReport, listRuns } from '../../temporal/runs';
 
 export function costCommand(program: Command, context: () => CliContext): void {
   program
@@ -15,13 +16,39 @@ export function costCommand(program: Command, context: () => CliContext): void {
       "GPU seconds and cost per day for a month, from the instances' bills, split into what runs held and what none did, against an always-on instance",
     )
     .option('--month <YYYY-MM>', 'the month (default: this month in the configured time zone)')
+    .option('--by-report', "each report's (and split value's) share of the bill, from its runs' audit")
     .option('--json', 'JSON instead of a table')
-    .action(async (options: { month?: string; json?: boolean }) => {
+    .action(async (options: { month?: string; byReport?: boolean; json?: boolean }) => {
       const ctx = context();
       const tz = ctx.config.report.timezone;
       const month = options.month ?? dateInZone(new Date(), tz).slice(0, 7);
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month: "${month}" is not YYYY-MM`);
       const store = createStore(ctx.config);
+      if (options.byReport) {
+        const listed = await listRuns(await ctx.client(), {
+          from: `${month}-01`,
+          to: `${month}-31`,
+          taskQueue: ctx.config.temporal.taskQueue,
+        });
+        const rows = costByReport(await auditFromStore(listed, store, ctx.config));
+        const total = rows.reduce((sum, r) => sum + r.gpuSeconds, 0);
+        ctx.print(
+          rows,
+          () =>
+            table(
+              ['report', 'runs', 'GPU s', 'share', 'cost'],
+              rows.map((r) => [
+                r.report,
+                r.runs,
+                r.gpuSeconds,
+                `${total === 0 ? 0 : ((100 * r.gpuSeconds) / total).toFixed(1)}%`,
+                `${r.gpuCost.toFixed(4)} ${r.currency ?? ''}`.trim(),
+              ]),
+            ),
+          options.json,
+        );
+        return;
+      }
       const [instances, leases] = await Promise.all([new InstanceLedger(store).all(), leaseRecords(store).all()]);
       const report = monthlyCost(month, { instances, leases }, { ...pricingOf(ctx.config), timezone: tz });
       const t = report.totals;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/config';
 import { writeSampleXlsx } from '../../dev/sample-data';
-import { loadSalesSlicesInChild } from '../../sales/load-process';
+import { loadSalesViewsInChild } from '../../sales/load-process';
 
 /** Every entry under `dir`, depth first. */
 async function entriesUnder(dir: string): Promise<string[]> {
@@ -33,7 +33,7 @@ describe('raw order lines never outlive the load', () => {
     }, 20);
     try {
       const c = parseConfig({});
-      const slices = await loadSalesSlicesInChild(
+      const slices = await loadSalesViewsInChild(
         {
           path,
           format: 'xlsx',
@@ -45,7 +45,7 @@ describe('raw order lines never outlive the load', () => {
         },
         256,
       );
-      expect(slices['']!.kpis.orders.current).toBeGreaterThan(0);
+      expect(slices['']!['']!.kpis.orders.current).toBeGreaterThan(0);
     } finally {
       clearInterval(watching);
     }

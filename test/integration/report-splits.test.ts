@@ -193,6 +193,16 @@ describe('a report split by region: one report per value, each to its own reader
         expect(rows.map((r) => r.workflowId).sort()).toEqual([`${morning.workflowId}/by-region/华北`, rerunId].sort());
         expect(rows.every((r) => r.report === 'by-region' && r.split === '华北')).toBe(true);
 
+        // The morning's GPU bill split across its reports: each sent region's runs and their shares.
+        const cost = await salesReport(configPath, 'cost', '--by-report', '--month', '2026-11', '--json');
+        const byReport = JSON.parse(cost.stdout) as { report: string; runs: number; gpuSeconds: number }[];
+        const share = (report: string) => byReport.find((r) => r.report === report);
+        expect(share('by-region · 华北')?.runs).toBe(2);
+        for (const region of ['华东', '华北', '华中'])
+          expect(share(`by-region · ${region}`)?.gpuSeconds).toBeGreaterThan(0);
+        const eastShare = results.find((r) => r.split === '华东')!.gpuSeconds!;
+        expect(share('by-region · 华东')?.gpuSeconds).toBeCloseTo(eastShare, 1);
+
         await recordHistory(morning, 'morning-reports-split-by-region');
         await recordHistory(h.client.workflow.getHandle(rerunId), 'sent-split-value-rerun');
       },

@@ -101,17 +101,17 @@ describe('sales metrics', () => {
 
 describe('loading in a child process (big files)', () => {
   it('gives the same metrics as loading in-process, and the same file/row/column errors', async () => {
-    const { loadSalesSlicesInChild } = await import('../../sales/load-process');
+    const { loadSalesViewsInChild } = await import('../../sales/load-process');
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-child-'));
     const xlsx = join(dir, 'sales.xlsx');
     await writeSampleXlsx(xlsx, sample);
-    expect((await loadSalesSlicesInChild(options(xlsx), 96))['']).toEqual(await loadSalesMetrics(options(xlsx)));
+    expect((await loadSalesViewsInChild(options(xlsx), 96))['']!['']).toEqual(await loadSalesMetrics(options(xlsx)));
 
     const { writeFile } = await import('node:fs/promises');
     const bad = join(dir, 'bad.csv');
     await writeFile(bad, 'Order Date,Product,Category,Region,Quantity,Amount\n2026-11-15,Tea,Food,East,1,9\n');
     const { SalesDataError } = await import('../../sales/load');
-    const error = await loadSalesSlicesInChild(options(bad), 96).catch((e: unknown) => e);
+    const error = await loadSalesViewsInChild(options(bad), 96).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SalesDataError);
     expect((error as Error).message).toContain('bad.csv row 1: missing column channel (one of: Channel, 渠道)');
   });

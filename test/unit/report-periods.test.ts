@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/config';
 import { reportWindows } from '../../sales/dates';
-import { loadSalesMetrics, type LoadSalesOptions } from '../../sales/load';
+import { loadSalesMetrics, loadSalesViews, type LoadSalesOptions } from '../../sales/load';
+import { sliceOf, WHOLE } from '../../sales/slices';
 import type { SalesMetrics } from '../../sales/metrics';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
@@ -189,6 +190,43 @@ describe("the figure check reads each period's words", () => {
     const week = await sample('week');
     expect(checkFigures(withHeadline(week, 'week', '销售额较上月有变化'), week)[0]?.reason).toContain(
       'compares with last month, but the report compares weeks',
+    );
+  });
+});
+
+describe("one read, every report's view", () => {
+  it('parses once for a daily, a weekly and a regional view; a quiet yesterday fails the daily flash alone', async () => {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-views-')), 'orders.csv');
+    await writeFile(
+      csv,
+      [
+        'Order ID,Order Date,Product,Category,Region,Channel,Quantity,Amount',
+        'A1,2026-11-23,Tea,Food,East,Online,1,10',
+        'A2,2026-11-28,Cup,Home,West,Store,1,30', // Saturday; nothing on Sunday the 29th
+        '',
+      ].join('\n'),
+    );
+    const byView = await loadSalesViews({
+      path: csv,
+      format: 'auto',
+      columns: parseConfig({}).data.columns,
+      maxBadRowShare: 0.05,
+      badRowsShown: 5,
+      reportDate: '2026-11-30',
+      currency: 'CNY',
+      // A shop closed on Sunday: the export ends on Saturday, as it should.
+      freshness: { failIfEndsBeforeWindow: false, failIfWindowEmpty: true },
+      views: [
+        { id: 'daily', period: 'day', slicing: {} },
+        { id: 'weekly', period: 'week', slicing: {} },
+        { id: 'by-region', period: 'week', slicing: { split: 'region' } },
+      ],
+    });
+    expect(Object.keys(byView)).toEqual(['daily', 'weekly', 'by-region']);
+    expect(sliceOf(byView.weekly!, WHOLE, undefined, true).kpis.revenue.current).toBe(40);
+    expect(sliceOf(byView['by-region']!, 'West', 'region', true).kpis.revenue.current).toBe(30);
+    expect(() => sliceOf(byView.daily!, WHOLE, undefined, true)).toThrow(
+      'orders.csv has no orders in the report day 2026-11-29 – 2026-11-29',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SharedReads } from '../../sales/shared-reads';
 
 /** A read that resolves when told to, counting how often it was started and whether it was aborted. */
@@ -53,5 +53,37 @@ describe('shared reads of one source', () => {
     c.abort();
     expect(again.state.aborted).toBe(false);
     again.state.finish('x');
+  });
+});
+
+describe('a finished read kept for a morning', () => {
+  it('is taken by runs that come within keepMs of the last, read again once they stop, and never kept when it failed', async () => {
+    vi.useFakeTimers();
+    try {
+      const reads = new SharedReads<string>({ keepMs: 1000 });
+      const { state, read } = controlledRead();
+      const first = reads.read('k', read);
+      state.finish('morning');
+      expect(await first).toBe('morning');
+      // Later runs of the morning, each within a second of the last: the same read.
+      for (let i = 0; i < 3; i++) {
+        await vi.advanceTimersByTimeAsync(900);
+        expect(await reads.read('k', read)).toBe('morning');
+      }
+      expect(state.started).toBe(1);
+      // Runs stopped coming: the next one reads the source again.
+      await vi.advanceTimersByTimeAsync(1001);
+      const later = reads.read('k', read);
+      expect(state.started).toBe(2);
+      state.finish('re-run');
+      expect(await later).toBe('re-run');
+      // A failed read is not kept: the next run tries again.
+      let failures = 0;
+      const failing = () => Promise.reject(new Error(`export unreadable ${++failures}`));
+      await expect(reads.read('bad', failing)).rejects.toThrow('export unreadable 1');
+      await expect(reads.read('bad', failing)).rejects.toThrow('export unreadable 2');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,0 +1,52 @@
+import type { SalesMetrics } from '../../sales/metrics';
+import { periodKindOf } from '../../sales/metrics';
+import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { Locale } from '../prompts';
+import { CHART_CID, renderRevenueChart } from './chart';
+import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent, type FooterFacts } from './email-content';
+import { labelsFor } from './labels';
+import { renderWorkbook } from './workbook';
+
+/** What a report is rendered from: plain data, so it can cross to the render process. */
+export interface RenderInput {
+  metrics: SalesMetrics;
+  report: WeeklySalesReport;
+  locale: Locale;
+  title: string;
+  footer: FooterFacts;
+  simulated: boolean;
+}
+
+/** Every file of a rendered report, and its subject. */
+export interface RenderedFiles {
+  chart: Buffer;
+  html: string;
+  text: string;
+  xlsx: Buffer;
+  /** The same page for a browser (the archive's): the chart by file name, not by CID, and the run's details. */
+  webHtml: string;
+  subject: string;
+}
+
+/** The email (HTML and text), its chart, the workbook and the archive's page, from the report's figures and words. */
+export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
+  const { metrics, report, title, footer } = input;
+  const labels = labelsFor(input.locale, periodKindOf(metrics));
+  const content: EmailContent = {
+    metrics,
+    report,
+    labels,
+    title,
+    chartSrc: `cid:${CHART_CID}`,
+    copy: 'reader',
+    footer,
+  };
+  return {
+    chart: renderRevenueChart(metrics, labels),
+    html: renderEmailHtml(content),
+    text: renderEmailText(content),
+    xlsx: await renderWorkbook(metrics, labels),
+    webHtml: renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' }),
+    subject: subjectLine(title, metrics, labels, input.simulated),
+  };
+}

@@ -5,7 +5,7 @@ import type { Store } from '../store/store';
 import type { GpuProvider } from '../gpu/providers/provider';
 
 /** What the activities need from the world, passed in so tests hand over real collaborators, not module mocks. */
-import type { RenderProcess } from '../report/render/render-process';
+import type { RenderPool } from '../report/render/render-process';
 
 export interface ActivityDeps {
   config: Config;
@@ -18,6 +18,6 @@ export interface ActivityDeps {
   temporal: Client;
   /** Wall clock for measuring (GPU billing, file names); never used to pick the report date. */
   now?: () => Date;
-  /** Where reports are rendered: default, this process's render process (report/render/render-process.ts). */
-  renderer?: Pick<RenderProcess, 'render'>;
+  /** Where reports are rendered: default, this process's render pool (report/render/render-process.ts). */
+  renderer?: Pick<RenderPool, 'render'>;
 }

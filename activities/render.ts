@@ -1,7 +1,7 @@
 import type { RenderedReport, RenderRequest } from '../temporal/contracts';
 import { formatMoney } from '../report/render/format';
 import { titleOf } from '../report/definitions';
-import { sharedRenderProcess } from '../report/render/render-process';
+import { sharedRenderPool } from '../report/render/render-process';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
@@ -11,7 +11,7 @@ import { writeArchiveIndex } from './archive-index';
 /** archiveUrl is where the store's archive/ folder is served. */
 const ARCHIVE_ROOT_LENGTH = archiveRootOf(undefined).length;
 
-export function createRenderActivities({ config, store, renderer = sharedRenderProcess() }: ActivityDeps) {
+export function createRenderActivities({ config, store, renderer = sharedRenderPool() }: ActivityDeps) {
   return {
     /** Writes the email (HTML + text), the chart and the workbook into the run's archive folder. */
     async renderReport({ run: requested, metrics, generated, gpu }: RenderRequest): Promise<RenderedReport> {

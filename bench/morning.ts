@@ -3,7 +3,7 @@
  * wall time, the source read once, the worker's CPU per report and RSS, every email sent once to its own reader
  * with its own figures only.
  */
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { table } from '../cli/table';
@@ -11,6 +11,7 @@ import { addDays } from '../sales/dates';
 import { WORKFLOW_TYPES } from '../temporal/contracts';
 import type { morningReports, weeklySalesReport } from '../workflows';
 import type { LocalStack } from '../dev/local-stack';
+import { sharedRenderPool } from '../report/render/render-process';
 import { OUT, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, type Env } from './scenario';
 
 /** Where the worker's Prometheus endpoint is, for the product's own counters (the source reads). */
@@ -47,6 +48,19 @@ async function writeStoresCsv(path: string, stores: number, lines: number): Prom
 
 function storeName(i: number): string {
   return `S${String(i + 1).padStart(4, '0')}`;
+}
+
+/** CPU seconds the render processes have used so far (Linux: utime + stime from /proc, at 100 ticks a second). */
+function renderCpuSeconds(): number {
+  return sharedRenderPool().processes.reduce((sum, p) => {
+    if (p.pid === undefined) return sum;
+    try {
+      const fields = readFileSync(`/proc/${p.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 /** The product's counter, read from the worker's Prometheus endpoint (0 before the first read). */
@@ -97,6 +111,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
     const sampling = setInterval(() => (peakMB = Math.max(peakMB, mb())), 200);
     const readsBefore = await sourceReads(metrics);
     const cpuBefore = process.cpuUsage();
+    const renderBefore = renderCpuSeconds();
     const started = Date.now();
     const morning = await stack.client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
       taskQueue: stack.config.temporal.taskQueue,
@@ -106,6 +121,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
     const reports = await morning.result();
     const wallSeconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
+    const renderCpu = renderCpuSeconds() - renderBefore;
     clearInterval(sampling);
     const reads = (await sourceReads(metrics)) - readsBefore;
     const instance = await poolInstance(stack);
@@ -143,11 +159,13 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
       billedRatio: r2(instance.billedSeconds / floor),
       wallSeconds: r2(wallSeconds),
       wallOverFloorSeconds: r2(wallSeconds - floor),
+      // The worker's own process (workflows, activities, the client, the SMTP sink); rendering is in its own processes.
       cpuSecondsPerReport: r2((cpu.user + cpu.system) / 1e6 / stores),
+      renderCpuSecondsPerReport: r2(renderCpu / stores),
       peakRssMB: peakMB,
     };
     say(
-      `  ${stores}: ${result.sent} sent, ${result.emails} emails, ${result.duplicates} duplicates, ${crossSlice} with another store's name; source read ${reads}×; billed ${result.billedSeconds}s = ×${result.billedRatio} of boot + ${completion} tokens ÷ ${aggregate} (${result.floorSeconds}s); wall ${result.wallSeconds}s; ${result.cpuSecondsPerReport} core-s a report; RSS peak ${peakMB} MB`,
+      `  ${stores}: ${result.sent} sent, ${result.emails} emails, ${result.duplicates} duplicates, ${crossSlice} with another store's name; source read ${reads}×; billed ${result.billedSeconds}s = ×${result.billedRatio} of boot + ${completion} tokens ÷ ${aggregate} (${result.floorSeconds}s); wall ${result.wallSeconds}s; ${result.cpuSecondsPerReport} core-s a report (+ ${result.renderCpuSecondsPerReport} rendering); RSS peak ${peakMB} MB`,
     );
     return result;
   });
@@ -184,8 +202,15 @@ export function morningTable(rows: Awaited<ReturnType<typeof morningBench>>[]): 
   ).concat(
     '\n',
     table(
-      ['reports', 'wall s', 'wall − floor s', 'core-s / report', 'worker RSS peak MB'],
-      rows.map((m) => [m.reports, m.wallSeconds, m.wallOverFloorSeconds, m.cpuSecondsPerReport, m.peakRssMB]),
+      ['reports', 'wall s', 'wall − floor s', 'worker core-s / report', 'render core-s / report', 'worker RSS peak MB'],
+      rows.map((m) => [
+        m.reports,
+        m.wallSeconds,
+        m.wallOverFloorSeconds,
+        m.cpuSecondsPerReport,
+        m.renderCpuSecondsPerReport,
+        m.peakRssMB,
+      ]),
     ),
   );
 }

@@ -36,7 +36,10 @@ const startOnly = process.argv.includes('--start');
 const batchingOnly = process.argv.includes('--batching');
 /** `--morning`: mornings of 1, 10, 100 and 1,000 reports split by store from one 1M-line source, alone. */
 const morningOnly = process.argv.includes('--morning');
-const MORNING_SIZES = [1, 10, 100, 1000];
+/** `--sizes 100,1000`: only these mornings. */
+const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1];
+const MORNING_SIZES =
+  process.argv.includes('--sizes') && sizesArg ? sizesArg.split(',').map(Number) : [1, 10, 100, 1000];
 const MORNING_LINES = 1_000_000;
 
 async function runOnce(stack: LocalStack, id: string) {

@@ -1,5 +1,5 @@
 import { addDays, daysInMonth, daysOf, type DateRange, type IsoDate, type ReportWindows } from './dates';
-import type { Breakdown, BreakdownRow, Kpi, Mover, ProductRow, RowProblem, SalesMetrics } from './metrics';
+import type { Breakdown, BreakdownRow, Kpi, Mover, ProductRow, RowTally, SalesMetrics } from './metrics';
 import { OrderNets, type OrderCounter } from './order-count';
 
 /** One readable order line, money in integer cents. */
@@ -220,16 +220,7 @@ export class SalesAggregator {
    * The metrics. `source`: how far the whole source reaches, when these lines are a slice of it (sales/slices.ts):
    * its freshness and its year-ago coverage are the source's, not the slice's.
    */
-  finish(
-    quality: {
-      file: string;
-      dataRows: number;
-      blankRows: number;
-      skippedRows: number;
-      problems: RowProblem[];
-    },
-    source?: DateRange,
-  ): SalesMetrics {
+  finish(quality: RowTally, source?: DateRange): SalesMetrics {
     const firstDate = source ? source.start : this.firstDate;
     const lastDate = source ? source.end : this.lastDate;
     const { current, previous } = this.weeks;

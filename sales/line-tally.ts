@@ -1,18 +1,12 @@
 import { SalesDataError } from './errors';
 import type { Field, ParsedLine } from './load';
 import type { OrderLine } from './aggregator';
-import type { RowProblem } from './metrics';
+import type { RowProblem, RowTally } from './metrics';
 
 /** Where readable lines go, and what they add up to: one report's slices, or every view of a morning. */
 export interface LineSink<R> {
   add(line: OrderLine): void;
-  finish(quality: {
-    file: string;
-    dataRows: number;
-    blankRows: number;
-    skippedRows: number;
-    problems: RowProblem[];
-  }): R;
+  finish(quality: RowTally): R;
 }
 
 /**

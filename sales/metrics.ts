@@ -162,6 +162,9 @@ export function periodKindOf(m: Pick<SalesMetrics, 'periodKind'>): PeriodKind {
   return m.periodKind ?? 'week';
 }
 
+/** What reading a source counted about its rows: every slice of the read carries it in its dataQuality. */
+export type RowTally = Pick<DataQuality, 'file' | 'dataRows' | 'blankRows' | 'skippedRows' | 'problems'>;
+
 /** Everything the report states as a number. Computed in code; the LLM only writes the words around it. */
 export interface SalesMetrics {
   reportDate: IsoDate;

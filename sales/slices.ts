@@ -2,7 +2,7 @@ import { SalesAggregator, type LineGroup, type OrderLine } from './aggregator';
 import type { OrderCounter } from './order-count';
 import { reportWindows, type DateRange, type IsoDate, type PeriodKind } from './dates';
 import { SalesDataError } from './errors';
-import type { Breakdown, RowProblem, SalesMetrics } from './metrics';
+import type { Breakdown, RowTally, SalesMetrics } from './metrics';
 
 /**
  * Which part of the source a report is about: a fixed scope (only these regions, these channels…) and optionally a
@@ -73,13 +73,7 @@ export class SlicedAggregator {
   }
 
   /** Every slice's metrics; each says how far the whole source reaches (its freshness, year-ago coverage). */
-  finish(quality: {
-    file: string;
-    dataRows: number;
-    blankRows: number;
-    skippedRows: number;
-    problems: RowProblem[];
-  }): MetricsBySlice {
+  finish(quality: RowTally): MetricsBySlice {
     const source: DateRange | undefined =
       this.firstDate && this.lastDate ? { start: this.firstDate, end: this.lastDate } : undefined;
     return Object.fromEntries([...this.slices].map(([key, slice]) => [key, slice.finish(quality, source)]));

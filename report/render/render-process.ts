@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { availableParallelism, setPriority } from 'node:os';
 import { extname, join } from 'node:path';
 import { childEnvironment } from '../../config/child-env';
 import type { RenderedFiles, RenderInput } from './render-all';
@@ -48,6 +48,16 @@ export class RenderProcess {
     this.child?.kill();
   }
 
+  /** Renders waiting for this process: the pool gives a new one to the least busy. */
+  get busy(): number {
+    return this.pending.size;
+  }
+
+  /** The process's id while it runs (the benchmark reads its CPU time). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   private start(): ChildProcess {
     const child = fork(ENTRY.path, [], {
       execArgv: ENTRY.execArgv,
@@ -89,10 +99,31 @@ export class RenderProcess {
   }
 }
 
-let shared: RenderProcess | undefined;
+/**
+ * One render process a core, each started on first use: at their lower priority they take only the CPU the worker
+ * leaves, so a thousand reports render on every core without slowing the runs still writing.
+ */
+export class RenderPool {
+  readonly processes: RenderProcess[];
 
-/** This process's one render process: every worker in it renders through the same one. */
-export function sharedRenderProcess(): RenderProcess {
-  shared ??= new RenderProcess();
+  constructor(size = availableParallelism()) {
+    this.processes = Array.from({ length: Math.max(1, size) }, () => new RenderProcess());
+  }
+
+  render(input: RenderInput): Promise<RenderedFiles> {
+    const idle = this.processes.reduce((a, b) => (b.busy < a.busy ? b : a));
+    return idle.render(input);
+  }
+
+  close(): void {
+    for (const p of this.processes) p.close();
+  }
+}
+
+let shared: RenderPool | undefined;
+
+/** This process's render pool: every worker in it renders through the same one. */
+export function sharedRenderPool(): RenderPool {
+  shared ??= new RenderPool();
   return shared;
 }

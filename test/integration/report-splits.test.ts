@@ -5,7 +5,7 @@ import { formatMoney } from '../../report/render/format';
 import { kpisOf, type SalesMetrics } from '../../sales/metrics';
 import { loadConfiguredSlices, WHOLE_WEEK } from '../../sales/source';
 import { archiveRootOf } from '../../store/archive';
-import { WORKFLOW_TYPES } from '../../temporal/contracts';
+import { WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import type { morningReports, weeklySalesReport } from '../../workflows';
 import type { ReceivedMail } from '../../dev/smtp-sink';
 import { salesReport, temporalCli, writeConfig } from '../helpers/cli';
@@ -142,37 +142,34 @@ describe('a report split by region: one report per value, each to its own reader
         expect(listed.map((w) => w.execution.workflowId)).toEqual([`${morning.workflowId}/by-region/华北`]);
 
         // One value re-run from a `temporal workflow start` input, as typed into the Web UI: sent again with resend.
-        const rerunId = `rerun-${randomUUID()}`;
-        await temporalCli(
-          address,
-          'workflow',
-          'start',
-          '--type',
-          WORKFLOW_TYPES.report,
-          '--task-queue',
-          h.config.temporal.taskQueue,
-          '--workflow-id',
-          rerunId,
-          '--input',
-          JSON.stringify({ reportDate: REPORT_DATE, report: 'by-region', split: '华北', resend: true }),
-        );
+        /** `temporal workflow start` of a report run with `input`, as an operator types it: its workflow id. */
+        const startFromCli = async (name: string, input: ReportInput) => {
+          const workflowId = `${name}-${randomUUID()}`;
+          await temporalCli(
+            address,
+            'workflow',
+            'start',
+            '--type',
+            WORKFLOW_TYPES.report,
+            '--task-queue',
+            h.config.temporal.taskQueue,
+            '--workflow-id',
+            workflowId,
+            '--input',
+            JSON.stringify(input),
+          );
+          return workflowId;
+        };
+        const rerunId = await startFromCli('rerun', {
+          reportDate: REPORT_DATE,
+          report: 'by-region',
+          split: '华北',
+          resend: true,
+        });
         const rerun = await h.withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(rerunId).result());
         expect(rerun).toMatchObject({ outcome: 'sent', recipients: { to: ['north@example.com'], cc: [], bcc: [] } });
         // A typo in the value is refused before anything starts, naming the values there are.
-        const typoId = `typo-${randomUUID()}`;
-        await temporalCli(
-          address,
-          'workflow',
-          'start',
-          '--type',
-          WORKFLOW_TYPES.report,
-          '--task-queue',
-          h.config.temporal.taskQueue,
-          '--workflow-id',
-          typoId,
-          '--input',
-          JSON.stringify({ report: 'by-region', split: '华 北' }),
-        );
+        const typoId = await startFromCli('typo', { report: 'by-region', split: '华 北' });
         const typo = await h
           .withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(typoId).result())
           .catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
 import { labelsFor } from '../report/render/labels';
+import { definitionOf } from '../report/definitions';
 import type { Locale } from '../report/prompts';
 import type { SalesMetrics } from '../sales/metrics';
 import { archiveRootOf, type ReportRef } from '../store/archive';
@@ -20,6 +21,7 @@ export async function writeArchiveIndex(
   title: string,
 ): Promise<void> {
   const root = archiveRootOf(report);
+  const { locale } = definitionOf(config, report);
   const keys = await store.list(root);
   const reports: ArchivedReport[] = [];
   // Only this report's runs: <date>/<workflowId>/<runId>/ under its root (other reports' folders sit beside them).
@@ -37,12 +39,12 @@ export async function writeArchiveIndex(
     reports.push({
       reportDate,
       runId,
-      locale: (lang === 'en-US' ? 'en-US' : lang === 'zh-CN' ? 'zh-CN' : config.report.locale) satisfies Locale,
+      locale: (lang === 'en-US' ? 'en-US' : lang === 'zh-CN' ? 'zh-CN' : locale) satisfies Locale,
       sent: keys.includes(`${dir}${SENT_MARKER}`),
       html: (keys.includes(web) ? web : html).slice(root.length),
       ...(xlsx && { xlsx: xlsx.slice(root.length) }),
       metrics: m,
     });
   }
-  await store.put(`${root}index.html`, renderArchiveIndex(reports, labelsFor(config.report.locale), title));
+  await store.put(`${root}index.html`, renderArchiveIndex(reports, labelsFor(locale), title));
 }

@@ -5,9 +5,9 @@ import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
 import { checkFigures } from '../report/fact-check';
 import { withheldNarrative } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
-import { loadPrompts, type PromptSet } from '../report/prompts';
+import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
 import { definitionOf } from '../report/definitions';
-import { PERIOD_KINDS, type PeriodKind } from '../sales/dates';
+import type { PeriodKind } from '../sales/dates';
 import { periodKindOf } from '../sales/metrics';
 import { archivePrefix } from '../store/archive';
 import { llmCallsOf, type LlmCalls } from '../store/llm-calls';
@@ -31,9 +31,13 @@ const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionToken
 type NarrativeWithheld = NonNullable<GeneratedReport['narrativeWithheld']>;
 
 export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
-  // Each period's fixed prompts, read once: a morning's daily flash and weekly report each get their own.
-  const promptsByPeriod = new Map(PERIOD_KINDS.map((period) => [period, loadPrompts(config.report.locale, period)]));
-  const promptsFor = (period: PeriodKind) => promptsByPeriod.get(period)!;
+  // Each language's and period's fixed prompts, read once: a morning's daily flash and weekly report get their own.
+  const promptSets = new Map<string, PromptSet>();
+  const promptsFor = (locale: Locale, period: PeriodKind): PromptSet => {
+    const key = `${locale}/${period}`;
+    if (!promptSets.has(key)) promptSets.set(key, loadPrompts(locale, period));
+    return promptSets.get(key)!;
+  };
   const llm = config.llm;
 
   async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
@@ -66,7 +70,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
   ): GeneratedReport {
     activityMetrics().narrativesWithheld.add(1, { reason: cause });
     return {
-      report: withheldNarrative(config.report.locale, period),
+      report: withheldNarrative(prompts.locale, period),
       model: llm.model,
       promptFile: prompts.systemFile,
       promptSha256: prompts.systemSha256,
@@ -94,7 +98,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         calls ?? NO_CALLS,
         false,
         { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
-        promptsFor(definitionOf(config, run.report).period),
+        promptsFor(definitionOf(config, run.report).locale, definitionOf(config, run.report).period),
         definitionOf(config, run.report).period,
       );
     },
@@ -106,7 +110,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
      */
     async generateReport({ run: requested, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
       const run = thisRun(requested);
-      const prompts = promptsFor(periodKindOf(metrics));
+      const prompts = promptsFor(definitionOf(config, run.report).locale, periodKindOf(metrics));
       const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
       const archive = archivePrefix(run);
       const execution = Context.current().info.attempt;
@@ -155,7 +159,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
           // Numbers come from code: every figure the words state must be one of them, and point the same way.
           const wrongFigures =
             answer.ok && llm.checkFigures
-              ? checkFigures(answer.report, metrics, { locale: config.report.locale }).map(
+              ? checkFigures(answer.report, metrics, { locale: prompts.locale }).map(
                   (p) => `${p.field}: "${p.written}" ${p.reason}`,
                 )
               : [];

@@ -1,6 +1,6 @@
 import type { RenderedReport, RenderRequest } from '../temporal/contracts';
 import { formatMoney } from '../report/render/format';
-import { titleOf } from '../report/definitions';
+import { definitionOf, titleOf } from '../report/definitions';
 import { sharedRenderPool } from '../report/render/render-process';
 import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
@@ -27,7 +27,7 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
       const files = await renderer.render({
         metrics,
         report: generated.report,
-        locale: config.report.locale,
+        locale: definitionOf(config, run.report).locale,
         title,
         simulated: generated.simulated,
         footer: {

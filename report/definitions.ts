@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import { WHOLE, type Slicing } from '../sales/slices';
 import type { PeriodKind } from '../sales/dates';
+import type { Locale } from './prompts';
 import type { ReportRef } from '../store/archive';
 import { labelsFor, reportTitleOf } from './render/labels';
 
@@ -10,6 +11,8 @@ export interface ReportDefinition {
   title: string;
   /** What it covers: yesterday (a daily flash), the week, or the month to date (sales/dates.ts reportWindows). */
   period: PeriodKind;
+  /** Its language: prompts, words, email, workbook and archive page. */
+  locale: Locale;
   slicing: Slicing;
   /** split: each value and who gets its report. */
   splitRecipients?: Record<string, string[]>;
@@ -30,6 +33,7 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
         id: DEFAULT_REPORT_ID,
         title: report.title,
         period: 'week',
+        locale: report.locale,
         slicing: {},
         to: email.to,
         cc: email.cc,
@@ -40,6 +44,7 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
     id: r.id,
     title: r.title ?? report.title,
     period: r.period,
+    locale: r.locale ?? report.locale,
     slicing: {
       ...(r.scope && { scope: r.scope }),
       ...(r.split && { split: r.split.by }),
@@ -104,6 +109,6 @@ export function definitionOf(config: Config, report: ReportRef | undefined): Rep
 /** A run's report title as its reader sees it: the definition's, in the report's language, with its split value. */
 export function titleOf(config: Config, report: ReportRef | undefined): string {
   const definition = definitionOf(config, report);
-  const title = reportTitleOf(definition.title, labelsFor(config.report.locale, definition.period));
+  const title = reportTitleOf(definition.title, labelsFor(definition.locale, definition.period));
   return report?.split === undefined ? title : `${title} · ${report.split}`;
 }

@@ -279,7 +279,8 @@ const NOT_FIGURES = [
   /\d{1,2}:\d{2}/g,
   /(W|week\s?)\d{1,2}(周)?/gi,
   /\bQ[1-4]\b|[一二三四]季度/gi,
-  /双1[12]|\b618\b|\btop\s?\d+\b/gi,
+  // 618 the shopping festival, not the last group of ¥163,618 nor the start of 618.5.
+  /双1[12]|(?<![\d.,])\b618\b(?![.,]\d)|\btop\s?\d+\b/gi,
 ];
 
 /** The text with dates and such blanked out (same length, so indexes stay true). */

@@ -117,6 +117,10 @@ export const configSchema = {
               },
             },
           },
+          locale: {
+            enum: ['zh-CN', 'en-US'],
+            description: "The report's language: its prompts, words, email and workbook. Default: report.locale.",
+          },
           to: { ...emailList, minItems: 1, description: 'Default: email.to. Not with split.' },
           cc: { ...emailList, description: 'Default: email.cc, or none for a split report.' },
           bcc: { ...emailList, description: 'Default: email.bcc, or none for a split report.' },

@@ -30,7 +30,7 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
           reports: [
             { id: 'daily', period: 'day' },
             { id: 'weekly', period: 'week' },
-            { id: 'monthly', period: 'month' },
+            { id: 'monthly', period: 'month', locale: 'en-US' },
           ],
         },
       },
@@ -59,7 +59,8 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
         for (const r of [daily, weekly, monthly]) expect(r!.llm?.narrativeWithheld).toBeUndefined();
         expect(daily!.llm?.promptFile).toBe('prompts/system.day.zh-CN.md');
         expect(weekly!.llm?.promptFile).toBe('prompts/system.zh-CN.md');
-        expect(monthly!.llm?.promptFile).toBe('prompts/system.month.zh-CN.md');
+        // The monthly report is the English one: its own language's prompt, words and check.
+        expect(monthly!.llm?.promptFile).toBe('prompts/system.month.en-US.md');
 
         // The comparisons, against the same lines read directly: what each email prints.
         const metrics = (period: 'day' | 'week' | 'month') =>
@@ -87,18 +88,18 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
           '2026-11-01',
         ]);
         const mail = (subject: string) => h.sink.messages.find((m) => m.parsed.subject?.includes(subject))!;
-        const money = (x: number) => formatMoney(x, 'CNY', 'zh-CN', 0);
+        const money = (x: number, locale: 'zh-CN' | 'en-US') => formatMoney(x, 'CNY', locale, 0);
         const dailyMail = mail('销售日报');
-        const monthlyMail = mail('月度销售报告');
+        const monthlyMail = mail('Monthly sales report');
         expect(mail('销售周报')).toBeDefined();
-        for (const [m, email, words] of [
-          [day, dailyMail, ['昨日', '上周同日']],
-          [month, monthlyMail, ['本月', '上月同期']],
+        for (const [m, email, words, locale] of [
+          [day, dailyMail, ['昨日', '上周同日'], 'zh-CN'],
+          [month, monthlyMail, ['This month', 'Last month, same days'], 'en-US'],
         ] as const) {
           const html = email.parsed.html as string;
           for (const w of words) expect(html).toContain(w);
-          expect(html).toContain(money(m.kpis.revenue.current));
-          expect(html).toContain(money(m.kpis.revenue.previous));
+          expect(html).toContain(money(m.kpis.revenue.current, locale));
+          expect(html).toContain(money(m.kpis.revenue.previous, locale));
           expect(email.parsed.subject).toContain(`${m.period.start} – ${m.period.end}`);
         }
         // A weekly report's words stay its own.

@@ -37,6 +37,10 @@ describe('numbers as business text writes them', () => {
       { written: 'nearly $1.2 million', value: 1_200_000, kind: 'money', claim: 'nearly' },
       { written: 'doubled', value: 2, kind: 'ratio', claim: 'approx' },
     ]);
-    expect(found('进一步提升，十分重要，千万不要在2026年11月13日（周五）第47周前停下，top 3 与双11')).toEqual([]);
+    expect(found('进一步提升，十分重要，千万不要在2026年11月13日（周五）第47周前停下，top 3 与双11、618大促')).toEqual(
+      [],
+    );
+    // A figure whose last group is 618 is a figure, not the shopping festival.
+    expect(found('本周销售额163,618，较上周¥7,618.50').map((n) => n.value)).toEqual([163_618, 7_618.5]);
   });
 });

@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { reportDateInput } from './report-input.schema';
 
 /**
  * The input of morningReports, as typed into the Web UI's Start Workflow form or set on a schedule: every report the
@@ -10,11 +11,8 @@ export const morningInputSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    reportDate: {
-      type: 'string',
-      format: 'date',
-      description: 'The date every report of the morning is written for. Default: the nominal start date.',
-    },
+    // Every report of the morning is written for this date.
+    reportDate: reportDateInput,
     reports: {
       type: 'array',
       minItems: 1,

@@ -2,6 +2,14 @@ import type { FromSchema } from 'json-schema-to-ts';
 
 const addresses = { type: 'array', items: { type: 'string', format: 'email' } } as const;
 
+/** The date a run reports on, as a start input gives it: the one wording for a report's and a morning's input. */
+export const reportDateInput = {
+  type: 'string',
+  format: 'date',
+  description:
+    "The report covers its period (yesterday, the 7 days, or the month to date) ending the day before this date. Default: the run's nominal start date.",
+} as const;
+
 /**
  * The input of weeklySalesReport, as typed into the Web UI's Start Workflow form or passed by the CLI. Every key is
  * optional, so `{}` works; an unknown key (a typo such as "dry_run") is refused before anything starts.
@@ -12,11 +20,7 @@ export const reportInputSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    reportDate: {
-      type: 'string',
-      format: 'date',
-      description: 'The report covers the 7 days ending the day before this date. Default: the nominal start date.',
-    },
+    reportDate: reportDateInput,
     report: {
       type: 'string',
       minLength: 1,

@@ -14,7 +14,7 @@ import {
 import { billFor, leaseShareSeconds, poolShareId } from '../gpu/billing';
 import { createFleet, pricingOf } from '../gpu/fleet';
 import { holderKey } from '../gpu/holders';
-import { leaseRecords, type LeaseRecord } from '../gpu/leases';
+import { LeaseBook, type LeaseRecord } from '../gpu/leases';
 import { activityMetrics } from './metrics';
 import { runState } from '../temporal/run-liveness';
 
@@ -25,7 +25,7 @@ export function createGpuLeaseActivities({
   store,
   now = () => new Date(),
 }: ActivityDeps) {
-  const leases = leaseRecords(store);
+  const leases = new LeaseBook(store);
   const fleet = createFleet(config, gpuProvider, store, now);
 
   /** Closes a lease at `releasedAt` with its share of the time, once: a second close returns the first. */
@@ -38,12 +38,12 @@ export function createGpuLeaseActivities({
     const record = await leases.get(key);
     if (!record || record.shareSeconds !== undefined) return record;
     const releasedAt = record.releasedAt ?? (ended?.at ?? now()).toISOString();
-    const others = (await leases.all())
+    const others = (await leases.mayOverlap(poolId, record.acquiredAt, releasedAt))
       .filter((l) => l.poolId === poolId && l.holder !== key)
       .map((l) => ({ from: Date.parse(l.acquiredAt), ...(l.releasedAt && { to: Date.parse(l.releasedAt) }) }));
     const shareSeconds = leaseShareSeconds({ from: Date.parse(record.acquiredAt), to: Date.parse(releasedAt) }, others);
     const closed = { ...record, releasedAt, shareSeconds, ...(ended && { endedBy: ended.by }) };
-    await leases.put(key, closed);
+    await leases.put(closed);
     return closed;
   }
 
@@ -59,7 +59,7 @@ export function createGpuLeaseActivities({
     /** Asks the pool for the GPU, starting the pool workflow if none runs. The grant comes back as a signal. */
     async acquireGpuLease({ poolId, params, request: holder }: AcquireLeaseRequest): Promise<void> {
       const key = holderKey(holder);
-      if (!(await leases.get(key))) await leases.put(key, { poolId, holder: key, acquiredAt: now().toISOString() });
+      if (!(await leases.get(key))) await leases.put({ poolId, holder: key, acquiredAt: now().toISOString() });
       await temporal.workflow.signalWithStart(WORKFLOW_TYPES.gpuPool, {
         workflowId: poolId,
         taskQueue: config.temporal.taskQueue,

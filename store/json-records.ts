@@ -12,6 +12,9 @@ export function hashedName(id: string, length = 40): string {
   return createHash('sha256').update(id).digest('hex').slice(0, length);
 }
 
+/** How many records `all` reads at once. */
+const ALL_AT_ONCE = 32;
+
 export class JsonRecords<T> {
   constructor(
     private readonly store: Store,
@@ -33,10 +36,15 @@ export class JsonRecords<T> {
     return this.store.create(this.keyOf(id), JSON.stringify(value, null, 2));
   }
 
+  /** Every record under the prefix, read ALL_AT_ONCE at a time: thousands of records are thousands of files. */
   async all(): Promise<T[]> {
     const keys = (await this.store.list(this.prefix)).filter((k) => k.endsWith('.json'));
-    const records = await Promise.all(keys.map((k) => this.store.get(k)));
-    return records.filter((b): b is Buffer => b !== undefined).map((b) => JSON.parse(b.toString('utf8')) as T);
+    const records: T[] = [];
+    for (let i = 0; i < keys.length; i += ALL_AT_ONCE) {
+      const bodies = await Promise.all(keys.slice(i, i + ALL_AT_ONCE).map((k) => this.store.get(k)));
+      for (const b of bodies) if (b !== undefined) records.push(JSON.parse(b.toString('utf8')) as T);
+    }
+    return records;
   }
 
   private keyOf(id: string): string {

@@ -70,10 +70,13 @@ export const slowGpu = (bootMs: number, tokensPerSecond: number) => [
 export async function poolInstance(stack: LocalStack) {
   const pool = stack.client.workflow.getHandle(gpuPoolId(stack.config));
   await pool.result();
-  const spans = activityTimeline(await pool.fetchHistory());
+  // The boot is in the pool's first run: a pool of many holders continues as new before it ends.
+  const firstRunId = (await pool.describe()).raw.workflowExecutionInfo?.firstRunId || undefined;
+  const first = stack.client.workflow.getHandle(gpuPoolId(stack.config), firstRunId);
+  const spans = activityTimeline(await first.fetchHistory());
   const entries = await new InstanceLedger(stack.store).all();
-  const bootStarted = spans.find((s) => s.activity === 'startGpu')!.scheduledMs;
-  const readyAt = spans.find((s) => s.activity === 'waitGpuReady')!.closedMs!;
+  const bootStarted = spans.find((s) => s.activity === 'startGpu')?.scheduledMs ?? NaN;
+  const readyAt = spans.find((s) => s.activity === 'waitGpuReady')?.closedMs ?? NaN;
   return {
     instances: entries.length,
     billedSeconds: entries.reduce((sum, e) => sum + secondsBetween(e.requestedAt, e.stoppedAt!), 0),

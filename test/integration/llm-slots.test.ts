@@ -19,8 +19,9 @@ describe('llm.maxConcurrentRequests: the pool hands out slots to call the model,
   it('five runs on two workers never have more than two requests in flight, and use both slots', async () => {
     await withHarness(
       {
-        // Each answer decodes for a few seconds, so the five runs' generations overlap.
-        simArgs: ['--tokens-per-second', '250', '--max-num-seqs', '2'],
+        // Each answer decodes for about 4 s, longer than the runs' loads are staggered (one workbook loader at a time
+        // on two cores), so the five runs' generations overlap.
+        simArgs: ['--tokens-per-second', '100', '--max-num-seqs', '2'],
         config: { llm: { maxConcurrentRequests: 2 } },
       },
       async (h) => {

@@ -89,6 +89,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
      */
     async withholdNarrative({ run: requested, error }: WithholdNarrativeRequest): Promise<GeneratedReport> {
       const run = thisRun(requested);
+      const definition = definitionOf(config, run.report);
       const calls = await llmCallsOf(store, run).get('calls');
       const tried = calls?.firstCallAt
         ? `${calls.calls} call(s) to the model over ${Math.round((now().getTime() - Date.parse(calls.firstCallAt)) / 1000)}s`
@@ -98,8 +99,8 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         calls ?? NO_CALLS,
         false,
         { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
-        promptsFor(definitionOf(config, run.report).locale, definitionOf(config, run.report).period),
-        definitionOf(config, run.report).period,
+        promptsFor(definition.locale, definition.period),
+        definition.period,
       );
     },
 

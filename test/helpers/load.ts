@@ -6,9 +6,9 @@ import { writeSampleCsv, type SampleOptions } from '../../dev/sample-data';
 import { loadSalesMetrics, type LoadSalesOptions } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
 
-/** Loads a sales file the way the product does by default, reporting on 2026-11-20, with `more` on top. */
-export function loadReportWeek(path: string, more: Partial<LoadSalesOptions> = {}): Promise<SalesMetrics> {
-  return loadSalesMetrics({
+/** How the product reads a sales file by default, reporting on 2026-11-20, with `more` on top. */
+export function loadOptions(path: string, more: Partial<LoadSalesOptions> = {}): LoadSalesOptions {
+  return {
     path,
     format: 'auto',
     columns: parseConfig({}).data.columns,
@@ -17,7 +17,12 @@ export function loadReportWeek(path: string, more: Partial<LoadSalesOptions> = {
     reportDate: '2026-11-20',
     currency: 'CNY',
     ...more,
-  });
+  };
+}
+
+/** Loads a sales file the way the product does by default, reporting on 2026-11-20, with `more` on top. */
+export function loadReportWeek(path: string, more: Partial<LoadSalesOptions> = {}): Promise<SalesMetrics> {
+  return loadSalesMetrics(loadOptions(path, more));
 }
 
 /** A seeded sample export written to a temp dir (CSV, ending 2026-11-19, no bad rows unless asked), and its metrics. */

@@ -2,9 +2,9 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../config/config';
 import { reportWindows } from '../../sales/dates';
-import { loadSalesMetrics, loadSalesViews, type LoadSalesOptions } from '../../sales/load';
+import { loadSalesMetrics, loadSalesViews } from '../../sales/load';
+import { loadOptions } from '../helpers/load';
 import { sliceOf, WHOLE } from '../../sales/slices';
 import type { SalesMetrics } from '../../sales/metrics';
 import { writeSampleCsv } from '../../dev/sample-data';
@@ -77,17 +77,7 @@ describe('the figures of each period, from the same order lines', () => {
       csv,
       ['Order ID,Order Date,Product,Category,Region,Channel,Quantity,Amount', ...lines, ''].join('\n'),
     );
-    const options: LoadSalesOptions = {
-      path: csv,
-      format: 'auto',
-      columns: parseConfig({}).data.columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate,
-      currency: 'CNY',
-      period,
-    };
-    return loadSalesMetrics(options);
+    return loadSalesMetrics(loadOptions(csv, { reportDate, period }));
   }
 
   const lines = [
@@ -139,16 +129,7 @@ describe("the figure check reads each period's words", () => {
   const sample = async (period: 'day' | 'week' | 'month') => {
     const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-period-words-')), 'sales.csv');
     await writeSampleCsv(csv, { endDate: '2026-11-29', days: 90, ordersPerDay: 30, seed: 9, badRowsPerThousand: 0 });
-    return loadSalesMetrics({
-      path: csv,
-      format: 'auto',
-      columns: parseConfig({}).data.columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate: '2026-11-30',
-      currency: 'CNY',
-      period,
-    });
+    return loadSalesMetrics(loadOptions(csv, { reportDate: '2026-11-30', period }));
   };
   const withHeadline = (m: SalesMetrics, period: 'day' | 'week' | 'month', headline: string): WeeklySalesReport => ({
     ...(writeDocument(
@@ -206,22 +187,18 @@ describe("one read, every report's view", () => {
         '',
       ].join('\n'),
     );
-    const byView = await loadSalesViews({
-      path: csv,
-      format: 'auto',
-      columns: parseConfig({}).data.columns,
-      maxBadRowShare: 0.05,
-      badRowsShown: 5,
-      reportDate: '2026-11-30',
-      currency: 'CNY',
-      // A shop closed on Sunday: the export ends on Saturday, as it should.
-      freshness: { failIfEndsBeforeWindow: false, failIfWindowEmpty: true },
-      views: [
-        { id: 'daily', period: 'day', slicing: {} },
-        { id: 'weekly', period: 'week', slicing: {} },
-        { id: 'by-region', period: 'week', slicing: { split: 'region' } },
-      ],
-    });
+    const byView = await loadSalesViews(
+      loadOptions(csv, {
+        reportDate: '2026-11-30',
+        // A shop closed on Sunday: the export ends on Saturday, as it should.
+        freshness: { failIfEndsBeforeWindow: false, failIfWindowEmpty: true },
+        views: [
+          { id: 'daily', period: 'day', slicing: {} },
+          { id: 'weekly', period: 'week', slicing: {} },
+          { id: 'by-region', period: 'week', slicing: { split: 'region' } },
+        ],
+      }),
+    );
     expect(Object.keys(byView)).toEqual(['daily', 'weekly', 'by-region']);
     expect(sliceOf(byView.weekly!, WHOLE, undefined, true).kpis.revenue.current).toBe(40);
     expect(sliceOf(byView['by-region']!, 'West', 'region', true).kpis.revenue.current).toBe(30);

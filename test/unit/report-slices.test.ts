@@ -9,19 +9,11 @@ import { loadSalesSlices, type LoadSalesOptions } from '../../sales/load';
 import { sliceOf, WHOLE } from '../../sales/slices';
 import { targetRowsOfSlice } from '../../sales/targets';
 import { archivePrefix, archiveRootOf } from '../../store/archive';
+import { loadOptions } from '../helpers/load';
 
+/** The product's default read of `path`, stale and empty exports failing. */
 function options(path: string, more: Partial<LoadSalesOptions> = {}): LoadSalesOptions {
-  return {
-    path,
-    format: 'auto',
-    columns: parseConfig({}).data.columns,
-    maxBadRowShare: 0.05,
-    badRowsShown: 5,
-    reportDate: '2026-11-20',
-    currency: 'CNY',
-    freshness: { failIfEndsBeforeWindow: true, failIfWindowEmpty: true },
-    ...more,
-  };
+  return loadOptions(path, { freshness: { failIfEndsBeforeWindow: true, failIfWindowEmpty: true }, ...more });
 }
 
 describe('one pass, every slice', () => {

@@ -24,11 +24,12 @@ const PRODUCTS = Array.from({ length: 40 }, (_, i) => [
   ['食品', '家居', '服饰', '数码'][i % 4]!,
 ]);
 const CHANNELS = ['线上', '门店', '批发'];
+const REGIONS = ['华东', '华北', '华南', '西南', '东北'];
 
 /** `stores` stores' order lines over the report's two weeks, `lines` in all, as a CSV export. */
 async function writeStoresCsv(path: string, stores: number, lines: number): Promise<void> {
   const out = createWriteStream(path);
-  out.write('Order ID,Order Date,Product,Category,Region,Channel,Quantity,Amount\n');
+  out.write('Order ID,Order Date,Product,Category,Region,Channel,Store,Quantity,Amount\n');
   let seed = 7;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   for (let i = 0; i < lines; i++) {
@@ -39,7 +40,8 @@ async function writeStoresCsv(path: string, stores: number, lines: number): Prom
     const amount = (units * (20 + Math.floor(random() * 300))).toFixed(2);
     // Two lines an order, both of one store (lines i and i + stores): an order belongs to the store that sold it.
     const order = `${store}-${Math.floor(i / (2 * stores))}`;
-    const row = `${order},${date},${product},${category},${store},${CHANNELS[i % 3]},${units},${amount}\n`;
+    const region = REGIONS[(i % stores) % REGIONS.length]!;
+    const row = `${order},${date},${product},${category},${region},${CHANNELS[i % 3]},${store},${units},${amount}\n`;
     if (!out.write(row)) await once(out, 'drain');
   }
   out.end();
@@ -83,7 +85,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
   const maxNumSeqs = 64;
   const dir = join(OUT, 'data');
   mkdirSync(dir, { recursive: true });
-  const data = join(dir, `stores-${stores}-${lines}.csv`);
+  const data = join(dir, `stores-${stores}-${lines}-by-store.csv`);
   if (!existsSync(data)) await writeStoresCsv(data, stores, lines);
   say(
     `morning: ${stores} reports split by store from ${lines.toLocaleString('en-US')} lines; boot ${bootSeconds}s, ${40 * scale}/${aggregate} tok/s, ${maxNumSeqs} seqs`,
@@ -101,7 +103,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
     ],
     config: {
       llm: { maxConcurrentRequests: maxNumSeqs },
-      reports: [{ id: 'by-store', period: 'week' as const, split: { by: 'region' as const, recipients } }],
+      reports: [{ id: 'by-store', period: 'week' as const, split: { by: 'store' as const, recipients } }],
       timeouts: { loadDataSeconds: 1200 },
     },
   };

@@ -117,7 +117,7 @@ export async function writeSampleCsv(path: string, options: SampleOptions): Prom
   return count;
 }
 
-function csvCell(value: string | number | Date | null): string {
+export function csvCell(value: string | number | Date | null): string {
   if (value === null) return '';
   const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;

@@ -10,6 +10,9 @@ export interface OrderLine {
   category: string;
   region: string;
   channel: string;
+  /** Read only when a report is scoped to or split by it (sales/slices.ts). */
+  store?: string;
+  manager?: string;
   units: number;
   revenueCents: number;
 }

@@ -17,7 +17,16 @@ import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
 import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
 import { checkSlicesFresh, type FreshnessRules } from './freshness';
-import { ViewsAggregator, WHOLE, type MetricsBySlice, type MetricsByView, type ReadView, type Slicing } from './slices';
+import {
+  optionalFieldsOf,
+  ViewsAggregator,
+  WHOLE,
+  type MetricsBySlice,
+  type MetricsByView,
+  type OptionalSliceField,
+  type ReadView,
+  type Slicing,
+} from './slices';
 import { columnLetter, formatOf, readRows, type SheetFormat, type WorkbookSheet } from './readers';
 import { workbookSheets, type XlsxSheet } from './xlsx-sheets';
 
@@ -31,6 +40,8 @@ export const FIELDS = [
   'quantity',
   'unitPrice',
   'amount',
+  'store',
+  'manager',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 const REQUIRED: readonly Field[] = ['orderDate', 'product', 'category', 'region', 'channel', 'quantity'];
@@ -183,6 +194,7 @@ async function readFileInto(tally: LineTally<MetricsByView>, options: LoadSalesO
         ? ` (sheet ${JSON.stringify(sheet.sheet.name)} of ${sheetNames}; data.sheet chooses one)`
         : ` (sheet ${JSON.stringify(sheet.sheet.name)})`;
 
+  const needed = optionalFieldsOf((options.views ?? [{ slicing: options.slicing ?? {} }]).map((v) => v.slicing));
   const tried: string[] = [];
   for (const sheet of candidates) {
     const read = await readSheet(sheet);
@@ -211,7 +223,7 @@ async function readFileInto(tally: LineTally<MetricsByView>, options: LoadSalesO
           if (!header) {
             // Exports put titles, notes and blank rows (often merged cells) above the header: look for it.
             if (options.headerRow !== undefined && row < options.headerRow) continue;
-            const found = matchHeader(cells, options.columns);
+            const found = matchHeader(cells, options.columns, needed);
             if ('map' in found) {
               header = found;
               options.onDetails?.({
@@ -248,7 +260,7 @@ async function readFileInto(tally: LineTally<MetricsByView>, options: LoadSalesO
             continue;
           }
           const { map, names } = header;
-          tally.take(parseLine(cells, map, options.dateOrder), row, (field) => {
+          tally.take(parseLine(cells, map, options.dateOrder, needed), row, (field) => {
             const col = map[field] ?? 0;
             return { file, column: format === 'xlsx' ? `${names[col]} (${columnLetter(col)})` : (names[col] ?? '') };
           });
@@ -292,6 +304,8 @@ export const HEADER_SCAN_ROWS = 20;
 export function matchHeader(
   cells: unknown[],
   columns: Record<Field, string[]>,
+  /** Optional fields a report slices by, required of this source (sales/slices.ts optionalFieldsOf). */
+  needed: readonly OptionalSliceField[] = [],
 ): { map: ColumnMap; names: string[] } | { missing: string; names: string[] } {
   const names = cells.map((c) => cellText(c).trim());
   const normalized = names.map((n) => n.toLowerCase());
@@ -300,7 +314,7 @@ export function matchHeader(
     const index = columns[field].map((alias) => normalized.indexOf(alias.trim().toLowerCase())).find((i) => i >= 0);
     if (index !== undefined) map[field] = index;
   }
-  const missing = REQUIRED.filter((f) => map[f] === undefined);
+  const missing = [...REQUIRED, ...needed].filter((f) => map[f] === undefined);
   if (map.amount === undefined && map.unitPrice === undefined) missing.push('amount');
   if (missing.length > 0) {
     return { missing: missing.map((f) => `${f} (one of: ${columns[f].join(', ')})`).join('; '), names };
@@ -310,7 +324,12 @@ export function matchHeader(
 
 export type ParsedLine = { line: OrderLine } | { field: Field; reason: string };
 
-export function parseLine(cells: unknown[], map: ColumnMap, dateOrder: DateOrder = 'ymd'): ParsedLine {
+export function parseLine(
+  cells: unknown[],
+  map: ColumnMap,
+  dateOrder: DateOrder = 'ymd',
+  needed: readonly OptionalSliceField[] = [],
+): ParsedLine {
   let field: Field = 'orderDate';
   const at = (f: Field): unknown => {
     field = f;
@@ -333,9 +352,19 @@ export function parseLine(cells: unknown[], map: ColumnMap, dateOrder: DateOrder
       revenueCents = parseMoneyCents(at('amount'), 'amount');
     }
     const orderIdText = map.orderId === undefined ? '' : cellText(cellValue(cells[map.orderId])).trim();
-    return {
-      line: { orderId: orderIdText || undefined, date, product, category, region, channel, units, revenueCents },
+    const line: OrderLine = {
+      orderId: orderIdText || undefined,
+      date,
+      product,
+      category,
+      region,
+      channel,
+      units,
+      revenueCents,
     };
+    // A store's report needs each line's store; a line without one is a bad row, not a line of no store.
+    for (const f of needed) line[f] = parseLabel(at(f), f);
+    return { line };
   } catch (err) {
     if (err instanceof CellError) return { field, reason: err.message };
     throw err;

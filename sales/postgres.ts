@@ -7,7 +7,7 @@ import { CellError, parseLabel, parseMoneyCents, parseOrderDate, parseQuantity, 
 import { addDays, readWindow, reportWindows, type IsoDate, type PeriodKind, type ReportWindows } from './dates';
 import { SalesDataError } from './errors';
 import { checkSlicesFresh, type FreshnessRules } from './freshness';
-import { SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
+import { optionalFieldsOf, SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
 import { FIELDS, mappedColumns, matchHeader, parseLine, type Field, type SourceDetails } from './load';
 import type { RowProblem, SalesMetrics } from './metrics';
 
@@ -132,7 +132,8 @@ async function streamLines(
 ): Promise<MetricsBySlice> {
   // The columns first, to map them and to find the order id: the query as written, so the database's errors point
   // into it. A cursor fetches one row, not the result.
-  const header = matchHeader(await columnsOf(client, o.query, ranges[0]!), withFieldNames(o.columns));
+  const needed = optionalFieldsOf([o.slicing ?? {}]);
+  const header = matchHeader(await columnsOf(client, o.query, ranges[0]!), withFieldNames(o.columns), needed);
   if (!('map' in header)) {
     throw new SalesDataError(
       `${source}: data.source.query returns no column for ${header.missing}. Columns returned: ${header.names.join(', ')}`,
@@ -161,7 +162,7 @@ async function streamLines(
             tally.blankRows++;
             continue;
           }
-          tally.take(parseLine(cells, map, o.dateOrder), tally.dataRows + tally.blankRows + 1, (field) => ({
+          tally.take(parseLine(cells, map, o.dateOrder, needed), tally.dataRows + tally.blankRows + 1, (field) => ({
             file: 'data.source.query',
             column: names[map[field] ?? 0] ?? field,
           }));
@@ -186,8 +187,13 @@ async function columnsOf(client: Client, query: string, values: string[]): Promi
   }
 }
 
-/** The fields the aggregate query needs, by their own names: all but the unit price (it sums amounts). */
-const AGGREGATE_FIELDS: readonly Field[] = FIELDS.filter((field) => field !== 'unitPrice');
+/**
+ * The fields the aggregate query needs, by their own names: all but the unit price (it sums amounts), and the store
+ * or manager only when a report slices by it.
+ */
+const AGGREGATE_FIELDS: readonly Field[] = FIELDS.filter(
+  (field) => field !== 'unitPrice' && field !== 'store' && field !== 'manager',
+);
 
 async function aggregateInDatabase(
   client: Client,
@@ -202,10 +208,13 @@ async function aggregateInDatabase(
   // Checked first, so a missing column is said in the product's words rather than as an SQL error.
   const probe = await client.query({ text: `${lines} SELECT * FROM lines LIMIT 0`, values: range });
   const returned = probe.fields.map((x) => x.name);
-  const missing = AGGREGATE_FIELDS.filter((field) => !returned.includes(f(field)));
+  // Grouped by the store or manager too only when a report slices by it: a thousand stores multiply the groups.
+  const needed = optionalFieldsOf([o.slicing ?? {}]);
+  const fields = [...AGGREGATE_FIELDS, ...needed];
+  const missing = fields.filter((field) => !returned.includes(f(field)));
   if (missing.length > 0) {
     throw new SalesDataError(
-      `${source}: in aggregate mode data.source.query must return columns named ${AGGREGATE_FIELDS.map(f).join(', ')}; ` +
+      `${source}: in aggregate mode data.source.query must return columns named ${fields.map(f).join(', ')}; ` +
         `missing: ${missing.map(f).join(', ')}. Columns returned: ${returned.join(', ')}`,
     );
   }
@@ -213,7 +222,7 @@ async function aggregateInDatabase(
     source,
     format: 'postgres',
     mode: 'aggregate',
-    columns: Object.fromEntries(AGGREGATE_FIELDS.map((field) => [field, f(field)])),
+    columns: Object.fromEntries(fields.map((field) => [field, f(field)])),
   });
   const groupsIn = (values: [IsoDate, IsoDate]) =>
     client.query({
@@ -223,8 +232,8 @@ async function aggregateInDatabase(
              ${f('channel')}::text, sum(${f('quantity')})::text, sum(${f('amount')})::text,
              sum(CASE WHEN ${f('amount')} > 0 THEN ${f('amount')} ELSE 0 END)::text,
              sum(CASE WHEN ${f('amount')} < 0 THEN -${f('amount')} ELSE 0 END)::text,
-             count(*) FILTER (WHERE ${f('amount')} < 0), count(*)
-      FROM lines GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
+             count(*) FILTER (WHERE ${f('amount')} < 0), count(*)${needed.map((x) => `, ${f(x)}::text`).join('')}
+      FROM lines GROUP BY 1, 2, 3, 4, 5${needed.map((_, i) => `, ${12 + i}`).join('')} ORDER BY 1, 2, 3, 4, 5`,
       values,
     });
   // The slices' orders are counted where the lines are: in scope only, by the split field's value, in every bucket
@@ -261,7 +270,7 @@ async function aggregateInDatabase(
   for (const values of [range, ...others]) {
     const groups = await groupsIn(values);
     for (const [index, row] of (groups.rows as unknown[][]).entries()) {
-      const [date, product, category, region, channel, units, net, gross, refunds, refundLines, count] = row;
+      const [date, product, category, region, channel, units, net, gross, refunds, refundLines, count, ...extra] = row;
       const lines = Number(count);
       dataRows += lines;
       let column = 'order_date';
@@ -282,6 +291,7 @@ async function aggregateInDatabase(
           refundCents: parseMoneyCents(refunds ?? 0),
           refundLines: Number(refundLines),
           lines,
+          ...Object.fromEntries(needed.map((x, i) => [x, at(snake(x), () => parseLabel(extra[i], x))])),
         });
       } catch (err) {
         if (!(err instanceof CellError)) throw err;

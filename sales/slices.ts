@@ -2,15 +2,34 @@ import { SalesAggregator, type LineGroup, type OrderLine } from './aggregator';
 import type { OrderCounter } from './order-count';
 import { reportWindows, type DateRange, type IsoDate, type PeriodKind } from './dates';
 import { SalesDataError } from './errors';
-import type { Breakdown, RowTally, SalesMetrics } from './metrics';
+import { BREAKDOWNS, type Breakdown, type RowTally, type SalesMetrics } from './metrics';
 
 /**
- * Which part of the source a report is about: a fixed scope (only these regions, these channels…) and optionally a
- * split, one report per value of a field. The fields are the breakdowns every line carries.
+ * The fields a report can be scoped to or split by: the breakdowns every line carries, and the store and its manager,
+ * which an export carries in optional columns (read only when a report slices by them).
+ */
+export const SLICE_FIELDS = [...BREAKDOWNS, 'store', 'manager'] as const;
+export type SliceField = (typeof SLICE_FIELDS)[number];
+/** The slice fields a line need not carry: their columns are looked for only when a report slices by them. */
+export type OptionalSliceField = Exclude<SliceField, Breakdown>;
+
+/**
+ * Which part of the source a report is about: a fixed scope (only these regions, these stores…) and optionally a
+ * split, one report per value of a field.
  */
 export interface Slicing {
-  scope?: Partial<Record<Breakdown, string[]>>;
-  split?: Breakdown;
+  scope?: Partial<Record<SliceField, string[]>>;
+  split?: SliceField;
+}
+
+/** The optional fields (store, manager) some view slices by: the columns a read must find. */
+export function optionalFieldsOf(slicings: readonly Slicing[]): OptionalSliceField[] {
+  const used = new Set<SliceField>(
+    slicings.flatMap((s) => [...Object.keys(s.scope ?? {}), ...(s.split ? [s.split] : [])]) as SliceField[],
+  );
+  return SLICE_FIELDS.filter(
+    (f): f is OptionalSliceField => used.has(f) && !(BREAKDOWNS as readonly string[]).includes(f),
+  );
 }
 
 /** The metrics of every slice one read computed: by the split field's value, or WHOLE when the report is not split. */
@@ -29,7 +48,7 @@ export type MetricsByView = Record<string, MetricsBySlice>;
 /** The slice key of a report that is not split: the whole of its scope. */
 export const WHOLE = '';
 
-type Sliceable = Pick<OrderLine, Breakdown>;
+type Sliceable = Pick<OrderLine, Breakdown | OptionalSliceField>;
 
 /**
  * Folds each line into the slice it belongs to, in the one pass over the source: a morning's regional reports cost
@@ -97,17 +116,17 @@ export class SlicedAggregator {
 }
 
 /** What a slice is about, as a target row names it: the split's value and every one-value scope. */
-export function sliceIdentity(slicing: Slicing, key: string): { dimension: Breakdown; name: string }[] {
+export function sliceIdentity(slicing: Slicing, key: string): { dimension: SliceField; name: string }[] {
   const identity = Object.entries(slicing.scope ?? {})
     .filter(([, values]) => values.length === 1)
-    .map(([dimension, values]) => ({ dimension: dimension as Breakdown, name: values[0]! }));
+    .map(([dimension, values]) => ({ dimension: dimension as SliceField, name: values[0]! }));
   if (slicing.split) identity.push({ dimension: slicing.split, name: key });
   return identity;
 }
 
 function inScope(line: Sliceable, scope: NonNullable<Slicing['scope']>): boolean {
-  for (const [field, values] of Object.entries(scope) as [Breakdown, string[]][])
-    if (!values.includes(line[field])) return false;
+  for (const [field, values] of Object.entries(scope) as [SliceField, string[]][])
+    if (!values.includes(line[field] ?? '')) return false;
   return true;
 }
 
@@ -118,7 +137,7 @@ function inScope(line: Sliceable, scope: NonNullable<Slicing['scope']>): boolean
 export function sliceOf(
   slices: MetricsBySlice,
   key: string,
-  split: Breakdown | undefined,
+  split: SliceField | undefined,
   failIfWindowEmpty: boolean,
 ): SalesMetrics {
   const slice = slices[key];

@@ -3,6 +3,7 @@ import { readCsv } from './csv';
 import { CellError, cellText, parseMoneyCents } from './cells';
 import { isIsoDate, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
+import { SLICE_FIELDS, type SliceField } from './slices';
 import {
   BREAKDOWNS,
   TARGET_KPI_KEYS,
@@ -17,12 +18,13 @@ import {
 /**
  * One target, as a sales team keeps them (a CSV file or a PostgreSQL table, one row each): for a month
  * (`period` 2026-11) or a week (`period` its first day, 2026-11-23); for the company's KPI (`dimension` empty) or a
- * region / channel / category's revenue (`dimension` region, `name` 华东).
+ * region / channel / category's revenue (`dimension` region, `name` 华东), or a store's or manager's, which only that
+ * store's (manager's) own report measures.
  */
 export interface TargetRow {
   period: string;
   kpi: TargetKpiKey;
-  dimension?: Breakdown;
+  dimension?: SliceField;
   name?: string;
   target: number;
 }
@@ -44,8 +46,8 @@ export function parseTargets(rows: { where: string; cells: Record<string, unknow
     const kpi = text('kpi') as TargetKpiKey;
     if (!TARGET_KPI_KEYS.includes(kpi)) throw bad('kpi', `is not one of ${TARGET_KPI_KEYS.join(', ')}`);
     const dimension = text('dimension');
-    if (dimension !== '' && !BREAKDOWNS.includes(dimension as Breakdown))
-      throw bad('dimension', `is not one of ${BREAKDOWNS.join(', ')} (or empty, for the whole company)`);
+    if (dimension !== '' && !SLICE_FIELDS.includes(dimension as SliceField))
+      throw bad('dimension', `is not one of ${SLICE_FIELDS.join(', ')} (or empty, for the whole company)`);
     const name = text('name');
     if (dimension !== '' && name === '') throw bad('name', `is empty: a ${dimension} target names its ${dimension}`);
     if (dimension !== '' && kpi !== 'revenue')
@@ -64,7 +66,7 @@ export function parseTargets(rows: { where: string; cells: Record<string, unknow
         `${where}: a second ${kpi} target for ${period}${name ? ` ${name}` : ''} (the first: ${before})`,
       );
     seen.set(key, where);
-    return { period, kpi, ...(dimension !== '' && { dimension: dimension as Breakdown, name }), target };
+    return { period, kpi, ...(dimension !== '' && { dimension: dimension as SliceField, name }), target };
   });
 }
 
@@ -133,14 +135,19 @@ export async function readTargetsTable(url: string, table: string, week: IsoDate
  */
 export function targetRowsOfSlice(
   rows: readonly TargetRow[],
-  identity: readonly { dimension: Breakdown; name: string }[],
+  identity: readonly { dimension: SliceField; name: string }[],
 ): TargetRow[] {
-  if (identity.length === 0) return [...rows];
+  // The whole's report measures the company's and its breakdowns' targets; a store's target is its own report's.
+  if (identity.length === 0) return rows.filter((r) => r.dimension === undefined || isBreakdown(r.dimension));
   if (identity.length > 1) return [];
-  const [own] = identity as [{ dimension: Breakdown; name: string }];
+  const [own] = identity as [{ dimension: SliceField; name: string }];
   return rows
     .filter((r) => r.dimension === own.dimension && r.name === own.name)
     .map(({ period, kpi, target }) => ({ period, kpi, target }));
+}
+
+function isBreakdown(field: SliceField): field is Breakdown {
+  return (BREAKDOWNS as readonly string[]).includes(field);
 }
 
 export function targetsFor(m: SalesMetrics, rows: readonly TargetRow[]): Targets | undefined {
@@ -155,7 +162,7 @@ export function targetsFor(m: SalesMetrics, rows: readonly TargetRow[]): Targets
   const daysInPeriod = basis === 'week' ? 7 : mtd!.daysInMonth;
 
   const actualOf = (r: TargetRow): number => {
-    if (r.dimension) {
+    if (r.dimension && isBreakdown(r.dimension)) {
       const name = r.name ?? '';
       if (basis === 'month') return mtd!.revenueBy[r.dimension][name] ?? 0;
       return (

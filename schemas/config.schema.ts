@@ -100,6 +100,8 @@ export const configSchema = {
               region: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
               channel: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
               category: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+              store: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+              manager: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
             },
           },
           split: {
@@ -109,7 +111,10 @@ export const configSchema = {
             additionalProperties: false,
             required: ['by', 'recipients'],
             properties: {
-              by: { enum: ['region', 'channel', 'category'] },
+              by: {
+                enum: ['region', 'channel', 'category', 'store', 'manager'],
+                description: 'store and manager are read from the optional columns data.columns.store / .manager.',
+              },
               recipients: {
                 type: 'object',
                 minProperties: 1,
@@ -249,6 +254,16 @@ export const configSchema = {
             quantity: { ...stringList, minItems: 1, default: ['Quantity', 'Qty', 'Units', '数量'] },
             unitPrice: { ...stringList, default: ['Unit Price', 'Price', '单价'] },
             amount: { ...stringList, default: ['Amount', 'Revenue', 'Sales', '金额', '销售额'] },
+            store: {
+              ...stringList,
+              default: ['Store', 'Shop', '门店', '店铺'],
+              description: 'Read only when a report is scoped to or split by store.',
+            },
+            manager: {
+              ...stringList,
+              default: ['Manager', 'Store Manager', '店长', '负责人'],
+              description: 'Read only when a report is scoped to or split by manager.',
+            },
           },
         },
       },

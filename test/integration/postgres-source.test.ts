@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/config';
-import { sampleRows, writeSampleCsv, writeSampleXlsx, type SampleOptions } from '../../dev/sample-data';
+import {
+  csvCell,
+  SAMPLE_HEADER,
+  sampleRows,
+  writeSampleCsv,
+  writeSampleXlsx,
+  type SampleOptions,
+} from '../../dev/sample-data';
 import { loadSalesMetrics, loadSalesSlices, SalesDataError, type LoadSalesOptions } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
 import {
@@ -46,6 +53,8 @@ async function loadOrders(url: string): Promise<number> {
       await client.query(`INSERT INTO orders VALUES ${values.join(',')}`, batch.flat());
     }
     await client.query('CREATE INDEX ON orders (order_date)');
+    // Each line's store, as STORE_OF names it in a file.
+    await client.query(`CREATE VIEW store_orders AS SELECT *, region || '·' || channel AS store FROM orders`);
     return rows.length;
   } finally {
     await client.end();
@@ -150,6 +159,25 @@ describe('a PostgreSQL source (a real server: initdb into a temp dir)', () => {
       if (slicing.scope)
         for (const m of Object.values(pushedDown)) expect(m.byChannel.map((c) => c.name)).toEqual(scope.channel);
     }
+  });
+
+  it('splits by store as the files do, the store column grouped by the database only when a report needs it', async () => {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-pg-stores-')), 'stores.csv');
+    const rows = [...sampleRows(sample)].map((r) => [...r, r[4] === null ? null : `${String(r[4])}·${String(r[5])}`]);
+    await writeFile(csv, [[...SAMPLE_HEADER, '门店'], ...rows].map((r) => r.map(csvCell).join(',')).join('\n'));
+    const query = QUERY.replace('amount', 'amount, store').replace('FROM orders', 'FROM store_orders');
+    const slicing = { split: 'store' as const };
+    const fromCsv = await loadSalesSlices({ ...fileOptions(csv), slicing });
+    expect(Object.keys(fromCsv).length).toBeGreaterThan(5);
+    for (const mode of ['lines', 'aggregate'] as const) {
+      const got = await loadSalesSlicesFromPostgres(pgOptions(pg.url, { query, mode, trendWeeks: 3, slicing }));
+      expect(Object.keys(got).sort()).toEqual(Object.keys(fromCsv).sort());
+      for (const key of Object.keys(fromCsv)) expect(figures(got[key]!)).toEqual(figures(fromCsv[key]!));
+    }
+    // A query without the store column is refused in the product's words, naming it.
+    await expect(
+      loadSalesSlicesFromPostgres(pgOptions(pg.url, { mode: 'aggregate', trendWeeks: 3, slicing })),
+    ).rejects.toThrow(/must return columns named .*store; missing: store/);
   });
 
   it("gives a daily flash and a month to date as the files do, the database counting orders by each day's buckets", async () => {

@@ -63,6 +63,60 @@ describe('one pass, every slice', () => {
   });
 });
 
+describe('slices by store and manager', () => {
+  /** Three stores, two managers: each line says its store and who runs it. */
+  const STORE_CSV = [
+    'Order ID,Order Date,Product,Category,Region,Channel,Store,Manager,Quantity,Amount',
+    'A1,2026-11-13,Tea,Food,East,Store,S01,Wang,2,20',
+    'A1,2026-11-13,Cup,Home,East,Store,S01,Wang,1,15',
+    'A2,2026-11-19,Tea,Food,East,Store,S02,Wang,1,10',
+    'A3,2026-11-18,Pen,Office,West,Store,S03,Li,3,30',
+    'A4,2026-11-08,Pen,Office,West,Store,S03,Li,1,12',
+    '',
+  ].join('\n');
+
+  async function storeCsv(text = STORE_CSV): Promise<string> {
+    const csv = join(await mkdtemp(join(tmpdir(), 'sales-report-stores-')), 'stores.csv');
+    await writeFile(csv, text);
+    return csv;
+  }
+
+  it("splits by the optional store column, each store's figures its own, and scopes by manager", async () => {
+    const csv = await storeCsv();
+    const byStore = await loadSalesSlices(options(csv, { slicing: { split: 'store' } }));
+    expect(Object.keys(byStore).sort()).toEqual(['S01', 'S02', 'S03']);
+    expect(byStore.S01!.kpis.revenue.current).toBe(35);
+    expect(byStore.S01!.kpis.orders.current).toBe(1);
+    expect(byStore.S03!.kpis.revenue).toMatchObject({ current: 30, previous: 12 });
+    const wang = await loadSalesSlices(options(csv, { slicing: { scope: { manager: ['Wang'] }, split: 'store' } }));
+    expect(Object.keys(wang).sort()).toEqual(['S01', 'S02']);
+    expect(wang.S02).toEqual(byStore.S02);
+  });
+
+  it('needs the store column only when a report slices by store, and says which column is missing', async () => {
+    const csv = await storeCsv(
+      STORE_CSV.replace(',Store,Manager,', ',Shop Code,Boss,').replace(/,S0\d,\w+,/g, ',x,y,'),
+    );
+    // A whole report of the same export reads it without a store column.
+    expect((await loadSalesSlices(options(csv)))[WHOLE]!.kpis.revenue.current).toBe(75);
+    await expect(loadSalesSlices(options(csv, { slicing: { split: 'store' } }))).rejects.toThrow(
+      /stores\.csv row 1: missing column store \(one of: Store, Shop, 门店, 店铺\)/,
+    );
+  });
+
+  it('counts a line without a store as a bad row of its file, row and column, not as no store', async () => {
+    const csv = await storeCsv(
+      STORE_CSV.replace('A3,2026-11-18,Pen,Office,West,Store,S03,', 'A3,2026-11-18,Pen,Office,West,Store,,'),
+    );
+    const slices = await loadSalesSlices(options(csv, { slicing: { split: 'store' }, maxBadRowShare: 0.5 }));
+    expect(Object.keys(slices).sort()).toEqual(['S01', 'S02', 'S03']);
+    expect(slices.S03!.kpis.revenue).toMatchObject({ current: 0, previous: 12 });
+    expect(slices.S01!.dataQuality.problems).toEqual([
+      expect.objectContaining({ file: 'stores.csv', row: 5, column: 'Store', reason: 'store is empty' }),
+    ]);
+  });
+});
+
 describe('report definitions', () => {
   const config = parseConfig({
     email: { to: ['all@example.com'], cc: ['cfo@example.com'] },
@@ -134,11 +188,16 @@ describe('report definitions', () => {
       { period: '2026-11', kpi: 'revenue' as const, dimension: 'region' as const, name: '华东', target: 300 },
       { period: '2026-11', kpi: 'revenue' as const, dimension: 'region' as const, name: '华北', target: 200 },
       { period: '2026-11', kpi: 'revenue' as const, dimension: 'channel' as const, name: '线上', target: 500 },
+      { period: '2026-11', kpi: 'revenue' as const, dimension: 'store' as const, name: 'S01', target: 40 },
     ];
     expect(targetRowsOfSlice(rows, [{ dimension: 'region', name: '华东' }])).toEqual([
       { period: '2026-11', kpi: 'revenue', target: 300 },
     ]);
-    expect(targetRowsOfSlice(rows, [])).toEqual(rows);
+    expect(targetRowsOfSlice(rows, [{ dimension: 'store', name: 'S01' }])).toEqual([
+      { period: '2026-11', kpi: 'revenue', target: 40 },
+    ]);
+    // A store's target is its own report's: the whole's report has no store breakdown to measure it on.
+    expect(targetRowsOfSlice(rows, [])).toEqual(rows.slice(0, 4));
   });
 
   it("keeps each report's archive, and each region's, in a folder of its own", () => {

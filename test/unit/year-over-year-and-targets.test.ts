@@ -119,8 +119,8 @@ describe('year over year and targets, in the figures and in the check', () => {
     expect(bad({ period: '2026-11', kpi: 'orders', dimension: 'region', name: '华东', target: 1 })).toContain(
       'targets by region are revenue targets',
     );
-    expect(bad({ period: '2026-11', kpi: 'revenue', dimension: 'store', name: 'A', target: 1 })).toContain(
-      'column dimension: "store" is not one of region, channel, category',
+    expect(bad({ period: '2026-11', kpi: 'revenue', dimension: 'district', name: 'A', target: 1 })).toContain(
+      'column dimension: "district" is not one of region, channel, category, store, manager',
     );
     expect(bad({ period: '2026-11', kpi: 'revenue', target: '一百万' })).toContain('column target:');
     expect(bad({ period: '2026-11', kpi: 'revenue', target: 0 })).toContain('is not above zero');

@@ -114,20 +114,25 @@ export function createPlanActivities({ config }: ActivityDeps) {
           'InvalidInput',
           `Invalid workflow input: reports ${unknown.map((id) => JSON.stringify(id)).join(', ')} not defined (reports: ${defined.join(', ')})`,
         );
-      const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), config.report.timezone);
-      return {
-        reportDate: input.reportDate ?? nominalDate,
-        dryRun: input.dryRun ?? false,
-        runs: input.reports ? all.filter((r) => input.reports!.includes(r.id)) : all,
-      };
+      const runs = input.reports ? all.filter((r) => input.reports!.includes(r.id)) : all;
+      // A schedule of reports with a time zone of their own (reports[].schedule) dates them in it.
+      const zones = new Set(
+        reportDefinitions(config).flatMap((d) => (runs.some((r) => r.id === d.id) ? [d.timezone] : [])),
+      );
+      const zone = zones.size === 1 ? [...zones][0]! : config.report.timezone;
+      const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), zone);
+      return { reportDate: input.reportDate ?? nominalDate, dryRun: input.dryRun ?? false, runs };
     },
     /**
      * Fixes the run's parameters from the input and the config. The date comes from the nominal time the workflow
      * passes (schedule time or start time), never from this activity's clock, so a late retry reports the same day.
      */
     async planReport(request: PlanRequest): Promise<ReportPlan> {
-      const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), config.report.timezone);
       const checked = checkReportInput(request.input);
+      // Dated in its report's own time zone (reports[].schedule.timezone), where it names a report that exists.
+      const named = checked.ok ? resolveReport(config, checked.input.report, checked.input.split) : undefined;
+      const zone = named && 'definition' in named ? named.definition.timezone : config.report.timezone;
+      const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), zone);
       if (!checked.ok) {
         // The date, where it can be read, still goes on the run's audit record (ReportDate) with outcome "failed".
         const raw = request.input as { reportDate?: unknown } | null;
@@ -138,7 +143,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
         } satisfies InvalidInputDetails);
       }
       const input = checked.input;
-      const which = resolveReport(config, input.report, input.split);
+      const which = named!;
       if ('problem' in which)
         throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${which.problem}`, {
           reportDate: input.reportDate ?? nominalDate,

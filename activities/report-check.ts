@@ -1,6 +1,5 @@
 import type { MissedReportCheckInput, MissingReport, ReportRef } from '../temporal/contracts';
-import { everyReportSlice } from '../report/definitions';
-import { addDays, dateInZone } from '../sales/dates';
+import { definitionOf, everyReportSlice, reportDatesOwed } from '../report/definitions';
 import { listRuns } from '../temporal/runs';
 import type { ActivityDeps } from './deps';
 
@@ -10,24 +9,27 @@ const DELIVERED = new Set(['sent', 'already-sent']);
 export function createReportCheckActivities({ config, temporal, now = () => new Date() }: ActivityDeps) {
   return {
     /**
-     * The report dates due by now (today and the schedule.missedCheck.lookbackDays - 1 days before, in the report's
-     * time zone), or the dates asked for, with no run that sent their report, and what ran for each.
+     * The report dates due by now (today and the schedule.missedCheck.lookbackDays - 1 days before, in each report's
+     * time zone, on the days its schedule fires), or the dates asked for, with no run that sent their report, and
+     * what ran for each.
      */
     async findMissingReports({ dates }: MissedReportCheckInput): Promise<MissingReport[]> {
-      const today = dateInZone(now(), config.report.timezone);
-      const due =
-        dates ??
-        Array.from({ length: config.schedule.missedCheck.lookbackDays }, (_, i) => addDays(today, -i)).reverse();
+      // With reports defined, each report and split value is owed its own: a region without one is missed. Each
+      // is owed on the days its schedule fires (reports[].schedule), in its time zone.
+      const owed: (ReportRef | undefined)[] = config.reports ? everyReportSlice(config) : [undefined];
+      const { lookbackDays } = config.schedule.missedCheck;
+      const datesOf = new Map<ReportRef | undefined, string[]>(
+        owed.map((report) => [report, reportDatesOwed(definitionOf(config, report), now(), lookbackDays, dates)]),
+      );
       const missing: MissingReport[] = [];
-      for (const reportDate of due) {
+      for (const reportDate of [...new Set([...datesOf.values()].flat())].sort()) {
         const runs = await listRuns(temporal, {
           from: reportDate,
           to: reportDate,
           taskQueue: config.temporal.taskQueue,
         });
-        // With reports defined, each report and split value is owed its own: a region without one is missed.
-        const owed: (ReportRef | undefined)[] = config.reports ? everyReportSlice(config) : [undefined];
         for (const report of owed) {
+          if (!datesOf.get(report)!.includes(reportDate)) continue;
           const its = runs.filter((r) => r.report === report?.id && r.split === report?.split);
           if (its.some((r) => r.outcome !== undefined && DELIVERED.has(r.outcome))) continue;
           missing.push({

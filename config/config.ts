@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { configSchema, type Config } from '../schemas/config.schema';
 import { createAjv, formatSchemaErrors } from '../schemas/validator';
 import { commandTemplateProblems } from './command-templates';
+import { parseCron } from './cron';
 import { parseEncryptionKeys, type EncryptionKeys } from './encryption-keys';
 
 export type { Config };
@@ -83,11 +84,8 @@ function crossFieldProblems(config: Config): string[] {
     for (const which of ['start', 'stop', 'status'] as const)
       problems.push(...commandTemplateProblems(`/gpu/command/${which}`, command[which]));
   }
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: config.report.timezone });
-  } catch {
+  if (!isTimeZone(config.report.timezone))
     problems.push(`/report/timezone: unknown IANA time zone "${config.report.timezone}"`);
-  }
   const source = config.data.source;
   if (source.kind === 'postgres') {
     if (!source.query) problems.push('/data/source/query: required when /data/source/kind is "postgres"');
@@ -101,13 +99,28 @@ function crossFieldProblems(config: Config): string[] {
   const ids = (config.reports ?? []).map((r) => r.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
     problems.push(`/reports: the id "${id}" is used more than once (each report's runs and sends go by it)`);
-  for (const [i, r] of (config.reports ?? []).entries())
+  for (const [i, r] of (config.reports ?? []).entries()) {
     if (r.split && r.to)
       problems.push(`/reports/${i}/to: a split report goes to each value's recipients (split.recipients), not to "to"`);
+    // The missed-report check reads a report's own cron to know the days it is owed: it must be one it can read.
+    const cron = r.schedule?.cron === undefined ? undefined : parseCron(r.schedule.cron);
+    if (cron && 'problem' in cron) problems.push(`/reports/${i}/schedule/cron: ${cron.problem}`);
+    if (r.schedule?.timezone !== undefined && !isTimeZone(r.schedule.timezone))
+      problems.push(`/reports/${i}/schedule/timezone: unknown IANA time zone "${r.schedule.timezone}"`);
+  }
   if (config.data.columns.amount.length === 0 && config.data.columns.unitPrice.length === 0) {
     problems.push('/data/columns: needs "amount" or "unitPrice" headers to compute revenue');
   }
   return problems;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The GPU pool's workflow id: gpu.pool.poolId, else "<taskQueue>-gpu-pool". */

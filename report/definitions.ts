@@ -4,6 +4,8 @@ import type { PeriodKind } from '../sales/dates';
 import type { Locale } from './prompts';
 import type { ReportRef } from '../store/archive';
 import { labelsFor, reportTitleOf } from './render/labels';
+import { firstFireOn, parseCron } from '../config/cron';
+import { addDays, dateInZone, startOfDayInZone, type IsoDate } from '../sales/dates';
 
 /** One report as the config defines it (config `reports`), its defaults filled in. */
 export interface ReportDefinition {
@@ -19,6 +21,9 @@ export interface ReportDefinition {
   to: string[];
   cc: string[];
   bcc: string[];
+  /** When it is written (its own reports[].schedule, else schedule.cron) and the zone its report date is in. */
+  cron: string;
+  timezone: string;
 }
 
 /** The report a config without `reports` writes: the whole source, to email.to. */
@@ -38,6 +43,8 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
         to: email.to,
         cc: email.cc,
         bcc: email.bcc,
+        cron: config.schedule.cron,
+        timezone: report.timezone,
       },
     ];
   return config.reports.map((r) => ({
@@ -54,6 +61,8 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
     // A split report holds one value's figures: the configured cc (who reads the whole) is not its reader.
     cc: r.cc ?? (r.split ? [] : email.cc),
     bcc: r.bcc ?? (r.split ? [] : email.bcc),
+    cron: r.schedule?.cron ?? config.schedule.cron,
+    timezone: r.schedule?.timezone ?? report.timezone,
   }));
 }
 
@@ -111,4 +120,27 @@ export function titleOf(config: Config, report: ReportRef | undefined): string {
   const definition = definitionOf(config, report);
   const title = reportTitleOf(definition.title, labelsFor(definition.locale, definition.period));
   return report?.split === undefined ? title : `${title} · ${report.split}`;
+}
+
+/**
+ * The report dates a report is owed for: of the dates asked, or of the last `lookbackDays` in its time zone, those its
+ * schedule fires on (a monthly report is owed on the 1st, not every day), and of today only once it has fired. A cron
+ * this cannot read (schedule.cron is whatever the server takes) owes every day, as before reports had crons.
+ */
+export function reportDatesOwed(
+  definition: Pick<ReportDefinition, 'cron' | 'timezone'>,
+  now: Date,
+  lookbackDays: number,
+  asked?: readonly IsoDate[],
+): IsoDate[] {
+  const today = dateInZone(now, definition.timezone);
+  const dates = asked ?? Array.from({ length: lookbackDays }, (_, i) => addDays(today, i - lookbackDays + 1));
+  const cron = parseCron(definition.cron);
+  if ('problem' in cron) return [...dates];
+  return dates.filter((date) => {
+    const at = firstFireOn(cron, date);
+    if (!at) return false;
+    const firesAt = startOfDayInZone(date, definition.timezone).getTime() + (at.hour * 60 + at.minute) * 60_000;
+    return asked !== undefined || firesAt <= now.getTime();
+  });
 }

@@ -122,6 +122,26 @@ export const configSchema = {
               },
             },
           },
+          schedule: {
+            description:
+              'When this report is written, if not with the morning (schedule.cron in report.timezone): e.g. {"cron": "0 9 1 * *"} for the 1st of each month. Reports of one cron and time zone start together; every report due at once shares the GPU boot and the read.',
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: {
+              cron: {
+                type: 'string',
+                minLength: 9,
+                description: 'Five fields, as schedule.cron. Default: schedule.cron.',
+              },
+              timezone: {
+                type: 'string',
+                minLength: 1,
+                description:
+                  'Where the cron is read and the report date is the day it fires (IANA name). Default: report.timezone.',
+              },
+            },
+          },
           locale: {
             enum: ['zh-CN', 'en-US'],
             description: "The report's language: its prompts, words, email and workbook. Default: report.locale.",

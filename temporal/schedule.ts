@@ -9,8 +9,9 @@ import {
 import type { Workflow } from '@temporalio/common';
 import type { Config } from '../config/config';
 import { WORKFLOW_TYPES } from './contracts';
+import { reportDefinitions } from '../report/definitions';
 
-/** What `schedule apply` makes true on the server: everything the config says about the schedule. */
+/** What `schedule apply` makes true on the server: everything the config says about a report schedule. */
 export interface ScheduleSettings extends Settings {
   id: string;
   cron: string;
@@ -25,10 +26,15 @@ export interface ScheduleSettings extends Settings {
   workflowType: string;
 }
 
+/** A report schedule that starts some of the config's reports, not all: their ids, comma-separated. */
+interface ReportsSettings extends ScheduleSettings {
+  reports?: string;
+}
+
 /** Where the applied settings are kept: the action's memo, which (unlike the schedule's) can be updated. */
 const SETTINGS_MEMO_KEY = 'scheduleSettings';
 
-type Settings = Record<string, string | number | boolean>;
+type Settings = Record<string, string | number | boolean | undefined>;
 
 /** A schedule as `apply` manages it: the settings that define it, and the body the server gets. */
 export interface ScheduleDefinition<S extends Settings = Settings> {
@@ -61,12 +67,42 @@ export function scheduleSettingsFrom(config: Config): ScheduleSettings {
   };
 }
 
-/** The 9 AM report. */
-export function reportSchedule(config: Config): ScheduleDefinition<ScheduleSettings> {
-  const settings = scheduleSettingsFrom(config);
+/**
+ * The schedules that start the reports: one for the reports written at schedule.cron (the morning's, under
+ * schedule.id), and one for each other cron and time zone some reports have (reports[].schedule), under
+ * "<schedule.id>-<its first report's id>". Each starts only its own reports; reports due at the same moment still
+ * share the GPU's boot (the pool) and each source's read (sales/shared-reads.ts).
+ */
+export function reportSchedules(config: Config): ScheduleDefinition<ReportsSettings>[] {
+  const base = scheduleSettingsFrom(config);
+  if (!config.reports) return [scheduleOf(base, undefined)];
+  const groups = new Map<string, { cron: string; timezone: string; ids: string[] }>();
+  for (const d of reportDefinitions(config)) {
+    const key = JSON.stringify([d.cron, d.timezone]);
+    if (!groups.has(key)) groups.set(key, { cron: d.cron, timezone: d.timezone, ids: [] });
+    groups.get(key)!.ids.push(d.id);
+  }
+  const baseKey = JSON.stringify([base.cron, base.timezone]);
+  const all = groups.size === 1 && groups.has(baseKey);
+  return [...groups].map(([key, g]) =>
+    scheduleOf(
+      { ...base, id: key === baseKey ? base.id : `${base.id}-${g.ids[0]}`, cron: g.cron, timezone: g.timezone },
+      all ? undefined : g.ids,
+    ),
+  );
+}
+
+/** The report schedule that `schedule describe` shows by default: the morning's, or the first there is. */
+export function mainReportSchedule(config: Config): ScheduleDefinition<ReportsSettings> {
+  const all = reportSchedules(config);
+  return all.find((s) => s.id === config.schedule.id) ?? all[0]!;
+}
+
+function scheduleOf(base: ScheduleSettings, reports: string[] | undefined): ScheduleDefinition<ReportsSettings> {
+  const settings: ReportsSettings = { ...base, ...(reports && { reports: reports.join(',') }) };
   return {
     id: settings.id,
-    summary: `"${settings.cron}" in ${settings.timezone}`,
+    summary: `"${settings.cron}" in ${settings.timezone}${reports ? ` (${reports.join(', ')})` : ''}`,
     settings,
     body: {
       spec: { cronExpressions: [settings.cron], timezone: settings.timezone, jitter: settings.jitterSeconds * 1000 },
@@ -76,8 +112,8 @@ export function reportSchedule(config: Config): ScheduleDefinition<ScheduleSetti
         // The server appends the nominal time, so every run has its own id.
         workflowId: settings.id,
         taskQueue: settings.taskQueue,
-        // {}: each run takes its report date from its nominal (scheduled) time.
-        args: [{}],
+        // Each run takes its report date from its nominal (scheduled) time; {} writes every report.
+        args: [reports ? { reports } : {}],
         memo: { [SETTINGS_MEMO_KEY]: settings },
       },
       policies: {
@@ -147,7 +183,24 @@ export function missedReportSchedule(config: Config): ScheduleDefinition {
 
 /** The schedules `apply` creates and `delete` removes, together. */
 export function managedSchedules(config: Config): ScheduleDefinition[] {
-  return [reportSchedule(config), reaperSchedule(config), missedReportSchedule(config)];
+  return [...reportSchedules(config), reaperSchedule(config), missedReportSchedule(config)];
+}
+
+/**
+ * Report schedules an earlier `apply` made for a cron no report has any more ("<schedule.id>-<report id>", starting
+ * some reports): what `apply` deletes, so a report moved to another time is not also written at the old one.
+ */
+export async function staleReportSchedules(client: Client, config: Config): Promise<string[]> {
+  const managed = new Set(managedSchedules(config).map((s) => s.id));
+  const stale: string[] = [];
+  for await (const summary of client.schedule.list()) {
+    const id = summary.scheduleId;
+    if (managed.has(id) || !id.startsWith(`${config.schedule.id}-`)) continue;
+    const description = await client.schedule.getHandle(id).describe();
+    const settings = appliedSettings<ReportsSettings>(description);
+    if (settings?.reports !== undefined && settings.taskQueue === config.temporal.taskQueue) stale.push(id);
+  }
+  return stale;
 }
 
 /** The settings last applied, as recorded on the schedule; undefined for a schedule not made by `apply`. */
@@ -160,7 +213,8 @@ export function appliedSettings<S extends Settings = ScheduleSettings>(
 
 export function diffSettings(before: Settings | undefined, after: Settings): string[] {
   if (!before) return ['settings: (not made by apply) → as configured'];
-  return Object.keys(after)
+  // Both sides' keys: a setting dropped (a schedule that now starts every report) is a change too.
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])]
     .filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]))
     .map((key) => `${key}: ${JSON.stringify(before[key])} → ${JSON.stringify(after[key])}`);
 }

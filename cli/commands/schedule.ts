@@ -2,7 +2,14 @@ import { createInterface } from 'node:readline/promises';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
 import { addDays, formatInZone, isIsoDate, startOfDayInZone } from '../../sales/dates';
-import { applySchedule, appliedSettings, managedSchedules } from '../../temporal/schedule';
+import {
+  applySchedule,
+  appliedSettings,
+  mainReportSchedule,
+  managedSchedules,
+  reportSchedules,
+  staleReportSchedules,
+} from '../../temporal/schedule';
 import { ReportOutcome } from '../../temporal/search-attributes';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
@@ -26,16 +33,25 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
           return `updated schedule ${definition.id}:\n${outcome.changes.map((c) => `  ${c}`).join('\n')}`;
         });
       }
+      // A report moved to another cron: its old schedule would write it at the old time too.
+      for (const id of await staleReportSchedules(client, ctx.config)) {
+        await client.schedule.getHandle(id).delete();
+        ctx.print(
+          { scheduleId: id, result: 'deleted' },
+          () => `deleted schedule ${id}: no report is written at its time any more`,
+        );
+      }
     });
 
   schedule
     .command('describe')
     .description('the next 5 fire times and the recent runs with their outcomes')
     .option('--json', 'JSON instead of text')
-    .action(async (options: { json?: boolean }) => {
+    .option(SCHEDULE_OPTION, SCHEDULE_HELP)
+    .action(async (options: { json?: boolean; schedule?: string }) => {
       const ctx = context();
       const client = await ctx.client();
-      const id = ctx.config.schedule.id;
+      const id = reportScheduleId(ctx, options.schedule);
       const description = await client.schedule.getHandle(id).describe();
       const settings = appliedSettings(description);
       const tz = description.spec.timezone ?? ctx.config.report.timezone;
@@ -92,9 +108,10 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
       .command(verb)
       .description(verb === 'pause' ? 'stop starting runs until unpaused' : 'start runs again')
       .option('--note <text>', 'why, for whoever looks next', '')
-      .action(async (options: { note: string }) => {
+      .option(SCHEDULE_OPTION, SCHEDULE_HELP)
+      .action(async (options: { note: string; schedule?: string }) => {
         const ctx = context();
-        const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
+        const handle = (await ctx.client()).schedule.getHandle(reportScheduleId(ctx, options.schedule));
         await handle[verb](options.note || `${verb}d from the sales-report CLI`);
         ctx.print(
           { scheduleId: handle.scheduleId, paused: verb === 'pause' },
@@ -106,9 +123,10 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
   schedule
     .command('trigger')
     .description('run now, through the schedule (after a run in progress, if any)')
-    .action(async () => {
+    .option(SCHEDULE_OPTION, SCHEDULE_HELP)
+    .action(async (options: { schedule?: string }) => {
       const ctx = context();
-      const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
+      const handle = (await ctx.client()).schedule.getHandle(reportScheduleId(ctx, options.schedule));
       // BUFFER_ONE: a manual trigger is never dropped, and never runs beside the one in progress.
       await handle.trigger(ScheduleOverlapPolicy.BUFFER_ONE);
       ctx.print({ scheduleId: handle.scheduleId, triggered: true }, () => `schedule ${handle.scheduleId} triggered`);
@@ -119,13 +137,15 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
     .description('one run per day from --from to --to (inclusive), each reporting on its own date, one after another')
     .requiredOption('--from <date>', 'first report date, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last report date, YYYY-MM-DD')
-    .action(async (options: { from: string; to: string }) => {
+    .option(SCHEDULE_OPTION, SCHEDULE_HELP)
+    .action(async (options: { from: string; to: string; schedule?: string }) => {
       if (!isIsoDate(options.from) || !isIsoDate(options.to))
         throw new UsageError('--from and --to take YYYY-MM-DD dates');
       if (options.from > options.to) throw new UsageError('--from must not be after --to');
       const ctx = context();
-      const tz = ctx.config.report.timezone;
-      const handle = (await ctx.client()).schedule.getHandle(ctx.config.schedule.id);
+      const id = reportScheduleId(ctx, options.schedule);
+      const tz = reportSchedules(ctx.config).find((s) => s.id === id)!.settings.timezone;
+      const handle = (await ctx.client()).schedule.getHandle(id);
       const start = startOfDayInZone(options.from, tz);
       const end = new Date(startOfDayInZone(addDays(options.to, 1), tz).getTime() - 1000);
       await handle.backfill({ start, end, overlap: ScheduleOverlapPolicy.ALLOW_ALL });
@@ -162,4 +182,17 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
       }
       ctx.print({ deleted }, () => (deleted.length ? `deleted ${deleted.join(', ')}` : `no schedule ${id} to delete`));
     });
+}
+
+const SCHEDULE_OPTION = '--schedule <id>';
+const SCHEDULE_HELP =
+  'which report schedule, where reports have crons of their own (reports[].schedule); default: schedule.id';
+
+/** The report schedule a command acts on: one the config defines, named, or the morning's. */
+function reportScheduleId(ctx: CliContext, named: string | undefined): string {
+  if (named === undefined) return mainReportSchedule(ctx.config).id;
+  const ids = reportSchedules(ctx.config).map((s) => s.id);
+  if (!ids.includes(named))
+    throw new UsageError(`no report schedule ${named} in the config (its report schedules: ${ids.join(', ')})`);
+  return named;
 }

@@ -11,8 +11,9 @@ import type { CostReport } from '../../gpu/cost';
 import { leaseRecords } from '../../gpu/leases';
 import { listRuns, type RunSummary } from '../../temporal/runs';
 import { ReportDate, ReportTrigger } from '../../temporal/search-attributes';
-import { salesReport, temporalCli, writeConfig } from '../helpers/cli';
-import { createHarness, REPORT_DATE, type Harness } from '../helpers/harness';
+import { salesReport, startWorkerProcess, temporalCli, writeConfig } from '../helpers/cli';
+import type { morningReports } from '../../workflows';
+import { createHarness, expectGpuStopped, REPORT_DATE, type Harness } from '../helpers/harness';
 
 /** Polls the visibility store (eventually consistent) until `done` holds; bounded. */
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
@@ -235,6 +236,74 @@ describe('schedule, re-runs and audit, through the operator CLI', () => {
     expect((await first.describe()).typedSearchAttributes.get(ReportTrigger)).toBe('manual');
     expect((await second.describe()).typedSearchAttributes.get(ReportDate)).toBe(REPORT_DATE);
     expect(r2.artefacts!.archive).not.toBe(r3.artefacts!.archive);
+  });
+
+  it('gives a report with a cron of its own its own schedule, which writes only it, and drops it when it moves back', async () => {
+    const reports = [
+      { id: 'flash', period: 'day' as const },
+      { id: 'month-end', period: 'month' as const, schedule: { cron: '0 9 1 * *' } },
+    ];
+    const ownPath = await writeConfig(h.dir, parseConfig({ ...h.config, reports }));
+    try {
+      const applied = await salesReport(ownPath, 'schedule', 'apply');
+      expect(applied.stderr).toBe('');
+      expect(applied.stdout).toContain(
+        `created schedule ${scheduleId}-month-end: "0 9 1 * *" in Asia/Shanghai (month-end)`,
+      );
+      // The morning's schedule now starts the flash alone (updated, or created when this test runs alone).
+      expect(applied.stdout).toMatch(
+        new RegExp(`(created schedule ${scheduleId}: .*\\(flash\\)|reports: undefined → "flash")`),
+      );
+      const described = JSON.parse(
+        (await salesReport(ownPath, 'schedule', 'describe', '--json', '--schedule', `${scheduleId}-month-end`)).stdout,
+      ) as { cron: string; nextFireTimes: string[] };
+      expect(described.cron).toBe('0 9 1 * *');
+      for (const t of described.nextFireTimes) expect(dateInZone(new Date(t), 'Asia/Shanghai').slice(8)).toBe('01');
+      const typo = await salesReport(ownPath, 'schedule', 'trigger', '--schedule', `${scheduleId}-monthend`);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain(`no report schedule ${scheduleId}-monthend in the config`);
+
+      // Triggered, it starts a morning of its own report only.
+      const before = new Date();
+      expect((await salesReport(ownPath, 'schedule', 'trigger', '--schedule', `${scheduleId}-month-end`)).code).toBe(0);
+      const [morning] = await eventually(
+        async () => {
+          const found = [];
+          for await (const w of h.client.workflow.list({
+            query: `WorkflowType = 'morningReports' AND TaskQueue = '${h.config.temporal.taskQueue}' AND StartTime > '${before.toISOString()}'`,
+          }))
+            found.push(w);
+          return found;
+        },
+        (found) => found.length > 0,
+      );
+      expect(morning!.workflowId.startsWith(`${scheduleId}-month-end`)).toBe(true);
+      // Written by a worker of the config that made the schedule, as an operator deploys them together.
+      const worker = startWorkerProcess(ownPath);
+      try {
+        const written = await h.client.workflow.getHandle<typeof morningReports>(morning!.workflowId).result();
+        expect(written.map((r) => [r.id, r.outcome])).toEqual([['month-end', 'sent']]);
+        await expectGpuStopped(h);
+      } finally {
+        worker.kill('SIGTERM');
+      }
+
+      // Moved back to the morning's cron, its schedule goes: it would otherwise be written twice on the 1st.
+      const back = await writeConfig(
+        h.dir,
+        parseConfig({ ...h.config, reports: [reports[0]!, { ...reports[1]!, schedule: undefined }] }),
+      );
+      const reapplied = await salesReport(back, 'schedule', 'apply');
+      expect(reapplied.stdout).toContain(
+        `deleted schedule ${scheduleId}-month-end: no report is written at its time any more`,
+      );
+      expect(reapplied.stdout).toContain('reports: "flash" → undefined');
+      await expect(h.client.schedule.getHandle(`${scheduleId}-month-end`).describe()).rejects.toThrow();
+    } finally {
+      // One config file: the reports' config deletes what it made, the suite's makes its schedules again.
+      await salesReport(await writeConfig(h.dir, parseConfig({ ...h.config, reports })), 'schedule', 'delete', '--yes');
+      await salesReport(await writeConfig(h.dir, h.config), 'schedule', 'apply');
+    }
   });
 
   it('runs a report from the CLI and waits for it; usage mistakes exit 2 with one line', async () => {

@@ -72,6 +72,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
       taskQueue: config.temporal.taskQueue,
       ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : workflowCode()),
       activities,
+      maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
     }),
   ];
   const hostQueue = lifecycleTaskQueue(config);

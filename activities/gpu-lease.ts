@@ -18,6 +18,8 @@ import { LeaseBook, type LeaseRecord } from '../gpu/leases';
 import { activityMetrics } from './metrics';
 import { runState } from '../temporal/run-liveness';
 
+const POOL_TASK_TIMEOUT = '60 seconds';
+
 export function createGpuLeaseActivities({
   config,
   temporal,
@@ -64,6 +66,9 @@ export function createGpuLeaseActivities({
         workflowId: poolId,
         taskQueue: config.temporal.taskQueue,
         args: [params],
+        // A pool busy with a thousand runs has a long history; replayed on another worker it needs more than the
+        // default 10 s, or every attempt times out and replays again.
+        workflowTaskTimeout: POOL_TASK_TIMEOUT,
         signal: acquireGpuSignal,
         signalArgs: [holder],
       });
@@ -88,6 +93,22 @@ export function createGpuLeaseActivities({
         ...billFor(gpuProvider.name, [poolShareId(poolId)], record?.shareSeconds ?? 0, pricingOf(config)),
         owner: holderKey(holder),
       };
+    },
+
+    /**
+     * Which pool is there to ask: the first run id of the running pool's chain (continue-as-new keeps it), or null
+     * when none runs. A run waiting for a model slot checks with this instead of asking the pool again: a thousand
+     * waiting runs asking every few seconds would flood the one pool workflow with signals.
+     */
+    async gpuPoolChain(poolId: string): Promise<string | null> {
+      try {
+        const d = await temporal.workflow.getHandle(poolId).describe();
+        if (d.status.name !== 'RUNNING') return null;
+        return d.raw.workflowExecutionInfo?.firstRunId || d.runId;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return null;
+        throw err;
+      }
     },
 
     /**

@@ -647,6 +647,13 @@ export const configSchema = {
             'json: one JSON object per line with the workflow and run ids (for a log pipeline); text: for a terminal.',
         },
         logLevel: { enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], default: 'INFO' },
+        maxConcurrentActivities: {
+          type: 'integer',
+          minimum: 10,
+          default: 400,
+          description:
+            "Activities this worker runs at once. A run holding one of llm.maxConcurrentRequests slots needs one of these to call the model: too few, and a morning's renders and sends hold them while the GPU's slots wait (the SDK's default is 100). The model's own bound is llm.maxConcurrentRequests.",
+        },
       },
     },
     timeouts: {

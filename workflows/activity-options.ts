@@ -1,4 +1,4 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { GpuTimeouts, ReportTimeouts } from '../temporal/contracts';
 
@@ -31,7 +31,10 @@ export function reportActivities(t: ReportTimeouts) {
     retry,
   });
   const { acquireGpuLease, releaseGpuLease } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+  // A look at the server, not work: local, so it costs the run one marker and the pool nothing.
+  const { gpuPoolChain } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
   return {
+    gpuPoolChain,
     loadSalesMetrics,
     acquireGpuLease,
     generateReport,

@@ -37,6 +37,15 @@ const OWNS_GPU_LIFE = 'pool-owns-gpu-life';
 /** pool-grants-at-once (2026-11-30): the pool answers every waiting run in one workflow task, not one by one. */
 const GRANTS_AT_ONCE = 'pool-grants-at-once';
 
+/**
+ * pool-continues-when-calm (2026-11-30): the pool continues as new once its history is full and no run waits for it,
+ * or when it is CALM_LIMIT times full. A continue-as-new is refused when a signal arrives while it is made, and the
+ * pool is then replayed from its first event: in a morning of a thousand runs that repeated until the server's limit
+ * of signals a run refused every release.
+ */
+const CONTINUES_WHEN_CALM = 'pool-continues-when-calm';
+const CALM_LIMIT = 10;
+
 type Served = 'released' | 'start failed' | 'continue as new';
 
 /**
@@ -73,9 +82,13 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
   const poolId = info.workflowId;
   const bills: GpuBill[] = [];
 
-  const historyFull = () =>
-    workflowInfo().continueAsNewSuggested ||
-    workflowInfo().historyLength >= (params.historyEventsBeforeContinueAsNew ?? Infinity);
+  const historyFull = () => {
+    const { continueAsNewSuggested, historyLength } = workflowInfo();
+    const limit = params.historyEventsBeforeContinueAsNew ?? Infinity;
+    const full = continueAsNewSuggested || historyLength >= limit;
+    if (!full || !patched(CONTINUES_WHEN_CALM)) return full;
+    return (waiting.length === 0 && slots.queued() === 0) || historyLength >= CALM_LIMIT * limit;
+  };
 
   /** Grants the instance to whoever waits for it, drops holders that died, until it is no longer needed. */
   async function serve(grant: LeaseGrant): Promise<Served> {
@@ -215,6 +228,8 @@ function llmSlots(max: number | undefined, carried: GpuPoolCarry['slots']) {
       holding.delete(key);
       queue.splice(0, queue.length, ...queue.filter((w) => holderKey(w) !== key));
     },
+    /** Runs waiting for a slot. */
+    queued: () => queue.length,
     grantable: () => queue.length > 0 && (holding.has(holderKey(queue[0]!)) || holding.size < limit),
     /** The next run to grant a slot to, now holding it; undefined when none waits or none is free. */
     next(): Holder | undefined {

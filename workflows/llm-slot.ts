@@ -19,11 +19,23 @@ import { rootMessage } from './failures';
 const RESET_ASKS_FOR_ITS_OWN_SLOT = 'reset-asks-for-its-own-llm-slot';
 
 /**
+ * slot-wait-looks-not-asks (2026-11-30): a waiting run looks whether its pool still runs (a local activity) instead
+ * of asking it again, less and less often. A thousand runs asking every holderCheckSeconds sent the one pool workflow
+ * ten thousand signals in a morning: the server's limit a run, after which its acquires and releases were refused.
+ */
+const LOOKS_NOT_ASKS = 'slot-wait-looks-not-asks';
+
+/** How much longer each look waits than the one before, up to MAX_LOOK_FACTOR × recheckSeconds. */
+const LOOK_BACKOFF = 2;
+const MAX_LOOK_FACTOR = 8;
+
+/**
  * Runs `write` holding one of the pool's slots to call the model (llm.maxConcurrentRequests across every host), so
  * the model server never has more requests than it batches and none waits inside it while the GPU bills. The slot
  * goes back however `write` ends; a run that ends without giving it back loses it at the pool's next holder check.
- * While it waits it asks again every `recheckSeconds` (the pool keeps its place): a pool that is gone (terminated by
- * an operator) bounds nothing, and the run writes without a slot rather than wait for an answer that cannot come.
+ * While it waits it looks whether its pool still runs, after `recheckSeconds` and then less often (the pool keeps its
+ * place): a pool that is gone (terminated by an operator) bounds nothing, and the run writes without a slot rather
+ * than wait for an answer that cannot come; a new pool in its place is asked.
  */
 export async function withLlmSlot<T>(
   poolId: string,
@@ -32,11 +44,14 @@ export async function withLlmSlot<T>(
     waitSeconds,
     recheckSeconds,
     resetFrom,
+    poolChain,
   }: {
     waitSeconds: number;
     recheckSeconds: number;
     /** After a Reset: the run this one was reset from, whose request and grant its history holds. */
     resetFrom?: string;
+    /** The running pool's chain (its first run id), or null when none runs: activities/gpu-lease.ts gpuPoolChain. */
+    poolChain: () => Promise<string | null>;
   },
   write: () => Promise<T>,
 ): Promise<T> {
@@ -57,6 +72,10 @@ export async function withLlmSlot<T>(
       },
     );
   let poolThere = await ask();
+  const looks = patched(LOOKS_NOT_ASKS);
+  // The pool asked: a pool started after it (an operator terminated this one) would not know this run.
+  let chain = looks && poolThere ? await poolChain() : null;
+  let interval = recheckSeconds;
   try {
     for (let waited = 0; poolThere && !granted;) {
       if (waited >= waitSeconds)
@@ -64,7 +83,7 @@ export async function withLlmSlot<T>(
           'GpuNotReady',
           `no slot to call the model within ${waitSeconds}s: llm.maxConcurrentRequests runs held them all (llm.slotWaitSeconds)`,
         );
-      const step = Math.min(recheckSeconds, waitSeconds - waited);
+      const step = Math.min(interval, waitSeconds - waited);
       if (await condition(() => granted || grantedToResetRun, step * 1000)) {
         if (granted) break;
         grantedToResetRun = false;
@@ -74,7 +93,19 @@ export async function withLlmSlot<T>(
         poolThere = await ask();
       } else {
         waited += step;
-        poolThere = await ask();
+        if (!looks) {
+          poolThere = await ask();
+          continue;
+        }
+        interval = Math.min(interval * LOOK_BACKOFF, recheckSeconds * MAX_LOOK_FACTOR);
+        const now = await poolChain();
+        if (now === null) {
+          poolThere = false;
+          log.warn('GPU pool gone: the model is called without a slot', { poolId });
+        } else if (now !== chain) {
+          chain = now;
+          poolThere = await ask();
+        }
       }
     }
     return await write();

@@ -157,7 +157,8 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       const recheckSeconds = plan.gpuPool.params.holderCheckSeconds;
       const resetFrom = plan.run.runId !== holder.runId ? plan.run.runId : undefined;
       stage = 'waiting for a model slot';
-      return withLlmSlot(plan.gpuPool.id, holder, { waitSeconds, recheckSeconds, resetFrom }, generate);
+      const poolChain = () => act.gpuPoolChain(plan.gpuPool.id);
+      return withLlmSlot(plan.gpuPool.id, holder, { waitSeconds, recheckSeconds, resetFrom, poolChain }, generate);
     });
 
     // The model's work is done: stop paying before rendering and email.

@@ -265,6 +265,8 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
           const result: ReportResult = await handle.result();
           await h.poolSettled();
           await recordHistory(h.client.workflow.getHandle(h.poolId), 'gpu-pool-continued-as-new');
+          // The run that continued as new: full, and nobody waiting for it, so a calm moment to go on.
+          await recordHistory(h.client.workflow.getHandle(h.poolId, firstPoolRun), 'gpu-pool-before-continue-as-new');
           const poolRuns = (await h.client.workflow.count(`WorkflowId = '${h.poolId}'`)).count;
           return { result, sweep, poolRuns };
         })(),

@@ -22,7 +22,8 @@ describe('llm.maxConcurrentRequests: the pool hands out slots to call the model,
         // Each answer decodes for about 4 s, longer than the runs' loads are staggered (one workbook loader at a time
         // on two cores), so the five runs' generations overlap.
         simArgs: ['--tokens-per-second', '100', '--max-num-seqs', '2'],
-        config: { llm: { maxConcurrentRequests: 2 } },
+        // Holders checked every second: a waiting run that asked the pool again at each check would show.
+        config: { llm: { maxConcurrentRequests: 2 }, gpu: { pool: { holderCheckSeconds: 1 } } },
       },
       async (h) => {
         // Five report dates: five reports, each sent once.
@@ -49,6 +50,26 @@ describe('llm.maxConcurrentRequests: the pool hands out slots to call the model,
         // Never more in flight than the server batches (none queued inside it), and both slots used at once.
         expect(seen).toEqual({ maxRunning: 2, maxWaiting: 0 });
         expect(h.sink.messages).toHaveLength(5);
+        // Each run asked the pool for a slot once: the ones that waited looked whether it still ran (a local
+        // activity in their own history) rather than asking it again, which at a thousand runs flooded the pool.
+        const signals = (await h.client.workflow.getHandle(h.poolId).fetchHistory()).events!.flatMap(
+          (e) => e.workflowExecutionSignaledEventAttributes?.signalName ?? [],
+        );
+        expect(signals.filter((name) => name === 'requestLlmSlot')).toHaveLength(5);
+        const looked = await Promise.all(
+          handles.map(async (x) =>
+            (await x.fetchHistory()).events!.some((e) =>
+              Object.values(e.markerRecordedEventAttributes?.details ?? {}).some((d) =>
+                (d.payloads ?? []).some((p) =>
+                  Buffer.from(p.data ?? [])
+                    .toString()
+                    .includes('gpuPoolChain'),
+                ),
+              ),
+            ),
+          ),
+        );
+        expect(looked.filter(Boolean).length).toBeGreaterThanOrEqual(3);
         await recordHistory(handles[0]!, 'sent-holding-llm-slot');
         await recordHistory(h.client.workflow.getHandle(h.poolId), 'gpu-pool-llm-slots');
       },

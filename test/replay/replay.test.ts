@@ -11,7 +11,8 @@ const HISTORIES = join(__dirname, 'histories');
  * the patch is retired; the shapes before 2026-11-30 (v1: before the GPU-stop, invalid-input and reset patches;
  * v2: runs with an instance of their own) were retired that day (docs/architecture.md, "Changing the workflow");
  * v3/ holds runs from before the llm-slots patch (a run called the model without a slot from the pool); v4/ pools
- * from before pool-grants-at-once (one grant signal per workflow task).
+ * from before pool-grants-at-once (one grant signal per workflow task); v5/ runs and pools from before
+ * slot-wait-looks-not-asks and pool-continues-when-calm (a waiting run asked the pool again at every holder check).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -35,6 +36,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         'gpu-pool-three-holders.json',
         'gpu-pool-stop-refused.json',
         'gpu-pool-continued-as-new.json',
+        'gpu-pool-before-continue-as-new.json',
         'sent-recipient-refused.json',
         'delivery-unknown.json',
         'already-sent.json',
@@ -47,6 +49,9 @@ describe('replaying recorded runs against the current workflow code', () => {
         'v3/sent.json',
         'v3/sent-after-reset-mid-generation.json',
         'v4/gpu-pool-three-holders.json',
+        'v5/sent-holding-llm-slot.json',
+        'v5/gpu-pool-llm-slots.json',
+        'v5/gpu-pool-continued-as-new.json',
       ]),
     );
   });

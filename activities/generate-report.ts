@@ -6,7 +6,7 @@ import { checkFigures } from '../report/fact-check';
 import { withheldNarrative } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
-import { definitionOf } from '../report/definitions';
+import { definitionOf, reportDefinitions } from '../report/definitions';
 import type { PeriodKind } from '../sales/dates';
 import { periodKindOf } from '../sales/metrics';
 import { archivePrefix } from '../store/archive';
@@ -31,13 +31,16 @@ const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionToken
 type NarrativeWithheld = NonNullable<GeneratedReport['narrativeWithheld']>;
 
 export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
-  // Each language's and period's fixed prompts, read once: a morning's daily flash and weekly report get their own.
+  // Each language's and period's fixed prompts (and a report's own), read once: a morning's daily flash and weekly
+  // report get their own.
   const promptSets = new Map<string, PromptSet>();
-  const promptsFor = (locale: Locale, period: PeriodKind): PromptSet => {
-    const key = `${locale}/${period}`;
-    if (!promptSets.has(key)) promptSets.set(key, loadPrompts(locale, period));
+  const promptsFor = (locale: Locale, period: PeriodKind, prompt?: string): PromptSet => {
+    const key = `${locale}/${period}/${prompt ?? ''}`;
+    if (!promptSets.has(key)) promptSets.set(key, loadPrompts(locale, period, undefined, prompt));
     return promptSets.get(key)!;
   };
+  // Read at start-up: a report whose prompt file is missing stops the worker, not its run at 9:00.
+  for (const d of reportDefinitions(config)) promptsFor(d.locale, d.period, d.prompt);
   const llm = config.llm;
 
   async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
@@ -99,7 +102,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         calls ?? NO_CALLS,
         false,
         { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
-        promptsFor(definition.locale, definition.period),
+        promptsFor(definition.locale, definition.period, definition.prompt),
         definition.period,
       );
     },
@@ -111,7 +114,8 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
      */
     async generateReport({ run: requested, gpu, metrics }: GenerateReportRequest): Promise<GeneratedReport> {
       const run = thisRun(requested);
-      const prompts = promptsFor(definitionOf(config, run.report).locale, periodKindOf(metrics));
+      const definition = definitionOf(config, run.report);
+      const prompts = promptsFor(definition.locale, periodKindOf(metrics), definition.prompt);
       const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
       const archive = archivePrefix(run);
       const execution = Context.current().info.attempt;

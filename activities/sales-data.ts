@@ -4,6 +4,7 @@ import { SharedReads } from '../sales/shared-reads';
 import { loadConfiguredViews, sourceReadKey } from '../sales/source';
 import { sliceOf, WHOLE, type MetricsByView, type ReadView } from '../sales/slices';
 import { definitionOf, reportDefinitions } from '../report/definitions';
+import { configForSource } from '../config/config';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
 import { archivePrefix } from '../store/archive';
@@ -20,26 +21,30 @@ export function createSalesDataActivities({ config, secrets, store }: ActivityDe
   // Runs of the same report date loading at once (a morning's reports, every value of a split) share the one read
   // on this worker, which computes every slice in one pass.
   const reads = new SharedReads<MetricsByView>({ keepMs: KEEP_READ_MS });
-  // Every report the config defines is a view of the one read: a morning's daily flash, weekly report and regional
-  // reports parse the source once between them.
-  const views: ReadView[] = reportDefinitions(config).map(({ id, period, slicing }) => ({ id, period, slicing }));
+  // Every report of a source is a view of its one read: a morning's daily flash, weekly report and regional reports
+  // parse the export once between them. Each named source (config sources) is read once for its own reports.
+  const viewsOf = new Map<string, ReadView[]>();
+  for (const { id, period, slicing, source, currency } of reportDefinitions(config))
+    viewsOf.set(source, [...(viewsOf.get(source) ?? []), { id, period, slicing, currency }]);
   return {
     /** Reads the sales once and returns only the aggregates of the run's slice (small enough for workflow history). */
     async loadSalesMetrics(requested: RunRef): Promise<SalesMetrics> {
       const run = thisRun(requested);
-      const { id, slicing } = definitionOf(config, run.report);
+      const { id, slicing, source } = definitionOf(config, run.report);
+      const reading = configForSource(config, source);
+      const views = viewsOf.get(source)!;
       const metrics = await withHeartbeat(async (signal) => {
         try {
           const byView = await reads.read(
-            await sourceReadKey(config, run.reportDate, views),
+            await sourceReadKey(reading, run.reportDate, views),
             (shared) => {
               // Counted by the run that starts the read: the others join it.
-              activityMetrics().sourceReads.add(1, { source: config.data.source.kind });
-              return loadConfiguredViews(config, secrets, run.reportDate, views, { signal: shared });
+              activityMetrics().sourceReads.add(1, { source: reading.data.source.kind });
+              return loadConfiguredViews(reading, secrets, run.reportDate, views, { signal: shared });
             },
             signal,
           );
-          return sliceOf(byView[id]!, run.report?.split ?? WHOLE, slicing.split, config.data.failIfWindowEmpty);
+          return sliceOf(byView[id]!, run.report?.split ?? WHOLE, slicing.split, reading.data.failIfWindowEmpty);
         } catch (err) {
           // Bad data stays bad on retry: fail now, with the file (or query), rows and columns in the message.
           if (err instanceof SalesDataError) {

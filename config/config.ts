@@ -4,6 +4,7 @@ import { configSchema, type Config } from '../schemas/config.schema';
 import { createAjv, formatSchemaErrors } from '../schemas/validator';
 import { commandTemplateProblems } from './command-templates';
 import { parseCron } from './cron';
+import { readRecipientsFile } from './recipients-file';
 import { parseEncryptionKeys, type EncryptionKeys } from './encryption-keys';
 
 export type { Config };
@@ -36,10 +37,39 @@ const validate = createAjv({ useDefaults: true }).compile<Config>(configSchema);
 /** Validates a parsed config object, filling in defaults. Throws ConfigError listing every problem. */
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const copy: unknown = structuredClone(raw ?? {});
+  const fileProblems = withRecipientsFiles(copy);
+  if (fileProblems.length > 0) throw new ConfigError(source, fileProblems);
   if (!validate(copy)) throw new ConfigError(source, [...formatSchemaErrors(validate.errors), ...movedKeys(copy)]);
   const problems = crossFieldProblems(copy);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return copy;
+}
+
+/**
+ * Each split's recipients file (reports[].split.recipientsFile) read into its `recipients`, before the schema checks
+ * them: what is wrong in a file is said by its row.
+ */
+function withRecipientsFiles(raw: unknown): string[] {
+  const reports = (raw as { reports?: unknown } | null)?.reports;
+  if (!Array.isArray(reports)) return [];
+  const problems: string[] = [];
+  for (const [i, r] of reports.entries()) {
+    const split = (r as { split?: { by?: unknown; recipients?: unknown; recipientsFile?: unknown } } | null)?.split;
+    if (typeof split?.recipientsFile !== 'string') continue;
+    const at = `/reports/${i}/split`;
+    if (split.recipients !== undefined) {
+      problems.push(`${at}: recipients or recipientsFile, not both`);
+      continue;
+    }
+    const read = readRecipientsFile(split.recipientsFile, typeof split.by === 'string' ? split.by : 'value');
+    if ('problems' in read) problems.push(...read.problems.map((p) => `${at}/recipientsFile: ${p}`));
+    else {
+      // Read into the config: a config written back out (a worker's, a test's) holds the list, not the file.
+      split.recipients = read;
+      delete split.recipientsFile;
+    }
+  }
+  return problems;
 }
 
 /** Settings that moved, said as such rather than only as "unknown property". */
@@ -86,16 +116,13 @@ function crossFieldProblems(config: Config): string[] {
   }
   if (!isTimeZone(config.report.timezone))
     problems.push(`/report/timezone: unknown IANA time zone "${config.report.timezone}"`);
-  const source = config.data.source;
-  if (source.kind === 'postgres') {
-    if (!source.query) problems.push('/data/source/query: required when /data/source/kind is "postgres"');
-    else if (!source.query.includes('$1') || !source.query.includes('$2'))
-      problems.push(
-        '/data/source/query: must select the order lines dated from $1 to $2 (the first and last day the report reads), e.g. WHERE order_date BETWEEN $1 AND $2',
-      );
-  } else if (source.query !== undefined) {
-    problems.push('/data/source/query: only used when /data/source/kind is "postgres"');
-  }
+  problems.push(...dataProblems('/data', config.data));
+  for (const [name, data] of Object.entries(config.sources ?? {}))
+    problems.push(...dataProblems(`/sources/${name}`, data));
+  const sources = [DEFAULT_SOURCE, ...Object.keys(config.sources ?? {})];
+  for (const [i, r] of (config.reports ?? []).entries())
+    if (r.source !== undefined && !sources.includes(r.source))
+      problems.push(`/reports/${i}/source: no source "${r.source}" (sources: ${sources.join(', ')})`);
   const ids = (config.reports ?? []).map((r) => r.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
     problems.push(`/reports: the id "${id}" is used more than once (each report's runs and sends go by it)`);
@@ -108,10 +135,44 @@ function crossFieldProblems(config: Config): string[] {
     if (r.schedule?.timezone !== undefined && !isTimeZone(r.schedule.timezone))
       problems.push(`/reports/${i}/schedule/timezone: unknown IANA time zone "${r.schedule.timezone}"`);
   }
-  if (config.data.columns.amount.length === 0 && config.data.columns.unitPrice.length === 0) {
-    problems.push('/data/columns: needs "amount" or "unitPrice" headers to compute revenue');
-  }
   return problems;
+}
+
+type DataConfig = Config['data'];
+
+/** What is wrong with one data source's settings (`data`, or one of `sources`), each under its path. */
+function dataProblems(path: string, data: DataConfig): string[] {
+  const problems: string[] = [];
+  const source = data.source;
+  if (source.kind === 'postgres') {
+    if (!source.query) problems.push(`${path}/source/query: required when ${path}/source/kind is "postgres"`);
+    else if (!source.query.includes('$1') || !source.query.includes('$2'))
+      problems.push(
+        `${path}/source/query: must select the order lines dated from $1 to $2 (the first and last day the report reads), e.g. WHERE order_date BETWEEN $1 AND $2`,
+      );
+  } else if (source.query !== undefined) {
+    problems.push(`${path}/source/query: only used when ${path}/source/kind is "postgres"`);
+  }
+  if (data.columns.amount.length === 0 && data.columns.unitPrice.length === 0)
+    problems.push(`${path}/columns: needs "amount" or "unitPrice" headers to compute revenue`);
+  return problems;
+}
+
+/** The source a report reads when it names none: `data`. */
+export const DEFAULT_SOURCE = 'data';
+
+/**
+ * The config as a read of one source sees it: `data` replaced by the named source's settings. Everything that reads
+ * "the" data (the loader, the read key, freshness) then reads that source, unchanged.
+ */
+export function configForSource(config: Config, source: string): Config {
+  if (source === DEFAULT_SOURCE) return config;
+  const data = config.sources?.[source];
+  if (!data)
+    throw new ConfigError('config', [
+      `no source "${source}" (sources: data, ${Object.keys(config.sources ?? {}).join(', ')})`,
+    ]);
+  return { ...config, data };
 }
 
 function isTimeZone(name: string): boolean {

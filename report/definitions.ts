@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import { DEFAULT_SOURCE, type Config } from '../config/config';
 import { WHOLE, type Slicing } from '../sales/slices';
 import type { PeriodKind } from '../sales/dates';
 import type { Locale } from './prompts';
@@ -21,6 +21,12 @@ export interface ReportDefinition {
   to: string[];
   cc: string[];
   bcc: string[];
+  /** The currency its figures are in (ISO 4217): reports[].currency, else report.currency. */
+  currency: string;
+  /** Its own fixed system prompt, prompts/system.<prompt>.<locale>.md; absent: its period's. */
+  prompt?: string;
+  /** The data source it reads: "data", or a name under config `sources`. */
+  source: string;
   /** When it is written (its own reports[].schedule, else schedule.cron) and the zone its report date is in. */
   cron: string;
   timezone: string;
@@ -43,6 +49,8 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
         to: email.to,
         cc: email.cc,
         bcc: email.bcc,
+        source: DEFAULT_SOURCE,
+        currency: report.currency,
         cron: config.schedule.cron,
         timezone: report.timezone,
       },
@@ -61,6 +69,9 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
     // A split report holds one value's figures: the configured cc (who reads the whole) is not its reader.
     cc: r.cc ?? (r.split ? [] : email.cc),
     bcc: r.bcc ?? (r.split ? [] : email.bcc),
+    ...(r.prompt !== undefined && { prompt: r.prompt }),
+    currency: r.currency ?? report.currency,
+    source: r.source ?? DEFAULT_SOURCE,
     cron: r.schedule?.cron ?? config.schedule.cron,
     timezone: r.schedule?.timezone ?? report.timezone,
   }));

@@ -13,7 +13,7 @@ export const PROMPTS_DIR = join(__dirname, '..', 'prompts');
 
 export interface PromptSet {
   locale: Locale;
-  /** prompts/system[.<period>].<locale>.md, as recorded in the audit trail. */
+  /** prompts/system[.<period>].<locale>.md (or a report's own), as recorded in the audit trail. */
   systemFile: string;
   system: string;
   /** sha256 of the system prompt file's bytes: `sha256sum prompts/system.zh-CN.md` gives the same. */
@@ -26,15 +26,29 @@ export interface PromptSet {
  * The fixed prompts of a report in `locale` about a `period`: a daily flash and a monthly report have system and user
  * prompts of their own (system.day.zh-CN.md, …); the weekly report's keep their names (system.zh-CN.md).
  */
-export function loadPrompts(locale: Locale, period: PeriodKind = 'week', dir = PROMPTS_DIR): PromptSet {
+export function loadPrompts(
+  locale: Locale,
+  period: PeriodKind = 'week',
+  dir = PROMPTS_DIR,
+  /** A report's own system prompt (reports[].prompt): prompts/system.<prompt>.<locale>.md; its period's user prompt. */
+  prompt?: string,
+): PromptSet {
   const of = (name: string) => (period === 'week' ? `${name}.${locale}.md` : `${name}.${period}.${locale}.md`);
   const read = (name: string) => readFileSync(join(dir, name));
-  const system = read(of('system'));
+  const systemName = prompt === undefined ? of('system') : `system.${prompt}.${locale}.md`;
+  let system: Buffer;
+  try {
+    system = read(systemName);
+  } catch (err) {
+    throw new Error(
+      `no system prompt prompts/${systemName}${prompt === undefined ? '' : ` (reports[].prompt "${prompt}")`}: ${(err as Error).message}`,
+    );
+  }
   const user = read(of('user')).toString('utf8');
   const repair = read(`repair.${locale}.md`).toString('utf8');
   return {
     locale,
-    systemFile: `prompts/${of('system')}`,
+    systemFile: `prompts/${systemName}`,
     system: system.toString('utf8'),
     systemSha256: createHash('sha256').update(system).digest('hex'),
     userMessage: (metrics) =>

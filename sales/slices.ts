@@ -40,6 +40,8 @@ export interface ReadView {
   id: string;
   period: PeriodKind;
   slicing: Slicing;
+  /** The currency its figures are in (ISO 4217); absent: the read's. */
+  currency?: string;
 }
 
 /** Every view's slices, by view id. */
@@ -181,7 +183,8 @@ export class ViewsAggregator {
   ) {
     this.views = views.map((v) => {
       const windows = reportWindows(reportDate, v.period, trendWeeks);
-      return [v.id, new SlicedAggregator(() => new SalesAggregator(windows, currency, newCounter?.()), v.slicing)];
+      const inCurrency = v.currency ?? currency;
+      return [v.id, new SlicedAggregator(() => new SalesAggregator(windows, inCurrency, newCounter?.()), v.slicing)];
     });
   }
 

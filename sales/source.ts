@@ -159,6 +159,7 @@ async function loadSalesSource(
         ...common,
         period: view.period,
         slicing: view.slicing,
+        currency: view.currency ?? report.currency,
         url,
         query: data.source.query ?? '',
         mode: data.source.mode,

@@ -4,6 +4,132 @@ const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as
 const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
 const seconds = { type: 'number', exclusiveMinimum: 0 } as const;
 
+/** Where order lines come from and how they are read: `data`, and each of `sources`. */
+const dataSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    source: {
+      description:
+        'Where the order lines come from: the export file at data.path (kind "file", the default), or a PostgreSQL query (kind "postgres"; the URL from $SALES_REPORT_DATABASE_URL).',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        kind: { enum: ['file', 'postgres'], default: 'file' },
+        query: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'Returns order lines with order dates from $1 to $2 (inclusive dates), one column per field, named as in data.columns or by the field (order_id, order_date, product, category, region, channel, quantity, unit_price, amount).',
+        },
+        mode: {
+          enum: ['lines', 'aggregate'],
+          default: 'lines',
+          description:
+            'lines: stream the lines through a cursor. aggregate: the database sums them by day, product, category, region and channel and counts orders (columns must be named by the field; needs order_id and amount).',
+        },
+        fetchRows: { type: 'integer', minimum: 100, default: 5000, description: 'Rows per cursor read.' },
+      },
+    },
+    path: {
+      type: 'string',
+      minLength: 1,
+      default: 'out/demo/sales.xlsx',
+      description:
+        'The export: one file, or one a day by a date template ("/srv/exports/orders-{date}.xlsx"; {date:YYYYMMDD} for 20261129) or a wildcard in the file name ("/srv/exports/orders-*.csv"), on this host or under an S3 prefix ("s3://bucket/exports/orders-{date}.xlsx", see data.s3). Every file covering the days the report reads (its weeks and the trend) is read as one source.',
+    },
+    s3: {
+      description:
+        'Where an s3:// data.path is read from: the region and, for an S3-compatible store (MinIO, OSS, COS), its endpoint. Credentials: the AWS SDK default chain.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        region: { type: 'string', minLength: 1, default: 'us-east-1' },
+        endpoint: { type: 'string', format: 'uri' },
+        forcePathStyle: { type: 'boolean', default: false },
+      },
+    },
+    format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
+    sheet: { type: 'string', minLength: 1 },
+    dateOrder: {
+      enum: ['ymd', 'mdy', 'dmy'],
+      default: 'ymd',
+      description:
+        'How dates written with the year last are read: "mdy" as US-locale Excel writes them (11/17/2026), "dmy" as most of Europe does (17/11/2026). "ymd" (the default) reads year-first dates (2026-11-17, 2026/11/17, 2026年11月17日) and refuses a year-last one as ambiguous.',
+    },
+    encoding: {
+      enum: ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'],
+      default: 'auto',
+      description: 'CSV text encoding. auto: the BOM, else UTF-8 if the bytes are valid UTF-8, else GB18030 (GBK).',
+    },
+    delimiter: {
+      enum: ['auto', ',', ';', '\t'],
+      default: 'auto',
+      description: 'CSV field separator. auto: the most frequent of , ; and tab in the first line.',
+    },
+    headerRow: {
+      type: 'integer',
+      minimum: 1,
+      description:
+        'The 1-based row that holds the column names. Default: the first of the first 20 rows that holds the mapped columns (titles, notes and blank rows above it are skipped).',
+    },
+    maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
+    childProcessAboveMB: {
+      type: 'number',
+      minimum: 0,
+      default: 8,
+      description: 'Files larger than this load in a child process with a capped heap; smaller ones in the worker.',
+    },
+    loaderHeapMB: {
+      type: 'integer',
+      minimum: 32,
+      default: 160,
+      description: 'Heap cap of that child process (MB).',
+    },
+    badRowsShown: { type: 'integer', minimum: 1, default: 20 },
+    failIfEndsBeforeWindow: {
+      type: 'boolean',
+      default: true,
+      description: 'Fail when the export ends before the last day of the report week (a stale export).',
+    },
+    failIfWindowEmpty: {
+      type: 'boolean',
+      default: true,
+      description: 'Fail when the report week holds no orders; false for businesses that do have empty weeks.',
+    },
+    columns: {
+      description: 'Accepted header names per field, matched case-insensitively after trimming.',
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        orderId: { ...stringList, default: ['Order ID', 'Order', '订单号', '订单编号'] },
+        orderDate: { ...stringList, minItems: 1, default: ['Order Date', 'Date', '订单日期', '日期'] },
+        product: { ...stringList, minItems: 1, default: ['Product', '商品', '商品名称', '产品'] },
+        category: { ...stringList, minItems: 1, default: ['Category', '品类', '类别'] },
+        region: { ...stringList, minItems: 1, default: ['Region', '地区', '区域'] },
+        channel: { ...stringList, minItems: 1, default: ['Channel', '渠道'] },
+        quantity: { ...stringList, minItems: 1, default: ['Quantity', 'Qty', 'Units', '数量'] },
+        unitPrice: { ...stringList, default: ['Unit Price', 'Price', '单价'] },
+        amount: { ...stringList, default: ['Amount', 'Revenue', 'Sales', '金额', '销售额'] },
+        store: {
+          ...stringList,
+          default: ['Store', 'Shop', '门店', '店铺'],
+          description: 'Read only when a report is scoped to or split by store.',
+        },
+        manager: {
+          ...stringList,
+          default: ['Manager', 'Store Manager', '店长', '负责人'],
+          description: 'Read only when a report is scoped to or split by manager.',
+        },
+      },
+    },
+  },
+} as const;
+
 /**
  * The one configuration object. Defaults make the embedded setup (local dev server, SMTP sink, vLLM simulator)
  * work with no file at all. Secrets are not here: they come from the environment (see config/config.ts).
@@ -120,7 +246,30 @@ export const configSchema = {
                 minProperties: 1,
                 additionalProperties: { ...emailList, minItems: 1 },
               },
+              recipientsFile: {
+                type: 'string',
+                minLength: 1,
+                description:
+                  'Instead of recipients: a CSV file with a header, the value in a column named after the field ("store") or "value", its addresses in "to" (several separated by ";"), a value on several rows has all their readers. Read when the config loads: restart the workers after changing it.',
+              },
             },
+          },
+          source: {
+            type: 'string',
+            minLength: 1,
+            description: 'Which data source it reads: "data" (the default) or a name under sources.',
+          },
+          currency: {
+            type: 'string',
+            pattern: '^[A-Z]{3}$',
+            description:
+              "The currency of its figures (ISO 4217), for a source kept in another one (a Hong Kong shop's HKD): its money is formatted and checked in it. No conversion: the source's amounts are taken as they are. Default: report.currency.",
+          },
+          prompt: {
+            type: 'string',
+            pattern: '^[a-z0-9][a-z0-9-]{0,39}$',
+            description:
+              'A fixed system prompt of its own: prompts/system.<prompt>.<locale>.md (e.g. "store" for prompts/system.store.zh-CN.md), audited by its sha256 as the others. The user prompt and the figure check stay its period\'s. Default: its period\'s system prompt.',
           },
           schedule: {
             description:
@@ -164,129 +313,13 @@ export const configSchema = {
         table: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$' },
       },
     },
-    data: {
+    data: dataSchema,
+    sources: {
+      description:
+        'Named data sources besides `data`, each read as `data` is (a file, files by date, S3 or PostgreSQL, with its own columns and rules): e.g. {"online-shop": {"path": "/srv/exports/shop-{date}.csv"}}. A report names its source (reports[].source); every report of a source shares its one read.',
       type: 'object',
-      additionalProperties: false,
-      default: {},
-      properties: {
-        source: {
-          description:
-            'Where the order lines come from: the export file at data.path (kind "file", the default), or a PostgreSQL query (kind "postgres"; the URL from $SALES_REPORT_DATABASE_URL).',
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            kind: { enum: ['file', 'postgres'], default: 'file' },
-            query: {
-              type: 'string',
-              minLength: 1,
-              description:
-                'Returns order lines with order dates from $1 to $2 (inclusive dates), one column per field, named as in data.columns or by the field (order_id, order_date, product, category, region, channel, quantity, unit_price, amount).',
-            },
-            mode: {
-              enum: ['lines', 'aggregate'],
-              default: 'lines',
-              description:
-                'lines: stream the lines through a cursor. aggregate: the database sums them by day, product, category, region and channel and counts orders (columns must be named by the field; needs order_id and amount).',
-            },
-            fetchRows: { type: 'integer', minimum: 100, default: 5000, description: 'Rows per cursor read.' },
-          },
-        },
-        path: {
-          type: 'string',
-          minLength: 1,
-          default: 'out/demo/sales.xlsx',
-          description:
-            'The export: one file, or one a day by a date template ("/srv/exports/orders-{date}.xlsx"; {date:YYYYMMDD} for 20261129) or a wildcard in the file name ("/srv/exports/orders-*.csv"), on this host or under an S3 prefix ("s3://bucket/exports/orders-{date}.xlsx", see data.s3). Every file covering the days the report reads (its weeks and the trend) is read as one source.',
-        },
-        s3: {
-          description:
-            'Where an s3:// data.path is read from: the region and, for an S3-compatible store (MinIO, OSS, COS), its endpoint. Credentials: the AWS SDK default chain.',
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            region: { type: 'string', minLength: 1, default: 'us-east-1' },
-            endpoint: { type: 'string', format: 'uri' },
-            forcePathStyle: { type: 'boolean', default: false },
-          },
-        },
-        format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
-        sheet: { type: 'string', minLength: 1 },
-        dateOrder: {
-          enum: ['ymd', 'mdy', 'dmy'],
-          default: 'ymd',
-          description:
-            'How dates written with the year last are read: "mdy" as US-locale Excel writes them (11/17/2026), "dmy" as most of Europe does (17/11/2026). "ymd" (the default) reads year-first dates (2026-11-17, 2026/11/17, 2026年11月17日) and refuses a year-last one as ambiguous.',
-        },
-        encoding: {
-          enum: ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'],
-          default: 'auto',
-          description: 'CSV text encoding. auto: the BOM, else UTF-8 if the bytes are valid UTF-8, else GB18030 (GBK).',
-        },
-        delimiter: {
-          enum: ['auto', ',', ';', '\t'],
-          default: 'auto',
-          description: 'CSV field separator. auto: the most frequent of , ; and tab in the first line.',
-        },
-        headerRow: {
-          type: 'integer',
-          minimum: 1,
-          description:
-            'The 1-based row that holds the column names. Default: the first of the first 20 rows that holds the mapped columns (titles, notes and blank rows above it are skipped).',
-        },
-        maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
-        childProcessAboveMB: {
-          type: 'number',
-          minimum: 0,
-          default: 8,
-          description: 'Files larger than this load in a child process with a capped heap; smaller ones in the worker.',
-        },
-        loaderHeapMB: {
-          type: 'integer',
-          minimum: 32,
-          default: 160,
-          description: 'Heap cap of that child process (MB).',
-        },
-        badRowsShown: { type: 'integer', minimum: 1, default: 20 },
-        failIfEndsBeforeWindow: {
-          type: 'boolean',
-          default: true,
-          description: 'Fail when the export ends before the last day of the report week (a stale export).',
-        },
-        failIfWindowEmpty: {
-          type: 'boolean',
-          default: true,
-          description: 'Fail when the report week holds no orders; false for businesses that do have empty weeks.',
-        },
-        columns: {
-          description: 'Accepted header names per field, matched case-insensitively after trimming.',
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            orderId: { ...stringList, default: ['Order ID', 'Order', '订单号', '订单编号'] },
-            orderDate: { ...stringList, minItems: 1, default: ['Order Date', 'Date', '订单日期', '日期'] },
-            product: { ...stringList, minItems: 1, default: ['Product', '商品', '商品名称', '产品'] },
-            category: { ...stringList, minItems: 1, default: ['Category', '品类', '类别'] },
-            region: { ...stringList, minItems: 1, default: ['Region', '地区', '区域'] },
-            channel: { ...stringList, minItems: 1, default: ['Channel', '渠道'] },
-            quantity: { ...stringList, minItems: 1, default: ['Quantity', 'Qty', 'Units', '数量'] },
-            unitPrice: { ...stringList, default: ['Unit Price', 'Price', '单价'] },
-            amount: { ...stringList, default: ['Amount', 'Revenue', 'Sales', '金额', '销售额'] },
-            store: {
-              ...stringList,
-              default: ['Store', 'Shop', '门店', '店铺'],
-              description: 'Read only when a report is scoped to or split by store.',
-            },
-            manager: {
-              ...stringList,
-              default: ['Manager', 'Store Manager', '店长', '负责人'],
-              description: 'Read only when a report is scoped to or split by manager.',
-            },
-          },
-        },
-      },
+      propertyNames: { pattern: '^[a-z0-9][a-z0-9-]{0,39}$' },
+      additionalProperties: dataSchema,
     },
     gpu: {
       type: 'object',

@@ -11,16 +11,27 @@ export function createAjv(options: { useDefaults?: boolean } = {}): Ajv {
   return ajv;
 }
 
+/** What a valid key is, said with a bad one (by the rule's place in the config schema). */
+const NAME_RULE: Record<string, string> = {
+  '#/properties/sources/propertyNames': ' (lowercase letters, digits and -, as report ids)',
+};
+
 /** "/gpu/port: must be integer" — one line per problem, JSON path first. */
 export function formatSchemaErrors(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => {
+  return (errors ?? []).flatMap((e) => {
     const path = e.instancePath === '' ? '/' : e.instancePath;
+    // A bad key (propertyNames) comes as the rule it broke and then the key: said once, with the key.
+    if (e.propertyName !== undefined) return [];
+    if (e.keyword === 'propertyNames')
+      return [
+        `${path}: ${JSON.stringify((e.params as { propertyName: string }).propertyName)} is not a valid name${NAME_RULE[e.schemaPath] ?? ''}`,
+      ];
     const detail =
       e.keyword === 'additionalProperties'
         ? `unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
         : e.keyword === 'enum'
           ? `${e.message ?? 'invalid'}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
           : (e.message ?? e.keyword);
-    return `${path}: ${detail}`;
+    return [`${path}: ${detail}`];
   });
 }

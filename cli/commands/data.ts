@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { secretsFromEnv } from '../../config/config';
+import { configForSource, DEFAULT_SOURCE, secretsFromEnv } from '../../config/config';
 import { dateInZone, isIsoDate } from '../../sales/dates';
 import type { SourceDetails } from '../../sales/load';
 import { kpisOf, type SalesMetrics } from '../../sales/metrics';
@@ -23,16 +23,26 @@ export function dataCommands(program: Command, context: () => CliContext): void 
       "read the configured source as a run would and say what was found: encoding, delimiter, header and columns, rows read and skipped (with file, row, column and reason), the data's date range, and the report week's metrics; exit 1 with the error a run would give",
     )
     .option('--date <YYYY-MM-DD>', 'the report date (default: today in the report time zone)')
+    .option('--source <name>', 'a named source (config sources) instead of data')
     .option('--json', 'JSON instead of text')
-    .action(async (options: { date?: string; json?: boolean }) => {
+    .action(async (options: { date?: string; source?: string; json?: boolean }) => {
       if (options.date !== undefined && !isIsoDate(options.date))
         throw new UsageError(`--date: "${options.date}" is not YYYY-MM-DD`);
       const { config } = context();
+      const source = options.source ?? DEFAULT_SOURCE;
+      const names = [DEFAULT_SOURCE, ...Object.keys(config.sources ?? {})];
+      if (!names.includes(source))
+        throw new UsageError(`--source: no source "${source}" in the config (sources: ${names.join(', ')})`);
       const reportDate = options.date ?? dateInZone(new Date(), config.report.timezone);
       let details: SourceDetails | undefined;
-      const metrics = await loadConfiguredSales(config, secretsFromEnv(process.env), reportDate, {
-        onDetails: (d) => (details = d),
-      });
+      const metrics = await loadConfiguredSales(
+        configForSource(config, source),
+        secretsFromEnv(process.env),
+        reportDate,
+        {
+          onDetails: (d) => (details = d),
+        },
+      );
       const check: DataCheck = { reportDate, details, metrics };
       context().print(check, () => describeCheck(check, config.report.locale), options.json);
     });

@@ -13,7 +13,7 @@ import { recordHistory, withHarness } from '../helpers/harness';
 /** The morning of 1 December: the daily flash, the weekly report and the monthly report on the first of the month. */
 const REPORT_DATE = '2026-12-01';
 
-describe('a daily, a weekly and a monthly report in one morning, on the real dev server', () => {
+describe('a daily, a weekly and a monthly report in one morning, and one of another source, on the real dev server', () => {
   it('each computes its window and comparison, writes in its own words and passes the figure check', async () => {
     const dataPath = join(await mkdtemp(join(tmpdir(), 'sales-report-periods-')), 'sales.csv');
     await writeSampleCsv(dataPath, {
@@ -23,14 +23,25 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
       seed: 3,
       badRowsPerThousand: 0,
     });
+    // A second export, a named source: the online shop's, read for its own report.
+    const shopPath = join(await mkdtemp(join(tmpdir(), 'sales-report-shop-')), 'shop.csv');
+    await writeSampleCsv(shopPath, {
+      endDate: '2026-11-30',
+      days: 30,
+      ordersPerDay: 6,
+      seed: 11,
+      badRowsPerThousand: 0,
+    });
     await withHarness(
       {
         dataPath,
         config: {
+          sources: { shop: { path: shopPath } },
           reports: [
             { id: 'daily', period: 'day' },
             { id: 'weekly', period: 'week' },
             { id: 'monthly', period: 'month', locale: 'en-US' },
+            { id: 'shop', period: 'week', title: '网店周报', source: 'shop', prompt: 'store' },
           ],
         },
       },
@@ -45,6 +56,7 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
           ['daily', 'sent'],
           ['weekly', 'sent'],
           ['monthly', 'sent'],
+          ['shop', 'sent'],
         ]);
         const result = (id: string) =>
           h.client.workflow.getHandle<typeof weeklySalesReport>(`${morning.workflowId}/${id}`).result();
@@ -61,11 +73,13 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
         expect(weekly!.llm?.promptFile).toBe('prompts/system.zh-CN.md');
         // The monthly report is the English one: its own language's prompt, words and check.
         expect(monthly!.llm?.promptFile).toBe('prompts/system.month.en-US.md');
+        // The shop's report has a fixed system prompt of its own (reports[].prompt).
+        expect((await result('shop')).llm?.promptFile).toBe('prompts/system.store.zh-CN.md');
 
         // The comparisons, against the same lines read directly: what each email prints.
-        const metrics = (period: 'day' | 'week' | 'month') =>
+        const metrics = (period: 'day' | 'week' | 'month', path = dataPath) =>
           loadSalesMetrics({
-            path: dataPath,
+            path,
             format: 'auto',
             columns: h.config.data.columns,
             maxBadRowShare: 0.05,
@@ -104,6 +118,17 @@ describe('a daily, a weekly and a monthly report in one morning, on the real dev
         }
         // A weekly report's words stay its own.
         expect(mail('销售周报').parsed.html).toContain('本周');
+
+        // The shop's report is of its own source, and the company's weekly report of `data`: neither prints the
+        // other's revenue.
+        const [week, shopWeek] = await Promise.all([metrics('week'), metrics('week', shopPath)]);
+        expect(shopWeek.kpis.revenue.current).not.toBe(week.kpis.revenue.current);
+        const shopHtml = mail('网店周报').parsed.html as string;
+        const weeklyHtml = mail('销售周报').parsed.html as string;
+        expect(shopHtml).toContain(money(shopWeek.kpis.revenue.current, 'zh-CN'));
+        expect(shopHtml).not.toContain(money(week.kpis.revenue.current, 'zh-CN'));
+        expect(weeklyHtml).toContain(money(week.kpis.revenue.current, 'zh-CN'));
+        expect(weeklyHtml).not.toContain(money(shopWeek.kpis.revenue.current, 'zh-CN'));
 
         await recordHistory(morning, 'morning-reports-day-week-month');
       },

@@ -23,11 +23,17 @@ export function leaseRecords(store: Store): JsonRecords<LeaseRecord> {
  * The leases, each kept twice: by its holder (what a run's audit and the cost report look up) and under its pool and
  * the day it began (UTC), so giving a lease back reads the leases that can overlap it, the ones begun that day or the
  * day before, not every lease there ever was. (Reading them all made each of a thousand releases read a thousand
- * files at once: the worker ran out of file descriptors.) A lease longer than a day is not shared with one begun two
- * days before it; leases filed before the day index began are found by holder only.
+ * files at once: the worker ran out of file descriptors.) In a day's folder an open lease is a marker whose name says
+ * when it began and whose it is (open/<ms>~<holder>.json: listed, never read), and a closed one a record that never
+ * changes again (closed/<holder>.json: read once per worker, then kept). A thousand releases in a morning then list
+ * the folder each and read only what closed since, instead of every record each (a million reads). A lease longer
+ * than a day is not shared with one begun two days before it; leases filed before the day index are found by holder
+ * only, and those filed straight in a day's folder are read as before.
  */
 export class LeaseBook {
   private readonly byHolder: JsonRecords<LeaseRecord>;
+  /** Closed records this worker has read, by store key: they do not change. */
+  private readonly closed = new Map<string, LeaseRecord>();
 
   constructor(private readonly store: Store) {
     this.byHolder = leaseRecords(store);
@@ -38,9 +44,13 @@ export class LeaseBook {
   }
 
   async put(record: LeaseRecord): Promise<void> {
+    const day = dayFolder(record.poolId, record.acquiredAt.slice(0, 10));
+    const name = encodeURIComponent(record.holder);
     await Promise.all([
       this.byHolder.put(record.holder, record),
-      this.onDay(record.poolId, record.acquiredAt.slice(0, 10)).put(record.holder, record),
+      record.releasedAt === undefined
+        ? this.store.put(`${day}open/${Date.parse(record.acquiredAt)}~${name}.json`, '{}')
+        : this.store.put(`${day}closed/${name}.json`, JSON.stringify(record, null, 2)),
     ]);
   }
 
@@ -50,10 +60,46 @@ export class LeaseBook {
     const days: string[] = [];
     for (let t = Date.parse(fromIso.slice(0, 10)) - DAY_MS; t <= Date.parse(toIso.slice(0, 10)); t += DAY_MS)
       days.push(new Date(t).toISOString().slice(0, 10));
-    return (await Promise.all(days.map((day) => this.onDay(poolId, day).all()))).flat();
+    return (await Promise.all(days.map((day) => this.onDay(poolId, day)))).flat();
   }
 
-  private onDay(poolId: string, day: string): JsonRecords<LeaseRecord> {
-    return new JsonRecords<LeaseRecord>(this.store, `gpu/lease-days/${encodeURIComponent(poolId)}/${day}/`);
+  private async onDay(poolId: string, day: string): Promise<LeaseRecord[]> {
+    const folder = dayFolder(poolId, day);
+    const keys = (await this.store.list(folder)).filter((k) => k.endsWith('.json'));
+    const byHolder = new Map<string, LeaseRecord>();
+    const toRead: string[] = [];
+    for (const key of keys) {
+      const rest = key.slice(folder.length);
+      if (rest.startsWith('open/')) {
+        const [ms, name] = rest.slice('open/'.length, -'.json'.length).split('~') as [string, string];
+        const holder = decodeURIComponent(name);
+        if (!byHolder.has(holder))
+          byHolder.set(holder, { poolId, holder, acquiredAt: new Date(Number(ms)).toISOString() });
+      } else if (this.closed.has(key)) {
+        const record = this.closed.get(key)!;
+        byHolder.set(record.holder, record);
+      } else toRead.push(key);
+    }
+    for (let i = 0; i < toRead.length; i += READ_AT_ONCE) {
+      const batch = toRead.slice(i, i + READ_AT_ONCE);
+      const bodies = await Promise.all(batch.map((k) => this.store.get(k)));
+      for (const [j, body] of bodies.entries()) {
+        if (body === undefined) continue;
+        const record = JSON.parse(body.toString('utf8')) as LeaseRecord;
+        const key = batch[j]!;
+        // A closed record (or one filed before open and closed were told apart, once closed) does not change.
+        if (record.releasedAt !== undefined && record.shareSeconds !== undefined) this.closed.set(key, record);
+        const known = byHolder.get(record.holder);
+        if (!known || known.releasedAt === undefined) byHolder.set(record.holder, record);
+      }
+    }
+    return [...byHolder.values()];
   }
+}
+
+/** How many records a day's read takes at once: thousands of records are thousands of files. */
+const READ_AT_ONCE = 32;
+
+function dayFolder(poolId: string, day: string): string {
+  return `gpu/lease-days/${encodeURIComponent(poolId)}/${day}/`;
 }

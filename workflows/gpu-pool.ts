@@ -40,8 +40,9 @@ const GRANTS_AT_ONCE = 'pool-grants-at-once';
 /**
  * pool-continues-when-calm (2026-11-30): the pool continues as new once its history is full and no run waits for it,
  * or when it is CALM_LIMIT times full. A continue-as-new is refused when a signal arrives while it is made, and the
- * pool is then replayed from its first event: in a morning of a thousand runs that repeated until the server's limit
- * of signals a run refused every release.
+ * pool is then replayed from its first event. In a morning of a thousand runs that happened once, and from then on each
+ * replay of thousands of events outlasted the hundred signals the server lets wait for a task (it fails the task:
+ * FORCE_CLOSE_COMMAND), until the server's limit of signals a run refused every release.
  */
 const CONTINUES_WHEN_CALM = 'pool-continues-when-calm';
 const CALM_LIMIT = 10;

@@ -119,10 +119,9 @@ function crossFieldProblems(config: Config): string[] {
   problems.push(...dataProblems('/data', config.data));
   for (const [name, data] of Object.entries(config.sources ?? {}))
     problems.push(...dataProblems(`/sources/${name}`, data));
-  const sources = [DEFAULT_SOURCE, ...Object.keys(config.sources ?? {})];
   for (const [i, r] of (config.reports ?? []).entries())
-    if (r.source !== undefined && !sources.includes(r.source))
-      problems.push(`/reports/${i}/source: no source "${r.source}" (sources: ${sources.join(', ')})`);
+    if (r.source !== undefined && !sourceNames(config).includes(r.source))
+      problems.push(`/reports/${i}/source: ${noSource(config, r.source)}`);
   const ids = (config.reports ?? []).map((r) => r.id);
   for (const id of new Set(ids.filter((id, i) => ids.indexOf(id) !== i)))
     problems.push(`/reports: the id "${id}" is used more than once (each report's runs and sends go by it)`);
@@ -168,11 +167,18 @@ export const DEFAULT_SOURCE = 'data';
 export function configForSource(config: Config, source: string): Config {
   if (source === DEFAULT_SOURCE) return config;
   const data = config.sources?.[source];
-  if (!data)
-    throw new ConfigError('config', [
-      `no source "${source}" (sources: data, ${Object.keys(config.sources ?? {}).join(', ')})`,
-    ]);
+  if (!data) throw new ConfigError('config', [noSource(config, source)]);
   return { ...config, data };
+}
+
+/** Every source a report may name: `data` and each of `sources`. */
+export function sourceNames(config: Config): string[] {
+  return [DEFAULT_SOURCE, ...Object.keys(config.sources ?? {})];
+}
+
+/** The one wording of a source name the config does not have. */
+export function noSource(config: Config, source: string): string {
+  return `no source "${source}" (sources: ${sourceNames(config).join(', ')})`;
 }
 
 function isTimeZone(name: string): boolean {

@@ -1,4 +1,4 @@
-import { JsonRecords } from '../store/json-records';
+import { JsonRecords, readJsonRecords } from '../store/json-records';
 import type { Store } from '../store/store';
 
 /** One run's lease on a pool's GPU, kept in the store: its share of the bill and the cost report come from these. */
@@ -80,25 +80,15 @@ export class LeaseBook {
         byHolder.set(record.holder, record);
       } else toRead.push(key);
     }
-    for (let i = 0; i < toRead.length; i += READ_AT_ONCE) {
-      const batch = toRead.slice(i, i + READ_AT_ONCE);
-      const bodies = await Promise.all(batch.map((k) => this.store.get(k)));
-      for (const [j, body] of bodies.entries()) {
-        if (body === undefined) continue;
-        const record = JSON.parse(body.toString('utf8')) as LeaseRecord;
-        const key = batch[j]!;
-        // A closed record (or one filed before open and closed were told apart, once closed) does not change.
-        if (record.releasedAt !== undefined && record.shareSeconds !== undefined) this.closed.set(key, record);
-        const known = byHolder.get(record.holder);
-        if (!known || known.releasedAt === undefined) byHolder.set(record.holder, record);
-      }
+    for (const [key, record] of await readJsonRecords<LeaseRecord>(this.store, toRead)) {
+      // A closed record (or one filed before open and closed were told apart, once closed) does not change.
+      if (record.releasedAt !== undefined && record.shareSeconds !== undefined) this.closed.set(key, record);
+      const known = byHolder.get(record.holder);
+      if (!known || known.releasedAt === undefined) byHolder.set(record.holder, record);
     }
     return [...byHolder.values()];
   }
 }
-
-/** How many records a day's read takes at once: thousands of records are thousands of files. */
-const READ_AT_ONCE = 32;
 
 function dayFolder(poolId: string, day: string): string {
   return `gpu/lease-days/${encodeURIComponent(poolId)}/${day}/`;

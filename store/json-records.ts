@@ -39,15 +39,22 @@ export class JsonRecords<T> {
   /** Every record under the prefix, read ALL_AT_ONCE at a time: thousands of records are thousands of files. */
   async all(): Promise<T[]> {
     const keys = (await this.store.list(this.prefix)).filter((k) => k.endsWith('.json'));
-    const records: T[] = [];
-    for (let i = 0; i < keys.length; i += ALL_AT_ONCE) {
-      const bodies = await Promise.all(keys.slice(i, i + ALL_AT_ONCE).map((k) => this.store.get(k)));
-      for (const b of bodies) if (b !== undefined) records.push(JSON.parse(b.toString('utf8')) as T);
-    }
-    return records;
+    return (await readJsonRecords<T>(this.store, keys)).map(([, record]) => record);
   }
 
   private keyOf(id: string): string {
     return `${this.prefix}${this.nameOf(id)}.json`;
   }
+}
+
+/** These keys' JSON records (those still there), each with its key, read ALL_AT_ONCE at a time. */
+export async function readJsonRecords<T>(store: Store, keys: readonly string[]): Promise<[string, T][]> {
+  const records: [string, T][] = [];
+  for (let i = 0; i < keys.length; i += ALL_AT_ONCE) {
+    const batch = keys.slice(i, i + ALL_AT_ONCE);
+    const bodies = await Promise.all(batch.map((k) => store.get(k)));
+    for (const [j, b] of bodies.entries())
+      if (b !== undefined) records.push([batch[j]!, JSON.parse(b.toString('utf8')) as T]);
+  }
+  return records;
 }

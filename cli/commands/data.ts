@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { configForSource, DEFAULT_SOURCE, secretsFromEnv } from '../../config/config';
+import { configForSource, DEFAULT_SOURCE, noSource, secretsFromEnv, sourceNames } from '../../config/config';
 import { dateInZone, isIsoDate } from '../../sales/dates';
 import type { SourceDetails } from '../../sales/load';
 import { kpisOf, type SalesMetrics } from '../../sales/metrics';
@@ -30,9 +30,7 @@ export function dataCommands(program: Command, context: () => CliContext): void 
         throw new UsageError(`--date: "${options.date}" is not YYYY-MM-DD`);
       const { config } = context();
       const source = options.source ?? DEFAULT_SOURCE;
-      const names = [DEFAULT_SOURCE, ...Object.keys(config.sources ?? {})];
-      if (!names.includes(source))
-        throw new UsageError(`--source: no source "${source}" in the config (sources: ${names.join(', ')})`);
+      if (!sourceNames(config).includes(source)) throw new UsageError(`--source: ${noSource(config, source)}`);
       const reportDate = options.date ?? dateInZone(new Date(), config.report.timezone);
       let details: SourceDetails | undefined;
       const metrics = await loadConfiguredSales(

@@ -2,7 +2,9 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
-import { checkFigures } from '../report/fact-check';
+import { checkClaims } from '../report/fact-check';
+import { factBook } from '../report/facts';
+import { printedNarrative, type PrintedNarrative } from '../report/narrative';
 import { withheldNarrative } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
@@ -119,9 +121,11 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       const client = llmClient(gpu.endpoint, secrets.llmApiKey, llm);
       const archive = archivePrefix(run);
       const execution = Context.current().info.attempt;
+      // What the model may claim, computed once: shown to it, and what its words are checked against.
+      const facts = factBook(metrics, prompts.locale, { flatPercent: config.report.flatChangePercent });
       const messages: ChatCompletionMessageParam[] = [
         { role: 'system', content: prompts.system },
-        { role: 'user', content: prompts.userMessage(metrics) },
+        { role: 'user', content: prompts.userMessage(metrics, facts) },
       ];
       const errorsByAttempt: string[][] = [];
       // Every call to the model this run made, across activity retries: what the audit reports and the GPU served.
@@ -145,6 +149,33 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       async function askUntilValid(signal: AbortSignal): Promise<GeneratedReport> {
         let lastAnswer = '';
         let lastSimulated = false;
+        // The answer that needs the fewest items left out, among those whose headline and summary hold: what goes
+        // out when no answer is right in full.
+        let best: { printed: PrintedNarrative; model: string; simulated: boolean; fenced: boolean } | undefined;
+        const accepted = async (
+          printed: PrintedNarrative,
+          model: string,
+          simulated: boolean,
+          fenced: boolean,
+        ): Promise<GeneratedReport> => {
+          await store.put(`${archive}report.json`, JSON.stringify(printed.report, null, 2));
+          if (printed.dropped.length > 0) {
+            activityMetrics().narrativeItemsDropped.add(printed.dropped.length);
+            log.warn('narrative items left out', { items: printed.dropped.map((d) => d.item) });
+          }
+          return {
+            report: printed.report!,
+            model,
+            promptFile: prompts.systemFile,
+            promptSha256: prompts.systemSha256,
+            schemaId: REPORT_SCHEMA_ID,
+            attempts: calls.calls,
+            usage,
+            simulated,
+            ...(fenced && { fenceStripped: true }),
+            ...(printed.dropped.length > 0 && { itemsDropped: printed.dropped }),
+          };
+        };
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
           calls.calls++;
           calls.firstCallAt ??= now().toISOString();
@@ -161,29 +192,18 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
           lastAnswer = content;
           lastSimulated = simulated;
           const answer = checkReportAnswer(content, choice?.finish_reason);
-          // Numbers come from code: every figure the words state must be one of them, and point the same way.
-          const wrongFigures =
-            answer.ok && llm.checkFigures
-              ? checkFigures(answer.report, metrics, { locale: prompts.locale }).map(
-                  (p) => `${p.field}: "${p.written}" ${p.reason}`,
-                )
-              : [];
-          const check = answer.ok && wrongFigures.length > 0 ? { ok: false as const, errors: wrongFigures } : answer;
-          if (check.ok) {
-            await store.put(`${archive}report.json`, JSON.stringify(check.report, null, 2));
-            return {
-              report: check.report,
-              model: completion.model,
-              promptFile: prompts.systemFile,
-              promptSha256: prompts.systemSha256,
-              schemaId: REPORT_SCHEMA_ID,
-              attempts: calls.calls,
-              usage,
-              simulated,
-              ...(check.fenced && { fenceStripped: true }),
-            };
+          // Claims come from the facts the code computed: each must bind to one that bears it out.
+          const problems =
+            answer.ok && llm.checkFigures ? checkClaims(answer.report, metrics, { locale: prompts.locale, facts }) : [];
+          const wrongClaims = problems.map((p) => `${p.field}: "${p.written}" ${p.reason}`);
+          if (answer.ok) {
+            const printed = printedNarrative(answer.report, problems);
+            if (problems.length === 0) return accepted(printed, completion.model, simulated, answer.fenced);
+            if (printed.report && (!best || printed.dropped.length <= best.printed.dropped.length))
+              best = { printed, model: completion.model, simulated, fenced: answer.fenced };
           }
-          const refusedBy = wrongFigures.length > 0 ? 'figures' : 'schema';
+          const check = answer.ok ? { errors: wrongClaims } : answer;
+          const refusedBy = answer.ok ? 'claims' : 'schema';
           activityMetrics().answersRefused.add(1, { check: refusedBy });
           log.warn('model answer refused', { check: refusedBy, attempt, errors: check.errors.length });
           errorsByAttempt.push(check.errors);
@@ -192,6 +212,9 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
             { role: 'user', content: prompts.repairMessage(check.errors) },
           );
         }
+        if (best && llm.onWrongAnswer === 'withhold-narrative')
+          // Withhold less, never a wrong word: the items that stayed wrong are left out, the rest goes out.
+          return accepted(best.printed, best.model, best.simulated, best.fenced);
         const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
         const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
         if (llm.onWrongAnswer === 'withhold-narrative') {

@@ -30,6 +30,7 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
         locale: definitionOf(config, run.report).locale,
         title,
         simulated: generated.simulated,
+        itemsLeftOut: generated.itemsDropped?.length ?? 0,
         footer: {
           workflowId: run.workflowId,
           runId: run.runId,

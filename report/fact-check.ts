@@ -1,19 +1,23 @@
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
 import { KPI_KEYS, kpisOf, periodKindOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
 import type { PeriodKind } from '../sales/dates';
-import {
-  entityNames,
-  figureBook,
-  sameSubject,
-  subjectName,
-  type Figure,
-  type FigureUnit,
-  type Subject,
-} from './figures';
+import { entityNames, sameSubject, subjectName, type Figure, type FigureUnit, type Subject } from './figures';
 import { normalizeDigits, numbersIn, type WrittenNumber } from './numbers-in-words';
 import type { Locale } from './prompts';
+import {
+  claimMarkersIn,
+  DAY_WORDS,
+  DECLINE_WORDS,
+  WEEK_WORDS,
+  DIMENSION_WORDS,
+  GROWTH_WORDS,
+  HEDGED,
+  type Dimension,
+  type Marker,
+} from './claims';
+import { factBook, type FactBook, type Standing } from './facts';
 
-export interface FigureProblem {
+export interface ClaimProblem {
   /** Where in the report: "headline", "kpiCommentary.revenue", "highlights[1]", "recommendations[0].owner". */
   field: string;
   /** The figure as the model wrote it, or the sentence that is wrong. */
@@ -21,9 +25,13 @@ export interface FigureProblem {
   reason: string;
 }
 
-export interface FactCheckOptions {
+export interface ClaimCheckOptions {
   /** The report's language: a narrative in another one is refused. Unset: not checked. */
   locale?: Locale;
+  /** The fact book, when the caller has it (else built from the metrics in `locale`). */
+  facts?: FactBook;
+  /** report.flatChangePercent, for a fact book built here. */
+  flatPercent?: number;
 }
 
 const KPI_NAMES: Record<AnyKpiKey, RegExp> = {
@@ -39,10 +47,6 @@ const SHARE_WORDS = /占比|份额|\bshare\b/i;
 const DATA_WORDS = /行数据|行记录|条记录|无法读取|跳过|\brows?\b|\brecords?\b/i;
 const TOTAL_WORDS =
   /总|整体|全部|全公司|合计|\btotal\b|\boverall\b|\bcompany\b|\ball (?:regions|channels|categories)\b/i;
-const UP =
-  /增长|上升|提升|上涨|增加|回升|走高|大涨|暴涨|翻倍|翻番|\brose\b|\bgrew\b|\bincreased?\b|(?<!\b(?:made|make|makes|making|set|sets|pick|picked|pile|piled|end|ended) )\bup\b|\bhigher\b|\bgains?\b|\bclimbed\b|\bjumped\b|\bdoubled\b/i;
-const DOWN =
-  /下降|下滑|减少|下跌|回落|走低|暴跌|大跌|减半|\bfell\b|\bdropped\b|\bdeclined?\b|\bdecreased?\b|\bdown\b|\blower\b|\bslipped\b|\bslumped\b|\bplunged\b|\bhalved\b/i;
 /**
  * The comparisons the report computes are week over week, and year over year where the source holds the same week a
  * year earlier: another basis is a claim on figures it does not have.
@@ -226,13 +230,6 @@ function periodsOf(
   return periods;
 }
 
-/** "up" or "down" when the text says only one of them (or a signed percentage does). */
-function directionOf(text: string): 'up' | 'down' | undefined {
-  const up = UP.test(text) || /\+\s?\d+(\.\d+)?\s?%/.test(text);
-  const down = DOWN.test(text) || /[-−]\s?\d+(\.\d+)?\s?%/.test(text);
-  return up === down ? undefined : up ? 'up' : 'down';
-}
-
 function languageProblem(text: string, locale: Locale): string | undefined {
   const han = (text.match(/\p{Script=Han}/gu) ?? []).length;
   const latinWords = (text.match(/[A-Za-z]{2,}/g) ?? []).length;
@@ -250,20 +247,351 @@ function describe(f: Figure): string {
   return `${f.label} = ${round(Math.abs(f.value))}${f.unit === 'percent' ? '%' : f.unit === 'points' ? ' points' : f.unit === 'ratio' ? '×' : ''}`;
 }
 
+/** A fact's id as the model cites it: "[rank.region]", "【revenue】", several in one pair separated by commas. */
+const CITATION = /[[【]([^[\]【】\n]{1,80})[\]】]/g;
+const FACT_ID = /^[a-zA-Z]+(?:\.[^,，]+)?$/;
+
+function citationParts(inner: string): string[] | undefined {
+  const ids = inner.split(/[,，;；]\s*/).map((id) => id.trim());
+  return ids.every((id) => FACT_ID.test(id)) ? ids : undefined;
+}
+
+/** The fact ids a text cites, in order. */
+export function citationsIn(text: string): string[] {
+  return [...text.matchAll(CITATION)].flatMap((m) => citationParts(m[1]!) ?? []);
+}
+
+/** The text as printed: its citations taken out (and the space left before a punctuation mark). */
+export function withoutCitations(text: string): string {
+  return text
+    .replace(CITATION, (whole, inner: string) => (citationParts(inner) ? '' : whole))
+    .replace(/[ \t]+(?=[。，、；：！？.,;:!?）)]|$)/g, '')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
+}
+
+/** An owner names who acts, and an action says what to do: neither states how the period went. */
+function isInstruction(field: string): boolean {
+  return field.endsWith('.action') || field.endsWith('.owner');
+}
+
+const ORDINAL_EN = (n: number) =>
+  `${n}${n % 10 === 1 && n !== 11 ? 'st' : n % 10 === 2 && n !== 12 ? 'nd' : n % 10 === 3 && n !== 13 ? 'rd' : 'th'}`;
+const DIMENSION_NAMES: Record<Dimension, string> = {
+  region: 'regions',
+  channel: 'channels',
+  category: 'categories',
+  product: 'top products',
+};
+
+function dimensionsNamed(clause: string): Dimension[] {
+  return (Object.keys(DIMENSION_WORDS) as Dimension[]).filter((d) => DIMENSION_WORDS[d].test(clause));
+}
+
+function weekdayOf(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+interface ClauseContext {
+  clause: string;
+  markers: Marker[];
+  /** The names the clause speaks of: named in it, else those its citations name. */
+  members: string[];
+  /** The one subject a direction goes with, if there is one. */
+  only: Subject | undefined;
+  instruction: boolean;
+  hedged: boolean;
+  yoyClause: boolean;
+  targetClause: boolean;
+  shareClause: boolean;
+  /** The dates the clause names (its weekdays and days, as days of the report), if it names any. */
+  dates: Set<string> | undefined;
+}
+
 /**
- * Checks every number-like token in every printed field of the model's words against the computed figures, each in
- * its role: whose figure it is (the KPI, region, channel, category or product its clause names), which period (this
- * week, last week, their change, a day or a trend week), which unit (money in the report's currency, count, %,
- * percentage points, a multiple) and what it claims (exact as rounded, approximate, nearly, a bound). A comparison
- * the report does not compute (year over year, month over month), a direction word against the sign, and words in
- * another language are refused too. What is wrong is said so the model can fix it.
+ * Binds each qualitative claim of a clause (rank, superlative, quantifier, direction, "flat", comparative, record,
+ * a day) to the fact that makes it true, and says what is wrong with each one that binds to none: the words, what
+ * is so, and the fact's line to cite.
  */
-export function checkFigures(
+function qualitativeProblems(
+  c: ClauseContext,
+  facts: FactBook,
+  changes: { change: Map<string, number>; yoy: Map<string, number>; share: Map<string, number> },
+): { written: string; reason: string }[] {
+  const problems: { written: string; reason: string }[] = [];
+  const line = (id: string) => {
+    const f = facts.facts.find((x) => x.id === id);
+    return f ? ` [${f.id}] ${f.line}` : '';
+  };
+  const refuse = (written: string, reason: string) => problems.push({ written, reason });
+  const consumed = new Set<Marker>();
+  const of = <K extends Marker['kind']>(kind: K) =>
+    c.markers.filter((m): m is Extract<Marker, { kind: K }> => m.kind === kind && !consumed.has(m));
+  const direction = of('direction')[0];
+  const predicate: 'up' | 'down' | 'flat' | undefined =
+    direction?.direction ?? (GROWTH_WORDS.test(c.clause) ? 'up' : DECLINE_WORDS.test(c.clause) ? 'down' : undefined);
+  const dims = dimensionsNamed(c.clause);
+  const memberDims = c.members.flatMap((name) => {
+    const d = facts.dimensionOf.get(name);
+    return d ? [d] : [];
+  });
+
+  // Where this period stands in the trend: a record high or low.
+  const recordClaim = (written: string, high: boolean, position = 1, negated = false) => {
+    const current = facts.trend.find((s) => s.current);
+    if (facts.trend.length < 2 || !current) {
+      refuse(written, 'claims a record or a place in the trend, but the report has no trend to compare with');
+      return;
+    }
+    const measure = KPI_NAMES.orders.test(c.clause) && !KPI_NAMES.revenue.test(c.clause) ? 'orders' : 'revenue';
+    const sorted = [...facts.trend].sort((a, b) => b[measure] - a[measure]);
+    const place = sorted.indexOf(current) + 1;
+    const claimed = high ? position : sorted.length - position + 1;
+    if ((place === claimed) === negated)
+      refuse(
+        written,
+        `says this period is ${negated ? 'not ' : ''}${high ? 'the highest' : 'the lowest'} of the trend, but its ${measure} ranks ${ORDINAL_EN(place)} of ${sorted.length} from the top:${line('trend')}`,
+      );
+  };
+
+  // Rank and superlative.
+  const quantifiers = of('quantifier');
+  for (const rank of of('rank')) {
+    if (c.instruction && c.members.length === 0) continue;
+    // "most regions" is a quantifier, not a superlative.
+    if (quantifiers.some((q) => q.at === rank.at)) continue;
+    consumed.add(rank);
+    const named = c.members.filter((name) => facts.dimensionOf.has(name));
+    const days = of('day');
+    if (named.length > 0) {
+      // The member the rank is said of: the one nearest before it, else the first.
+      const name = named[0]!;
+      const dimension = facts.dimensionOf.get(name)!;
+      const byDecline = DECLINE_WORDS.test(c.clause) && !GROWTH_WORDS.test(c.clause);
+      const byChange = byDecline || GROWTH_WORDS.test(c.clause);
+      // A product's change is ranked as the email lists its movers: by the money it gained or lost.
+      const movers = byDecline ? facts.fallers : facts.risers;
+      if (dimension === 'product' && byChange && movers.includes(name)) {
+        const actual = movers.indexOf(name) + 1;
+        const claimed = rank.fromBottom ? movers.length - rank.position + 1 : rank.position;
+        if ((actual === claimed) === (rank.negated ?? false))
+          refuse(
+            rank.text,
+            `says ${name} ranks ${ORDINAL_EN(claimed)} among the products whose revenue ${byDecline ? 'fell' : 'rose'} most, but it ranks ${ORDINAL_EN(actual)}:${line('movers')}`,
+          );
+        continue;
+      }
+      const set = facts.sets.get(dimension) ?? [];
+      const me = set.find((s) => s.name === name);
+      if (!me) {
+        refuse(
+          rank.text,
+          `ranks ${name}, but the report ranks it in no list:${line(`rank.${dimension}`)}${line('movers')}`,
+        );
+        continue;
+      }
+      const changed = set.filter((s) => s.byChange !== undefined).length;
+      if (byChange && me.byChange === undefined) {
+        refuse(
+          rank.text,
+          `ranks ${name} by change, but it had nothing in the period compared with:${line(`growth.${dimension}`)}`,
+        );
+        continue;
+      }
+      const size = byChange ? changed : set.length;
+      // Position from the top of the order by change, by decline (the steepest fall first), or by revenue.
+      const actual = byDecline ? changed - me.byChange! + 1 : byChange ? me.byChange! : me.byRevenue;
+      const claimed = rank.fromBottom ? size - rank.position + 1 : rank.position;
+      if ((actual === claimed) === (rank.negated ?? false)) {
+        const measure = byDecline ? 'by decline' : byChange ? 'by change' : 'by revenue';
+        refuse(
+          rank.text,
+          `says ${name} ${rank.negated ? 'does not rank' : 'ranks'} ${ORDINAL_EN(claimed)} of the ${size} ${DIMENSION_NAMES[dimension]} ${measure}, but it ranks ${ORDINAL_EN(actual)}:${line(byChange ? `growth.${dimension}` : `rank.${dimension}`)}`,
+        );
+      }
+      continue;
+    }
+    // A span of the trend named by its first day ("the week of 10-05 was the best"): its place in the trend.
+    const spanStarts = days.flatMap((d) => (d.monthDay ? [d.monthDay] : []));
+    const span = WEEK_WORDS.test(c.clause)
+      ? facts.trend.find((s) => spanStarts.some((md) => s.start.endsWith(md)))
+      : undefined;
+    if (span) {
+      days.forEach((d) => consumed.add(d));
+      const sorted = [...facts.trend].sort((a, b) => b.revenue - a.revenue);
+      const place = sorted.indexOf(span) + 1;
+      const claimed = rank.fromBottom ? sorted.length - rank.position + 1 : rank.position;
+      if ((place === claimed) === (rank.negated ?? false))
+        refuse(
+          rank.text,
+          `says the span from ${span.start} ranks ${ORDINAL_EN(claimed)} of the trend's ${sorted.length} by revenue, but it ranks ${ORDINAL_EN(place)}:${line('trend')}`,
+        );
+      continue;
+    }
+    if (days.length > 0 || DAY_WORDS.test(c.clause)) {
+      if (facts.days.length < 2) {
+        refuse(rank.text, 'ranks the days, but the report covers one day');
+        continue;
+      }
+      const sorted = [...facts.days].sort((a, b) => b.revenue - a.revenue);
+      const target = sorted[rank.fromBottom ? sorted.length - rank.position : rank.position - 1];
+      const namedDates = c.dates ?? new Set<string>();
+      if (namedDates.size === 0) {
+        refuse(rank.text, `ranks a day but names none; name the day:${line('days')}`);
+      } else if ((target !== undefined && namedDates.has(target.date)) === (rank.negated ?? false)) {
+        refuse(
+          rank.text,
+          `says ${days.map((d) => d.text).join(', ')} ranks ${ORDINAL_EN(rank.position)} ${rank.fromBottom ? 'from the bottom' : 'from the top'} of the period's days, but that is ${target?.date ?? 'no day'}:${line('days')}`,
+        );
+      }
+      days.forEach((d) => consumed.add(d));
+      continue;
+    }
+    // "The top 3 products led": said of the list itself, true as the report prints it.
+    if (/前[三五十\d]+|\btop\s*\d+/i.test(c.clause)) continue;
+    const set = dims.find((d) => facts.sets.has(d));
+    if (set) {
+      refuse(
+        rank.text,
+        `ranks ${DIMENSION_NAMES[set]} but names none of them: name the one it means:${line(`rank.${set}`)}`,
+      );
+      continue;
+    }
+    if (c.targetClause) continue;
+    // Said of the KPI itself ("revenue was the highest of the 8 weeks"): a place in the trend.
+    recordClaim(rank.text, !rank.fromBottom, rank.position, rank.negated);
+  }
+  for (const record of of('record')) {
+    consumed.add(record);
+    if (c.instruction) continue;
+    recordClaim(record.text, record.direction === 'high', 1, record.negated);
+  }
+
+  // Quantifiers over a set: how many of it rose, fell or held.
+  for (const q of of('quantifier')) {
+    const dimension = dims.find((d) => facts.sets.has(d)) ?? memberDims[0];
+    if (!predicate || (c.instruction && typeof q.count !== 'number')) {
+      if (typeof q.count === 'number' && q.of !== undefined && !c.instruction)
+        refuse(q.text, 'counts members of a set but says not what they did (rose, fell or held)');
+      continue;
+    }
+    if (!dimension) {
+      if (typeof q.count === 'number' && q.of !== undefined)
+        refuse(q.text, 'counts, but names no set the report counts (regions, channels, categories, top products)');
+      continue;
+    }
+    consumed.add(q);
+    if (direction) consumed.add(direction);
+    const set = (facts.sets.get(dimension) ?? []).filter((s) => s.change !== null);
+    const holds = (s: Standing) =>
+      predicate === 'up'
+        ? s.change! > 0
+        : predicate === 'down'
+          ? s.change! < 0
+          : Math.abs(s.change!) < facts.flatPercent;
+    const members = set.filter(holds).map((s) => s.name);
+    const k = members.length;
+    const total = set.length;
+    const only = c.members.filter((n) => facts.dimensionOf.get(n) === dimension);
+    const right =
+      q.count === 'all'
+        ? k === total
+        : q.count === 'none'
+          ? k === 0
+          : q.count === 'most'
+            ? k > total / 2
+            : q.count === 'few'
+              ? k > 0 && k < total / 2
+              : q.count === 'half'
+                ? Math.abs(k - total / 2) <= 0.5
+                : q.count === 'only'
+                  ? k === 1 && only.every((n) => members.includes(n))
+                  : k === q.count && (q.of === undefined || q.of === total);
+    if (right === (q.negated ?? false)) {
+      const verb =
+        predicate === 'up' ? 'rose' : predicate === 'down' ? 'fell' : `held flat (within ±${facts.flatPercent}%)`;
+      refuse(
+        q.text,
+        `says "${q.text}" of the ${DIMENSION_NAMES[dimension]} ${verb}, but ${k} of ${total} did${k > 0 ? ` (${members.join(', ')})` : ''}:${line(`growth.${dimension}`)}`,
+      );
+    }
+  }
+
+  // Comparatives: between two members, or against the period compared with (a direction).
+  for (const comp of of('comparative')) {
+    if (c.instruction || c.targetClause) continue;
+    const named = c.members.filter((name) => facts.dimensionOf.has(name));
+    if (named.length >= 2) {
+      consumed.add(comp);
+      if (direction) consumed.add(direction);
+      const [a, b] = named.map((name) => facts.sets.get(facts.dimensionOf.get(name)!)!.find((s) => s.name === name)!);
+      const byChange = GROWTH_WORDS.test(c.clause) || DECLINE_WORDS.test(c.clause);
+      const [x, y] = byChange ? [a!.change, b!.change] : [a!.revenue, b!.revenue];
+      if (x === null || y === null) continue;
+      if ((comp.direction === 'more') !== x > y)
+        refuse(
+          comp.text,
+          `says ${a!.name} ${comp.direction === 'more' ? 'above' : 'below'} ${b!.name} ${byChange ? 'by change' : 'by revenue'}, but it is ${x > y ? 'above' : 'below'}:${line(`${byChange ? 'growth' : 'rank'}.${facts.dimensionOf.get(a!.name)}`)}`,
+        );
+    }
+  }
+
+  // A direction, or "flat", of the one subject it is said of.
+  const dir = of('direction')[0];
+  if (dir && !c.instruction && !c.targetClause) {
+    const changeMap = c.yoyClause ? changes.yoy : c.shareClause ? changes.share : changes.change;
+    const subject = c.only;
+    const value = subject ? changeMap.get(subjectName(subject)) : undefined;
+    if (subject && value !== undefined) {
+      const name = subjectName(subject);
+      const id = subject.kind === 'kpi' ? subject.key : `${facts.dimensionOf.get(name) ?? 'product'}.${name}`;
+      const went = `${value > 0 ? 'rose' : 'fell'} ${round(Math.abs(value))}${c.shareClause && !c.yoyClause ? ' points' : '%'}`;
+      if (dir.direction === 'flat') {
+        if (Math.abs(value) < facts.flatPercent === (dir.negated ?? false))
+          refuse(
+            dir.text,
+            `says ${name} ${dir.negated ? 'did not hold' : 'held'} flat, but it ${went} ("flat" is within ±${facts.flatPercent}%):${line(id)}`,
+          );
+      } else if (dir.negated) {
+        // "未能增长", "did not grow": wrong only if it did.
+        if (Math.abs(value) >= 0.05 && (dir.direction === 'up') === value > 0)
+          refuse(c.clause, `says ${name} did not go ${dir.direction}, but it ${went}:${line(id)}`);
+      } else if (Math.abs(value) >= 0.05 && (dir.direction === 'up') !== value > 0) {
+        refuse(
+          c.clause,
+          `says ${name} went ${dir.direction}, but it went ${value > 0 ? 'up' : 'down'} (${went}):${line(id)}`,
+        );
+      }
+    }
+  }
+
+  // A day named must be a day of the report.
+  for (const day of of('day'))
+    if (c.dates && !c.instruction && day.monthDay && ![...c.dates].some((d) => d.endsWith(day.monthDay!)))
+      refuse(day.text, "names a day that is not in the report's period, the period compared with or the trend");
+  return problems;
+}
+
+/**
+ * Checks every claim in every printed field of the model's words against the facts the code computed (the fact
+ * book, facts.ts), as an allow-list: a claim is accepted only when it binds to a fact that makes it true.
+ * - Every number-like token, in its role: whose figure it is (the KPI, region, channel, category or product its
+ *   clause names), which period (this week, last week, their change, a day or a trend week), which unit (money in
+ *   the report's currency, count, %, percentage points, a multiple) and what it claims (exact as rounded,
+ *   approximate, nearly, a bound).
+ * - Every rank and superlative, quantifier, direction or "flat", comparative, record and day (claims.ts): bound to
+ *   the set's order, the count of who rose or fell, the change, the trend, the period's days.
+ * - A comparison the report does not compute (year over year without the data, month over month), a citation of a
+ *   fact the book does not have, and words in another language.
+ * What is wrong is said with the fact that would be right, so the model can fix it.
+ */
+export function checkClaims(
   report: WeeklySalesReport,
   metrics: SalesMetrics,
-  options: FactCheckOptions = {},
-): FigureProblem[] {
-  const book = figureBook(metrics);
+  options: ClaimCheckOptions = {},
+): ClaimProblem[] {
+  const facts = options.facts ?? factBook(metrics, options.locale ?? 'zh-CN', { flatPercent: options.flatPercent });
+  const book = facts.figures;
   const mask = new NameMask(entityNames(metrics));
   const present = kpisOf(metrics).map(([key]) => key);
   // The sign a direction word must agree with: a relative change, or a rate's change in points; for a sentence about
@@ -283,18 +611,39 @@ export function checkFigures(
   const kind = periodKindOf(metrics);
   const monthsNotCompared = kind !== 'month';
   const currencyMark = CURRENCY_MARKS[metrics.currency] ?? new RegExp(`^${metrics.currency}$`, 'i');
-  const problems: FigureProblem[] = [];
+  // Every day the report speaks of: the period's, the days compared with, and the trend's spans.
+  const reportDays = [
+    ...metrics.revenueByDay.map((d) => d.date),
+    ...(metrics.trend ?? []).map((s) => s.start),
+    metrics.previousPeriod.start,
+    metrics.previousPeriod.end,
+  ];
+  // A weekday names a day of the period itself.
+  const periodDays = new Set(metrics.revenueByDay.map((d) => d.date));
+  const problems: ClaimProblem[] = [];
 
   for (const [field, original] of textsOf(report)) {
-    const text = normalizeDigits(mask.mask(original));
     const say = (written: string, reason: string) =>
       problems.push({ field, written: mask.unmask(written).trim(), reason });
+    const cited = citationsIn(original);
+    for (const id of cited)
+      if (!facts.ids.has(id))
+        say(`[${id}]`, `cites [${id}], which is not a fact of this report: cite only the ids listed`);
+    // The names its citations give: what a clause that names none speaks of.
+    const citedMembers = cited.flatMap((id) => {
+      const name = id.slice(id.indexOf('.') + 1);
+      return id.includes('.') && facts.dimensionOf.has(name) ? [name] : [];
+    });
+    const printed = withoutCitations(original);
+    const text = normalizeDigits(mask.mask(printed));
     if (options.locale) {
       const wrongLanguage = languageProblem(text.replace(/[\ue000-\uefff]/g, ' '), options.locale);
-      if (wrongLanguage) say(original.slice(0, 80), wrongLanguage);
+      if (wrongLanguage) say(printed.slice(0, 80), wrongLanguage);
     }
+    const instruction = isInstruction(field);
     for (const sentence of text.split(/[。；;!?！？\n]|\.(?=\s|$)/)) {
       let inherited: Subject[] | undefined;
+      let inheritedMembers: string[] = [];
       for (const clause of sentence.split(/，|,(?!\d)|：|:(?!\d)/)) {
         const yoyClause = YEAR_OVER_YEAR.test(clause);
         const targetClause = TARGET_WORDS.test(clause);
@@ -312,8 +661,26 @@ export function checkFigures(
           );
         const named = subjectsNamed(clause, mask, present);
         if (named.length > 0) inherited = named;
-        const subjects = named.length > 0 ? named : (inherited ?? fieldSubject(field));
+        const subjects = named.length > 0 ? named : (inherited ?? citedSubjects(citedMembers) ?? fieldSubject(field));
+        const markers = claimMarkersIn(clause);
+        const dayMarkers = markers.filter((m) => m.kind === 'day');
+        const dates =
+          dayMarkers.length === 0
+            ? undefined
+            : new Set(
+                reportDays.filter((d) =>
+                  dayMarkers.some((m) =>
+                    m.weekday !== undefined ? periodDays.has(d) && weekdayOf(d) === m.weekday : d.endsWith(m.monthDay!),
+                  ),
+                ),
+              );
         const about = (f: Figure) => !subjects || subjects.some((s) => sameSubject(s, f.subject));
+        // A clause that names a day cites that day's revenue, not another's, nor the period's.
+        const onTheDay = (f: Figure) =>
+          !dates ||
+          f.unit !== 'money' ||
+          !(f.subject.kind === 'kpi' && f.subject.key === 'revenue') ||
+          (f.date !== undefined && dates.has(f.date));
 
         const numbers = numbersIn(clause);
         const periods = periodsOf(clause, numbers, PERIOD_WORDS[kind]);
@@ -339,14 +706,18 @@ export function checkFigures(
                 : !(yoyClause && (f.period === 'change' || f.period === 'previous') && !WEEK_OVER_WEEK.test(clause));
           const inPeriod = (f: Figure) =>
             basisFits(f) &&
+            onTheDay(f) &&
             (!period ||
               f.period === 'change' ||
               f.period === 'other' ||
               f.period === period ||
               (period === 'current' && f.period === 'target'));
           const values = n.kind === 'ratio' ? ratioValues(n, before) : [n.value];
+          // A share said in words (过半, a third) is a share, not any percentage of the subject's.
           const matches = (f: Figure) =>
-            units.includes(f.unit) && values.some((value) => holds({ ...n, value }, f.value));
+            units.includes(f.unit) &&
+            (n.kind !== 'fraction' || f.share === true) &&
+            values.some((value) => holds({ ...n, value }, f.value) || holds({ ...n, value }, shown(f)));
           if (book.some((f) => about(f) && inPeriod(f) && matches(f))) continue;
 
           // The subject's own figure of another period or basis first: what the sentence most likely meant.
@@ -360,6 +731,8 @@ export function checkFigures(
                 : elsewhere.period === 'target'
                   ? `is ${describe(elsewhere)}, a figure of the target, but the sentence does not say so (目标 / target)`
                   : `is ${describe(elsewhere)}, a change on last week, but the sentence compares with last year`;
+          } else if (elsewhere && about(elsewhere) && !onTheDay(elsewhere)) {
+            reason = `is ${describe(elsewhere)}, not the revenue of the day the sentence names (${dayMarkers.map((d) => d.text).join(', ')})`;
           } else if (elsewhere && about(elsewhere) && !inPeriod(elsewhere)) {
             reason = `is ${describe(elsewhere)}, but the sentence gives it as ${PERIOD_NAMES[kind][period ?? 'current']}`;
           } else if (elsewhere && !about(elsewhere)) {
@@ -380,18 +753,47 @@ export function checkFigures(
           say(n.written, reason);
         }
 
-        const only =
-          named.length === 1 ? named[0] : named.length === 0 && inherited?.length === 1 ? inherited[0] : undefined;
-        // A sentence about the target says how far, not which way the week went; a year-over-year one goes by last year.
-        if (targetClause) continue;
-        const changes = yoyClause ? yoyChange : SHARE_WORDS.test(clause) ? shareChange : change;
-        const sign = only ? changes.get(subjectName(only)) : undefined;
-        if (only === undefined || sign === undefined || Math.abs(sign) < 0.05) continue;
-        const says = directionOf(clause);
-        const went = sign > 0 ? 'up' : 'down';
-        if (says && says !== went) say(clause, `says ${subjectName(only)} went ${says}, but it went ${went}`);
+        const hedged = HEDGED.test(clause);
+        // The one subject a direction goes with; a clause that names none speaks of the report's revenue, unless it
+        // only forecasts ("may fall further").
+        const only: Subject | undefined = subjects
+          ? subjects.length === 1
+            ? subjects[0]
+            : undefined
+          : hedged
+            ? undefined
+            : { kind: 'kpi', key: 'revenue' };
+        // The members it speaks of: named in it, else in the clause before ("华东增长20%，领跑各区域"), else cited.
+        const members = mask.namedIn(clause);
+        if (members.length > 0) inheritedMembers = members;
+        for (const p of qualitativeProblems(
+          {
+            clause,
+            markers,
+            members: members.length > 0 ? members : inheritedMembers.length > 0 ? inheritedMembers : citedMembers,
+            only,
+            instruction,
+            hedged,
+            yoyClause,
+            targetClause,
+            shareClause: SHARE_WORDS.test(clause),
+            dates,
+          },
+          facts,
+          { change, yoy: yoyChange, share: shareChange },
+        ))
+          say(p.written, p.reason);
       }
     }
   }
   return problems;
+}
+
+function citedSubjects(names: string[]): Subject[] | undefined {
+  return names.length > 0 ? names.map((name) => ({ kind: 'entity', name })) : undefined;
+}
+
+/** A figure as the email prints it: a percentage as render/format.ts rounds it, money and counts to whole units. */
+function shown(f: Figure): number {
+  return f.shown ?? Number(Math.abs(f.value).toFixed(f.unit === 'points' || f.unit === 'ratio' ? 1 : 0));
 }

@@ -8,6 +8,7 @@ import {
   type SalesMetrics,
   type TargetKpiKey,
 } from '../sales/metrics';
+import { formatRatio } from './render/format';
 
 /**
  * Every figure the report knows, each in its role, so a number in the words is checked as what it claims to be:
@@ -33,6 +34,17 @@ export interface Figure {
   subject: Subject;
   /** For people and the model: "revenue, last week", "华东 share". */
   label: string;
+  /** A day's figure (or a trend span's, by its first day): a sentence naming another day cannot cite it. */
+  date?: string;
+  /** A share of the total: what a share said in words (过半, a third) must be. */
+  share?: true;
+  /** A percentage as the email prints it (one rounding rule: render/format.ts), when that can differ from `value`. */
+  shown?: number;
+}
+
+/** A ratio as the email prints it, in percent: 0.2935 is "29.4%" there, whatever 29.347 % it was computed from. */
+function percentShown(ratio: number): number {
+  return Math.abs(Number(formatRatio(ratio, 'en-US').replace(/[^\d.-]/g, '')));
 }
 
 export function subjectName(s: Subject): string {
@@ -59,7 +71,14 @@ function pairOf(
   ];
   if (changeRatio !== null) {
     figures.push(
-      { value: changeRatio * 100, unit: 'percent', period: 'change', subject, label: `${name} change` },
+      {
+        value: changeRatio * 100,
+        unit: 'percent',
+        period: 'change',
+        subject,
+        label: `${name} change`,
+        shown: percentShown(changeRatio),
+      },
       { value: 1 + changeRatio, unit: 'ratio', period: 'change', subject, label: `${name} as a multiple of last week` },
     );
   }
@@ -73,6 +92,8 @@ function yearAgoOf(
   current: number,
   lastYear: number,
   name: string,
+  /** The change as the report stores and prints it (rounded), when it has it. */
+  stored?: number | null,
 ): Figure[] {
   const figures: Figure[] = [
     { value: lastYear, unit, period: 'yearAgo', subject, label: `${name}, same week last year` },
@@ -81,7 +102,14 @@ function yearAgoOf(
   if (lastYear !== 0) {
     const r = (current - lastYear) / lastYear;
     figures.push(
-      { value: r * 100, unit: 'percent', period: 'yoy', subject, label: `${name} change on last year` },
+      {
+        value: r * 100,
+        unit: 'percent',
+        period: 'yoy',
+        subject,
+        label: `${name} change on last year`,
+        shown: percentShown(stored ?? r),
+      },
       { value: 1 + r, unit: 'ratio', period: 'yoy', subject, label: `${name} as a multiple of last year` },
     );
   }
@@ -166,7 +194,8 @@ export function figureBook(m: SalesMetrics): Figure[] {
         });
     } else {
       figures.push(...pairOf(subject, KPI_KIND[key], k.current, k.previous, key, k.changeRatio));
-      if (k.lastYear !== undefined) figures.push(...yearAgoOf(subject, KPI_KIND[key], k.current, k.lastYear, key));
+      if (k.lastYear !== undefined)
+        figures.push(...yearAgoOf(subject, KPI_KIND[key], k.current, k.lastYear, key, k.yoyChangeRatio));
     }
   }
   const revenue: Subject = { kind: 'kpi', key: 'revenue' };
@@ -177,8 +206,22 @@ export function figureBook(m: SalesMetrics): Figure[] {
     // The trend's spans that are the period or the one compared with carry the same figures in the same periods.
     const period = w.start === m.period.start ? 'current' : w.start === m.previousPeriod.start ? 'previous' : 'other';
     figures.push(
-      { value: w.revenue, unit: 'money', period, subject: revenue, label: `revenue, ${w.start} – ${w.end}` },
-      { value: w.orders, unit: 'count', period, subject: orders, label: `orders, ${w.start} – ${w.end}` },
+      {
+        value: w.revenue,
+        unit: 'money',
+        period,
+        subject: revenue,
+        label: `revenue, ${w.start} – ${w.end}`,
+        date: w.start,
+      },
+      {
+        value: w.orders,
+        unit: 'count',
+        period,
+        subject: orders,
+        label: `orders, ${w.start} – ${w.end}`,
+        date: w.start,
+      },
     );
   }
   // A daily flash's one day is its period: its figures keep their periods (yesterday's is not the same day last week's).
@@ -191,6 +234,7 @@ export function figureBook(m: SalesMetrics): Figure[] {
         period: oneDay ? 'current' : 'other',
         subject: revenue,
         label: `revenue on ${d.date}`,
+        date: d.date,
       },
       {
         value: d.previousRevenue,
@@ -198,6 +242,7 @@ export function figureBook(m: SalesMetrics): Figure[] {
         period: oneDay ? 'previous' : 'other',
         subject: revenue,
         label: `revenue on the day ${d.date} is compared with`,
+        date: d.date,
       },
     );
   }
@@ -209,14 +254,30 @@ export function figureBook(m: SalesMetrics): Figure[] {
         ...pairOf(subject, 'money', r.revenue, r.previousRevenue, `${dimension} ${r.name} revenue`, r.changeRatio),
         ...(r.lastYearRevenue === undefined
           ? []
-          : yearAgoOf(subject, 'money', r.revenue, r.lastYearRevenue, `${dimension} ${r.name} revenue`)),
-        { value: r.share * 100, unit: 'percent', period: 'current', subject, label: `${dimension} ${r.name} share` },
+          : yearAgoOf(
+              subject,
+              'money',
+              r.revenue,
+              r.lastYearRevenue,
+              `${dimension} ${r.name} revenue`,
+              r.yoyChangeRatio,
+            )),
+        {
+          value: r.share * 100,
+          unit: 'percent',
+          period: 'current',
+          subject,
+          label: `${dimension} ${r.name} share`,
+          share: true,
+          shown: percentShown(r.share),
+        },
         {
           value: previousShare * 100,
           unit: 'percent',
           period: 'previous',
           subject,
           label: `${dimension} ${r.name} share, last week`,
+          share: true,
         },
         {
           value: (r.share - previousShare) * 100,

@@ -139,6 +139,8 @@ const SCALE: Record<string, number> = {
   M: 1e6,
   m: 1e6,
   million: 1e6,
+  mn: 1e6,
+  mln: 1e6,
   bn: 1e9,
   billion: 1e9,
 };
@@ -150,7 +152,7 @@ const COUNT_WORD = String.raw`笔|单|件|个|行|家|位|次|orders?\b|units?\b
 
 /** Arabic digits: sign, currency, digits, magnitude, then a currency word, % or points, or a count word. */
 const ARABIC = new RegExp(
-  String.raw`([+\-−])?\s?(${CURRENCY_SIGN})?\s?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?\s?([多余])?\s?(万亿|亿|万|百万|千|k\b|K\b|M\b|m\b|million|thousand|bn|billion)?\s?(?:(%)|(${POINTS})|(${CURRENCY_WORD})|(${COUNT_WORD}))?`,
+  String.raw`([+\-−])?\s?(${CURRENCY_SIGN})?\s?(\d{1,3}(?:,\d{3})+(?!\d)|\d+)(\.\d+)?\s?([多余])?\s?(万亿|亿|万|百万|千|k\b|K\b|M\b|m\b|million|mn\b|mln\b|thousand|bn|billion)?\s?(?:(%)|(${POINTS})|(${CURRENCY_WORD})|(${COUNT_WORD}))?`,
   'g',
 );
 
@@ -171,7 +173,8 @@ const WORD_FIGURES: {
   place: number;
 }[] = [
   {
-    pattern: /过半|超过一半|逾半|半数以上|大半|more than half|over half|majority of/gi,
+    pattern:
+      /过半|超过一半|逾半|半数以上|大半|more than half|over half|majority of|\bmost of (?!the (?:regions|channels|categories|products))/gi,
     value: () => 50,
     kind: 'fraction',
     claim: 'over',

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SalesMetrics } from '../sales/metrics';
 import type { PeriodKind } from '../sales/dates';
-import { figureSheet } from './figure-sheet';
+import { factBook, factLines, type FactBook } from './facts';
 
 /** The report languages: the config schema is the one list. */
 export type Locale = Config['report']['locale'];
@@ -18,7 +18,8 @@ export interface PromptSet {
   system: string;
   /** sha256 of the system prompt file's bytes: `sha256sum prompts/system.zh-CN.md` gives the same. */
   systemSha256: string;
-  userMessage(metrics: SalesMetrics): string;
+  /** The data and the fact book the model cites (built here with the default "flat" when not given). */
+  userMessage(metrics: SalesMetrics, facts?: FactBook): string;
   repairMessage(errors: string[]): string;
 }
 
@@ -51,13 +52,13 @@ export function loadPrompts(
     systemFile: `prompts/${systemName}`,
     system: system.toString('utf8'),
     systemSha256: createHash('sha256').update(system).digest('hex'),
-    userMessage: (metrics) =>
+    userMessage: (metrics, facts) =>
       fill(user, {
         period: `${metrics.period.start} – ${metrics.period.end}`,
         previousPeriod: `${metrics.previousPeriod.start} – ${metrics.previousPeriod.end}`,
         currency: metrics.currency,
         metrics: JSON.stringify(forModel(metrics), null, 2),
-        figures: figureSheet(metrics, locale),
+        facts: factLines(facts ?? factBook(metrics, locale)),
       }),
     repairMessage: (errors) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') }),
   };

@@ -187,6 +187,14 @@ export const configSchema = {
           description:
             'Weeks of revenue and orders in the trend (chart, workbook, figures); the data read widens to match.',
         },
+        flatChangePercent: {
+          type: 'number',
+          minimum: 0,
+          maximum: 20,
+          default: 1,
+          description:
+            'A change within ± this many percent is "flat" (持平): what the facts tell the model and what the claim check holds "flat", "steady" or 持平 to.',
+        },
         archiveUrl: {
           type: 'string',
           minLength: 1,

@@ -26,6 +26,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DroppedItem } from '../report/narrative';
 import type { ReportInput } from '../schemas/report-input.schema';
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
 import type { IsoDate } from '../sales/dates';
@@ -225,6 +226,11 @@ export interface GeneratedReport {
   fenceStripped?: boolean;
   /** No answer passed the checks: `report` is a one-line note, the numbers go out alone, ops are told why. */
   narrativeWithheld?: { reason: string; rejectedText: string };
+  /**
+   * Items of the model's words that stayed wrong after repair, left out of `report` (the rest is printed, and the
+   * email's data-quality line says how many): which, what they said and why.
+   */
+  itemsDropped?: DroppedItem[];
   usage: TokenUsage;
 }
 
@@ -361,6 +367,8 @@ export interface AuditMemo {
   refusedRecipients?: number;
   /** Set when the report went out with the model's narrative withheld (its words failed the checks). */
   narrative?: 'withheld';
+  /** The items of the model's words left out because they stayed wrong ("highlights[1]"): names, no figures. */
+  itemsDropped?: string[];
   /** Whether the run's alert (if it raised one) reached a human, and through which channels. */
   alert?: { delivered: string[]; error?: string };
 }

@@ -33,10 +33,15 @@ export function productMetrics(meter: MetricMeter) {
     llmCalls: meter.createCounter('sales_report_llm_calls', 'calls', 'Calls to the model, by result'),
     llmTokens: meter.createCounter('sales_report_llm_tokens', 'tokens', 'Tokens the model read and wrote, by kind'),
     llmCallSeconds: meter.createHistogram('sales_report_llm_call_seconds', 'float', 's', 'Latency of a model call'),
+    narrativeItemsDropped: meter.createCounter(
+      'sales_report_narrative_items_dropped',
+      'items',
+      "Items of the model's words (a highlight, risk, recommendation, KPI sentence or note) left out of a sent report because they stayed wrong after repair",
+    ),
     answersRefused: meter.createCounter(
       'sales_report_answers_refused',
       'answers',
-      'Model answers refused, by check: schema (not JSON, cut off, off-schema) or figures (a number the data does not hold)',
+      'Model answers refused, by check: schema (not JSON, cut off, off-schema) or claims (a figure or claim no computed fact bears out)',
     ),
     gpuSeconds: meter.createHistogram(
       'sales_report_gpu_seconds',

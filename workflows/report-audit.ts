@@ -102,6 +102,7 @@ function auditMemo(plan: ReportPlan, outcome: ReportOutcome, end: RunEnd): Audit
     recipientCount: plan.recipients.to.length + plan.recipients.cc.length + plan.recipients.bcc.length,
     ...(result?.refusedRecipients && { refusedRecipients: result.refusedRecipients.length }),
     ...(result?.llm?.narrativeWithheld && { narrative: 'withheld' as const }),
+    ...(result?.llm?.itemsDropped && { itemsDropped: result.llm.itemsDropped.map((d) => d.item) }),
     ...(end.alert && { alert: end.alert }),
   };
 }

@@ -192,6 +192,8 @@ export function runCommands(program: Command, context: () => CliContext): void {
         lines.push(
           `recipients: to ${result.recipients.to.join(', ')}${result.recipients.cc.length ? `; cc ${result.recipients.cc.join(', ')}` : ''}`,
         );
+      if (result?.llm?.narrativeWithheld) lines.push(`narrative withheld: ${result.llm.narrativeWithheld.reason}`);
+      for (const d of result?.llm?.itemsDropped ?? []) lines.push(`left out ${d.item}: "${d.written}" ${d.reason}`);
       if (details.failure) lines.push(`failure: ${details.failure}`);
       lines.push('stages:', formatTimeline(details.stages));
       if (result?.artefacts) {

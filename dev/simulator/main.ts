@@ -24,6 +24,7 @@ Usage: npm run sim -- [options]
   --misstate-figures N     the first N answers are schema-valid but state invented figures
   --die-after N            after N chat calls /health answers 503 and chat 500
   --headline TEXT          every answer is schema-valid with this headline (a model that never changes its words)
+  --highlight TEXT         every answer's highlights start with TEXT (repeat it for several; five in all at most)
 `;
 
 const { values } = parseArgs({
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     'misstate-figures': { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
     headline: { type: 'string' },
+    highlight: { type: 'string', multiple: true },
     help: { type: 'boolean', default: false },
   },
 });
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     misstateFigures: count('misstate-figures'),
     dieAfter: count('die-after'),
     ...(values.headline !== undefined && { headline: values.headline }),
+    ...(values.highlight !== undefined && { highlights: values.highlight }),
     latencyMs: count('latency-ms'),
     tokensPerSecond: count('tokens-per-second'),
     aggregateTokensPerSecond: count('aggregate-tokens-per-second'),

@@ -132,12 +132,12 @@ class Phrases {
     switch (key) {
       case 'headline':
         return zh
-          ? `${this.words.thisZh}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}`
-          : `Revenue ${money(rev?.current)} ${this.words.thisEn}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}`;
+          ? `${this.words.thisZh}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)} [revenue]`
+          : `Revenue ${money(rev?.current)} ${this.words.thisEn}, ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue]`;
       case 'summary':
         return zh
-          ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)}。${topCat ? `${topCat.name}仍是第一大品类。` : ''}${this.yearAndTarget()}`
-          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order.${topCat ? ` ${topCat.name} remains the largest category.` : ''}${this.yearAndTarget()}`;
+          ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)} [revenue, orders, averageOrderValue]。${topCat ? `${topCat.name}是第一大品类 [rank.category]。` : ''}${this.yearAndTarget()}`
+          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order [revenue, orders, averageOrderValue].${topCat ? ` ${topCat.name} is the largest category [rank.category].` : ''}${this.yearAndTarget()}`;
       case 'kpiCommentary.revenue':
       case 'kpiCommentary.orders':
       case 'kpiCommentary.units':
@@ -145,22 +145,23 @@ class Phrases {
         const name = key.split('.')[1] ?? '';
         const v = k[name];
         return zh
-          ? `${KPI_ZH[name] ?? name}环比${change(v?.changeRatio, zh)}。`
-          : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} ${this.words.overEn}.`;
+          ? `${KPI_ZH[name] ?? name}环比${change(v?.changeRatio, zh)} [${name}]。`
+          : `${KPI_EN[name] ?? name} ${change(v?.changeRatio, zh)} ${this.words.overEn} [${name}].`;
       }
       case 'highlights':
+        // Only the first riser is the strongest: a superlative of the others would be false.
         return riser
           ? zh
-            ? `${riser.product}销售额增长${money(riser.delta)}，增幅领先。`
-            : `${riser.product} grew by ${money(riser.delta)}, the strongest riser.`
+            ? `${riser.product}销售额增长${money(riser.delta)}${i === 0 ? '，增幅领先' : ''} [movers]。`
+            : `${riser.product} grew by ${money(riser.delta)}${i === 0 ? ', the strongest riser' : ''} [movers].`
           : zh
-            ? `${this.words.thisZh}整体表现平稳。`
-            : `Steady overall ${this.words.thisEn}.`;
+            ? `${this.words.thisZh}销售额环比${change(rev?.changeRatio, zh)} [revenue]。`
+            : `Revenue ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue].`;
       case 'risks':
         return faller
           ? zh
-            ? `${faller.product}销售额下降${money(-faller.delta)}，建议核实原因。`
-            : `${faller.product} fell by ${money(-faller.delta)}; worth checking why.`
+            ? `${faller.product}销售额下降${money(-faller.delta)} [movers]，建议核实原因。`
+            : `${faller.product} fell by ${money(-faller.delta)} [movers]; worth checking why.`
           : zh
             ? '暂无明显风险。'
             : `No notable risk ${this.words.thisEn}.`;
@@ -175,11 +176,11 @@ class Phrases {
       case 'recommendations.rationale':
         return region
           ? zh
-            ? `${region.name}销售额环比${change(region.changeRatio, zh)}。`
-            : `${region.name} revenue ${change(region.changeRatio, zh)} ${this.words.overEn}.`
+            ? `${region.name}销售额环比${change(region.changeRatio, zh)} [region.${region.name}]。`
+            : `${region.name} revenue ${change(region.changeRatio, zh)} ${this.words.overEn} [region.${region.name}].`
           : zh
-            ? '保持增长势头。'
-            : 'To keep the momentum.';
+            ? `${this.words.thisZh}销售额环比${change(rev?.changeRatio, zh)} [revenue]。`
+            : `Revenue ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue].`;
       case 'recommendations.owner':
         return zh
           ? ['区域销售经理', '电商运营', '采购'][i % 3]!
@@ -203,15 +204,15 @@ class Phrases {
     if (rev?.lastYear !== undefined && rev.yoyChangeRatio !== undefined && rev.yoyChangeRatio !== null)
       parts.push(
         zh
-          ? `销售额同比${change(rev.yoyChangeRatio, zh)}。`
-          : ` Revenue is ${change(rev.yoyChangeRatio, zh)} year over year.`,
+          ? `销售额同比${change(rev.yoyChangeRatio, zh)} [revenue]。`
+          : ` Revenue is ${change(rev.yoyChangeRatio, zh)} year over year [revenue].`,
       );
     if (target) {
       const month = this.m.targets?.basis === 'month';
       parts.push(
         zh
-          ? `${month ? '本月' : '本周'}销售额目标达成率${pct(target.attainment)}${target.pace === undefined ? '' : `，时间进度${pct(target.pace)}`}。`
-          : ` Revenue attainment against the ${month ? 'monthly' : 'weekly'} target is ${pct(target.attainment)}${target.pace === undefined ? '' : `, pace ${pct(target.pace)}`}.`,
+          ? `${month ? '本月' : '本周'}销售额目标达成率${pct(target.attainment)}${target.pace === undefined ? '' : `，时间进度${pct(target.pace)}`} [target.revenue]。`
+          : ` Revenue attainment against the ${month ? 'monthly' : 'weekly'} target is ${pct(target.attainment)}${target.pace === undefined ? '' : `, pace ${pct(target.pace)}`} [target.revenue].`,
       );
     }
     return parts.join('');

@@ -19,6 +19,8 @@ export interface SimulatorOptions {
   misstateFigures: number;
   /** Every answer, valid for the schema, carries this headline: a model that always writes the same sentence. */
   headline?: string;
+  /** Every answer's highlights start with these (five at most in all): items a model keeps writing. */
+  highlights?: string[];
   /** After this many chat calls the engine is "dead": /health 503, chat 500. 0 = never. */
   dieAfter: number;
   latencyMs: number;
@@ -182,6 +184,11 @@ export function createSimulator(options: SimulatorOptions): Server {
       }
       if (options.headline !== undefined) {
         content = JSON.stringify({ ...(doc as Record<string, unknown>), headline: options.headline });
+      }
+      if (options.highlights?.length) {
+        const written = JSON.parse(content) as { highlights?: string[] };
+        written.highlights = [...options.highlights, ...(written.highlights ?? [])].slice(0, 5);
+        content = JSON.stringify(written);
       }
       if (faults.fenceJson > 0) {
         faults.fenceJson--;

@@ -57,6 +57,8 @@ export interface EmailContent {
   /** Where the chart comes from: its CID in the email (cid:…), its file name in the archive's browser copy. */
   chartSrc: string;
   copy: Copy;
+  /** Items of the model's words left out because they stayed wrong: said in the data-quality lines. */
+  itemsLeftOut?: number;
 }
 
 /** How the words were made and what the GPU cost, after the run's ids in the archive copy's footer. */
@@ -102,7 +104,7 @@ function signed(text: string, value: number): string {
  * The one data-quality statement, written by code from the counts; the model's notes follow only where they add
  * something (a note that restates the counts is dropped).
  */
-export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Labels): string[] {
+export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Labels, itemsLeftOut = 0): string[] {
   const dq = m.dataQuality;
   const span = dq.orderDates ? `${dq.orderDates.start} – ${dq.orderDates.end}` : `${m.period.start} – ${m.period.end}`;
   const count = (n: number) => formatNumber(n, l.locale);
@@ -116,7 +118,8 @@ export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Label
     (dq.skippedRows === 0 && /skipped|unreadable|跳过|无法读取/i.test(note));
   const missing = dq.missingFiles?.length ? [l.missingFiles(dq.missingFiles.join(', '))] : [];
   const refunds = m.kpis.refunds ? l.refundConvention : l.noRefundsInData;
-  return [statement, ...missing, refunds, ...r.dataQualityNotes.filter((note) => !restates(note))];
+  const leftOut = itemsLeftOut > 0 ? [l.itemsLeftOut(itemsLeftOut)] : [];
+  return [statement, ...missing, refunds, ...leftOut, ...r.dataQualityNotes.filter((note) => !restates(note))];
 }
 
 /** In the body money is in whole units, so four columns fit a phone; the workbook has the cents. */
@@ -202,7 +205,7 @@ export function renderEmailHtml(c: EmailContent): string {
     )
     .join('\n');
 
-  const quality = dataQualityLines(m, r, l);
+  const quality = dataQualityLines(m, r, l, c.itemsLeftOut);
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
   const changeCell = (ratio: number | null, yoy = '', cell = CELL) => {
     const d = direction(ratio);
@@ -287,7 +290,9 @@ ${section(l.highlights, list(r.highlights))}
 ${section(l.risks, list(r.risks))}
 ${section(
   l.recommendations,
-  `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+  r.recommendations.length === 0
+    ? ''
+    : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
 <tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.action)}</th><th align="left" style="${CELL}">${e(l.rationale)}</th><th align="left" style="${CELL}">${e(l.priority)}</th><th align="left" style="${CELL}">${e(l.owner)}</th></tr>
 ${recommendations}</table>`,
 )}
@@ -355,14 +360,15 @@ export function renderEmailText(c: EmailContent): string {
         `- ${x.product}: ${money(x.previousRevenue)} → ${money(x.revenue)} (${signed(money(x.delta), x.delta)})`,
       );
   }
-  lines.push('', `${l.highlights}:`, ...r.highlights.map((h) => `- ${h}`));
+  if (r.highlights.length > 0) lines.push('', `${l.highlights}:`, ...r.highlights.map((h) => `- ${h}`));
   if (r.risks.length > 0) lines.push('', `${l.risks}:`, ...r.risks.map((x) => `- ${x}`));
-  lines.push(
-    '',
-    `${l.recommendations}:`,
-    ...r.recommendations.map((x) => `- [${l.priorities[x.priority]}] ${x.action} (${x.owner}): ${x.rationale}`),
-  );
-  lines.push('', `${l.dataQuality}:`, ...dataQualityLines(m, r, l).map((x) => `- ${x}`));
+  if (r.recommendations.length > 0)
+    lines.push(
+      '',
+      `${l.recommendations}:`,
+      ...r.recommendations.map((x) => `- [${l.priorities[x.priority]}] ${x.action} (${x.owner}): ${x.rationale}`),
+    );
+  lines.push('', `${l.dataQuality}:`, ...dataQualityLines(m, r, l, c.itemsLeftOut).map((x) => `- ${x}`));
   const f = c.footer;
   lines.push(
     '',

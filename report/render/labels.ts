@@ -42,6 +42,8 @@ export interface Labels {
   allRowsRead: (total: string, span: string) => string;
   /** How refunds are counted: said in the data-quality statement and under the workbook's summary. */
   refundConvention: string;
+  /** How many items of the written commentary were left out because they did not hold against the figures. */
+  itemsLeftOut: (n: number) => string;
   /** When the data holds no refund line at all: returns are not in it, which is not the same as none. */
   noRefundsInData: string;
   /** Daily files that did not arrive (trend weeks only: in the report's weeks the run fails). */
@@ -139,6 +141,7 @@ const zh: Labels = {
     `读取了 ${span} 的 ${t} 行数据（本周之外的行用于趋势、同比和本月累计），其中 ${s} 行无法读取，已跳过。`,
   allRowsRead: (t, span) => `${span} 的全部 ${t} 行数据（本周之外的行用于趋势、同比和本月累计）均已读取。`,
   refundConvention: '退款计入退款发生的那一周（按退款行的日期），不冲减原订单所在的周。',
+  itemsLeftOut: (n) => `模型撰写的文字解读中有 ${n} 条与系统计算的数据不符，已删去；其余文字均已核对。`,
   noRefundsInData: '数据中没有任何退款行（导出可能不含退款），因此不报告退款与退货率；销售额未扣除退款。',
   missingFiles: (n) => `以下日期的数据文件没有送达，趋势中对应周的数值缺少这些天：${n}。`,
   topMovers: '涨跌最大的商品',
@@ -227,6 +230,8 @@ const en: Labels = {
   allRowsRead: (t, span) =>
     `All ${t} rows for ${span} (rows outside the week serve the trend, the year over year and the month to date) were read.`,
   refundConvention: "Refunds count in the week they happen (by the refund line's date), not in the week of the sale.",
+  itemsLeftOut: (n) =>
+    `${n} ${n === 1 ? 'point' : 'points'} of the written commentary did not match the computed figures and ${n === 1 ? 'was' : 'were'} left out; the rest was checked.`,
   noRefundsInData:
     'The data holds no refund lines at all (the export may leave them out), so refunds and the return rate are not reported and revenue is before any refunds.',
   missingFiles: (n) => `These days' files did not arrive, so their weeks in the trend lack them: ${n}.`,

@@ -15,6 +15,8 @@ export interface RenderInput {
   title: string;
   footer: FooterFacts;
   simulated: boolean;
+  /** Items of the model's words left out because they stayed wrong. */
+  itemsLeftOut?: number;
 }
 
 /** Every file of a rendered report, and its subject. */
@@ -40,6 +42,7 @@ export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
     chartSrc: `cid:${CHART_CID}`,
     copy: 'reader',
     footer,
+    itemsLeftOut: input.itemsLeftOut ?? 0,
   };
   return {
     chart: renderRevenueChart(metrics, labels),

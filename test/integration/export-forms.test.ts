@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { writeDocument } from '../../dev/simulator/report-writer';
-import { figureSheet } from '../../report/figure-sheet';
+import { factBook, factLines } from '../../report/facts';
 import { dataQualityLines } from '../../report/render/email-content';
 import { figureBook } from '../../report/figures';
 import { revenueChartOption } from '../../report/render/chart';
@@ -83,7 +83,7 @@ describe('exports as other locales and input modes write them', () => {
     expect(trend.slice(3).every((w) => (w.revenue ?? 0) > 0 && (w.orders ?? 0) > 0)).toBe(true);
 
     const l = labelsFor('zh-CN');
-    const sheet = figureSheet(m, 'zh-CN');
+    const sheet = factLines(factBook(m, 'zh-CN'));
     for (const w of trend.slice(0, 3)) expect(sheet).toContain(`${l.trend} ${w.start} – ${w.end}: 无数据`);
     expect(sheet).not.toMatch(/趋势 [^\n]*: 销售额 ¥0\b/);
 

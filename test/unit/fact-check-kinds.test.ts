@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSampleCsv, writeSampleXlsx } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
-import { checkFigures } from '../../report/fact-check';
+import { checkClaims } from '../../report/fact-check';
 import { loadPrompts, type Locale } from '../../report/prompts';
 import { loadReportWeek } from '../helpers/load';
 import type { BreakdownRow, SalesMetrics, TrendWeek } from '../../sales/metrics';
@@ -67,7 +67,7 @@ describe('the fact check, kind by kind: right sentences pass, wrong ones are cau
     const answer = structuredClone(base(k.metrics ?? m)[reportLang]);
     if (k.field === 'owner') answer.recommendations[0]!.owner = sentence;
     else answer.headline = sentence;
-    return checkFigures(answer, k.metrics ?? m, { locale: reportLang === 'zh' ? 'zh-CN' : 'en-US' });
+    return checkClaims(answer, k.metrics ?? m, { locale: reportLang === 'zh' ? 'zh-CN' : 'en-US' });
   }
 
   it('has at least 10 right and 10 wrong sentences of every kind, in both locales', () => {
@@ -81,8 +81,8 @@ describe('the fact check, kind by kind: right sentences pass, wrong ones are cau
 
   it('accepts the simulator answers it is checked beside', () => {
     for (const metrics of [m, ...kinds.flatMap((k) => (k.metrics ? [k.metrics] : []))]) {
-      expect(checkFigures(base(metrics).zh, metrics, { locale: 'zh-CN' })).toEqual([]);
-      expect(checkFigures(base(metrics).en, metrics, { locale: 'en-US' })).toEqual([]);
+      expect(checkClaims(base(metrics).zh, metrics, { locale: 'zh-CN' })).toEqual([]);
+      expect(checkClaims(base(metrics).en, metrics, { locale: 'en-US' })).toEqual([]);
     }
   });
 
@@ -151,6 +151,7 @@ function corpus(m: SalesMetrics): Kind[] {
   const beauty = shareByName('美妆');
 
   return [
+    ...claimKinds(m),
     {
       kind: 'comparison basis',
       right: [
@@ -476,10 +477,417 @@ describe("the simulator's honest answers pass the check: a check that refuses go
           metricsFromPrompt(loadPrompts(locale).userMessage(metrics)),
           locale === 'zh-CN' ? 'zh' : 'en',
         ) as WeeklySalesReport;
-        const problems = checkFigures(answer, metrics, { locale });
+        const problems = checkClaims(answer, metrics, { locale });
         if (problems.length > 0) refused.push({ seed, locale, problems });
       }
     }
     expect(refused).toEqual([]);
   });
 });
+
+const ZH_NUMERALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+const EN_ORDINALS = ['zeroth', 'first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
+const ZH_WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+const EN_WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const weekday = (date: string) => new Date(`${date}T00:00:00Z`).getUTCDay();
+const byChange = (rows: BreakdownRow[]) =>
+  [...rows].filter((r) => r.changeRatio !== null).sort((a, b) => b.changeRatio! - a.changeRatio!);
+
+/**
+ * The claims with no figure in them, kind by kind: ranks, quantifiers, "the only", the best and worst day, the
+ * trend's records, "flat", comparatives, days. Each right sentence is what the metrics bear out and each wrong one is
+ * its nearest false neighbour; a few kinds use metrics shaped for them (one region alone grew, a KPI within ±1 %).
+ */
+function claimKinds(m: SalesMetrics): Kind[] {
+  const regions = m.byRegion;
+  const channels = m.byChannel;
+  const categories = m.byCategory;
+  const sets = [
+    { rows: regions, zh: '区域', en: 'regions', one: 'region' },
+    { rows: channels, zh: '渠道', en: 'channels', one: 'channel' },
+    { rows: categories, zh: '品类', en: 'categories', one: 'category' },
+  ];
+  const last = <T>(rows: T[]) => rows.at(-1)!;
+
+  // One region alone grew; one channel alone fell: "the only" is true of exactly one member.
+  const only = structuredClone(m);
+  only.byRegion.forEach((r, i) => (r.changeRatio = i === 1 ? 0.12 : -0.05 - i / 100));
+  only.byChannel.forEach((r, i) => (r.changeRatio = i === 0 ? -0.08 : 0.06 + i / 100));
+  const [loneRiser, otherRegion] = [only.byRegion[1]!.name, only.byRegion[0]!.name];
+  const [loneFaller, otherChannel] = [only.byChannel[0]!.name, only.byChannel[1]!.name];
+
+  // Orders within ±1 % of last week, one region at +0.4 %; revenue and the rest move more.
+  const flat = structuredClone(m);
+  flat.kpis.orders.changeRatio = 0.004;
+  flat.kpis.revenue.changeRatio = 0.129;
+  flat.kpis.units.changeRatio = -0.062;
+  flat.byRegion[2]!.changeRatio = 0.004;
+  flat.byRegion[0]!.changeRatio = -0.09;
+  flat.byRegion[1]!.changeRatio = 0.11;
+  const [heldRegion, movedRegion] = [flat.byRegion[2]!.name, flat.byRegion[0]!.name];
+
+  const days = [...m.revenueByDay].sort((a, b) => b.revenue - a.revenue);
+  const [best, second] = [days[0]!, days[1]!];
+  const worst = days.at(-1)!;
+  const trend = (m.trend ?? []).filter((w) => w.revenue !== null);
+  const trendSorted = [...trend].sort((a, b) => b.revenue! - a.revenue!);
+  const place = trendSorted.findIndex((w) => w.start === m.period.start) + 1;
+  const bestWeek = trendSorted[0]!;
+  const otherWeek = trendSorted[1]!;
+  const isHigh = place === 1;
+  const isLow = place === trendSorted.length;
+  const n = trendSorted.length;
+
+  const quantified = (lang: Lang, set: (typeof sets)[number], truthful: boolean): Case => {
+    const movers = set.rows.filter((r) => r.changeRatio !== null);
+    const k = movers.filter((r) => r.changeRatio! > 0).length;
+    const total = movers.length;
+    // The right quantifier for k of total, or the wrong one.
+    const word = truthful
+      ? k === total
+        ? 'all'
+        : k === 0
+          ? 'none'
+          : k > total / 2
+            ? 'most'
+            : 'few'
+      : k === total
+        ? 'none'
+        : 'all';
+    if (lang === 'zh')
+      return [
+        'zh',
+        word === 'all'
+          ? `所有${set.zh}销售额均实现增长`
+          : word === 'none'
+            ? `没有一个${set.zh}实现增长`
+            : word === 'most'
+              ? `多数${set.zh}销售额环比增长`
+              : `少数${set.zh}销售额环比增长`,
+      ];
+    return [
+      'en',
+      word === 'all'
+        ? `Every ${set.one} grew week over week`
+        : word === 'none'
+          ? `No ${set.one} grew week over week`
+          : word === 'most'
+            ? `Most ${set.en} grew week over week`
+            : `Few ${set.en} grew week over week`,
+    ];
+  };
+  const nOfM = (lang: Lang, set: (typeof sets)[number], shift: number): Case => {
+    const movers = set.rows.filter((r) => r.changeRatio !== null);
+    const k = movers.filter((r) => r.changeRatio! > 0).length + shift;
+    return lang === 'zh'
+      ? ['zh', `${movers.length}个${set.zh}中有${k}个实现增长`]
+      : ['en', `${k} of ${movers.length} ${set.en} grew`];
+  };
+
+  return [
+    {
+      kind: 'ranks and superlatives',
+      right: [
+        ['zh', `${regions[0]!.name}销售额排名第一`],
+        ['zh', `${regions[1]!.name}销售额排名第${ZH_NUMERALS[2]}`],
+        ['zh', `${categories[0]!.name}是第一大品类`],
+        ['zh', `${channels[0]!.name}是销售额最高的渠道`],
+        ['zh', `${last(regions).name}销售额垫底`],
+        ['zh', `${regions[1]!.name}不是销售额最高的区域`],
+        ['en', `${regions[0]!.name} was the top region by revenue`],
+        ['en', `${regions[2]!.name} ranked ${EN_ORDINALS[3]} among regions by revenue`],
+        ['en', `${categories[0]!.name} was the largest category`],
+        ['en', `${last(channels).name} was the smallest channel`],
+        ['en', `${categories[1]!.name} was the second-largest category`],
+      ],
+      wrong: [
+        ['zh', `${regions[1]!.name}销售额排名第一`],
+        ['zh', `${regions[0]!.name}销售额排名第${ZH_NUMERALS[2]}`],
+        ['zh', `${categories[1]!.name}是第一大品类`],
+        ['zh', `${channels[1]!.name}是销售额最高的渠道`],
+        ['zh', `${regions[0]!.name}销售额垫底`],
+        ['zh', `${regions[0]!.name}不是销售额最高的区域`],
+        ['en', `${regions[1]!.name} was the top region by revenue`],
+        ['en', `${regions[0]!.name} ranked ${EN_ORDINALS[3]} among regions by revenue`],
+        ['en', `${categories[1]!.name} was the largest category`],
+        ['en', `${channels[0]!.name} was the smallest channel`],
+        ['en', `${categories[0]!.name} was the second-largest category`],
+      ],
+    },
+    {
+      kind: 'ranks by change',
+      right: sets
+        .flatMap((set): Case[] => {
+          const order = byChange(set.rows);
+          return [
+            ['zh', `${order[0]!.name}增速最快`],
+            ['en', `${order[0]!.name} grew fastest among the ${set.en}`],
+          ];
+        })
+        .concat([
+          ['zh', `${byChange(regions)[1]!.name}的增幅排名第二`],
+          ['en', `${byChange(categories)[1]!.name} had the second-largest growth`],
+          ['zh', `${m.risers[0]!.product}销售额增长最多`],
+          ['en', `${m.fallers[0]!.product} had the biggest decline among products`],
+        ] as Case[]),
+      wrong: sets
+        .flatMap((set): Case[] => {
+          const order = byChange(set.rows);
+          return [
+            ['zh', `${order[1]!.name}增速最快`],
+            ['en', `${last(order).name} grew fastest among the ${set.en}`],
+          ];
+        })
+        .concat([
+          ['zh', `${byChange(regions)[0]!.name}的增幅排名第二`],
+          ['en', `${byChange(categories)[2]!.name} had the second-largest growth`],
+          ['zh', `${m.risers[1]!.product}销售额增长最多`],
+          ['en', `${m.fallers[1]!.product} had the biggest decline among products`],
+        ] as Case[]),
+    },
+    {
+      kind: 'quantifiers',
+      right: sets
+        .flatMap((set) => [quantified('zh', set, true), quantified('en', set, true)])
+        .concat([
+          ['zh', `并非所有渠道都实现增长`],
+          ['en', `Not all categories grew`],
+          ['zh', `各区域销售额涨跌不一`],
+          ['en', `Regions moved in different directions`],
+        ] as Case[]),
+      wrong: sets
+        .flatMap((set) => [quantified('zh', set, false), quantified('en', set, false)])
+        .concat([
+          ['zh', `所有渠道均实现增长`],
+          ['en', `All categories grew`],
+          ['zh', `所有区域销售额均下降`],
+          ['en', `Every region fell week over week`],
+        ] as Case[]),
+    },
+    {
+      kind: 'N of M',
+      right: sets
+        .flatMap((set) => [nOfM('zh', set, 0), nOfM('en', set, 0)])
+        .concat([
+          ['zh', `${regions.length}个区域中有${regions.filter((r) => (r.changeRatio ?? 0) < 0).length}个下滑`],
+          ['en', `${regions.filter((r) => (r.changeRatio ?? 0) < 0).length} of ${regions.length} regions fell`],
+          ['zh', `${categories.filter((r) => (r.changeRatio ?? 0) < 0).length}个品类销售额下降`],
+          ['en', `${channels.filter((r) => (r.changeRatio ?? 0) > 0).length} channels grew`],
+        ] as Case[]),
+      wrong: sets
+        .flatMap((set) => [nOfM('zh', set, 1), nOfM('en', set, -1)])
+        .concat([
+          ['zh', `${regions.length}个区域中有${regions.filter((r) => (r.changeRatio ?? 0) < 0).length + 1}个下滑`],
+          ['en', `${regions.filter((r) => (r.changeRatio ?? 0) < 0).length + 1} of ${regions.length} regions fell`],
+          ['zh', `${categories.filter((r) => (r.changeRatio ?? 0) < 0).length + 1}个品类销售额下降`],
+          ['en', `${channels.filter((r) => (r.changeRatio ?? 0) > 0).length + 1} channels grew`],
+        ] as Case[]),
+    },
+    {
+      kind: 'the only one',
+      metrics: only,
+      right: [
+        ['zh', `${loneRiser}是唯一实现增长的区域`],
+        ['zh', `只有${loneRiser}销售额增长`],
+        ['zh', `${loneFaller}是唯一下滑的渠道`],
+        ['zh', `唯一下降的渠道是${loneFaller}`],
+        ['zh', `仅有一个区域实现增长`],
+        ['en', `${loneRiser} was the only region that grew`],
+        ['en', `Only one region grew: ${loneRiser}`],
+        ['en', `${loneFaller} was the only channel to fall`],
+        ['en', `The sole channel that fell was ${loneFaller}`],
+        ['en', `${loneRiser} alone among the regions grew`],
+      ],
+      wrong: [
+        ['zh', `${otherRegion}是唯一实现增长的区域`],
+        ['zh', `只有${otherRegion}销售额增长`],
+        ['zh', `${otherChannel}是唯一下滑的渠道`],
+        ['zh', `唯一下降的渠道是${otherChannel}`],
+        ['zh', `仅有一个渠道实现增长`],
+        ['en', `${otherRegion} was the only region that grew`],
+        ['en', `Only one channel grew`],
+        ['en', `${otherChannel} was the only channel to fall`],
+        ['en', `The sole region that fell was ${otherRegion}`],
+        ['en', `${otherRegion} alone among the regions grew`],
+      ],
+    },
+    {
+      kind: 'best and worst day',
+      right: [
+        ['zh', `本周${ZH_WEEKDAYS[weekday(best.date)]}销售额最高`],
+        ['zh', `${ZH_WEEKDAYS[weekday(worst.date)]}是本周销售额最低的一天`],
+        ['zh', `单日销售额最高的是${Number(best.date.slice(5, 7))}月${Number(best.date.slice(8))}日`],
+        ['zh', `${ZH_WEEKDAYS[weekday(second.date)]}销售额排名第二`],
+        ['zh', `${ZH_WEEKDAYS[weekday(worst.date)]}不是销售额最高的一天`],
+        ['en', `${EN_WEEKDAYS[weekday(best.date)]} was the best day of the week`],
+        ['en', `Revenue was lowest on ${EN_WEEKDAYS[weekday(worst.date)]}`],
+        ['en', `The strongest day was ${best.date}`],
+        ['en', `${EN_WEEKDAYS[weekday(second.date)]} was the second-best day`],
+        ['en', `Sales peaked on ${EN_WEEKDAYS[weekday(best.date)]}`],
+      ],
+      wrong: [
+        ['zh', `本周${ZH_WEEKDAYS[weekday(second.date)]}销售额最高`],
+        ['zh', `${ZH_WEEKDAYS[weekday(best.date)]}是本周销售额最低的一天`],
+        ['zh', `单日销售额最高的是${Number(worst.date.slice(5, 7))}月${Number(worst.date.slice(8))}日`],
+        ['zh', `${ZH_WEEKDAYS[weekday(best.date)]}销售额排名第二`],
+        ['zh', `${ZH_WEEKDAYS[weekday(best.date)]}不是销售额最高的一天`],
+        ['en', `${EN_WEEKDAYS[weekday(worst.date)]} was the best day of the week`],
+        ['en', `Revenue was lowest on ${EN_WEEKDAYS[weekday(best.date)]}`],
+        ['en', `The strongest day was ${second.date}`],
+        ['en', `${EN_WEEKDAYS[weekday(best.date)]} was the second-best day`],
+        ['en', `Sales peaked on ${EN_WEEKDAYS[weekday(worst.date)]}`],
+      ],
+    },
+    {
+      kind: 'trend: best week and records',
+      right: [
+        ['zh', isHigh ? `本周销售额创近${n}周新高` : `本周销售额未创近${n}周新高`],
+        ['zh', isLow ? `本周销售额为近${n}周最低` : `本周销售额不是近${n}周最低`],
+        ['zh', `本周销售额在近${n}周中排第${place}高`],
+        ['zh', `${bestWeek.start}那一周销售额最高`],
+        ['zh', `${otherWeek.start}那一周销售额不是最高`],
+        ['en', isHigh ? `Revenue hit a ${n}-week high` : `Revenue did not set a record this week`],
+        ['en', isLow ? `Revenue was the lowest in ${n} weeks` : `Revenue was not the lowest of the ${n} weeks`],
+        ['en', `The week of ${bestWeek.start} was the best week of the trend`],
+        ['en', `The week of ${otherWeek.start} was the second-best week`],
+        ['en', `This week ranked ${place === 1 ? 'first' : EN_ORDINALS[place]} of the ${n} weeks by revenue`],
+      ],
+      wrong: [
+        ['zh', isHigh ? `本周销售额未创近${n}周新高` : `本周销售额创近${n}周新高`],
+        ['zh', isLow ? `本周销售额不是近${n}周最低` : `本周销售额为近${n}周最低`],
+        ['zh', `本周销售额在近${n}周中排第${place === 1 ? 2 : 1}高`],
+        ['zh', `${otherWeek.start}那一周销售额最高`],
+        ['zh', `${bestWeek.start}那一周销售额不是最高`],
+        ['en', isHigh ? `Revenue did not set a record this week` : `Revenue hit a record high`],
+        ['en', isLow ? `Revenue was not the lowest of the ${n} weeks` : `Revenue was the lowest in ${n} weeks`],
+        ['en', `The week of ${otherWeek.start} was the best week of the trend`],
+        ['en', `The week of ${bestWeek.start} was the second-best week`],
+        ['en', `This week ranked ${place === 1 ? 'second' : 'first'} of the ${n} weeks by revenue`],
+      ],
+    },
+    {
+      kind: 'flat',
+      metrics: flat,
+      right: [
+        ['zh', '订单数与上周基本持平'],
+        ['zh', `${heldRegion}销售额持平`],
+        ['zh', '销售额并非持平'],
+        ['zh', '订单量保持稳定'],
+        ['zh', `${movedRegion}销售额没有持平`],
+        ['en', 'Orders were flat week over week'],
+        ['en', `${heldRegion} revenue was unchanged`],
+        ['en', 'Orders held steady'],
+        ['en', 'Revenue was not flat'],
+        ['en', 'Order count was little changed on last week'],
+      ],
+      wrong: [
+        ['zh', '销售额与上周基本持平'],
+        ['zh', `${movedRegion}销售额持平`],
+        ['zh', '订单并非持平'],
+        ['zh', '销量保持稳定'],
+        ['zh', '本周销售额与上周基本持平'],
+        ['en', 'Revenue was flat week over week'],
+        ['en', `${movedRegion} revenue was unchanged`],
+        ['en', 'Units held steady'],
+        ['en', 'Orders were not flat'],
+        ['en', 'Revenue was little changed on last week'],
+      ],
+    },
+    {
+      kind: 'comparatives',
+      right: [
+        ['zh', `${regions[0]!.name}销售额高于${regions[1]!.name}`],
+        ['zh', `${regions[2]!.name}销售额低于${regions[1]!.name}`],
+        ['zh', `${channels[0]!.name}的销售额超过了${channels[1]!.name}`],
+        ['zh', `${byChange(categories)[0]!.name}增速快于${byChange(categories)[1]!.name}`],
+        ['zh', `${categories[1]!.name}销售额不及${categories[0]!.name}`],
+        ['en', `${regions[0]!.name} outsold ${regions[1]!.name}`],
+        ['en', `${regions[2]!.name} brought in less than ${regions[0]!.name}`],
+        ['en', `${channels[0]!.name} revenue was higher than ${channels[1]!.name}`],
+        ['en', `${byChange(categories)[0]!.name} grew faster than ${last(byChange(categories)).name}`],
+        ['en', `${categories[1]!.name} trailed ${categories[0]!.name}`],
+      ],
+      wrong: [
+        ['zh', `${regions[1]!.name}销售额高于${regions[0]!.name}`],
+        ['zh', `${regions[0]!.name}销售额低于${regions[1]!.name}`],
+        ['zh', `${channels[1]!.name}的销售额超过了${channels[0]!.name}`],
+        ['zh', `${byChange(categories)[1]!.name}增速快于${byChange(categories)[0]!.name}`],
+        ['zh', `${categories[0]!.name}销售额不及${categories[1]!.name}`],
+        ['en', `${regions[1]!.name} outsold ${regions[0]!.name}`],
+        ['en', `${regions[0]!.name} brought in less than ${regions[2]!.name}`],
+        ['en', `${channels[1]!.name} revenue was higher than ${channels[0]!.name}`],
+        ['en', `${last(byChange(categories)).name} grew faster than ${byChange(categories)[0]!.name}`],
+        ['en', `${categories[0]!.name} trailed ${categories[1]!.name}`],
+      ],
+    },
+    {
+      kind: 'days and their figures',
+      right: [
+        [
+          'zh',
+          `${ZH_WEEKDAYS[weekday(best.date)]}销售额${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}元`,
+        ],
+        [
+          'zh',
+          `${ZH_WEEKDAYS[weekday(worst.date)]}销售额为¥${worst.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        [
+          'zh',
+          `${Number(best.date.slice(5, 7))}月${Number(best.date.slice(8))}日销售额${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}元`,
+        ],
+        ['zh', `${ZH_WEEKDAYS[weekday(second.date)]}有促销活动`],
+        [
+          'zh',
+          `${ZH_WEEKDAYS[weekday(best.date)]}销售额环比${zhDir(m.kpis.revenue.changeRatio)}`.replace(
+            /环比.*/,
+            '表现突出',
+          ),
+        ],
+        [
+          'en',
+          `Revenue on ${EN_WEEKDAYS[weekday(best.date)]} was ¥${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        [
+          'en',
+          `${EN_WEEKDAYS[weekday(worst.date)]} brought in ¥${worst.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        ['en', `On ${best.date} revenue was ¥${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`],
+        ['en', `${EN_WEEKDAYS[weekday(second.date)]} had a promotion`],
+        ['en', `${EN_WEEKDAYS[weekday(best.date)]} stood out`],
+      ],
+      wrong: [
+        [
+          'zh',
+          `${ZH_WEEKDAYS[weekday(worst.date)]}销售额${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}元`,
+        ],
+        [
+          'zh',
+          `${ZH_WEEKDAYS[weekday(best.date)]}销售额为¥${worst.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        [
+          'zh',
+          `${Number(worst.date.slice(5, 7))}月${Number(worst.date.slice(8))}日销售额${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}元`,
+        ],
+        [
+          'zh',
+          `${ZH_WEEKDAYS[weekday(best.date)]}销售额${m.kpis.revenue.current.toLocaleString('en-US', { maximumFractionDigits: 1 })}元`,
+        ],
+        ['zh', `12月31日销售额表现突出`],
+        [
+          'en',
+          `Revenue on ${EN_WEEKDAYS[weekday(worst.date)]} was ¥${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        [
+          'en',
+          `${EN_WEEKDAYS[weekday(best.date)]} brought in ¥${worst.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        ['en', `On ${worst.date} revenue was ¥${best.revenue.toLocaleString('en-US', { maximumFractionDigits: 1 })}`],
+        [
+          'en',
+          `${EN_WEEKDAYS[weekday(best.date)]} brought in ¥${m.kpis.revenue.current.toLocaleString('en-US', { maximumFractionDigits: 1 })}`,
+        ],
+        ['en', `Dec 31 stood out`],
+      ],
+    },
+  ];
+}

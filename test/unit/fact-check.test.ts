@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSampleXlsx } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
-import { checkFigures } from '../../report/fact-check';
+import { checkClaims } from '../../report/fact-check';
 import { loadPrompts } from '../../report/prompts';
 import { loadReportWeek } from '../helpers/load';
 import type { SalesMetrics } from '../../sales/metrics';
@@ -102,12 +102,12 @@ describe('the figures in the words, checked against the metrics: a corpus of 40 
   }
 
   it('accepts the baseline answers and 20 correct ones written in varied number styles, in both locales', () => {
-    expect(checkFigures(base.zh, m)).toEqual([]);
-    expect(checkFigures(base.en, m)).toEqual([]);
+    expect(checkClaims(base.zh, m)).toEqual([]);
+    expect(checkClaims(base.en, m)).toEqual([]);
     const { correct } = cases();
     expect(correct).toHaveLength(20);
     const rejected = correct
-      .map(([name, locale, sentence]) => ({ name, sentence, problems: checkFigures(answer(locale, sentence), m) }))
+      .map(([name, locale, sentence]) => ({ name, sentence, problems: checkClaims(answer(locale, sentence), m) }))
       .filter((c) => c.problems.length > 0);
     expect(rejected).toEqual([]);
   });
@@ -116,13 +116,13 @@ describe('the figures in the words, checked against the metrics: a corpus of 40 
     const { wrong } = cases();
     expect(wrong).toHaveLength(20);
     const missed = wrong
-      .map(([name, locale, sentence]) => ({ name, sentence, problems: checkFigures(answer(locale, sentence), m) }))
+      .map(([name, locale, sentence]) => ({ name, sentence, problems: checkClaims(answer(locale, sentence), m) }))
       .filter((c) => c.problems.length === 0);
     expect(missed).toEqual([]);
   });
 
   it('names the wrong figure and the closest right one, for the model to fix', () => {
-    const [problem] = checkFigures(answer('zh', '本周销售额 ¥9,999,999'), m);
+    const [problem] = checkClaims(answer('zh', '本周销售额 ¥9,999,999'), m);
     expect(problem).toMatchObject({ field: 'headline', written: '¥9,999,999' });
     expect(problem!.reason).toMatch(/is not one of the report's figures \(closest: .+ = [\d,.]+\)/);
   });

@@ -9,7 +9,7 @@ import { sliceOf, WHOLE } from '../../sales/slices';
 import type { SalesMetrics } from '../../sales/metrics';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
-import { checkFigures } from '../../report/fact-check';
+import { checkClaims } from '../../report/fact-check';
 import { loadPrompts } from '../../report/prompts';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 
@@ -144,14 +144,14 @@ describe("the figure check reads each period's words", () => {
   it("a daily flash: yesterday's figure as 昨日, the same day last week's as 上周同日, and no other way round", async () => {
     const m = await sample('day');
     const r = m.kpis.revenue;
-    expect(
-      checkFigures(withHeadline(m, 'day', `昨日销售额${yuan(r.current)}，上周同日${yuan(r.previous)}`), m),
-    ).toEqual([]);
-    const swapped = checkFigures(withHeadline(m, 'day', `上周同日销售额${yuan(r.current)}`), m);
+    expect(checkClaims(withHeadline(m, 'day', `昨日销售额${yuan(r.current)}，上周同日${yuan(r.previous)}`), m)).toEqual(
+      [],
+    );
+    const swapped = checkClaims(withHeadline(m, 'day', `上周同日销售额${yuan(r.current)}`), m);
     expect(swapped.map((p) => p.reason)).toEqual([
       expect.stringContaining("the sentence gives it as the same day last week's"),
     ]);
-    expect(checkFigures(withHeadline(m, 'day', '销售额较上月增长'), m)[0]?.reason).toContain(
+    expect(checkClaims(withHeadline(m, 'day', '销售额较上月增长'), m)[0]?.reason).toContain(
       'compare with the same day last week (上周同日)',
     );
   });
@@ -160,16 +160,16 @@ describe("the figure check reads each period's words", () => {
     const month = await sample('month');
     const r = month.kpis.revenue;
     expect(
-      checkFigures(
+      checkClaims(
         withHeadline(month, 'month', `本月销售额${yuan(r.current)}，上月同期${yuan(r.previous)}，较上月有变化`),
         month,
       ),
     ).toEqual([]);
-    expect(checkFigures(withHeadline(month, 'month', `上月销售额${yuan(r.current)}`), month)[0]?.reason).toContain(
+    expect(checkClaims(withHeadline(month, 'month', `上月销售额${yuan(r.current)}`), month)[0]?.reason).toContain(
       "gives it as last month's",
     );
     const week = await sample('week');
-    expect(checkFigures(withHeadline(week, 'week', '销售额较上月有变化'), week)[0]?.reason).toContain(
+    expect(checkClaims(withHeadline(week, 'week', '销售额较上月有变化'), week)[0]?.reason).toContain(
       'compares with last month, but the report compares weeks',
     );
   });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
-import { checkFigures } from '../../report/fact-check';
+import { checkClaims } from '../../report/fact-check';
 import { loadPrompts } from '../../report/prompts';
 import { SalesDataError } from '../../sales/errors';
 import type { SalesMetrics } from '../../sales/metrics';
@@ -25,7 +25,7 @@ function check(m: SalesMetrics, sentence: string) {
     metricsFromPrompt(loadPrompts('zh-CN').userMessage(m)),
     'zh',
   ) as WeeklySalesReport;
-  return checkFigures({ ...base, headline: sentence }, m, { locale: 'zh-CN' }).filter((p) => p.field === 'headline');
+  return checkClaims({ ...base, headline: sentence }, m, { locale: 'zh-CN' }).filter((p) => p.field === 'headline');
 }
 
 describe('year over year and targets, in the figures and in the check', () => {

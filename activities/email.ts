@@ -20,12 +20,14 @@ import {
   type MissingReport,
   type RunRef,
   type SendReportRequest,
+  type NarrativeWithheld,
 } from '../temporal/contracts';
 import { runUrl, scheduleUrl } from '../temporal/ui-links';
 import { isPoolShare } from '../gpu/billing';
 import { archivePrefix, runKey } from '../store/archive';
 import { SENT_MARKER, writeArchiveIndex } from './archive-index';
 import { titleOf } from '../report/definitions';
+import { WITHHELD_FOR_OPS, type WithheldCause } from '../report/withheld';
 import type { ActivityDeps } from './deps';
 import { withHeartbeat } from './heartbeat';
 import { activityMetrics } from './metrics';
@@ -266,6 +268,8 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           'The run keeps trying to stop it and the GPU reaper will too; if the error says access is refused, ' +
           'stop it by hand and fix the permission.';
     const withheld = alert.narrativeWithheld;
+    // Which report, of a morning's many: its id and split value, or the default report.
+    const reportName = run.report ? ` "${run.report.id}${run.report.split ? ` / ${run.report.split}` : ''}"` : '';
     const delivery = alert.delivery;
     const deliveryLines = delivery
       ? [
@@ -288,9 +292,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       !alert.reportDelivered
         ? `The sales report for ${run.reportDate} failed while ${alert.stage}.`
         : withheld
-          ? withheld.rejectedText
-            ? `The sales report for ${run.reportDate} went out with the numbers only: the model's words failed the checks and were withheld.`
-            : `The sales report for ${run.reportDate} went out with the numbers only: the model could not be reached.`
+          ? `The sales report${reportName} for ${run.reportDate} went out with the numbers only: ${WITHHELD_FOR_OPS[withheldCause(withheld)]}.`
           : delivery && alert.gpuStopped
             ? `The sales report for ${run.reportDate}: its email needs a look.`
             : `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`,
@@ -321,7 +323,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       : !alert.gpuStopped
         ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
         : withheld
-          ? `[NARRATIVE WITHHELD] Sales report ${run.reportDate} was sent with the numbers only`
+          ? `[NARRATIVE WITHHELD] Sales report${reportName} ${run.reportDate} was sent with the numbers only: ${WITHHELD_FOR_OPS[withheldCause(withheld)]}`
           : delivery?.unknown
             ? `[DELIVERY UNKNOWN] Sales report ${run.reportDate}`
             : delivery?.refused
@@ -430,4 +432,9 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       return withHeartbeat(() => sendStopAlert(alert));
     },
   };
+}
+
+/** The cause a withheld narrative records; a run recorded before causes were told apart had words refused or no model. */
+function withheldCause(w: NarrativeWithheld): WithheldCause {
+  return w.cause ?? (w.rejectedText ? 'claims' : 'model-unreachable');
 }

@@ -2,10 +2,10 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
-import { checkClaims } from '../report/fact-check';
+import { checkClaims, type ClaimProblem } from '../report/fact-check';
 import { factBook } from '../report/facts';
 import { printedNarrative, type PrintedNarrative } from '../report/narrative';
-import { withheldNarrative } from '../report/withheld';
+import { WITHHELD_FOR_OPS, withheldNarrative, type WithheldCause } from '../report/withheld';
 import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
 import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
 import { definitionOf, reportDefinitions } from '../report/definitions';
@@ -17,6 +17,8 @@ import {
   nonRetryableFailure,
   type GeneratedReport,
   type GenerateReportRequest,
+  type FailureType,
+  type NarrativeWithheld,
   type WithholdNarrativeRequest,
   type LlmCallsDetails,
 } from '../temporal/contracts';
@@ -30,7 +32,19 @@ import { thisRun } from './this-run';
 const ECHO_LIMIT = 4_000;
 
 const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
-type NarrativeWithheld = NonNullable<GeneratedReport['narrativeWithheld']>;
+
+/**
+ * Why one attempt's answer was refused, in the vocabulary readers and ops are told: the headline's and summary's
+ * problems decide when they have any (they are what withholds the words).
+ */
+function refusalOf(answer: ReturnType<typeof checkReportAnswer>, problems: ClaimProblem[]): WithheldCause {
+  if (!answer.ok) return answer.errors.some((e) => e.includes('token limit')) ? 'cut-off' : 'schema';
+  const fatal = problems.filter((p) => p.field === 'headline' || p.field === 'summary');
+  const decisive = fatal.length > 0 ? fatal : problems;
+  if (decisive.every((p) => p.reason.startsWith('is not prose'))) return 'junk';
+  if (decisive.every((p) => p.reason.startsWith('is not in '))) return 'language';
+  return 'claims';
+}
 
 export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
   // Each language's and period's fixed prompts (and a report's own), read once: a morning's daily flash and weekly
@@ -66,16 +80,15 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
 
   /** The report with the withheld note for words: the numbers go out alone, and `why` tells ops. */
   function withheld(
-    cause: 'model-down' | 'wrong-answer',
     calls: LlmCalls,
     simulated: boolean,
-    why: NarrativeWithheld,
+    why: NarrativeWithheld & { cause: WithheldCause },
     prompts: PromptSet,
     period: PeriodKind,
   ): GeneratedReport {
-    activityMetrics().narrativesWithheld.add(1, { reason: cause });
+    activityMetrics().narrativesWithheld.add(1, { reason: why.cause });
     return {
-      report: withheldNarrative(prompts.locale, period),
+      report: withheldNarrative(prompts.locale, period, why.cause),
       model: llm.model,
       promptFile: prompts.systemFile,
       promptSha256: prompts.systemSha256,
@@ -92,18 +105,34 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
      * The model could not be reached: the report's words are the withheld note, the reason says how many calls
      * were made over how long (none when its GPU never served), and the numbers go out on their own.
      */
-    async withholdNarrative({ run: requested, error }: WithholdNarrativeRequest): Promise<GeneratedReport> {
+    async withholdNarrative({
+      run: requested,
+      error,
+      failureType,
+    }: WithholdNarrativeRequest): Promise<GeneratedReport> {
       const run = thisRun(requested);
       const definition = definitionOf(config, run.report);
       const calls = await llmCallsOf(store, run).get('calls');
       const tried = calls?.firstCallAt
         ? `${calls.calls} call(s) to the model over ${Math.round((now().getTime() - Date.parse(calls.firstCallAt)) / 1000)}s`
         : 'no call reached the model';
+      // A request the server refuses (400: too long for its context, a wrong model name) will be refused again
+      // tomorrow: it is not "unreachable", and ops must change something.
+      const refused = failureType === ('LlmRequestRejected' satisfies FailureType);
       return withheld(
-        'model-down',
         calls ?? NO_CALLS,
         false,
-        { reason: `the model could not be reached (${tried}) ${error}`, rejectedText: '' },
+        refused
+          ? {
+              cause: 'request-refused',
+              reason: `the model server refused the request; it will recur on every run until the request or the server changes (${tried}) ${error}`,
+              rejectedText: '',
+            }
+          : {
+              cause: 'model-unreachable',
+              reason: `the model could not be reached (${tried}) ${error}`,
+              rejectedText: '',
+            },
         promptsFor(definition.locale, definition.period, definition.prompt),
         definition.period,
       );
@@ -128,6 +157,10 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         { role: 'user', content: prompts.userMessage(metrics, facts) },
       ];
       const errorsByAttempt: string[][] = [];
+      /** Why each attempt was refused, in the vocabulary readers and ops are told. */
+      const refusals: WithheldCause[] = [];
+      const attemptsSoFar = () =>
+        errorsByAttempt.map((errors, i) => `attempt ${i + 1} (${refusals[i]}): ${errors.join('; ')}`).join(' | ');
       // Every call to the model this run made, across activity retries: what the audit reports and the GPU served.
       const ledger = llmCallsOf(store, run);
       const calls: LlmCalls = (await ledger.get('calls')) ?? structuredClone(NO_CALLS);
@@ -180,7 +213,12 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
           calls.calls++;
           calls.firstCallAt ??= now().toISOString();
           await ledger.put('calls', calls);
-          const { completion, simulated } = await callModel(client, messages, signal);
+          const { completion, simulated } = await callModel(client, messages, signal).catch((err: unknown) => {
+            // A refusal after refused answers keeps their reasons: each attempt's is in the audit.
+            if (err instanceof ApplicationFailure && err.type === 'LlmRequestRejected' && errorsByAttempt.length > 0)
+              throw nonRetryableFailure('LlmRequestRejected', `${err.message}; before it, ${attemptsSoFar()}`);
+            throw err;
+          });
           await store.put(`${archive}llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
@@ -203,10 +241,11 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
               best = { printed, model: completion.model, simulated, fenced: answer.fenced };
           }
           const check = answer.ok ? { errors: wrongClaims } : answer;
-          const refusedBy = answer.ok ? 'claims' : 'schema';
+          const refusedBy = refusalOf(answer, problems);
           activityMetrics().answersRefused.add(1, { check: refusedBy });
           log.warn('model answer refused', { check: refusedBy, attempt, errors: check.errors.length });
           errorsByAttempt.push(check.errors);
+          refusals.push(refusedBy);
           messages.push(
             { role: 'assistant', content: content.slice(0, ECHO_LIMIT) },
             { role: 'user', content: prompts.repairMessage(check.errors) },
@@ -215,15 +254,14 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
         if (best && llm.onWrongAnswer === 'withhold-narrative')
           // Withhold less, never a wrong word: the items that stayed wrong are left out, the rest goes out.
           return accepted(best.printed, best.model, best.simulated, best.fenced);
-        const summary = errorsByAttempt.map((errors, i) => `attempt ${i + 1}: ${errors.join('; ')}`).join(' | ');
-        const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${summary}`;
+        const cause = refusals.at(-1) ?? 'schema';
+        const reason = `The model's report stayed invalid after ${llm.maxAttempts} attempts (answers in ${store.locate(archive)}): ${attemptsSoFar()}`;
         if (llm.onWrongAnswer === 'withhold-narrative') {
           // The numbers come from code: the report goes out at its time with them, and no unchecked word.
           return withheld(
-            'wrong-answer',
             calls,
             lastSimulated,
-            { reason, rejectedText: lastAnswer.slice(0, 2_000) },
+            { cause, reason: `${WITHHELD_FOR_OPS[cause]}: ${reason}`, rejectedText: lastAnswer.slice(0, 2_000) },
             prompts,
             periodKindOf(metrics),
           );

@@ -16,6 +16,7 @@ import {
   type Marker,
 } from './claims';
 import { factBook, type FactBook, type Standing } from './facts';
+import { notProse, repeatsAnEarlierItem } from './prose';
 
 export interface ClaimProblem {
   /** Where in the report: "headline", "kpiCommentary.revenue", "highlights[1]", "recommendations[0].owner". */
@@ -637,6 +638,22 @@ export function checkClaims(
     const printed = withoutCitations(original);
     const text = normalizeDigits(mask.mask(printed));
     if (options.locale) {
+      // Words first: a field that is no prose has no claims to read.
+      const list = /^(\w+)\[(\d+)\]$/.exec(field);
+      const items = list ? listOf(report, list[1]!) : undefined;
+      const junk =
+        notProse(
+          mask.mask(printed).replace(/[\ue000-\uefff]/g, options.locale === 'zh-CN' ? '名' : ' Name '),
+          options.locale,
+          field.endsWith('.owner') ? 'name' : 'sentence',
+        ) ??
+        (items && repeatsAnEarlierItem(items.map(withoutCitations), Number(list![2]))
+          ? 'repeats an earlier item'
+          : undefined);
+      if (junk) {
+        say(printed.slice(0, 80), `is not prose: ${junk}`);
+        continue;
+      }
       const wrongLanguage = languageProblem(text.replace(/[\ue000-\uefff]/g, ' '), options.locale);
       if (wrongLanguage) say(printed.slice(0, 80), wrongLanguage);
     }
@@ -787,6 +804,11 @@ export function checkClaims(
     }
   }
   return problems;
+}
+
+/** A list of the narrative's plain items, by name ("highlights"), for the repeat check. */
+function listOf(report: WeeklySalesReport, name: string): readonly string[] | undefined {
+  return name === 'highlights' || name === 'risks' || name === 'dataQualityNotes' ? report[name] : undefined;
 }
 
 function citedSubjects(names: string[]): Subject[] | undefined {

@@ -27,6 +27,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DroppedItem } from '../report/narrative';
+import type { WithheldCause } from '../report/withheld';
 import type { ReportInput } from '../schemas/report-input.schema';
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
 import type { IsoDate } from '../sales/dates';
@@ -225,7 +226,7 @@ export interface GeneratedReport {
   /** The accepted answer came wrapped in a Markdown code fence, which was taken out (the JSON itself was valid). */
   fenceStripped?: boolean;
   /** No answer passed the checks: `report` is a one-line note, the numbers go out alone, ops are told why. */
-  narrativeWithheld?: { reason: string; rejectedText: string };
+  narrativeWithheld?: NarrativeWithheld;
   /**
    * Items of the model's words that stayed wrong after repair, left out of `report` (the rest is printed, and the
    * email's data-quality line says how many): which, what they said and why.
@@ -325,7 +326,7 @@ export interface FailureAlert {
   /** True when the report itself was sent (or rendered, for a dry run): only what follows needs a human. */
   reportDelivered?: boolean;
   /** The report went out with its narrative withheld: why, and the model's last rejected text. */
-  narrativeWithheld?: { reason: string; rejectedText: string };
+  narrativeWithheld?: NarrativeWithheld;
   /** What became of the report's email, when it needs a human: unknown, refused recipients, an override. */
   delivery?: DeliveryNotice;
   /** How the words were made, when the run got that far: the engineering details the director's copy leaves out. */
@@ -385,6 +386,16 @@ export interface WithholdNarrativeRequest {
   run: RunRef;
   /** Why, as the failure said it. */
   error: string;
+  /** The failure's type (`LlmRequestRejected`: the server refused the request, which is not "unreachable"). */
+  failureType?: string;
+}
+
+/** Why a report went out without the model's words: the one true cause, every attempt's reasons, the last answer. */
+export interface NarrativeWithheld {
+  reason: string;
+  rejectedText: string;
+  /** Absent in runs recorded before causes were told apart. */
+  cause?: WithheldCause;
 }
 
 export interface RenderRequest {

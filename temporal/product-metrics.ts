@@ -41,7 +41,7 @@ export function productMetrics(meter: MetricMeter) {
     answersRefused: meter.createCounter(
       'sales_report_answers_refused',
       'answers',
-      'Model answers refused, by check: schema (not JSON, cut off, off-schema) or claims (a figure or claim no computed fact bears out)',
+      'Model answers refused, by check: cut-off, schema, language, claims (a claim no computed fact bears out) or junk (no prose)',
     ),
     gpuSeconds: meter.createHistogram(
       'sales_report_gpu_seconds',

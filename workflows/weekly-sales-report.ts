@@ -134,7 +134,12 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       log.warn('the model could not be reached; the report goes out with the numbers only', {
         error: rootMessage(err),
       });
-      return act.withholdNarrative({ run, error: `while ${stage}: ${rootMessage(err)}` });
+      const failureType = causeOf(err)?.type;
+      return act.withholdNarrative({
+        run,
+        error: `while ${stage}: ${rootMessage(err)}`,
+        ...(failureType && { failureType }),
+      });
     }
   };
 

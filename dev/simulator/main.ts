@@ -22,6 +22,7 @@ Usage: npm run sim -- [options]
   --invalid-json N         the first N answers break the JSON schema (alternately unparseable / schema-invalid)
   --fence-json N           the first N answers wrap their JSON in a \`\`\`json Markdown fence
   --misstate-figures N     the first N answers are schema-valid but state invented figures
+  --junk N                 the first N answers are schema-valid and say nothing (field names, repeats, fragments)
   --die-after N            after N chat calls /health answers 503 and chat 500
   --headline TEXT          every answer is schema-valid with this headline (a model that never changes its words)
   --highlight TEXT         every answer's highlights start with TEXT (repeat it for several; five in all at most)
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     'invalid-json': { type: 'string', default: '0' },
     'fence-json': { type: 'string', default: '0' },
     'misstate-figures': { type: 'string', default: '0' },
+    junk: { type: 'string', default: '0' },
     'die-after': { type: 'string', default: '0' },
     headline: { type: 'string' },
     highlight: { type: 'string', multiple: true },
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
     invalidJson: count('invalid-json'),
     fenceJson: count('fence-json'),
     misstateFigures: count('misstate-figures'),
+    junk: count('junk'),
     dieAfter: count('die-after'),
     ...(values.headline !== undefined && { headline: values.headline }),
     ...(values.highlight !== undefined && { highlights: values.highlight }),

@@ -17,6 +17,8 @@ export interface SimulatorOptions {
   fenceJson: number;
   /** The first N answers are valid for the schema but state invented figures in the headline. */
   misstateFigures: number;
+  /** The first N answers are valid for the schema and say nothing: a small model's junk (field names, repeats). */
+  junk?: number;
   /** Every answer, valid for the schema, carries this headline: a model that always writes the same sentence. */
   headline?: string;
   /** Every answer's highlights start with these (five at most in all): items a model keeps writing. */
@@ -49,6 +51,7 @@ export function createSimulator(options: SimulatorOptions): Server {
     invalidJson: options.invalidJson,
     fenceJson: options.fenceJson,
     misstateFigures: options.misstateFigures,
+    junk: options.junk ?? 0,
   };
   const engine = new BatchingEngine({
     tokensPerSecond: options.tokensPerSecond,
@@ -181,6 +184,10 @@ export function createSimulator(options: SimulatorOptions): Server {
         faults.misstateFigures--;
         const wrong = zh ? '销售额暴跌 85.0% 至 ¥9,999,999' : 'Revenue doubled: +100% to ¥9,999,999';
         content = JSON.stringify({ ...(doc as Record<string, unknown>), headline: wrong });
+      }
+      if (faults.junk > 0) {
+        faults.junk--;
+        content = JSON.stringify(junkDocument(zh));
       }
       if (options.headline !== undefined) {
         content = JSON.stringify({ ...(doc as Record<string, unknown>), headline: options.headline });
@@ -322,4 +329,39 @@ function sendError(
   param: string | null = null,
 ): void {
   sendJson(res, status, { error: { message, type, param, code: status } });
+}
+
+/**
+ * What a small model wrote under the schema with nothing to say, as it was seen from one (SmolLM2, Gemma 3 270M):
+ * field names misspelt and echoed, runs repeated, a JSON fragment, a template echoed as an item.
+ */
+function junkDocument(zh: boolean): unknown {
+  return zh
+    ? {
+        headline: '标题标题标题',
+        summary: '摘要摘要摘要摘要摘要摘要摘要摘要摘要摘要',
+        kpiCommentary: {
+          revenue: 'revenue',
+          orders: ':{',
+          units: '单单单单单',
+          averageOrderValue: 'averageOrderValue',
+        },
+        highlights: ['highlight', 'highlight'],
+        risks: ['风险风险风险', '风险风险风险'],
+        recommendations: [
+          { action: 'action (owner): rationale', rationale: 'rationale', priority: 'high', owner: 'owner' },
+        ],
+        dataQualityNotes: ['dataQualityNotes'],
+      }
+    : {
+        headline: 'hhaedlinc',
+        summary: 'summaraykkuo_summaraykkuo',
+        kpiCommentary: { revenue: 'rveenue', orders: ':{', units: 'uuuuuu', averageOrderValue: 'averageOrderValue' },
+        highlights: ['righlight', 'righlight'],
+        risks: ['risks', 'risks'],
+        recommendations: [
+          { action: 'action (owner): rationale', rationale: 'rationale', priority: 'high', owner: 'owner' },
+        ],
+        dataQualityNotes: ['dataQualityNotes', 'note', 'note', 'note', 'note'],
+      };
 }

@@ -145,7 +145,7 @@ describe('LLM answers that break the contract', () => {
       expect(report.parsed.text).not.toContain('9,999,999');
       expect(report.parsed.text).toMatch(/销售额: ¥[\d,]+ \(/); // the figures, in whole yuan
       expect(alert.parsed.subject).toBe(
-        `[NARRATIVE WITHHELD] Sales report ${REPORT_DATE} was sent with the numbers only`,
+        `[NARRATIVE WITHHELD] Sales report ${REPORT_DATE} was sent with the numbers only: the model's words stated what the figures do not bear out`,
       );
       expect(alert.parsed.text).toContain('¥9,999,999');
       // The engineering details are ops', not the director's: model, prompt, calls, GPU share, run and its link.

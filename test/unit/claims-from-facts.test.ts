@@ -202,3 +202,60 @@ describe("the simulator's honest answers pass beside every report shape", () => 
     expect(shapes).toHaveLength(4);
   });
 });
+
+describe('words that are not prose are refused like false claims', () => {
+  const junk = (): WeeklySalesReport => ({
+    headline: 'hhaedlinc',
+    summary: 'summaraykkuo_summaraykkuo',
+    kpiCommentary: { revenue: 'rveenue', orders: ':{', units: 'uuuuuu', averageOrderValue: 'averageOrderValue' },
+    highlights: ['righlight', 'righlight'],
+    risks: ['risks', 'risks'],
+    recommendations: [
+      { action: 'action (owner): rationale', rationale: 'rationale', priority: 'high', owner: 'owner' },
+    ],
+    dataQualityNotes: ['dataQualityNotes', 'note', 'note', 'note', 'note'],
+  });
+
+  it('refuses every field of a junk answer, in both locales, and withholds the narrative', async () => {
+    const m = await year();
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const answer = junk();
+      const problems = checkClaims(answer, m, { locale });
+      const fields = new Set(problems.map((p) => p.field));
+      // Every printed field is refused, each as not prose.
+      expect(fields.size).toBe(18);
+      expect(problems.every((p) => p.reason.startsWith('is not prose'))).toBe(true);
+      expect(printedNarrative(answer, problems).report).toBeUndefined();
+    }
+  });
+
+  it('drops a junk item and a repeated one, keeps the prose, and passes every honest simulator answer', async () => {
+    const m = await year();
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const answer = simulated(m, locale);
+      expect(checkClaims(answer, m, { locale })).toEqual([]);
+      answer.highlights = [answer.highlights[0]!, 'righlight', answer.highlights[0]!];
+      const printed = printedNarrative(answer, checkClaims(answer, m, { locale }));
+      expect(printed.dropped.map((d) => d.item)).toEqual(['highlights[1]', 'highlights[2]']);
+      expect(printed.report?.highlights).toEqual([withoutCitations(answer.highlights[0]!)]);
+    }
+  });
+});
+
+describe('the honest answers pass on any report date', () => {
+  it("passes the simulator's answers for 20 report dates in a row (dates such as 2026-11-11 are not a repeated character)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-dates-'));
+    const path = join(dir, 'sales.csv');
+    await writeSampleCsv(path, { endDate: '2026-11-19', days: 60, ordersPerDay: 20, seed: 7, badRowsPerThousand: 3 });
+    const refused: unknown[] = [];
+    for (let day = 1; day <= 20; day++) {
+      const reportDate = `2026-11-${String(day).padStart(2, '0')}`;
+      const m = await loadSalesMetrics(loadOptions(path, { reportDate, trendWeeks: 8 }));
+      for (const locale of ['zh-CN', 'en-US'] as const) {
+        const problems = checkClaims(simulated(m, locale), m, { locale });
+        if (problems.length > 0) refused.push({ reportDate, locale, problems });
+      }
+    }
+    expect(refused).toEqual([]);
+  });
+});

@@ -6,7 +6,14 @@ import { checkClaims, type ClaimProblem } from '../report/fact-check';
 import { factBook } from '../report/facts';
 import { printedNarrative, type PrintedNarrative } from '../report/narrative';
 import { WITHHELD_FOR_OPS, withheldNarrative, type WithheldCause } from '../report/withheld';
-import { isPermanentLlmError, llmClient, requestReport } from '../report/llm';
+import {
+  estimateTokens,
+  isPermanentLlmError,
+  llmClient,
+  MIN_ANSWER_TOKENS,
+  requestReport,
+  servedContext,
+} from '../report/llm';
 import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
 import { definitionOf, reportDefinitions } from '../report/definitions';
 import type { PeriodKind } from '../sales/dates';
@@ -30,6 +37,8 @@ import { thisRun } from './this-run';
 
 /** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
 const ECHO_LIMIT = 4_000;
+/** How many of an answer's problems go back to the model: the first ones, in the order of the report's fields. */
+const REPAIR_ERRORS = 12;
 
 const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
 
@@ -59,11 +68,43 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
   for (const d of reportDefinitions(config)) promptsFor(d.locale, d.period, d.prompt);
   const llm = config.llm;
 
-  async function callModel(client: OpenAI, messages: ChatCompletionMessageParam[], signal: AbortSignal) {
+  // What each model server serves, asked once per endpoint: a request is made to fit it.
+  const contexts = new Map<string, Promise<number | undefined>>();
+
+  /**
+   * The answer's room in the server's context: llm.maxTokens, or less when the prompt leaves less. A prompt that
+   * leaves no room for an answer is refused at once, naming both sizes: the same request would be refused every
+   * morning.
+   */
+  async function answerBudget(
+    client: OpenAI,
+    endpoint: string,
+    messages: ChatCompletionMessageParam[],
+    signal: AbortSignal,
+  ) {
+    if (!contexts.has(endpoint)) contexts.set(endpoint, servedContext(client, llm.model, signal));
+    const context = await contexts.get(endpoint)!;
+    if (context === undefined) return llm.maxTokens;
+    const prompt = estimateTokens(messages);
+    const room = context - prompt;
+    if (room < MIN_ANSWER_TOKENS)
+      throw nonRetryableFailure(
+        'LlmRequestRejected',
+        `the prompt is about ${prompt} tokens and the model server serves ${context} tokens in all (max_model_len): no room for an answer of ${MIN_ANSWER_TOKENS} or more; serve a longer context (vLLM --max-model-len) or report on less`,
+      );
+    return Math.min(llm.maxTokens, room);
+  }
+
+  async function callModel(
+    client: OpenAI,
+    messages: ChatCompletionMessageParam[],
+    signal: AbortSignal,
+    maxTokens: number,
+  ) {
     const started = performance.now();
     const m = activityMetrics();
     try {
-      const answer = await requestReport(client, llm, messages, signal);
+      const answer = await requestReport(client, llm, messages, signal, maxTokens);
       m.llmCalls.add(1, { result: 'answered' });
       m.llmCallSeconds.record((performance.now() - started) / 1000);
       m.llmTokens.add(answer.completion.usage?.prompt_tokens ?? 0, { kind: 'prompt' });
@@ -209,16 +250,21 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
             ...(printed.dropped.length > 0 && { itemsDropped: printed.dropped }),
           };
         };
+        // A refusal after refused answers keeps their reasons: each attempt's is in the audit.
+        const withEarlierReasons = (err: unknown): never => {
+          if (err instanceof ApplicationFailure && err.type === 'LlmRequestRejected' && errorsByAttempt.length > 0)
+            throw nonRetryableFailure('LlmRequestRejected', `${err.message}; before it, ${attemptsSoFar()}`);
+          throw err;
+        };
         for (let attempt = 1; attempt <= llm.maxAttempts; attempt++) {
+          // Sized to the server's context before it counts as a call: a prompt with no room is no call made.
+          const maxTokens = await answerBudget(client, gpu.endpoint, messages, signal).catch(withEarlierReasons);
           calls.calls++;
           calls.firstCallAt ??= now().toISOString();
           await ledger.put('calls', calls);
-          const { completion, simulated } = await callModel(client, messages, signal).catch((err: unknown) => {
-            // A refusal after refused answers keeps their reasons: each attempt's is in the audit.
-            if (err instanceof ApplicationFailure && err.type === 'LlmRequestRejected' && errorsByAttempt.length > 0)
-              throw nonRetryableFailure('LlmRequestRejected', `${err.message}; before it, ${attemptsSoFar()}`);
-            throw err;
-          });
+          const { completion, simulated } = await callModel(client, messages, signal, maxTokens).catch(
+            withEarlierReasons,
+          );
           await store.put(`${archive}llm-answer-${execution}-${attempt}.json`, JSON.stringify(completion, null, 2));
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
@@ -246,9 +292,16 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
           log.warn('model answer refused', { check: refusedBy, attempt, errors: check.errors.length });
           errorsByAttempt.push(check.errors);
           refusals.push(refusedBy);
-          messages.push(
+          // The repair turn is the last answer and what is wrong with it, not every attempt so far: three attempts
+          // grew 7,919 → 12,982 → 18,017 tokens when each echoed the one before, past a small server's context.
+          const shown = check.errors.slice(0, REPAIR_ERRORS);
+          if (check.errors.length > REPAIR_ERRORS)
+            shown.push(`(and ${check.errors.length - REPAIR_ERRORS} more like these)`);
+          messages.splice(
+            2,
+            messages.length,
             { role: 'assistant', content: content.slice(0, ECHO_LIMIT) },
-            { role: 'user', content: prompts.repairMessage(check.errors) },
+            { role: 'user', content: prompts.repairMessage(shown) },
           );
         }
         if (best && llm.onWrongAnswer === 'withhold-narrative')

@@ -64,19 +64,23 @@ export interface FactBookOptions {
 
 export const DEFAULT_FLAT_PERCENT = 1;
 
+/** The top products and the movers the model is shown (and may rank): what the email's tables print first. */
+const SHOWN_PRODUCTS = 5;
+const SHOWN_MOVERS = 3;
+
 const WORDS = {
   'zh-CN': {
     dimension: { region: '区域', channel: '渠道', category: '品类', product: '商品' } as Record<Dimension, string>,
-    byRevenue: (d: string) => `${d}按销售额排名`,
-    byChange: (d: string) => `${d}按环比排名`,
-    of: (n: number) => `（共${n}个）`,
-    moves: (rose: string, fell: string, flat: string, pct: string) =>
-      `增长 ${rose}；下降 ${fell}；持平（±${pct}以内）${flat}`,
-    count: (names: string[]) => (names.length === 0 ? '0 个' : `${names.length} 个（${names.join('、')}）`),
-    days: (best: string, worst: string) => `每日销售额：最高 ${best}，最低 ${worst}`,
-    movers: (up: string, down: string) => `销售额增加最多的商品：${up || '无'}；减少最多的商品：${down || '无'}`,
-    trend: (n: number, best: string, worst: string, rank: number) =>
-      `趋势 ${n} 期销售额：最高 ${best}，最低 ${worst}；本期排第 ${rank} 高`,
+    byRevenue: (d: string) => `${d}按销售额`,
+    byChange: (d: string) => `${d}按环比`,
+    flat: '持平',
+    moves: (rose: string, fell: string, flat: string) => `增长 ${rose}；下降 ${fell}${flat}`,
+    noData: '无数据',
+    count: (names: string[]) => (names.length === 1 ? `1 个（${names[0]}）` : `${names.length} 个`),
+    days: (all: string, best: string, worst: string) => `每日销售额：${all}；最高 ${best}，最低 ${worst}`,
+    movers: (up: string, down: string) => `商品销售额增加最多：${up || '无'}；减少最多：${down || '无'}`,
+    trend: (n: number, all: string, best: string, worst: string, rank: number) =>
+      `近${n}期销售额（起始日）：${all}；最高 ${best}，最低 ${worst}；本期第${rank}高`,
     kpiMoves: (pct: string) => `环比持平指变化在 ±${pct} 以内`,
     sep: '，',
   },
@@ -87,15 +91,15 @@ const WORDS = {
     >,
     byRevenue: (d: string) => `${d} by revenue`,
     byChange: (d: string) => `${d} by change`,
-    of: (n: number) => ` (${n} in all)`,
-    moves: (rose: string, fell: string, flat: string, pct: string) =>
-      `rose ${rose}; fell ${fell}; flat (within ±${pct}) ${flat}`,
-    count: (names: string[]) => (names.length === 0 ? '0' : `${names.length} (${names.join(', ')})`),
-    days: (best: string, worst: string) => `Daily revenue: highest ${best}, lowest ${worst}`,
+    flat: 'flat',
+    moves: (rose: string, fell: string, flat: string) => `rose ${rose}; fell ${fell}${flat}`,
+    noData: 'no data',
+    count: (names: string[]) => (names.length === 1 ? `1 (${names[0]})` : `${names.length}`),
+    days: (all: string, best: string, worst: string) => `Daily revenue: ${all}; highest ${best}, lowest ${worst}`,
     movers: (up: string, down: string) =>
       `Products whose revenue rose most: ${up || 'none'}; fell most: ${down || 'none'}`,
-    trend: (n: number, best: string, worst: string, rank: number) =>
-      `Revenue over the ${n} trend spans: highest ${best}, lowest ${worst}; this period ranks ${rank} from the top`,
+    trend: (n: number, all: string, best: string, worst: string, rank: number) =>
+      `Revenue of the last ${n} spans, by first day: ${all}; highest ${best}, lowest ${worst}; this period ranks ${rank} from the top`,
     kpiMoves: (pct: string) => `"flat" means a change within ±${pct}`,
     sep: ', ',
   },
@@ -110,8 +114,9 @@ export function factBook(m: SalesMetrics, locale: Locale, options: FactBookOptio
   const flatPercent = options.flatPercent ?? DEFAULT_FLAT_PERCENT;
   const l = labelsFor(locale, periodKindOf(m));
   const w = WORDS[locale];
-  const money = (x: number) => formatMoney(x, m.currency, locale);
-  const value = (key: AnyKpiKey, x: number) => formatKpi(key, x, m.currency, locale);
+  // Money in whole units, as the email's body prints it: fewer tokens, and the figure the reader sees.
+  const money = (x: number) => formatMoney(x, m.currency, locale, 0);
+  const value = (key: AnyKpiKey, x: number) => formatKpi(key, x, m.currency, locale, 0);
   const share = (x: number) => formatShare(x, locale);
   const pct = formatShare(flatPercent / 100, locale);
   const facts: Fact[] = [];
@@ -129,7 +134,7 @@ export function factBook(m: SalesMetrics, locale: Locale, options: FactBookOptio
   if (t) {
     add('target', targetBasisLine(t, l));
     for (const [key, a] of Object.entries(t.kpis) as [TargetKpiKey, Attainment][])
-      add(`target.${key}`, `${l.kpi[key]}: ${targetLine(a, t.basis, (x) => formatKpi(key, x, m.currency, locale), l)}`);
+      add(`target.${key}`, `${l.kpi[key]}: ${targetLine(a, t.basis, (x) => value(key, x), l)}`);
     for (const b of t.breakdowns) add(`target.${b.name}`, `${b.name}: ${targetLine(b, t.basis, money, l)}`);
   }
 
@@ -138,31 +143,37 @@ export function factBook(m: SalesMetrics, locale: Locale, options: FactBookOptio
       ? []
       : [{ start: s.start, revenue: s.revenue, orders: s.orders, current: s.start === m.period.start }],
   );
-  for (const s of m.trend ?? [])
-    add(
-      `trend.${s.start}`,
-      s.revenue === null || s.orders === null
-        ? `${l.trend} ${s.start} – ${s.end}: ${l.noData}`
-        : `${l.trend} ${s.start} – ${s.end}: ${l.kpi.revenue} ${money(s.revenue)}, ${l.kpi.orders} ${formatNumber(s.orders, locale)}`,
-    );
+  // The trend in one line, each span by its first day: a span with no data says so (never ¥0).
   if (trend.length > 1) {
+    const all = (m.trend ?? [])
+      .map((s) =>
+        s.revenue === null || s.orders === null
+          ? `${s.start.slice(5)} ${w.noData}`
+          : `${s.start.slice(5)} ${money(s.revenue)}`,
+      )
+      .join(w.sep);
     const sorted = [...trend].sort((a, b) => b.revenue - a.revenue);
     const current = sorted.findIndex((s) => s.current) + 1;
-    const at = (s: (typeof trend)[number]) => `${s.start} ${money(s.revenue)}`;
-    if (current > 0) add('trend', w.trend(trend.length, at(sorted[0]!), at(sorted.at(-1)!), current));
+    if (current > 0)
+      add('trend', w.trend(trend.length, all, sorted[0]!.start.slice(5), sorted.at(-1)!.start.slice(5), current));
   }
 
   const days = m.revenueByDay.map((d) => ({ date: d.date, revenue: d.revenue }));
   if (days.length > 1) {
     const sorted = [...days].sort((a, b) => b.revenue - a.revenue);
-    const at = (d: (typeof days)[number]) => `${d.date} ${money(d.revenue)}`;
-    add('days', w.days(at(sorted[0]!), at(sorted.at(-1)!)));
+    const all = days.map((d) => `${d.date.slice(5)} ${money(d.revenue)}`).join(w.sep);
+    add('days', w.days(all, sorted[0]!.date.slice(5), sorted.at(-1)!.date.slice(5)));
   }
 
   const sets = new Map<Dimension, Standing[]>();
   const rows: [Dimension, { name: string; revenue: number; changeRatio: number | null }[]][] = [
     ...breakdownsOf(m).map(({ dimension, rows: r }) => [dimension, r] as [Dimension, typeof r]),
-    ['product', m.topProducts.map((p) => ({ name: p.product, revenue: p.revenue, changeRatio: p.changeRatio }))],
+    [
+      'product',
+      m.topProducts
+        .slice(0, SHOWN_PRODUCTS)
+        .map((p) => ({ name: p.product, revenue: p.revenue, changeRatio: p.changeRatio })),
+    ],
   ];
   for (const [dimension, members] of rows) {
     if (members.length === 0) continue;
@@ -183,46 +194,47 @@ export function factBook(m: SalesMetrics, locale: Locale, options: FactBookOptio
   const dimensionOf = new Map<string, Dimension>();
   for (const [dimension, standings] of sets)
     for (const s of standings) if (!dimensionOf.has(s.name)) dimensionOf.set(s.name, dimension);
-  const risers = m.risers.map((p) => p.product);
-  const fallers = m.fallers.map((p) => p.product);
+  const risers = m.risers.slice(0, SHOWN_MOVERS).map((p) => p.product);
+  const fallers = m.fallers.slice(0, SHOWN_MOVERS).map((p) => p.product);
   for (const name of [...risers, ...fallers]) if (!dimensionOf.has(name)) dimensionOf.set(name, 'product');
 
+  // A member's line: revenue, share and its change in points, change, and 同比 (last year's amount is the KPI's).
   for (const { dimension, rows: members } of breakdownsOf(m)) {
     for (const r of members) {
       const previousShare = previousShareOf(r, members);
+      const yoy = r.yoyChangeRatio === undefined ? '' : `; ${l.yoy} ${formatRatio(r.yoyChangeRatio, locale)}`;
       add(
         memberId(dimension, r.name),
-        `${r.name}: ${money(r.revenue)} (${l.share} ${share(r.share)}, ${l.lastWeek} ${share(previousShare)}, ` +
-          `${formatPoints((r.share - previousShare) * 100, locale)}; ${l.change} ${formatRatio(r.changeRatio, locale)}` +
-          `${lastYearText(r.lastYearRevenue, r.yoyChangeRatio, money, l)})`,
+        `${r.name}: ${money(r.revenue)} (${l.share} ${share(r.share)}, ` +
+          `${formatPoints((r.share - previousShare) * 100, locale)}; ${l.change} ${formatRatio(r.changeRatio, locale)}${yoy})`,
       );
     }
   }
-  for (const p of m.topProducts.slice(0, 5))
+  for (const p of m.topProducts.slice(0, SHOWN_PRODUCTS))
     add(
       memberId('product', p.product),
       `${p.product}: ${money(p.revenue)}, ${formatNumber(p.units, locale)} (${l.change} ${formatRatio(p.changeRatio, locale)})`,
     );
   if (risers.length + fallers.length > 0) {
     const moved = (list: typeof m.risers) =>
-      list.map((p, i) => `${i + 1} ${p.product} ${p.delta > 0 ? '+' : '−'}${money(Math.abs(p.delta))}`).join(w.sep);
-    add('movers', w.movers(moved(m.risers), moved(m.fallers)));
+      list.map((p, i) => `${i + 1} ${p.product} ${p.delta > 0 ? '+' : '-'}${money(Math.abs(p.delta))}`).join(w.sep);
+    add('movers', w.movers(moved(m.risers.slice(0, SHOWN_MOVERS)), moved(m.fallers.slice(0, SHOWN_MOVERS))));
   }
   for (const [dimension, standings] of sets) {
     const name = w.dimension[dimension];
-    add(
-      `rank.${dimension}`,
-      `${w.byRevenue(name)}: ${standings.map((s) => `${s.byRevenue} ${s.name}`).join(w.sep)}${w.of(standings.length)}`,
-    );
+    add(`rank.${dimension}`, `${w.byRevenue(name)}: ${standings.map((s) => s.name).join(' > ')}`);
     const changed = standings.filter((s) => s.byChange !== undefined).sort((a, b) => a.byChange! - b.byChange!);
     if (changed.length === 0) continue;
     const rose = changed.filter((s) => s.change! > 0).map((s) => s.name);
     const fell = changed.filter((s) => s.change! < 0).map((s) => s.name);
     const flat = changed.filter((s) => Math.abs(s.change!) < flatPercent).map((s) => s.name);
+    // The order by change names only (each member's change is on its own line), and how many rose, fell or held:
+    // the order says which; the one alone is named, for "the only one".
     add(
       `growth.${dimension}`,
-      `${w.byChange(name)}: ${changed.map((s) => `${s.byChange} ${s.name} ${formatRatio(s.change! / 100, locale)}`).join(w.sep)}; ` +
-        w.moves(w.count(rose), w.count(fell), w.count(flat), pct),
+      `${w.byChange(name)}: ${changed.map((s) => s.name).join(' > ')}; ` +
+        // "Flat" only where a member held: its count is 0 otherwise, and the line says so by not saying it.
+        w.moves(w.count(rose), w.count(fell), flat.length === 0 ? '' : `${w.sep}${w.flat} ${w.count(flat)}`),
     );
   }
 

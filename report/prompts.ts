@@ -57,18 +57,10 @@ export function loadPrompts(
         period: `${metrics.period.start} – ${metrics.period.end}`,
         previousPeriod: `${metrics.previousPeriod.start} – ${metrics.previousPeriod.end}`,
         currency: metrics.currency,
-        metrics: JSON.stringify(forModel(metrics), null, 2),
         facts: factLines(facts ?? factBook(metrics, locale)),
       }),
     repairMessage: (errors) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') }),
   };
-}
-
-/** The month to date is a target's measure: without targets it is not the report's to cite. */
-function forModel(m: SalesMetrics): SalesMetrics {
-  if (m.targets?.basis === 'month') return m;
-  const { monthToDate: _, ...rest } = m;
-  return rest;
 }
 
 function fill(template: string, values: Record<string, string>): string {

@@ -19,6 +19,9 @@ interface Sequence {
   done: () => void;
 }
 
+/** A request whose client went away: vLLM aborts it and frees its place in the batch. */
+export class Aborted extends Error {}
+
 /** What the engine is doing now, and the most it has done at once: vLLM's gauges, and a high-water mark. */
 export interface EngineStats {
   running: number;
@@ -41,17 +44,30 @@ export class BatchingEngine {
 
   constructor(private readonly options: BatchingOptions) {}
 
-  /** Resolves when `tokens` completion tokens have been decoded for this request. */
-  generate(tokens: number): Promise<void> {
+  /**
+   * Resolves when `tokens` completion tokens have been decoded for this request; rejects with `Aborted` when `signal`
+   * aborts first (the client closed the connection), the sequence leaving the batch as vLLM's does.
+   */
+  generate(tokens: number, signal?: AbortSignal): Promise<void> {
     if (this.options.tokensPerSecond <= 0 || tokens <= 0) {
       this.finished++;
       this.generated += Math.max(0, tokens);
       return Promise.resolve();
     }
     this.generated += tokens;
-    return new Promise<void>((done) => {
+    return new Promise<void>((done, fail) => {
       this.advance();
-      this.waiting.push({ remaining: tokens, done });
+      const sequence: Sequence = { remaining: tokens, done };
+      this.waiting.push(sequence);
+      signal?.addEventListener('abort', () => {
+        this.advance();
+        for (const queue of [this.running, this.waiting]) {
+          const at = queue.indexOf(sequence);
+          if (at >= 0) queue.splice(at, 1);
+        }
+        this.admitAndSchedule();
+        fail(new Aborted('the client closed the connection'));
+      });
       this.admitAndSchedule();
     });
   }

@@ -36,17 +36,98 @@ interface MetricsLike {
   byRegion?: { name: string; revenue: number; changeRatio: number | null }[];
   risers?: { product: string; delta: number }[];
   fallers?: { product: string; delta: number }[];
-  dataQuality?: { skippedRows: number; dataRows: number };
   targets?: { basis: 'week' | 'month'; kpis: Record<string, { attainment: number; pace?: number }> };
 }
 
+/**
+ * The metrics a report's words need, read back from the fact lines of the prompt ("[revenue] 销售额: 本周 ¥248,051,
+ * 上周 ¥228,053, 环比 +8.8%; 去年同期 ¥195,306, 同比 +27.0%"), as a model reads them: the figures as printed.
+ */
 export function metricsFromPrompt(text: string): MetricsLike {
-  const fenced = /```json\s*([\s\S]*?)```/.exec(text);
-  try {
-    return JSON.parse(fenced?.[1] ?? '{}') as MetricsLike;
-  } catch {
-    return {};
+  const facts = new Map<string, string>();
+  for (const m of text.matchAll(/^\[([^\]\n]+)\] (.*)$/gm)) facts.set(m[1]!, m[2]!);
+  // The first line says which report: a daily flash, the weekly report or the month to date.
+  const header = text.split('\n')[0] ?? '';
+  const period = /(\d{4}-\d{2}-\d{2}) – (\d{4}-\d{2}-\d{2})/.exec(text);
+  const kpis: Record<string, Kpi> = {};
+  for (const key of ['revenue', 'orders', 'units', 'averageOrderValue']) {
+    const line = facts.get(key);
+    if (!line) continue;
+    // "label: A x, B y, C z; D u, E v": the figures in order (a label may hold a comma: "Last month, same days").
+    const [now, lastYear] = line
+      .slice(line.indexOf(': ') + 2)
+      .split('; ')
+      .map(figuresIn);
+    const [current, previous, change] = now ?? [];
+    const [yearAgo, yoy] = lastYear ?? [];
+    kpis[key] = {
+      current: amount(current),
+      previous: amount(previous),
+      changeRatio: ratio(change),
+      ...(yearAgo !== undefined && yoy !== undefined && { lastYear: amount(yearAgo), yoyChangeRatio: ratio(yoy) }),
+    };
   }
+  const rows = (dimension: string) =>
+    [...facts].flatMap(([id, line]) => {
+      if (!id.startsWith(`${dimension}.`)) return [];
+      // "华东: ¥45,313 (占比 18.3%, 上周 22.9%, -4.7个百分点; 环比 -13.3%; …)"
+      const parts = line.split('; ');
+      return [
+        {
+          name: id.slice(dimension.length + 1),
+          revenue: amount(lastWord(line.split(' (')[0])),
+          changeRatio: ratio(lastWord(parts[1]?.replace(/\)$/, ''))),
+        },
+      ];
+    });
+  const movers = facts.get('movers')?.split(/；|; /) ?? [];
+  const moved = (half: string | undefined) =>
+    [...(half ?? '').matchAll(/(?:^|[:：，,]\s*)\d+ (.+?) ([+-])\D*([\d,]+(?:\.\d+)?)/g)].map((m) => ({
+      product: m[1]!,
+      delta: (m[2] === '-' ? -1 : 1) * amount(m[3]),
+    }));
+  const target = facts.get('target.revenue');
+  const percents = [...(target ?? '').matchAll(/([\d.]+)%/g)].map((m) => Number(m[1]) / 100);
+  return {
+    ...(period && { period: { start: period[1]!, end: period[2]! } }),
+    ...(/日报|daily/i.test(header)
+      ? { periodKind: 'day' as const }
+      : /月度|monthly/i.test(header)
+        ? { periodKind: 'month' as const }
+        : {}),
+    kpis,
+    byCategory: rows('category'),
+    byRegion: rows('region'),
+    risers: moved(movers[0]),
+    fallers: moved(movers[1]),
+    ...(target &&
+      percents.length > 0 && {
+        targets: {
+          basis: percents.length > 1 ? ('month' as const) : ('week' as const),
+          kpis: { revenue: { attainment: percents[0]!, ...(percents[1] !== undefined && { pace: percents[1] }) } },
+        },
+      }),
+  };
+}
+
+/** The figures of a fact line's part, in order: "¥248,051", "+8.8%", "184", "—". */
+function figuresIn(part: string): string[] {
+  return part.match(/[+\-−]?(?:CN|US)?[¥$€£￥]?\d[\d,]*(?:\.\d+)?%?|—/g) ?? [];
+}
+
+function lastWord(part: string | undefined): string {
+  return part?.trim().split(/\s+/).at(-1) ?? '';
+}
+
+/** "¥248,051", "CN¥1,348", "184", "−5,930" as a number. */
+function amount(written: string | undefined): number {
+  const n = Number((written ?? '').replace(/[−]/g, '-').replace(/[^\d.-]/g, ''));
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** "+8.8%" as 0.088; "—" (nothing to compare with) as null. */
+function ratio(written: string | undefined): number | null {
+  return written && /\d/.test(written) ? amount(written) / 100 : null;
 }
 
 type Lang = 'zh' | 'en';
@@ -110,7 +191,8 @@ class Phrases {
 
   count(path: string[], max: number): number {
     const key = path.at(-1);
-    if (key === 'dataQualityNotes') return (this.m.dataQuality?.skippedRows ?? 0) > 0 ? 1 : 0;
+    // The system states the data quality itself; the facts say nothing a note could add.
+    if (key === 'dataQualityNotes') return 0;
     if (key === 'risks') return Math.min(max, (this.m.fallers?.length ?? 0) > 0 ? 2 : 1);
     return Math.min(max, 3);
   }
@@ -185,10 +267,6 @@ class Phrases {
         return zh
           ? ['区域销售经理', '电商运营', '采购'][i % 3]!
           : ['Regional sales manager', 'E-commerce team', 'Purchasing'][i % 3]!;
-      case 'dataQualityNotes':
-        return zh
-          ? `共有${this.m.dataQuality?.skippedRows ?? 0}行数据无法读取，已跳过，对总数影响有限。`
-          : `${this.m.dataQuality?.skippedRows ?? 0} unreadable rows were skipped; the effect on totals is small.`;
       default:
         return zh ? '（模拟内容）' : '(simulated text)';
     }

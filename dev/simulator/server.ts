@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SIMULATOR_HEADER } from '../../report/llm';
-import { BatchingEngine, type EngineStats } from './engine';
+import { Aborted, BatchingEngine, type EngineStats } from './engine';
 import { metricsFromPrompt, writeDocument } from './report-writer';
 
 export interface SimulatorOptions {
@@ -219,7 +219,17 @@ export function createSimulator(options: SimulatorOptions): Server {
       completionTokens = maxTokens;
       finishReason = 'length';
     }
-    await engine.generate(completionTokens);
+    // A client that gives up (its timeout) closes the connection: the sequence leaves the batch, as in vLLM.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) gone.abort();
+    });
+    try {
+      await engine.generate(completionTokens, gone.signal);
+    } catch (err) {
+      if (err instanceof Aborted) return;
+      throw err;
+    }
 
     sendJson(res, 200, {
       id: `chatcmpl-${randomBytes(16).toString('hex')}`,

@@ -57,7 +57,8 @@ describe('vLLM simulator, as a process over HTTP', () => {
         { role: 'system', content: 'Write the weekly report.' },
         {
           role: 'user',
-          content: '```json\n{"kpis":{"revenue":{"current":1200,"previous":1000,"changeRatio":0.2}}}\n```',
+          content:
+            'Write the weekly sales report from these facts.\n\n[revenue] Revenue: This week ¥1,200, Last week ¥1,000, Change +20.0%',
         },
       ],
       response_format: {

@@ -1,3 +1,5 @@
+import { parseChineseNumeral } from './numbers-in-words';
+
 /**
  * The grammar of a claim in business Chinese and English, beside numbers (numbers-in-words.ts): what in a clause
  * says how things stand against each other or against time. It is built from how the two languages form such
@@ -31,19 +33,6 @@ export type Marker = { negated?: boolean } &
 
 export type QuantifierCount = 'all' | 'none' | 'most' | 'few' | 'half' | 'only' | number;
 
-const CN_DIGITS: Record<string, number> = {
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-  十: 10,
-};
 const EN_NUMBERS: Record<string, number> = {
   one: 1,
   two: 2,
@@ -72,9 +61,9 @@ const EN_ORDINALS: Record<string, number> = {
 /** A small count as written: 4, 四, four. */
 export function smallCount(word: string): number | undefined {
   if (/^\d+$/.test(word)) return Number(word);
-  if (word in EN_NUMBERS) return EN_NUMBERS[word.toLowerCase()];
-  if (/^十[一二三四五六七八九]?$/.test(word)) return 10 + (CN_DIGITS[word[1] ?? ''] ?? 0);
-  return CN_DIGITS[word];
+  const lower = word.toLowerCase();
+  if (lower in EN_NUMBERS) return EN_NUMBERS[lower];
+  return parseChineseNumeral(word)?.value;
 }
 
 const COUNT = String.raw`\d+|[一二两三四五六七八九十]+|one|two|three|four|five|six|seven|eight|nine|ten`;

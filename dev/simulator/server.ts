@@ -345,7 +345,7 @@ function sendError(
  * What a small model wrote under the schema with nothing to say, as it was seen from one (SmolLM2, Gemma 3 270M):
  * field names misspelt and echoed, runs repeated, a JSON fragment, a template echoed as an item.
  */
-function junkDocument(zh: boolean): unknown {
+export function junkDocument(zh: boolean): unknown {
   return zh
     ? {
         headline: '标题标题标题',

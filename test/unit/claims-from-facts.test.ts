@@ -6,6 +6,7 @@ import { writeSampleCsv } from '../../dev/sample-data';
 import { loadSalesMetrics, loadSalesViews } from '../../sales/load';
 import { sliceOf } from '../../sales/slices';
 import { writeDocument, metricsFromPrompt } from '../../dev/simulator/report-writer';
+import { junkDocument } from '../../dev/simulator/server';
 import { checkClaims, citationsIn, withoutCitations } from '../../report/fact-check';
 import { factBook, factLines } from '../../report/facts';
 import { printedNarrative } from '../../report/narrative';
@@ -63,7 +64,7 @@ describe('claims with no digits in them: the verdict is the truth, whichever it 
 });
 
 describe('a figure written as the email prints it is never refused for rounding', () => {
-  it('passes every KPI change, year-over-year change and figure at a glance, for 12 samples in both locales', async () => {
+  it('passes every cited KPI change, year-over-year change and figure at a glance, for 12 samples in both locales', async () => {
     const refused: unknown[] = [];
     let sentences = 0;
     for (let seed = 20; seed < 32; seed++) {
@@ -76,11 +77,11 @@ describe('a figure written as the email prints it is never refused for rounding'
           (ratio ?? 0) >= 0 ? (zh ? '增长' : 'rose') : zh ? '下降' : 'fell';
         const written = [
           zh
-            ? `销售额环比${up(r.changeRatio)}${shown(r.changeRatio)}`
-            : `Revenue ${up(r.changeRatio)} ${shown(r.changeRatio)} week over week`,
+            ? `销售额环比${up(r.changeRatio)}${shown(r.changeRatio)} [revenue]`
+            : `Revenue ${up(r.changeRatio)} ${shown(r.changeRatio)} week over week [revenue]`,
           zh
-            ? `销售额同比${up(r.yoyChangeRatio)}${shown(r.yoyChangeRatio)}`
-            : `Revenue ${up(r.yoyChangeRatio)} ${shown(r.yoyChangeRatio)} year over year`,
+            ? `销售额同比${up(r.yoyChangeRatio)}${shown(r.yoyChangeRatio)} [revenue]`
+            : `Revenue ${up(r.yoyChangeRatio)} ${shown(r.yoyChangeRatio)} year over year [revenue]`,
           zh
             ? `本周销售额${formatCompactMoney(r.current, 'CNY', locale)}`
             : `Revenue came in at ${formatCompactMoney(r.current, 'CNY', locale)}`,
@@ -89,8 +90,8 @@ describe('a figure written as the email prints it is never refused for rounding'
             : `Revenue was ${formatMoney(r.current, 'CNY', locale, 0)}`,
           ...m.byRegion.map((x) =>
             zh
-              ? `${x.name}销售额同比${up(x.yoyChangeRatio)}${shown(x.yoyChangeRatio)}`
-              : `${x.name} revenue ${up(x.yoyChangeRatio)} ${shown(x.yoyChangeRatio)} year over year`,
+              ? `${x.name}销售额同比${up(x.yoyChangeRatio)}${shown(x.yoyChangeRatio)} [region.${x.name}]`
+              : `${x.name} revenue ${up(x.yoyChangeRatio)} ${shown(x.yoyChangeRatio)} year over year [region.${x.name}]`,
           ),
         ];
         for (const headline of written) {
@@ -204,17 +205,8 @@ describe("the simulator's honest answers pass beside every report shape", () => 
 });
 
 describe('words that are not prose are refused like false claims', () => {
-  const junk = (): WeeklySalesReport => ({
-    headline: 'hhaedlinc',
-    summary: 'summaraykkuo_summaraykkuo',
-    kpiCommentary: { revenue: 'rveenue', orders: ':{', units: 'uuuuuu', averageOrderValue: 'averageOrderValue' },
-    highlights: ['righlight', 'righlight'],
-    risks: ['risks', 'risks'],
-    recommendations: [
-      { action: 'action (owner): rationale', rationale: 'rationale', priority: 'high', owner: 'owner' },
-    ],
-    dataQualityNotes: ['dataQualityNotes', 'note', 'note', 'note', 'note'],
-  });
+  // What a small model wrote with nothing to say, as the simulator's --junk serves it.
+  const junk = () => junkDocument(false) as WeeklySalesReport;
 
   it('refuses every field of a junk answer, in both locales, and withholds the narrative', async () => {
     const m = await year();

@@ -53,7 +53,13 @@ export function createGpuLifecycleActivities({
                 `GPU ${request.handle.instanceId} failed: ${(err as Error).message}`,
               );
             }
-            const probe = await probeVllm(request.handle.endpoint, request.model, secrets.llmApiKey, signal);
+            const probe = await probeVllm(
+              request.handle.endpoint,
+              request.model,
+              secrets.llmApiKey,
+              signal,
+              config.llm.server === 'vllm',
+            );
             if (probe.ready) return { readySeconds: Math.round((now().getTime() - startedMs) / 100) / 10 };
             last = probe.reason;
             if (now().getTime() >= deadline) {

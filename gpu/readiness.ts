@@ -10,12 +10,14 @@ export async function probeVllm(
   model: string,
   apiKey: string,
   signal?: AbortSignal,
+  /** llama-cpp-python's server has no /health: its /v1/models alone says it serves. */
+  health = true,
 ): Promise<Readiness> {
   const timeout = AbortSignal.timeout(5_000);
   const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
   try {
-    const health = await fetch(`${endpoint}/health`, { signal: combined });
-    if (health.status !== 200) return { ready: false, reason: `GET /health answered ${health.status}` };
+    const answer = health ? await fetch(`${endpoint}/health`, { signal: combined }) : undefined;
+    if (answer && answer.status !== 200) return { ready: false, reason: `GET /health answered ${answer.status}` };
     const res = await fetch(`${endpoint}/v1/models`, {
       headers: { authorization: `Bearer ${apiKey}` },
       signal: combined,

@@ -1,5 +1,9 @@
 import OpenAI from 'openai';
-import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletion,
+  ChatCompletionCreateParams,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import type { Config } from '../config/config';
 import { weeklySalesReportSchema } from '../schemas/weekly-sales-report.schema';
 import { REPORT_SCHEMA_NAME } from './answer-check';
@@ -42,6 +46,24 @@ export async function servedContext(client: OpenAI, model: string, signal: Abort
   }
 }
 
+/** The schema with no string length bounds: what a grammar converter that cannot take them decodes under. */
+const UNBOUNDED_SCHEMA: unknown = JSON.parse(
+  JSON.stringify(weeklySalesReportSchema, (key, value: unknown) =>
+    key === 'minLength' || key === 'maxLength' ? undefined : value,
+  ),
+);
+
+/**
+ * How each server is asked for JSON under the schema. vLLM ignores `strict` and, since v0.12, the old `guided_json`
+ * field: response_format json_schema is the way. llama-cpp-python takes `{type: "json_object", schema}` (json_schema
+ * gets HTTP 500) and its grammar converter fails on `maxLength`: the lengths are left to AJV there.
+ */
+function responseFormat(server: Config['llm']['server']): ChatCompletionCreateParams['response_format'] {
+  if (server === 'llama-cpp-python')
+    return { type: 'json_object', schema: UNBOUNDED_SCHEMA } as ChatCompletionCreateParams['response_format'];
+  return { type: 'json_schema', json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema } };
+}
+
 /** One chat completion asking for the report as JSON constrained by its schema, in at most `maxTokens`. */
 export async function requestReport(
   client: OpenAI,
@@ -58,11 +80,7 @@ export async function requestReport(
         temperature: llm.temperature,
         seed: llm.seed,
         max_tokens: maxTokens,
-        // vLLM ignores `strict` and, since v0.12, the old `guided_json` field: response_format is the way.
-        response_format: {
-          type: 'json_schema',
-          json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema },
-        },
+        response_format: responseFormat(llm.server),
       },
       { signal },
     )

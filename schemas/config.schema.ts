@@ -491,6 +491,12 @@ export const configSchema = {
       default: {},
       properties: {
         model: { type: 'string', minLength: 1, default: 'Qwen/Qwen2.5-7B-Instruct' },
+        server: {
+          enum: ['vllm', 'llama-cpp-python'],
+          default: 'vllm',
+          description:
+            "What serves the model. vllm: response_format json_schema, ready when /health answers. llama-cpp-python (llama.cpp's server from PyPI, for a CPU host): response_format json_object with the schema, the schema's string lengths left to AJV (its grammar converter cannot take them), ready when /v1/models lists the model (it has no /health).",
+        },
         temperature: { type: 'number', minimum: 0, maximum: 2, default: 0.2 },
         seed: { type: 'integer', default: 7 },
         maxTokens: { type: 'integer', minimum: 64, default: 2048 },

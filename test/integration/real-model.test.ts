@@ -44,7 +44,7 @@ describe('a real model end to end: llama.cpp server, Gemma 3 270M, on the CPU', 
               readyTimeoutSeconds: 120,
               localProcess: {
                 command: server.python,
-                // One thread: on two shared cores two threads stalled generation.
+                // One thread, for prefill too: on two shared cores two threads stalled generation, and the other tests run beside.
                 args: [
                   '-m',
                   'llama_cpp.server',
@@ -59,6 +59,8 @@ describe('a real model end to end: llama.cpp server, Gemma 3 270M, on the CPU', 
                   '--n_ctx',
                   '8192',
                   '--n_threads',
+                  '1',
+                  '--n_threads_batch',
                   '1',
                 ],
                 cwd: '/',

@@ -12,7 +12,7 @@ export const RETURN_KPI_KEYS = ['refunds', 'refundLines', 'returnRate'] as const
 export type ReturnKpiKey = (typeof RETURN_KPI_KEYS)[number];
 export type AnyKpiKey = KpiKey | ReturnKpiKey;
 
-/** How each KPI is written: the one home for it (email, workbook, figure sheet). */
+/** How each KPI is written: the one home for it (email, workbook, fact book). */
 export const KPI_KIND: Record<AnyKpiKey, 'money' | 'count' | 'ratio'> = {
   revenue: 'money',
   orders: 'count',
@@ -197,7 +197,7 @@ export interface SalesMetrics {
   dataQuality: DataQuality;
 }
 
-/** The breakdowns every report shows, in the order a reader meets them (email, text, workbook, figure sheet). */
+/** The breakdowns every report shows, in the order a reader meets them (email, text, workbook, fact book). */
 export const BREAKDOWNS = ['region', 'channel', 'category'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 

@@ -79,7 +79,7 @@ export function formatPoints(points: number, locale: Locale): string {
   return locale === 'zh-CN' ? `${sign}${value}个百分点` : `${sign}${value} pts`;
 }
 
-/** A KPI's value as the email, the workbook's labels and the figure sheet write it. */
+/** A KPI's value as the email, the workbook's labels and the fact book write it. */
 export function formatKpi(
   key: AnyKpiKey,
   value: number,

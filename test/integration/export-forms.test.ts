@@ -72,7 +72,7 @@ describe('exports as other locales and input modes write them', () => {
     await expect(loadReportWeek(us)).rejects.toThrow(/set data.dateOrder to "mdy" or "dmy"/);
   });
 
-  it('weeks of the trend before the export starts are "no data" (chart, workbook, figure sheet, fact check), never ¥0', async () => {
+  it('weeks of the trend before the export starts are "no data" (chart, workbook, fact book, claim check), never ¥0', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sales-report-forms-'));
     const short = join(dir, 'five-weeks.csv');
     // 35 days ending 2026-11-19: from 2026-10-16. An 8-week trend starts 2026-09-25: three weeks before the data.

@@ -1,5 +1,6 @@
 import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
-import { withoutCitations, type ClaimProblem } from './fact-check';
+import { withoutCitations } from './citations';
+import type { ClaimProblem } from './fact-check';
 
 /** An item of the model's words left out of the report because it stayed wrong: where, what and why. */
 export interface DroppedItem {

@@ -1,4 +1,5 @@
 import { childEnvironment } from '../config/child-env';
+import { collectText } from '../config/child-output';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -76,16 +77,16 @@ function loadInChild(options: LoadSalesOptions, heapMB: number, signal?: AbortSi
       // The loader parses files from outside: it sees none of the worker's secrets.
       { stdio: ['pipe', 'pipe', 'pipe'], signal, env: { ...childEnvironment(process.env), TMPDIR: temp } },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const stdoutText = collectText(child.stdout);
+    const stderrText = collectText(child.stderr);
     child.once('error', (err) => {
       cleanUp();
       reject(err);
     });
     child.once('close', (code, sig) => {
       cleanUp();
+      const stdout = stdoutText();
+      const stderr = stderrText();
       let answer: Answer;
       try {
         answer = JSON.parse(stdout) as Answer;

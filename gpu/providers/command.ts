@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childEnvironment } from '../../config/child-env';
+import { collectText } from '../../config/child-output';
 import { commandTemplateProblems, isShellPlaceholder, SHELL_PLACEHOLDERS } from '../../config/command-templates';
 import type { GpuInstance, GpuProvider, InstanceState, RecordInstance } from './provider';
 
@@ -128,12 +129,12 @@ export class CommandProvider implements GpuProvider {
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: this.options.commandTimeoutSeconds * 1000,
       });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const stdoutText = collectText(child.stdout);
+      const stderrText = collectText(child.stderr);
       child.once('error', (err) => reject(new Error(`gpu.command.${which}: ${err.message}`)));
       child.once('close', (code, signal) => {
+        const stdout = stdoutText();
+        const stderr = stderrText();
         if (code !== 0) {
           reject(
             new Error(

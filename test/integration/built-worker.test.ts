@@ -88,8 +88,9 @@ describe("the build: npm run build, then node dist/worker.js from the image's la
     );
     let stdout = '';
     let stderr = '';
-    worker.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Read as it comes (the test waits for log lines): decoded by a stream decoder, whole characters only.
+    worker.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    worker.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const logLines = () =>
       stdout
         .split('\n')

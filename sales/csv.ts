@@ -4,7 +4,8 @@ import type { RawRow } from './readers';
 import type { Delimiter, TextEncoding } from './text-format';
 
 /**
- * A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks; CRLF or LF; a leading BOM.
+ * A streaming RFC 4180 reader: quoted fields with commas, doubled quotes and line breaks; CRLF, LF or CR alone (as
+ * old Mac tools still write); a leading BOM.
  * Yields the rows of each chunk together, since one await per row costs more than the parsing itself at a
  * million rows. A row's number is the line it starts on, as a spreadsheet user counts.
  */
@@ -26,6 +27,8 @@ export async function* readCsv(
   let line = 1;
   let rowLine = 1;
   let first = true;
+  // The last row ended at a CR: an LF right after it (in this chunk or the next) is the same line end.
+  let afterCr = false;
 
   for await (const chunk of chunks) {
     let text = chunk as string;
@@ -37,6 +40,13 @@ export async function* readCsv(
     let start = 0; // start of the unquoted run of the current field within `text`
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (afterCr) {
+        afterCr = false;
+        if (c === 10) {
+          start = i + 1;
+          continue;
+        }
+      }
       if (inQuotes) {
         if (quoteSeen) {
           quoteSeen = false;
@@ -60,9 +70,9 @@ export async function* readCsv(
         row.push(field + text.slice(start, i));
         field = '';
         start = i + 1;
-      } else if (c === 10) {
-        const value = field + text.slice(start, i);
-        row.push(value.endsWith('\r') ? value.slice(0, -1) : value);
+      } else if (c === 10 || c === 13) {
+        row.push(field + text.slice(start, i));
+        afterCr = c === 13;
         batch.push({ row: rowLine, cells: row });
         row = [];
         field = '';
@@ -83,5 +93,5 @@ export async function* readCsv(
     if (batch.length > 0) yield batch;
   }
   if (inQuotes && !quoteSeen) throw new Error(`line ${rowLine}: a quoted field is never closed`);
-  if (field !== '' || row.length > 0) yield [{ row: rowLine, cells: [...row, field.replace(/\r$/, '')] }];
+  if (field !== '' || row.length > 0) yield [{ row: rowLine, cells: [...row, field] }];
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { readCsv } from './csv';
+import { detectTextFormat } from './text-format';
 import { CellError, cellText, parseMoneyCents } from './cells';
 import { isIsoDate, type IsoDate } from './dates';
 import { SalesDataError } from './errors';
@@ -70,12 +71,16 @@ export function parseTargets(rows: { where: string; cells: Record<string, unknow
   });
 }
 
-/** The targets CSV (header: period, kpi, dimension, name, target). */
+/**
+ * The targets CSV (header: period, kpi, dimension, name, target), read as the sales CSV is: its encoding (a file
+ * Excel saved on Chinese Windows is GBK) and delimiter detected, any line ends.
+ */
 export async function readTargetsFile(path: string): Promise<TargetRow[]> {
   const rows: { where: string; cells: Record<string, unknown> }[] = [];
   let header: string[] | undefined;
   try {
-    for await (const batch of readCsv(path)) {
+    const format = await detectTextFormat(path, { encoding: 'auto', delimiter: 'auto' });
+    for await (const batch of readCsv(path, undefined, format)) {
       for (const { row, cells } of batch) {
         if (cells.every((c) => cellText(c).trim() === '')) continue;
         if (!header) {

@@ -60,7 +60,7 @@ export async function detectTextFormat(
   if (configured.delimiter !== 'auto') {
     return { encoding, delimiter: configured.delimiter, detected: { encoding: how, delimiter: 'configured' } };
   }
-  const firstLine = iconv.decode(sample, encoding).split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = iconv.decode(sample, encoding).split(/\r\n|\r|\n/, 1)[0] ?? '';
   const counts: Record<Delimiter, number> = { ',': 0, ';': 0, '\t': 0 };
   let quoted = false;
   for (const c of firstLine) {

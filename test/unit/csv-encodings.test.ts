@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { readCsv } from '../../sales/csv';
 import type { LoadSalesOptions } from '../../sales/load';
+import { readTargetsFile } from '../../sales/targets';
 
 describe('CSV exports as Excel on Chinese Windows saves them', () => {
   const load = (path: string, more: Partial<LoadSalesOptions> = {}) => loadReportWeek(path, more);
@@ -39,5 +40,18 @@ describe('CSV exports as Excel on Chinese Windows saves them', () => {
     await expect(load(gbk, { encoding: 'utf-8' })).rejects.toThrow(
       /gbk\.csv row 1: missing column .* \(read as UTF-8, as configured; delimiter ","; set data\.encoding \/ data\.delimiter if that is wrong\)/,
     );
+  });
+});
+
+describe('the targets file is read as the sales CSV is', () => {
+  it('a GBK targets file with CR-only line ends and semicolons: 华东 stays 华东', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-targets-'));
+    const path = join(dir, 'targets.csv');
+    const text = ['period;kpi;dimension;name;target', '2026-11;revenue;region;华东;120000', '2026-11;orders;;;900'];
+    await writeFile(path, iconv.encode(text.join('\r'), 'gbk'));
+    expect(await readTargetsFile(path)).toEqual([
+      { period: '2026-11', kpi: 'revenue', dimension: 'region', name: '华东', target: 120000 },
+      { period: '2026-11', kpi: 'orders', target: 900 },
+    ]);
   });
 });

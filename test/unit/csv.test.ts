@@ -26,6 +26,17 @@ describe('streaming CSV reader', () => {
     }
   });
 
+  it('reads CR-only line ends (old Mac tools) as rows, and a CRLF cut between chunks as one line end', async () => {
+    for (const chunk of [undefined, 1, 2, 5]) {
+      expect(await rowsOf('地区,金额\r华东,1\r"华\r北",2\r\n华南,3\r', chunk)).toEqual([
+        { row: 1, cells: ['地区', '金额'] },
+        { row: 2, cells: ['华东', '1'] },
+        { row: 3, cells: ['华\r北', '2'] },
+        { row: 4, cells: ['华南', '3'] },
+      ]);
+    }
+  });
+
   it('says where a quoted field is never closed', async () => {
     await expect(rowsOf('a,b\n1,"open\n2,3\n')).rejects.toThrow('line 2: a quoted field is never closed');
   });

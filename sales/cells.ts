@@ -148,10 +148,20 @@ export function cellText(value: unknown): string {
     if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
     if (v.text !== undefined) return cellText(v.text);
     if (v.result !== undefined) return cellText(v.result);
-    // A formula with no saved result: what was typed is the closest thing to what the user sees ("1+1 套装").
-    if (v.formula !== undefined) return cellText(v.formula);
+    // A formula with no saved result: what was typed, as typed ("=1+1 套装"); the data-quality line names the cell.
+    if (v.formula !== undefined) return `=${cellText(v.formula)}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * A formula cell with no saved result (written by a tool that does not compute, or a product name a shop typed
+ * starting with "="): its text as typed, else undefined.
+ */
+export function unsavedFormula(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || value instanceof Date) return undefined;
+  const v = value as { result?: unknown; formula?: unknown };
+  return v.formula !== undefined && v.result === undefined ? cellText(value) : undefined;
 }
 
 /** Formula cells carry their cached result; everything else is taken as is. */

@@ -1,7 +1,7 @@
 import { SalesDataError } from './errors';
 import type { Field, ParsedLine } from './load';
 import type { OrderLine } from './aggregator';
-import type { RowProblem, RowTally } from './metrics';
+import type { RowProblem, RowTally, UnsavedFormula } from './metrics';
 
 /** Where readable lines go, and what they add up to: one report's slices, or every view of a morning. */
 export interface LineSink<R> {
@@ -18,6 +18,8 @@ export class LineTally<R> {
   blankRows = 0;
   skippedRows = 0;
   readonly problems: RowProblem[] = [];
+  private unsaved = 0;
+  private readonly unsavedShown: UnsavedFormula[] = [];
 
   constructor(
     private readonly aggregator: LineSink<R>,
@@ -34,11 +36,25 @@ export class LineTally<R> {
     if (this.problems.length < this.shown) this.problems.push({ ...where(parsed.field), row, reason: parsed.reason });
   }
 
+  /** A formula cell with no saved value, read as typed: counted, the first few kept by where they are. */
+  unsavedFormula(cell: UnsavedFormula): void {
+    this.unsaved++;
+    if (this.unsavedShown.length < this.shown) this.unsavedShown.push(cell);
+  }
+
   /** Every slice's metrics, unless more rows than allowed could not be read. */
   finish(source: string, file: string, maxShare: number): R {
     failIfTooManyUnreadable(source, this.dataRows, this.skippedRows, this.problems, maxShare);
     const { dataRows, blankRows, skippedRows, problems } = this;
-    return this.aggregator.finish({ file, dataRows, blankRows, skippedRows, problems });
+    const unsavedFormulas = this.unsaved > 0 ? { count: this.unsaved, cells: this.unsavedShown } : undefined;
+    return this.aggregator.finish({
+      file,
+      dataRows,
+      blankRows,
+      skippedRows,
+      problems,
+      ...(unsavedFormulas && { unsavedFormulas }),
+    });
   }
 }
 

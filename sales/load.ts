@@ -4,6 +4,7 @@ import type { OrderLine } from './aggregator';
 import {
   CellError,
   cellText,
+  unsavedFormula,
   cellValue,
   parseLabel,
   parseMoneyCents,
@@ -260,6 +261,12 @@ async function readFileInto(tally: LineTally<MetricsByView>, options: LoadSalesO
             continue;
           }
           const { map, names } = header;
+          if (sheet)
+            for (const i of Object.values(map)) {
+              const text = i === undefined ? undefined : unsavedFormula(cells[i]);
+              if (i !== undefined && text !== undefined)
+                tally.unsavedFormula({ file, sheet: sheet.sheet.name, cell: `${columnLetter(i)}${row}`, text });
+            }
           tally.take(parseLine(cells, map, options.dateOrder, needed), row, (field) => {
             const col = map[field] ?? 0;
             return { file, column: format === 'xlsx' ? `${names[col]} (${columnLetter(col)})` : (names[col] ?? '') };

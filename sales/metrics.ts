@@ -155,6 +155,17 @@ export interface DataQuality {
   problems: RowProblem[];
   /** One file a day (data.path's {date} template): the days' files that were not there. */
   missingFiles?: string[];
+  /** Formula cells with no saved value, read as typed: how many, and the first few by file, sheet and cell. */
+  unsavedFormulas?: { count: number; cells: UnsavedFormula[] };
+}
+
+/** A formula cell with no saved value: where it is and its text as typed. */
+export interface UnsavedFormula {
+  file: string;
+  sheet: string;
+  /** "C7". */
+  cell: string;
+  text: string;
 }
 
 /** A report's period kind: "week" for metrics that do not say. */
@@ -163,7 +174,10 @@ export function periodKindOf(m: Pick<SalesMetrics, 'periodKind'>): PeriodKind {
 }
 
 /** What reading a source counted about its rows: every slice of the read carries it in its dataQuality. */
-export type RowTally = Pick<DataQuality, 'file' | 'dataRows' | 'blankRows' | 'skippedRows' | 'problems'>;
+export type RowTally = Pick<
+  DataQuality,
+  'file' | 'dataRows' | 'blankRows' | 'skippedRows' | 'problems' | 'unsavedFormulas'
+>;
 
 /** Everything the report states as a number. Computed in code; the LLM only writes the words around it. */
 export interface SalesMetrics {

@@ -117,9 +117,25 @@ export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Label
     [...note.replace(/(\d),(\d)/g, '$1$2').matchAll(/\d+/g)].some((x) => counts.includes(Number(x[0]))) ||
     (dq.skippedRows === 0 && /skipped|unreadable|跳过|无法读取/i.test(note));
   const missing = dq.missingFiles?.length ? [l.missingFiles(dq.missingFiles.join(', '))] : [];
+  const formulas = dq.unsavedFormulas
+    ? [
+        l.unsavedFormulas(
+          count(dq.unsavedFormulas.count),
+          dq.unsavedFormulas.cells.map((c) => `${c.file} ${c.sheet}!${c.cell} ${c.text}`).join(', ') +
+            (dq.unsavedFormulas.count > dq.unsavedFormulas.cells.length ? ', …' : ''),
+        ),
+      ]
+    : [];
   const refunds = m.kpis.refunds ? l.refundConvention : l.noRefundsInData;
   const leftOut = itemsLeftOut > 0 ? [l.itemsLeftOut(itemsLeftOut)] : [];
-  return [statement, ...missing, refunds, ...leftOut, ...r.dataQualityNotes.filter((note) => !restates(note))];
+  return [
+    statement,
+    ...missing,
+    ...formulas,
+    refunds,
+    ...leftOut,
+    ...r.dataQualityNotes.filter((note) => !restates(note)),
+  ];
 }
 
 /** In the body money is in whole units, so four columns fit a phone; the workbook has the cents. */

@@ -48,6 +48,8 @@ export interface Labels {
   noRefundsInData: string;
   /** Daily files that did not arrive (trend weeks only: in the report's weeks the run fails). */
   missingFiles: (names: string) => string;
+  /** Formula cells with no saved value, read as typed: how many, and the first few ("sales.xlsx 订单!C7 =1+1 套装"). */
+  unsavedFormulas: (n: string, cells: string) => string;
   topMovers: string;
   risers: string;
   fallers: string;
@@ -144,6 +146,8 @@ const zh: Labels = {
   itemsLeftOut: (n) => `模型撰写的文字解读中有 ${n} 条与系统计算的数据不符，已删去；其余文字均已核对。`,
   noRefundsInData: '数据中没有任何退款行（导出可能不含退款），因此不报告退款与退货率；销售额未扣除退款。',
   missingFiles: (n) => `以下日期的数据文件没有送达，趋势中对应周的数值缺少这些天：${n}。`,
+  unsavedFormulas: (n, cells) =>
+    `有 ${n} 个公式单元格没有保存计算结果（保存文件的工具未计算公式），已按输入的文字读取：${cells}。`,
   topMovers: '涨跌最大的商品',
   allReports: '历史周报',
   weeklyRevenue: '每周销售额',
@@ -235,6 +239,8 @@ const en: Labels = {
   noRefundsInData:
     'The data holds no refund lines at all (the export may leave them out), so refunds and the return rate are not reported and revenue is before any refunds.',
   missingFiles: (n) => `These days' files did not arrive, so their weeks in the trend lack them: ${n}.`,
+  unsavedFormulas: (n, cells) =>
+    `${n} formula ${n === '1' ? 'cell has' : 'cells have'} no saved value (the tool that saved the file did not compute ${n === '1' ? 'it' : 'them'}) and ${n === '1' ? 'was' : 'were'} read as typed: ${cells}.`,
   topMovers: 'Biggest movers',
   allReports: 'All reports',
   weeklyRevenue: 'Revenue by week',

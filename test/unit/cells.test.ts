@@ -1,5 +1,14 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_HEADER } from '../../dev/sample-data';
+import { dataQualityLines } from '../../report/render/email-content';
+import { labelsFor } from '../../report/render/labels';
+import { withheldNarrative } from '../../report/withheld';
 import { CellError, cellText, parseMoneyCents, parseOrderDate, parseQuantity } from '../../sales/cells';
+import { loadReportWeek } from '../helpers/load';
 
 describe('reading spreadsheet cells', () => {
   it.each([
@@ -68,7 +77,29 @@ describe('reading spreadsheet cells', () => {
 
   it('reads a formula cell as its saved result, or as what was typed when none was saved', () => {
     expect(cellText({ formula: 'A1&"套装"', result: '1+1 套装' })).toBe('1+1 套装');
-    expect(cellText({ formula: '1+1 套装' })).toBe('1+1 套装');
+    expect(cellText({ formula: '1+1 套装' })).toBe('=1+1 套装');
     expect(cellText({ richText: [{ text: '无线' }, { text: '耳机' }] })).toBe('无线耳机');
+  });
+
+  it('names a formula cell with no saved value in the data-quality line (file, sheet, cell) and keeps it as typed', async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'sales-report-formula-')), 'sales.xlsx');
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('订单');
+    sheet.addRow(SAMPLE_HEADER);
+    sheet.addRow(['A1', '2026-11-17', '保温杯', '家居', '华东', '线上', 2, 50, 100]);
+    // A shop typed a product name starting with "=": saved as a formula, with no value (nothing computed it).
+    sheet.addRow(['A2', '2026-11-18', { formula: '1+1 套装' }, '家居', '华东', '线上', 1, 80, 80]);
+    await book.xlsx.writeFile(path);
+
+    const m = await loadReportWeek(path);
+    expect(m.topProducts.map((p) => p.product)).toContain('=1+1 套装');
+    expect(m.dataQuality.unsavedFormulas).toEqual({
+      count: 1,
+      cells: [{ file: 'sales.xlsx', sheet: '订单', cell: 'C3', text: '=1+1 套装' }],
+    });
+    for (const locale of ['zh-CN', 'en-US'] as const) {
+      const lines = dataQualityLines(m, withheldNarrative(locale, 'week', 'junk'), labelsFor(locale));
+      expect(lines.some((l) => l.includes('sales.xlsx 订单!C3 =1+1 套装'))).toBe(true);
+    }
   });
 });

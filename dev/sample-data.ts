@@ -51,6 +51,15 @@ export interface SampleOptions {
   yearlyGrowth?: number;
 }
 
+/**
+ * The sample the real model is measured on (its corpus, its benchmark): a year and a week of seeded sales without
+ * dirt, reported on 2026-11-20, so every fact has its year-ago and trend. The prompt-size test counts its tokens.
+ */
+export const YEAR_SAMPLE = {
+  reportDate: '2026-11-20',
+  options: { endDate: '2026-11-19', days: 371, ordersPerDay: 25, seed: 23, badRowsPerThousand: 0, yearlyGrowth: 0.15 },
+} as const satisfies { reportDate: IsoDate; options: SampleOptions };
+
 export type SampleRow = (string | number | Date | null)[];
 
 /** Order lines over `days` days ending `endDate`, with a weekday pattern, per-product weekly drift and some dirt. */

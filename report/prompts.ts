@@ -20,8 +20,17 @@ export interface PromptSet {
   systemSha256: string;
   /** The data and the fact book the model cites (built here with the default "flat" when not given). */
   userMessage(metrics: SalesMetrics, facts?: FactBook): string;
-  repairMessage(errors: string[]): string;
+  /**
+   * The turn that asks again: the last answer and what is wrong with it, not every attempt so far (three attempts
+   * grew 7,919 → 12,982 → 18,017 tokens when each echoed the one before, past a small server's context).
+   */
+  repairTurn(answer: string, errors: string[]): { role: 'assistant' | 'user'; content: string }[];
 }
+
+/** How much of an invalid answer is echoed back to the model: enough to fix, not enough to blow the context. */
+const ECHO_LIMIT = 4_000;
+/** How many of an answer's problems go back to the model: the first ones, in the order of the report's fields. */
+const REPAIR_ERRORS = 12;
 
 /**
  * The fixed prompts of a report in `locale` about a `period`: a daily flash and a monthly report have system and user
@@ -47,6 +56,7 @@ export function loadPrompts(
   }
   const user = read(of('user')).toString('utf8');
   const repair = read(`repair.${locale}.md`).toString('utf8');
+  const repairMessage = (errors: string[]) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') });
   return {
     locale,
     systemFile: `prompts/${systemName}`,
@@ -59,7 +69,14 @@ export function loadPrompts(
         currency: metrics.currency,
         facts: factLines(facts ?? factBook(metrics, locale)),
       }),
-    repairMessage: (errors) => fill(repair, { errors: errors.map((e) => `- ${e}`).join('\n') }),
+    repairTurn: (answer, errors) => {
+      const shown = errors.slice(0, REPAIR_ERRORS);
+      if (errors.length > REPAIR_ERRORS) shown.push(`(and ${errors.length - REPAIR_ERRORS} more like these)`);
+      return [
+        { role: 'assistant', content: answer.slice(0, ECHO_LIMIT) },
+        { role: 'user', content: repairMessage(shown) },
+      ];
+    },
   };
 }
 

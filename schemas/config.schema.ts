@@ -519,13 +519,18 @@ export const configSchema = {
           description:
             "Check every figure in the model's words against the computed metrics (and direction words against their sign); wrong ones go back to the model by name, and a run whose answer stays wrong fails.",
         },
-        requestTimeoutSeconds: { ...seconds, default: 180 },
+        requestTimeoutSeconds: {
+          ...seconds,
+          default: 180,
+          description:
+            'How long one call to the model may take; a call past it is abandoned (its connection closed, so the server stops writing) and retried. Default 180 for vLLM, 600 for llama-cpp-python (a CPU prefills and writes minutes, not seconds).',
+        },
         maxConcurrentRequests: {
           type: 'integer',
           minimum: 1,
           default: 256,
           description:
-            "Requests in flight to one model server, across every worker on every host: set it to the server's --max-num-seqs (vLLM's default 256), so none waits inside the server while the GPU bills. The GPU pool hands out the slots; a run waits for one before it calls the model.",
+            "Requests in flight to one model server, across every worker on every host: set it to the server's --max-num-seqs (vLLM's default 256; llama-cpp-python answers one at a time, its default 1), so none waits inside the server while the GPU bills. The GPU pool hands out the slots; a run waits for one before it calls the model.",
         },
         slotWaitSeconds: {
           ...seconds,

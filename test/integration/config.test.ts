@@ -22,6 +22,17 @@ describe('configuration', () => {
     expect(config.data.columns.orderDate).toContain('订单日期');
   });
 
+  it("gives a CPU server the defaults of a CPU server, and keeps vLLM's and what the file says", () => {
+    expect(parseConfig({}).llm).toMatchObject({ requestTimeoutSeconds: 180, maxConcurrentRequests: 256 });
+    expect(parseConfig({ llm: { server: 'llama-cpp-python' } }).llm).toMatchObject({
+      requestTimeoutSeconds: 600,
+      maxConcurrentRequests: 1,
+    });
+    expect(
+      parseConfig({ llm: { server: 'llama-cpp-python', requestTimeoutSeconds: 90, maxConcurrentRequests: 2 } }).llm,
+    ).toMatchObject({ requestTimeoutSeconds: 90, maxConcurrentRequests: 2 });
+  });
+
   it('lists every problem of a bad file with its JSON path, in one go', async () => {
     const path = await configFile(
       JSON.stringify({

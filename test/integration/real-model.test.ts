@@ -7,7 +7,8 @@ import type { SalesMetrics } from '../../sales/metrics';
 import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { archivePrefix } from '../../store/archive';
 import { REPORT_DATE, withHarness } from '../helpers/harness';
-import { resolveLlamaServer, type LlamaServer } from '../helpers/llama';
+import { llamaServerSettings, resolveLlamaServer, type LlamaServer } from '../../dev/llama';
+import { mergePatch } from '../../dev/local-stack';
 
 /**
  * A real model writes the words: llama.cpp's server (llama-cpp-python) with Gemma 3 270M on the CPU, as the
@@ -28,45 +29,14 @@ describe('a real model end to end: llama.cpp server, Gemma 3 270M, on the CPU', 
       withHarness(
         {
           gpuPoolSettleSeconds: 120,
-          config: {
+          config: mergePatch(llamaServerSettings(server), {
             reports: [
               { id: 'weekly', period: 'week' },
               { id: 'daily', period: 'day' },
             ],
-            llm: {
-              server: 'llama-cpp-python',
-              model: 'gemma-3-270m',
-              maxTokens: 600,
-              maxAttempts: 2,
-              requestTimeoutSeconds: 240,
-            },
-            gpu: {
-              readyTimeoutSeconds: 120,
-              localProcess: {
-                command: server.python,
-                // One thread, for prefill too: on two shared cores two threads stalled generation, and the other tests run beside.
-                args: [
-                  '-m',
-                  'llama_cpp.server',
-                  '--model',
-                  server.model,
-                  '--model_alias',
-                  '${model}',
-                  '--host',
-                  '127.0.0.1',
-                  '--port',
-                  '${port}',
-                  '--n_ctx',
-                  '8192',
-                  '--n_threads',
-                  '1',
-                  '--n_threads_batch',
-                  '1',
-                ],
-                cwd: '/',
-              },
-            },
-          },
+            // The server's defaults (600 s a call, one at a time), two attempts and a short answer: a small model.
+            llm: { maxTokens: 600, maxAttempts: 2 },
+          }),
         },
         async (h) => {
           const started = Date.now();

@@ -5,7 +5,7 @@ import type { Locale } from './prompts';
 import type { ReportRef } from '../store/archive';
 import { labelsFor, reportTitleOf } from './render/labels';
 import { firstFireOn, parseCron } from '../config/cron';
-import { addDays, dateInZone, startOfDayInZone, type IsoDate } from '../sales/dates';
+import { addDays, dateInZone, instantAtWallClock, type IsoDate } from '../sales/dates';
 
 /** One report as the config defines it (config `reports`), its defaults filled in. */
 export interface ReportDefinition {
@@ -151,7 +151,7 @@ export function reportDatesOwed(
   return dates.filter((date) => {
     const at = firstFireOn(cron, date);
     if (!at) return false;
-    const firesAt = startOfDayInZone(date, definition.timezone).getTime() + (at.hour * 60 + at.minute) * 60_000;
+    const firesAt = instantAtWallClock(date, at.hour, at.minute, definition.timezone).getTime();
     return asked !== undefined || firesAt <= now.getTime();
   });
 }

@@ -1,4 +1,12 @@
-/** Calendar dates as 'YYYY-MM-DD' strings: they sort, compare and serialise without time-zone surprises. */
+import { Temporal } from '@js-temporal/polyfill';
+
+/**
+ * Calendar dates as 'YYYY-MM-DD' strings: they sort, compare and serialise without time-zone surprises. What needs a
+ * zone (the instant a day starts, a wall-clock time, what a clock shows) goes through the Temporal API's polyfill
+ * (@js-temporal/polyfill, the proposal champions' own, which ships CommonJS; the smaller temporal-polyfill is ES
+ * modules only, which this CommonJS package cannot require on Node 20.3): its zone rules are the IANA database's,
+ * DST gaps and overlaps included, where offsets computed by hand were an hour off on those days.
+ */
 export type IsoDate = string;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -16,12 +24,14 @@ export function addDays(date: IsoDate, days: number): IsoDate {
   return d.toISOString().slice(0, 10);
 }
 
+/** An instant as the zone's wall clock sees it. */
+function zoned(instant: Date, timeZone: string): Temporal.ZonedDateTime {
+  return Temporal.Instant.fromEpochMilliseconds(instant.getTime()).toZonedDateTimeISO(timeZone);
+}
+
 /** The calendar date of an instant as seen in a time zone. */
 export function dateInZone(instant: Date, timeZone: string): IsoDate {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    instant,
-  );
+  return zoned(instant, timeZone).toPlainDate().toString();
 }
 
 export interface DateRange {
@@ -172,17 +182,22 @@ export function daysOf(range: DateRange): IsoDate[] {
   return days;
 }
 
-/** The instant at which the wall clock in `timeZone` shows `date` 00:00 (plus `days`): for day ranges in a zone. */
+/**
+ * The first instant of `date` in `timeZone`: its midnight, or, where a DST change skips midnight (America/Santiago's
+ * first Sunday of September), the first time the clock shows that day.
+ */
 export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
-  const guess = Date.parse(`${date}T00:00:00Z`);
-  // Two passes settle the offset even when a DST change falls near midnight.
-  let instant = guess;
-  for (let i = 0; i < 2; i++) instant = guess - offsetMs(new Date(instant), timeZone);
-  return new Date(instant);
+  return new Date(Temporal.PlainDate.from(date).toZonedDateTime({ timeZone }).epochMilliseconds);
 }
 
-function offsetMs(instant: Date, timeZone: string): number {
-  return wallClockInZone(instant, timeZone).offsetMs;
+/**
+ * The instant the wall clock in `timeZone` shows `date` at `hour`:`minute`: a schedule's fire time. On a DST day it is
+ * the wall-clock time, not midnight plus so many hours; a time the change skips is taken as the same length after
+ * the change (02:30 on a spring-forward night is 03:30), a time it repeats as its first occurrence.
+ */
+export function instantAtWallClock(date: IsoDate, hour: number, minute: number, timeZone: string): Date {
+  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour, minute });
+  return new Date(wall.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds);
 }
 
 export interface WallClock {
@@ -199,30 +214,20 @@ export interface WallClock {
 
 /** What a clock on the wall in `timeZone` shows at `instant` (to the second), and the zone's offset then. */
 export function wallClockInZone(instant: Date, timeZone: string): WallClock {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(instant);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const clock = {
-    year: get('year'),
-    month: get('month'),
-    day: get('day'),
-    hour: get('hour'),
-    minute: get('minute'),
-    second: get('second'),
+  const z = zoned(instant, timeZone);
+  return {
+    year: z.year,
+    month: z.month,
+    day: z.day,
+    hour: z.hour,
+    minute: z.minute,
+    second: z.second,
+    offsetMs: z.offsetNanoseconds / 1e6,
   };
-  const asUtc = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
-  return { ...clock, offsetMs: asUtc - Math.floor(instant.getTime() / 1000) * 1000 };
 }
 
 /** "2026-11-20 09:00" as seen in the zone. */
 export function formatInZone(instant: Date, timeZone: string): string {
-  return `${dateInZone(instant, timeZone)} ${new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(instant)}`;
+  const z = zoned(instant, timeZone);
+  return `${z.toPlainDate().toString()} ${z.toPlainTime().toString({ smallestUnit: 'minute' })}`;
 }

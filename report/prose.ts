@@ -51,6 +51,9 @@ function echoesAFieldName(word: string): string | undefined {
   return FIELD_NAMES.find((name) => distance(w, name) <= Math.floor(name.length / 4));
 }
 
+/** A web address: a scheme or www., up to the next space. */
+const LINK = /\b(?:https?:\/\/|www\.)\S*/gi;
+
 /** What a field must hold at least: an owner is a name ("采购", "Purchasing"); anything else a sentence. */
 export type ProseKind = 'sentence' | 'name';
 
@@ -58,6 +61,11 @@ export type ProseKind = 'sentence' | 'name';
 export function notProse(text: string, locale: Locale, kind: ProseKind = 'sentence'): string | undefined {
   const trimmed = text.trim();
   if (/[{}[\]<>]|":|\\[nu"]/.test(trimmed)) return 'holds JSON or markup, not words';
+  // A web address is no words, whatever its path spells ("https://www.youtube.com/embed/a_13e0j2Y7g", a small model's
+  // favourite filler): what is left without it must be prose by itself.
+  const withoutLinks = trimmed.replace(LINK, ' ').trim();
+  if (withoutLinks !== trimmed && notProse(withoutLinks, locale, kind) !== undefined)
+    return 'is a web address, not words';
   // Figures repeat digits ("2026-11-11", "¥1,111"): only the words are looked at for repeats.
   const words = trimmed.replace(/[\d\p{P}\p{S}]+/gu, ' ').trim();
   if (/(.)\1{3,}/u.test(words.replace(/\s/g, ''))) return 'repeats one character over and over';

@@ -65,6 +65,12 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     return body;
   }
   const domain = /@([^>\s]+)>?\s*$/.exec(config.email.from)?.[1] ?? 'sales-report.local';
+  /**
+   * This deployment, in the Message-IDs of alerts about a date or an instance rather than a run: two deployments (two
+   * task queues, or two namespaces) alerting one ops mailbox never share one, which a mailbox that drops duplicate
+   * Message-IDs would show once.
+   */
+  const deployment = `${config.temporal.namespace}/${config.temporal.taskQueue}`;
 
   /** A failed send, said for people: 5xx is a permanent refusal (bad credentials, sender or every recipient refused). */
   function smtpFailure(err: unknown): Error {
@@ -384,7 +390,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       `Pool: ${alert.poolId} (instance ${alert.owner})`,
       `Temporal UI: ${link}`,
     ].join('\n');
-    const digest = hashedName(`gpu-stop/${alert.owner}`, 32);
+    const digest = hashedName(`${deployment}/gpu-stop/${alert.owner}`, 32);
     return deliverAlert(`<gpu-stop.${digest}@${domain}>`, { subject, text, link });
   }
 
@@ -408,7 +414,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       `Send it: start ${WORKFLOW_TYPES.report} with ${input} (sales-report run --date ${reportDate}${report ? ` --report ${report.id}${report.split === undefined ? '' : ` --split ${report.split}`}` : ''}).`,
       `Temporal UI: ${link}`,
     ].join('\n');
-    const key = `missing/${reportDate}${report ? `/${report.id}/${report.split ?? ''}` : ''}`;
+    const key = `${deployment}/missing/${reportDate}${report ? `/${report.id}/${report.split ?? ''}` : ''}`;
     return deliverAlert(`<missing.${hashedName(key, 32)}@${domain}>`, { subject, text, link });
   }
 

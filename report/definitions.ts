@@ -4,8 +4,8 @@ import type { PeriodKind } from '../sales/dates';
 import type { Locale } from './prompts';
 import type { ReportRef } from '../store/archive';
 import { labelsFor, reportTitleOf } from './render/labels';
-import { firstFireOn, parseCron } from '../config/cron';
-import { addDays, dateInZone, instantAtWallClock, type IsoDate } from '../sales/dates';
+import { addDays, dateInZone, type IsoDate } from '../sales/dates';
+import { firesOn, type ServedSchedule } from './schedule-calendar';
 
 /** One report as the config defines it (config `reports`), its defaults filled in. */
 export interface ReportDefinition {
@@ -135,23 +135,22 @@ export function titleOf(config: Config, report: ReportRef | undefined): string {
 
 /**
  * The report dates a report is owed for: of the dates asked, or of the last `lookbackDays` in its time zone, those its
- * schedule fires on (a monthly report is owed on the 1st, not every day), and of today only once it has fired. A cron
- * this cannot read (schedule.cron is whatever the server takes) owes every day, as before reports had crons.
+ * schedule fires on as the server holds it (a monthly report is owed on the 1st, not every day), not before the
+ * schedule existed (a new deployment owes nothing for the days before it), and of today only once it has fired. A
+ * schedule the server does not have (never applied, or deleted) owes every day: nothing was there to start them.
  */
 export function reportDatesOwed(
-  definition: Pick<ReportDefinition, 'cron' | 'timezone'>,
+  schedule: ServedSchedule | undefined,
+  timezone: string,
   now: Date,
   lookbackDays: number,
   asked?: readonly IsoDate[],
 ): IsoDate[] {
-  const today = dateInZone(now, definition.timezone);
+  const today = dateInZone(now, timezone);
   const dates = asked ?? Array.from({ length: lookbackDays }, (_, i) => addDays(today, i - lookbackDays + 1));
-  const cron = parseCron(definition.cron);
-  if ('problem' in cron) return [...dates];
+  if (!schedule) return [...dates];
   return dates.filter((date) => {
-    const at = firstFireOn(cron, date);
-    if (!at) return false;
-    const firesAt = instantAtWallClock(date, at.hour, at.minute, definition.timezone).getTime();
-    return asked !== undefined || firesAt <= now.getTime();
+    const first = firesOn(schedule, date).find((at) => !schedule.createdAt || at >= schedule.createdAt);
+    return first !== undefined && (asked !== undefined || first <= now);
   });
 }

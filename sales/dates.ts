@@ -191,12 +191,12 @@ export function startOfDayInZone(date: IsoDate, timeZone: string): Date {
 }
 
 /**
- * The instant the wall clock in `timeZone` shows `date` at `hour`:`minute`: a schedule's fire time. On a DST day it is
+ * The instant the wall clock in `timeZone` shows `date` at `hour`:`minute`(:`second`): a schedule's fire time. On a DST day it is
  * the wall-clock time, not midnight plus so many hours; a time the change skips is taken as the same length after
  * the change (02:30 on a spring-forward night is 03:30), a time it repeats as its first occurrence.
  */
-export function instantAtWallClock(date: IsoDate, hour: number, minute: number, timeZone: string): Date {
-  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour, minute });
+export function instantAtWallClock(date: IsoDate, hour: number, minute: number, timeZone: string, second = 0): Date {
+  const wall = Temporal.PlainDate.from(date).toPlainDateTime({ hour, minute, second });
   return new Date(wall.toZonedDateTime(timeZone, { disambiguation: 'compatible' }).epochMilliseconds);
 }
 

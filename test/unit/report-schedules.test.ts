@@ -1,44 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../config/config';
-import { firstFireOn, parseCron, type CronDays } from '../../config/cron';
-import { reportDatesOwed, reportDefinitions } from '../../report/definitions';
+import { reportDatesOwed } from '../../report/definitions';
+import { firesOn, type ScheduleCalendar, type ServedSchedule } from '../../report/schedule-calendar';
+import { addDays } from '../../sales/dates';
 import { diffSettings, reportSchedules } from '../../temporal/schedule';
 
-function cron(expression: string): CronDays {
-  const parsed = parseCron(expression);
-  if ('problem' in parsed) throw new Error(parsed.problem);
-  return parsed;
+/**
+ * A calendar as the server compiles a cron: each field's spans, unset fields as it fills them (second and minute 0,
+ * any day, month and weekday); `[a, b]` is a to b.
+ */
+function calendar(fields: Partial<Record<keyof ScheduleCalendar, [number, number][]>>): ScheduleCalendar {
+  const spans = (ranges: [number, number][]) => ranges.map(([start, end]) => ({ start, end, step: 1 }));
+  return {
+    second: spans(fields.second ?? [[0, 0]]),
+    minute: spans(fields.minute ?? [[0, 0]]),
+    hour: spans(fields.hour ?? [[0, 0]]),
+    dayOfMonth: spans(fields.dayOfMonth ?? [[1, 31]]),
+    month: spans(fields.month ?? [[1, 12]]),
+    year: spans(fields.year ?? []),
+    dayOfWeek: spans(fields.dayOfWeek ?? [[0, 6]]),
+  };
 }
+const served = (c: ScheduleCalendar, timezone = 'Asia/Shanghai', createdAt?: Date): ServedSchedule => ({
+  calendars: [c],
+  timezone,
+  createdAt,
+});
+const NINE = { hour: [[9, 9]] as [number, number][] };
 
-describe('the days a cron fires on', () => {
-  it('reads days of the month, weekdays by number and name, ranges, steps and shorthands', () => {
-    // 2026-12-01 is a Tuesday; 2026-11-30 a Monday.
-    expect(firstFireOn(cron('0 9 1 * *'), '2026-12-01')).toEqual({ hour: 9, minute: 0 });
-    expect(firstFireOn(cron('0 9 1 * *'), '2026-12-02')).toBeUndefined();
-    expect(firstFireOn(cron('30 8 * * MON-FRI'), '2026-11-30')).toEqual({ hour: 8, minute: 30 });
-    expect(firstFireOn(cron('30 8 * * mon-fri'), '2026-11-29')).toBeUndefined();
-    expect(firstFireOn(cron('0 9 * * 7'), '2026-11-29')).toEqual({ hour: 9, minute: 0 });
-    expect(firstFireOn(cron('15,45 */6 * * *'), '2026-11-29')).toEqual({ hour: 0, minute: 15 });
-    expect(firstFireOn(cron('0 9 * 1-3 *'), '2026-11-29')).toBeUndefined();
-    expect(firstFireOn(cron('@monthly'), '2026-12-01')).toEqual({ hour: 0, minute: 0 });
-    expect(firstFireOn(cron('@weekly'), '2026-11-29')).toBeDefined();
-    expect(firstFireOn(cron('@weekly'), '2026-11-30')).toBeUndefined();
+describe('the days a schedule fires on, as the server compiled its cron', () => {
+  it('the first Monday of the month ("0 9 1-7 * 1"): day of month AND day of week, over two months', () => {
+    // What Temporal Server 1.29 compiles "0 9 1-7 * 1" to (schedule describe): the two day fields are ANDed.
+    const firstMonday = served(calendar({ ...NINE, dayOfMonth: [[1, 7]], dayOfWeek: [[1, 1]] }));
+    const days = Array.from({ length: 59 }, (_, i) => addDays('2027-01-01', i));
+    const firing = days.filter((d) => firesOn(firstMonday, d).length > 0);
+    expect(firing).toEqual(['2027-01-04', '2027-02-01']);
+    expect(firesOn(firstMonday, '2027-01-04').map((t) => t.toISOString())).toEqual(['2027-01-04T01:00:00.000Z']);
   });
 
-  it('fires on either day field when both are restricted, as cron does', () => {
-    const firstOrMonday = cron('0 9 1 * 1');
-    expect(firstFireOn(firstOrMonday, '2026-12-01')).toBeDefined(); // the 1st, a Tuesday
-    expect(firstFireOn(firstOrMonday, '2026-12-07')).toBeDefined(); // a Monday
-    expect(firstFireOn(firstOrMonday, '2026-12-08')).toBeUndefined();
-  });
-
-  it('says what is wrong with an expression it cannot read', () => {
-    const problem = (e: string) => (parseCron(e) as { problem: string }).problem;
-    expect(problem('0 9 * *')).toMatch(/not a five-field cron expression/);
-    expect(problem('0 25 * * *')).toBe('"0 25 * * *": hour has "25", not a number from 0 to 23');
-    expect(problem('0 9 * * FUN')).toMatch(/day of week has "FUN", not a number from 0 to 7 or a name \(SUN, MON/);
-    expect(problem('0 9 20-10 * *')).toMatch(/runs backwards/);
-    expect(problem('*/0 9 * * *')).toMatch(/step that is not a whole number above 0/);
+  it('a six-field cron with a year ("0 9 * * 1 2026"), a weekday range, several times a day', () => {
+    const mondays2026 = served(calendar({ ...NINE, dayOfWeek: [[1, 1]], year: [[2026, 2026]] }));
+    expect(firesOn(mondays2026, '2026-11-30')).toHaveLength(1);
+    expect(firesOn(mondays2026, '2027-01-04')).toEqual([]);
+    const twiceOnWeekdays = served(
+      calendar({
+        hour: [[8, 8]],
+        minute: [
+          [15, 15],
+          [45, 45],
+        ],
+        dayOfWeek: [[1, 5]],
+      }),
+    );
+    expect(firesOn(twiceOnWeekdays, '2026-11-30').map((t) => t.toISOString())).toEqual([
+      '2026-11-30T00:15:00.000Z',
+      '2026-11-30T00:45:00.000Z',
+    ]);
+    expect(firesOn(twiceOnWeekdays, '2026-11-29')).toEqual([]);
   });
 });
 
@@ -84,34 +102,41 @@ describe('reports with schedules of their own', () => {
     expect(diffSettings(before, reportSchedules(plain)[0]!.settings)).toContain('reports: "daily" → undefined');
   });
 
-  it('owes a report only the days its schedule fires, in its time zone, and today once it has fired', () => {
-    const [daily, weekly, monthly, us] = reportDefinitions(config) as [
-      ReturnType<typeof reportDefinitions>[number],
-      ...ReturnType<typeof reportDefinitions>,
-    ];
+  it('owes a report only the days its schedule fires, in its time zone, today once it has fired, none before it existed', () => {
+    const daily = served(calendar(NINE));
+    const weekly = served(calendar({ ...NINE, dayOfWeek: [[1, 1]] }));
+    const monthly = served(calendar({ ...NINE, dayOfMonth: [[1, 1]] }));
+    const us = served(calendar({ ...NINE, dayOfMonth: [[1, 1]] }), 'America/New_York');
+    const owed = (s: ServedSchedule, now: Date, days: number, asked?: string[]) =>
+      reportDatesOwed(s, s.timezone, now, days, asked);
     // 2026-12-01 10:00 in Shanghai (02:00 UTC): the 1st, a Tuesday; still 30 November in New York.
     const now = new Date('2026-12-01T02:00:00Z');
-    expect(reportDatesOwed(daily, now, 3)).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
-    expect(reportDatesOwed(weekly!, now, 3)).toEqual(['2026-11-30']);
-    expect(reportDatesOwed(monthly!, now, 3)).toEqual(['2026-12-01']);
-    expect(reportDatesOwed(us!, now, 3)).toEqual([]);
+    expect(owed(daily, now, 3)).toEqual(['2026-11-29', '2026-11-30', '2026-12-01']);
+    expect(owed(weekly, now, 3)).toEqual(['2026-11-30']);
+    expect(owed(monthly, now, 3)).toEqual(['2026-12-01']);
+    expect(owed(us, now, 3)).toEqual([]);
     // At 08:00 in Shanghai the day's 9:00 reports are not due yet.
-    expect(reportDatesOwed(daily, new Date('2026-12-01T00:00:00Z'), 2)).toEqual(['2026-11-30']);
-    expect(reportDatesOwed(monthly!, new Date('2026-12-01T00:00:00Z'), 2)).toEqual([]);
+    expect(owed(daily, new Date('2026-12-01T00:00:00Z'), 2)).toEqual(['2026-11-30']);
+    expect(owed(monthly, new Date('2026-12-01T00:00:00Z'), 2)).toEqual([]);
     // Dates asked for are owed when the schedule fires on them, whatever the time.
-    expect(reportDatesOwed(monthly!, now, 3, ['2026-11-01', '2026-11-02'])).toEqual(['2026-11-01']);
+    expect(owed(monthly, now, 3, ['2026-11-01', '2026-11-02'])).toEqual(['2026-11-01']);
+    // A schedule created on 30 November at 12:00 in Shanghai owes nothing before its first fire (1 December).
+    const created = served(calendar(NINE), 'Asia/Shanghai', new Date('2026-11-30T04:00:00Z'));
+    expect(owed(created, now, 3)).toEqual(['2026-12-01']);
+    // A schedule the server does not have owes every day: nothing was there to start the reports.
+    expect(reportDatesOwed(undefined, 'Asia/Shanghai', now, 2)).toEqual(['2026-11-30', '2026-12-01']);
   });
 
-  it("refuses a report's cron or time zone that cannot be read", () => {
+  it("refuses a report's time zone that cannot be read, and leaves its cron to the server", () => {
     let problems: string[] = [];
     try {
-      parseConfig({ reports: [{ id: 'a', schedule: { cron: '0 9 32 * *', timezone: 'Asia/Shangai' } }] });
+      parseConfig({ reports: [{ id: 'a', schedule: { cron: '0 9 * * 1 2026', timezone: 'Asia/Shangai' } }] });
     } catch (err) {
       problems = (err as ConfigError).problems;
     }
-    expect(problems).toEqual([
-      '/reports/0/schedule/cron: "0 9 32 * *": day of month has "32", not a number from 1 to 31',
-      '/reports/0/schedule/timezone: unknown IANA time zone "Asia/Shangai"',
-    ]);
+    expect(problems).toEqual(['/reports/0/schedule/timezone: unknown IANA time zone "Asia/Shangai"']);
+    // Every cron the server takes is taken: six or seven fields, its time zone prefix, a comment.
+    for (const cron of ['0 9 * * 1 2026', '0 0 9 1-7 * 1 *', 'CRON_TZ=Asia/Shanghai 0 9 * * * # morning'])
+      expect(() => parseConfig({ reports: [{ id: 'a', schedule: { cron } }] })).not.toThrow();
   });
 });

@@ -59,11 +59,14 @@ describe('time zones across DST', () => {
   });
 
   it('a report is owed only once its 09:00 has passed on the wall, on a DST morning too', () => {
-    const berlin = { cron: '0 9 * * *', timezone: 'Europe/Berlin' };
+    const span = (v: number) => [{ start: v, end: v, step: 1 }];
+    const all = (start: number, end: number) => [{ start, end, step: 1 }];
+    const nine = { second: span(0), minute: span(0), hour: span(9), dayOfMonth: all(1, 31), month: all(1, 12) };
+    const berlin = { calendars: [{ ...nine, year: [], dayOfWeek: all(0, 6) }], timezone: 'Europe/Berlin' };
     // 09:30 Berlin summer time on the spring-forward day is 07:30 UTC: the day's report is owed.
-    expect(reportDatesOwed(berlin, new Date('2026-03-29T07:30:00Z'), 1)).toEqual(['2026-03-29']);
+    expect(reportDatesOwed(berlin, 'Europe/Berlin', new Date('2026-03-29T07:30:00Z'), 1)).toEqual(['2026-03-29']);
     // 08:30 on the wall (06:30 UTC), after midnight plus nine elapsed hours would have said 09:30: not yet owed.
-    expect(reportDatesOwed(berlin, new Date('2026-03-29T06:30:00Z'), 1)).toEqual([]);
+    expect(reportDatesOwed(berlin, 'Europe/Berlin', new Date('2026-03-29T06:30:00Z'), 1)).toEqual([]);
   });
 
   it('day, week and month windows are calendar dates, the same in every zone', () => {

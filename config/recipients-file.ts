@@ -1,36 +1,37 @@
-import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { readCsvFileSync, type RawRow } from './csv';
 
 /**
  * A split report's recipients kept as a sales team keeps them (reports[].split.recipientsFile): a CSV file with a
  * header, one row per value and reader: the value in a column named "value" or after the split field ("store"), the
- * addresses in "to" (several separated by ";" or ","), a value on several rows has all their readers. Read once, when
- * the config loads: a worker started after the file changed sends to the new list.
+ * addresses in "to" (several separated by ";" or ","), a value on several rows has all their readers. Read as the
+ * sales CSV is (its encoding and delimiter detected: Excel on Chinese Windows saves GBK), once, when the config
+ * loads: a worker started after the file changed sends to the new list.
  */
 export function readRecipientsFile(path: string, field: string): Record<string, string[]> | { problems: string[] } {
   const absolute = resolve(path);
   const file = basename(absolute);
-  let text: string;
+  let read: RawRow[];
   try {
-    text = readFileSync(absolute, 'utf8').replace(/^\uFEFF/, '');
+    read = readCsvFileSync(absolute).rows;
   } catch (err) {
-    return { problems: [`cannot read ${absolute}: ${(err as Error).message}`] };
+    const why = (err as Error).message;
+    return { problems: [(err as NodeJS.ErrnoException).code ? `cannot read ${absolute}: ${why}` : why] };
   }
-  const rows = parseCsv(text);
-  const header = (rows[0] ?? []).map((h) => h.trim().toLowerCase());
+  const rows = read.map((r) => ({ row: r.row, cells: r.cells.map(String) }));
+  const header = (rows[0]?.cells ?? []).map((h) => h.trim().toLowerCase());
   const valueAt = [field.toLowerCase(), 'value'].map((name) => header.indexOf(name)).find((i) => i >= 0);
   const toAt = header.indexOf('to');
   if (valueAt === undefined || toAt < 0)
     return {
       problems: [
-        `${file} row 1: needs the columns "${field}" (or "value") and "to"; found: ${header.filter(Boolean).join(', ') || 'nothing'}`,
+        `${file} row ${rows[0]?.row ?? 1}: needs the columns "${field}" (or "value") and "to"; found: ${header.filter(Boolean).join(', ') || 'nothing'}`,
       ],
     };
   const recipients: Record<string, string[]> = {};
   const problems: string[] = [];
-  for (const [i, cells] of rows.slice(1).entries()) {
+  for (const { row, cells } of rows.slice(1)) {
     if (cells.every((c) => c.trim() === '')) continue;
-    const row = i + 2;
     const value = (cells[valueAt] ?? '').trim();
     const addresses = (cells[toAt] ?? '')
       .split(/[;,]/)
@@ -48,33 +49,3 @@ export function readRecipientsFile(path: string, field: string): Record<string, 
 
 /** What the config schema's "email" format accepts, near enough to say which row is wrong before it does. */
 const EMAIL = /^[^\s@"<>]+@[^\s@"<>]+\.[^\s@"<>]+$/;
-
-/** RFC 4180 fields: quoted ones may hold the separator, quotes ("") and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}

@@ -16,7 +16,7 @@ import type { SalesMetrics } from './metrics';
 import { LineTally } from './line-tally';
 import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
-import { detectTextFormat, type Delimiter, type TextEncoding } from './text-format';
+import { detectTextFormat, type Delimiter, type TextEncoding } from '../config/text-format';
 import { checkSlicesFresh, type FreshnessRules } from './freshness';
 import {
   optionalFieldsOf,

@@ -1,15 +1,9 @@
 import { extname } from 'node:path';
 import ExcelJS from 'exceljs';
-import { readCsv } from './csv';
+import { readCsv, type RawRow } from '../config/csv';
 import { SalesDataError } from './errors';
-import type { Delimiter, TextEncoding } from './text-format';
+import type { Delimiter, TextEncoding } from '../config/text-format';
 import type { XlsxSheet } from './xlsx-sheets';
-
-/** One spreadsheet row as the file has it: 1-based row number, 0-based cells. */
-export interface RawRow {
-  row: number;
-  cells: unknown[];
-}
 
 export type SheetFormat = 'xlsx' | 'csv';
 

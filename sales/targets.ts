@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { readCsv } from './csv';
-import { detectTextFormat } from './text-format';
+import { readCsv } from '../config/csv';
+import { detectTextFormat } from '../config/text-format';
 import { CellError, cellText, parseMoneyCents } from './cells';
 import { isIsoDate, type IsoDate } from './dates';
 import { SalesDataError } from './errors';

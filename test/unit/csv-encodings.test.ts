@@ -5,7 +5,7 @@ import iconv from 'iconv-lite';
 import { loadReportWeek } from '../helpers/load';
 import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
-import { readCsv } from '../../sales/csv';
+import { readCsv } from '../../config/csv';
 import type { LoadSalesOptions } from '../../sales/load';
 import { readTargetsFile } from '../../sales/targets';
 

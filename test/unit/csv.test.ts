@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../../sales/csv';
+import { readCsv } from '../../config/csv';
 
 async function rowsOf(content: string, chunkBytes?: number) {
   const path = join(await mkdtemp(join(tmpdir(), 'sales-report-csv-')), 'f.csv');

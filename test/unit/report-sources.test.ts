@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import iconv from 'iconv-lite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ describe('named data sources', () => {
 });
 
 describe("a split's recipients from a file", () => {
-  async function file(text: string): Promise<string> {
+  async function file(text: string | Buffer): Promise<string> {
     const path = join(await mkdtemp(join(tmpdir(), 'sales-report-recipients-')), 'stores.csv');
     await writeFile(path, text);
     return path;
@@ -77,6 +78,17 @@ describe("a split's recipients from a file", () => {
     // The config holds the list once read: written out and read again, it is the same.
     expect(parseConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
     expect('problem' in resolveReport(config, 'stores', 'S03')).toBe(true);
+  });
+
+  it('reads a file as the sales CSV is: GBK from Excel on Chinese Windows, semicolons, CR-only line ends', async () => {
+    const path = await file(
+      iconv.encode('store;to\r华东一店;a@example.com\r华北二店;"b@example.com, c@example.com"\r', 'gbk'),
+    );
+    const config = parseConfig({ reports: [{ id: 'stores', split: { by: 'store', recipientsFile: path } }] });
+    expect(reportDefinitions(config)[0]!.splitRecipients).toEqual({
+      华东一店: ['a@example.com'],
+      华北二店: ['b@example.com', 'c@example.com'],
+    });
   });
 
   it('says which row of which file is wrong, and refuses a list given twice', async () => {

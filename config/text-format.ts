@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import type { Config } from './config';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 
@@ -14,7 +14,8 @@ export interface TextFormat {
   detected: { encoding: 'BOM' | 'strict UTF-8' | 'fallback' | 'configured'; delimiter: 'counted' | 'configured' };
 }
 
-const SAMPLE_BYTES = 64 * 1024;
+/** How much of the start of a file the encoding and delimiter are decided on. */
+export const SAMPLE_BYTES = 64 * 1024;
 
 /** Valid UTF-8, allowing the sample to end inside a character. */
 function isUtf8(sample: Buffer): boolean {
@@ -31,9 +32,7 @@ function isUtf8(sample: Buffer): boolean {
 }
 
 /**
- * Reads the start of the file: the encoding from its BOM, else UTF-8 if the bytes are strictly valid UTF-8, else
- * GB18030 (which GBK files, as Excel on Chinese Windows saves them, are); the delimiter as the most frequent of
- * , ; and tab outside quotes in the first line. Either may be set instead.
+ * Reads the start of the file and decides how it is written (textFormatOf).
  */
 export async function detectTextFormat(
   path: string,
@@ -48,6 +47,18 @@ export async function detectTextFormat(
   } finally {
     await file.close();
   }
+  return textFormatOf(sample, configured);
+}
+
+/**
+ * How a file whose first bytes are `sample` is written: the encoding from its BOM, else UTF-8 if the bytes are
+ * strictly valid UTF-8, else GB18030 (which GBK files, as Excel on Chinese Windows saves them, are); the delimiter as
+ * the most frequent of , ; and tab outside quotes in the first line. Either may be set instead.
+ */
+export function textFormatOf(
+  sample: Buffer,
+  configured: { encoding: 'auto' | TextEncoding; delimiter: 'auto' | Delimiter },
+): TextFormat {
   let encoding: TextEncoding;
   let how: TextFormat['detected']['encoding'];
   if (configured.encoding !== 'auto') [encoding, how] = [configured.encoding, 'configured'];

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectText } from '../../config/child-output';
-import { parseConfig } from '../../config/config';
 import { CommandProvider } from '../../gpu/providers/command';
 import { loadSalesViewsInChild } from '../../sales/load-process';
+import { loadOptions } from '../helpers/load';
 
 /** A Chinese name for each number, one of its own (distinct characters as digits): a store as a shop names it. */
 const HAN = '金额华东北南西门店旗舰商场专柜食品家居服饰数码';
@@ -56,19 +56,7 @@ describe("a child's output is decoded once, whole: multi-byte names across chunk
         lines.push(`O${i}-${d},${day},${chineseName(i)}礼盒,食品,华东,门店,${store},2,${(100 + i).toFixed(2)}`);
     });
     await writeFile(path, `${lines.join('\n')}\n`);
-    const views = await loadSalesViewsInChild(
-      {
-        path,
-        format: 'auto',
-        columns: parseConfig({}).data.columns,
-        maxBadRowShare: 0.05,
-        badRowsShown: 5,
-        reportDate: '2026-11-20',
-        currency: 'CNY',
-        slicing: { split: 'store' },
-      },
-      256,
-    );
+    const views = await loadSalesViewsInChild(loadOptions(path, { slicing: { split: 'store' } }), 256);
     const answer = JSON.stringify(views);
     expect(Buffer.byteLength(answer)).toBeGreaterThan(2_000_000);
     expect(answer).not.toContain('\uFFFD');

@@ -24,7 +24,7 @@ import {
 } from '../temporal/contracts';
 import { runUrl, scheduleUrl } from '../temporal/ui-links';
 import { isPoolShare } from '../gpu/billing';
-import { archivePrefix, runKey } from '../store/archive';
+import { archivePrefix, runKey, type ReportRef } from '../store/archive';
 import { SENT_MARKER, writeArchiveIndex } from './archive-index';
 import { titleOf } from '../report/definitions';
 import { WITHHELD_FOR_OPS, type WithheldCause } from '../report/withheld';
@@ -204,6 +204,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       acceptedAt: now().toISOString(),
     });
     await markSentInArchive(run, messageId);
+    await followUpLateReport(run, messageId);
     return receipt;
   }
 
@@ -339,13 +340,19 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
   }
 
   /** To every alert channel: the ops email, then each webhook (the relay may be what is down). */
-  async function deliverAlert(messageId: string, message: AlertMessage): Promise<AlertReceipt> {
+  async function deliverAlert(
+    messageId: string,
+    message: AlertMessage,
+    /** The alert this one follows up, whose thread it joins (In-Reply-To, References). */
+    inReplyTo?: string,
+  ): Promise<AlertReceipt> {
     const { subject, text } = message;
     const runHeader = message.run ? { 'X-Sales-Report-Run': runKey(message.run) } : {};
+    const thread = inReplyTo ? { inReplyTo, references: inReplyTo } : {};
     const receipt: AlertReceipt = { delivered: [], failed: [] };
     const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
     try {
-      await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader });
+      await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader, ...thread });
       receipt.delivered.push('email');
       activityMetrics().alerts.add(1, { channel: 'email', result: 'delivered' });
     } catch (err) {
@@ -414,8 +421,39 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       `Send it: start ${WORKFLOW_TYPES.report} with ${input} (sales-report run --date ${reportDate}${report ? ` --report ${report.id}${report.split === undefined ? '' : ` --split ${report.split}`}` : ''}).`,
       `Temporal UI: ${link}`,
     ].join('\n');
+    return deliverAlert(missingAlertId(reportDate, report), { subject, text, link });
+  }
+
+  /** The [REPORT MISSING] alarm's Message-ID for a date and report: one per deployment, date and report. */
+  function missingAlertId(reportDate: string, report: ReportRef | undefined): string {
     const key = `${deployment}/missing/${reportDate}${report ? `/${report.id}/${report.split ?? ''}` : ''}`;
-    return deliverAlert(`<missing.${hashedName(key, 32)}@${domain}>`, { subject, text, link });
+    return `<missing.${hashedName(key, 32)}@${domain}>`;
+  }
+
+  /**
+   * A report sent after its date was alarmed as missing: one follow-up on the alarm's thread, so whoever read the
+   * alarm reads that it went out after all. Nothing when no alarm was sent; never fails the send it follows.
+   */
+  async function followUpLateReport(run: RunRef, messageId: string): Promise<void> {
+    const alarm = missingAlertId(run.reportDate, run.report);
+    try {
+      if (!(await sent.find(alarm))) return;
+      const which = run.report
+        ? ` "${run.report.id}"${run.report.split === undefined ? '' : ` for ${run.report.split}`}`
+        : '';
+      const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
+      const text = [
+        `The sales report${which} for ${run.reportDate} was sent after all (Message-ID ${messageId}), after the alarm that it was missing.`,
+        '',
+        'Nothing more to do for this date.',
+        `Run: ${run.workflowId} / ${run.runId}`,
+        `Temporal UI: ${link}`,
+      ].join('\n');
+      const subject = `[REPORT LATE → SENT] Sales report${which} ${run.reportDate} was sent after all`;
+      await deliverAlert(`<late.${hashedName(alarm, 32)}@${domain}>`, { subject, text, link, run }, alarm);
+    } catch (err) {
+      log.warn('the follow-up to a missing-report alarm was not sent', { error: (err as Error).message });
+    }
   }
 
   return {

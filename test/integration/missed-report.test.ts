@@ -53,4 +53,32 @@ describe('a missing report is an alert', () => {
       await check();
       expect(alerts()).toHaveLength(2);
     }));
+
+  it("a report that arrives after its alarm sends one follow-up on the alarm's thread, and only one", () =>
+    withHarness({}, async (h) => {
+      const date = addDays(REPORT_DATE, -1);
+      await h.withWorker(
+        h.client.workflow.execute<(input: { dates: string[] }) => Promise<MissingReport[]>>(
+          WORKFLOW_TYPES.missedReportCheck,
+          {
+            taskQueue: h.config.temporal.taskQueue,
+            workflowId: `missed-late-${Date.now()}`,
+            args: [{ dates: [date] }],
+          },
+        ),
+      );
+      const [alarm] = await h.sink.waitForMessages(1, 10_000);
+      expect(alarm!.parsed.subject).toBe(`[REPORT MISSING] Sales report ${date}: nothing was sent`);
+
+      // The report is run late, then again (a re-run finds it sent): one follow-up, in reply to the alarm.
+      await h.withWorker((await h.start({ reportDate: date })).result());
+      await h.withWorker((await h.start({ reportDate: date })).result());
+      const mails = await h.sink.waitForMessages(3, 10_000);
+      const late = mails.filter((m) => m.parsed.subject?.startsWith('[REPORT LATE → SENT]'));
+      expect(late.map((m) => m.parsed.subject)).toEqual([
+        `[REPORT LATE → SENT] Sales report ${date} was sent after all`,
+      ]);
+      expect(late[0]!.parsed.inReplyTo).toBe(alarm!.parsed.messageId);
+      expect(late[0]!.envelope.to).toEqual(['ops@example.com']);
+    }));
 });

@@ -4,11 +4,15 @@ import type { PeriodKind } from '../sales/dates';
 import { entityNames, sameSubject, subjectName, type Figure, type FigureUnit, type Subject } from './figures';
 import { normalizeDigits, numbersIn, type WrittenNumber } from './numbers-in-words';
 import type { Locale } from './prompts';
-import { claimMarkersIn, HEDGED } from './claims';
+import { claimMarkersIn, DIMENSION_WORDS, HEDGED } from './claims';
 import { qualitativeProblems, round } from './claim-binding';
 import { citationsIn, withoutCitations } from './citations';
 import { factBook, type FactBook } from './facts';
 import { notProse, repeatsAnEarlierItem } from './prose';
+import { carriesTheReport } from './narrative';
+
+/** How a headline or summary about nothing of this report is refused: words, but no usable text. */
+export const RESTS_ON_NO_FACT = 'says nothing of this report';
 
 export interface ClaimProblem {
   /** Where in the report: "headline", "kpiCommentary.revenue", "highlights[1]", "recommendations[0].owner". */
@@ -82,6 +86,19 @@ const PERIOD_WORDS: Record<PeriodKind, { current: RegExp; previous: RegExp }> = 
     previous: /上月同期|上个?月|last month|previous month|the month before/gi,
   },
 };
+/**
+ * Whether a clause names something of the report without a claim: its period ("this week", "本周") or a set of its
+ * members ("regions", "渠道"). "Product" alone is not enough: it is every review's word ("a great product").
+ */
+function namesThisReport(clause: string, kind: PeriodKind): boolean {
+  const words = PERIOD_WORDS[kind];
+  return (
+    new RegExp(words.current.source, 'i').test(clause) ||
+    new RegExp(words.previous.source, 'i').test(clause) ||
+    (['region', 'channel', 'category'] as const).some((d) => DIMENSION_WORDS[d].test(clause))
+  );
+}
+
 /** A period word that only names what is compared with ("较上周", "on last week") does not say whose figure it is. */
 const COMPARED_WITH =
   /(?:较|比|相比|环比|对比|比起|than|on|from|over|versus|vs\.?|compared (?:with|to)|against)\s*(?:the\s+)?$/i;
@@ -330,6 +347,8 @@ export function checkClaims(
       if (wrongLanguage) say(printed.slice(0, 80), wrongLanguage);
     }
     const instruction = isInstruction(field);
+    // Whether the field says anything of this report: a citation, a figure, a KPI or member named, a claim made.
+    let speaksOfThisReport = cited.length > 0;
     for (const sentence of text.split(/[。；;!?！？\n]|\.(?=\s|$)/)) {
       let inherited: Subject[] | undefined;
       let inheritedMembers: string[] = [];
@@ -353,6 +372,9 @@ export function checkClaims(
         const subjects = named.length > 0 ? named : (inherited ?? citedSubjects(citedMembers) ?? fieldSubject(field));
         const markers = claimMarkersIn(clause);
         const dayMarkers = markers.filter((m) => m.kind === 'day');
+        const numbers = numbersIn(clause);
+        if (named.length > 0 || markers.length > 0 || numbers.length > 0 || namesThisReport(clause, kind))
+          speaksOfThisReport = true;
         const dates =
           dayMarkers.length === 0
             ? undefined
@@ -371,7 +393,6 @@ export function checkClaims(
           !(f.subject.kind === 'kpi' && f.subject.key === 'revenue') ||
           (f.date !== undefined && dates.has(f.date));
 
-        const numbers = numbersIn(clause);
         const periods = periodsOf(clause, numbers, PERIOD_WORDS[kind]);
         for (const [i, n] of numbers.entries()) {
           if (field.endsWith('.owner')) {
@@ -475,6 +496,13 @@ export function checkClaims(
           say(p.written, p.reason);
       }
     }
+    // The headline and the summary carry the report: fluent words about nothing of it ("I'm in love with this
+    // product!") are no report, whatever their grammar.
+    if (options.locale && carriesTheReport(field) && !speaksOfThisReport)
+      say(
+        printed.slice(0, 80),
+        `${RESTS_ON_NO_FACT}: it cites no fact, names no KPI or member of it and quotes no figure`,
+      );
   }
   return problems;
 }

@@ -29,13 +29,18 @@ function itemOf(field: string): string {
 
 const CARRIES_THE_REPORT = new Set(['headline', 'summary']);
 
+/** Whether a field carries the report (the headline, the summary): a problem there withholds the narrative. */
+export function carriesTheReport(field: string): boolean {
+  return CARRIES_THE_REPORT.has(field);
+}
+
 /**
  * The narrative to print from an answer and what the claim check found in it: every item with a problem left out
  * (a KPI's sentence left blank), the rest printed without their citations. Withheld whole when the headline or the
  * summary has a problem.
  */
 export function printedNarrative(answer: WeeklySalesReport, problems: ClaimProblem[]): PrintedNarrative {
-  const fatal = problems.filter((p) => CARRIES_THE_REPORT.has(p.field));
+  const fatal = problems.filter((p) => carriesTheReport(p.field));
   const byItem = new Map<string, ClaimProblem>();
   for (const p of problems) if (!byItem.has(itemOf(p.field))) byItem.set(itemOf(p.field), p);
   const dropped = [...byItem].map(([item, p]): DroppedItem => ({ item, written: p.written, reason: p.reason }));

@@ -1,7 +1,7 @@
 import type { SalesMetrics } from '../sales/metrics';
 import { checkReportAnswer } from './answer-check';
-import { checkClaims, type ClaimCheckOptions, type ClaimProblem } from './fact-check';
-import { printedNarrative, type PrintedNarrative } from './narrative';
+import { checkClaims, RESTS_ON_NO_FACT, type ClaimCheckOptions, type ClaimProblem } from './fact-check';
+import { carriesTheReport, printedNarrative, type PrintedNarrative } from './narrative';
 import type { WithheldCause } from './withheld';
 
 /**
@@ -39,9 +39,11 @@ export function judgeAnswer(
   const problems = options.checkFigures === false ? [] : checkClaims(answer.report, metrics, options);
   const printed = printedNarrative(answer.report, problems);
   if (problems.length === 0) return { printed, fenced };
-  const fatal = problems.filter((p) => p.field === 'headline' || p.field === 'summary');
+  const fatal = problems.filter((p) => carriesTheReport(p.field));
   const decisive = fatal.length > 0 ? fatal : problems;
-  const refusedBy: WithheldCause = decisive.every((p) => p.reason.startsWith('is not prose'))
+  const noUsableText = (p: ClaimProblem) =>
+    p.reason.startsWith('is not prose') || p.reason.startsWith(RESTS_ON_NO_FACT);
+  const refusedBy: WithheldCause = decisive.every(noUsableText)
     ? 'junk'
     : decisive.every((p) => p.reason.startsWith('is not in '))
       ? 'language'

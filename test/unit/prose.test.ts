@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
+import { RESTS_ON_NO_FACT } from '../../report/fact-check';
 import { notProse } from '../../report/prose';
+import { loadPrompts } from '../../report/prompts';
+import { judgeAnswer } from '../../report/verdict';
+import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { sampleReportWeek } from '../helpers/load';
 
 /**
  * What a small model fills a field with when it has nothing to say, and prose it must not be mistaken for (the
@@ -24,5 +30,33 @@ describe('the words are words', () => {
     ['en-US', 'Orders fell in the North region; details are on the dashboard at https://bi.example.com/north.'],
   ] as const)('%s: a sentence is prose, a link in it too: %j', (locale, text) => {
     expect(notProse(text, locale)).toBeUndefined();
+  });
+});
+
+describe('the headline and the summary speak of this report', () => {
+  it('fluent words about nothing of it are no usable text; a headline naming its week, a KPI or a member is', async () => {
+    const m = await sampleReportWeek({ days: 21, ordersPerDay: 20, seed: 4 });
+    const doc = (locale: 'zh-CN' | 'en-US') =>
+      writeDocument(
+        weeklySalesReportSchema,
+        metricsFromPrompt(loadPrompts(locale).userMessage(m)),
+        locale === 'zh-CN' ? 'zh' : 'en',
+      ) as WeeklySalesReport;
+    const judge = (locale: 'zh-CN' | 'en-US', headline: string, summary?: string) => {
+      const answer = { ...doc(locale), headline, ...(summary !== undefined && { summary }) };
+      return judgeAnswer(JSON.stringify(answer), 'stop', m, { locale });
+    };
+    // What a real small model wrote for a daily flash: a product review.
+    const review = judge(
+      'en-US',
+      'This is a great product for the price, I would definitely buy it again.',
+      "I'm in love with this product! It has been used by many people and everyone likes it.",
+    );
+    expect(review.refusedBy).toBe('junk');
+    expect(review.refusedBy && review.errors.filter((e) => e.includes(RESTS_ON_NO_FACT))).toHaveLength(2);
+    expect(judge('zh-CN', '这款产品物美价廉，我非常喜欢，会推荐给朋友购买。').refusedBy).toBe('junk');
+    // A headline with no figure that names the week, a set of members or a KPI still speaks of the report.
+    expect(judge('en-US', 'Review the promotions this week before the weekend rush.').refusedBy).toBeUndefined();
+    expect(judge('zh-CN', '各区域本周走势分化，建议关注渠道结构。').refusedBy).toBeUndefined();
   });
 });

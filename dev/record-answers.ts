@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,15 +29,18 @@ Usage: npm run corpus:record -- [options]
   --threads N      the server's threads (default 2: run it alone)
   --max-tokens N   the answer's token limit (default 1024)
   --out DIR        where the corpus goes (default test/fixtures/real-model; emptied first)
+  --resume         keep the answers there and go on from the seed after the last one recorded
 `;
 
 /** One recorded answer: what was asked, what came back, and the product's verdict when it was recorded. */
 export interface RecordedAnswer {
-  period: PeriodKind;
+  period: 'week' | 'day';
   locale: Locale;
   seed: number;
   /** 1: the first ask; 2: after the repair turn for the first answer. */
   attempt: number;
+  /** The answer's token limit (llm.maxTokens) when it was asked. */
+  maxTokens: number;
   finishReason: string | null;
   content: string;
   promptTokens: number;
@@ -75,6 +78,7 @@ async function main(): Promise<void> {
       threads: { type: 'string', default: '2' },
       'max-tokens': { type: 'string', default: '1024' },
       out: { type: 'string', default: 'test/fixtures/real-model' },
+      resume: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -97,7 +101,8 @@ async function main(): Promise<void> {
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the model server did not serve`);
       await new Promise((r) => setTimeout(r, 500));
     }
-    await rm(join(out, 'answers'), { recursive: true, force: true });
+    const kept = values.resume ? await readdir(join(out, 'answers')).catch(() => []) : [];
+    if (!values.resume) await rm(join(out, 'answers'), { recursive: true, force: true });
     await mkdir(join(out, 'answers'), { recursive: true });
     const client = llmClient(endpoint, 'EMPTY', config.llm);
     const metrics = { week: await sampleMetrics('week'), day: await sampleMetrics('day') } as const;
@@ -107,9 +112,10 @@ async function main(): Promise<void> {
     const variants = (['week', 'day'] as const).flatMap((period) =>
       (['zh-CN', 'en-US'] as const).map((locale) => ({ period, locale })),
     );
-    let recorded = 0;
+    let recorded = kept.length;
+    const lastSeed = Math.max(0, ...kept.map((f) => Number(/seed(\d+)/.exec(f)?.[1] ?? 0)));
     // Round after round: each variant's next seed, so a short corpus still has all four.
-    for (let seed = 1; recorded < count; seed++) {
+    for (let seed = lastSeed + 1; recorded < count; seed++) {
       for (const { period, locale } of variants) {
         const prompts = loadPrompts(locale, period);
         const facts = factBook(metrics[period], locale);
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
             locale,
             seed,
             attempt,
+            maxTokens: config.llm.maxTokens,
             finishReason: choice?.finish_reason ?? null,
             content,
             promptTokens: completion.usage?.prompt_tokens ?? 0,

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --burst | --start]: what users pay for, measured on this machine, with a peer in the same run.
+ * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import type { weeklySalesReport } from '../workflows';
 import { renderBenchChart } from './chart';
 import { OUT, pct, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, spanSeconds, type Env } from './scenario';
 import { morningBench, morningTable } from './morning';
+import { realModelBench, realModelTable } from './real-model';
 import { benchPython } from './peers';
 import { BENCH_QUERY, createOrdersSql } from './postgres-data';
 import { startPostgres } from '../dev/postgres';
@@ -36,6 +37,8 @@ const startOnly = process.argv.includes('--start');
 const batchingOnly = process.argv.includes('--batching');
 /** `--morning`: mornings of 1, 10, 100 and 1,000 reports split by store from one 1M-line source, alone. */
 const morningOnly = process.argv.includes('--morning');
+/** `--real-model`: a morning written by a real model on the CPU (llama.cpp's server, Gemma 3 270M), alone. */
+const realModelOnly = process.argv.includes('--real-model');
 /** `--sizes 100,1000`: only these mornings. */
 const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1];
 const MORNING_SIZES =
@@ -396,7 +399,7 @@ async function measureProcess(
   const started = Date.now();
   const proc = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  proc.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let peakKb = 0;
   const poll = setInterval(() => {
     try {
@@ -480,8 +483,8 @@ async function workerStart(env: Env, times: number) {
       });
       let out = '';
       const timer = setTimeout(() => worker.kill('SIGKILL'), 120_000);
-      worker.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
+      worker.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
         const line = out.split('\n').find((l) => l.includes('"message":"worker started"'));
         if (!line) return;
         const seconds = r2((Date.now() - started) / 1000);
@@ -562,6 +565,16 @@ async function main(): Promise<void> {
           start.map((r) => [r.mode, r.workflowCode, r.p50Seconds, r.maxSeconds, r.times]),
         ),
       );
+      return;
+    }
+    if (realModelOnly) {
+      const real = await realModelBench(env);
+      console.log(`\n${realModelTable(real)}`);
+      const dir = join(ROOT, 'bench', 'results');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-real-model.json`);
+      writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), realModel: real }, null, 2)}\n`);
+      console.log(`wrote ${file.slice(ROOT.length + 1)}`);
       return;
     }
     if (morningOnly) {

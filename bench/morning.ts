@@ -48,8 +48,14 @@ async function writeStoresCsv(path: string, stores: number, lines: number): Prom
   await once(out, 'finish');
 }
 
+/** The ten heavenly stems as the digits of a store's name: names no label of the email contains. */
+const STEMS = '甲乙丙丁戊己庚辛壬癸';
+const STORE_NAME = /[甲乙丙丁戊己庚辛壬癸]+号店/g;
+
+/** The i-th store's name, in Chinese as shops name them ("甲乙丙号店"): each multi-byte, each its own. */
 function storeName(i: number): string {
-  return `S${String(i + 1).padStart(4, '0')}`;
+  const digits = String(i + 1).padStart(4, '0');
+  return `${[...digits].map((d) => STEMS[Number(d)]).join('')}号店`;
 }
 
 /** CPU seconds the render processes have used so far (Linux: utime + stime from /proc, at 100 ticks a second). */
@@ -85,7 +91,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
   const maxNumSeqs = 64;
   const dir = join(OUT, 'data');
   mkdirSync(dir, { recursive: true });
-  const data = join(dir, `stores-${stores}-${lines}-by-store.csv`);
+  const data = join(dir, `stores-${stores}-${lines}-by-store-zh.csv`);
   if (!existsSync(data)) await writeStoresCsv(data, stores, lines);
   say(
     `morning: ${stores} reports split by store from ${lines.toLocaleString('en-US')} lines; boot ${bootSeconds}s, ${40 * scale}/${aggregate} tok/s, ${maxNumSeqs} seqs`,
@@ -134,17 +140,21 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
     );
     const floor = bootSeconds + completion / aggregate;
 
-    // Every store's email: once, to its own reader, naming no other store.
+    // Every store's email: once, to its own reader, under its own Chinese name, naming no other store.
     const messages = stack.sink.messages;
     const perReader = new Map<string, number>();
     let crossSlice = 0;
+    const named = new Set<string>();
     for (const m of messages) {
       const reader = m.envelope.to.join(',');
       perReader.set(reader, (perReader.get(reader) ?? 0) + 1);
       const own = storeName(Number(/store-(\d+)@/.exec(reader)?.[1] ?? 0) - 1);
       const text = `${m.parsed.subject ?? ''}\n${String(m.parsed.html)}\n${m.parsed.text ?? ''}`;
-      if (!text.includes(own) || [...text.matchAll(/S\d{4}/g)].some((x) => x[0] !== own)) crossSlice++;
+      if ((m.parsed.subject ?? '').includes(own)) named.add(own);
+      if (!text.includes(own) || [...text.matchAll(STORE_NAME)].some((x) => x[0] !== own)) crossSlice++;
     }
+    // Name by name: every store's subject carries its name whole (no replacement character, no other store's).
+    const misnamed = Array.from({ length: stores }, (_, i) => storeName(i)).filter((name) => !named.has(name));
     const result = {
       reports: stores,
       lines,
@@ -152,6 +162,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
       emails: messages.length,
       duplicates: [...perReader.values()].filter((n) => n > 1).length,
       crossSlice,
+      misnamed: misnamed.length,
       sourceReads: reads,
       instances: instance.instances,
       tokens,
@@ -167,7 +178,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
       peakRssMB: peakMB,
     };
     say(
-      `  ${stores}: ${result.sent} sent, ${result.emails} emails, ${result.duplicates} duplicates, ${crossSlice} with another store's name; source read ${reads}×; billed ${result.billedSeconds}s = ×${result.billedRatio} of boot + ${completion} tokens ÷ ${aggregate} (${result.floorSeconds}s); wall ${result.wallSeconds}s; ${result.cpuSecondsPerReport} core-s a report (+ ${result.renderCpuSecondsPerReport} rendering); RSS peak ${peakMB} MB`,
+      `  ${stores}: ${result.sent} sent, ${result.emails} emails, ${result.duplicates} duplicates, ${crossSlice} with another store's name, ${misnamed.length} not under its own name${misnamed.length ? ` (${misnamed.slice(0, 5).join(', ')})` : ''}; source read ${reads}×; billed ${result.billedSeconds}s = ×${result.billedRatio} of boot + ${completion} tokens ÷ ${aggregate} (${result.floorSeconds}s); wall ${result.wallSeconds}s; ${result.cpuSecondsPerReport} core-s a report (+ ${result.renderCpuSecondsPerReport} rendering); RSS peak ${peakMB} MB`,
     );
     return result;
   });
@@ -188,7 +199,19 @@ async function completionTokens(stack: LocalStack, ids: string[]): Promise<numbe
 
 export function morningTable(rows: Awaited<ReturnType<typeof morningBench>>[]): string {
   return table(
-    ['reports', 'lines', 'sent', 'emails', 'dupl.', 'cross-slice', 'reads', 'boot + tokens ÷ agg. s', 'billed s', '×'],
+    [
+      'reports',
+      'lines',
+      'sent',
+      'emails',
+      'dupl.',
+      'cross-slice',
+      'misnamed',
+      'reads',
+      'boot + tokens ÷ agg. s',
+      'billed s',
+      '×',
+    ],
     rows.map((m) => [
       m.reports,
       m.lines,
@@ -196,6 +219,7 @@ export function morningTable(rows: Awaited<ReturnType<typeof morningBench>>[]): 
       m.emails,
       m.duplicates,
       m.crossSlice,
+      m.misnamed,
       m.sourceReads,
       m.floorSeconds,
       m.billedSeconds,

@@ -15,14 +15,10 @@ import { loadPrompts, type Locale } from '../../report/prompts';
 import { formatCompactMoney, formatMoney, formatRatio } from '../../report/render/format';
 import type { SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { simulatedAnswer } from '../helpers/answers';
 import { loadOptions, sampleReportWeek } from '../helpers/load';
 
-const simulated = (m: SalesMetrics, locale: Locale) =>
-  writeDocument(
-    weeklySalesReportSchema,
-    metricsFromPrompt(loadPrompts(locale).userMessage(m)),
-    locale === 'zh-CN' ? 'zh' : 'en',
-  ) as WeeklySalesReport;
+const simulated = (m: SalesMetrics, locale: Locale) => simulatedAnswer(m, locale);
 
 const headlineProblems = (m: SalesMetrics, locale: Locale, headline: string) =>
   checkClaims({ ...simulated(m, locale), headline }, m, { locale }).filter((p) => p.field === 'headline');

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSampleXlsx } from '../../dev/sample-data';
-import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
 import { checkClaims } from '../../report/fact-check';
-import { loadPrompts } from '../../report/prompts';
+import { simulatedAnswer } from '../helpers/answers';
 import { loadReportWeek } from '../helpers/load';
 import type { SalesMetrics } from '../../sales/metrics';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 
 const n = (x: number, decimals = 0) =>
   x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
@@ -31,13 +30,7 @@ describe('the figures in the words, checked against the metrics: a corpus of 40 
     await writeSampleXlsx(path, { endDate: '2026-11-19', days: 21, ordersPerDay: 25, seed: 7, badRowsPerThousand: 3 });
     m = await loadReportWeek(path);
     // The simulator writes answers from the metrics in the prompt: the honest baseline, in both locales.
-    const doc = (locale: 'zh-CN' | 'en-US') =>
-      writeDocument(
-        weeklySalesReportSchema,
-        metricsFromPrompt(loadPrompts(locale).userMessage(m)),
-        locale === 'zh-CN' ? 'zh' : 'en',
-      ) as WeeklySalesReport;
-    base = { zh: doc('zh-CN'), en: doc('en-US') };
+    base = { zh: simulatedAnswer(m, 'zh-CN'), en: simulatedAnswer(m, 'en-US') };
   });
 
   /** The baseline answer with its headline replaced by `sentence`. */

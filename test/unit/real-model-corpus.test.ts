@@ -2,14 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordedAnswer } from '../../dev/record-answers';
-import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
-import { loadPrompts } from '../../report/prompts';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { factBook } from '../../report/facts';
 import { checkClaims } from '../../report/fact-check';
 import { judgeAnswer } from '../../report/verdict';
 import { WITHHELD_CAUSES } from '../../report/withheld';
 import type { SalesMetrics } from '../../sales/metrics';
+import { simulatedAnswer } from '../helpers/answers';
 import { ROOT } from '../helpers/harness';
 
 /**
@@ -47,14 +45,6 @@ function wordsOf(content: string): Partial<Record<'headline' | 'summary', string
   return words;
 }
 
-/** An honest answer to carry the words under test: the simulator's, from the same facts. */
-const honest = (period: 'week' | 'day', locale: 'zh-CN' | 'en-US'): WeeklySalesReport =>
-  writeDocument(
-    weeklySalesReportSchema,
-    metricsFromPrompt(loadPrompts(locale, period).userMessage(metrics[period])),
-    locale === 'zh-CN' ? 'zh' : 'en',
-  ) as WeeklySalesReport;
-
 describe('fifty answers of a real small model, through the checks', () => {
   it('holds 50 answers, of both reports in both languages, each reviewed', () => {
     expect(answers).toHaveLength(50);
@@ -79,7 +69,8 @@ describe('fifty answers of a real small model, through the checks', () => {
     const words = wordsOf(a.content);
     expect(Object.keys(words).sort()).toEqual(Object.keys(reviewed[file]!.words).sort());
     if (Object.keys(words).length === 0) return;
-    const report = { ...honest(a.period, a.locale), ...words };
+    // An honest answer carries the words under test: the simulator's, from the same facts.
+    const report = { ...simulatedAnswer(metrics[a.period], a.locale, a.period), ...words };
     // The claim check itself, past the schema (a cut-off answer never reached it): what it says of these words.
     const problems = checkClaims(report, metrics[a.period], { locale: a.locale });
     for (const field of ['headline', 'summary'] as const) {

@@ -51,7 +51,7 @@ export function parseConfig(raw: unknown, source = 'config'): Config {
  * not seconds, so its calls get 600 s; and it answers one request at a time (a second waits in the server while its
  * timeout runs), so one slot.
  */
-const SERVER_DEFAULTS = {
+export const SERVER_DEFAULTS = {
   vllm: {},
   'llama-cpp-python': { requestTimeoutSeconds: 600, maxConcurrentRequests: 1 },
 } satisfies Record<Config['llm']['server'], Partial<Config['llm']>>;

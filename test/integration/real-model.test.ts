@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_DEFAULTS } from '../../config/config';
 import { checkReportAnswer } from '../../report/answer-check';
 import { checkClaims } from '../../report/fact-check';
 import { withheldNote, WITHHELD_CAUSES } from '../../report/withheld';
@@ -34,8 +35,9 @@ describe('a real model end to end: llama.cpp server, Gemma 3 270M, on the CPU', 
               { id: 'weekly', period: 'week' },
               { id: 'daily', period: 'day' },
             ],
-            // The server's defaults (600 s a call, one at a time), two attempts and a short answer: a small model.
-            llm: { maxTokens: 600, maxAttempts: 2 },
+            // The CPU server's own defaults (600 s a call, one at a time) over the harness's simulator timeout of
+            // 20 s; two attempts and a short answer: a small model.
+            llm: { ...SERVER_DEFAULTS['llama-cpp-python'], maxTokens: 600, maxAttempts: 2 },
           }),
         },
         async (h) => {

@@ -16,6 +16,7 @@ import {
   type AlertReceipt,
   type EmailReceipt,
   type FailureAlert,
+  type FindReportSendRequest,
   type GpuStopAlert,
   type MissingReport,
   type RunRef,
@@ -119,7 +120,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     const own = runKey(run);
     const key = sends.key(run.reportDate, recipients, run.report, request.resend ? own : undefined);
     const earlier = await settled(key, own);
-    if (earlier && earlier.state !== 'refused') return receiptOf(earlier, own);
+    if (earlier && earlier.state !== 'refused') return receiptOf(earlier);
 
     const messageId = messageIdFor('report', run);
     const [text, html, chart, xlsx] = await Promise.all(
@@ -171,7 +172,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         }),
       })) as SmtpInfo;
     } catch (err) {
-      if (claimedBy) return receiptOf(claimedBy, own);
+      if (claimedBy) return receiptOf(claimedBy);
       const answered = (err as SmtpError).responseCode !== undefined;
       // The relay answered: nothing was delivered, and another attempt may send.
       if (answered && handedOver) await sends.update(key, { ...send, state: 'refused' });
@@ -182,12 +183,12 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           error: (err as Error).message,
         });
         activityMetrics().emails.add(1, { result: 'unknown' });
-        return { messageId, accepted: [], rejected: [], alreadySent: false, delivery: 'unknown' };
+        return { messageId, accepted: [], rejected: [], alreadySent: false, sentBy: own, delivery: 'unknown' };
       }
       activityMetrics().emails.add(1, { result: 'failed' });
       throw smtpFailure(err);
     }
-    const receipt = receiptOfRelay(messageId, info);
+    const receipt: EmailReceipt = { ...receiptOfRelay(messageId, info), sentBy: own };
     activityMetrics().emails.add(1, { result: 'accepted' });
     log.info('report email accepted by the relay', {
       messageId,
@@ -456,7 +457,19 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     }
   }
 
+  /**
+   * The send another run made of this report (date, report, split value, audience), if any: asked before a run leases
+   * the GPU, so a report that went out costs a re-run no GPU second. A claim the relay refused is no send.
+   */
+  async function findReportSend({ run: recorded, recipients }: FindReportSendRequest): Promise<EmailReceipt | null> {
+    const own = runKey(thisRun(recorded));
+    const send = await sends.find(sends.key(recorded.reportDate, recipients, recorded.report));
+    return send && send.state !== 'refused' && send.sentBy !== own ? receiptOf(send) : null;
+  }
+
   return {
+    findReportSend,
+
     /** Tells ops that a report date went without a report. */
     async sendMissingReportAlert(missing: MissingReport): Promise<AlertReceipt> {
       return withHeartbeat(() => sendMissingAlert(missing));

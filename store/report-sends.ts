@@ -74,14 +74,14 @@ export class ReportSends {
   }
 }
 
-/** What a run tells of a send it found: its own earlier attempt's, or another run's. */
-export function receiptOf(send: ReportSend, ownRun: string): EmailReceipt {
+/** What a run tells of a send it found: its own earlier attempt's, or another run's (`sentBy` says which). */
+export function receiptOf(send: ReportSend): EmailReceipt {
   return {
     messageId: send.messageId,
     accepted: send.accepted,
     rejected: send.rejected,
     alreadySent: true,
-    ...(send.sentBy !== ownRun && { sentBy: send.sentBy }),
+    sentBy: send.sentBy,
     ...(send.state === 'handed-over' && { delivery: 'unknown' as const }),
   };
 }

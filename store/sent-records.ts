@@ -8,7 +8,10 @@ export interface EmailReceipt {
   rejected: string[];
   /** True when a durable record showed this report had already gone out (a retried send, or another run's). */
   alreadySent: boolean;
-  /** The run that sent it, when it was another run ("<workflowId>/<runId>"): this run sent nothing. */
+  /**
+   * The run that sent a report ("<workflowId>/<runId>"); when it is not the run holding the receipt, that run sent
+   * nothing. Receipts recorded before 2026-12-07 name it only when it was another run.
+   */
   sentBy?: string;
   /**
    * "unknown": the message was handed to the relay and no answer came (a timeout at the end of DATA, a worker that

@@ -278,17 +278,19 @@ export interface ReportResult {
   runId: string;
   reportDate: IsoDate;
   trigger: ReportTrigger;
-  period: { start: IsoDate; end: IsoDate };
+  /** The week, day or month the report covers; absent when the run ended before reading the data (already sent). */
+  period?: { start: IsoDate; end: IsoDate };
   outcome: ReportOutcome;
+  /** The report email this run sent; never another run's (that one is `sentBy`). */
   messageId?: string;
   recipients: { to: string[]; cc: string[]; bcc: string[] };
   artefacts?: RenderedReport;
   llm?: Omit<GeneratedReport, 'report'>;
   gpu?: GpuBill;
-  dataQuality: { dataRows: number; skippedRows: number };
+  dataQuality?: { dataRows: number; skippedRows: number };
   /** Recipients the relay refused while it took the others. */
   refusedRecipients?: string[];
-  /** The run that had sent this date's report to these recipients (outcome "already-sent"). */
+  /** The run that had sent this date's report to these recipients (outcome "already-sent"), as "<workflowId>/<runId>". */
   sentBy?: string;
 }
 
@@ -405,6 +407,9 @@ export interface RenderRequest {
   /** Absent when the GPU's stop is not confirmed yet: the report goes out all the same. */
   gpu?: GpuBill;
 }
+
+/** Which send findReportSend looks for: this run's report (date, report, split value) to these recipients. */
+export type FindReportSendRequest = Pick<SendReportRequest, 'run' | 'recipients'>;
 
 export interface SendReportRequest {
   run: RunRef;

@@ -33,6 +33,8 @@ export interface RunEnd {
   alert?: AuditMemo['alert'];
   /** What ops are told about the report's email, when it needs them. */
   delivery?: DeliveryNotice;
+  /** The run found its report sent by another run before sending (or a Reset found the original's receipt). */
+  sentElsewhere?: boolean;
 }
 
 /**
@@ -44,7 +46,8 @@ const DELIVERY_TOLD = 'delivery-told';
 /** The report went out, but a human should know how: unknown delivery, refused recipients, overridden recipients. */
 export function deliveryNeedsAHuman(plan: ReportPlan, end: RunEnd): string | undefined {
   const result = end.result;
-  if (!result || plan.dryRun) return undefined;
+  // A report another run sent was that run's to tell of.
+  if (!result || plan.dryRun || end.sentElsewhere) return undefined;
   const notice: DeliveryNotice = {
     ...(result.messageId && { messageId: result.messageId }),
     ...(result.outcome === 'unknown' && { unknown: true }),

@@ -25,7 +25,7 @@ import {
   type ReportResult,
   type Stage,
 } from '../temporal/contracts';
-import { holderKey } from '../gpu/holders';
+import { holderKey, holderOf } from '../gpu/holders';
 import { reportActivities } from './activity-options';
 import { leaseGpu } from './gpu-lease';
 import { withLlmSlot } from './llm-slot';
@@ -41,6 +41,11 @@ import {
 } from '../temporal/search-attributes';
 
 const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+// A read of the store, not work: local, so asking costs a run one marker.
+const { findReportSend } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 5 },
+});
 
 /**
  * Patches retired 2026-11-30 with deprecatePatch (remove the calls once no run started before that date can be
@@ -60,6 +65,20 @@ const LLM_SLOTS = 'llm-slots';
 const NUMBERS_ONLY_WHEN_MODEL_DOWN = 'model-down-numbers-only';
 
 /**
+ * sent-checked-first (2026-12-07): a run asks whether its report already went out before it leases the GPU, and a
+ * run after a Reset asks again at the first step it executes live; either ends "already-sent" there, with no lease,
+ * no model call and no alert. Runs recorded before went on to the email, which found the send.
+ */
+const SENT_CHECKED_FIRST = 'sent-checked-first';
+
+/** Thrown at a step of a run that finds its report already went out: the run ends "already-sent" from there. */
+class SentByAnotherRun extends Error {
+  constructor(readonly receipt: EmailReceipt) {
+    super(`already sent by ${receipt.sentBy ?? 'another run'}`);
+  }
+}
+
+/**
  * Not a change to retire: this marker is how a run after a Reset knows the first step it executes live (patched()
  * is false while the steps before the reset point replay, and true from the first live one, where the marker is
  * recorded). There it leases the GPU again under its own run id.
@@ -75,6 +94,9 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   let stage: Stage = 'planning';
   setHandler(progressQuery, () => stage);
   deprecatePatch(RETIRED_PATCHES.releaseDoesNotHoldReport);
+  // Asked in the first activation: a patch first asked after a local activity's result can land a workflow task later
+  // than that result, and a replay would then not know it yet.
+  const sentCheckedFirst = patched(SENT_CHECKED_FIRST);
 
   const info = workflowInfo();
   const plan = await planOrRecordInvalidInput(input);
@@ -93,13 +115,39 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   const act = reportActivities(plan.timeouts);
   const end: RunEnd = { holder: holderKey(holder) };
 
+  /** The report as another run sent it: this run says so, names that run, and claims no send of its own. */
+  const alreadySent = (receipt: EmailReceipt): ReportResult => ({
+    workflowId: info.workflowId,
+    runId: info.runId,
+    reportDate: plan.run.reportDate,
+    trigger: plan.trigger,
+    outcome: 'already-sent',
+    recipients: plan.recipients,
+    ...(receipt.sentBy && { sentBy: receipt.sentBy }),
+  });
+  const asksWhetherSent = sentCheckedFirst && !plan.dryRun;
+  if (asksWhetherSent && !plan.resend) {
+    const earlier = await findReportSend({ run, recipients: plan.recipients });
+    if (earlier) {
+      end.result = alreadySent(earlier);
+      end.sentElsewhere = true;
+      recordOutcome(plan, end);
+      return end.result;
+    }
+  }
+  const stillOwed = sentCheckAfterReset(asksWhetherSent && !plan.resend, plan, () =>
+    findReportSend({ run, recipients: plan.recipients }),
+  );
+
   // The GPU boots while the data loads: boot time is the bulk of what we pay for.
   const gpu = leaseGpu(act, plan.gpuPool, holder);
   gpu.granted.catch(() => undefined); // observed below; this only keeps an early rejection from going unhandled
   const ownGpu = leaseAgainAfterReset(plan, gpu);
   /** The GPU this run may use now: the grant, or after a Reset its own new one. */
   const gpuNow = async (): Promise<GpuHandle> => {
-    const handle = await ownGpu(await gpu.granted);
+    const granted = await gpu.granted;
+    await stillOwed(); // before a Reset's run leases again
+    const handle = await ownGpu(granted);
     end.instanceId = handle.instanceId;
     return handle;
   };
@@ -127,6 +175,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     try {
       return await write();
     } catch (err) {
+      if (err instanceof SentByAnotherRun) throw err;
       // An answer that stayed wrong, with llm.onWrongAnswer "fail", is the model's word, not its absence.
       const wrongAnswer = causeOf(err)?.type === ('ReportSchemaViolation' satisfies FailureType);
       if (isCancellation(err) || wrongAnswer || !plan.numbersOnlyWhenModelDown) throw err;
@@ -146,12 +195,14 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   try {
     stage = 'loading data and starting GPU';
     const metrics = await act.loadSalesMetrics(run);
+    await stillOwed();
 
     const generated = await writeTheWords(async () => {
       stage = 'waiting for GPU';
       await gpuNow();
       // The handle is taken at the call: after a Reset, the first live step leases again under this run's id.
       const generate = async () => {
+        await stillOwed();
         stage = 'generating report';
         return act.generateReport({ run, gpu: await gpuNow(), metrics });
       };
@@ -170,11 +221,13 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     stage = 'stopping GPU';
     await releaseGpu();
 
+    await stillOwed();
     stage = 'rendering';
     const rendered = await act.renderReport({ run, metrics, generated, gpu: end.gpuBill });
 
     let receipt: EmailReceipt | undefined;
     if (!plan.dryRun) {
+      await stillOwed();
       stage = 'sending email';
       receipt = await act.sendReportEmail({
         run,
@@ -182,9 +235,12 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
         recipients: plan.recipients,
         ...(plan.resend && { resend: true }),
       });
+      // A receipt names the run that sent: after a Reset past the email, it is the reset run's, not this one's.
+      if (asksWhetherSent && sentByAnother(receipt)) throw new SentByAnotherRun(receipt);
     }
 
     stage = 'done';
+    const sentBy = receipt && sentByAnother(receipt) ? receipt.sentBy : undefined;
     const { report: _words, ...llm } = generated; // the words are in the archive and the email, not in history twice
     end.result = {
       workflowId: info.workflowId,
@@ -192,24 +248,24 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       reportDate: plan.run.reportDate,
       trigger: plan.trigger,
       period: metrics.period,
-      outcome: plan.dryRun
-        ? 'dry-run'
-        : receipt?.delivery === 'unknown'
-          ? 'unknown'
-          : receipt?.sentBy
-            ? 'already-sent'
-            : 'sent',
-      messageId: receipt?.messageId,
+      outcome: plan.dryRun ? 'dry-run' : receipt?.delivery === 'unknown' ? 'unknown' : sentBy ? 'already-sent' : 'sent',
+      messageId: sentBy ? undefined : receipt?.messageId,
       recipients: plan.recipients,
       artefacts: rendered,
       llm,
       gpu: ownBill(end.gpuBill, end.holder),
       dataQuality: { dataRows: metrics.dataQuality.dataRows, skippedRows: metrics.dataQuality.skippedRows },
       ...(receipt?.rejected.length && { refusedRecipients: receipt.rejected }),
-      ...(receipt?.sentBy && { sentBy: receipt.sentBy }),
+      ...(sentBy && { sentBy }),
     };
     return end.result;
   } catch (err) {
+    if (err instanceof SentByAnotherRun) {
+      stage = 'done';
+      end.result = alreadySent(err.receipt);
+      end.sentElsewhere = true;
+      return end.result;
+    }
     end.failure = err;
     if (isCancellation(err)) throw err;
     end.reportFailure = ApplicationFailure.create({
@@ -264,6 +320,34 @@ async function planOrRecordInvalidInput(input: ReportInput): Promise<ReportPlan>
       cause: err as Error,
     });
   }
+}
+
+/** The receipt is of a send another run made (told apart by run id: a run id is unique, whatever the workflow id). */
+function sentByAnother(receipt: EmailReceipt): boolean {
+  return receipt.sentBy !== undefined && holderOf(receipt.sentBy)?.runId !== workflowInfo().runId;
+}
+
+/**
+ * After a Reset, the run asks again whether its report went out, once, at the first step it executes live (the steps
+ * before the reset point replay their recorded answers, and the reset run may have sent since): called at each step,
+ * it throws SentByAnotherRun when the report went out.
+ */
+function sentCheckAfterReset(
+  asks: boolean,
+  plan: ReportPlan,
+  find: () => Promise<EmailReceipt | null>,
+): () => Promise<void> {
+  const resetFromRun = plan.run.runId !== workflowInfo().runId;
+  let asked: Promise<EmailReceipt | null> | undefined;
+  return async () => {
+    if (!asks || !resetFromRun) return;
+    if (!asked) {
+      if (!patched(FIRST_LIVE_STEP_AFTER_RESET)) return;
+      asked = find();
+    }
+    const earlier = await asked;
+    if (earlier) throw new SentByAnotherRun(earlier);
+  };
 }
 
 /**

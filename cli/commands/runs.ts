@@ -122,7 +122,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
         ctx.print(
           result,
           () =>
-            `${outcomeText(result.outcome, result.llm?.narrativeWithheld !== undefined)}: ${result.reportDate} (${result.period.start} – ${result.period.end}), message ${result.messageId ?? '-'}, GPU ${result.gpu?.billedSeconds ?? 0}s\n${url}`,
+            `${outcomeText(result.outcome, result.llm?.narrativeWithheld !== undefined)}: ${result.reportDate}${result.period ? ` (${result.period.start} – ${result.period.end})` : ''}, ${result.sentBy ? `sent by ${result.sentBy}` : `message ${result.messageId ?? '-'}`}, GPU ${result.gpu?.billedSeconds ?? 0}s\n${url}`,
         );
       } catch (err) {
         if (err instanceof WorkflowFailedError)

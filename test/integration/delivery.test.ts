@@ -1,5 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LeaseBook } from '../../gpu/leases';
 import { ReportOutcome } from '../../temporal/search-attributes';
 import { failureOf, recordHistory, REPORT_DATE, withHarness, type Harness } from '../helpers/harness';
 import { startMoto, type Moto } from '../helpers/moto';
@@ -90,15 +91,25 @@ describe('delivery: once, to the people meant, and said when it is not', () => {
       },
     ));
 
-  it('one report per date and audience: a second run sends nothing and says so; resend: true sends again', () =>
+  it('one report per date and audience: a second run ends before the GPU, sends nothing and says so; resend: true sends again', () =>
     withHarness({}, async (h) => {
       const first = await h.withWorker((await h.start({ reportDate: REPORT_DATE })).result());
+      const instances = (await h.ledgerEntries()).length;
       const again = await h.start({ reportDate: REPORT_DATE });
       const second = await h.withWorker(again.result());
-      await recordHistory(again, 'already-sent');
+      await recordHistory(again, 'already-sent-before-lease');
       expect(second.outcome).toBe('already-sent');
       expect(second.sentBy).toBe(`${first.workflowId}/${first.runId}`);
+      expect(second.messageId).toBeUndefined(); // the first run's message is not this run's
       expect((await again.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('already-sent');
+      // Asked before the lease: no lease, no instance, no model call, no alert.
+      expect(await new LeaseBook(h.store).get(`${second.workflowId}/${second.runId}`)).toBeUndefined();
+      expect(await h.ledgerEntries()).toHaveLength(instances);
+      const activities = (await again.fetchHistory()).events!.flatMap(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+      );
+      expect(activities).toEqual([]);
+      expect(alerts(h)).toEqual([]);
       expect(reportMails(h)).toHaveLength(1);
       const third = await h.withWorker((await h.start({ reportDate: REPORT_DATE, resend: true })).result());
       expect(third.outcome).toBe('sent');

@@ -231,7 +231,7 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     const rowOf = (date: string) => index.split('<tr lang=').find((r) => r.includes(`white-space:nowrap;">${date}`))!;
     expect(rowOf('2026-11-20')).not.toContain('未发送');
     expect(rowOf('2026-11-19')).toContain('未发送');
-    expect(index).toContain(result.period.start);
+    expect(index).toContain(result.period!.start);
     expect(index).toMatch(/<svg[^>]*role="img"/); // revenue across the reports
     expect(index).not.toMatch(/<script/);
     const [mail] = h.sink.messages;

@@ -12,7 +12,8 @@ const HISTORIES = join(__dirname, 'histories');
  * v2: runs with an instance of their own) were retired that day (docs/architecture.md, "Changing the workflow");
  * v3/ holds runs from before the llm-slots patch (a run called the model without a slot from the pool); v4/ pools
  * from before pool-grants-at-once (one grant signal per workflow task); v5/ runs and pools from before
- * slot-wait-looks-not-asks and pool-continues-when-calm (a waiting run asked the pool again at every holder check).
+ * slot-wait-looks-not-asks and pool-continues-when-calm (a waiting run asked the pool again at every holder check);
+ * v6/ runs from before sent-checked-first (a run that found its report sent did so at the email, after the GPU).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -30,7 +31,7 @@ describe('replaying recorded runs against the current workflow code', () => {
       expect.arrayContaining([
         ...representative,
         'failed-invalid-input.json',
-        'sent-after-reset-before-generation.json',
+        'already-sent-after-reset-before-generation.json',
         'sent-after-reset-mid-generation.json',
         'sent-narrative-withheld.json',
         'gpu-pool-three-holders.json',
@@ -39,7 +40,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         'gpu-pool-before-continue-as-new.json',
         'sent-recipient-refused.json',
         'delivery-unknown.json',
-        'already-sent.json',
+        'already-sent-before-lease.json',
         'sent-numbers-only-gpu-never-ready.json',
         'sent-holding-llm-slot.json',
         'gpu-pool-llm-slots.json',
@@ -52,6 +53,8 @@ describe('replaying recorded runs against the current workflow code', () => {
         'v5/sent-holding-llm-slot.json',
         'v5/gpu-pool-llm-slots.json',
         'v5/gpu-pool-continued-as-new.json',
+        'v6/already-sent.json',
+        'v6/sent-after-reset-before-generation.json',
       ]),
     );
   });

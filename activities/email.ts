@@ -24,6 +24,7 @@ import {
   type NarrativeWithheld,
 } from '../temporal/contracts';
 import { runUrl, scheduleUrl } from '../temporal/ui-links';
+import { reportTag } from '../temporal/product-metrics';
 import { isPoolShare } from '../gpu/billing';
 import { archivePrefix, runKey, type ReportRef } from '../store/archive';
 import { SENT_MARKER, writeArchiveIndex } from './archive-index';
@@ -182,14 +183,14 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           messageId,
           error: (err as Error).message,
         });
-        activityMetrics().emails.add(1, { result: 'unknown' });
+        activityMetrics().emails.add(1, { result: 'unknown', report: reportTag(run.report) });
         return { messageId, accepted: [], rejected: [], alreadySent: false, sentBy: own, delivery: 'unknown' };
       }
-      activityMetrics().emails.add(1, { result: 'failed' });
+      activityMetrics().emails.add(1, { result: 'failed', report: reportTag(run.report) });
       throw smtpFailure(err);
     }
     const receipt: EmailReceipt = { ...receiptOfRelay(messageId, info), sentBy: own };
-    activityMetrics().emails.add(1, { result: 'accepted' });
+    activityMetrics().emails.add(1, { result: 'accepted', report: reportTag(run.report) });
     log.info('report email accepted by the relay', {
       messageId,
       accepted: receipt.accepted.length,
@@ -277,7 +278,9 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
           'stop it by hand and fix the permission.';
     const withheld = alert.narrativeWithheld;
     // Which report, of a morning's many: its id and split value, or the default report.
-    const reportName = run.report ? ` "${run.report.id}${run.report.split ? ` / ${run.report.split}` : ''}"` : '';
+    // Which report, as its readers know it: the title and split value of a report the config defines.
+    const name = run.report ? titleOf(config, run.report) : 'Sales report';
+    const reason = alert.error.length > 120 ? `${alert.error.slice(0, 119)}…` : alert.error;
     const delivery = alert.delivery;
     const deliveryLines = delivery
       ? [
@@ -298,12 +301,12 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       : [];
     const text = [
       !alert.reportDelivered
-        ? `The sales report for ${run.reportDate} failed while ${alert.stage}.`
+        ? `${name} for ${run.reportDate} failed while ${alert.stage}.`
         : withheld
-          ? `The sales report${reportName} for ${run.reportDate} went out with the numbers only: ${WITHHELD_FOR_OPS[withheldCause(withheld)]}.`
+          ? `${name} for ${run.reportDate} went out with the numbers only: ${WITHHELD_FOR_OPS[withheldCause(withheld)]}.`
           : delivery && alert.gpuStopped
-            ? `The sales report for ${run.reportDate}: its email needs a look.`
-            : `The sales report for ${run.reportDate} went out, but its GPU could not be stopped.`,
+            ? `${name} for ${run.reportDate}: its email needs a look.`
+            : `${name} for ${run.reportDate} went out, but its GPU could not be stopped.`,
       '',
       ...deliveryLines,
       ...(alert.reportDelivered ? [] : [`Error: ${alert.error}`]),
@@ -327,16 +330,16 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
         : ['', 'Re-run it from the Temporal UI (Start Workflow with the same input) once the cause is fixed.']),
     ].join('\n');
     const subject = !alert.reportDelivered
-      ? `[FAILED] Sales report ${run.reportDate}: ${alert.stage}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`
+      ? `[FAILED] ${name} ${run.reportDate} (${alert.stage}): ${reason}${alert.gpuStopped ? '' : ' (GPU NOT stopped)'}`
       : !alert.gpuStopped
-        ? `[GPU NOT STOPPED] ${instance}: sales report ${run.reportDate} was sent`
+        ? `[GPU NOT STOPPED] ${instance}: ${name} ${run.reportDate} was sent`
         : withheld
-          ? `[NARRATIVE WITHHELD] Sales report${reportName} ${run.reportDate} was sent with the numbers only: ${WITHHELD_FOR_OPS[withheldCause(withheld)]}`
+          ? `[NARRATIVE WITHHELD] ${name} ${run.reportDate} was sent with the numbers only: ${WITHHELD_FOR_OPS[withheldCause(withheld)]}`
           : delivery?.unknown
-            ? `[DELIVERY UNKNOWN] Sales report ${run.reportDate}`
+            ? `[DELIVERY UNKNOWN] ${name} ${run.reportDate}`
             : delivery?.refused
-              ? `[RECIPIENTS REFUSED] Sales report ${run.reportDate}: ${delivery.refused.length} not delivered`
-              : `[RECIPIENTS OVERRIDDEN] Sales report ${run.reportDate} went to ${delivery?.overriddenTo?.join(', ') ?? '-'}`;
+              ? `[RECIPIENTS REFUSED] ${name} ${run.reportDate}: ${delivery.refused.length} not delivered`
+              : `[RECIPIENTS OVERRIDDEN] ${name} ${run.reportDate} went to ${delivery?.overriddenTo?.join(', ') ?? '-'}`;
     return deliverAlert(messageIdFor('alert', run), { subject, text, link, run });
   }
 

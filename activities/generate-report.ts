@@ -109,7 +109,6 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
     prompts: PromptSet,
     period: PeriodKind,
   ): GeneratedReport {
-    activityMetrics().narrativesWithheld.add(1, { reason: why.cause });
     return {
       report: withheldNarrative(prompts.locale, period, why.cause),
       model: llm.model,

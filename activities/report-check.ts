@@ -1,12 +1,14 @@
-import type { MissedReportCheckInput, MissingReport, ReportRef } from '../temporal/contracts';
+import {
+  reportDelivered,
+  type MissedReportCheckInput,
+  type MissingReport,
+  type ReportRef,
+} from '../temporal/contracts';
 import { definitionOf, everyReportSlice, reportDatesOwed } from '../report/definitions';
 import { listRuns } from '../temporal/runs';
 import { scheduleIdOf, servedSchedule } from '../temporal/served-schedules';
 import type { ServedSchedule } from '../report/schedule-calendar';
 import type { ActivityDeps } from './deps';
-
-/** Outcomes that mean the date's report reached its readers. */
-const DELIVERED = new Set(['sent', 'already-sent']);
 
 export function createReportCheckActivities({ config, temporal, now = () => new Date() }: ActivityDeps) {
   return {
@@ -42,7 +44,7 @@ export function createReportCheckActivities({ config, temporal, now = () => new 
         for (const report of owed) {
           if (!datesOf.get(report)!.includes(reportDate)) continue;
           const its = runs.filter((r) => r.report === report?.id && r.split === report?.split);
-          if (its.some((r) => r.outcome !== undefined && DELIVERED.has(r.outcome))) continue;
+          if (its.some((r) => reportDelivered(r.outcome))) continue;
           missing.push({
             reportDate,
             ...(report && { report }),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { table } from '../cli/table';
 import { addDays } from '../sales/dates';
-import { WORKFLOW_TYPES } from '../temporal/contracts';
+import { SENT_OUTCOMES, WORKFLOW_TYPES } from '../temporal/contracts';
 import type { morningReports, weeklySalesReport } from '../workflows';
 import type { LocalStack } from '../dev/local-stack';
 import { sharedRenderPool } from '../report/render/render-process';
@@ -158,7 +158,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
     const result = {
       reports: stores,
       lines,
-      sent: reports.filter((r) => r.outcome === 'sent').length,
+      sent: reports.filter((r) => SENT_OUTCOMES.includes(r.outcome)).length,
       emails: messages.length,
       duplicates: [...perReader.values()].filter((n) => n > 1).length,
       crossSlice,

@@ -15,7 +15,7 @@ import { startLocalStack, type LocalStack } from '../dev/local-stack';
 import { writeSampleCsv, writeSampleXlsx } from '../dev/sample-data';
 import { REPO_ROOT, startSimulator } from '../dev/simulator/launch';
 import { loaderNodeFlags } from '../sales/load-process';
-import { WORKFLOW_TYPES } from '../temporal/contracts';
+import { SENT_OUTCOMES, WORKFLOW_TYPES } from '../temporal/contracts';
 import { activityTimeline } from '../temporal/run-timeline';
 import type { weeklySalesReport } from '../workflows';
 import { renderBenchChart } from './chart';
@@ -134,7 +134,7 @@ async function burst(env: Env, data: string, runs: number) {
         await new Promise((r) => setTimeout(r, 500));
       }
       const settledMB = mb();
-      const sent = all.filter((a) => a.result.outcome === 'sent').length;
+      const sent = all.filter((a) => SENT_OUTCOMES.includes(a.result.outcome)).length;
       say(
         `  ${runs} at once: ${sent} sent in ${wallSeconds}s; RSS idle ${idleMB} MB, peak ${peakMB} MB, settled ${settledMB} MB`,
       );
@@ -283,7 +283,7 @@ async function sharedGpu(env: Env, data: string, runs: number, bootMs: number, t
     (Math.max(...generation.map((g) => g.closedMs!)) - Math.min(...generation.map((g) => g.scheduledMs))) / 1000;
   return {
     runs,
-    sent: all.filter((r) => r.result.outcome === 'sent').length,
+    sent: all.filter((r) => SENT_OUTCOMES.includes(r.result.outcome)).length,
     instances: instance.instances,
     bootToReadySeconds: r2(instance.bootToReadySeconds),
     generationWindowSeconds: r2(windowSeconds),
@@ -340,7 +340,7 @@ async function batchedGpu(env: Env, data: string, runs: number) {
       Math.min(...spans.filter((x) => x.activity === activity).map((x) => x.scheduledMs));
     const result = {
       runs,
-      sent: all.filter((r) => r.result.outcome === 'sent').length,
+      sent: all.filter((r) => SENT_OUTCOMES.includes(r.result.outcome)).length,
       instances: instance.instances,
       completionTokens: tokens,
       floorSeconds: r2(floor),

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { gpuPoolId, secretsFromEnv, type Config } from '../config/config';
 import { parseEncryptionKeys } from '../config/encryption-keys';
 import { addDays, dateInZone } from '../sales/dates';
-import { WORKFLOW_TYPES, type MorningReportResult } from '../temporal/contracts';
+import { SENT_OUTCOMES, WORKFLOW_TYPES, type MorningReportResult } from '../temporal/contracts';
 import { activityTimeline, formatTimeline } from '../temporal/run-timeline';
 import { runUrl } from '../temporal/ui-links';
 import type { morningReports, weeklySalesReport } from '../workflows';
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
       return done;
     });
     cancelRun = undefined;
-    const sent = reports.filter((r) => r.outcome === 'sent').length;
+    const sent = reports.filter((r) => SENT_OUTCOMES.includes(r.outcome)).length;
     say(`${sent} of ${reports.length} reports sent`);
     // One instance for the whole morning: its own bill from the ledger, and each report's share of it.
     const instances = await new InstanceLedger(stack.store).all();

@@ -76,11 +76,36 @@ export type { MorningInput, ReportInput };
 
 export type ReportTrigger = 'schedule' | 'manual' | 'backfill';
 /**
- * `already-sent`: the same report (date and recipients) had gone out from another run, so this one sent nothing;
- * `unknown`: the relay never answered the end of DATA, so whether it was delivered is not known (ops are told).
+ * How a report run ended, one word everywhere (search attribute, memo, result, morning, metrics, CLI):
+ * `sent`: the report went out with the model's words; `sent-numbers-only`: it went out with the words withheld;
+ * `sent-partial`: it went out with items of the words left out (they stayed wrong); `already-sent`: the same report
+ * (date, report, split value, recipients) had gone out from another run, so this one sent nothing; `unknown`: the
+ * relay never answered the end of DATA, so whether it was delivered is not known (ops are told). Runs recorded
+ * before 2026-12-07 said `sent` for the two kinds of partly sent report.
  */
-export const REPORT_OUTCOMES = ['sent', 'failed', 'cancelled', 'dry-run', 'already-sent', 'unknown'] as const;
+export const REPORT_OUTCOMES = [
+  'sent',
+  'sent-numbers-only',
+  'sent-partial',
+  'already-sent',
+  'failed',
+  'cancelled',
+  'dry-run',
+  'unknown',
+] as const;
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];
+
+/** The outcomes of a run that sent its report itself. */
+export const SENT_OUTCOMES: readonly ReportOutcome[] = ['sent', 'sent-numbers-only', 'sent-partial'];
+
+/** Whether the date's report reached its readers: this run sent it, or another run had. */
+export function reportDelivered(outcome: string | undefined): boolean {
+  return outcome === 'already-sent' || SENT_OUTCOMES.includes(outcome as ReportOutcome);
+}
+
+/** What became of the model's words (search attribute ReportNarrative): printed whole, in part, or withheld. */
+export const REPORT_NARRATIVES = ['full', 'partial', 'withheld'] as const;
+export type ReportNarrative = (typeof REPORT_NARRATIVES)[number];
 
 export interface PlanRequest {
   /** As the run was started: checked against the input schema by planReport, not trusted before. */
@@ -368,8 +393,8 @@ export interface AuditMemo {
   recipientCount: number;
   /** How many recipients the relay refused (their addresses are in the run's result and the alert). */
   refusedRecipients?: number;
-  /** Set when the report went out with the model's narrative withheld (its words failed the checks). */
-  narrative?: 'withheld';
+  /** What became of the model's words, when the run wrote any (runs recorded before 2026-12-07: "withheld" only). */
+  narrative?: ReportNarrative;
   /** The items of the model's words left out because they stayed wrong ("highlights[1]"): names, no figures. */
   itemsDropped?: string[];
   /** Whether the run's alert (if it raised one) reached a human, and through which channels. */

@@ -7,15 +7,15 @@ import type { MetricMeter } from '@temporalio/common';
  *
  * | metric (Prometheus adds _total to counters)   | tags              | counted when                                   |
  * | --------------------------------------------- | ----------------- | ---------------------------------------------- |
- * | sales_report_reports                          | outcome           | a report run ends (sent, failed, cancelled, …) |
- * | sales_report_narratives_withheld              | reason            | numbers go out without the model's words        |
+ * | sales_report_reports                          | outcome, report   | a report run ends (sent, failed, cancelled, …) |
+ * | sales_report_narratives_withheld              | reason, report    | a report went out without the model's words    |
  * | sales_report_llm_calls                        | result            | a call to the model returns or fails           |
  * | sales_report_llm_tokens                       | kind              | prompt and completion tokens of a call         |
  * | sales_report_llm_call_seconds (histogram)     |                   | a call's latency                               |
  * | sales_report_answers_refused                  | check             | an answer fails the schema or the fact check   |
  * | sales_report_gpu_seconds (histogram)          | state             | billed: an instance stops; held: a run lets go |
  * | sales_report_alerts                           | channel, result   | an alert is offered to a channel               |
- * | sales_report_emails                           | result            | a report email is handed to the relay          |
+ * | sales_report_emails                           | result, report    | a report email is handed to the relay          |
  * | sales_report_recipients_refused               | reason            | the relay or the allow-list refuses an address |
  * | sales_report_source_reads                     | source            | a worker reads the sales source (runs that join |
  * |                                               |                   | a read in flight are not counted)              |
@@ -24,7 +24,7 @@ import type { MetricMeter } from '@temporalio/common';
  */
 export function productMetrics(meter: MetricMeter) {
   return {
-    reports: meter.createCounter('sales_report_reports', 'runs', 'Report runs ended, by outcome'),
+    reports: meter.createCounter('sales_report_reports', 'runs', 'Report runs ended, by outcome and report'),
     narrativesWithheld: meter.createCounter(
       'sales_report_narratives_withheld',
       'reports',
@@ -65,3 +65,11 @@ export function productMetrics(meter: MetricMeter) {
 }
 
 export type ProductMetrics = ReturnType<typeof productMetrics>;
+
+/**
+ * The `report` tag of a run's series: its report id (reports[].id), "default" for a config without `reports`. The
+ * split value is no tag: a series per store or manager would grow with the shops; it is in the run's log lines.
+ */
+export function reportTag(report: { id: string } | undefined): string {
+  return report?.id ?? 'default';
+}

@@ -9,11 +9,11 @@ import { runKey } from '../store/archive';
 import { llmCallsOf } from '../store/llm-calls';
 import type { Store } from '../store/store';
 import { activityTimeline, type ActivitySpan } from './run-timeline';
-import { ReportDate, ReportId, ReportOutcome, ReportSplit, ReportTrigger } from './search-attributes';
+import { ReportDate, ReportId, ReportNarrative, ReportOutcome, ReportSplit, ReportTrigger } from './search-attributes';
 
-/** An outcome as people read it: "sent (narrative withheld)" when the words did not pass the checks. */
+/** An outcome in the one vocabulary: a run recorded before 2026-12-07 said "sent" for a report sent with its words withheld. */
 export function outcomeText(outcome: string | undefined, narrativeWithheld?: boolean): string | undefined {
-  return outcome && narrativeWithheld ? `${outcome} (narrative withheld)` : outcome;
+  return outcome === 'sent' && narrativeWithheld ? 'sent-numbers-only' : outcome;
 }
 
 /** One row of `runs list`: from the visibility store, without reading each run's history. */
@@ -24,8 +24,10 @@ export interface RunSummary {
   split?: string;
   trigger?: string;
   outcome?: string;
-  /** The report went out with the narrative withheld: "sent", but not as meant. */
+  /** The report went out with the narrative withheld (runs recorded before 2026-12-07 said "sent" for it). */
   narrativeWithheld?: boolean;
+  /** What became of the model's words (ReportNarrative): full, partial or withheld. */
+  narrative?: string;
   status: string;
   startedAt: string;
   durationSeconds?: number;
@@ -46,6 +48,8 @@ export interface RunFilter {
   /** Only runs of this report (reports[].id), and of this value of its split. */
   report?: string;
   split?: string;
+  /** Only runs whose words were printed so (ReportNarrative): full, partial or withheld. */
+  narrative?: string;
   limit?: number;
   /** Only runs of this deployment's task queue (several deployments may share a namespace). */
   taskQueue?: string;
@@ -59,6 +63,7 @@ export function runsQuery(filter: RunFilter): string {
   if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
   if (filter.report) clauses.push(`ReportId = ${quote(filter.report)}`);
   if (filter.split) clauses.push(`ReportSplit = ${quote(filter.split)}`);
+  if (filter.narrative) clauses.push(`ReportNarrative = ${quote(filter.narrative)}`);
   if (filter.taskQueue) clauses.push(`TaskQueue = ${quote(filter.taskQueue)}`);
   if (filter.outcome === 'failed') {
     // Terminated and timed-out runs ran no code to record their outcome (Temporal runs none for them): they failed too.
@@ -77,6 +82,7 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary 
     trigger: sa.get(ReportTrigger) ?? audit.trigger,
     outcome: sa.get(ReportOutcome),
     ...(audit.narrative === 'withheld' && { narrativeWithheld: true }),
+    ...((sa.get(ReportNarrative) ?? audit.narrative) && { narrative: sa.get(ReportNarrative) ?? audit.narrative }),
     status: info.status.name,
     startedAt: info.startTime.toISOString(),
     durationSeconds: info.closeTime

@@ -11,7 +11,18 @@ export const ReportAlert = defineSearchAttributeKey('ReportAlert', SearchAttribu
 export const ReportId = defineSearchAttributeKey('ReportId', SearchAttributeType.KEYWORD);
 export const ReportSplit = defineSearchAttributeKey('ReportSplit', SearchAttributeType.KEYWORD);
 
-export const reportSearchAttributes = [ReportDate, ReportOutcome, ReportTrigger, ReportAlert, ReportId, ReportSplit];
+/** What became of the model's words: "full", "partial" (items left out) or "withheld" (the numbers went alone). */
+export const ReportNarrative = defineSearchAttributeKey('ReportNarrative', SearchAttributeType.KEYWORD);
+
+export const reportSearchAttributes = [
+  ReportDate,
+  ReportOutcome,
+  ReportTrigger,
+  ReportAlert,
+  ReportId,
+  ReportSplit,
+  ReportNarrative,
+];
 
 /** Set by the server on runs a Schedule starts (including trigger and backfill): the nominal time of the action. */
 export const TemporalScheduledStartTime = defineSearchAttributeKey(

@@ -10,15 +10,21 @@ import {
 import type {
   AuditMemo,
   DeliveryNotice,
+  GeneratedReport,
   GpuBill,
   LlmCallsDetails,
+  ReportNarrative,
   ReportOutcome,
   ReportPlan,
   ReportResult,
 } from '../temporal/contracts';
 import { causeOf, rootMessage } from './failures';
-import { productMetrics } from '../temporal/product-metrics';
-import { ReportAlert, ReportOutcome as ReportOutcomeKey } from '../temporal/search-attributes';
+import { productMetrics, reportTag } from '../temporal/product-metrics';
+import {
+  ReportAlert,
+  ReportNarrative as ReportNarrativeKey,
+  ReportOutcome as ReportOutcomeKey,
+} from '../temporal/search-attributes';
 
 /** How a report run is ending: what the `finally` of the workflow records, alerts on and audits. */
 export interface RunEnd {
@@ -75,16 +81,53 @@ export function whatNeedsAHuman(end: RunEnd): string | undefined {
   return withheld ? `narrative withheld: ${withheld.reason}` : undefined;
 }
 
-/** The outcome on the run's search attributes and its audit record in the memo. No figures, no secrets. */
+/** How a report this run sent went out: with its words, with items left out, or with the numbers only. */
+export function sentAs(llm: Pick<GeneratedReport, 'narrativeWithheld' | 'itemsDropped'>): ReportOutcome {
+  return llm.narrativeWithheld ? 'sent-numbers-only' : llm.itemsDropped?.length ? 'sent-partial' : 'sent';
+}
+
+/** What became of the model's words in this run's report, when it wrote one. */
+function narrativeOf(llm: Pick<GeneratedReport, 'narrativeWithheld' | 'itemsDropped'>): ReportNarrative {
+  return llm.narrativeWithheld ? 'withheld' : llm.itemsDropped?.length ? 'partial' : 'full';
+}
+
+/**
+ * The outcome on the run's search attributes and its audit record in the memo, counted once (withheld words only
+ * when the report went out with the numbers). No figures, no secrets. Metrics carry the report id, not the split
+ * value: a label per store would make a series per store.
+ */
 export function recordOutcome(plan: ReportPlan, end: RunEnd): void {
   const outcome: ReportOutcome = end.result?.outcome ?? (isCancellation(end.failure) ? 'cancelled' : 'failed');
-  productMetrics(metricMeter).reports.add(1, { outcome });
-  log.info('report run ended', { outcome, reportDate: plan.run.reportDate, ...(end.alert && { alerted: true }) });
+  const report = reportTag(plan.run.report);
+  const split = plan.run.report?.split;
+  const metrics = productMetrics(metricMeter);
+  metrics.reports.add(1, { outcome, report });
+  const withheld = end.result?.llm?.narrativeWithheld;
+  if (outcome === 'sent-numbers-only' && withheld)
+    metrics.narrativesWithheld.add(1, { reason: withheld.cause ?? 'claims', report });
+  const narrative = end.result?.llm && narrativeOf(end.result.llm);
+  log.info('report run ended', {
+    outcome,
+    reportDate: plan.run.reportDate,
+    reportId: report,
+    ...(split !== undefined && { split }),
+    ...(narrative && { narrative }),
+    ...(end.alert && { alerted: true }),
+    // The reason a person reads, never a secret: the failure's own message, and its type.
+    ...(outcome === 'failed' && {
+      error: { message: rootMessage(end.failure), type: causeOf(end.failure)?.type ?? errorName(end.failure) },
+    }),
+  });
   upsertSearchAttributes([
     { key: ReportOutcomeKey, value: outcome },
+    ...(narrative ? [{ key: ReportNarrativeKey, value: narrative }] : []),
     ...(end.alert ? [{ key: ReportAlert, value: end.alert.delivered.length > 0 ? 'delivered' : 'undelivered' }] : []),
   ]);
   upsertMemo({ audit: auditMemo(plan, outcome, end) });
+}
+
+function errorName(err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined;
 }
 
 function auditMemo(plan: ReportPlan, outcome: ReportOutcome, end: RunEnd): AuditMemo {
@@ -104,7 +147,7 @@ function auditMemo(plan: ReportPlan, outcome: ReportOutcome, end: RunEnd): Audit
     messageId: result?.messageId,
     recipientCount: plan.recipients.to.length + plan.recipients.cc.length + plan.recipients.bcc.length,
     ...(result?.refusedRecipients && { refusedRecipients: result.refusedRecipients.length }),
-    ...(result?.llm?.narrativeWithheld && { narrative: 'withheld' as const }),
+    ...(result?.llm && { narrative: narrativeOf(result.llm) }),
     ...(result?.llm?.itemsDropped && { itemsDropped: result.llm.itemsDropped.map((d) => d.item) }),
     ...(end.alert && { alert: end.alert }),
   };

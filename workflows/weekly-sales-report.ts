@@ -30,7 +30,7 @@ import { reportActivities } from './activity-options';
 import { leaseGpu } from './gpu-lease';
 import { withLlmSlot } from './llm-slot';
 import { causeOf, rootMessage } from './failures';
-import { deliveryNeedsAHuman, ownBill, recordOutcome, whatNeedsAHuman, type RunEnd } from './report-audit';
+import { deliveryNeedsAHuman, ownBill, recordOutcome, sentAs, whatNeedsAHuman, type RunEnd } from './report-audit';
 import {
   ReportDate,
   ReportId,
@@ -248,7 +248,13 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       reportDate: plan.run.reportDate,
       trigger: plan.trigger,
       period: metrics.period,
-      outcome: plan.dryRun ? 'dry-run' : receipt?.delivery === 'unknown' ? 'unknown' : sentBy ? 'already-sent' : 'sent',
+      outcome: plan.dryRun
+        ? 'dry-run'
+        : receipt?.delivery === 'unknown'
+          ? 'unknown'
+          : sentBy
+            ? 'already-sent'
+            : sentAs(generated),
       messageId: sentBy ? undefined : receipt?.messageId,
       recipients: plan.recipients,
       artefacts: rendered,

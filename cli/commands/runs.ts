@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { isIsoDate } from '../../sales/dates';
 import { formatTimeline } from '../../temporal/run-timeline';
 import { auditFromStore, listRuns, outcomeText, showRun, type RunSummary } from '../../temporal/runs';
-import { REPORT_OUTCOMES, WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
+import { REPORT_NARRATIVES, REPORT_OUTCOMES, WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import { createStore } from '../../store';
 import { runUrl } from '../../temporal/ui-links';
 import type { weeklySalesReport } from '../../workflows';
@@ -69,6 +69,7 @@ interface RunListOptions {
   outcome?: string;
   report?: string;
   split?: string;
+  narrative?: string;
   limit: string;
   json?: boolean;
 }
@@ -141,6 +142,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
     .option('--outcome <outcome>', `one of ${REPORT_OUTCOMES.join(', ')}`)
     .option('--report <id>', 'only runs of this report (config reports[].id)')
     .option('--split <value>', "only runs of this value of the report's split, e.g. 华东")
+    .option('--narrative <kind>', `only runs whose model's words were printed so: ${REPORT_NARRATIVES.join(', ')}`)
     .option('--limit <n>', 'at most this many', '200')
     .option('--json', 'JSON instead of a table')
     .action(async (options: RunListOptions) => {
@@ -148,6 +150,8 @@ export function runCommands(program: Command, context: () => CliContext): void {
       checkDate(options.to, '--to');
       if (options.outcome && !(REPORT_OUTCOMES as readonly string[]).includes(options.outcome))
         throw new UsageError(`--outcome must be one of ${REPORT_OUTCOMES.join(', ')}`);
+      if (options.narrative && !(REPORT_NARRATIVES as readonly string[]).includes(options.narrative))
+        throw new UsageError(`--narrative must be one of ${REPORT_NARRATIVES.join(', ')}`);
       const ctx = context();
       const listed = await listRuns(await ctx.client(), { ...options, limit: Number(options.limit) });
       // Terminated and timed-out runs recorded no audit: their GPU share and model calls are in the store.

@@ -151,6 +151,30 @@ describe("the build: npm run build, then node dist/worker.js from the image's la
       expect(stdout).not.toContain('taskToken');
       expect(runLines.every((l) => typeof l.runId === 'string' && typeof l.time === 'string')).toBe(true);
       expect(h.sink.messages).toHaveLength(1);
+
+      // Two more runs: the same date again (sent already: it ends before the GPU) and a date past the export (failed).
+      expect((await (await h.start({ reportDate: REPORT_DATE })).result()).outcome).toBe('already-sent');
+      const late = await h.start({ reportDate: '2027-01-10' });
+      await expect(late.result()).rejects.toThrow();
+      const labelled = await until(
+        () => text(metricsUrl).then((r) => r.body),
+        (m) => sample(m, 'sales_report_reports_total', { outcome: 'failed' }) > 0,
+        30_000,
+      );
+      // Prometheus answers per report: each outcome counted once, under the report's id.
+      for (const outcome of ['sent', 'already-sent', 'failed'])
+        expect(sample(labelled, 'sales_report_reports_total', { outcome, report: 'default' }), outcome).toBe(1);
+      // The failed run's log line says why, in words, with the failure's type: greppable by its workflow id.
+      const failedLine = await until(
+        async () => logLines().find((l) => l.message === 'report run ended' && l.workflowId === late.workflowId),
+        (l) => l !== undefined,
+        10_000,
+      );
+      expect(failedLine, stdout).toMatchObject({
+        outcome: 'failed',
+        reportId: 'default',
+        error: { message: expect.stringContaining('the report needs data through 2027-01-09') as string },
+      });
     } finally {
       worker.kill('SIGTERM');
       await until(

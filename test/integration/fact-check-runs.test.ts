@@ -48,13 +48,13 @@ describe('the words of a whole run, with a model that never changes them', () =>
     'withholds a wrong sentence (%s): numbers only in the email, ops told, the audit says "withheld"',
     async (_kind, headline) => {
       const { sentence, result, report, mails, summary } = await run(headline);
-      expect(result.outcome).toBe('sent');
+      expect(result.outcome).toBe('sent-numbers-only');
       expect(result.llm?.narrativeWithheld?.reason).toBeTruthy();
       expect(report.parsed.text).not.toContain(sentence);
       expect(report.parsed.text).toContain('文字解读未通过数字核对');
       expect(mails.some((m) => m.parsed.subject?.startsWith('[NARRATIVE WITHHELD]'))).toBe(true);
       expect(summary.narrativeWithheld).toBe(true);
-      expect(outcomeText(summary.outcome, summary.narrativeWithheld)).toBe('sent (narrative withheld)');
+      expect(outcomeText(summary.outcome, summary.narrativeWithheld)).toBe('sent-numbers-only');
     },
   );
 
@@ -83,7 +83,7 @@ describe('the words of a whole run, with a model that never changes them', () =>
     // The sample must make all three false, or this proves nothing.
     expect(Math.abs(metrics.kpis.revenue.changeRatio! * 100)).toBeGreaterThanOrEqual(1);
     const wrong = args.filter((_, i) => i % 2 === 1).map((x) => x.replace(/ \[[^\]]+\]/, ''));
-    expect(result.outcome).toBe('sent');
+    expect(result.outcome).toBe('sent-partial');
     expect(result.llm?.narrativeWithheld).toBeUndefined();
     expect(result.llm?.itemsDropped?.map((d) => d.item)).toEqual(['highlights[0]', 'highlights[1]', 'highlights[2]']);
     expect(result.llm?.itemsDropped?.[0]?.reason).toContain('ranks');

@@ -72,7 +72,12 @@ describe('LLM answers that break the contract', () => {
       const [alert] = await h.sink.waitForMessages(1, 10_000);
       expect(h.sink.messages).toHaveLength(1);
       expect(alert!.envelope.to).toEqual(['ops@example.com']);
-      expect(alert!.parsed.subject).toBe(`[FAILED] Sales report ${REPORT_DATE}: generating report`);
+      // The subject says which report, where and why: the reason a person reads first.
+      expect(alert!.parsed.subject).toMatch(
+        new RegExp(
+          `^\\[FAILED\\] Sales report ${REPORT_DATE} \\(generating report\\): .*stayed invalid after 3 attempts`,
+        ),
+      );
       expect(alert!.parsed.text).toContain('GPU: given back to the pool');
       expect(alert!.parsed.text).toContain(`/workflows/${handle.workflowId}/${runId}/history`);
       expect((await handle.describe()).typedSearchAttributes.get(ReportOutcome)).toBe('failed');
@@ -136,7 +141,7 @@ describe('LLM answers that break the contract', () => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
       await recordHistory(handle, 'sent-narrative-withheld');
-      expect(result.outcome).toBe('sent');
+      expect(result.outcome).toBe('sent-numbers-only');
       expect(result.llm?.narrativeWithheld?.reason).toContain("is not one of the report's figures");
       const mails = await h.sink.waitForMessages(2, 10_000);
       const report = mails.find((m) => m.envelope.to.includes('sales@example.com'))!;
@@ -166,12 +171,12 @@ describe('LLM answers that break the contract', () => {
     try {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
-      expect(result.outcome).toBe('sent');
+      expect(result.outcome).toBe('sent-numbers-only');
       expect(result.llm?.narrativeWithheld?.reason).toMatch(
         /^the model could not be reached \(3 call\(s\) to the model over \d+s\) while generating report: /,
       );
       expect((await handle.describe()).memo?.audit).toMatchObject({
-        outcome: 'sent',
+        outcome: 'sent-numbers-only',
         attempts: 3,
         narrative: 'withheld',
       });

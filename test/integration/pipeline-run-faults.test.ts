@@ -71,7 +71,7 @@ describe('runs that meet trouble', () => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
       await recordHistory(handle, 'sent-numbers-only-gpu-never-ready');
-      expect(result.outcome).toBe('sent');
+      expect(result.outcome).toBe('sent-numbers-only');
       expect(result.llm?.narrativeWithheld?.reason).toMatch(
         /^the model could not be reached \(no call reached the model\) while waiting for GPU: .*not ready after 2s/,
       );

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../report/render/format';
 import { kpisOf, type SalesMetrics } from '../../sales/metrics';
 import { loadConfiguredSlices, WHOLE_WEEK } from '../../sales/source';
+import { LeaseBook } from '../../gpu/leases';
 import { archiveRootOf } from '../../store/archive';
 import { WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import type { morningReports, weeklySalesReport } from '../../workflows';
@@ -58,10 +59,13 @@ async function workbookText(mail: ReceivedMail): Promise<{ text: string; numbers
 }
 
 describe('a report split by region: one report per value, each to its own readers with its own figures only', () => {
-  it('sends each region its report in one morning, fails the region without data alone, and re-runs one value', async () => {
+  it('sends each region its report in one morning, fails the region without data alone, says which went out with the numbers only, and re-runs one value', async () => {
     await withHarness(
       {
+        // The morning's first answer is junk and a run asks once: one region's words are withheld, whichever asks first.
+        simArgs: ['--junk', '1'],
         config: {
+          llm: { maxAttempts: 1 },
           reports: [
             { id: 'by-region', title: '区域周报', period: 'week', split: { by: 'region', recipients: RECIPIENTS } },
           ],
@@ -75,21 +79,37 @@ describe('a report split by region: one report per value, each to its own reader
         });
         const results = await h.withWorker(morning.result());
         const outcome: Record<string, string> = Object.fromEntries(results.map((r) => [r.split ?? r.id, r.outcome]));
-        expect(outcome).toEqual({ 华东: 'sent', 华北: 'sent', 华中: 'sent', 东北: 'failed' });
+        expect(outcome['东北']).toBe('failed');
         expect(results.find((r) => r.split === '东北')?.error).toContain('no lines for region "东北" in the data read');
-        for (const r of results.filter((x) => x.outcome === 'sent')) {
+        const withheld = results.filter((r) => r.outcome === 'sent-numbers-only');
+        expect(withheld).toHaveLength(1);
+        expect(results.filter((r) => r.outcome === 'sent')).toHaveLength(2);
+        const withheldRegion = withheld[0]!.split!;
+        for (const r of results.filter((x) => x.outcome !== 'failed')) {
           expect(r.audience).toEqual(RECIPIENTS[r.split as keyof typeof RECIPIENTS]);
           expect(r.tokens).toBeGreaterThan(0);
           expect(r.gpuSeconds).toBeGreaterThan(0);
         }
 
         // Each region's email went to that region's readers alone; ops heard of the one that failed.
-        const reports = h.sink.messages.filter((m) => m.parsed.subject?.includes('区域周报'));
+        const reports = h.sink.messages.filter(
+          (m) => m.parsed.subject?.includes('区域周报') && !m.envelope.to.includes('ops@example.com'),
+        );
         expect(reports.map((m) => m.envelope.to.join(',')).sort()).toEqual(
           ['central@example.com', 'east@example.com', 'north@example.com'].sort(),
         );
-        const alert = h.sink.messages.find((m) => m.envelope.to.includes('ops@example.com'));
-        expect(alert?.parsed.text).toContain('东北');
+        // Ops heard of each by its title and value: the failure with its reason, the withheld words with their cause.
+        const alertSubjects = h.sink.messages
+          .filter((m) => m.envelope.to.includes('ops@example.com'))
+          .map((m) => m.parsed.subject);
+        expect(alertSubjects).toEqual(
+          expect.arrayContaining([
+            expect.stringMatching(
+              /^\[FAILED\] 区域周报 · 东北 2026-11-20 \(loading data and starting GPU\): .*no lines for region "东北"/,
+            ),
+            `[NARRATIVE WITHHELD] 区域周报 · ${withheldRegion} 2026-11-20 was sent with the numbers only: the model wrote no usable text`,
+          ]),
+        );
 
         // No figure of another region, nor of the company, in the body, the text, the subject or the workbook.
         const slices = await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, {
@@ -140,6 +160,17 @@ describe('a report split by region: one report per value, each to its own reader
           `ReportId='by-region' AND ReportSplit='华北'`,
         )) as { execution: { workflowId: string } }[];
         expect(listed.map((w) => w.execution.workflowId)).toEqual([`${morning.workflowId}/by-region/华北`]);
+        // The one whose words were withheld, found as the Web UI lists it.
+        const numbersOnly = (await temporalCli(
+          address,
+          'workflow',
+          'list',
+          '--query',
+          `ReportNarrative='withheld' AND TaskQueue='${h.config.temporal.taskQueue}'`,
+        )) as { execution: { workflowId: string } }[];
+        expect(numbersOnly.map((w) => w.execution.workflowId)).toEqual([
+          `${morning.workflowId}/by-region/${withheldRegion}`,
+        ]);
 
         // One value re-run from a `temporal workflow start` input, as typed into the Web UI: sent again with resend.
         /** `temporal workflow start` of a report run with `input`, as an operator types it: its workflow id. */
@@ -167,7 +198,15 @@ describe('a report split by region: one report per value, each to its own reader
           resend: true,
         });
         const rerun = await h.withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(rerunId).result());
-        expect(rerun).toMatchObject({ outcome: 'sent', recipients: { to: ['north@example.com'], cc: [], bcc: [] } });
+        // Sent again (a new instance of the simulator answers junk first again: its words may be withheld too).
+        expect(rerun.outcome).toMatch(/^sent/);
+        expect(rerun.recipients).toEqual({ to: ['north@example.com'], cc: [], bcc: [] });
+        // The same value re-run without resend: it went out this morning, so the run ends before the GPU.
+        const againId = await startFromCli('again', { reportDate: REPORT_DATE, report: 'by-region', split: '华东' });
+        const again = await h.withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(againId).result());
+        expect(again.outcome).toBe('already-sent');
+        expect(again.sentBy).toContain(`${morning.workflowId}/by-region/华东/`);
+        expect(await new LeaseBook(h.store).get(`${againId}/${again.runId}`)).toBeUndefined();
         // A typo in the value is refused before anything starts, naming the values there are.
         const typoId = await startFromCli('typo', { report: 'by-region', split: '华 北' });
         const typo = await h
@@ -189,6 +228,17 @@ describe('a report split by region: one report per value, each to its own reader
         const rows = JSON.parse(runs.stdout) as { workflowId: string; report: string; split: string }[];
         expect(rows.map((r) => r.workflowId).sort()).toEqual([`${morning.workflowId}/by-region/华北`, rerunId].sort());
         expect(rows.every((r) => r.report === 'by-region' && r.split === '华北')).toBe(true);
+        const numbersOnlyRows = JSON.parse(
+          (await salesReport(configPath, 'runs', 'list', '--narrative', 'withheld', '--json')).stdout,
+        ) as { workflowId: string; narrative: string }[];
+        expect(numbersOnlyRows).toContainEqual(
+          expect.objectContaining({
+            workflowId: `${morning.workflowId}/by-region/${withheldRegion}`,
+            outcome: 'sent-numbers-only',
+            narrative: 'withheld',
+          }),
+        );
+        expect(numbersOnlyRows.every((r) => r.narrative === 'withheld')).toBe(true);
 
         // The morning's GPU bill split across its reports: each sent region's runs and their shares.
         const cost = await salesReport(configPath, 'cost', '--by-report', '--month', '2026-11', '--json');

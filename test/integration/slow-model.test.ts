@@ -36,7 +36,7 @@ describe('a model that times out', () => {
         }
         const r = await result;
         expect(seen).toBe(true);
-        expect(r.outcome).toBe('sent');
+        expect(r.outcome).toBe('sent-numbers-only');
         expect(r.llm?.narrativeWithheld?.cause).toBe('model-unreachable');
         expect(r.llm?.narrativeWithheld?.reason).toMatch(/3 call\(s\) to the model/);
         // Three calls, one at a time on a one-sequence server, and none ever waited for a place.

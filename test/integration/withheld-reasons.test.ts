@@ -16,7 +16,7 @@ describe('one true reason for words not printed', () => {
     withHarness({ simArgs: ['--junk', '99'], config: { report: { locale } } }, async (h) => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
-      expect(result.outcome).toBe('sent');
+      expect(result.outcome).toBe('sent-numbers-only');
       expect(result.llm?.narrativeWithheld?.cause).toBe('junk');
       expect(result.llm?.narrativeWithheld?.reason).toMatch(/^the model wrote no usable text: .*attempt 1 \(junk\)/);
       const mails = await h.sink.waitForMessages(2, 10_000);
@@ -48,7 +48,7 @@ describe('one true reason for words not printed', () => {
     withHarness({ simArgs: ['--max-model-len', '2500'] }, async (h) => {
       const handle = await h.start();
       const result = await h.withWorker(handle.result());
-      expect(result.outcome).toBe('sent');
+      expect(result.outcome).toBe('sent-numbers-only');
       const withheld = result.llm?.narrativeWithheld;
       expect(withheld?.cause).toBe('request-refused');
       expect(withheld?.reason).toMatch(/^the model server refused the request; it will recur/);

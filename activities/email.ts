@@ -19,6 +19,8 @@ import {
   type FindReportSendRequest,
   type GpuStopAlert,
   type MissingReport,
+  type MorningDigest,
+  type MorningReportResult,
   type RunRef,
   type SendReportRequest,
   type NarrativeWithheld,
@@ -340,7 +342,40 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
             : delivery?.refused
               ? `[RECIPIENTS REFUSED] ${name} ${run.reportDate}: ${delivery.refused.length} not delivered`
               : `[RECIPIENTS OVERRIDDEN] ${name} ${run.reportDate} went to ${delivery?.overriddenTo?.join(', ') ?? '-'}`;
-    return deliverAlert(messageIdFor('alert', run), { subject, text, link, run });
+    return deliverAlert(messageIdFor('alert', run), { subject, text, link, run }, undefined, {
+      email: !alert.inMorningDigest,
+    });
+  }
+
+  /** One email to ops for a morning's reports that need a human: each by its name, with why. */
+  function sendDigest(digest: MorningDigest): Promise<AlertReceipt> {
+    const { morning, reportDate, needsHuman } = digest;
+    const failed = needsHuman.filter((r) => r.outcome === 'failed');
+    const withheld = needsHuman.filter((r) => r.outcome === 'sent-numbers-only');
+    const nameOf = (r: MorningReportResult) => titleOf(config, r);
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, morning.workflowId, morning.runId);
+    const counts = [
+      ...(failed.length ? [`${failed.length} failed`] : []),
+      ...(withheld.length ? [`${withheld.length} sent with the numbers only`] : []),
+    ].join(', ');
+    const subject = `[MORNING ${failed.length ? 'FAILED' : 'WITHHELD'}] Sales reports ${reportDate}: ${counts} of ${digest.reports}`;
+    const line = (r: MorningReportResult) =>
+      `- ${nameOf(r)}: ${r.outcome === 'failed' ? (r.error ?? 'failed') : `numbers only: ${r.withheld ?? 'words withheld'}`}\n  ${runUrl(config.temporal.uiUrl, config.temporal.namespace, r.workflowId)}`;
+    const text = [
+      `The morning of ${reportDate} ran ${digest.reports} report(s); ${counts}.`,
+      '',
+      ...(failed.length ? ['Failed (nothing was sent to their readers):', ...failed.map(line), ''] : []),
+      ...(withheld.length
+        ? ["Sent with the numbers only (the model's words did not pass the checks):", ...withheld.map(line), '']
+        : []),
+      `Morning: ${morning.workflowId} / ${morning.runId}`,
+      `Temporal UI: ${link}`,
+      '',
+      'Re-run one report from the Temporal UI with {"reportDate": "…", "report": "<id>", "split": "<value>"} once the cause is fixed.',
+    ].join('\n');
+    return deliverAlert(`<morning.${hashedName(runKey(morning), 32)}@${domain}>`, { subject, text, link }, undefined, {
+      webhooks: false, // each report told the webhooks itself, one line each
+    });
   }
 
   /** To every alert channel: the ops email, then each webhook (the relay may be what is down). */
@@ -349,21 +384,26 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     message: AlertMessage,
     /** The alert this one follows up, whose thread it joins (In-Reply-To, References). */
     inReplyTo?: string,
+    /** The channels to use: both by default; a morning's digest is one email, its reports' webhooks their own. */
+    channels: { email?: boolean; webhooks?: boolean } = {},
   ): Promise<AlertReceipt> {
     const { subject, text } = message;
     const runHeader = message.run ? { 'X-Sales-Report-Run': runKey(message.run) } : {};
     const thread = inReplyTo ? { inReplyTo, references: inReplyTo } : {};
     const receipt: AlertReceipt = { delivered: [], failed: [] };
     const failed = (channel: string, err: unknown) => receipt.failed.push({ channel, error: (err as Error).message });
-    try {
-      await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader, ...thread });
-      receipt.delivered.push('email');
-      activityMetrics().alerts.add(1, { channel: 'email', result: 'delivered' });
-    } catch (err) {
-      failed('email', err);
-      activityMetrics().alerts.add(1, { channel: 'email', result: 'failed' });
+    if (channels.email === false) receipt.delivered.push('morning digest');
+    else {
+      try {
+        await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader, ...thread });
+        receipt.delivered.push('email');
+        activityMetrics().alerts.add(1, { channel: 'email', result: 'delivered' });
+      } catch (err) {
+        failed('email', err);
+        activityMetrics().alerts.add(1, { channel: 'email', result: 'failed' });
+      }
     }
-    for (const [i, hook] of config.alerts.webhooks.entries()) {
+    for (const [i, hook] of channels.webhooks === false ? [] : config.alerts.webhooks.entries()) {
       const channel = `webhook ${i + 1} (${hook.kind})`;
       const id = `${messageId}/${channel}`;
       try {
@@ -472,6 +512,11 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
 
   return {
     findReportSend,
+
+    /** Tells ops, in one email, of a morning's reports that failed or went out with the numbers only. */
+    async sendMorningDigest(digest: MorningDigest): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendDigest(digest));
+    },
 
     /** Tells ops that a report date went without a report. */
     async sendMissingReportAlert(missing: MissingReport): Promise<AlertReceipt> {

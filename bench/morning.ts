@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import { table } from '../cli/table';
 import { addDays } from '../sales/dates';
 import { SENT_OUTCOMES, WORKFLOW_TYPES } from '../temporal/contracts';
+import { morningResults } from '../temporal/runs';
 import type { morningReports, weeklySalesReport } from '../workflows';
 import type { LocalStack } from '../dev/local-stack';
 import { sharedRenderPool } from '../report/render/render-process';
@@ -126,7 +127,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
       workflowId: `bench-morning-${started}`,
       args: [{ reportDate: REPORT_DATE }],
     });
-    const reports = await morning.result();
+    const reports = await morningResults(morning);
     const wallSeconds = (Date.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     const renderCpu = renderCpuSeconds() - renderBefore;

@@ -16,6 +16,7 @@ import { loadPrompts } from '../report/prompts';
 import type { SalesMetrics } from '../sales/metrics';
 import { archivePrefix } from '../store/archive';
 import { WORKFLOW_TYPES, type ReportResult } from '../temporal/contracts';
+import { morningResults } from '../temporal/runs';
 import { activityTimeline } from '../temporal/run-timeline';
 import type { morningReports, weeklySalesReport } from '../workflows';
 import { OUT, r2, say, scenario, spanSeconds, type Env } from './scenario';
@@ -59,7 +60,7 @@ export async function realModelBench(env: Env) {
       args: [{ reportDate: YEAR_SAMPLE.reportDate }],
     });
     const rows: RealModelReport[] = [];
-    for (const r of await morning.result()) {
+    for (const r of await morningResults(morning)) {
       const handle = stack.client.workflow.getHandle<typeof weeklySalesReport>(r.workflowId);
       const result: ReportResult = await handle.result();
       const llm = result.llm;

@@ -9,6 +9,7 @@ import { gpuPoolId, secretsFromEnv, type Config } from '../config/config';
 import { parseEncryptionKeys } from '../config/encryption-keys';
 import { addDays, dateInZone } from '../sales/dates';
 import { SENT_OUTCOMES, WORKFLOW_TYPES, type MorningReportResult } from '../temporal/contracts';
+import { morningResults } from '../temporal/runs';
 import { activityTimeline, formatTimeline } from '../temporal/run-timeline';
 import { runUrl } from '../temporal/ui-links';
 import type { morningReports, weeklySalesReport } from '../workflows';
@@ -159,7 +160,7 @@ async function main(): Promise<number> {
   try {
     // The worker runs on until the pool has stopped the GPU: the bill below is the whole morning's.
     const reports = await stack.runWorker(async () => {
-      const done = await handle.result();
+      const done = await morningResults(handle);
       await poolStopped(client.workflow.getHandle(gpuPoolId(config)));
       return done;
     });

@@ -339,6 +339,8 @@ export interface MorningReportResult extends ReportRef {
   gpuSeconds?: number;
   /** Why it failed, when it did. */
   error?: string;
+  /** Why its words were withheld, when they were (outcome sent-numbers-only). */
+  withheld?: string;
 }
 
 /** Sent to the ops recipients when a run fails, or when its report went out but its GPU is not stopped. */
@@ -358,6 +360,33 @@ export interface FailureAlert {
   delivery?: DeliveryNotice;
   /** How the words were made, when the run got that far: the engineering details the director's copy leaves out. */
   llm?: { model: string; promptSha256: string; attempts: number; simulated?: boolean };
+  /** The run's morning mails ops one digest of its failed and withheld reports: this one goes to the webhooks only. */
+  inMorningDigest?: boolean;
+}
+
+/** What a morning tells ops once, in one email, of its reports that need a human (failed, or words withheld). */
+export interface MorningDigest {
+  morning: { workflowId: string; runId: string };
+  reportDate: IsoDate;
+  /** How many reports the morning ran. */
+  reports: number;
+  needsHuman: MorningReportResult[];
+}
+
+/** The audit record a morning keeps in its memo: each report's end, and the morning's GPU seconds summed. */
+export interface MorningAudit {
+  outcome: ReportOutcome;
+  reports: {
+    id: string;
+    split?: string;
+    outcome: ReportOutcome;
+    audience: number;
+    tokens?: number;
+    gpuSeconds?: number;
+  }[];
+  /** The sum of the reports' GPU shares (each run's share of the pool's instance time). */
+  gpuSecondsShared: number;
+  tokens: number;
 }
 
 /** What ops hear about a report's email besides failures. */

@@ -1,6 +1,7 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { WORKFLOW_TYPES, type AuditMemo, type ReportResult } from './contracts';
+import { WORKFLOW_TYPES, type AuditMemo, type MorningReportResult, type ReportResult } from './contracts';
 import type { Config } from '../config/config';
 import { billFor } from '../gpu/billing';
 import { pricingOf } from '../gpu/fleet';
@@ -10,6 +11,21 @@ import { llmCallsOf } from '../store/llm-calls';
 import type { Store } from '../store/store';
 import { activityTimeline, type ActivitySpan } from './run-timeline';
 import { ReportDate, ReportId, ReportNarrative, ReportOutcome, ReportSplit, ReportTrigger } from './search-attributes';
+
+/**
+ * A morning's reports, each with its end, whether the morning completed or failed (a morning with a failed report
+ * fails, with every report's end in its failure's details).
+ */
+export async function morningResults(handle: WorkflowHandle): Promise<MorningReportResult[]> {
+  try {
+    return (await handle.result()) as MorningReportResult[];
+  } catch (err) {
+    const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
+    const [results] = cause instanceof ApplicationFailure ? (cause.details ?? []) : [];
+    if (Array.isArray(results)) return results as MorningReportResult[];
+    throw err;
+  }
+}
 
 /** An outcome in the one vocabulary: a run recorded before 2026-12-07 said "sent" for a report sent with its words withheld. */
 export function outcomeText(outcome: string | undefined, narrativeWithheld?: boolean): string | undefined {

@@ -1,8 +1,12 @@
 import {
   ApplicationFailure,
+  log,
   ParentClosePolicy,
+  patched,
+  proxyActivities,
   proxyLocalActivities,
   startChild,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -11,17 +15,30 @@ import {
   MORNING_SCHEDULED_AT,
   WORKFLOW_TYPES,
   type FailureType,
+  type MorningAudit,
   type MorningInput,
   type MorningReportResult,
   type ReportInput,
+  type ReportOutcome as Outcome,
   type ReportRef,
   type ReportResult,
 } from '../temporal/contracts';
-import { ReportDate, ReportTrigger, TemporalScheduledStartTime } from '../temporal/search-attributes';
+import { ReportDate, ReportOutcome, ReportTrigger, TemporalScheduledStartTime } from '../temporal/search-attributes';
 import { rootMessage } from './failures';
 import type { weeklySalesReport } from './weekly-sales-report';
 
 const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+const { sendMorningDigest } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 5 },
+});
+
+/**
+ * morning-audited (2026-12-07): the morning keeps its own audit (memo, ReportOutcome), mails ops one digest of the
+ * reports that failed or went out with the numbers only (its reports tell the webhooks, each its own line), and
+ * ends failed when a report failed, so the Web UI shows it red. Mornings recorded before ended completed.
+ */
+const MORNING_AUDITED = 'morning-audited';
 
 /**
  * The morning's reports: every report and split value the config defines (or those named), each its own run of
@@ -30,6 +47,7 @@ const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: 
  */
 export async function morningReports(input: MorningInput = {}): Promise<MorningReportResult[]> {
   const info = workflowInfo();
+  const audited = patched(MORNING_AUDITED); // asked in the first activation, before any local activity's result
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString();
   let plan;
   try {
@@ -71,7 +89,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
       return { report, child };
     }),
   );
-  return Promise.all(
+  const results: MorningReportResult[] = await Promise.all(
     started.map(async ({ report, child }) => {
       try {
         return resultOf(report, child.workflowId, await child.result());
@@ -80,6 +98,64 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
       }
     }),
   );
+  if (!audited) return results;
+
+  const audit = morningAudit(results);
+  upsertMemo({ audit });
+  upsertSearchAttributes([{ key: ReportOutcome, value: audit.outcome }]);
+  const needsHuman = results.filter((r) => r.outcome === 'failed' || r.outcome === 'sent-numbers-only');
+  if (needsHuman.length > 0) {
+    try {
+      await sendMorningDigest({
+        morning: { workflowId: info.workflowId, runId: info.runId },
+        reportDate: plan.reportDate,
+        reports: results.length,
+        needsHuman,
+      });
+    } catch (err) {
+      log.error('the morning digest could not be sent', { error: rootMessage(err) });
+    }
+  }
+  const failed = results.filter((r) => r.outcome === 'failed');
+  if (failed.length > 0) {
+    // Red in the Web UI, with every report's end in the failure's details (and the memo).
+    throw ApplicationFailure.create({
+      type: 'ReportFailed' satisfies FailureType,
+      message: `${failed.length} of ${results.length} reports failed: ${failed.map((r) => `${[r.id, r.split].filter((x) => x !== undefined).join(' · ')}: ${r.error ?? 'failed'}`).join('; ')}`,
+      nonRetryable: true,
+      details: [results],
+    });
+  }
+  return results;
+}
+
+/**
+ * The morning's one word: failed when a report failed; sent-partial when one went out with its words withheld or
+ * cut; else sent, or already-sent / dry-run when every report was.
+ */
+function morningOutcome(results: MorningReportResult[]): Outcome {
+  const outcomes = new Set(results.map((r) => r.outcome));
+  if (outcomes.has('failed') || outcomes.has('cancelled')) return 'failed';
+  if (outcomes.has('sent-numbers-only') || outcomes.has('sent-partial') || outcomes.has('unknown'))
+    return 'sent-partial';
+  if (outcomes.size === 1 && (outcomes.has('already-sent') || outcomes.has('dry-run'))) return results[0]!.outcome;
+  return 'sent';
+}
+
+function morningAudit(results: MorningReportResult[]): MorningAudit {
+  return {
+    outcome: morningOutcome(results),
+    reports: results.map((r) => ({
+      id: r.id,
+      ...(r.split !== undefined && { split: r.split }),
+      outcome: r.outcome,
+      audience: r.audience.length,
+      ...(r.tokens !== undefined && { tokens: r.tokens }),
+      ...(r.gpuSeconds !== undefined && { gpuSeconds: r.gpuSeconds }),
+    })),
+    gpuSecondsShared: Math.round(results.reduce((sum, r) => sum + (r.gpuSeconds ?? 0), 0) * 10) / 10,
+    tokens: results.reduce((sum, r) => sum + (r.tokens ?? 0), 0),
+  };
 }
 
 /** "<morning's workflow id>/<report id>[/<split value>]": each report of a morning found by its name. */
@@ -95,5 +171,6 @@ function resultOf(report: ReportRef, workflowId: string, r: ReportResult): Morni
     audience: r.recipients.to,
     ...(r.llm && { tokens: r.llm.usage.totalTokens }),
     ...(r.gpu && { gpuSeconds: r.gpu.billedSeconds }),
+    ...(r.llm?.narrativeWithheld && { withheld: r.llm.narrativeWithheld.reason }),
   };
 }

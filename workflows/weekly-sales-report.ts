@@ -71,6 +71,12 @@ const NUMBERS_ONLY_WHEN_MODEL_DOWN = 'model-down-numbers-only';
  */
 const SENT_CHECKED_FIRST = 'sent-checked-first';
 
+/**
+ * morning-digest (2026-12-07): a run of a morning that failed or had its words withheld tells the webhooks, and
+ * leaves the email to its morning, which sends ops one digest of all of them (workflows/morning-reports.ts).
+ */
+const MORNING_DIGEST = 'morning-digest';
+
 /** Thrown at a step of a run that finds its report already went out: the run ends "already-sent" from there. */
 class SentByAnotherRun extends Error {
   constructor(readonly receipt: EmailReceipt) {
@@ -97,6 +103,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   // Asked in the first activation: a patch first asked after a local activity's result can land a workflow task later
   // than that result, and a replay would then not know it yet.
   const sentCheckedFirst = patched(SENT_CHECKED_FIRST);
+  const digestByMorning = patched(MORNING_DIGEST) && workflowInfo().parent !== undefined;
 
   const info = workflowInfo();
   const plan = await planOrRecordInvalidInput(input);
@@ -287,7 +294,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       await gpu.granted.catch(() => undefined);
       if (end.gpuBill === undefined && end.releaseError === undefined) await releaseGpu();
       const alert = whatNeedsAHuman(end) ?? deliveryNeedsAHuman(plan, end);
-      if (alert) await tellOps(act, { run, stage, end, alert });
+      if (alert) await tellOps(act, { run, stage, end, alert, digestByMorning });
       recordOutcome(plan, end);
       if (end.gpuBill === undefined) {
         // Ops know; keep giving the lease back (each try retried by its activity policy), then record the bill.
@@ -377,11 +384,19 @@ function leaseAgainAfterReset(plan: ReportPlan, gpu: ReturnType<typeof leaseGpu>
 /** Tells ops (email and webhooks); when no channel takes it, the run's own failure says so for whoever looks first. */
 async function tellOps(
   act: ReturnType<typeof reportActivities>,
-  { run, stage, end, alert }: { run: ReportPlan['run']; stage: Stage; end: RunEnd; alert: string },
+  {
+    run,
+    stage,
+    end,
+    alert,
+    digestByMorning,
+  }: { run: ReportPlan['run']; stage: Stage; end: RunEnd; alert: string; digestByMorning: boolean },
 ): Promise<void> {
   const failed = end.failure !== undefined && !isCancellation(end.failure);
   const withheld = failed ? undefined : end.result?.llm?.narrativeWithheld;
   const released = end.gpuBill !== undefined;
+  // A GPU not stopped or an email that needs a look is this run's own alarm; the rest the morning sums up.
+  const inMorningDigest = digestByMorning && released && !end.delivery && (failed || withheld !== undefined);
   try {
     const receipt = await act.sendFailureAlert({
       run,
@@ -390,6 +405,7 @@ async function tellOps(
       ...(withheld && { narrativeWithheld: withheld }),
       gpuStopped: released,
       gpu: end.gpuBill,
+      ...(inMorningDigest && { inMorningDigest: true }),
       ...(end.releaseError !== undefined && {
         gpuStopError: { instanceId: end.instanceId, error: end.releaseError },
       }),

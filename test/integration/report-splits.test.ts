@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../report/render/format';
@@ -6,7 +8,9 @@ import { kpisOf, type SalesMetrics } from '../../sales/metrics';
 import { loadConfiguredSlices, WHOLE_WEEK } from '../../sales/source';
 import { LeaseBook } from '../../gpu/leases';
 import { archiveRootOf } from '../../store/archive';
-import { WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
+import { WORKFLOW_TYPES, type MorningAudit, type ReportInput } from '../../temporal/contracts';
+import { morningResults } from '../../temporal/runs';
+import { ReportOutcome } from '../../temporal/search-attributes';
 import type { morningReports, weeklySalesReport } from '../../workflows';
 import type { ReceivedMail } from '../../dev/smtp-sink';
 import { salesReport, temporalCli, writeConfig } from '../helpers/cli';
@@ -59,13 +63,26 @@ async function workbookText(mail: ReceivedMail): Promise<{ text: string; numbers
 }
 
 describe('a report split by region: one report per value, each to its own readers with its own figures only', () => {
-  it('sends each region its report in one morning, fails the region without data alone, says which went out with the numbers only, and re-runs one value', async () => {
+  it('sends each region its report in one morning, fails the region without data alone, tells ops once of what needs them, and re-runs one value', async () => {
+    // A chat robot on loopback: each report that needs a human posts its own line there.
+    const posted: { subject?: string }[] = [];
+    const robot = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        posted.push(JSON.parse(Buffer.concat(chunks).toString()) as { subject?: string });
+        res.writeHead(200).end('{}');
+      });
+    });
+    await new Promise<void>((r) => robot.listen(0, '127.0.0.1', r));
+    const robotPort = (robot.address() as AddressInfo).port;
     await withHarness(
       {
         // The morning's first answer is junk and a run asks once: one region's words are withheld, whichever asks first.
         simArgs: ['--junk', '1'],
         config: {
           llm: { maxAttempts: 1 },
+          alerts: { webhooks: [{ kind: 'generic', url: `http://127.0.0.1:${robotPort}/hook` }] },
           reports: [
             { id: 'by-region', title: '区域周报', period: 'week', split: { by: 'region', recipients: RECIPIENTS } },
           ],
@@ -77,7 +94,7 @@ describe('a report split by region: one report per value, each to its own reader
           workflowId: `morning-${randomUUID()}`,
           args: [{ reportDate: REPORT_DATE }],
         });
-        const results = await h.withWorker(morning.result());
+        const results = await h.withWorker(morningResults(morning));
         const outcome: Record<string, string> = Object.fromEntries(results.map((r) => [r.split ?? r.id, r.outcome]));
         expect(outcome['东北']).toBe('failed');
         expect(results.find((r) => r.split === '东北')?.error).toContain('no lines for region "东北" in the data read');
@@ -98,11 +115,30 @@ describe('a report split by region: one report per value, each to its own reader
         expect(reports.map((m) => m.envelope.to.join(',')).sort()).toEqual(
           ['central@example.com', 'east@example.com', 'north@example.com'].sort(),
         );
-        // Ops heard of each by its title and value: the failure with its reason, the withheld words with their cause.
-        const alertSubjects = h.sink.messages
-          .filter((m) => m.envelope.to.includes('ops@example.com'))
-          .map((m) => m.parsed.subject);
-        expect(alertSubjects).toEqual(
+        // The morning is red in the Web UI, and keeps its own audit: each report's end, the GPU shares summed.
+        const described = await morning.describe();
+        expect(described.status.name).toBe('FAILED');
+        expect(described.typedSearchAttributes.get(ReportOutcome)).toBe('failed');
+        const audit = described.memo?.audit as MorningAudit;
+        expect(audit.reports.map((r) => `${r.split}:${r.outcome}`).sort()).toEqual(
+          results.map((r) => `${r.split}:${r.outcome}`).sort(),
+        );
+        expect(audit.gpuSecondsShared).toBeCloseTo(
+          results.reduce((sum, r) => sum + (r.gpuSeconds ?? 0), 0),
+          1,
+        );
+        // Ops got one email for the morning, naming both reports that need them, by title and value, with why;
+        // the robot got one line for each, from the report's own run.
+        const opsMail = h.sink.messages.filter((m) => m.envelope.to.includes('ops@example.com'));
+        expect(opsMail.map((m) => m.parsed.subject)).toEqual([
+          '[MORNING FAILED] Sales reports 2026-11-20: 1 failed, 1 sent with the numbers only of 4',
+        ]);
+        expect(opsMail[0]!.parsed.text).toContain('区域周报 · 东北: ');
+        expect(opsMail[0]!.parsed.text).toContain('no lines for region "东北"');
+        expect(opsMail[0]!.parsed.text).toContain(
+          `区域周报 · ${withheldRegion}: numbers only: the model wrote no usable text`,
+        );
+        expect(posted.map((p) => p.subject)).toEqual(
           expect.arrayContaining([
             expect.stringMatching(
               /^\[FAILED\] 区域周报 · 东北 2026-11-20 \(loading data and starting GPU\): .*no lines for region "东北"/,
@@ -110,6 +146,7 @@ describe('a report split by region: one report per value, each to its own reader
             `[NARRATIVE WITHHELD] 区域周报 · ${withheldRegion} 2026-11-20 was sent with the numbers only: the model wrote no usable text`,
           ]),
         );
+        expect(posted).toHaveLength(2);
 
         // No figure of another region, nor of the company, in the body, the text, the subject or the workbook.
         const slices = await loadConfiguredSlices(h.config, { llmApiKey: 'EMPTY' }, REPORT_DATE, {
@@ -253,6 +290,6 @@ describe('a report split by region: one report per value, each to its own reader
         await recordHistory(morning, 'morning-reports-split-by-region');
         await recordHistory(h.client.workflow.getHandle(rerunId), 'sent-split-value-rerun');
       },
-    );
+    ).finally(() => new Promise<void>((r) => robot.close(() => r())));
   }, 240_000);
 });

@@ -13,7 +13,8 @@ const HISTORIES = join(__dirname, 'histories');
  * v3/ holds runs from before the llm-slots patch (a run called the model without a slot from the pool); v4/ pools
  * from before pool-grants-at-once (one grant signal per workflow task); v5/ runs and pools from before
  * slot-wait-looks-not-asks and pool-continues-when-calm (a waiting run asked the pool again at every holder check);
- * v6/ runs from before sent-checked-first (a run that found its report sent did so at the email, after the GPU).
+ * v6/ runs from before sent-checked-first (a run that found its report sent did so at the email, after the GPU) and
+ * mornings from before morning-audited (a morning with a failed report completed, with no audit or digest).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -55,6 +56,7 @@ describe('replaying recorded runs against the current workflow code', () => {
         'v5/gpu-pool-continued-as-new.json',
         'v6/already-sent.json',
         'v6/sent-after-reset-before-generation.json',
+        'v6/morning-reports-split-by-region.json',
       ]),
     );
   });

@@ -6,6 +6,7 @@ import { lifecycleTaskQueue } from './gpu/lifecycle-queue';
 import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
 import { createMailer } from './email/mailer';
 import { createStore } from './store';
+import { startPulse } from './temporal/report-pulse';
 import { temporalConnectionOptions } from './temporal/connection';
 import { dataConverterFor } from './temporal/data-converter';
 import { missingSearchAttributes } from './temporal/setup';
@@ -164,6 +165,12 @@ async function main(): Promise<void> {
             unreadablePayloads: payloadCheck,
             payloadCheckSeconds: 60,
           });
+    // The dead man's switch reads these from outside (deploy/prometheus/): what the server says is due and sent.
+    const stopPulse = config.worker.metricsAddress
+      ? startPulse({ client, config, store: createStore(config), meter: Runtime.instance().metricMeter }, (m, a) => {
+          log.warn(m, a);
+        })
+      : undefined;
     log.info('worker started', {
       temporalAddress: config.temporal.address,
       namespace: config.temporal.namespace,
@@ -177,6 +184,7 @@ async function main(): Promise<void> {
     try {
       await worker.run();
     } finally {
+      stopPulse?.();
       health?.close();
     }
   } finally {

@@ -154,3 +154,21 @@ export function reportDatesOwed(
     return first !== undefined && (asked !== undefined || first <= now);
   });
 }
+
+/**
+ * The report date a report was last due, and when: the last day of the look-back its schedule fired on (since it
+ * exists, and not later than `now`), at its first fire that day. None without a schedule on the server: nothing
+ * fires, so nothing is due by its clock (the missed-report check says so instead).
+ */
+export function lastReportDue(
+  schedule: ServedSchedule | undefined,
+  timezone: string,
+  now: Date,
+  lookbackDays: number,
+): { reportDate: IsoDate; dueAt: Date } | undefined {
+  if (!schedule) return undefined;
+  const reportDate = reportDatesOwed(schedule, timezone, now, lookbackDays).at(-1);
+  const dueAt =
+    reportDate && firesOn(schedule, reportDate).find((at) => !schedule.createdAt || at >= schedule.createdAt);
+  return reportDate && dueAt ? { reportDate, dueAt } : undefined;
+}

@@ -686,6 +686,13 @@ export const configSchema = {
           description:
             "host:port of the Prometheus scrape endpoint (/metrics): the SDK's worker metrics and the product's (reports by outcome, LLM calls and tokens, GPU seconds, sends, alerts). Off when unset.",
         },
+        pulseSeconds: {
+          type: 'integer',
+          minimum: 10,
+          default: 60,
+          description:
+            "With metricsAddress: how often the worker reads from Temporal and the store what a dead man's switch outside it needs (each report's last due time and its values sent since, the missed-report check's last run, GPU instances no run holds) and exports it as gauges (deploy/prometheus/).",
+        },
         healthAddress: {
           type: 'string',
           pattern: '^[^\\s:]+:[0-9]{1,5}$',

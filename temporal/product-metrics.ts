@@ -67,6 +67,44 @@ export function productMetrics(meter: MetricMeter) {
 export type ProductMetrics = ReturnType<typeof productMetrics>;
 
 /**
+ * What a dead man's switch outside the product reads (deploy/prometheus/sales-report.rules.yml): gauges every worker
+ * sets from what Temporal and the store hold (temporal/report-pulse.ts), so each worker says the same and a restarted
+ * one says it again. Timestamps are Unix seconds.
+ *
+ * | gauge                                               | tags   | what                                           |
+ * | --------------------------------------------------- | ------ | ---------------------------------------------- |
+ * | sales_report_due_timestamp_seconds                  | report | when the report was last due (its schedule)    |
+ * | sales_report_values_owed                            | report | reports owed for that date (one per split value)|
+ * | sales_report_values_sent                            | report | of those, how many went out (or already had)   |
+ * | sales_report_last_sent_timestamp_seconds            | report | when the last of that date's sends ended       |
+ * | sales_report_missed_check_last_run_timestamp_seconds|        | when the missed-report check last completed    |
+ * | sales_report_gpu_instances_live                     |        | instances the ledger has not seen stop         |
+ * | sales_report_gpu_instances_unheld                   |        | of those, instances no run holds               |
+ * | sales_report_pulse_timestamp_seconds                |        | when this worker last read all of the above    |
+ */
+export function pulseMetrics(meter: MetricMeter) {
+  const gauge = (name: string, unit: string, help: string) => meter.createGauge(name, 'float', unit, help);
+  return {
+    due: gauge('sales_report_due_timestamp_seconds', 's', 'When the report was last due, by its schedule'),
+    valuesOwed: gauge(
+      'sales_report_values_owed',
+      'reports',
+      'Reports owed for the last due date (one per split value)',
+    ),
+    valuesSent: gauge('sales_report_values_sent', 'reports', 'Reports of the last due date that went out'),
+    lastSent: gauge('sales_report_last_sent_timestamp_seconds', 's', "When the last due date's last send ended"),
+    missedCheckLastRun: gauge(
+      'sales_report_missed_check_last_run_timestamp_seconds',
+      's',
+      'When the missed-report check last completed',
+    ),
+    gpuLive: gauge('sales_report_gpu_instances_live', 'instances', 'GPU instances started and not seen stopped'),
+    gpuUnheld: gauge('sales_report_gpu_instances_unheld', 'instances', 'GPU instances running that no run holds'),
+    pulse: gauge('sales_report_pulse_timestamp_seconds', 's', 'When this worker last read the figures above'),
+  };
+}
+
+/**
  * The `report` tag of a run's series: its report id (reports[].id), "default" for a config without `reports`. The
  * split value is no tag: a series per store or manager would grow with the shops; it is in the run's log lines.
  */

@@ -135,6 +135,11 @@ describe("the build: npm run build, then node dist/worker.js from the image's la
       expect(sample(after, 'sales_report_emails_total', { result: 'accepted' })).toBe(1);
       expect(sample(after, 'sales_report_gpu_seconds_count', { state: 'held' })).toBe(1);
       expect(sample(after, 'sales_report_gpu_seconds_sum', { state: 'billed' })).toBeGreaterThan(0);
+      // The dead man's switch's gauges (deploy/prometheus/), read from the server at the worker's start: one report
+      // owed (no schedule here, so none due), the pulse's own time.
+      expect(sample(after, 'sales_report_values_owed', { report: 'default' })).toBe(1);
+      expect(sample(after, 'sales_report_pulse_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 600);
+      expect(after).toMatch(/^sales_report_gpu_instances_unheld(\{[^}]*\})? 0$/m);
       // The SDK's own metrics are on the same endpoint.
       expect(sample(after, 'temporal_workflow_completed_total')).toBeGreaterThan(0);
 

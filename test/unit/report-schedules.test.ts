@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../config/config';
-import { reportDatesOwed } from '../../report/definitions';
+import { lastReportDue, reportDatesOwed } from '../../report/definitions';
 import { firesOn, type ScheduleCalendar, type ServedSchedule } from '../../report/schedule-calendar';
 import { addDays } from '../../sales/dates';
 import { diffSettings, reportSchedules } from '../../temporal/schedule';
@@ -125,6 +125,23 @@ describe('reports with schedules of their own', () => {
     expect(owed(created, now, 3)).toEqual(['2026-12-01']);
     // A schedule the server does not have owes every day: nothing was there to start the reports.
     expect(reportDatesOwed(undefined, 'Asia/Shanghai', now, 2)).toEqual(['2026-11-30', '2026-12-01']);
+  });
+
+  it('says when a report was last due, for the dead-man metrics: the last day it fired, at its fire time', () => {
+    const daily = served(calendar(NINE));
+    const monthly = served(calendar({ ...NINE, dayOfMonth: [[1, 1]] }));
+    const now = new Date('2026-12-01T02:00:00Z'); // 10:00 in Shanghai
+    expect(lastReportDue(daily, daily.timezone, now, 3)).toEqual({
+      reportDate: '2026-12-01',
+      dueAt: new Date('2026-12-01T01:00:00Z'),
+    });
+    // At 08:00 today's is not due yet: yesterday's was the last.
+    expect(lastReportDue(daily, daily.timezone, new Date('2026-12-01T00:00:00Z'), 3)?.reportDate).toBe('2026-11-30');
+    // A monthly report last due on the 1st; before the 1st's fire, none in a look-back of two days.
+    expect(lastReportDue(monthly, monthly.timezone, now, 3)?.dueAt).toEqual(new Date('2026-12-01T01:00:00Z'));
+    expect(lastReportDue(monthly, monthly.timezone, new Date('2026-12-01T00:00:00Z'), 2)).toBeUndefined();
+    // No schedule on the server: nothing fires, so nothing is due by its clock.
+    expect(lastReportDue(undefined, 'Asia/Shanghai', now, 3)).toBeUndefined();
   });
 
   it("refuses a report's time zone that cannot be read, and leaves its cron to the server", () => {

@@ -101,10 +101,19 @@ export function createPlanActivities({ config }: ActivityDeps) {
      */
     async planMorning(request: PlanRequest): Promise<MorningPlan> {
       const input = request.input ?? {};
+      // A refused morning still says which date it was for (its audit attributes): the input's, else the nominal one.
+      const asked = (input as { reportDate?: unknown }).reportDate;
+      const refused: InvalidInputDetails = {
+        reportDate:
+          typeof asked === 'string' && isIsoDate(asked)
+            ? asked
+            : dateInZone(new Date(request.scheduledAt ?? request.startedAt), config.report.timezone),
+      };
       if (!validateMorningInput(input))
         throw nonRetryableFailure(
           'InvalidInput',
           `Invalid workflow input: ${formatSchemaErrors(validateMorningInput.errors).join('; ')}`,
+          refused,
         );
       const all = everyReportSlice(config);
       const defined = [...new Set(all.map((r) => r.id))];
@@ -113,6 +122,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
         throw nonRetryableFailure(
           'InvalidInput',
           `Invalid workflow input: reports ${unknown.map((id) => JSON.stringify(id)).join(', ')} not defined (reports: ${defined.join(', ')})`,
+          refused,
         );
       const runs = input.reports ? all.filter((r) => input.reports!.includes(r.id)) : all;
       // A schedule of reports with a time zone of their own (reports[].schedule) dates them in it.

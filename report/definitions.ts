@@ -172,3 +172,29 @@ export function lastReportDue(
     reportDate && firesOn(schedule, reportDate).find((at) => !schedule.createdAt || at >= schedule.createdAt);
   return reportDate && dueAt ? { reportDate, dueAt } : undefined;
 }
+
+/**
+ * The fires of the last `lookbackDays` (since the schedule exists, up to `now`) for which the server took no action:
+ * no action scheduled at that time or within `slackSeconds` after it (jitter). The server keeps its last ten actions,
+ * so this sees as far back as they reach. A Temporal server that was down across a fire past the catch-up window
+ * leaves exactly such a gap.
+ */
+export function missedFires(
+  schedule: ServedSchedule,
+  actions: readonly Date[],
+  now: Date,
+  lookbackDays: number,
+  slackSeconds: number,
+): Date[] {
+  const oldest = actions.length >= 10 ? Math.min(...actions.map((a) => a.getTime())) : -Infinity;
+  return (
+    reportDatesOwed(schedule, schedule.timezone, now, lookbackDays)
+      .flatMap((date) => firesOn(schedule, date))
+      // A fire of the last minute may not be acted on yet.
+      .filter((at) => at.getTime() <= now.getTime() - 60_000 && (!schedule.createdAt || at >= schedule.createdAt))
+      .filter((at) => at.getTime() >= oldest)
+      .filter(
+        (at) => !actions.some((a) => a.getTime() >= at.getTime() && a.getTime() <= at.getTime() + slackSeconds * 1000),
+      )
+  );
+}

@@ -15,6 +15,7 @@ import {
   MORNING_SCHEDULED_AT,
   WORKFLOW_TYPES,
   type FailureType,
+  type InvalidInputDetails,
   type MorningAudit,
   type MorningInput,
   type MorningReportResult,
@@ -24,7 +25,7 @@ import {
   type ReportResult,
 } from '../temporal/contracts';
 import { ReportDate, ReportOutcome, ReportTrigger, TemporalScheduledStartTime } from '../temporal/search-attributes';
-import { rootMessage } from './failures';
+import { causeOf, rootMessage } from './failures';
 import type { weeklySalesReport } from './weekly-sales-report';
 
 const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
@@ -59,6 +60,15 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
       startedAt: info.startTime.toISOString(),
     });
   } catch (err) {
+    if (audited) {
+      // Found in the Web UI and by the CLI as a failed morning of its date, like a refused report run.
+      const [details] = (causeOf(err)?.details ?? []) as (InvalidInputDetails | undefined)[];
+      upsertSearchAttributes([
+        { key: ReportOutcome, value: 'failed' satisfies Outcome },
+        { key: ReportTrigger, value: scheduledAt ? 'schedule' : 'manual' },
+        ...(details?.reportDate ? [{ key: ReportDate, value: details.reportDate }] : []),
+      ]);
+    }
     throw ApplicationFailure.create({
       type: 'ReportFailed' satisfies FailureType,
       message: `Morning reports not started: ${rootMessage(err)}`,

@@ -11,6 +11,8 @@ import {
   staleReportSchedules,
 } from '../../temporal/schedule';
 import { ReportOutcome } from '../../temporal/search-attributes';
+import { servedSchedule } from '../../temporal/served-schedules';
+import { missedFires } from '../../report/definitions';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
@@ -71,6 +73,19 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
           };
         }),
       );
+      // The server lists as "next" the times it computed at its last update: after an outage, a past minute.
+      const now = new Date();
+      const next = description.info.nextActionTimes.filter((t) => t > now).slice(0, 5);
+      const served = await servedSchedule(client, id);
+      const missed = served
+        ? missedFires(
+            served,
+            description.info.recentActions.map((a) => a.scheduledAt),
+            now,
+            ctx.config.schedule.missedCheck.lookbackDays,
+            (settings?.jitterSeconds ?? 0) + 60,
+          )
+        : [];
       const data = {
         scheduleId: id,
         cron: settings?.cron,
@@ -80,9 +95,12 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
         jitterSeconds: settings?.jitterSeconds,
         paused: description.state.paused,
         note: description.state.note,
-        nextFireTimes: description.info.nextActionTimes.slice(0, 5).map((t) => t.toISOString()),
+        nextFireTimes: next.map((t) => t.toISOString()),
+        missedFires: missed.map((t) => t.toISOString()),
+        missedCatchupWindow: description.info.numActionsMissedCatchupWindow,
         recentRuns: recent,
       };
+      const dates = missed.map((t) => formatInZone(t, tz).slice(0, 10)).sort();
       ctx.print(
         data,
         () =>
@@ -90,7 +108,18 @@ export function scheduleCommands(program: Command, context: () => CliContext): v
             `schedule ${id}: "${data.cron ?? '?'}" in ${tz}, overlap ${data.overlap ?? '?'}, catch-up ${data.catchupWindowSeconds ?? '?'}s, jitter ${data.jitterSeconds ?? 0}s`,
             `state: ${data.paused ? 'PAUSED' : 'active'}${data.note ? ` (${data.note})` : ''}`,
             `next fire times (${tz}):`,
-            ...description.info.nextActionTimes.slice(0, 5).map((t) => `  ${formatInZone(t, tz)}`),
+            ...next.map((t) => `  ${formatInZone(t, tz)}`),
+            ...(missed.length > 0 || data.missedCatchupWindow > 0
+              ? [
+                  `MISSED: ${missed.length} fire(s) of the last ${ctx.config.schedule.missedCheck.lookbackDays} day(s) started no run (the server counts ${data.missedCatchupWindow} missed past the catch-up window in all):`,
+                  ...missed.map((t) => `  ${formatInZone(t, tz)}`),
+                  ...(dates.length > 0
+                    ? [
+                        `  start them: sales-report schedule backfill --from ${dates[0]} --to ${dates.at(-1)}${options.schedule ? ` --schedule ${id}` : ''}`,
+                      ]
+                    : []),
+                ]
+              : []),
             'recent runs:',
             recent.length === 0
               ? '  none yet'

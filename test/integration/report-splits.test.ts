@@ -10,7 +10,7 @@ import { LeaseBook } from '../../gpu/leases';
 import { archiveRootOf } from '../../store/archive';
 import { WORKFLOW_TYPES, type MorningAudit, type ReportInput } from '../../temporal/contracts';
 import { morningResults } from '../../temporal/runs';
-import { ReportOutcome } from '../../temporal/search-attributes';
+import { ReportDate, ReportOutcome } from '../../temporal/search-attributes';
 import type { morningReports, weeklySalesReport } from '../../workflows';
 import type { ReceivedMail } from '../../dev/smtp-sink';
 import { salesReport, temporalCli, writeConfig } from '../helpers/cli';
@@ -250,6 +250,18 @@ describe('a report split by region: one report per value, each to its own reader
           .withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(typoId).result())
           .catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
         expect(typo).toContain('report "by-region" has no region "华 北" (its values: 华东, 华北, 华中, 东北');
+
+        // A morning refused at start (a report name mistyped) is a failed morning of its date, found as one.
+        const refused = await h.client.workflow.start<typeof morningReports>(WORKFLOW_TYPES.morning, {
+          taskQueue: h.config.temporal.taskQueue,
+          workflowId: `morning-typo-${randomUUID()}`,
+          args: [{ reportDate: REPORT_DATE, reports: ['by-regoin'] }],
+        });
+        const refusal = await h.withWorker(refused.result()).catch((e: Error & { cause?: Error }) => e.cause?.message);
+        expect(refusal).toContain('reports "by-regoin" not defined (reports: by-region)');
+        const refusedAttributes = (await refused.describe()).typedSearchAttributes;
+        expect(refusedAttributes.get(ReportOutcome)).toBe('failed');
+        expect(refusedAttributes.get(ReportDate)).toBe(REPORT_DATE);
 
         const configPath = await writeConfig(h.dir, h.config);
         const runs = await salesReport(

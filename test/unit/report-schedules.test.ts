@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../config/config';
-import { lastReportDue, reportDatesOwed } from '../../report/definitions';
+import { lastReportDue, missedFires, reportDatesOwed } from '../../report/definitions';
 import { firesOn, type ScheduleCalendar, type ServedSchedule } from '../../report/schedule-calendar';
 import { addDays } from '../../sales/dates';
 import { diffSettings, reportSchedules } from '../../temporal/schedule';
@@ -142,6 +142,21 @@ describe('reports with schedules of their own', () => {
     expect(lastReportDue(monthly, monthly.timezone, new Date('2026-12-01T00:00:00Z'), 2)).toBeUndefined();
     // No schedule on the server: nothing fires, so nothing is due by its clock.
     expect(lastReportDue(undefined, 'Asia/Shanghai', now, 3)).toBeUndefined();
+  });
+
+  it('finds the fires the server took no action for (a server down past the catch-up window), never the last minute', () => {
+    const daily = served(calendar(NINE), 'Asia/Shanghai', new Date('2026-11-01T00:00:00Z'));
+    const now = new Date('2026-12-01T02:00:00Z'); // 10:00 in Shanghai
+    const taken = [new Date('2026-11-29T01:00:00Z'), new Date('2026-12-01T01:00:05Z')]; // 11-30 went missing
+    expect(missedFires(daily, taken, now, 3, 60)).toEqual([new Date('2026-11-30T01:00:00Z')]);
+    expect(missedFires(daily, [...taken, new Date('2026-11-30T01:00:30Z')], now, 3, 60)).toEqual([]);
+    // At 09:00:30 today's fire may not be acted on yet; it is not called missed.
+    expect(missedFires(daily, taken.slice(0, 1), new Date('2026-12-01T01:00:30Z'), 3, 60)).toEqual([
+      new Date('2026-11-30T01:00:00Z'),
+    ]);
+    // Before the schedule existed nothing was missed.
+    const young = served(calendar(NINE), 'Asia/Shanghai', new Date('2026-11-30T12:00:00Z'));
+    expect(missedFires(young, [], now, 3, 60)).toEqual([new Date('2026-12-01T01:00:00Z')]);
   });
 
   it("refuses a report's time zone that cannot be read, and leaves its cron to the server", () => {

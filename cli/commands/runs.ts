@@ -153,7 +153,12 @@ export function runCommands(program: Command, context: () => CliContext): void {
       if (options.narrative && !(REPORT_NARRATIVES as readonly string[]).includes(options.narrative))
         throw new UsageError(`--narrative must be one of ${REPORT_NARRATIVES.join(', ')}`);
       const ctx = context();
-      const listed = await listRuns(await ctx.client(), { ...options, limit: Number(options.limit) });
+      // This deployment's runs: several deployments may share a namespace.
+      const listed = await listRuns(await ctx.client(), {
+        ...options,
+        limit: Number(options.limit),
+        taskQueue: ctx.config.temporal.taskQueue,
+      });
       // Terminated and timed-out runs recorded no audit: their GPU share and model calls are in the store.
       const found = await auditFromStore(listed, createStore(ctx.config), ctx.config);
       console.log(options.json ? JSON.stringify(found, null, 2) : found.length ? runsTable(found) : 'no runs match');

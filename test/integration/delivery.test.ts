@@ -58,6 +58,49 @@ describe('delivery: once, to the people meant, and said when it is not', () => {
     }
   });
 
+  it('a store that answers 200 to the send claim and does not keep it: no email, a store fault told to ops, and the date still goes out once', async () => {
+    const lossy = await startS3Outage(moto.url);
+    const bucket = `lossy-${process.pid}`;
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    s3.destroy();
+    lossy.dropWrites = (path) => path.includes('/report-sends/');
+    try {
+      await withHarness(
+        {
+          config: {
+            store: {
+              kind: 's3',
+              s3: { bucket, endpoint: lossy.url, forcePathStyle: true, region: 'us-east-1', prefix: 'sr/' },
+            },
+          },
+        },
+        async (h) => {
+          // Two runs of the date while the store drops the claims: neither sends, each fails as a store fault.
+          for (const attempt of [1, 2]) {
+            const { messages } = await failureOf(h.withWorker((await h.start()).result()));
+            expect(messages, `run ${attempt}`).toContain(
+              "acknowledged this report's send claim and does not have it: a store that loses writes, so nothing was sent",
+            );
+          }
+          expect(lossy.dropped).toBeGreaterThanOrEqual(2);
+          expect(reportMails(h)).toHaveLength(0);
+          const told = alerts(h).map((m) => m.parsed.subject);
+          expect(told).toHaveLength(2);
+          expect(told[0]).toMatch(/^\[FAILED\] Sales report 2026-11-20 \(sending email\): .*does not have it/);
+          // The store mended: the date goes out, once, and a run after it finds it sent.
+          lossy.dropWrites = undefined;
+          const sent = await h.withWorker((await h.start()).result());
+          expect(sent.outcome).toBe('sent');
+          expect((await h.withWorker((await h.start()).result())).outcome).toBe('already-sent');
+          expect(reportMails(h).map((m) => m.parsed.messageId)).toEqual([sent.messageId]);
+        },
+      );
+    } finally {
+      await lossy.close();
+    }
+  });
+
   it('the relay never answers the end of DATA (past email.smtp.dataTimeoutSeconds): "unknown", no second send, ops told', () =>
     withHarness(
       { smtp: { stallFirst: 1 }, config: { email: { smtp: { dataTimeoutSeconds: 3, connectionTimeoutSeconds: 1 } } } },

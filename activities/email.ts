@@ -14,6 +14,7 @@ import {
   WORKFLOW_TYPES,
   nonRetryableFailure,
   type AlertReceipt,
+  type DelayNotice,
   type EmailReceipt,
   type FailureAlert,
   type FindReportSendRequest,
@@ -360,6 +361,42 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     });
   }
 
+  /**
+   * A report whose email waits for the relay: ops told once that it is late (by the webhooks when the relay is what
+   * is away), and again, on the same thread, when it went out after all.
+   */
+  function sendDelay(notice: DelayNotice): Promise<AlertReceipt> {
+    const { run } = notice;
+    const name = run.report ? titleOf(config, run.report) : 'Sales report';
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
+    const lateId = `<delay.${hashedName(`delay/${runKey(run)}`, 32)}@${domain}>`;
+    const relay = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
+    const at = (seconds: number) => new Date(now().getTime() + seconds * 1000).toISOString();
+    if (notice.state === 'late') {
+      const subject = `[REPORT DELAYED] ${name} ${run.reportDate}: the relay is away, still trying`;
+      const text = [
+        `${name} for ${run.reportDate} is written and rendered, but ${relay} did not take it: ${notice.error ?? 'no answer'}.`,
+        '',
+        `Next try: ${at(notice.nextTryInSeconds ?? 0)}. It keeps trying until ${at(notice.giveUpInSeconds ?? 0)}, then fails and tells you; you will hear again when it goes out.`,
+        'The GPU is given back already: the wait costs nothing.',
+        `Run: ${run.workflowId} / ${run.runId}`,
+        `Temporal UI: ${link}`,
+      ].join('\n');
+      return deliverAlert(lateId, { subject, text, link, run });
+    }
+    const subject = `[REPORT DELAYED → SENT] ${name} ${run.reportDate} went out after all`;
+    const text = [
+      `${name} for ${run.reportDate} went out after waiting for ${relay} (${notice.messageId ?? 'the report'}).`,
+      `Run: ${run.workflowId} / ${run.runId}`,
+      `Temporal UI: ${link}`,
+    ].join('\n');
+    return deliverAlert(
+      `<delay-sent.${hashedName(`delay/${runKey(run)}`, 32)}@${domain}>`,
+      { subject, text, link, run },
+      lateId,
+    );
+  }
+
   /** One email to ops for a morning's reports that need a human: each by its name, with why. */
   function sendDigest(digest: MorningDigest): Promise<AlertReceipt> {
     const { morning, reportDate, needsHuman } = digest;
@@ -525,6 +562,11 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
 
   return {
     findReportSend,
+
+    /** Tells ops that a report's email waits for the relay, or that it went out after all. */
+    async sendDelayNotice(notice: DelayNotice): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendDelay(notice));
+    },
 
     /** Tells ops, in one email, of a morning's reports that failed or went out with the numbers only. */
     async sendMorningDigest(digest: MorningDigest): Promise<AlertReceipt> {

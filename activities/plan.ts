@@ -207,6 +207,12 @@ export function createPlanActivities({ config }: ActivityDeps) {
         ...(input.resend && { resend: true }),
         ...((input.recipients || input.cc || input.bcc) && { recipientsOverridden: true }),
         ...(config.llm.onModelDown === 'numbers-only' && { numbersOnlyWhenModelDown: true }),
+        delivery: {
+          withinSeconds: config.email.delivery.withinMinutes * 60,
+          firstRetrySeconds: config.email.delivery.firstRetrySeconds,
+          maxRetrySeconds: config.email.delivery.maxRetrySeconds,
+          lateAfterSeconds: config.email.delivery.lateAfterMinutes * 60,
+        },
         // An override replaces every recipient: "just to me" must not reach the configured cc (the CFO).
         recipients: input.recipients
           ? { to: input.recipients, cc: input.cc ?? [], bcc: input.bcc ?? [] }

@@ -33,6 +33,8 @@ export interface SmtpSinkOptions {
   acceptDelayMs?: number;
   /** Called once a message's DATA has arrived, before it is answered. */
   onData?: () => void;
+  /** While this says so, answer every connection "421 4.3.2 service not available", as a relay in maintenance does. */
+  refuseConnections?: () => boolean;
 }
 
 /** A real SMTP server on loopback that keeps what it receives: the demo's inbox and the tests' witness. */
@@ -48,6 +50,13 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      if (options.refuseConnections?.()) {
+        callback(Object.assign(new Error('4.3.2 service not available, try again later'), { responseCode: 421 }));
+        return;
+      }
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (options.refuseRecipients?.includes(address.address)) {
         callback(Object.assign(new Error(`<${address.address}>: mailbox unavailable`), { responseCode: 550 }));

@@ -564,6 +564,24 @@ export const configSchema = {
             },
           },
         },
+        delivery: {
+          description:
+            "How long a report's email keeps trying a relay that is away (4xx, refused connections, timeouts): relays go away for minutes to hours, and a Temporal workflow waits for free (durable timers, the GPU long given back). A permanent refusal (5xx) stops at once.",
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            withinMinutes: { type: 'number', minimum: 0, default: 240, description: 'Give up after this long.' },
+            firstRetrySeconds: { type: 'number', minimum: 1, default: 30 },
+            maxRetrySeconds: { type: 'number', minimum: 1, default: 600 },
+            lateAfterMinutes: {
+              type: 'number',
+              minimum: 0,
+              default: 15,
+              description: 'Tell ops once the email has waited this long, and again when it goes out.',
+            },
+          },
+        },
         from: { type: 'string', minLength: 3, default: 'Sales Reports <sales-reports@example.com>' },
         to: { ...emailList, minItems: 1, default: ['sales-team@example.com'] },
         cc: { ...emailList, default: [] },

@@ -148,6 +148,20 @@ export interface ReportPlan {
   /** The pool workflow the run leases its GPU from. */
   gpuPool: { id: string; params: GpuPoolParams };
   timeouts: ReportTimeouts;
+  /** How long the email keeps trying a relay that is away (email.delivery); unset in plans made before. */
+  delivery?: { withinSeconds: number; firstRetrySeconds: number; maxRetrySeconds: number; lateAfterSeconds: number };
+}
+
+/** Ops told that a report's email waits for the relay (`late`), or that it went out after all (`sent`). */
+export interface DelayNotice {
+  run: RunRef;
+  state: 'late' | 'sent';
+  /** What the relay said last. */
+  error?: string;
+  nextTryInSeconds?: number;
+  /** How long the email keeps trying before it gives up. */
+  giveUpInSeconds?: number;
+  messageId?: string;
 }
 
 /** Time limits of an instance's life and of the pool's own activities; retries apply to every activity. */
@@ -277,6 +291,7 @@ export type Stage =
   | 'generating report'
   | 'rendering'
   | 'sending email'
+  | 'waiting for the relay'
   | 'stopping GPU'
   | 'done'
   | 'failed';

@@ -25,7 +25,7 @@ export function reportActivities(t: ReportTimeouts) {
   const { withholdNarrative } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
   const { renderReport } = proxyActivities<Activities>({ startToCloseTimeout: ms(t.renderSeconds), retry });
   // Heartbeats: a send on a worker that died is retried on another within seconds, not after emailSeconds.
-  const { sendReportEmail, sendFailureAlert } = proxyActivities<Activities>({
+  const { sendReportEmail, sendFailureAlert, sendDelayNotice } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.emailSeconds),
     heartbeatTimeout,
     retry,
@@ -43,6 +43,7 @@ export function reportActivities(t: ReportTimeouts) {
     renderReport,
     sendReportEmail,
     sendFailureAlert,
+    sendDelayNotice,
   };
 }
 

@@ -29,6 +29,7 @@ import { holderKey, holderOf } from '../gpu/holders';
 import { reportActivities } from './activity-options';
 import { leaseGpu } from './gpu-lease';
 import { withLlmSlot } from './llm-slot';
+import { deliverPatiently } from './relay-wait';
 import { causeOf, rootMessage } from './failures';
 import { deliveryNeedsAHuman, ownBill, recordOutcome, sentAs, whatNeedsAHuman, type RunEnd } from './report-audit';
 import {
@@ -77,6 +78,13 @@ const SENT_CHECKED_FIRST = 'sent-checked-first';
  */
 const MORNING_DIGEST = 'morning-digest';
 
+/**
+ * relay-waits (2026-12-07): an email the relay would not take (4xx, refused, timed out) is tried again after durable
+ * timers until email.delivery.withinMinutes, ops told once it is late and again when it goes out. Runs recorded
+ * before failed when the send activity's retries ran out.
+ */
+const RELAY_WAITS = 'relay-waits';
+
 /** Thrown at a step of a run that finds its report already went out: the run ends "already-sent" from there. */
 class SentByAnotherRun extends Error {
   constructor(readonly receipt: EmailReceipt) {
@@ -104,6 +112,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   // than that result, and a replay would then not know it yet.
   const sentCheckedFirst = patched(SENT_CHECKED_FIRST);
   const digestByMorning = patched(MORNING_DIGEST) && workflowInfo().parent !== undefined;
+  const relayWaits = patched(RELAY_WAITS);
 
   const info = workflowInfo();
   const plan = await planOrRecordInvalidInput(input);
@@ -235,13 +244,39 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
     let receipt: EmailReceipt | undefined;
     if (!plan.dryRun) {
       await stillOwed();
-      stage = 'sending email';
-      receipt = await act.sendReportEmail({
-        run,
-        rendered,
-        recipients: plan.recipients,
-        ...(plan.resend && { resend: true }),
-      });
+      const send = () => {
+        stage = 'sending email';
+        return act.sendReportEmail({
+          run,
+          rendered,
+          recipients: plan.recipients,
+          ...(plan.resend && { resend: true }),
+        });
+      };
+      let toldLate = false;
+      receipt =
+        relayWaits && plan.delivery
+          ? await deliverPatiently(send, plan.delivery, async (wait) => {
+              stage = 'waiting for the relay';
+              log.warn('the relay did not take the report; trying again after a wait', {
+                error: wait.error,
+                waitSeconds: wait.seconds,
+              });
+              if (toldLate || wait.waitedSeconds < plan.delivery!.lateAfterSeconds) return;
+              toldLate = true;
+              await tellOpsQuietly(() =>
+                act.sendDelayNotice({
+                  run,
+                  state: 'late',
+                  error: wait.error,
+                  nextTryInSeconds: wait.seconds,
+                  giveUpInSeconds: wait.giveUpInSeconds,
+                }),
+              );
+            })
+          : await send();
+      if (toldLate)
+        await tellOpsQuietly(() => act.sendDelayNotice({ run, state: 'sent', messageId: receipt!.messageId }));
       // A receipt names the run that sent: after a Reset past the email, it is the reset run's, not this one's.
       if (asksWhetherSent && sentByAnother(receipt)) throw new SentByAnotherRun(receipt);
     }
@@ -379,6 +414,16 @@ function leaseAgainAfterReset(plan: ReportPlan, gpu: ReturnType<typeof leaseGpu>
     }
     return leasedAgain;
   };
+}
+
+/** An alert that must not hold the report: tried, and when no channel takes it, logged. */
+async function tellOpsQuietly(tell: () => Promise<unknown>): Promise<void> {
+  try {
+    await tell();
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    log.error('alert not delivered', { error: rootMessage(err) });
+  }
 }
 
 /** Tells ops (email and webhooks); when no channel takes it, the run's own failure says so for whoever looks first. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookRequest } from '../../alerts/webhooks';
 import type { AuditMemo } from '../../temporal/contracts';
 import { ReportAlert, ReportOutcome } from '../../temporal/search-attributes';
-import { createHarness, failureOf, freePort } from '../helpers/harness';
+import { createHarness, failureOf, freePort, waitForStage } from '../helpers/harness';
 
 interface Received {
   path: string;
@@ -104,7 +104,8 @@ describe('alerts: email and webhooks, and a run that says when no one was told',
     const kinds = ['generic', 'dingtalk', 'wecom', 'feishu', 'slack'] as const;
     const h = await createHarness({
       config: {
-        email: { smtp: { port: deadSmtp, connectionTimeoutSeconds: 1 } },
+        // The relay stays down: the email gives up at once (email.delivery.withinMinutes 0) rather than wait.
+        email: { smtp: { port: deadSmtp, connectionTimeoutSeconds: 1 }, delivery: { withinMinutes: 0 } },
         alerts: { webhooks: kinds.map((kind) => ({ kind, url: `${robot.url}/${kind}` })) },
         timeouts: { retryMaximumAttempts: 2 },
       },
@@ -128,11 +129,83 @@ describe('alerts: email and webhooks, and a run that says when no one was told',
     }
   });
 
+  it('a relay away for a while (421 at connect): the email waits on durable timers, ops hear by the robot that it is late, then one email goes out and ops hear that too', async () => {
+    let relayAway = true;
+    const h = await createHarness({
+      smtp: { refuseConnections: () => relayAway },
+      config: {
+        email: { delivery: { withinMinutes: 2, firstRetrySeconds: 2, maxRetrySeconds: 4, lateAfterMinutes: 0 } },
+        alerts: { webhooks: [{ kind: 'generic', url: `${robot.url}/generic` }] },
+        timeouts: { retryMaximumAttempts: 2 },
+      },
+    });
+    try {
+      const before = robot.received.length;
+      const handle = await h.start();
+      const result = await h.withWorker(
+        (async () => {
+          await waitForStage(handle, 'waiting for the relay', 60_000);
+          // Late: told by the robot while the relay (the ops email's way too) is away. The GPU is given back.
+          const posted = () => robot.received.slice(before).map((r) => String(r.body.subject));
+          for (let waited = 0; posted().length === 0 && waited < 20_000; waited += 100)
+            await new Promise((r) => setTimeout(r, 100));
+          const late = posted();
+          expect(late).toEqual([
+            expect.stringMatching(/^\[REPORT DELAYED\] Sales report 2026-11-20: the relay is away/),
+          ]);
+          expect(h.sink.messages).toHaveLength(0);
+          relayAway = false;
+          return handle.result();
+        })(),
+      );
+      expect(result.outcome).toBe('sent');
+      await h.sink.waitForMessages(2, 10_000);
+      const reports = h.sink.messages.filter((m) => !m.envelope.to.includes('ops@example.com'));
+      expect(reports.map((m) => m.parsed.messageId)).toEqual([result.messageId]);
+      // The late notice went by the robot (the relay was its email's way too); the follow-up by both, threaded on it.
+      const ops = h.sink.messages.filter((m) => m.envelope.to.includes('ops@example.com'));
+      expect(ops.map((m) => m.parsed.subject)).toEqual([
+        '[REPORT DELAYED → SENT] Sales report 2026-11-20 went out after all',
+      ]);
+      expect(ops[0]!.parsed.inReplyTo).toMatch(/^<delay\./);
+      expect(robot.received.slice(before).map((r) => String(r.body.subject))).toContain(
+        '[REPORT DELAYED → SENT] Sales report 2026-11-20 went out after all',
+      );
+      // The waits are in the history as timers, not a hot loop of activity attempts.
+      const timers = (await handle.fetchHistory()).events!.filter((e) => e.timerStartedEventAttributes);
+      expect(timers.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a relay that refuses every recipient with 550: no second try, ops told at once', async () => {
+    const h = await createHarness({
+      smtp: { refuseRecipients: ['sales@example.com', 'lead@example.com'] },
+      config: { email: { delivery: { firstRetrySeconds: 2 } } },
+    });
+    try {
+      const handle = await h.start();
+      const { messages } = await failureOf(h.withWorker(handle.result()));
+      expect(messages).toMatch(/refused the message \(550\)/);
+      const history = await handle.fetchHistory();
+      const sends = history.events!.filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendReportEmail',
+      );
+      expect(sends).toHaveLength(1);
+      expect(history.events!.some((e) => e.timerStartedEventAttributes && e.eventId! > sends[0]!.eventId!)).toBe(false);
+      const [alert] = await h.sink.waitForMessages(1, 10_000);
+      expect(alert!.parsed.subject).toMatch(/^\[FAILED\] Sales report 2026-11-20 \(sending email\)/);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('no channel takes the alert: the run says so in its failure, its memo and a search attribute', async () => {
     robot.refuse.add('dingtalk');
     const h = await createHarness({
       config: {
-        email: { smtp: { port: await freePort(), connectionTimeoutSeconds: 1 } },
+        email: { smtp: { port: await freePort(), connectionTimeoutSeconds: 1 }, delivery: { withinMinutes: 0 } },
         alerts: { webhooks: [{ kind: 'dingtalk', url: `${robot.url}/dingtalk` }] },
         timeouts: { retryMaximumAttempts: 2 },
       },

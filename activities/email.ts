@@ -18,6 +18,7 @@ import {
   type EmailReceipt,
   type FailureAlert,
   type FindReportSendRequest,
+  type InputRefusal,
   type GpuStopAlert,
   type MissingReport,
   type MorningDigest,
@@ -58,7 +59,7 @@ function receiptOfRelay(messageId: string, info: SmtpInfo): EmailReceipt {
 /** How often the accepted send's record is tried while the store is away (about a minute in all). */
 const RECORD_TRIES = 8;
 
-export function createEmailActivities({ config, mailer, store, now = () => new Date() }: ActivityDeps) {
+export function createEmailActivities({ config, mailer, store, temporal, now = () => new Date() }: ActivityDeps) {
   const sent = new SentRecords(store);
   const sends = new ReportSends(store);
   const postedWebhooks = new JsonRecords<{ postedAt: string }>(store, 'alerts/', hashedName);
@@ -397,6 +398,42 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
     );
   }
 
+  /**
+   * A run refused at start that ops must hear of, with who started it as Temporal recorded it (the start event's
+   * identity: the Web UI's user, a CLI's host, the schedule) and, for recipients, the addresses asked for.
+   */
+  async function sendRefusal(refusal: InputRefusal): Promise<AlertReceipt> {
+    const { workflowId, runId } = refusal.run;
+    const history = await temporal.workflowService
+      .getWorkflowExecutionHistory({
+        namespace: config.temporal.namespace,
+        execution: { workflowId, runId },
+        maximumPageSize: 1,
+      })
+      .catch(() => undefined);
+    const identity = history?.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.identity || 'unknown';
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, workflowId, runId);
+    const date = refusal.reportDate ?? '';
+    const subject = refusal.refusedRecipients?.length
+      ? `[RECIPIENTS REFUSED AT START] Sales report ${date}: ${refusal.refusedRecipients.join(', ')}`
+      : `[INPUT REFUSED] Sales report ${date}: the run did not start`;
+    const text = [
+      refusal.refusedRecipients?.length
+        ? `A run asked to send the report to addresses outside email.allowedRecipients: ${refusal.refusedRecipients.join(', ')}. Nothing was sent.`
+        : 'A scheduled run was refused at start: no report was written for its date.',
+      '',
+      `Why: ${refusal.error}`,
+      `Started by: ${identity}`,
+      `Run: ${workflowId} / ${runId}`,
+      `Temporal UI: ${link}`,
+    ].join('\n');
+    return deliverAlert(`<refused.${hashedName(`refused/${workflowId}/${runId}`, 32)}@${domain}>`, {
+      subject,
+      text,
+      link,
+    });
+  }
+
   /** One email to ops for a morning's reports that need a human: each by its name, with why. */
   function sendDigest(digest: MorningDigest): Promise<AlertReceipt> {
     const { morning, reportDate, needsHuman } = digest;
@@ -562,6 +599,11 @@ export function createEmailActivities({ config, mailer, store, now = () => new D
 
   return {
     findReportSend,
+
+    /** Tells ops of a run refused at start: outside recipients asked for, or a scheduled run's bad input. */
+    async sendInputRefusedAlert(refusal: InputRefusal): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendRefusal(refusal));
+    },
 
     /** Tells ops that a report's email waits for the relay, or that it went out after all. */
     async sendDelayNotice(notice: DelayNotice): Promise<AlertReceipt> {

@@ -174,7 +174,7 @@ export function createPlanActivities({ config }: ActivityDeps) {
         throw nonRetryableFailure(
           'InvalidInput',
           `Invalid workflow input: ${outside.map((a) => JSON.stringify(a)).join(', ')} ${outside.length === 1 ? 'is' : 'are'} not among the allowed recipients (${allowedRecipients(config).join(', ')}; config email.allowedRecipients)`,
-          { reportDate: input.reportDate ?? nominalDate } satisfies InvalidInputDetails,
+          { reportDate: input.reportDate ?? nominalDate, refusedRecipients: outside } satisfies InvalidInputDetails,
         );
       }
 

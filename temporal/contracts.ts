@@ -127,6 +127,16 @@ export interface LlmCallsDetails {
 /** Details of an InvalidInput failure: the date the run would have reported on, for its audit record. */
 export interface InvalidInputDetails {
   reportDate: IsoDate;
+  /** Recipients the input named outside email.allowedRecipients, when that was why. */
+  refusedRecipients?: string[];
+}
+
+/** A run refused at start that ops must hear of: outside recipients asked for, or a scheduled run's bad input. */
+export interface InputRefusal {
+  run: { workflowId: string; runId: string };
+  reportDate?: IsoDate;
+  error: string;
+  refusedRecipients?: string[];
 }
 
 /**

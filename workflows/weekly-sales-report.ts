@@ -5,6 +5,7 @@ import {
   isCancellation,
   log,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -42,6 +43,10 @@ import {
 } from '../temporal/search-attributes';
 
 const { planReport } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
+const { sendInputRefusedAlert } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 3 },
+});
 // A read of the store, not work: local, so asking costs a run one marker.
 const { findReportSend } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -85,6 +90,12 @@ const MORNING_DIGEST = 'morning-digest';
  */
 const RELAY_WAITS = 'relay-waits';
 
+/**
+ * input-refusals-told (2026-12-07): a run refused at start is told to ops when it asked for recipients outside the
+ * allow-list, or when a schedule or a morning started it (nobody watched it start). Runs recorded before told no one.
+ */
+const INPUT_REFUSALS_TOLD = 'input-refusals-told';
+
 /** Thrown at a step of a run that finds its report already went out: the run ends "already-sent" from there. */
 class SentByAnotherRun extends Error {
   constructor(readonly receipt: EmailReceipt) {
@@ -113,9 +124,10 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   const sentCheckedFirst = patched(SENT_CHECKED_FIRST);
   const digestByMorning = patched(MORNING_DIGEST) && workflowInfo().parent !== undefined;
   const relayWaits = patched(RELAY_WAITS);
+  const refusalsTold = patched(INPUT_REFUSALS_TOLD);
 
   const info = workflowInfo();
-  const plan = await planOrRecordInvalidInput(input);
+  const plan = await planOrRecordInvalidInput(input, refusalsTold);
   const { report } = plan.run;
   upsertSearchAttributes([
     { key: ReportDate, value: plan.run.reportDate },
@@ -341,7 +353,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
 }
 
 /** The run's plan; a typo in the Web UI's input fails the run, with "failed" and the date on its audit record. */
-async function planOrRecordInvalidInput(input: ReportInput): Promise<ReportPlan> {
+async function planOrRecordInvalidInput(input: ReportInput, refusalsTold: boolean): Promise<ReportPlan> {
   const info = workflowInfo();
   try {
     return await planReport({
@@ -361,6 +373,15 @@ async function planOrRecordInvalidInput(input: ReportInput): Promise<ReportPlan>
       { key: ReportOutcomeKey, value: 'failed' satisfies ReportOutcome },
       ...(details?.reportDate ? [{ key: ReportDate, value: details.reportDate }] : []),
     ]);
+    const unwatched = info.parent !== undefined || info.typedSearchAttributes.get(TemporalScheduledStartTime);
+    if (refusalsTold && (details?.refusedRecipients?.length || unwatched)) {
+      await sendInputRefusedAlert({
+        run: { workflowId: info.workflowId, runId: info.runId },
+        error: rootMessage(err),
+        ...(details?.reportDate && { reportDate: details.reportDate }),
+        ...(details?.refusedRecipients?.length && { refusedRecipients: details.refusedRecipients }),
+      }).catch((alertErr: unknown) => log.error('refusal not told', { error: rootMessage(alertErr) }));
+    }
     throw ApplicationFailure.create({
       type: 'ReportFailed' satisfies FailureType,
       message: `Sales report not started: ${rootMessage(err)}`,

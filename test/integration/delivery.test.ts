@@ -169,14 +169,22 @@ describe('delivery: once, to the people meant, and said when it is not', () => {
       });
       const { messages } = await failureOf(h.withWorker(outside.result()));
       expect(messages).toContain('"someone@outside.example" is not among the allowed recipients (example.com');
-      expect(h.sink.messages).toHaveLength(0);
+      // Nothing went to anyone but ops, who hear who tried, as Temporal recorded who started the run.
+      const [refusal] = await h.sink.waitForMessages(1, 10_000);
+      expect(reportMails(h)).toHaveLength(0);
+      expect(refusal!.parsed.subject).toBe(
+        `[RECIPIENTS REFUSED AT START] Sales report ${REPORT_DATE}: someone@outside.example`,
+      );
+      const identity = (await outside.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!.identity!;
+      expect(identity.length).toBeGreaterThan(0);
+      expect(refusal!.parsed.text).toContain(`Started by: ${identity}`);
 
       const inside = await h.start({ reportDate: REPORT_DATE, recipients: ['director@example.com'] });
       const result = await h.withWorker(inside.result());
       expect(result.outcome).toBe('sent');
-      await h.sink.waitForMessages(2, 10_000);
+      await h.sink.waitForMessages(3, 10_000);
       expect(reportMails(h).map((m) => m.envelope.to)).toEqual([['director@example.com']]);
-      expect(alerts(h)[0]!.parsed.subject).toBe(
+      expect(alerts(h)[1]!.parsed.subject).toBe(
         `[RECIPIENTS OVERRIDDEN] Sales report ${result.reportDate} went to director@example.com`,
       );
     }));

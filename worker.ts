@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } fr
 import { createMailer } from './email/mailer';
 import { createStore } from './store';
 import { startPulse } from './temporal/report-pulse';
+import { configFingerprint } from './config/fingerprint';
 import { temporalConnectionOptions } from './temporal/connection';
 import { dataConverterFor } from './temporal/data-converter';
 import { missingSearchAttributes } from './temporal/setup';
@@ -176,6 +177,8 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       taskQueues: worker.taskQueues,
       gpuProvider: config.gpu.provider,
+      // Workers of one task queue should say the same: two at once mean two plans (a rollout half done).
+      configFingerprint: configFingerprint(config),
       workflowCode: 'workflowBundle' in workflowCode() ? 'prebuilt bundle' : 'bundled at start',
       startSeconds: Math.round(process.uptime() * 10) / 10,
       ...(config.worker.metricsAddress && { metrics: `http://${config.worker.metricsAddress}/metrics` }),

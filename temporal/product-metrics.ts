@@ -81,6 +81,7 @@ export type ProductMetrics = ReturnType<typeof productMetrics>;
  * | sales_report_gpu_instances_live                     |        | instances the ledger has not seen stop         |
  * | sales_report_gpu_instances_unheld                   |        | of those, instances no run holds               |
  * | sales_report_pulse_timestamp_seconds                |        | when this worker last read all of the above    |
+ * | sales_report_worker_config                          | fingerprint | 1: the config this worker plans with      |
  */
 export function pulseMetrics(meter: MetricMeter) {
   const gauge = (name: string, unit: string, help: string) => meter.createGauge(name, 'float', unit, help);
@@ -101,6 +102,7 @@ export function pulseMetrics(meter: MetricMeter) {
     gpuLive: gauge('sales_report_gpu_instances_live', 'instances', 'GPU instances started and not seen stopped'),
     gpuUnheld: gauge('sales_report_gpu_instances_unheld', 'instances', 'GPU instances running that no run holds'),
     pulse: gauge('sales_report_pulse_timestamp_seconds', 's', 'When this worker last read the figures above'),
+    config: gauge('sales_report_worker_config', 'workers', "1, tagged with this worker's config fingerprint"),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { MetricMeter } from '@temporalio/common';
 import type { Config } from '../config/config';
 import { gpuPoolId } from '../config/config';
+import { configFingerprint } from '../config/fingerprint';
 import { InstanceLedger } from '../gpu/ledger';
 import { definitionOf, everyReportSlice, lastReportDue, reportDefinitions } from '../report/definitions';
 import type { IsoDate } from '../sales/dates';
@@ -125,6 +126,7 @@ export function startPulse(
       running = false;
     }
   };
+  pulseMetrics(deps.meter).config.set(1, { fingerprint: configFingerprint(deps.config) });
   void beat();
   const timer = setInterval(() => void beat(), deps.config.worker.pulseSeconds * 1000);
   timer.unref();

@@ -4,6 +4,7 @@ import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { configFingerprint } from '../../config/fingerprint';
 import { freePort } from '../../dev/free-port';
 import { run, writeConfig } from '../helpers/cli';
 import { containerfileStages } from '../helpers/containerfile';
@@ -140,6 +141,9 @@ describe("the build: npm run build, then node dist/worker.js from the image's la
       expect(sample(after, 'sales_report_values_owed', { report: 'default' })).toBe(1);
       expect(sample(after, 'sales_report_pulse_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 600);
       expect(after).toMatch(/^sales_report_gpu_instances_unheld(\{[^}]*\})? 0$/m);
+      // The config it plans with, as a label: two at once on one queue is a rollout half done (SalesReportConfigDrift).
+      expect(sample(after, 'sales_report_worker_config', { fingerprint: configFingerprint(h.config) })).toBe(1);
+      expect(started).toMatchObject({ configFingerprint: configFingerprint(h.config) });
       // The SDK's own metrics are on the same endpoint.
       expect(sample(after, 'temporal_workflow_completed_total')).toBeGreaterThan(0);
 

@@ -10,6 +10,14 @@ const AWS_ENV = { AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing'
 const reportMails = (h: Harness) => h.sink.messages.filter((m) => !m.envelope.to.includes('ops@example.com'));
 const alerts = (h: Harness) => h.sink.messages.filter((m) => m.envelope.to.includes('ops@example.com'));
 
+/** A bucket in moto's S3, for a store behind a stand-in. */
+async function createBucket(moto: Moto, bucket: string): Promise<string> {
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  s3.destroy();
+  return bucket;
+}
+
 /** Sent once, only to the people meant: each fault injected, deliveries counted at the SMTP server. */
 describe('delivery: once, to the people meant, and said when it is not', () => {
   let moto: Moto;
@@ -21,10 +29,7 @@ describe('delivery: once, to the people meant, and said when it is not', () => {
 
   it('the store goes away between the relay’s 250 and the sent-record, and comes back: one delivery, run "sent"', async () => {
     const outage = await startS3Outage(moto.url);
-    const bucket = `delivery-${process.pid}`;
-    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    s3.destroy();
+    const bucket = await createBucket(moto, `delivery-${process.pid}`);
     try {
       await withHarness(
         {
@@ -60,10 +65,7 @@ describe('delivery: once, to the people meant, and said when it is not', () => {
 
   it('a store that answers 200 to the send claim and does not keep it: no email, a store fault told to ops, and the date still goes out once', async () => {
     const lossy = await startS3Outage(moto.url);
-    const bucket = `lossy-${process.pid}`;
-    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.url, forcePathStyle: true });
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    s3.destroy();
+    const bucket = await createBucket(moto, `lossy-${process.pid}`);
     lossy.dropWrites = (path) => path.includes('/report-sends/');
     try {
       await withHarness(

@@ -189,23 +189,18 @@ describe('a report split by region: one report per value, each to its own reader
 
         // Found by report and split value, by the Temporal CLI and by runs list.
         const address = h.config.temporal.address;
-        const listed = (await temporalCli(
-          address,
-          'workflow',
-          'list',
-          '--query',
-          `ReportId='by-region' AND ReportSplit='华北'`,
-        )) as { execution: { workflowId: string } }[];
-        expect(listed.map((w) => w.execution.workflowId)).toEqual([`${morning.workflowId}/by-region/华北`]);
+        /** The workflow ids `temporal workflow list --query` finds, as the Web UI's list query would. */
+        const found = async (query: string) =>
+          (
+            (await temporalCli(address, 'workflow', 'list', '--query', query)) as {
+              execution: { workflowId: string };
+            }[]
+          ).map((w) => w.execution.workflowId);
+        expect(await found(`ReportId='by-region' AND ReportSplit='华北'`)).toEqual([
+          `${morning.workflowId}/by-region/华北`,
+        ]);
         // The one whose words were withheld, found as the Web UI lists it.
-        const numbersOnly = (await temporalCli(
-          address,
-          'workflow',
-          'list',
-          '--query',
-          `ReportNarrative='withheld' AND TaskQueue='${h.config.temporal.taskQueue}'`,
-        )) as { execution: { workflowId: string } }[];
-        expect(numbersOnly.map((w) => w.execution.workflowId)).toEqual([
+        expect(await found(`ReportNarrative='withheld' AND TaskQueue='${h.config.temporal.taskQueue}'`)).toEqual([
           `${morning.workflowId}/by-region/${withheldRegion}`,
         ]);
 

@@ -100,8 +100,9 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
       );
       // The outcomes in the message: a run that ended otherwise is named, with how its email went.
       const outcomes = JSON.stringify(done.map((r) => [r.runId, r.outcome, r.messageId]));
+      // Sent, with or without the model's words (under a loaded machine a model call may time out).
       expect(
-        done.filter((r) => r.outcome === 'sent'),
+        done.filter((r) => r.outcome.startsWith('sent')),
         outcomes,
       ).toHaveLength(20);
       expect(await h.sink.waitForMessages(20, 10_000)).toHaveLength(20);
@@ -110,7 +111,8 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
       expect(entries).toHaveLength(1);
       const billed = seconds(entries[0]!.requestedAt, entries[0]!.stoppedAt!);
       const shares = done.reduce((s, r) => s + r.gpu!.billedSeconds, 0);
-      expect(shares).toBeLessThanOrEqual(billed + 1);
+      // Each share is rounded to a tenth of a second: 20 of them may round up by 0.05 s each.
+      expect(shares).toBeLessThanOrEqual(billed + 0.05 * done.length + 0.1);
       console.log(`pool, 20 runs: 1 instance, billed ${billed.toFixed(1)}s, run shares sum ${shares.toFixed(1)}s`);
     } finally {
       await h.close();

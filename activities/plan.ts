@@ -1,4 +1,5 @@
 import { gpuPoolId, type Config } from '../config/config';
+import { configFingerprint } from '../config/fingerprint';
 import { reportInputSchema, REPORT_INPUT_KEYS, type ReportInput } from '../schemas/report-input.schema';
 import { morningInputSchema, type MorningInput } from '../schemas/morning-input.schema';
 import { formatSchemaErrors } from '../schemas/validator';
@@ -131,7 +132,12 @@ export function createPlanActivities({ config }: ActivityDeps) {
       );
       const zone = zones.size === 1 ? [...zones][0]! : config.report.timezone;
       const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), zone);
-      return { reportDate: input.reportDate ?? nominalDate, dryRun: input.dryRun ?? false, runs };
+      return {
+        reportDate: input.reportDate ?? nominalDate,
+        dryRun: input.dryRun ?? false,
+        runs,
+        configFingerprint: configFingerprint(config),
+      };
     },
     /**
      * Fixes the run's parameters from the input and the config. The date comes from the nominal time the workflow
@@ -154,10 +160,17 @@ export function createPlanActivities({ config }: ActivityDeps) {
       }
       const input = checked.input;
       const which = named!;
-      if ('problem' in which)
-        throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${which.problem}`, {
+      if ('problem' in which) {
+        // A morning planned it on another config: a rollout half done, not a typo.
+        const own = configFingerprint(config);
+        const drift =
+          request.plannedWith && request.plannedWith !== own
+            ? `. A deployment fault, not an input error: this worker's config (fingerprint ${own}) is not the one its morning planned with (${request.plannedWith}); roll the same config out to every worker of the task queue, then run it again`
+            : '';
+        throw nonRetryableFailure('InvalidInput', `Invalid workflow input: ${which.problem}${drift}`, {
           reportDate: input.reportDate ?? nominalDate,
         } satisfies InvalidInputDetails);
+      }
       // A config without `reports` writes the one default report, under the names it always had.
       const report = config.reports && {
         id: which.definition.id,

@@ -117,6 +117,8 @@ export interface PlanRequest {
   scheduledAt?: string;
   /** When this workflow execution started (ISO instant). */
   startedAt: string;
+  /** For a morning's run: the config fingerprint the morning planned with. */
+  plannedWith?: string;
 }
 
 /** Details a failed generateReport carries: how many calls to the model the run made in all. */
@@ -347,12 +349,16 @@ export interface ReportResult {
 
 /** The memo key a morning leaves on its runs: the nominal time its schedule started it, for their trigger and date. */
 export const MORNING_SCHEDULED_AT = 'morningScheduledAt';
+/** The memo key of the config fingerprint a morning planned its runs with: a worker on another config says so. */
+export const MORNING_CONFIG = 'morningConfig';
 
 /** What morningReports is asked to write (planMorning): the date, and each report and split value a run of its own. */
 export interface MorningPlan {
   reportDate: IsoDate;
   dryRun: boolean;
   runs: ReportRef[];
+  /** The fingerprint of the config the morning planned with (config/fingerprint.ts); unset in plans made before. */
+  configFingerprint?: string;
 }
 
 /** One report of a morning as it ended: its run, its outcome, its tokens and its share of the GPU. */

@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  MORNING_CONFIG,
   MORNING_SCHEDULED_AT,
   WORKFLOW_TYPES,
   type FailureType,
@@ -81,6 +82,11 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
     { key: ReportTrigger, value: scheduledAt ? 'schedule' : 'manual' },
   ]);
 
+  // What each report run reads of its morning: the nominal time (its trigger and date), the config planned with.
+  const memo = {
+    ...(scheduledAt && { [MORNING_SCHEDULED_AT]: scheduledAt }),
+    ...(audited && plan.configFingerprint && { [MORNING_CONFIG]: plan.configFingerprint }),
+  };
   const started = await Promise.all(
     plan.runs.map(async (report) => {
       const args: ReportInput = {
@@ -94,7 +100,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
         args: [args],
         // A cancelled or terminated morning takes its reports with it; each one's lease goes with its run.
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        ...(scheduledAt && { memo: { [MORNING_SCHEDULED_AT]: scheduledAt } }),
+        ...(Object.keys(memo).length > 0 && { memo }),
       });
       return { report, child };
     }),

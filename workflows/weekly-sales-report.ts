@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  MORNING_CONFIG,
   MORNING_SCHEDULED_AT,
   progressQuery,
   type EmailReceipt,
@@ -365,6 +366,7 @@ async function planOrRecordInvalidInput(input: ReportInput, refusalsTold: boolea
         info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString() ??
         (info.memo?.[MORNING_SCHEDULED_AT] as string | undefined),
       startedAt: info.startTime.toISOString(),
+      ...(typeof info.memo?.[MORNING_CONFIG] === 'string' && { plannedWith: info.memo[MORNING_CONFIG] }),
     });
   } catch (err) {
     deprecatePatch(RETIRED_PATCHES.invalidInputAudited);

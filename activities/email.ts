@@ -87,6 +87,11 @@ export function createEmailActivities({ config, mailer, store, temporal, now = (
     return new Error(`${where}: ${e.message}`);
   }
 
+  /** Which report an alert is about, as its readers know it: a defined report's title and split value. */
+  function alertName(run: RunRef): string {
+    return run.report ? titleOf(config, run.report) : 'Sales report';
+  }
+
   /** Same workflow run → same Message-ID, whatever the worker or the attempt. */
   function messageIdFor(kind: 'report' | 'alert', run: RunRef): string {
     const digest = hashedName(`${kind}/${runKey(run)}`, 32);
@@ -295,8 +300,7 @@ export function createEmailActivities({ config, mailer, store, temporal, now = (
           'stop it by hand and fix the permission.';
     const withheld = alert.narrativeWithheld;
     // Which report, of a morning's many: its id and split value, or the default report.
-    // Which report, as its readers know it: the title and split value of a report the config defines.
-    const name = run.report ? titleOf(config, run.report) : 'Sales report';
+    const name = alertName(run);
     const reason = alert.error.length > 120 ? `${alert.error.slice(0, 119)}…` : alert.error;
     const delivery = alert.delivery;
     const deliveryLines = delivery
@@ -368,7 +372,7 @@ export function createEmailActivities({ config, mailer, store, temporal, now = (
    */
   function sendDelay(notice: DelayNotice): Promise<AlertReceipt> {
     const { run } = notice;
-    const name = run.report ? titleOf(config, run.report) : 'Sales report';
+    const name = alertName(run);
     const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
     const lateId = `<delay.${hashedName(`delay/${runKey(run)}`, 32)}@${domain}>`;
     const relay = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;

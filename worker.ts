@@ -4,7 +4,7 @@ import { createActivities } from './activities';
 import { createGpuProvider } from './gpu/providers';
 import { lifecycleTaskQueue } from './gpu/lifecycle-queue';
 import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
-import { createMailer } from './email/mailer';
+import { createAlertMailer, createMailer } from './email/mailer';
 import { createStore } from './store';
 import { startPulse } from './temporal/report-pulse';
 import { configFingerprint } from './config/fingerprint';
@@ -57,6 +57,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     secrets,
     gpuProvider: createGpuProvider(config),
     mailer: createMailer(config, secrets),
+    alertMailer: createAlertMailer(config, secrets),
     store: createStore(config),
     temporal: options.client,
   });
@@ -112,7 +113,7 @@ async function tellOpsWorkerRefused(config: Config, secrets: Secrets, reason: st
   const subject = `[WORKER REFUSED] ${hostname()}: cannot read the runs on task queue "${config.temporal.taskQueue}"`;
   const text = `${reason}\n\nThe worker did not start and took no task. Give it the namespace's keys (SALES_REPORT_ENCRYPTION_KEYS, the one the other workers encrypt with first) and start it again.`;
   const message = { subject, text, link: config.temporal.uiUrl };
-  await createMailer(config, secrets)
+  await (createAlertMailer(config, secrets) ?? createMailer(config, secrets))
     .sendMail({ from: config.email.from, to: config.email.alertTo, subject, text })
     .catch((err: unknown) => console.error(`alert email not sent: ${(err as Error).message}`));
   for (const hook of config.alerts.webhooks) {

@@ -12,6 +12,8 @@ export interface ActivityDeps {
   secrets: Secrets;
   gpuProvider: GpuProvider;
   mailer: Transporter;
+  /** The alerts' own relay (alerts.smtp): alert emails go by it first, then by `mailer`. Absent: by `mailer` only. */
+  alertMailer?: Transporter;
   /** Archives, sent-records, the GPU ledger and leases: shared by every worker host. */
   store: Store;
   /** To ask the server whether the run holding an instance is still alive (the reaper). */

@@ -59,7 +59,14 @@ function receiptOfRelay(messageId: string, info: SmtpInfo): EmailReceipt {
 /** How often the accepted send's record is tried while the store is away (about a minute in all). */
 const RECORD_TRIES = 8;
 
-export function createEmailActivities({ config, mailer, store, temporal, now = () => new Date() }: ActivityDeps) {
+export function createEmailActivities({
+  config,
+  mailer,
+  alertMailer,
+  store,
+  temporal,
+  now = () => new Date(),
+}: ActivityDeps) {
   const sent = new SentRecords(store);
   const sends = new ReportSends(store);
   const postedWebhooks = new JsonRecords<{ postedAt: string }>(store, 'alerts/', hashedName);
@@ -78,10 +85,21 @@ export function createEmailActivities({ config, mailer, store, temporal, now = (
    */
   const deployment = `${config.temporal.namespace}/${config.temporal.taskQueue}`;
 
+  /**
+   * The relays an alert email tries, in order: the alerts' own (alerts.smtp) when the config names one, so an alert
+   * about the report's relay does not wait on it, then the report's.
+   */
+  const alertRelays = [
+    ...(alertMailer && config.alerts.smtp
+      ? [{ channel: 'email via alerts.smtp', mailer: alertMailer, smtp: config.alerts.smtp }]
+      : []),
+    { channel: 'email', mailer, smtp: config.email.smtp },
+  ];
+
   /** A failed send, said for people: 5xx is a permanent refusal (bad credentials, sender or every recipient refused). */
-  function smtpFailure(err: unknown): Error {
+  function smtpFailure(err: unknown, smtp: { host: string; port: number } = config.email.smtp): Error {
     const e = err as SmtpError;
-    const where = `SMTP ${config.email.smtp.host}:${config.email.smtp.port}`;
+    const where = `SMTP ${smtp.host}:${smtp.port}`;
     if (e.responseCode !== undefined && e.responseCode >= 500)
       return nonRetryableFailure('SmtpRejected', `${where} refused the message (${e.responseCode}): ${e.message}`);
     return new Error(`${where}: ${e.message}`);
@@ -98,23 +116,30 @@ export function createEmailActivities({ config, mailer, store, temporal, now = (
     return `<${kind}.${digest}@${domain}>`;
   }
 
-  async function sendOnce(messageId: string, message: Mail.Options): Promise<EmailReceipt> {
-    const previous = await sent.find(messageId);
-    if (previous) return previous;
-    let info: SmtpInfo;
-    try {
-      const automated = automatedMessage(config, now());
-      info = (await mailer.sendMail({
-        ...automated,
-        ...message,
-        headers: { ...automated.headers, ...(message.headers as Record<string, string> | undefined) },
-        messageId,
-        from: config.email.from,
-      })) as SmtpInfo;
-    } catch (err) {
-      throw smtpFailure(err);
+  /**
+   * An alert email, once per Message-ID whatever the attempt: by the first relay of `alertRelays` that takes it.
+   * Returns the channel that did; throws with every relay's refusal when none did.
+   */
+  async function sendAlertEmail(messageId: string, message: Mail.Options): Promise<string> {
+    if (await sent.find(messageId)) return 'email';
+    const refusals: string[] = [];
+    for (const relay of alertRelays) {
+      try {
+        const automated = automatedMessage(config, now());
+        const info = (await relay.mailer.sendMail({
+          ...automated,
+          ...message,
+          headers: { ...automated.headers, ...(message.headers as Record<string, string> | undefined) },
+          messageId,
+          from: config.email.from,
+        })) as SmtpInfo;
+        await sent.record({ ...receiptOfRelay(messageId, info), sentAt: now().toISOString() });
+        return relay.channel;
+      } catch (err) {
+        refusals.push(smtpFailure(err, relay.smtp).message);
+      }
     }
-    return sent.record({ ...receiptOfRelay(messageId, info), sentAt: now().toISOString() });
+    throw new Error(refusals.join('; '));
   }
 
   /**
@@ -486,8 +511,14 @@ export function createEmailActivities({ config, mailer, store, temporal, now = (
     if (channels.email === false) receipt.delivered.push('morning digest');
     else {
       try {
-        await sendOnce(messageId, { to: config.email.alertTo, subject, text, headers: runHeader, ...thread });
-        receipt.delivered.push('email');
+        const channel = await sendAlertEmail(messageId, {
+          to: config.email.alertTo,
+          subject,
+          text,
+          headers: runHeader,
+          ...thread,
+        });
+        receipt.delivered.push(channel);
         activityMetrics().alerts.add(1, { channel: 'email', result: 'delivered' });
       } catch (err) {
         failed('email', err);

@@ -11,6 +11,8 @@ export type { Config };
 /** Secrets never live in the config file, workflow inputs or history: only in the process environment. */
 export interface Secrets {
   smtpPassword?: string;
+  /** The alerts relay's password ($ALERT_SMTP_PASSWORD), for alerts.smtp.user. */
+  alertSmtpPassword?: string;
   llmApiKey: string;
   temporalApiKey?: string;
   /** Payload encryption keys ($SALES_REPORT_ENCRYPTION_KEYS), used when temporal.encryption.enabled. */
@@ -256,6 +258,7 @@ export function secretsFromEnv(env: NodeJS.ProcessEnv): Secrets {
     encryption,
     codecToken: env.SALES_REPORT_CODEC_TOKEN || undefined,
     smtpPassword: env.SMTP_PASSWORD || undefined,
+    alertSmtpPassword: env.ALERT_SMTP_PASSWORD || undefined,
     // vLLM accepts any key unless started with --api-key; the SDK insists on a non-empty one.
     llmApiKey: env.VLLM_API_KEY || 'EMPTY',
     temporalApiKey: env.TEMPORAL_API_KEY || undefined,

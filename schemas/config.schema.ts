@@ -4,6 +4,26 @@ const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as
 const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
 const seconds = { type: 'number', exclusiveMinimum: 0 } as const;
 
+/** An SMTP relay: the report's (email.smtp) and, optionally, one for alerts only (alerts.smtp). */
+const smtpRelay = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    host: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    port: { type: 'integer', minimum: 1, maximum: 65535, default: 2525 },
+    secure: { type: 'boolean', default: false, description: 'TLS from the first byte (port 465).' },
+    requireTLS: { type: 'boolean', default: false, description: 'Insist on STARTTLS.' },
+    user: { type: 'string', minLength: 1 },
+    connectionTimeoutSeconds: { ...seconds, default: 30 },
+    dataTimeoutSeconds: {
+      ...seconds,
+      default: 600,
+      description:
+        'How long to wait for the relay to answer the end of DATA (RFC 5321 gives it 10 minutes). No answer in time means the delivery is unknown: ops are told, nothing is sent twice.',
+    },
+  },
+} as const;
+
 /** Where order lines come from and how they are read: `data`, and each of `sources`. */
 const dataSchema = {
   type: 'object',
@@ -545,25 +565,7 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        smtp: {
-          type: 'object',
-          additionalProperties: false,
-          default: {},
-          properties: {
-            host: { type: 'string', minLength: 1, default: '127.0.0.1' },
-            port: { type: 'integer', minimum: 1, maximum: 65535, default: 2525 },
-            secure: { type: 'boolean', default: false, description: 'TLS from the first byte (port 465).' },
-            requireTLS: { type: 'boolean', default: false, description: 'Insist on STARTTLS.' },
-            user: { type: 'string', minLength: 1 },
-            connectionTimeoutSeconds: { ...seconds, default: 30 },
-            dataTimeoutSeconds: {
-              ...seconds,
-              default: 600,
-              description:
-                'How long to wait for the relay to answer the end of DATA (RFC 5321 gives it 10 minutes). No answer in time means the delivery is unknown: ops are told, nothing is sent twice.',
-            },
-          },
-        },
+        smtp: { ...smtpRelay, default: {} },
         delivery: {
           description:
             "How long a report's email keeps trying a relay that is away (4xx, refused connections, timeouts): relays go away for minutes to hours, and a Temporal workflow waits for free (durable timers, the GPU long given back). A permanent refusal (5xx) stops at once.",
@@ -625,6 +627,11 @@ export const configSchema = {
           },
         },
         timeoutSeconds: { ...seconds, default: 10 },
+        smtp: {
+          ...smtpRelay,
+          description:
+            "A second relay for the ops email (password from $ALERT_SMTP_PASSWORD), so alerts do not depend on the report's relay: when it is set, alert emails go by it first and by email.smtp if it fails; the webhooks are told either way. Absent: alerts go by email.smtp.",
+        },
       },
     },
     schedule: {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookRequest } from '../../alerts/webhooks';
 import type { AuditMemo } from '../../temporal/contracts';
 import { ReportAlert, ReportOutcome } from '../../temporal/search-attributes';
+import { startSmtpSink } from '../../dev/smtp-sink';
 import { createHarness, failureOf, freePort, waitForStage } from '../helpers/harness';
 
 interface Received {
@@ -99,14 +100,18 @@ describe('alerts: email and webhooks, and a run that says when no one was told',
     });
   });
 
-  it('SMTP relay down for the whole run: the alert still reaches the robots, and the run records which took it', async () => {
+  it('SMTP relay down for the whole run: the alert still reaches the robots and the ops relay (alerts.smtp), and the run records which took it', async () => {
     const deadSmtp = await freePort(); // nothing listens: connection refused, as with a relay that is down
+    const opsRelay = await startSmtpSink();
     const kinds = ['generic', 'dingtalk', 'wecom', 'feishu', 'slack'] as const;
     const h = await createHarness({
       config: {
         // The relay stays down: the email gives up at once (email.delivery.withinMinutes 0) rather than wait.
         email: { smtp: { port: deadSmtp, connectionTimeoutSeconds: 1 }, delivery: { withinMinutes: 0 } },
-        alerts: { webhooks: kinds.map((kind) => ({ kind, url: `${robot.url}/${kind}` })) },
+        alerts: {
+          webhooks: kinds.map((kind) => ({ kind, url: `${robot.url}/${kind}` })),
+          smtp: { port: opsRelay.port, connectionTimeoutSeconds: 1 },
+        },
         timeouts: { retryMaximumAttempts: 2 },
       },
     });
@@ -122,10 +127,15 @@ describe('alerts: email and webhooks, and a run that says when no one was told',
       expect(described.typedSearchAttributes.get(ReportOutcome)).toBe('failed');
       expect(described.typedSearchAttributes.get(ReportAlert)).toBe('delivered');
       expect((described.memo?.audit as AuditMemo).alert).toEqual({
-        delivered: kinds.map((k, i) => `webhook ${i + 1} (${k})`),
+        delivered: ['email via alerts.smtp', ...kinds.map((k, i) => `webhook ${i + 1} (${k})`)],
       });
+      // The ops email went by the second relay, the report's relay being the fault.
+      const [opsMail] = await opsRelay.waitForMessages(1, 5_000);
+      expect(opsMail!.envelope.to).toEqual(['ops@example.com']);
+      expect(opsMail!.parsed.subject).toMatch(/^\[FAILED\] Sales report 2026-11-20 \(sending email\)/);
+      expect(opsMail!.parsed.text).toMatch(/SMTP 127\.0\.0\.1:\d+/);
     } finally {
-      await h.close();
+      await Promise.all([h.close(), opsRelay.close()]);
     }
   });
 

@@ -58,6 +58,10 @@ function receiptOfRelay(messageId: string, info: SmtpInfo): EmailReceipt {
 
 /** How often the accepted send's record is tried while the store is away (about a minute in all). */
 const RECORD_TRIES = 8;
+/** How often a record the store acknowledged and did not keep is written again before ops are told. */
+const RECORD_LOSS_TRIES = 3;
+/** How far two worker hosts' clocks may be apart when one reads the time another wrote. */
+const CLOCK_SKEW_MS = 2_000;
 
 export function createEmailActivities({
   config,
@@ -194,6 +198,7 @@ export function createEmailActivities({
     let claimedBy: ReportSend | undefined;
     let claimLost = false;
     let handedOver = false;
+    const alive = keepAlive(key, send);
     let info: SmtpInfo;
     try {
       info = (await mailer.sendMail({
@@ -209,10 +214,12 @@ export function createEmailActivities({
             throw new Error('the store did not keep the claim');
           }
           handedOver = true;
+          alive.start();
           Context.current().heartbeat({ handedOver: messageId });
         }),
       })) as SmtpInfo;
     } catch (err) {
+      await alive.stop();
       if (claimedBy) return receiptOf(claimedBy);
       if (claimLost) {
         activityMetrics().emails.add(1, { result: 'failed', report: reportTag(run.report) });
@@ -236,6 +243,7 @@ export function createEmailActivities({
       activityMetrics().emails.add(1, { result: 'failed', report: reportTag(run.report) });
       throw smtpFailure(err);
     }
+    await alive.stop();
     const receipt: EmailReceipt = { ...receiptOfRelay(messageId, info), sentBy: own };
     activityMetrics().emails.add(1, { result: 'accepted', report: reportTag(run.report) });
     log.info('report email accepted by the relay', {
@@ -245,7 +253,7 @@ export function createEmailActivities({
     });
     activityMetrics().recipientsRefused.add(receipt.rejected.length, { reason: 'relay' });
     Context.current().heartbeat({ accepted: receipt });
-    await recordAccepted(key, {
+    await recordAccepted(run, key, {
       ...send,
       state: 'accepted',
       accepted: receipt.accepted,
@@ -281,32 +289,95 @@ export function createEmailActivities({
    */
   async function settled(key: string, own: string): Promise<ReportSend | undefined> {
     const limitMs = (config.email.smtp.dataTimeoutSeconds + config.email.smtp.connectionTimeoutSeconds) * 1000;
+    const goneAfterMs = aliveEveryMs() * 3 + CLOCK_SKEW_MS;
     for (;;) {
       const send = await sends.find(key);
       if (send?.state !== 'handed-over' || send.sentBy !== own) return send;
-      if (now().getTime() - Date.parse(send.handedOverAt) > limitMs) return send;
+      const at = now().getTime();
+      if (at - Date.parse(send.handedOverAt) > limitMs) return send;
+      // Its attempt stopped saying it waits: its process (and its connection) is gone, so no answer can come.
+      if (at - Date.parse(send.aliveAt ?? send.handedOverAt) > goneAfterMs) return send;
       Context.current().heartbeat({ waitingFor: send.messageId });
       await sleep(1000, undefined, { signal: Context.current().cancellationSignal });
     }
   }
 
+  /** How often a hand-over waiting for the relay's answer says so in its record: a third of a heartbeat timeout. */
+  function aliveEveryMs(): number {
+    return Math.max(200, Math.floor((Context.current().info.heartbeatTimeoutMs ?? 30_000) / 3));
+  }
+
+  /**
+   * While the relay has the message and has not answered, the hand-over's record says every `aliveEveryMs` that this
+   * attempt still waits, so a next attempt (after this worker died) knows at once that no answer will come rather than
+   * wait out the relay's time limit. `stop` waits for a write in flight, which must not land on the record's next state.
+   */
+  function keepAlive(key: string, send: ReportSend): { start(): void; stop(): Promise<void> } {
+    let timer: NodeJS.Timeout | undefined;
+    let writing: Promise<void> = Promise.resolve();
+    return {
+      start() {
+        timer = setInterval(() => {
+          writing = writing
+            .then(() => sends.update(key, { ...send, aliveAt: now().toISOString() }))
+            .catch((err: unknown) => log.warn('hand-over not refreshed', { error: (err as Error).message }));
+        }, aliveEveryMs());
+      },
+      async stop() {
+        clearInterval(timer);
+        await writing;
+      },
+    };
+  }
+
   /**
    * The relay took it: that is in the run's history once this activity returns. The store may be away for a while;
-   * it is tried again here, and if it stays away the send stays "handed over", which no run sends again either.
+   * it is tried again here, and if it stays away the send stays "handed over", which no run sends again either. The
+   * record is read back: one the store acknowledged and did not keep is a store fault, told to ops.
    */
-  async function recordAccepted(key: string, send: ReportSend): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+  async function recordAccepted(run: RunRef, key: string, send: ReportSend): Promise<void> {
+    let problem = '';
+    for (let attempt = 1; attempt <= RECORD_TRIES; attempt++) {
       try {
-        return await sends.update(key, send);
+        await sends.update(key, send);
+        // Read it back: a store that acknowledged the write and lost it would let a later run send again.
+        const kept = await sends.find(key);
+        if (kept?.state === 'accepted' && kept.messageId === send.messageId) return;
+        problem = `the store acknowledged the record and has ${kept ? `it "${kept.state}"` : 'no record'}`;
+        if (attempt >= RECORD_LOSS_TRIES) break;
       } catch (err) {
-        if (attempt >= RECORD_TRIES) {
-          console.warn(
-            `sent-record for ${send.messageId} not updated after ${attempt} tries: ${(err as Error).message}`,
-          );
-          return;
-        }
-        await sleep(Math.min(10_000, 500 * 2 ** attempt));
+        problem = (err as Error).message;
       }
+      if (attempt < RECORD_TRIES) await sleep(Math.min(10_000, 500 * 2 ** attempt));
+    }
+    log.warn('sent-record not kept by the store', { messageId: send.messageId, error: problem });
+    await tellOpsRecordLost(run, send.messageId, problem);
+  }
+
+  /**
+   * The report went out and the store did not keep its record: ops hear of a store fault, since until it is fixed a
+   * later run of the date may not see the send. Best effort: the report is sent whatever this alert does.
+   */
+  async function tellOpsRecordLost(run: RunRef, messageId: string, problem: string): Promise<void> {
+    const name = alertName(run);
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, run.workflowId, run.runId);
+    const subject = `[STORE FAULT] ${name} ${run.reportDate} was sent; its send record was not kept`;
+    const text = [
+      `${name} for ${run.reportDate} was accepted by the relay (Message-ID ${messageId}), but the store (${store.locate('report-sends/')}) did not keep the record of it: ${problem}.`,
+      '',
+      'Until the store keeps its writes, a later run of this date may not see that the report went out. Fix the store; do not re-run the date.',
+      `Run: ${run.workflowId} / ${run.runId}`,
+      `Temporal UI: ${link}`,
+    ].join('\n');
+    try {
+      await deliverAlert(`<store-fault.${hashedName(`store-fault/${runKey(run)}`, 32)}@${domain}>`, {
+        subject,
+        text,
+        link,
+        run,
+      });
+    } catch (err) {
+      log.warn('the store-fault alert was not delivered', { error: (err as Error).message });
     }
   }
 

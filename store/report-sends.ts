@@ -21,6 +21,11 @@ export interface ReportSend {
   sentBy: string;
   state: 'handed-over' | 'accepted' | 'refused';
   handedOverAt: string;
+  /**
+   * Refreshed by the attempt that handed the message over while it waits for the relay's answer: a hand-over whose
+   * attempt stopped refreshing has lost its connection with its process, so its outcome is fixed (and unknown).
+   */
+  aliveAt?: string;
   accepted: string[];
   rejected: string[];
   acceptedAt?: string;

@@ -103,6 +103,42 @@ describe('delivery: once, to the people meant, and said when it is not', () => {
     }
   });
 
+  it('a store that answers 200 to the record after the relay’s 250 and does not keep it: the report is sent once, ops hear of a store fault, a second run sends nothing', async () => {
+    const lossy = await startS3Outage(moto.url);
+    const bucket = await createBucket(moto, `lossy-record-${process.pid}`);
+    try {
+      await withHarness(
+        {
+          // The claim is kept; from the message's arrival on, the store drops every write of the send's record.
+          smtp: { onData: () => (lossy.dropWrites = (path) => path.includes('/report-sends/')) },
+          config: {
+            store: {
+              kind: 's3',
+              s3: { bucket, endpoint: lossy.url, forcePathStyle: true, region: 'us-east-1', prefix: 'sr/' },
+            },
+          },
+        },
+        async (h) => {
+          const first = await h.withWorker((await h.start()).result());
+          expect(first.outcome).toBe('sent');
+          expect(lossy.dropped).toBeGreaterThanOrEqual(1);
+          const told = alerts(h);
+          expect(told.map((m) => m.parsed.subject)).toEqual([
+            '[STORE FAULT] Sales report 2026-11-20 was sent; its send record was not kept',
+          ]);
+          expect(told[0]!.parsed.text).toContain(first.messageId);
+          expect(told[0]!.parsed.text).toContain('the store acknowledged the record and has it "handed-over"');
+          // The claim the store did keep still says the report was handed over: the next run sends nothing.
+          const second = await h.withWorker((await h.start()).result());
+          expect(second.outcome).toBe('already-sent');
+          expect(reportMails(h).map((m) => m.parsed.messageId)).toEqual([first.messageId]);
+        },
+      );
+    } finally {
+      await lossy.close();
+    }
+  });
+
   it('the relay never answers the end of DATA (past email.smtp.dataTimeoutSeconds): "unknown", no second send, ops told', () =>
     withHarness(
       { smtp: { stallFirst: 1 }, config: { email: { smtp: { dataTimeoutSeconds: 3, connectionTimeoutSeconds: 1 } } } },

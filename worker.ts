@@ -5,6 +5,7 @@ import { createGpuProvider } from './gpu/providers';
 import { lifecycleTaskQueue } from './gpu/lifecycle-queue';
 import { ConfigError, loadConfig, secretsFromEnv, type Config, type Secrets } from './config/config';
 import { createAlertMailer, createMailer } from './email/mailer';
+import { workerIdentity } from './temporal/worker-configs';
 import { createStore } from './store';
 import { startPulse } from './temporal/report-pulse';
 import { configFingerprint } from './config/fingerprint';
@@ -65,6 +66,8 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
     connection: options.connection,
     namespace: config.temporal.namespace,
     dataConverter: dataConverterFor(config, secrets),
+    // Its config's fingerprint in what the server shows of it: two configs on one queue are seen (and told by mornings).
+    identity: workerIdentity(config),
     // On SIGINT/SIGTERM running activities get this long to finish; after it they are cancelled and handed back
     // to the server, which retries them on another worker.
     shutdownGraceTime: `${SHUTDOWN_GRACE_SECONDS} seconds`,

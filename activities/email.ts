@@ -14,6 +14,7 @@ import {
   WORKFLOW_TYPES,
   nonRetryableFailure,
   type AlertReceipt,
+  type ConfigDriftAlert,
   type DelayNotice,
   type EmailReceipt,
   type FailureAlert,
@@ -320,7 +321,9 @@ export function createEmailActivities({
         timer = setInterval(() => {
           writing = writing
             .then(() => sends.update(key, { ...send, aliveAt: now().toISOString() }))
-            .catch((err: unknown) => log.warn('hand-over not refreshed', { error: (err as Error).message }));
+            .catch((err: unknown) => {
+              log.warn('hand-over not refreshed', { error: (err as Error).message });
+            });
         }, aliveEveryMs());
       },
       async stop() {
@@ -638,6 +641,31 @@ export function createEmailActivities({
     return deliverAlert(`<gpu-stop.${digest}@${domain}>`, { subject, text, link });
   }
 
+  /**
+   * A morning planned while its task queue's workers ran two configs: which workers run which, what the morning planned
+   * with, and what it means (a report one config lacks is missing from a morning planned on it, or fails on its workers).
+   * One alert per deployment, date and set of configs.
+   */
+  function sendDriftAlert({ morning, drift }: ConfigDriftAlert): Promise<AlertReceipt> {
+    const fingerprints = drift.workers.map((w) => w.fingerprint).sort();
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, morning.workflowId, morning.runId);
+    const subject = `[CONFIG DRIFT] Sales reports ${morning.reportDate}: the workers of task queue "${drift.taskQueue}" run ${fingerprints.length} configs (${fingerprints.join(', ')})`;
+    const text = [
+      `The morning of ${morning.reportDate} was planned with config ${drift.plannedWith}, while the workers of task queue "${drift.taskQueue}" run these configs:`,
+      ...drift.workers.map(
+        (w) =>
+          `- ${w.fingerprint}${w.fingerprint === drift.plannedWith ? ' (planned with)' : ''}: ${w.identities.join(', ')}`,
+      ),
+      '',
+      'A rollout half done: a report one config defines and the other lacks is missing from a morning planned on the one, or fails on the workers of the other (each such run alerts, naming both fingerprints).',
+      'Roll the same config out to every worker of the task queue; then re-run what is missing with {"reportDate": "…", "report": "<id>", "split": "<value>"}.',
+      `Morning: ${morning.workflowId} / ${morning.runId}`,
+      `Temporal UI: ${link}`,
+    ].join('\n');
+    const id = hashedName(`${deployment}/config-drift/${morning.reportDate}/${fingerprints.join(',')}`, 32);
+    return deliverAlert(`<config-drift.${id}@${domain}>`, { subject, text, link, run: morning });
+  }
+
   /** A report date with no report sent: which, what ran for it, what to do. One alert per date. */
   function sendMissingAlert(missing: MissingReport): Promise<AlertReceipt> {
     const { reportDate, runs, report } = missing;
@@ -719,6 +747,11 @@ export function createEmailActivities({
     /** Tells ops, in one email, of a morning's reports that failed or went out with the numbers only. */
     async sendMorningDigest(digest: MorningDigest): Promise<AlertReceipt> {
       return withHeartbeat(() => sendDigest(digest));
+    },
+
+    /** Tells ops that a morning was planned while the task queue's workers ran two configs. */
+    async sendConfigDriftAlert(alert: ConfigDriftAlert): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendDriftAlert(alert));
     },
 
     /** Tells ops that a report date went without a report. */

@@ -17,6 +17,8 @@ import type { ActivityDeps } from './deps';
 import { audienceOf, everyReportSlice, reportDefinitions, resolveReport } from '../report/definitions';
 import { activityMetrics } from './metrics';
 import { lifecycleTaskQueue } from '../gpu/lifecycle-queue';
+import { configDrift } from '../temporal/worker-configs';
+import { log } from '@temporalio/activity';
 
 const validateInput = createAjv().compile<ReportInput>(reportInputSchema);
 const validateMorningInput = createAjv().compile<MorningInput>(morningInputSchema);
@@ -93,7 +95,7 @@ export function outsideAllowList(config: Config, addresses: string[]): string[] 
   });
 }
 
-export function createPlanActivities({ config }: ActivityDeps) {
+export function createPlanActivities({ config, temporal, now = () => new Date() }: ActivityDeps) {
   return {
     /**
      * What a morning writes: its date (the input's, else the nominal one, as planReport fixes it) and every report
@@ -132,11 +134,17 @@ export function createPlanActivities({ config }: ActivityDeps) {
       );
       const zone = zones.size === 1 ? [...zones][0]! : config.report.timezone;
       const nominalDate = dateInZone(new Date(request.scheduledAt ?? request.startedAt), zone);
+      // Workers of this queue on another config: a rollout half done, told to ops. Never in the morning's way.
+      const drift = await configDrift(temporal, config, now()).catch((err: unknown) => {
+        log.warn('could not ask the server which configs the workers run', { error: (err as Error).message });
+        return undefined;
+      });
       return {
         reportDate: input.reportDate ?? nominalDate,
         dryRun: input.dryRun ?? false,
         runs,
         configFingerprint: configFingerprint(config),
+        ...(drift && { configDrift: drift }),
       };
     },
     /**

@@ -359,6 +359,21 @@ export interface MorningPlan {
   runs: ReportRef[];
   /** The fingerprint of the config the morning planned with (config/fingerprint.ts); unset in plans made before. */
   configFingerprint?: string;
+  /** Workers of the task queue running another config than the one planned with, when any were polling. */
+  configDrift?: ConfigDrift;
+}
+
+/** Two configs on one task queue, as the server's pollers show them (temporal/worker-configs.ts). */
+export interface ConfigDrift {
+  plannedWith: string;
+  taskQueue: string;
+  workers: { fingerprint: string; identities: string[] }[];
+}
+
+/** Ops told of a morning planned while the task queue's workers ran two configs. */
+export interface ConfigDriftAlert {
+  morning: RunRef;
+  drift: ConfigDrift;
 }
 
 /** One report of a morning as it ended: its run, its outcome, its tokens and its share of the GPU. */

@@ -12,7 +12,7 @@ export interface ActivitySpan {
 }
 
 /** Milliseconds of a protobuf Timestamp whose seconds are a Long (from gRPC) or a number (from JSON history). */
-function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+export function timestampMs(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
   if (!ts) return 0;
   const s = ts.seconds as { toNumber?: () => number } | number | string | null | undefined;
   const seconds = typeof s === 'object' && s?.toNumber ? s.toNumber() : Number(s ?? 0);

@@ -30,7 +30,7 @@ import { causeOf, rootMessage } from './failures';
 import type { weeklySalesReport } from './weekly-sales-report';
 
 const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
-const { sendMorningDigest } = proxyActivities<Activities>({
+const { sendMorningDigest, sendConfigDriftAlert } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 5 },
 });
@@ -43,6 +43,12 @@ const { sendMorningDigest } = proxyActivities<Activities>({
 const MORNING_AUDITED = 'morning-audited';
 
 /**
+ * config-drift-told (2026-12-07): a morning planned while the task queue's workers ran two configs (the server's
+ * pollers say so, temporal/worker-configs.ts) tells ops, beside its reports. Mornings recorded before did not.
+ */
+const CONFIG_DRIFT_TOLD = 'config-drift-told';
+
+/**
  * The morning's reports: every report and split value the config defines (or those named), each its own run of
  * weeklySalesReport, all started at once so they share one GPU boot (the pool) and one read of each source per worker
  * (sales/shared-reads.ts). One report's failure is that report's: its run alerts for it, the others go out.
@@ -50,6 +56,7 @@ const MORNING_AUDITED = 'morning-audited';
 export async function morningReports(input: MorningInput = {}): Promise<MorningReportResult[]> {
   const info = workflowInfo();
   const audited = patched(MORNING_AUDITED); // asked in the first activation, before any local activity's result
+  const driftTold = patched(CONFIG_DRIFT_TOLD);
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString();
   let plan;
   try {
@@ -81,6 +88,15 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
     { key: ReportDate, value: plan.reportDate },
     { key: ReportTrigger, value: scheduledAt ? 'schedule' : 'manual' },
   ]);
+
+  // Told beside the reports, never in their way: a rollout half done is the operators' to finish.
+  const driftAlert =
+    driftTold && plan.configDrift
+      ? sendConfigDriftAlert({
+          morning: { workflowId: info.workflowId, runId: info.runId, reportDate: plan.reportDate },
+          drift: plan.configDrift,
+        }).catch((err: unknown) => log.warn('config drift alert not delivered', { error: rootMessage(err) }))
+      : undefined;
 
   // What each report run reads of its morning: the nominal time (its trigger and date), the config planned with.
   const memo = {
@@ -114,6 +130,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
       }
     }),
   );
+  await driftAlert;
   if (!audited) return results;
 
   const audit = morningAudit(results);

@@ -80,6 +80,8 @@ export type ProductMetrics = ReturnType<typeof productMetrics>;
  * | sales_report_missed_check_last_run_timestamp_seconds|        | when the missed-report check last completed    |
  * | sales_report_gpu_instances_live                     |        | instances the ledger has not seen stop         |
  * | sales_report_gpu_instances_unheld                   |        | of those, instances no run holds               |
+ * | sales_report_gpu_pool_task_pending_seconds          |        | how long the pool's workflow task has waited (0: none pending) |
+ * | sales_report_gpu_pool_task_attempt                  |        | its attempt (above 1: it failed or timed out; 0: none) |
  * | sales_report_pulse_timestamp_seconds                |        | when this worker last read all of the above    |
  * | sales_report_worker_config                          | fingerprint | 1: the config this worker plans with      |
  */
@@ -101,6 +103,16 @@ export function pulseMetrics(meter: MetricMeter) {
     ),
     gpuLive: gauge('sales_report_gpu_instances_live', 'instances', 'GPU instances started and not seen stopped'),
     gpuUnheld: gauge('sales_report_gpu_instances_unheld', 'instances', 'GPU instances running that no run holds'),
+    poolTaskPending: gauge(
+      'sales_report_gpu_pool_task_pending_seconds',
+      's',
+      "How long the GPU pool's pending workflow task has waited since first scheduled (0: none pending)",
+    ),
+    poolTaskAttempt: gauge(
+      'sales_report_gpu_pool_task_attempt',
+      'attempts',
+      "The GPU pool's pending workflow task's attempt: above 1, it failed or timed out (0: none pending)",
+    ),
     pulse: gauge('sales_report_pulse_timestamp_seconds', 's', 'When this worker last read the figures above'),
     config: gauge('sales_report_worker_config', 'workers', "1, tagged with this worker's config fingerprint"),
   };

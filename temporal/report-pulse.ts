@@ -11,6 +11,7 @@ import { holdersQuery, reportDelivered, WORKFLOW_TYPES } from './contracts';
 import { pulseMetrics, reportTag } from './product-metrics';
 import { listRuns } from './runs';
 import { scheduleIdOf, servedSchedule } from './served-schedules';
+import { timestampMs } from './run-timeline';
 
 /** One report's standing by its schedule: the date last due, and how many of its reports for that date went out. */
 export interface ReportPulse {
@@ -29,7 +30,15 @@ export interface Pulse {
   reports: ReportPulse[];
   missedCheckLastRunAt?: Date;
   gpu: { live: number; unheld: number };
+  /**
+   * The GPU pool's workflow task, when one is pending: how long since it was first scheduled and its attempt (above
+   * 1: it failed or timed out). Every run waits on the pool for its model slot, so a stalled pool task stalls them all.
+   */
+  poolTask?: { pendingSeconds: number; attempt: number };
 }
+
+/** A pool task pending longer than this (seconds), or on a second attempt, is logged as stalled. */
+export const POOL_TASK_STALLED_SECONDS = 10;
 
 /** Reads the pulse: the truth is the server's and the store's, so any worker, restarted or not, says the same. */
 export async function readPulse(client: Client, config: Config, store: Store, now: Date): Promise<Pulse> {
@@ -65,7 +74,19 @@ export async function readPulse(client: Client, config: Config, store: Store, no
     reports,
     missedCheckLastRunAt: await lastMissedCheck(client, config),
     gpu: await gpuStanding(client, config, store),
+    poolTask: await poolTask(client, config, now),
   };
+}
+
+async function poolTask(client: Client, config: Config, now: Date): Promise<Pulse['poolTask']> {
+  const described = await client.workflow
+    .getHandle(gpuPoolId(config))
+    .describe()
+    .catch(() => undefined); // no pool yet, or ended: nothing pending
+  const pending = described?.status.name === 'RUNNING' ? described.raw.pendingWorkflowTask : undefined;
+  if (!pending) return undefined;
+  const since = timestampMs(pending.originalScheduledTime ?? pending.scheduledTime);
+  return { pendingSeconds: Math.max(0, (now.getTime() - since) / 1000), attempt: pending.attempt ?? 1 };
 }
 
 async function lastMissedCheck(client: Client, config: Config): Promise<Date | undefined> {
@@ -101,6 +122,8 @@ export function exportPulse(meter: MetricMeter, pulse: Pulse, now: Date): void {
   if (pulse.missedCheckLastRunAt) m.missedCheckLastRun.set(seconds(pulse.missedCheckLastRunAt));
   m.gpuLive.set(pulse.gpu.live);
   m.gpuUnheld.set(pulse.gpu.unheld);
+  m.poolTaskPending.set(pulse.poolTask?.pendingSeconds ?? 0);
+  m.poolTaskAttempt.set(pulse.poolTask?.attempt ?? 0);
   m.pulse.set(seconds(now));
 }
 
@@ -119,7 +142,15 @@ export function startPulse(
     running = true;
     try {
       const at = now();
-      exportPulse(deps.meter, await readPulse(deps.client, deps.config, deps.store, at), at);
+      const pulse = await readPulse(deps.client, deps.config, deps.store, at);
+      exportPulse(deps.meter, pulse, at);
+      const task = pulse.poolTask;
+      if (task && (task.attempt > 1 || task.pendingSeconds > POOL_TASK_STALLED_SECONDS))
+        warn("the GPU pool's workflow task is stalled: runs wait for their model slot", {
+          poolId: gpuPoolId(deps.config),
+          pendingSeconds: Math.round(task.pendingSeconds),
+          attempt: task.attempt,
+        });
     } catch (err) {
       warn('pulse not read: the dead-man metrics are stale', { error: (err as Error).message });
     } finally {

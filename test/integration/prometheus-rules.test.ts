@@ -14,10 +14,10 @@ function promtool(...args: string[]): { code: number | null; out: string } {
 }
 
 describe("the dead man's switch: the shipped alerting rules, as Prometheus evaluates them", () => {
-  it('are valid, and promtool test rules holds: workers down, a report past due, a report sent, an orphan GPU, a stale pulse, a check not run, two configs at once', () => {
+  it('are valid, and promtool test rules holds: workers down, a report past due, a report sent, an orphan GPU, a stale pulse, a check not run, two configs at once, a stalled pool task, failing workflow tasks', () => {
     const check = promtool('check', 'rules', join(RULES_DIR, 'sales-report.rules.yml'));
     expect(check.code, check.out).toBe(0);
-    expect(check.out).toContain('SUCCESS: 6 rules found');
+    expect(check.out).toContain('SUCCESS: 8 rules found');
     const test = promtool('test', 'rules', join(RULES_DIR, 'sales-report.rules.test.yml'));
     expect(test.code, test.out).toBe(0);
     expect(test.out).toContain('SUCCESS');

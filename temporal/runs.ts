@@ -1,7 +1,13 @@
 import { WorkflowFailedError, type Client, type WorkflowExecutionInfo, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { WORKFLOW_TYPES, type AuditMemo, type MorningReportResult, type ReportResult } from './contracts';
+import {
+  WORKFLOW_TYPES,
+  type AuditMemo,
+  type MorningAudit,
+  type MorningReportResult,
+  type ReportResult,
+} from './contracts';
 import type { Config } from '../config/config';
 import { billFor } from '../gpu/billing';
 import { pricingOf } from '../gpu/fleet';
@@ -55,6 +61,8 @@ export interface RunSummary {
   runId: string;
   /** Why the audit memo could not be read (encrypted with a key this client lacks); the row still shows. */
   auditUnreadable?: string;
+  /** A morning's reports by how each ended, from its audit (MorningAudit), e.g. { sent: 2, failed: 1 }. */
+  reports?: Record<string, number>;
 }
 
 export interface RunFilter {
@@ -69,12 +77,14 @@ export interface RunFilter {
   limit?: number;
   /** Only runs of this deployment's task queue (several deployments may share a namespace). */
   taskQueue?: string;
+  /** Mornings (morningReports: one per schedule fire, starting each report) instead of report runs. */
+  mornings?: boolean;
 }
 
 /** A visibility query; values are quoted because they come from the command line. */
 export function runsQuery(filter: RunFilter): string {
   const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const clauses = [`WorkflowType = ${quote(WORKFLOW_TYPES.report)}`];
+  const clauses = [`WorkflowType = ${quote(filter.mornings ? WORKFLOW_TYPES.morning : WORKFLOW_TYPES.report)}`];
   if (filter.from) clauses.push(`ReportDate >= ${quote(filter.from)}`);
   if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
   if (filter.report) clauses.push(`ReportId = ${quote(filter.report)}`);
@@ -89,7 +99,9 @@ export function runsQuery(filter: RunFilter): string {
 }
 
 export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary {
-  const audit = (info.memo?.audit ?? {}) as Partial<AuditMemo>;
+  const audit = (info.memo?.audit ?? {}) as Partial<AuditMemo> &
+    Partial<Pick<MorningAudit, 'reports' | 'gpuSecondsShared'>>;
+  const ended = Array.isArray(audit.reports) ? audit.reports : undefined;
   const sa = info.typedSearchAttributes;
   return {
     reportDate: sa.get(ReportDate),
@@ -105,11 +117,17 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary 
       ? Math.round((info.closeTime.getTime() - info.startTime.getTime()) / 100) / 10
       : undefined,
     attempts: audit.attempts,
-    gpuSeconds: audit.gpuSeconds,
+    gpuSeconds: audit.gpuSeconds ?? audit.gpuSecondsShared,
     gpuCost: audit.gpuCost,
     gpuCurrency: audit.gpuCurrency,
     workflowId: info.workflowId,
     runId: info.runId,
+    ...(ended && {
+      reports: ended.reduce<Record<string, number>>(
+        (counts, r) => ({ ...counts, [r.outcome]: (counts[r.outcome] ?? 0) + 1 }),
+        {},
+      ),
+    }),
   };
 }
 

@@ -44,7 +44,17 @@ export function runsTable(runs: RunSummary[]): string {
       ...(reports ? [reportOf(r)] : []),
       r.reportDate,
       r.trigger,
-      outcomeText(r.outcome, r.narrativeWithheld) ?? r.status.toLowerCase(),
+      [
+        outcomeText(r.outcome, r.narrativeWithheld) ?? r.status.toLowerCase(),
+        // A morning: how its reports ended, so "failed" reads as 1 of 3, not the whole morning.
+        ...(r.reports
+          ? [
+              `(${Object.entries(r.reports)
+                .map(([outcome, n]) => `${n} ${outcome}`)
+                .join(', ')})`,
+            ]
+          : []),
+      ].join(' '),
       r.durationSeconds === undefined ? undefined : `${r.durationSeconds}s`,
       r.attempts,
       r.gpuSeconds,
@@ -70,6 +80,7 @@ interface RunListOptions {
   report?: string;
   split?: string;
   narrative?: string;
+  mornings?: boolean;
   limit: string;
   json?: boolean;
 }
@@ -143,6 +154,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
     .option('--report <id>', 'only runs of this report (config reports[].id)')
     .option('--split <value>', "only runs of this value of the report's split, e.g. 华东")
     .option('--narrative <kind>', `only runs whose model's words were printed so: ${REPORT_NARRATIVES.join(', ')}`)
+    .option('--mornings', 'mornings instead of report runs: one per schedule fire, with how its reports ended')
     .option('--limit <n>', 'at most this many', '200')
     .option('--json', 'JSON instead of a table')
     .action(async (options: RunListOptions) => {
@@ -160,7 +172,7 @@ export function runCommands(program: Command, context: () => CliContext): void {
         taskQueue: ctx.config.temporal.taskQueue,
       });
       // Terminated and timed-out runs recorded no audit: their GPU share and model calls are in the store.
-      const found = await auditFromStore(listed, createStore(ctx.config), ctx.config);
+      const found = options.mornings ? listed : await auditFromStore(listed, createStore(ctx.config), ctx.config);
       console.log(options.json ? JSON.stringify(found, null, 2) : found.length ? runsTable(found) : 'no runs match');
     });
 

@@ -9,7 +9,7 @@ import { loadConfiguredSlices, WHOLE_WEEK } from '../../sales/source';
 import { LeaseBook } from '../../gpu/leases';
 import { archiveRootOf } from '../../store/archive';
 import { WORKFLOW_TYPES, type MorningAudit, type ReportInput } from '../../temporal/contracts';
-import { morningResults } from '../../temporal/runs';
+import { morningResults, type RunSummary } from '../../temporal/runs';
 import { ReportDate, ReportOutcome } from '../../temporal/search-attributes';
 import type { morningReports, weeklySalesReport } from '../../workflows';
 import type { ReceivedMail } from '../../dev/smtp-sink';
@@ -259,6 +259,17 @@ describe('a report split by region: one report per value, each to its own reader
         expect(refusedAttributes.get(ReportDate)).toBe(REPORT_DATE);
 
         const configPath = await writeConfig(h.dir, h.config);
+        // The morning is found as one whose reports did not all go out, each report's end counted.
+        const mornings = JSON.parse(
+          (await salesReport(configPath, 'runs', 'list', '--mornings', '--outcome', 'failed', '--json')).stdout,
+        ) as RunSummary[];
+        expect(mornings.find((m) => m.workflowId === morning.workflowId)?.reports).toEqual({
+          sent: 2,
+          'sent-numbers-only': 1,
+          failed: 1,
+        });
+        const morningTable = (await salesReport(configPath, 'runs', 'list', '--mornings')).stdout;
+        expect(morningTable).toMatch(/failed \((?=.*2 sent)(?=.*1 failed)(?=.*1 sent-numbers-only)[^)]*\)/);
         const runs = await salesReport(
           configPath,
           'runs',

@@ -4,6 +4,10 @@
  * `aggregateTokensPerSecond` (what the GPU's memory bandwidth gives a 7B model); a request beyond `maxNumSeqs` waits,
  * first come first served, until one finishes. So ten requests at once take about as long as one when the GPU has
  * room for them, which is what makes one GPU window for a morning of reports worth having.
+ *
+ * Before it decodes, an admitted sequence's prompt is prefilled: compute-bound, one sequence at a time at
+ * `prefillTokensPerSecond`, while decoding waits (a prefill step holds the GPU). So the GPU's busy time is the prompt
+ * tokens not in the prefix cache ÷ the prefill rate plus the completion tokens ÷ the decode rate.
  */
 export interface BatchingOptions {
   /** One sequence's decode speed; 0 = instant. */
@@ -12,9 +16,13 @@ export interface BatchingOptions {
   aggregateTokensPerSecond: number;
   /** Sequences decoded at once; 0 = no limit. */
   maxNumSeqs: number;
+  /** Prompt tokens prefilled a second (the GPU's compute for them); 0 = instant. */
+  prefillTokensPerSecond?: number;
 }
 
 interface Sequence {
+  /** Prompt tokens still to prefill before it decodes. */
+  prefill: number;
   remaining: number;
   done: () => void;
 }
@@ -31,6 +39,8 @@ export interface EngineStats {
   /** Requests finished, and the tokens they generated. */
   finished: number;
   generatedTokens: number;
+  /** Prompt tokens prefilled (those the prefix cache did not hold). */
+  prefilledTokens: number;
 }
 
 export class BatchingEngine {
@@ -41,23 +51,27 @@ export class BatchingEngine {
   private readonly high = { running: 0, waiting: 0 };
   private finished = 0;
   private generated = 0;
+  private prefilled = 0;
 
   constructor(private readonly options: BatchingOptions) {}
 
   /**
-   * Resolves when `tokens` completion tokens have been decoded for this request; rejects with `Aborted` when `signal`
-   * aborts first (the client closed the connection), the sequence leaving the batch as vLLM's does.
+   * Resolves when `prefillTokens` prompt tokens have been prefilled and `tokens` completion tokens decoded for this
+   * request; rejects with `Aborted` when `signal` aborts first (the client closed the connection), the sequence
+   * leaving the batch as vLLM's does.
    */
-  generate(tokens: number, signal?: AbortSignal): Promise<void> {
-    if (this.options.tokensPerSecond <= 0 || tokens <= 0) {
+  generate(tokens: number, signal?: AbortSignal, prefillTokens = 0): Promise<void> {
+    const prefill = (this.options.prefillTokensPerSecond ?? 0) > 0 ? Math.max(0, prefillTokens) : 0;
+    const decode = this.options.tokensPerSecond > 0 ? Math.max(0, tokens) : 0;
+    this.generated += Math.max(0, tokens);
+    this.prefilled += Math.max(0, prefillTokens);
+    if (prefill <= 0 && decode <= 0) {
       this.finished++;
-      this.generated += Math.max(0, tokens);
       return Promise.resolve();
     }
-    this.generated += tokens;
     return new Promise<void>((done, fail) => {
       this.advance();
-      const sequence: Sequence = { remaining: tokens, done };
+      const sequence: Sequence = { prefill, remaining: decode, done };
       this.waiting.push(sequence);
       signal?.addEventListener('abort', () => {
         this.advance();
@@ -80,10 +94,16 @@ export class BatchingEngine {
       maxWaiting: this.high.waiting,
       finished: this.finished,
       generatedTokens: this.generated,
+      prefilledTokens: this.prefilled,
     };
   }
 
-  /** Each running sequence's speed now: its own, or its share of the aggregate, whichever is lower. */
+  /** The admitted sequence whose prompt the GPU is prefilling now, if any: the first admitted with prompt left. */
+  private prefilling(): Sequence | undefined {
+    return this.running.find((s) => s.prefill > 1e-6);
+  }
+
+  /** Each decoding sequence's speed now: its own, or its share of the aggregate, whichever is lower. */
   private rate(): number {
     const { tokensPerSecond, aggregateTokensPerSecond } = this.options;
     const n = this.running.length;
@@ -91,19 +111,21 @@ export class BatchingEngine {
     return aggregateTokensPerSecond > 0 ? Math.min(tokensPerSecond, aggregateTokensPerSecond / n) : tokensPerSecond;
   }
 
-  /** Decodes every running sequence up to now at the rate they had since the last change. */
+  /** Brings the work up to now: the prompt being prefilled, or else every running sequence's decoding. */
   private advance(): void {
     const now = performance.now();
-    const tokens = ((now - this.lastAdvance) / 1000) * this.rate();
+    const seconds = (now - this.lastAdvance) / 1000;
     this.lastAdvance = now;
-    for (const s of this.running) s.remaining -= tokens;
+    const prefilling = this.prefilling();
+    if (prefilling) prefilling.prefill -= seconds * (this.options.prefillTokensPerSecond ?? 0);
+    else for (const s of this.running) s.remaining -= seconds * this.rate();
   }
 
   private admitAndSchedule(): void {
     // Finished ones leave (a small epsilon: timers fire a hair early or late).
     for (let i = this.running.length - 1; i >= 0; i--) {
       const s = this.running[i]!;
-      if (s.remaining <= 1e-6) {
+      if (s.remaining <= 1e-6 && s.prefill <= 1e-6) {
         this.running.splice(i, 1);
         this.finished++;
         s.done();
@@ -116,13 +138,16 @@ export class BatchingEngine {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.running.length === 0) return;
-    const next = Math.min(...this.running.map((s) => s.remaining));
+    const prefilling = this.prefilling();
+    const seconds = prefilling
+      ? prefilling.prefill / (this.options.prefillTokensPerSecond ?? 1)
+      : Math.min(...this.running.map((s) => s.remaining)) / this.rate();
     this.timer = setTimeout(
       () => {
         this.advance();
         this.admitAndSchedule();
       },
-      Math.max(0, (next / this.rate()) * 1000),
+      Math.max(0, seconds * 1000),
     );
   }
 }

@@ -17,6 +17,11 @@ Usage: npm run sim -- [options]
                            all sequences decoding together at most this fast, shared among them (default 0: no cap)
   --max-num-seqs N         sequences decoded at once, as vLLM's flag; more wait their turn (default 256, vLLM's;
                            0 = no limit). GET /metrics shows vllm:num_requests_running and _waiting
+  --prefill-tokens-per-second N
+                           prompt tokens prefilled a second, decoding waiting meanwhile (default 0: instant; an L4
+                           serving a 7B model in FP16 does about 4,000: gpu/fleet-plan.ts L4)
+  --no-prefix-caching      prefill every prompt whole (vLLM's --no-enable-prefix-caching); by default a system
+                           message seen before is cached, in whole 16-token blocks
   --fail-5xx N             the first N chat calls answer 500
   --truncate N             the first N answers are cut off with finish_reason "length"
   --invalid-json N         the first N answers break the JSON schema (alternately unparseable / schema-invalid)
@@ -40,6 +45,8 @@ const { values } = parseArgs({
     'tokens-per-second': { type: 'string', default: '0' },
     'aggregate-tokens-per-second': { type: 'string', default: '0' },
     'max-num-seqs': { type: 'string', default: '256' },
+    'prefill-tokens-per-second': { type: 'string', default: '0' },
+    'no-prefix-caching': { type: 'boolean', default: false },
     'fail-5xx': { type: 'string', default: '0' },
     truncate: { type: 'string', default: '0' },
     'invalid-json': { type: 'string', default: '0' },
@@ -86,6 +93,8 @@ async function main(): Promise<void> {
     tokensPerSecond: count('tokens-per-second'),
     aggregateTokensPerSecond: count('aggregate-tokens-per-second'),
     maxNumSeqs: count('max-num-seqs'),
+    prefillTokensPerSecond: count('prefill-tokens-per-second'),
+    prefixCaching: !values['no-prefix-caching'],
   });
   const stop = () => server.close(() => process.exit(0));
   process.once('SIGTERM', stop);

@@ -32,7 +32,17 @@ export interface SimulatorOptions {
   aggregateTokensPerSecond?: number;
   /** Sequences decoded at once, like vLLM's --max-num-seqs; more wait their turn. 0 = no limit. */
   maxNumSeqs?: number;
+  /** Prompt tokens prefilled a second, the cached prefix excepted; 0 = instant. */
+  prefillTokensPerSecond?: number;
+  /**
+   * vLLM's automatic prefix caching (on by default in its V1 engine): a prompt whose leading system message the
+   * server has seen prefills only the rest, whole 16-token blocks of the prefix being cached. Default on.
+   */
+  prefixCaching?: boolean;
 }
+
+/** vLLM's KV-cache block: a prefix is cached in whole blocks. */
+const BLOCK_TOKENS = 16;
 
 interface ChatRequest {
   model?: unknown;
@@ -57,7 +67,19 @@ export function createSimulator(options: SimulatorOptions): Server {
     tokensPerSecond: options.tokensPerSecond,
     aggregateTokensPerSecond: options.aggregateTokensPerSecond ?? 0,
     maxNumSeqs: options.maxNumSeqs ?? 0,
+    prefillTokensPerSecond: options.prefillTokensPerSecond ?? 0,
   });
+  /** The system prompts whose blocks the cache holds (the fixed system prompt: one or a few). */
+  const cachedPrefixes = new Set<string>();
+  const prompts = { tokens: 0, cacheHits: 0 };
+  /** Prompt tokens of this request the prefix cache holds: its system message's whole blocks, once seen. */
+  const cachedTokensOf = (messages: { role?: string; content?: unknown }[]): number => {
+    const first = messages[0];
+    if (options.prefixCaching === false || first?.role !== 'system' || typeof first.content !== 'string') return 0;
+    const seen = cachedPrefixes.has(first.content);
+    if (!seen && cachedPrefixes.size < 64) cachedPrefixes.add(first.content);
+    return seen ? Math.floor(countTokens(first.content) / BLOCK_TOKENS) * BLOCK_TOKENS : 0;
+  };
   let chatCalls = 0;
   let invalidServed = 0;
   const dead = () => options.dieAfter > 0 && chatCalls >= options.dieAfter;
@@ -79,7 +101,7 @@ export function createSimulator(options: SimulatorOptions): Server {
     if (path === '/metrics' && req.method === 'GET') {
       res
         .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
-        .end(prometheusText(options.model, engine.stats()));
+        .end(prometheusText(options.model, engine.stats(), prompts));
       return;
     }
     if (path?.startsWith('/v1') && options.apiKey && req.headers.authorization !== `Bearer ${options.apiKey}`) {
@@ -224,8 +246,11 @@ export function createSimulator(options: SimulatorOptions): Server {
     res.on('close', () => {
       if (!res.writableEnded) gone.abort();
     });
+    const cachedTokens = cachedTokensOf(body.messages);
+    prompts.tokens += promptTokens;
+    prompts.cacheHits += cachedTokens;
     try {
-      await engine.generate(completionTokens, gone.signal);
+      await engine.generate(completionTokens, gone.signal, promptTokens - cachedTokens);
     } catch (err) {
       if (err instanceof Aborted) return;
       throw err;
@@ -260,7 +285,8 @@ export function createSimulator(options: SimulatorOptions): Server {
         prompt_tokens: promptTokens,
         total_tokens: promptTokens + completionTokens,
         completion_tokens: completionTokens,
-        prompt_tokens_details: null,
+        // vLLM says this with --enable-prompt-tokens-details; without it, null.
+        prompt_tokens_details: { cached_tokens: cachedTokens },
       },
       prompt_logprobs: null,
       kv_transfer_params: null,
@@ -272,7 +298,7 @@ export function createSimulator(options: SimulatorOptions): Server {
  * vLLM's scheduler gauges under their own names (what a dashboard of a real server reads), and the simulator's
  * high-water marks besides, so a test can see the most requests ever decoded or queued at once.
  */
-function prometheusText(model: string, s: EngineStats): string {
+function prometheusText(model: string, s: EngineStats, prompts: { tokens: number; cacheHits: number }): string {
   const label = `{model_name="${model.replaceAll('"', '\\"')}"}`;
   return [
     '# TYPE vllm:num_requests_running gauge',
@@ -281,6 +307,12 @@ function prometheusText(model: string, s: EngineStats): string {
     `vllm:num_requests_waiting${label} ${s.waiting}`,
     '# TYPE vllm:generation_tokens_total counter',
     `vllm:generation_tokens_total${label} ${s.generatedTokens}`,
+    '# TYPE vllm:prompt_tokens_total counter',
+    `vllm:prompt_tokens_total${label} ${prompts.tokens}`,
+    '# TYPE vllm:prefix_cache_queries_total counter',
+    `vllm:prefix_cache_queries_total${label} ${prompts.tokens}`,
+    '# TYPE vllm:prefix_cache_hits_total counter',
+    `vllm:prefix_cache_hits_total${label} ${prompts.cacheHits}`,
     '# TYPE vllm:request_success_total counter',
     `vllm:request_success_total${label} ${s.finished}`,
     '# TYPE vllm_simulator:max_num_requests_running gauge',

@@ -3,6 +3,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVllm } from '../../gpu/readiness';
 import { spawnSimulator, startSimulator } from '../../dev/simulator/launch';
+import { countTokens } from '../../dev/simulator/server';
 import { checkReportAnswer } from '../../report/answer-check';
 import { weeklySalesReportSchema } from '../../schemas/weekly-sales-report.schema';
 import { freePort } from '../helpers/harness';
@@ -164,6 +165,41 @@ describe('vLLM simulator, batching as vLLM schedules', () => {
         tokens: 280,
         finished: 7,
       });
+    } finally {
+      sim.stop();
+    }
+  });
+
+  it('prefills each prompt but the cached system prompt, and says how much was cached as vLLM does', async () => {
+    // Prompts at 2,000 tokens a second; the system prompt, once seen, is in the cache and costs no prefill.
+    const sim = await startSimulator(['--prefill-tokens-per-second', '2000']);
+    try {
+      const client = new OpenAI({ baseURL: `${sim.url}/v1`, apiKey: 'EMPTY', maxRetries: 0 });
+      const system = 'Write the report from the facts given. '.repeat(100);
+      const ask = async (question: string) => {
+        const started = Date.now();
+        const c = await client.chat.completions.create({
+          model: 'Qwen/Qwen2.5-7B-Instruct',
+          max_tokens: 50,
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: question },
+          ],
+        });
+        return { usage: c.usage!, seconds: (Date.now() - started) / 1000 };
+      };
+      const first = await ask('a'.repeat(4000));
+      const second = await ask('b'.repeat(4000));
+      const systemBlocks = Math.floor(countTokens(system) / 16) * 16;
+      expect(systemBlocks).toBeGreaterThan(900);
+      expect(first.usage.prompt_tokens_details?.cached_tokens).toBe(0);
+      expect(second.usage.prompt_tokens_details?.cached_tokens).toBe(systemBlocks);
+      // About 1,980 prompt tokens at 2,000 a second: the first answer cannot come sooner than that.
+      expect(first.seconds).toBeGreaterThan((first.usage.prompt_tokens / 2000) * 0.95);
+      const metrics = await (await fetch(`${sim.url}/metrics`)).text();
+      const counter = (name: string) => Number(new RegExp(`^vllm:${name}\\{[^}]*\\} (\\d+)`, 'm').exec(metrics)?.[1]);
+      expect(counter('prompt_tokens_total')).toBe(first.usage.prompt_tokens + second.usage.prompt_tokens);
+      expect(counter('prefix_cache_hits_total')).toBe(systemBlocks);
     } finally {
       sim.stop();
     }

@@ -2,12 +2,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchingEngine } from '../../dev/simulator/engine';
 
 /** Engine time, not wall time: the clock and timers are the test's, advanced until every request is done. */
-async function secondsToFinish(engine: BatchingEngine, requests: number, tokens: number): Promise<number> {
+async function secondsToFinish(
+  engine: BatchingEngine,
+  requests: number,
+  tokens: number,
+  promptTokens = 0,
+): Promise<number> {
   const start = performance.now();
   let done = 0;
   let last = start;
   for (let i = 0; i < requests; i++)
-    void engine.generate(tokens).then(() => {
+    void engine.generate(tokens, undefined, promptTokens).then(() => {
       done++;
       last = performance.now();
     });
@@ -35,5 +40,25 @@ describe("the simulator's batching engine (vLLM's scheduling, on a fake clock)",
     // Without batching (one sequence at a time) the same 100 take 100 × 10 s.
     const serial = new BatchingEngine({ ...options, maxNumSeqs: 1 });
     expect(await secondsToFinish(serial, 100, 400)).toBeCloseTo(1000, -1);
+  });
+
+  it('prefills each prompt before it decodes, holding the GPU: busy time is prompt ÷ prefill + completion ÷ decode', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const options = {
+      tokensPerSecond: 40,
+      aggregateTokensPerSecond: 800,
+      maxNumSeqs: 64,
+      prefillTokensPerSecond: 4000,
+    };
+    // One report: 6,000 prompt tokens at 4,000 tok/s (1.5 s), then 400 at 40 tok/s (10 s).
+    expect(await secondsToFinish(new BatchingEngine(options), 1, 400, 6000)).toBeCloseTo(11.5, 1);
+    // 100 at once: 100 × 1.5 s of prefill and 40,000 ÷ 800 = 50 s of decoding, added: the floor's two terms.
+    const engine = new BatchingEngine(options);
+    expect(await secondsToFinish(engine, 100, 400, 6000)).toBeCloseTo(200, 0);
+    expect(engine.stats()).toMatchObject({ finished: 100, generatedTokens: 40_000, prefilledTokens: 600_000 });
+    // A prefill rate of 0 is instant, as before.
+    expect(
+      await secondsToFinish(new BatchingEngine({ ...options, prefillTokensPerSecond: 0 }), 1, 400, 6000),
+    ).toBeCloseTo(10, 1);
   });
 });

@@ -91,6 +91,8 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
       m.llmCallSeconds.record((performance.now() - started) / 1000);
       m.llmTokens.add(answer.completion.usage?.prompt_tokens ?? 0, { kind: 'prompt' });
       m.llmTokens.add(answer.completion.usage?.completion_tokens ?? 0, { kind: 'completion' });
+      // Of the prompt, what the prefix cache held: prefill the GPU did not do.
+      m.llmTokens.add(answer.completion.usage?.prompt_tokens_details?.cached_tokens ?? 0, { kind: 'cached-prompt' });
       return answer;
     } catch (err) {
       m.llmCalls.add(1, { result: 'failed' });
@@ -250,6 +252,8 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
           usage.promptTokens += completion.usage?.prompt_tokens ?? 0;
           usage.completionTokens += completion.usage?.completion_tokens ?? 0;
           usage.totalTokens += completion.usage?.total_tokens ?? 0;
+          const cached = completion.usage?.prompt_tokens_details?.cached_tokens;
+          if (cached !== undefined) usage.cachedPromptTokens = (usage.cachedPromptTokens ?? 0) + cached;
           await ledger.put('calls', calls);
 
           const choice = completion.choices[0];

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model]: what users pay for, measured on this machine, with a peer in the same run.
+ * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model | --fleet-model]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import type { weeklySalesReport } from '../workflows';
 import { renderBenchChart } from './chart';
 import { OUT, pct, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, spanSeconds, type Env } from './scenario';
 import { morningBench, morningTable } from './morning';
+import { fleetModelTable } from './fleet-model';
 import { realModelBench, realModelTable } from './real-model';
 import { benchPython } from './peers';
 import { BENCH_QUERY, createOrdersSql } from './postgres-data';
@@ -39,6 +40,8 @@ const batchingOnly = process.argv.includes('--batching');
 const morningOnly = process.argv.includes('--morning');
 /** `--real-model`: a morning written by a real model on the CPU (llama.cpp's server, Gemma 3 270M), alone. */
 const realModelOnly = process.argv.includes('--real-model');
+/** `--fleet-model`: mornings of 10,000 and 100,000 reports on a fleet of L4s, modelled with the planner's code. */
+const fleetModelOnly = process.argv.includes('--fleet-model');
 /** `--sizes 100,1000`: only these mornings. */
 const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1];
 const MORNING_SIZES =
@@ -537,6 +540,13 @@ function coldPath() {
 }
 
 async function main(): Promise<void> {
+  if (fleetModelOnly) {
+    // A model, not a run: no server, no processes.
+    const started = Date.now();
+    console.log(fleetModelTable());
+    console.log(`\n(modelled in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    return;
+  }
   // The worker's Prometheus endpoint: the product's own counters (how often the source was read) are read from it.
   const metricsPort = await freePort();
   Runtime.install({

@@ -5,7 +5,7 @@ import type { Store } from './store';
 /** The model calls of one run, kept beside its archive so activity retries add up rather than start again. */
 export interface LlmCalls {
   calls: number;
-  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number; cachedPromptTokens?: number };
   /** When the first call was made: how long the run kept trying, when it gives up on the model. */
   firstCallAt?: string;
 }

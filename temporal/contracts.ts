@@ -263,6 +263,12 @@ export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /**
+   * Of the prompt tokens, those the server's prefix cache held (the fixed system prompt), which cost no prefill: as
+   * vLLM reports them (`usage.prompt_tokens_details.cached_tokens`, with --enable-prompt-tokens-details). Unset when
+   * the server does not say, and in runs recorded before.
+   */
+  cachedPromptTokens?: number;
 }
 
 export interface GeneratedReport {

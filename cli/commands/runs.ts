@@ -207,6 +207,11 @@ export function runCommands(program: Command, context: () => CliContext): void {
           `no audit recorded; from the store: LLM attempts ${s.attempts ?? '-'}, GPU ${s.gpuSeconds ?? '-'}s ≈ ${money(s.gpuCost, s.gpuCurrency) ?? '-'}`,
         );
       }
+      const usage = result?.llm?.usage;
+      if (usage)
+        lines.push(
+          `prompt ${usage.promptTokens} tokens (${usage.cachedPromptTokens === undefined ? 'cache not reported' : `${usage.cachedPromptTokens} from the prefix cache`}), completion ${usage.completionTokens}: the GPU's prefill and decode work`,
+        );
       if (result?.refusedRecipients) lines.push(`refused by the relay: ${result.refusedRecipients.join(', ')}`);
       if (result?.sentBy) lines.push(`already sent by ${result.sentBy}`);
       if (result?.recipients)

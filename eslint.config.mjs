@@ -6,7 +6,7 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 
 // The layers, from the inside out:
 //   config        config/ schemas/: the one config object, its secrets and the JSON Schemas
-//   domain        alerts/ email/ gpu/ report/ sales/ store/: the product by subject, free of Temporal
+//   domain        alerts/ chat/ email/ gpu/ report/ sales/ store/: the product by subject, free of Temporal
 //   Temporal glue temporal/: contracts, connection, codec, search attributes, operator queries
 //   Temporal      workflows/ activities/ worker.ts: Temporal by role
 //   operator CLI  cli/
@@ -36,6 +36,7 @@ const domain = {
     '**/store/**',
     '**/email/**',
     '**/alerts/**',
+    '**/chat/**',
   ],
   message: 'Config is read by the domain, not built on it: config/ and schemas/ import no provider or domain module.',
 };
@@ -45,7 +46,7 @@ const cliDevKit = {
 };
 const workflowFiles = ['workflows/**/*.ts'];
 const temporalFiles = [...workflowFiles, 'activities/**/*.ts', 'worker.ts'];
-const domainFolders = ['alerts', 'email', 'gpu', 'report', 'sales', 'store'];
+const domainFolders = ['alerts', 'chat', 'email', 'gpu', 'report', 'sales', 'store'];
 const configFolders = ['config', 'schemas'];
 const files = (folders) => folders.map((folder) => `${folder}/**/*.ts`);
 

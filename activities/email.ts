@@ -416,6 +416,12 @@ export function createEmailActivities({
           ...(delivery.overriddenTo
             ? [`The recipients were set by the run's input, not the config: ${delivery.overriddenTo.join(', ')}`]
             : []),
+          ...(delivery.refusedChat
+            ? [
+                `These chat groups did not take the report's card (its email went): ${delivery.refusedChat.join('; ')}`,
+                'Check the group robot (its keyword or IP allow-list, its signing secret, the webhook URL); the other groups and the email are not affected.',
+              ]
+            : []),
           '',
         ]
       : [];
@@ -459,7 +465,9 @@ export function createEmailActivities({
             ? `[DELIVERY UNKNOWN] ${name} ${run.reportDate}`
             : delivery?.refused
               ? `[RECIPIENTS REFUSED] ${name} ${run.reportDate}: ${delivery.refused.length} not delivered`
-              : `[RECIPIENTS OVERRIDDEN] ${name} ${run.reportDate} went to ${delivery?.overriddenTo?.join(', ') ?? '-'}`;
+              : delivery?.refusedChat
+                ? `[CHAT REFUSED] ${name} ${run.reportDate}: ${delivery.refusedChat.length} group(s) did not take the card`
+                : `[RECIPIENTS OVERRIDDEN] ${name} ${run.reportDate} went to ${delivery?.overriddenTo?.join(', ') ?? '-'}`;
     return deliverAlert(messageIdFor('alert', run), { subject, text, link, run }, undefined, {
       email: !alert.inMorningDigest,
     });

@@ -6,6 +6,7 @@ import { createGpuLifecycleActivities } from './gpu-lifecycle';
 import { createGenerateReportActivities } from './generate-report';
 import { createRenderActivities } from './render';
 import { createEmailActivities } from './email';
+import { createChatActivities } from './chat';
 import { createGpuReaperActivities } from './gpu-reaper';
 import { createReportCheckActivities } from './report-check';
 
@@ -13,7 +14,7 @@ export type { ActivityDeps };
 
 /**
  * Every activity the worker registers, in the order a report run meets them: plan, load the data while the lease is
- * asked for (the pool starts, probes and stops the instance), generate, give the lease back, render, email; then
+ * asked for (the pool starts, probes and stops the instance), generate, give the lease back, render, email and the chat groups' cards; then
  * the reaper's sweep, the second line behind the pool, and the check that no report date went without a report.
  */
 export function createActivities(deps: ActivityDeps) {
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createGenerateReportActivities(deps),
     ...createRenderActivities(deps),
     ...createEmailActivities(deps),
+    ...createChatActivities(deps),
     ...createGpuReaperActivities(deps),
     ...createReportCheckActivities(deps),
   };

@@ -14,7 +14,7 @@ import {
 } from '../temporal/contracts';
 import { dateInZone, isIsoDate } from '../sales/dates';
 import type { ActivityDeps } from './deps';
-import { audienceOf, everyReportSlice, reportDefinitions, resolveReport } from '../report/definitions';
+import { audienceOf, chatChannelsOf, everyReportSlice, reportDefinitions, resolveReport } from '../report/definitions';
 import { activityMetrics } from './metrics';
 import { lifecycleTaskQueue } from '../gpu/lifecycle-queue';
 import { configDrift } from '../temporal/worker-configs';
@@ -200,6 +200,7 @@ export function createPlanActivities({ config, temporal, now = () => new Date() 
       }
 
       const reportDate = input.reportDate ?? nominalDate;
+      const chat = chatChannelsOf(which.definition, report?.split);
       const t = config.timeouts;
       const gpu = config.gpu;
       const timeouts = {
@@ -227,6 +228,9 @@ export function createPlanActivities({ config, temporal, now = () => new Date() 
         dryRun: input.dryRun ?? false,
         ...(input.resend && { resend: true }),
         ...((input.recipients || input.cc || input.bcc) && { recipientsOverridden: true }),
+        // The groups its card goes to, by kind (their URLs hold tokens: they stay in the config, out of history). A run
+        // whose recipients were overridden ("just to me") posts to no group.
+        ...(chat.length > 0 && !(input.recipients || input.cc || input.bcc) && { chat: chat.map((c) => c.kind) }),
         ...(config.llm.onModelDown === 'numbers-only' && { numbersOnlyWhenModelDown: true }),
         delivery: {
           withinSeconds: config.email.delivery.withinMinutes * 60,

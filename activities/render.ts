@@ -45,21 +45,23 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
           ...(archiveBase && {
             archiveUrl: `${archiveBase}/${archiveRootOf(run.report).slice(ARCHIVE_ROOT_LENGTH)}index.html`,
             aboutUrl: `${archiveBase}/${prefix.slice(ARCHIVE_ROOT_LENGTH)}report.web.html`,
+            chartUrl: `${archiveBase}/${prefix.slice(ARCHIVE_ROOT_LENGTH)}chart.png`,
           }),
         },
       });
-      const [chart, html, text, xlsx] = await Promise.all([
+      const [chart, html, text, xlsx, , card] = await Promise.all([
         save('chart.png', files.chart),
         save('report.html', files.html),
         save('report.txt', files.text),
         save(`sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, files.xlsx),
         // The archive's page (the index links to it): the chart by file name, and the run's details.
         save('report.web.html', files.webHtml),
+        save('card.json', JSON.stringify(files.card)),
       ]);
       await writeArchiveIndex(store, config, run.report, title);
       return {
         archive: store.locate(prefix),
-        files: { html, text, chart, xlsx },
+        files: { html, text, chart, xlsx, card },
         subject: files.subject,
       };
     },

@@ -149,6 +149,15 @@ function crossFieldProblems(config: Config): string[] {
   for (const [i, r] of (config.reports ?? []).entries()) {
     if (r.split && r.to)
       problems.push(`/reports/${i}/to: a split report goes to each value's recipients (split.recipients), not to "to"`);
+    if (r.split && r.chat)
+      problems.push(
+        `/reports/${i}/chat: a split report's cards go to each value's groups (split.chat), so no group sees another value's figures`,
+      );
+    for (const value of Object.keys(r.split?.chat ?? {}))
+      if (!(value in (r.split?.recipients ?? {})))
+        problems.push(
+          `/reports/${i}/split/chat/${value}: "${value}" is not a value of split.recipients (${Object.keys(r.split?.recipients ?? {}).join(', ')}): its card would never be written`,
+        );
     // A cron is the server's to read (5 to 7 fields, CRON_TZ=, @every, a # comment): `schedule apply` says what it
     // refuses, and the missed-report check reads the fire times the server compiled from it.
     if (r.schedule?.timezone !== undefined && !isTimeZone(r.schedule.timezone))

@@ -18,6 +18,9 @@ export interface ReportDefinition {
   slicing: Slicing;
   /** split: each value and who gets its report. */
   splitRecipients?: Record<string, string[]>;
+  /** Chat groups that get its card: the report's own (chat), or each split value's (split.chat). */
+  chat: ChatChannelConfig[];
+  splitChat?: Record<string, ChatChannelConfig[]>;
   to: string[];
   cc: string[];
   bcc: string[];
@@ -31,6 +34,9 @@ export interface ReportDefinition {
   cron: string;
   timezone: string;
 }
+
+/** A chat group as the config names it (reports[].chat). */
+export type ChatChannelConfig = NonNullable<NonNullable<Config['reports']>[number]['chat']>[number];
 
 /** The report a config without `reports` writes: the whole source, to email.to. */
 export const DEFAULT_REPORT_ID = 'weekly';
@@ -50,6 +56,7 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
         cc: email.cc,
         bcc: email.bcc,
         source: DEFAULT_SOURCE,
+        chat: [],
         currency: report.currency,
         cron: config.schedule.cron,
         timezone: report.timezone,
@@ -65,6 +72,8 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
       ...(r.split && { split: r.split.by }),
     },
     ...(r.split && { splitRecipients: r.split.recipients }),
+    chat: r.chat ?? [],
+    ...(r.split?.chat && { splitChat: r.split.chat }),
     to: r.to ?? (r.split ? [] : email.to),
     // A split report holds one value's figures: the configured cc (who reads the whole) is not its reader.
     cc: r.cc ?? (r.split ? [] : email.cc),
@@ -109,6 +118,11 @@ export function resolveReport(
 export function audienceOf(definition: ReportDefinition, slice: string): { to: string[]; cc: string[]; bcc: string[] } {
   const to = definition.splitRecipients?.[slice] ?? definition.to;
   return { to, cc: definition.cc, bcc: definition.bcc };
+}
+
+/** The chat groups a report's (or a split value's) card goes to: only its own, as its email goes only to its readers. */
+export function chatChannelsOf(definition: ReportDefinition, slice: string | undefined): ChatChannelConfig[] {
+  return slice === undefined || !definition.splitChat ? definition.chat : (definition.splitChat[slice] ?? []);
 }
 
 /** Every report and split value the config defines, each a run of its own: what a morning writes. */

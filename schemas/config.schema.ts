@@ -24,6 +24,26 @@ const smtpRelay = {
   },
 } as const;
 
+/**
+ * A chat group's incoming webhook a report's card goes to: a card each platform renders natively, once per date and
+ * audience like the email. Only channels named here get figures; a run's input cannot add one.
+ */
+const chatChannel = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind', 'url'],
+  properties: {
+    kind: { enum: ['dingtalk', 'wecom', 'feishu', 'slack', 'teams'] },
+    url: { type: 'string', format: 'uri', description: "The group robot's webhook URL." },
+    secretEnv: {
+      type: 'string',
+      pattern: '^[A-Z_][A-Z0-9_]*$',
+      description: 'Environment variable holding the signing secret (DingTalk, Feishu).',
+    },
+  },
+} as const;
+const chatChannels = { type: 'array', items: chatChannel, maxItems: 10 } as const;
+
 /** Where order lines come from and how they are read: `data`, and each of `sources`. */
 const dataSchema = {
   type: 'object',
@@ -274,6 +294,13 @@ export const configSchema = {
                 minProperties: 1,
                 additionalProperties: { ...emailList, minItems: 1 },
               },
+              chat: {
+                type: 'object',
+                minProperties: 1,
+                additionalProperties: chatChannels,
+                description:
+                  "Each value's own chat groups, by value as in recipients: a value's card goes only to its groups, as its email only to its readers.",
+              },
               recipientsFile: {
                 type: 'string',
                 minLength: 1,
@@ -281,6 +308,11 @@ export const configSchema = {
                   'Instead of recipients: a CSV file with a header, the value in a column named after the field ("store") or "value", its addresses in "to" (several separated by ";"), a value on several rows has all their readers. Read when the config loads: restart the workers after changing it.',
               },
             },
+          },
+          chat: {
+            ...chatChannels,
+            description:
+              "Chat groups that get the report as a card (headline, three KPIs with change, a link to its archive page) after its email: DingTalk, WeCom, Feishu, Slack, Teams. A split report names each value's groups in split.chat instead.",
           },
           source: {
             type: 'string',

@@ -38,6 +38,7 @@ import type { GpuHandle } from '../gpu/providers/provider';
 import type { ReportRef, RunRef } from '../store/archive';
 import type { MorningInput } from '../schemas/morning-input.schema';
 import type { EmailReceipt } from '../store/sent-records';
+import type { ChatKind } from '../chat/card-requests';
 
 export type { EmailReceipt, GpuBill, GpuHandle, Holder, ReportRef, RunRef, SalesMetrics, WeeklySalesReport };
 
@@ -154,6 +155,8 @@ export interface ReportPlan {
   recipients: { to: string[]; cc: string[]; bcc: string[] };
   /** The recipients came from the input, not the config: ops are told who got the report. */
   recipientsOverridden?: boolean;
+  /** The chat groups its card goes to after the email (reports[].chat), by kind; unset: none (and in plans before). */
+  chat?: ChatKind[];
   /** llm.onModelDown "numbers-only": a model that cannot be reached still leaves a report with the numbers. */
   numbersOnlyWhenModelDown?: boolean;
   model: string;
@@ -297,7 +300,8 @@ export interface RenderedReport {
   /** Where the run's archive is, for people: a folder, or an s3:// URL. */
   archive: string;
   /** Store keys of what was rendered. */
-  files: { html: string; text: string; chart: string; xlsx: string };
+  /** `card`: what a chat channel shows of it (report/render/card.ts), as JSON; unset in runs recorded before. */
+  files: { html: string; text: string; chart: string; xlsx: string; card?: string };
   subject: string;
 }
 
@@ -310,6 +314,7 @@ export type Stage =
   | 'rendering'
   | 'sending email'
   | 'waiting for the relay'
+  | 'posting to chat'
   | 'stopping GPU'
   | 'done'
   | 'failed';
@@ -351,6 +356,22 @@ export interface ReportResult {
   refusedRecipients?: string[];
   /** The run that had sent this date's report to these recipients (outcome "already-sent"), as "<workflowId>/<runId>". */
   sentBy?: string;
+  /** Each chat group's card: posted (now or by an earlier attempt), or refused with the robot's words. */
+  chat?: ChatPost[];
+}
+
+/** One chat group's card of a run: `channel` is "<kind> <n>" in the report's chat list. */
+export interface ChatPost {
+  channel: string;
+  posted: boolean;
+  error?: string;
+}
+
+/** A report's cards to its chat groups, after its email: which run, and where its rendered card is. */
+export interface PostReportCardsRequest {
+  run: RunRef;
+  rendered: RenderedReport;
+  resend?: boolean;
 }
 
 /** The memo key a morning leaves on its runs: the nominal time its schedule started it, for their trigger and date. */
@@ -451,6 +472,8 @@ export interface DeliveryNotice {
   refused?: string[];
   /** The recipients came from the run's input, not the config. */
   overriddenTo?: string[];
+  /** Chat groups that refused the report's card: "<kind> <n>: <the robot's words>". */
+  refusedChat?: string[];
 }
 
 /** Which channels took an alert (email, each webhook), and why the others did not. */

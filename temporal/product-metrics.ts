@@ -51,6 +51,11 @@ export function productMetrics(meter: MetricMeter) {
     ),
     alerts: meter.createCounter('sales_report_alerts', 'alerts', 'Alerts offered to a channel, by result'),
     emails: meter.createCounter('sales_report_emails', 'emails', 'Report emails handed to the relay, by result'),
+    chatCards: meter.createCounter(
+      'sales_report_chat_cards',
+      'cards',
+      'Report cards offered to a chat group, by kind and result (posted, refused)',
+    ),
     recipientsRefused: meter.createCounter(
       'sales_report_recipients_refused',
       'addresses',

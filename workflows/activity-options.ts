@@ -31,6 +31,7 @@ export function reportActivities(t: ReportTimeouts) {
     retry,
   });
   const { acquireGpuLease, releaseGpuLease } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+  const { postReportCards } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry });
   // A look at the server, not work: local, so it costs the run one marker and the pool nothing.
   const { gpuPoolChain } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds', retry });
   return {
@@ -42,6 +43,7 @@ export function reportActivities(t: ReportTimeouts) {
     releaseGpuLease,
     renderReport,
     sendReportEmail,
+    postReportCards,
     sendFailureAlert,
     sendDelayNotice,
   };

@@ -61,15 +61,20 @@ export function deliveryNeedsAHuman(plan: ReportPlan, end: RunEnd): string | und
     ...(plan.recipientsOverridden && {
       overriddenTo: [...plan.recipients.to, ...plan.recipients.cc, ...plan.recipients.bcc],
     }),
+    ...(result.chat?.some((c) => !c.posted) && {
+      refusedChat: result.chat.filter((c) => !c.posted).map((c) => `${c.channel}: ${c.error ?? 'refused'}`),
+    }),
   };
-  if (!notice.unknown && !notice.refused && !notice.overriddenTo) return undefined;
+  if (!notice.unknown && !notice.refused && !notice.overriddenTo && !notice.refusedChat) return undefined;
   if (!patched(DELIVERY_TOLD)) return undefined;
   end.delivery = notice;
   return notice.unknown
     ? `delivery unknown: ${notice.messageId ?? 'the report'} was handed to the relay, which never answered`
     : notice.refused
       ? `recipients refused by the relay: ${notice.refused.join(', ')}`
-      : `recipients overridden by the run's input: ${notice.overriddenTo!.join(', ')}`;
+      : notice.refusedChat
+        ? `chat groups refused the card: ${notice.refusedChat.join('; ')}`
+        : `recipients overridden by the run's input: ${notice.overriddenTo!.join(', ')}`;
 }
 
 /** What ops must hear about, in one line, or nothing: a failure, a GPU not given back, a narrative withheld. */

@@ -16,6 +16,7 @@ import {
   MORNING_CONFIG,
   MORNING_SCHEDULED_AT,
   progressQuery,
+  type ChatPost,
   type EmailReceipt,
   type FailureType,
   type GeneratedReport,
@@ -97,6 +98,12 @@ const RELAY_WAITS = 'relay-waits';
  */
 const INPUT_REFUSALS_TOLD = 'input-refusals-told';
 
+/**
+ * report-cards (2026-12-07): a report with chat groups (reports[].chat) posts its card to them after its email
+ * (postReportCards), and ops hear of a group that refused it. Runs recorded before posted none.
+ */
+const REPORT_CARDS = 'report-cards';
+
 /** Thrown at a step of a run that finds its report already went out: the run ends "already-sent" from there. */
 class SentByAnotherRun extends Error {
   constructor(readonly receipt: EmailReceipt) {
@@ -126,6 +133,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
   const digestByMorning = patched(MORNING_DIGEST) && workflowInfo().parent !== undefined;
   const relayWaits = patched(RELAY_WAITS);
   const refusalsTold = patched(INPUT_REFUSALS_TOLD);
+  const cardsPosted = patched(REPORT_CARDS);
 
   const info = workflowInfo();
   const plan = await planOrRecordInvalidInput(input, refusalsTold);
@@ -294,6 +302,17 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       if (asksWhetherSent && sentByAnother(receipt)) throw new SentByAnotherRun(receipt);
     }
 
+    // The chat groups read the card once the email went; a delivery the relay left unknown posts none.
+    let chat: ChatPost[] | undefined;
+    if (cardsPosted && plan.chat && !plan.dryRun && receipt && receipt.delivery !== 'unknown') {
+      stage = 'posting to chat';
+      chat = await act
+        .postReportCards({ run, rendered, ...(plan.resend && { resend: true }) })
+        .catch((err: unknown) =>
+          plan.chat!.map((kind, i) => ({ channel: `${kind} ${i + 1}`, posted: false, error: rootMessage(err) })),
+        );
+    }
+
     stage = 'done';
     const sentBy = receipt && sentByAnother(receipt) ? receipt.sentBy : undefined;
     const { report: _words, ...llm } = generated; // the words are in the archive and the email, not in history twice
@@ -318,6 +337,7 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       dataQuality: { dataRows: metrics.dataQuality.dataRows, skippedRows: metrics.dataQuality.skippedRows },
       ...(receipt?.rejected.length && { refusedRecipients: receipt.rejected }),
       ...(sentBy && { sentBy }),
+      ...(chat && { chat }),
     };
     return end.result;
   } catch (err) {

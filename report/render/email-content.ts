@@ -39,6 +39,8 @@ export interface FooterFacts {
   archiveUrl?: string;
   /** This report's page in the archive, with these details ("about this report"), when the archive is served. */
   aboutUrl?: string;
+  /** The chart beside that page, for a chat card that shows images by URL. */
+  chartUrl?: string;
   simulated: boolean;
 }
 

@@ -57,6 +57,8 @@ export interface Labels {
   footer: string;
   /** The director's copy's one quiet line, linking to the report's archive page. */
   aboutThisReport: string;
+  /** A chat card's button to the whole report (its archive page). */
+  openReport: string;
   /** Said to the reader when the words come from the simulator, not a model. */
   simulatedNote: string;
   attachmentNote: string;
@@ -184,6 +186,7 @@ const zh: Labels = {
   delta: '变化额',
   footer: '运行信息',
   aboutThisReport: '关于本报告',
+  openReport: '查看完整报告',
   simulatedNote: '模拟文本（非模型生成）',
   attachmentNote: '明细数据见附件 Excel。',
 };
@@ -278,6 +281,7 @@ const en: Labels = {
   delta: 'Change',
   footer: 'Run details',
   aboutThisReport: 'About this report',
+  openReport: 'Open the full report',
   simulatedNote: 'simulated text (not written by a model)',
   attachmentNote: 'The attached workbook has the full breakdown.',
 };

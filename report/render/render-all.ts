@@ -5,6 +5,7 @@ import type { Locale } from '../prompts';
 import { CHART_CID, renderRevenueChart } from './chart';
 import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent, type FooterFacts } from './email-content';
 import { labelsFor } from './labels';
+import { reportCard, type ReportCard } from './card';
 import { renderWorkbook } from './workbook';
 
 /** What a report is rendered from: plain data, so it can cross to the render process. */
@@ -28,12 +29,15 @@ export interface RenderedFiles {
   /** The same page for a browser (the archive's): the chart by file name, not by CID, and the run's details. */
   webHtml: string;
   subject: string;
+  /** What a chat channel shows of it. */
+  card: ReportCard;
 }
 
 /** The email (HTML and text), its chart, the workbook and the archive's page, from the report's figures and words. */
 export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
   const { metrics, report, title, footer } = input;
   const labels = labelsFor(input.locale, periodKindOf(metrics));
+  const subject = subjectLine(title, metrics, labels, input.simulated);
   const content: EmailContent = {
     metrics,
     report,
@@ -50,6 +54,7 @@ export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
     text: renderEmailText(content),
     xlsx: await renderWorkbook(metrics, labels),
     webHtml: renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' }),
-    subject: subjectLine(title, metrics, labels, input.simulated),
+    subject,
+    card: reportCard(subject, metrics, report, labels, { page: footer.aboutUrl, chart: footer.chartUrl }),
   };
 }

@@ -165,7 +165,7 @@ describe('report definitions', () => {
     expect(problem('online')).toBeUndefined();
   });
 
-  it('refuses a config whose reports cannot be told apart or whose split has a "to"', () => {
+  it('refuses a config whose reports cannot be told apart, whose split has a "to", or whose chat groups would see other values', () => {
     const refused = (reports: unknown[]) => {
       try {
         parseConfig({ reports });
@@ -180,6 +180,21 @@ describe('report definitions', () => {
     expect(
       refused([{ id: 'r', to: ['x@example.com'], split: { by: 'region', recipients: { E: ['e@example.com'] } } }]),
     ).toContain('/reports/0/to: a split report goes to each value\'s recipients (split.recipients), not to "to"');
+    // Chat groups: a split report's cards go by value, so no group reads another value's figures; a value that is
+    // not one of the split's would never be written.
+    const group = { kind: 'wecom', url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k' };
+    expect(
+      refused([{ id: 'r', chat: [group], split: { by: 'region', recipients: { E: ['e@example.com'] } } }]),
+    ).toContain(
+      "/reports/0/chat: a split report's cards go to each value's groups (split.chat), so no group sees another value's figures",
+    );
+    expect(
+      refused([{ id: 'r', split: { by: 'region', recipients: { E: ['e@example.com'] }, chat: { W: [group] } } }]),
+    ).toContain('/reports/0/split/chat/W: "W" is not a value of split.recipients (E): its card would never be written');
+    expect(refused([{ id: 'r', chat: [{ kind: 'whatsapp', url: 'https://x.example.com' }] }]).join('\n')).toMatch(
+      /\/reports\/0\/chat\/0\/kind/,
+    );
+    expect(refused([{ id: 'r', chat: [group] }])).toEqual([]);
   });
 
   it("takes a region's own target as its report's and no company or other row", () => {

@@ -19,6 +19,7 @@ import { REGION_TARGET_SHARES } from './sample-data';
 import { freePort } from './free-port';
 import { llamaServerSettings, resolveLlamaServer } from './llama';
 import { mergePatch, startLocalStack, type ConfigPatch, type LocalStack } from './local-stack';
+import { startChatRobot, type ChatRobot } from './chat-robot';
 import { writeSampleTargets, writeSampleXlsx } from './sample-data';
 import { describeTemporalCli, resolveTemporalCli } from './temporal-cli';
 
@@ -53,6 +54,7 @@ const { values } = parseArgs({
 let stack: LocalStack | undefined;
 let cancelRun: (() => Promise<unknown>) | undefined;
 let stopping = false;
+let chat: ChatRobot | undefined;
 
 async function main(): Promise<number> {
   if (values.help) {
@@ -78,9 +80,11 @@ async function main(): Promise<number> {
     ...secretsFromEnv(process.env),
     encryption: parseEncryptionKeys(`demo:${randomBytes(32).toString('base64')}`),
   };
+  // The team's chat group (a DingTalk robot stand-in on loopback, keeping what it gets): the daily flash goes there too.
+  chat = await startChatRobot(join(out, 'chat'));
   // The morning: a daily flash and the weekly report for the team, and each region its own weekly report.
   const morning: ConfigPatch['reports'] = [
-    { id: 'daily', period: 'day', to: ['sales-team@example.com'] },
+    { id: 'daily', period: 'day', to: ['sales-team@example.com'], chat: [{ kind: 'dingtalk', url: chat.url }] },
     { id: 'weekly', period: 'week' },
     {
       id: 'by-region',
@@ -191,6 +195,9 @@ async function main(): Promise<number> {
       `\nThe weekly report's stages (wall time, from its history):\n${formatTimeline(activityTimeline(await weekly.fetchHistory()))}\n`,
     );
     console.log(`Emails:     ${rel(join(out, 'mail'))}  (each .eml with an .html beside it to open in a browser)`);
+    console.log(
+      `Chat:       ${chat.saved.length} card(s) to the team's DingTalk group (a stand-in): ${chat.saved.map(rel).join(', ') || 'none'}`,
+    );
     console.log(`Archive:    ${rel(join(out, 'store', 'archive'))}  (index.html per report and region)`);
     console.log(`Temporal:   ${url}\n`);
     if (sent < reports.length) code = 1;
@@ -250,6 +257,7 @@ async function cleanup(): Promise<void> {
   // Ctrl-C mid-run: cancel it, so its GPU is stopped by the workflow's own cleanup.
   if (stopping) await cancelRun?.().catch(() => undefined);
   await stack?.close().catch((err: Error) => console.error(`cleanup: ${err.message}`));
+  await chat?.close();
 }
 
 process.on('SIGINT', () => {

@@ -150,7 +150,7 @@ export function sliceOf(
     const dates = slice.dataQuality.orderDates;
     const span = dates ? `its orders run ${dates.start} – ${dates.end}` : 'it holds no readable orders';
     throw new SalesDataError(
-      `${slice.dataQuality.file} has no orders in the report ${PERIOD_NOUN[slice.periodKind ?? 'week']} ${period.start} – ${period.end} (${span}). ` +
+      `${slice.dataQuality.file} has no orders in the report ${PERIOD_NOUN[slice.periodKind ?? 'week']} ${period.start === period.end ? period.start : `${period.start} – ${period.end}`} (${span}). ` +
         `Set data.failIfWindowEmpty to false if empty ${PERIOD_NOUN[slice.periodKind ?? 'week']}s are normal.`,
     );
   }

@@ -298,6 +298,7 @@ class Phrases {
 
   private period(): string {
     const p = this.m.period;
+    if (p && p.start === p.end) return p.start; // a day, as a model names it
     return p ? `${p.start} – ${p.end}` : this.lang === 'zh' ? '本周' : 'the week';
   }
 }

@@ -1,5 +1,5 @@
 import type { Attainment, Breakdown, SalesMetrics, Targets } from '../../sales/metrics';
-import { formatRatio, formatShare } from './format';
+import { formatPeriod, formatRatio, formatShare } from './format';
 import type { Labels } from './labels';
 
 /**
@@ -21,7 +21,7 @@ export function lastYearText(
 
 /** Why there is no year-over-year comparison, when the source does not reach back to that week. */
 export function noYearAgoNote(m: SalesMetrics, l: Labels): string[] {
-  return m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(`${m.yearAgo.period.start} – ${m.yearAgo.period.end}`)] : [];
+  return m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(formatPeriod(m.yearAgo.period, l.locale))] : [];
 }
 
 /** The target set for one region / channel / category, if any. */

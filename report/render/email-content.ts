@@ -19,6 +19,7 @@ import {
   formatKpi,
   formatMoney,
   formatNumber,
+  formatPeriod,
   formatRatio,
   formatShare,
 } from './format';
@@ -108,7 +109,7 @@ function signed(text: string, value: number): string {
  */
 export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Labels, itemsLeftOut = 0): string[] {
   const dq = m.dataQuality;
-  const span = dq.orderDates ? `${dq.orderDates.start} – ${dq.orderDates.end}` : `${m.period.start} – ${m.period.end}`;
+  const span = formatPeriod(dq.orderDates ?? m.period, l.locale);
   const count = (n: number) => formatNumber(n, l.locale);
   const statement =
     dq.skippedRows > 0
@@ -168,7 +169,7 @@ const RESTATING_WORDS =
 export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated: boolean): string {
   const revenue = m.kpis.revenue;
   // A figure in a glance, as the reader writes it: ¥92.8万, CN¥927.6K.
-  return `${simulated ? '[SIMULATED LLM] ' : ''}${title} ${m.period.start} – ${m.period.end}: ${l.kpi.revenue} ${formatCompactMoney(revenue.current, m.currency, l.locale)} (${formatRatio(revenue.changeRatio, l.locale)})`;
+  return `${simulated ? '[SIMULATED LLM] ' : ''}${title} ${formatPeriod(m.period, l.locale)}: ${l.kpi.revenue} ${formatCompactMoney(revenue.current, m.currency, l.locale)} (${formatRatio(revenue.changeRatio, l.locale)})`;
 }
 
 const FONT = "font-family:-apple-system,'Segoe UI','PingFang SC','Microsoft YaHei',Arial,sans-serif;";
@@ -289,7 +290,7 @@ ${moverRows
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:16px 4px;">
 <table role="presentation" width="760" cellpadding="0" cellspacing="0" style="max-width:760px;width:100%;background:#ffffff;border-radius:8px;${FONT}font-size:14px;line-height:1.55;color:#111827;">
 <tr><td style="padding:24px 16px 8px 16px;">
-<div style="font-size:13px;color:#6b7280;">${e(c.title)} · ${e(l.period)} ${e(m.period.start)} – ${e(m.period.end)} (${e(l.comparedWith)} ${e(m.previousPeriod.start)} – ${e(m.previousPeriod.end)})</div>
+<div style="font-size:13px;color:#6b7280;">${e(c.title)} · ${e(l.period)} ${e(formatPeriod(m.period, l.locale))} (${e(l.comparedWith)} ${e(formatPeriod(m.previousPeriod, l.locale))})</div>
 <h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3;">${e(r.headline)}</h1>
 <p style="margin:10px 0 0 0;color:#374151;">${e(r.summary)}</p>
 </td></tr>
@@ -333,7 +334,7 @@ export function renderEmailText(c: EmailContent): string {
   const { metrics: m, report: r, labels: l } = c;
   const lines = [
     c.title,
-    `${l.period}: ${m.period.start} – ${m.period.end} (${l.comparedWith} ${m.previousPeriod.start} – ${m.previousPeriod.end})`,
+    `${l.period}: ${formatPeriod(m.period, l.locale)} (${l.comparedWith} ${formatPeriod(m.previousPeriod, l.locale)})`,
     '',
     r.headline,
     '',

@@ -47,6 +47,14 @@ export function formatDay(date: string, locale: Locale): string {
     : part({ weekday: 'short', month: 'short', day: 'numeric' }).replace(',', '');
 }
 
+/**
+ * A report's period as its reader writes it: a day as a day (12月5日（周六）, Sat Dec 5), more days as the range of
+ * their dates. One home for it: subject, body, workbook and the notes all print a period through here.
+ */
+export function formatPeriod(range: { start: string; end: string }, locale: Locale): string {
+  return range.start === range.end ? formatDay(range.start, locale) : `${range.start} – ${range.end}`;
+}
+
 /** A day of the report's week on two short lines: "23日\n周一", "Mon\n23". */
 export function formatDayShort(date: string, locale: Locale): string {
   const at = new Date(`${date}T00:00:00Z`);

@@ -10,6 +10,7 @@ import {
   type TargetKpiKey,
 } from '../../sales/metrics';
 import type { Labels } from './labels';
+import { formatPeriod } from './format';
 import { noYearAgoNote, targetBasisLine } from './comparisons';
 
 /** Money cells: replaced by the report currency's format (moneyFormat) once the workbook is built. */
@@ -158,8 +159,8 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
     l.summary,
     [
       { header: l.metric, width: 22 },
-      { header: `${l.thisWeek} ${m.period.start}–${m.period.end}`, width: 26, numFmt: MONEY },
-      { header: `${l.lastWeek} ${m.previousPeriod.start}–${m.previousPeriod.end}`, width: 26, numFmt: MONEY },
+      { header: `${l.thisWeek} ${formatPeriod(m.period, l.locale)}`, width: 26, numFmt: MONEY },
+      { header: `${l.lastWeek} ${formatPeriod(m.previousPeriod, l.locale)}`, width: 26, numFmt: MONEY },
       { header: l.change, width: 12, numFmt: PERCENT },
       ...yoyColumns,
     ],

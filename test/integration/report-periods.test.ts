@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { loadSalesMetrics } from '../../sales/load';
-import { formatMoney } from '../../report/render/format';
+import { formatDay, formatMoney, formatPeriod } from '../../report/render/format';
 import { WORKFLOW_TYPES } from '../../temporal/contracts';
 import type { morningReports, weeklySalesReport } from '../../workflows';
 import { recordHistory, withHarness } from '../helpers/harness';
@@ -114,8 +114,13 @@ describe('a daily, a weekly and a monthly report in one morning, and one of anot
           for (const w of words) expect(html).toContain(w);
           expect(html).toContain(money(m.kpis.revenue.current, locale));
           expect(html).toContain(money(m.kpis.revenue.previous, locale));
-          expect(email.parsed.subject).toContain(`${m.period.start} – ${m.period.end}`);
+          expect(email.parsed.subject).toContain(formatPeriod(m.period, locale));
         }
+        // A day is printed as a day, in its reader's words: never as a range of one date.
+        expect(dailyMail.parsed.subject).toContain(formatDay(day.period.end, 'zh-CN'));
+        expect(dailyMail.parsed.subject).toMatch(/\d+月\d+日（周.）/);
+        expect(dailyMail.parsed.subject).not.toContain(`${day.period.start} – ${day.period.end}`);
+        expect(dailyMail.parsed.text).not.toContain(`${day.period.start} – ${day.period.end}`);
         // A weekly report's words stay its own.
         expect(mail('销售周报').parsed.html).toContain('本周');
 

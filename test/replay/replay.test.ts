@@ -15,7 +15,8 @@ const HISTORIES = join(__dirname, 'histories');
  * slot-wait-looks-not-asks and pool-continues-when-calm (a waiting run asked the pool again at every holder check);
  * v6/ runs from before sent-checked-first (a run that found its report sent did so at the email, after the GPU) and
  * mornings from before morning-audited (a morning with a failed report completed, with no audit or digest); v7/
- * mornings from before config-drift-told (a morning did not ask which configs its queue's workers run).
+ * mornings from before config-drift-told (a morning did not ask which configs its queue's workers run); v8/ runs
+ * from before report-cards (no run posted a card to a chat group).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -59,6 +60,8 @@ describe('replaying recorded runs against the current workflow code', () => {
         'v6/sent-after-reset-before-generation.json',
         'v6/morning-reports-split-by-region.json',
         'v7/morning-reports-split-by-region.json',
+        'v8/sent.json',
+        'v8/delivery-unknown.json',
       ]),
     );
   });

@@ -15,7 +15,7 @@ import {
   servedContext,
 } from '../report/llm';
 import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
-import { definitionOf, reportDefinitions } from '../report/definitions';
+import { definitionOf, reportDefinitions, titleOf } from '../report/definitions';
 import type { PeriodKind } from '../sales/dates';
 import { periodKindOf } from '../sales/metrics';
 import { archivePrefix } from '../store/archive';
@@ -110,9 +110,10 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
     why: NarrativeWithheld & { cause: WithheldCause },
     prompts: PromptSet,
     period: PeriodKind,
+    title: string,
   ): GeneratedReport {
     return {
-      report: withheldNarrative(prompts.locale, period, why.cause),
+      report: withheldNarrative(prompts.locale, period, why.cause, title),
       model: llm.model,
       promptFile: prompts.systemFile,
       promptSha256: prompts.systemSha256,
@@ -159,6 +160,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
             },
         promptsFor(definition.locale, definition.period, definition.prompt),
         definition.period,
+        titleOf(config, run.report),
       );
     },
 
@@ -289,6 +291,7 @@ export function createGenerateReportActivities({ config, secrets, store, now = (
             { cause, reason: `${WITHHELD_FOR_OPS[cause]}: ${reason}`, rejectedText: lastAnswer.slice(0, 2_000) },
             prompts,
             periodKindOf(metrics),
+            titleOf(config, run.report),
           );
         }
         throw nonRetryableFailure('ReportSchemaViolation', reason, {

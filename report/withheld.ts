@@ -69,19 +69,21 @@ export function withheldNote(locale: Locale, cause: WithheldCause): string {
 
 /**
  * The words that go out when the model's are not printed: a one-line note in place of the narrative, so the report
- * still arrives at its time with the numbers (which come from code) and nothing unchecked.
+ * still arrives at its time with the numbers (which come from code) and nothing unchecked. The headline is the
+ * report's own title (its split value too) when given; the note is said once, and no section is left empty.
  */
 export function withheldNarrative(
   locale: Locale,
   period: PeriodKind = 'week',
   cause: WithheldCause = 'claims',
+  title: string = labelsFor(locale, period).reportTitle,
 ): WeeklySalesReport {
   const note = withheldNote(locale, cause);
   return {
-    headline: HEADLINE[locale](labelsFor(locale, period).reportTitle),
+    headline: HEADLINE[locale](title),
     summary: note,
     kpiCommentary: { revenue: '—', orders: '—', units: '—', averageOrderValue: '—' },
-    highlights: [note],
+    highlights: [],
     risks: [],
     recommendations: [],
     dataQualityNotes: [],

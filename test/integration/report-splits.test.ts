@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../report/render/format';
+import { withheldNote } from '../../report/withheld';
 import { kpisOf, type SalesMetrics } from '../../sales/metrics';
 import { loadConfiguredSlices, WHOLE_WEEK } from '../../sales/source';
 import { LeaseBook } from '../../gpu/leases';
@@ -115,6 +116,15 @@ describe('a report split by region: one report per value, each to its own reader
         expect(reports.map((m) => m.envelope.to.join(',')).sort()).toEqual(
           ['central@example.com', 'east@example.com', 'north@example.com'].sort(),
         );
+        // The numbers-only email is still its own report: its title and value as the headline, the note once, no
+        // section left empty.
+        const numbersOnly = reports.find((m) =>
+          m.envelope.to.includes(RECIPIENTS[withheldRegion as keyof typeof RECIPIENTS][0]!),
+        )!;
+        const numbersOnlyText = numbersOnly.parsed.text ?? '';
+        expect(numbersOnlyText).toContain(`区域周报 · ${withheldRegion}（仅数据，文字解读暂缺）`);
+        expect(numbersOnlyText.split(withheldNote('zh-CN', 'junk'))).toHaveLength(2);
+        expect(numbersOnly.parsed.html as string).not.toContain('亮点');
         // The morning is red in the Web UI, and keeps its own audit: each report's end, the GPU shares summed.
         const described = await morning.describe();
         expect(described.status.name).toBe('FAILED');

@@ -1,4 +1,4 @@
-import type { DateRange, IsoDate, PeriodKind } from './dates';
+import { daysInMonth, daysOf, type DateRange, type IsoDate, type PeriodKind } from './dates';
 
 /** The headline KPIs, each with a sentence of the model's (schemas/weekly-sales-report.schema.ts). */
 export const KPI_KEYS = ['revenue', 'orders', 'units', 'averageOrderValue'] as const;
@@ -171,6 +171,30 @@ export interface UnsavedFormula {
 /** A report's period kind: "week" for metrics that do not say. */
 export function periodKindOf(m: Pick<SalesMetrics, 'periodKind'>): PeriodKind {
   return m.periodKind ?? 'week';
+}
+
+/** A month to date carried to the month's end at the pace so far: a projection, said as one. */
+export interface MonthEndProjection {
+  daysElapsed: number;
+  daysInMonth: number;
+  revenuePerDay: number;
+  /** revenue ÷ days elapsed × days in the month. */
+  projectedRevenue: number;
+}
+
+/**
+ * The one formula for the month-end projection of a month-to-date report: the month's revenue so far ÷ the days gone
+ * × the days in the month. None for other periods, or once the month is whole (its figure is then no projection).
+ */
+export function monthEndProjection(
+  m: Pick<SalesMetrics, 'periodKind' | 'period' | 'kpis'>,
+): MonthEndProjection | undefined {
+  if (periodKindOf(m) !== 'month') return undefined;
+  const daysElapsed = daysOf(m.period).length;
+  const days = daysInMonth(m.period.end);
+  if (daysElapsed >= days || daysElapsed === 0) return undefined;
+  const revenuePerDay = m.kpis.revenue.current / daysElapsed;
+  return { daysElapsed, daysInMonth: days, revenuePerDay, projectedRevenue: revenuePerDay * days };
 }
 
 /** What reading a source counted about its rows: every slice of the read carries it in its dataQuality. */

@@ -1,6 +1,6 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
-import { periodKindOf, type SalesMetrics } from '../../sales/metrics';
+import { monthEndProjection, periodKindOf, type SalesMetrics } from '../../sales/metrics';
 import type { Labels } from './labels';
 import { formatCompact, formatDayShort, formatMonthDay, formatMonthShort } from './format';
 import { CHART_FONT_FAMILY, CHART_FONT_FILES } from './fonts';
@@ -142,13 +142,23 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
               type: 'bar',
               xAxisIndex: 1,
               yAxisIndex: 1,
-              // The report's week stands out and carries its value; the weeks before are context.
+              // The report's week stands out and carries its value; the weeks before are context. A month not yet
+              // whole is drawn as one (pale, dashed edge, "至今" / "to date" by its value), so a 5-day December
+              // beside whole months reads as a month under way, not a collapse.
               data: trend.map((w, i) => {
                 const last = i === trend.length - 1;
+                const partial = last && monthEndProjection(metrics) !== undefined;
                 return {
                   value: w.revenue ?? '-',
-                  itemStyle: { color: last ? '#2563eb' : '#93c5fd' },
-                  label: { show: last && w.revenue !== null },
+                  itemStyle: partial
+                    ? { color: '#bfdbfe', borderColor: '#2563eb', borderWidth: 2, borderType: 'dashed' }
+                    : { color: last ? '#2563eb' : '#93c5fd' },
+                  label: {
+                    show: last && w.revenue !== null,
+                    ...(partial && {
+                      formatter: (p: { value: number }) => `${compact(p.value)} ${labels.toDate}`,
+                    }),
+                  },
                 };
               }),
               barMaxWidth: 32,

@@ -1,5 +1,11 @@
-import type { Attainment, Breakdown, SalesMetrics, Targets } from '../../sales/metrics';
-import { formatPeriod, formatRatio, formatShare } from './format';
+import {
+  monthEndProjection,
+  type Attainment,
+  type Breakdown,
+  type SalesMetrics,
+  type Targets,
+} from '../../sales/metrics';
+import { formatMoney, formatPeriod, formatRatio, formatShare } from './format';
 import type { Labels } from './labels';
 
 /**
@@ -46,4 +52,12 @@ export function targetLine(a: Attainment, basis: Targets['basis'], write: (x: nu
 /** What the targets are measured on: said once under the KPI table and in the workbook. */
 export function targetBasisLine(t: Targets, l: Labels): string {
   return l.targetBasis(t.basis, `${t.range.start} – ${t.range.end}`, t.through, t.daysElapsed, t.daysInPeriod);
+}
+
+/** A month to date's line on where the month is heading (monthEndProjection), or nothing for other periods. */
+export function projectionNote(m: SalesMetrics, l: Labels): string[] {
+  const p = monthEndProjection(m);
+  if (!p) return [];
+  const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
+  return [l.projection(money(p.revenuePerDay), p.daysElapsed, money(p.projectedRevenue), p.daysInMonth)];
 }

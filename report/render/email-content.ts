@@ -24,7 +24,14 @@ import {
   formatShare,
 } from './format';
 import type { Labels } from './labels';
-import { breakdownTarget, lastYearText, noYearAgoNote, targetBasisLine, targetLine } from './comparisons';
+import {
+  breakdownTarget,
+  lastYearText,
+  noYearAgoNote,
+  projectionNote,
+  targetBasisLine,
+  targetLine,
+} from './comparisons';
 
 /** Run details printed in the footer, for the reader who asks "where did this come from?". */
 export interface FooterFacts {
@@ -205,7 +212,7 @@ export function renderEmailHtml(c: EmailContent): string {
     .join('\n');
   const changeHeader = m.yearAgo?.available ? `${l.change} / ${l.yoy}` : l.change;
   // What the targets are measured on, and why there is no 同比: said once, under the KPI table.
-  const kpiNotes = [...(targets ? [targetBasisLine(targets, l)] : []), ...noYearAgoNote(m, l)];
+  const kpiNotes = [...(targets ? [targetBasisLine(targets, l)] : []), ...noYearAgoNote(m, l), ...projectionNote(m, l)];
 
   const list = (items: readonly string[]) =>
     items.length === 0
@@ -352,6 +359,7 @@ export function renderEmailText(c: EmailContent): string {
     }),
     ...(m.targets ? [targetBasisLine(m.targets, l)] : []),
     ...noYearAgoNote(m, l),
+    ...projectionNote(m, l),
   ];
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
   for (const { dimension, rows } of breakdownsOf(m)) {

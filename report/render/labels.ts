@@ -81,6 +81,10 @@ export interface Labels {
   yoy: string;
   /** When the source does not reach back a year: said once, where the 同比 column would be. */
   noYearAgo: (week: string) => string;
+  /** A month to date's projection to the month's end, said as one, with how it is computed. */
+  projection: (perDay: string, daysElapsed: number, projected: string, daysInMonth: number) => string;
+  /** The current month's bar in the trend: not a whole month yet. */
+  toDate: string;
   /** Targets: the workbook's sheet, its columns, and what they are measured on. */
   targets: string;
   target: string;
@@ -98,6 +102,24 @@ export interface Labels {
   dimension: string;
   total: string;
   targetBasis: (basis: 'week' | 'month', range: string, through: string, elapsed: number, days: number) => string;
+}
+
+/** The data-quality lines on the rows read, naming the report's own period: rows outside it serve the comparisons. */
+function zhRowsRead(period: string): Pick<Labels, 'skippedRows' | 'allRowsRead'> {
+  return {
+    skippedRows: (s, t, span) =>
+      `读取了 ${span} 的 ${t} 行数据（${period}之外的行用于趋势、同比和本月累计），其中 ${s} 行无法读取，已跳过。`,
+    allRowsRead: (t, span) => `${span} 的全部 ${t} 行数据（${period}之外的行用于趋势、同比和本月累计）均已读取。`,
+  };
+}
+
+function enRowsRead(period: string): Pick<Labels, 'skippedRows' | 'allRowsRead'> {
+  return {
+    skippedRows: (s, t, span) =>
+      `Of the ${t} rows read for ${span} (rows outside ${period} serve the trend, the year over year and the month to date), ${s} could not be read and were skipped.`,
+    allRowsRead: (t, span) =>
+      `All ${t} rows for ${span} (rows outside ${period} serve the trend, the year over year and the month to date) were read.`,
+  };
 }
 
 const zh: Labels = {
@@ -141,9 +163,7 @@ const zh: Labels = {
   daily: '每日',
   date: '日期',
   dataQuality: '数据质量',
-  skippedRows: (s, t, span) =>
-    `读取了 ${span} 的 ${t} 行数据（本周之外的行用于趋势、同比和本月累计），其中 ${s} 行无法读取，已跳过。`,
-  allRowsRead: (t, span) => `${span} 的全部 ${t} 行数据（本周之外的行用于趋势、同比和本月累计）均已读取。`,
+  ...zhRowsRead('本周'),
   refundConvention: '退款计入退款发生的那一周（按退款行的日期），不冲减原订单所在的周。',
   itemsLeftOut: (n) => `模型撰写的文字解读中有 ${n} 条与系统计算的数据不符，已删去；其余文字均已核对。`,
   noRefundsInData: '数据中没有任何退款行（导出可能不含退款），因此不报告退款与退货率；销售额未扣除退款。',
@@ -165,6 +185,9 @@ const zh: Labels = {
   lastYear: '去年同期',
   yoy: '同比',
   noYearAgo: (w) => `数据未覆盖去年同期（${w}），本期不做同比。`,
+  projection: (perDay, elapsed, projected, days) =>
+    `按本月至今日均 ${perDay}（已过 ${elapsed} 天）推算，月底销售额约 ${projected}。这是预测：本月累计 ÷ 已过天数 × 本月 ${days} 天，未计剩余日子的周末与节假日差异。`,
+  toDate: '至今',
   targets: '目标达成',
   target: '目标',
   targetOf: (basis) => (basis === 'month' ? '月目标' : '周目标'),
@@ -232,10 +255,7 @@ const en: Labels = {
   daily: 'Daily',
   date: 'Date',
   dataQuality: 'Data quality',
-  skippedRows: (s, t, span) =>
-    `Of the ${t} rows read for ${span} (rows outside the week serve the trend, the year over year and the month to date), ${s} could not be read and were skipped.`,
-  allRowsRead: (t, span) =>
-    `All ${t} rows for ${span} (rows outside the week serve the trend, the year over year and the month to date) were read.`,
+  ...enRowsRead('the week'),
   refundConvention: "Refunds count in the week they happen (by the refund line's date), not in the week of the sale.",
   itemsLeftOut: (n) =>
     `${n} ${n === 1 ? 'point' : 'points'} of the written commentary did not match the computed figures and ${n === 1 ? 'was' : 'were'} left out; the rest was checked.`,
@@ -260,6 +280,9 @@ const en: Labels = {
   yoy: 'YoY',
   noYearAgo: (w) =>
     `The data does not reach back to the same week last year (${w}), so there is no year-over-year comparison.`,
+  projection: (perDay, elapsed, projected, days) =>
+    `At this month's pace of ${perDay} a day (${elapsed} days gone), the month would end near ${projected}. A projection: the month to date ÷ the days gone × the ${days} days of the month, blind to the weekends and holidays still ahead.`,
+  toDate: 'to date',
   targets: 'Against target',
   target: 'Target',
   targetOf: (basis) => (basis === 'month' ? 'Monthly target' : 'Weekly target'),
@@ -289,7 +312,17 @@ const en: Labels = {
 /** The words that name the period: a daily flash says 昨日 / 上周同日 where the weekly report says 本周 / 上周. */
 type PeriodWords = Pick<
   Labels,
-  'reportTitle' | 'thisWeek' | 'lastWeek' | 'trendTitle' | 'weekStart' | 'weekEnd' | 'weeklyRevenue'
+  | 'reportTitle'
+  | 'thisWeek'
+  | 'lastWeek'
+  | 'trendTitle'
+  | 'weekStart'
+  | 'weekEnd'
+  | 'weeklyRevenue'
+  | 'lastYear'
+  | 'noYearAgo'
+  | 'skippedRows'
+  | 'allRowsRead'
 >;
 
 const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWords>> = {
@@ -302,6 +335,9 @@ const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWor
       weekStart: '日期',
       weekEnd: '日期',
       weeklyRevenue: '每日销售额',
+      lastYear: '去年同日',
+      noYearAgo: (w) => `数据未覆盖去年同日（${w}），本期不做同比。`,
+      ...zhRowsRead('昨日'),
     },
     month: {
       reportTitle: '月度销售报告',
@@ -311,6 +347,9 @@ const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWor
       weekStart: '月起始',
       weekEnd: '月截至',
       weeklyRevenue: '每月销售额',
+      lastYear: '去年同期',
+      noYearAgo: (w) => `数据未覆盖去年同期（${w}），本期不做同比。`,
+      ...zhRowsRead('本月'),
     },
   },
   'en-US': {
@@ -322,6 +361,10 @@ const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWor
       weekStart: 'Day',
       weekEnd: 'Day',
       weeklyRevenue: 'Revenue by day',
+      lastYear: 'Same day last year',
+      noYearAgo: (w) =>
+        `The data does not reach back to the same day last year (${w}), so there is no year-over-year comparison.`,
+      ...enRowsRead('the day'),
     },
     month: {
       reportTitle: 'Monthly sales report',
@@ -331,6 +374,10 @@ const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWor
       weekStart: 'Month from',
       weekEnd: 'Month to',
       weeklyRevenue: 'Revenue by month',
+      lastYear: 'Same days last year',
+      noYearAgo: (w) =>
+        `The data does not reach back to the same days last year (${w}), so there is no year-over-year comparison.`,
+      ...enRowsRead('the month'),
     },
   },
 };

@@ -6,7 +6,9 @@ import { reportWindows } from '../../sales/dates';
 import { loadSalesMetrics, loadSalesViews } from '../../sales/load';
 import { loadOptions } from '../helpers/load';
 import { sliceOf, WHOLE } from '../../sales/slices';
-import type { SalesMetrics } from '../../sales/metrics';
+import { monthEndProjection, type SalesMetrics } from '../../sales/metrics';
+import { projectionNote } from '../../report/render/comparisons';
+import { labelsFor } from '../../report/render/labels';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
 import { checkClaims } from '../../report/fact-check';
@@ -118,6 +120,16 @@ describe('the figures of each period, from the same order lines', () => {
     expect(first.period).toEqual(r('2026-11-01', '2026-11-30'));
     expect(first.kpis.revenue).toEqual({ current: 600, previous: 30, changeRatio: 19 });
     expect(first.revenueByDay).toHaveLength(30);
+    // Where the month is heading, said as a projection: ¥600 in 29 of 30 days is ¥20.69 a day, ¥620.69 by the end.
+    const projection = monthEndProjection(mid)!;
+    expect(projection).toMatchObject({ daysElapsed: 29, daysInMonth: 30 });
+    expect(projection.projectedRevenue).toBeCloseTo((600 / 29) * 30, 6);
+    expect(projectionNote(mid, labelsFor('zh-CN', 'month'))).toEqual([
+      '按本月至今日均 ¥21（已过 29 天）推算，月底销售额约 ¥621。这是预测：本月累计 ÷ 已过天数 × 本月 30 天，未计剩余日子的周末与节假日差异。',
+    ]);
+    // A whole month is no projection; a week has none.
+    expect(monthEndProjection(first)).toBeUndefined();
+    expect(monthEndProjection(await load('2026-11-30', 'week', lines))).toBeUndefined();
     // 1 November: October's 31 days against September's 30.
     const october = await load('2026-11-01', 'month', lines);
     expect(october.kpis.revenue).toEqual({ current: 30, previous: 5, changeRatio: 5 });

@@ -121,6 +121,9 @@ describe('a daily, a weekly and a monthly report in one morning, and one of anot
         expect(dailyMail.parsed.subject).toMatch(/\d+月\d+日（周.）/);
         expect(dailyMail.parsed.subject).not.toContain(`${day.period.start} – ${day.period.end}`);
         expect(dailyMail.parsed.text).not.toContain(`${day.period.start} – ${day.period.end}`);
+        // On the 1st the month is whole: its figure is no projection, and none is printed (test/unit/report-periods
+        // has the month under way).
+        expect(monthlyMail.parsed.text).not.toContain('A projection');
         // A weekly report's words stay its own.
         expect(mail('销售周报').parsed.html).toContain('本周');
 

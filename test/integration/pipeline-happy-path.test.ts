@@ -60,6 +60,11 @@ describe('weekly sales report, happy path (dev server, SMTP, simulator)', () => 
     expect(chart?.content.subarray(1, 4).toString()).toBe('PNG');
     const xlsx = mail.parsed.attachments.find((a) => a.filename?.endsWith('.xlsx'));
     expect(xlsx).toBeDefined();
+    // The whole message, chart and workbook included, is light enough for a phone on mobile data and any mailbox.
+    console.log(
+      `report email: ${(mail.raw.length / 1024).toFixed(1)} KB, chart ${(chart!.content.length / 1024).toFixed(1)} KB`,
+    );
+    expect(mail.raw.length).toBeLessThan(120 * 1024);
 
     // The workbook's numbers are the metrics computed from the same file by the loader.
     const metrics: SalesMetrics = await loadSalesMetrics({

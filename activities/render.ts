@@ -6,6 +6,7 @@ import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
 import { archivePrefix, archiveRootOf } from '../store/archive';
+import { workbookFileName } from '../report/render/workbook';
 import { writeArchiveIndex } from './archive-index';
 
 /** archiveUrl is where the store's archive/ folder is served. */
@@ -53,7 +54,7 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
         save('chart.png', files.chart),
         save('report.html', files.html),
         save('report.txt', files.text),
-        save(`sales-report-${metrics.period.start}_${metrics.period.end}.xlsx`, files.xlsx),
+        save(workbookFileName(run.report, metrics.period), files.xlsx),
         // The archive's page (the index links to it): the chart by file name, and the run's details.
         save('report.web.html', files.webHtml),
         save('card.json', JSON.stringify(files.card)),

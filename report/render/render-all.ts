@@ -52,7 +52,7 @@ export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
     chart: renderRevenueChart(metrics, labels),
     html: renderEmailHtml(content),
     text: renderEmailText(content),
-    xlsx: await renderWorkbook(metrics, labels),
+    xlsx: await renderWorkbook(metrics, labels, title),
     webHtml: renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' }),
     subject,
     card: reportCard(subject, metrics, report, labels, { page: footer.aboutUrl, chart: footer.chartUrl }),

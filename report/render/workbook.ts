@@ -10,6 +10,7 @@ import {
   type TargetKpiKey,
 } from '../../sales/metrics';
 import type { Labels } from './labels';
+import type { ReportRef } from '../../store/archive';
 import { formatPeriod } from './format';
 import { noYearAgoNote, targetBasisLine } from './comparisons';
 
@@ -71,6 +72,9 @@ function addTable(
   sheet.headerFooter = { oddFooter: '&L&A&R&P / &N' };
   return sheet;
 }
+
+/** Text in an Excel header or footer, where "&" starts a code: "&&" prints one. */
+const headerText = (text: string) => text.replaceAll('&', '&&');
 
 /** Money with its currency, as the reader writes it: "¥"#,##0.00 (zh-CN), "CN¥"#,##0.00 (en-US), "$"#,##0.00. */
 export function moneyFormat(currency: string, locale: string): string {
@@ -136,9 +140,15 @@ const asDate = (date: string) => new Date(`${date}T00:00:00Z`);
  * dates, counts as integers, money with two decimals and its currency, one sheet per breakdown; each sheet prints
  * on A4 as wide as the page with its header row repeated.
  */
-export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer> {
+/**
+ * The report's workbook. `title` is the report's own (a split value's too: 区域周报 · 华东): its document title, and the
+ * header of every printed page, so a store's workbook names the store however it is opened, printed or forwarded.
+ */
+export async function renderWorkbook(m: SalesMetrics, l: Labels, title = l.reportTitle): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'sales-report';
+  workbook.title = title;
+  workbook.subject = formatPeriod(m.period, l.locale);
   // Fixed so the same metrics give the same workbook.
   workbook.created = asDate(m.reportDate);
   workbook.modified = workbook.created;
@@ -148,7 +158,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
   // The same week last year, where the source holds it: two more columns on the summary and each breakdown.
   const yoyColumns: Column[] = yearAgo
     ? [
-        { header: `${l.lastYear} ${yearAgo.start}–${yearAgo.end}`, width: 26, numFmt: MONEY },
+        { header: `${l.lastYear} ${formatPeriod(yearAgo, l.locale)}`, width: 26, numFmt: MONEY },
         { header: l.yoy, width: 12, numFmt: PERCENT },
       ]
     : [];
@@ -243,5 +253,23 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels): Promise<Buffer
         if (cell.numFmt === MONEY) cell.numFmt = money;
       }),
     );
+  // Every printed page says whose report it is and of when.
+  for (const sheet of workbook.worksheets)
+    sheet.headerFooter = {
+      ...sheet.headerFooter,
+      oddHeader: `&L${headerText(title)}&R${headerText(formatPeriod(m.period, l.locale))}`,
+    };
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * The workbook's file name, the one a reader saves: the report and its split value in it (a store's workbook is not
+ * named like every other store's), then the period. Characters a file system refuses become "-".
+ */
+export function workbookFileName(report: ReportRef | undefined, period: { start: string; end: string }): string {
+  const which = report ? [report.id, ...(report.split === undefined ? [] : [report.split])] : [];
+  const name = ['sales-report', ...which, period.start === period.end ? period.start : `${period.start}_${period.end}`]
+    .join('-')
+    .replace(/[\\/:*?"<>|\s]+/g, '-');
+  return `${name}.xlsx`;
 }

@@ -46,7 +46,9 @@ function shownToTheYuan(m: SalesMetrics): Set<number> {
   return found;
 }
 
-async function workbookText(mail: ReceivedMail): Promise<{ text: string; numbers: number[] }> {
+async function workbookText(
+  mail: ReceivedMail,
+): Promise<{ text: string; numbers: number[]; file: string; title: string; printHeader: string }> {
   const xlsx = mail.parsed.attachments.find((a) => a.filename?.endsWith('.xlsx'));
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(xlsx!.content as unknown as ArrayBuffer);
@@ -60,7 +62,13 @@ async function workbookText(mail: ReceivedMail): Promise<{ text: string; numbers
       }),
     ),
   );
-  return { text: texts.join('\n'), numbers };
+  return {
+    text: texts.join('\n'),
+    numbers,
+    file: xlsx!.filename!,
+    title: book.title,
+    printHeader: book.worksheets.map((w) => w.headerFooter.oddHeader ?? '').join('\n'),
+  };
 }
 
 describe('a report split by region: one report per value, each to its own readers with its own figures only', () => {
@@ -190,6 +198,12 @@ describe('a report split by region: one report per value, each to its own reader
           }
           for (const v of foreign) expect(book.numbers, `${own}'s workbook holds ${v}`).not.toContain(v);
           expect(book.numbers).toContain(slices[own]!.kpis.revenue.current);
+          // The workbook names its own value however it is opened, saved or printed.
+          expect(book.file).toMatch(
+            new RegExp(`^sales-report-by-region-${own}-\\d{4}-\\d{2}-\\d{2}_\\d{4}-\\d{2}-\\d{2}\\.xlsx$`),
+          );
+          expect(book.title).toBe(`区域周报 · ${own}`);
+          expect(book.printHeader).toContain(`区域周报 · ${own}`);
         }
 
         // Each region's archive is its own folder, whose front page lists its runs alone.

@@ -45,7 +45,8 @@ function addTable(
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = columns.map((c) => ({
     header: c.header,
-    width: c.width,
+    // Never narrower than its header: a header cut by the next cell is not read, on screen or on paper.
+    width: Math.max(c.width, displayWidth(c.header) + 2),
     style: c.numFmt ? { numFmt: c.numFmt } : {},
   }));
   sheet.getRow(1).font = { bold: true };
@@ -71,6 +72,11 @@ function addTable(
   };
   sheet.headerFooter = { oddFooter: '&L&A&R&P / &N' };
   return sheet;
+}
+
+/** How many of Excel's character widths a text takes: a CJK character (or a full-width one) two. */
+function displayWidth(text: string): number {
+  return [...text].reduce((n, ch) => n + (/[\u2E80-\uFFEF]/.test(ch) ? 2 : 1), 0);
 }
 
 /** Text in an Excel header or footer, where "&" starts a code: "&&" prints one. */

@@ -38,6 +38,8 @@ for i, s in enumerate(wb.find('m:sheets', ns)):
     sheets.append({'name': s.get('name'), 'orientation': setup.get('orientation'), 'fitToWidth': setup.get('fitToWidth'),
                    'fitToHeight': setup.get('fitToHeight'), 'fitToPage': fit is not None and fit.get('fitToPage') == '1',
                    'titles': titles.get(str(i)),
+                   'widths': [float(c.get('width')) for c in xml.iter('{%s}col' % ns['m'])
+                              for _ in range(int(c.get('min')), int(c.get('max')) + 1)],
                    'header': [text(c) for c in xml.find('m:sheetData', ns).find('m:row', ns)]})
 styles = ET.fromstring(z.read('xl/styles.xml'))
 formats = [f.get('formatCode') for f in styles.iter('{%s}numFmt' % ns['m'])]
@@ -77,6 +79,7 @@ describe('the workbook prints', () => {
           fitToPage: boolean;
           titles: string;
           header: string[];
+          widths: number[];
         }[];
         formats: string[];
       };
@@ -95,6 +98,12 @@ describe('the workbook prints', () => {
       for (const sheet of sheets) {
         expect(sheet, sheet.name).toMatchObject({ fitToPage: true, fitToWidth: '1', fitToHeight: '0' });
         expect(sheet.titles, sheet.name).toMatch(/!\$1:\$1$/);
+        // No header cut by the next cell: each column at least as wide as its header (a CJK character takes two).
+        sheet.header.forEach((h, i) =>
+          expect(sheet.widths[i], `${sheet.name}: "${h}"`).toBeGreaterThanOrEqual(
+            [...h].reduce((n, ch) => n + (/[\u2E80-\uFFEF]/.test(ch) ? 2 : 1), 0),
+          ),
+        );
       }
       // The tables with share and change columns print across the page, so those columns stay on it.
       expect(sheets.filter((s) => s.orientation === 'landscape').map((s) => s.name)).toEqual(

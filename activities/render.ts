@@ -32,6 +32,7 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
         title,
         simulated: generated.simulated,
         itemsLeftOut: generated.itemsDropped?.length ?? 0,
+        ...(run.report?.split !== undefined && { own: run.report.split }),
         footer: {
           workflowId: run.workflowId,
           runId: run.runId,

@@ -18,6 +18,8 @@ export interface RenderInput {
   simulated: boolean;
   /** Items of the model's words left out because they stayed wrong. */
   itemsLeftOut?: number;
+  /** Whose figures these are, when not the company's: a split value (华东, a store), its own targets' label. */
+  own?: string;
 }
 
 /** Every file of a rendered report, and its subject. */
@@ -52,7 +54,7 @@ export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
     chart: renderRevenueChart(metrics, labels),
     html: renderEmailHtml(content),
     text: renderEmailText(content),
-    xlsx: await renderWorkbook(metrics, labels, title),
+    xlsx: await renderWorkbook(metrics, labels, title, input.own),
     webHtml: renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' }),
     subject,
     card: reportCard(subject, metrics, report, labels, { page: footer.aboutUrl, chart: footer.chartUrl }),

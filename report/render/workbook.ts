@@ -93,12 +93,12 @@ export function moneyFormat(currency: string, locale: string): string {
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Every target, the company's KPIs first, then by region / channel / category: target, actual, attainment, gap, pace. */
-function targetSheet(workbook: ExcelJS.Workbook, m: SalesMetrics, l: Labels): void {
+function targetSheet(workbook: ExcelJS.Workbook, m: SalesMetrics, l: Labels, own: string): void {
   const t = m.targets!;
   const month = t.basis === 'month';
   const rows: [string, string, TargetKpiKey, Attainment][] = [
     ...(Object.entries(t.kpis) as [TargetKpiKey, Attainment][]).map(
-      ([key, a]) => [l.total, l.kpi[key], key, a] as [string, string, TargetKpiKey, Attainment],
+      ([key, a]) => [own, l.kpi[key], key, a] as [string, string, TargetKpiKey, Attainment],
     ),
     ...t.breakdowns.map((b) => [l[b.dimension], b.name, 'revenue', b] as [string, string, TargetKpiKey, Attainment]),
   ];
@@ -149,8 +149,15 @@ const asDate = (date: string) => new Date(`${date}T00:00:00Z`);
 /**
  * The report's workbook. `title` is the report's own (a split value's too: 区域周报 · 华东): its document title, and the
  * header of every printed page, so a store's workbook names the store however it is opened, printed or forwarded.
+ * `own` is whose figures these are (a split value: 华东, 甲乙号店), the label of its own targets; the company's by
+ * default.
  */
-export async function renderWorkbook(m: SalesMetrics, l: Labels, title = l.reportTitle): Promise<Buffer> {
+export async function renderWorkbook(
+  m: SalesMetrics,
+  l: Labels,
+  title = l.reportTitle,
+  own = l.total,
+): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'sales-report';
   workbook.title = title;
@@ -194,7 +201,7 @@ export async function renderWorkbook(m: SalesMetrics, l: Labels, title = l.repor
   summary.addRow([]);
   const notes = [m.kpis.refunds ? l.refundConvention : l.noRefundsInData, ...noYearAgoNote(m, l)];
   for (const note of notes) summary.addRow([note]).font = { italic: true, color: { argb: 'FF6B7280' } };
-  if (m.targets) targetSheet(workbook, m, l);
+  if (m.targets) targetSheet(workbook, m, l, own);
   addTable(
     workbook,
     l.daily,

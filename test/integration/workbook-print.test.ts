@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { labelsFor } from '../../report/render/labels';
 import { renderWorkbook } from '../../report/render/workbook';
@@ -111,5 +112,18 @@ describe('the workbook prints', () => {
       );
       expect(formats).toContain(symbol);
     }
+  });
+
+  it("labels a split value's own targets as its own, not the company's", async () => {
+    const year = await sampleReportWeek({ days: 371, ordersPerDay: 8, seed: 2 }, { trendWeeks: 8 });
+    const m = { ...year, targets: targetsFor(year, [{ period: '2026-11', kpi: 'revenue', target: 60_000 }]) };
+    const l = labelsFor('zh-CN');
+    const firstColumn = async (xlsx: Buffer) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+      return book.getWorksheet(l.targets)!.getColumn(1).values.slice(1, 3); // the header and the one row (the basis note follows the table)
+    };
+    expect(await firstColumn(await renderWorkbook(m, l, '区域周报 · 华东', '华东'))).toEqual([l.dimension, '华东']);
+    expect(await firstColumn(await renderWorkbook(m, l))).toEqual([l.dimension, l.total]);
   });
 });

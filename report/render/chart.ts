@@ -26,7 +26,7 @@ export function renderRevenueChart(metrics: SalesMetrics, labels: Labels): Buffe
 
 /** The chart as SVG: what is rasterized, and what a test can read the label sizes from. */
 export function revenueChartSvg(metrics: SalesMetrics, labels: Labels): string {
-  const height = metrics.trend?.length ? 600 : 320;
+  const height = isFlash(metrics) ? 300 : metrics.trend?.length ? 600 : 320;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: CHART_WIDTH, height });
   try {
     chart.setOption(revenueChartOption(metrics, labels));
@@ -79,6 +79,60 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
     splitLine: { lineStyle: { color: '#e5e7eb' } },
   });
   const title = { fontSize: 17, fontWeight: 'bold', color: '#1f2937' };
+  // The trend, in the grid given: weeks (a week's report), days (a flash's 14), months (a month's 6).
+  const trendAxis = (gridIndex: number) => ({
+    type: 'category',
+    gridIndex,
+    // A week before the data starts has no bar and says so under its date.
+    data: trend.map((w) => {
+      const day = trendLabel(w.start);
+      return w.revenue === null ? `${day}\n${labels.noDataInChart}` : day;
+    }),
+    axisLabel: { ...axisLabel, interval: trendInterval, lineHeight: 18 },
+  });
+  const trendSeries = (index: number) => ({
+    name: labels.trend,
+    type: 'bar',
+    xAxisIndex: index,
+    yAxisIndex: index,
+    // The report's week stands out and carries its value; the weeks before are context. A month not yet whole is
+    // drawn as one (pale, dashed edge, "至今" / "to date" by its value), so a 5-day December beside whole months
+    // reads as a month under way, not a collapse.
+    data: trend.map((w, i) => {
+      const last = i === trend.length - 1;
+      const partial = last && monthEndProjection(metrics) !== undefined;
+      return {
+        value: w.revenue ?? '-',
+        itemStyle: partial
+          ? { color: '#bfdbfe', borderColor: '#2563eb', borderWidth: 2, borderType: 'dashed' }
+          : { color: last ? '#2563eb' : '#93c5fd' },
+        label: {
+          show: last && w.revenue !== null,
+          ...(partial && { formatter: (p: { value: number }) => `${compact(p.value)} ${labels.toDate}` }),
+        },
+      };
+    }),
+    barMaxWidth: 32,
+    label: {
+      position: 'top',
+      fontSize: MIN_LABEL_PX,
+      color: '#1f2937',
+      formatter: (p: { value: number }) => compact(p.value),
+    },
+  });
+  if (isFlash(metrics)) {
+    // A daily flash: one day is no chart of days; its 14 days are (yesterday the last bar, a week before among them).
+    return {
+      animation: false,
+      backgroundColor: '#ffffff',
+      textStyle: { fontFamily: CHART_FONT_FAMILY },
+      title: [{ text: labels.trendTitle(trend.length), left: 12, top: 10, textStyle: title }],
+      grid: [{ left: 64, right: 12, top: 60, height: 180 }],
+      xAxis: [trendAxis(0)],
+      yAxis: [valueAxis(0)],
+      series: [trendSeries(0)],
+    };
+  }
   return {
     animation: false,
     backgroundColor: '#ffffff',
@@ -106,20 +160,7 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
         data: metrics.revenueByDay.map((d) => dayOf(d.date)),
         axisLabel: { ...axisLabel, ...dayLabels, lineHeight: 18 },
       },
-      ...(trend.length > 0
-        ? [
-            {
-              type: 'category',
-              gridIndex: 1,
-              // A week before the data starts has no bar and says so under its date.
-              data: trend.map((w) => {
-                const day = trendLabel(w.start);
-                return w.revenue === null ? `${day}\n${labels.noDataInChart}` : day;
-              }),
-              axisLabel: { ...axisLabel, interval: trendInterval, lineHeight: 18 },
-            },
-          ]
-        : []),
+      ...(trend.length > 0 ? [trendAxis(1)] : []),
     ],
     yAxis: [valueAxis(0), ...(trend.length > 0 ? [valueAxis(1)] : [])],
     series: [
@@ -138,42 +179,12 @@ export function revenueChartOption(metrics: SalesMetrics, labels: Labels) {
         lineStyle: { type: 'dashed', width: 2 },
         symbolSize: 6,
       },
-      ...(trend.length > 0
-        ? [
-            {
-              name: labels.trend,
-              type: 'bar',
-              xAxisIndex: 1,
-              yAxisIndex: 1,
-              // The report's week stands out and carries its value; the weeks before are context. A month not yet
-              // whole is drawn as one (pale, dashed edge, "至今" / "to date" by its value), so a 5-day December
-              // beside whole months reads as a month under way, not a collapse.
-              data: trend.map((w, i) => {
-                const last = i === trend.length - 1;
-                const partial = last && monthEndProjection(metrics) !== undefined;
-                return {
-                  value: w.revenue ?? '-',
-                  itemStyle: partial
-                    ? { color: '#bfdbfe', borderColor: '#2563eb', borderWidth: 2, borderType: 'dashed' }
-                    : { color: last ? '#2563eb' : '#93c5fd' },
-                  label: {
-                    show: last && w.revenue !== null,
-                    ...(partial && {
-                      formatter: (p: { value: number }) => `${compact(p.value)} ${labels.toDate}`,
-                    }),
-                  },
-                };
-              }),
-              barMaxWidth: 32,
-              label: {
-                position: 'top',
-                fontSize: MIN_LABEL_PX,
-                color: '#1f2937',
-                formatter: (p: { value: number }) => compact(p.value),
-              },
-            },
-          ]
-        : []),
+      ...(trend.length > 0 ? [trendSeries(1)] : []),
     ],
   };
+}
+
+/** A daily flash with its 14-day trend: drawn as the trend alone (a chart of one day is one bar). */
+function isFlash(metrics: SalesMetrics): boolean {
+  return periodKindOf(metrics) === 'day' && (metrics.trend?.length ?? 0) > 0;
 }

@@ -27,7 +27,7 @@ export function lastYearText(
 
 /** Why there is no year-over-year comparison, when the source does not reach back to that week. */
 export function noYearAgoNote(m: SalesMetrics, l: Labels): string[] {
-  return m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(formatPeriod(m.yearAgo.period, l.locale))] : [];
+  return m.yearAgo && !m.yearAgo.available ? [l.noYearAgo(formatPeriod(m.yearAgo.period, l.locale, true))] : [];
 }
 
 /** The target set for one region / channel / category, if any. */

@@ -3,6 +3,7 @@ import {
   breakdownsOf,
   KPI_KEYS,
   kpisOf,
+  periodKindOf,
   type AnyKpiKey,
   type Breakdown,
   type BreakdownRow,
@@ -269,9 +270,14 @@ ${m.topProducts
   .join('\n')}
 </table>`,
   );
+  // A daily flash is read in one phone screen on the way to work: each region in one line, the channel and category
+  // tables and the top products in the workbook (the attachment note says so), two movers each way, the
+  // recommendations as lines; the model's words stay.
+  const flash = periodKindOf(m) === 'day';
+  const moversShown = flash ? 2 : MOVERS_IN_BODY;
   const moverRows = [
-    ...m.risers.slice(0, MOVERS_IN_BODY).map((x) => [l.risers, x] as const),
-    ...m.fallers.slice(0, MOVERS_IN_BODY).map((x) => [l.fallers, x] as const),
+    ...m.risers.slice(0, moversShown).map((x) => [l.risers, x] as const),
+    ...m.fallers.slice(0, moversShown).map((x) => [l.fallers, x] as const),
   ];
   const movers =
     moverRows.length === 0
@@ -288,6 +294,16 @@ ${moverRows
   .join('\n')}
 </table>`,
         );
+  const regionLines = section(
+    l.region,
+    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+${m.byRegion
+  .map(
+    (row) => `<tr><td style="${CELL}">${e(row.name)}</td>${num(money(row.revenue))}${changeCell(row.changeRatio)}</tr>`,
+  )
+  .join('\n')}
+</table>`,
+  );
   const f = c.footer;
   const runLink = f.uiUrl ? `<a href="${e(f.uiUrl)}" style="color:#6b7280;">${e(f.workflowId)}</a>` : e(f.workflowId);
 
@@ -307,10 +323,14 @@ ${moverRows
 ${kpiRows}
 </table>${kpiNotes.map((x) => `<p style="margin:6px 0 0 0;font-size:12px;color:#6b7280;">${e(x)}</p>`).join('')}</td></tr>
 <tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="560" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:560px;height:auto;border:0;"></td></tr>
-${breakdownsOf(m)
-  .map(({ dimension, rows }) => breakdown(dimension, l[dimension], rows))
-  .join('\n')}
-${topProducts}
+${
+  flash
+    ? regionLines
+    : `${breakdownsOf(m)
+        .map(({ dimension, rows }) => breakdown(dimension, l[dimension], rows))
+        .join('\n')}
+${topProducts}`
+}
 ${movers}
 ${section(l.highlights, list(r.highlights))}
 ${section(l.risks, list(r.risks))}
@@ -318,7 +338,9 @@ ${section(
   l.recommendations,
   r.recommendations.length === 0
     ? ''
-    : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+    : flash
+      ? list(r.recommendations.map((rec) => `${rec.action}（${l.priorities[rec.priority]} · ${rec.owner}）`))
+      : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
 <tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.action)}</th><th align="left" style="${CELL}">${e(l.rationale)}</th><th align="left" style="${CELL}">${e(l.priority)}</th><th align="left" style="${CELL}">${e(l.owner)}</th></tr>
 ${recommendations}</table>`,
 )}
@@ -362,7 +384,9 @@ export function renderEmailText(c: EmailContent): string {
     ...projectionNote(m, l),
   ];
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
-  for (const { dimension, rows } of breakdownsOf(m)) {
+  // A daily flash: its regions only; the rest is in the workbook (as in the HTML).
+  const flash = periodKindOf(m) === 'day';
+  for (const { dimension, rows } of breakdownsOf(m).filter((b) => !flash || b.dimension === 'region')) {
     lines.push('', `${l[dimension]}:`);
     for (const row of rows) {
       const target = breakdownTarget(m, dimension, row.name);
@@ -374,11 +398,13 @@ export function renderEmailText(c: EmailContent): string {
       );
     }
   }
-  lines.push('', `${l.topProducts(Math.min(TOP_IN_BODY, m.topProducts.length))}:`);
-  for (const p of m.topProducts.slice(0, TOP_IN_BODY))
-    lines.push(
-      `- ${p.product}: ${money(p.revenue)}, ${formatNumber(p.units, l.locale)} (${formatRatio(p.changeRatio, l.locale)})`,
-    );
+  if (!flash) {
+    lines.push('', `${l.topProducts(Math.min(TOP_IN_BODY, m.topProducts.length))}:`);
+    for (const p of m.topProducts.slice(0, TOP_IN_BODY))
+      lines.push(
+        `- ${p.product}: ${money(p.revenue)}, ${formatNumber(p.units, l.locale)} (${formatRatio(p.changeRatio, l.locale)})`,
+      );
+  }
   const movers = [...m.risers.slice(0, MOVERS_IN_BODY), ...m.fallers.slice(0, MOVERS_IN_BODY)];
   if (movers.length > 0) {
     lines.push('', `${l.topMovers}:`);

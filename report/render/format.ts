@@ -37,22 +37,26 @@ export function formatCompactMoney(value: number, currency: string, locale: Loca
   }).format(value);
 }
 
-/** A day as its reader writes it: 11月13日（周五） in zh-CN, Fri Nov 13 in en-US. */
-export function formatDay(date: string, locale: Locale): string {
+/**
+ * A day as its reader writes it: 11月13日（周五） in zh-CN, Fri Nov 13 in en-US; with `year` (a day of another year,
+ * such as last year's same day) 2025年11月13日（周四）, Thu Nov 13 2025.
+ */
+export function formatDay(date: string, locale: Locale, year = false): string {
   const at = new Date(`${date}T00:00:00Z`);
   const part = (options: Intl.DateTimeFormatOptions) =>
     new Intl.DateTimeFormat(locale, { timeZone: 'UTC', ...options }).format(at);
+  const y = year ? { year: 'numeric' as const } : {};
   return locale === 'zh-CN'
-    ? `${part({ month: 'long', day: 'numeric' })}（${part({ weekday: 'short' })}）`
-    : part({ weekday: 'short', month: 'short', day: 'numeric' }).replace(',', '');
+    ? `${part({ ...y, month: 'long', day: 'numeric' })}（${part({ weekday: 'short' })}）`
+    : part({ weekday: 'short', ...y, month: 'short', day: 'numeric' }).replaceAll(',', '');
 }
 
 /**
  * A report's period as its reader writes it: a day as a day (12月5日（周六）, Sat Dec 5), more days as the range of
  * their dates. One home for it: subject, body, workbook and the notes all print a period through here.
  */
-export function formatPeriod(range: { start: string; end: string }, locale: Locale): string {
-  return range.start === range.end ? formatDay(range.start, locale) : `${range.start} – ${range.end}`;
+export function formatPeriod(range: { start: string; end: string }, locale: Locale, year = false): string {
+  return range.start === range.end ? formatDay(range.start, locale, year) : `${range.start} – ${range.end}`;
 }
 
 /** A day of the report's week on two short lines: "23日\n周一", "Mon\n23". */

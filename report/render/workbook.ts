@@ -171,7 +171,7 @@ export async function renderWorkbook(
   // The same week last year, where the source holds it: two more columns on the summary and each breakdown.
   const yoyColumns: Column[] = yearAgo
     ? [
-        { header: `${l.lastYear} ${formatPeriod(yearAgo, l.locale)}`, width: 26, numFmt: MONEY },
+        { header: `${l.lastYear} ${formatPeriod(yearAgo, l.locale, true)}`, width: 26, numFmt: MONEY },
         { header: l.yoy, width: 12, numFmt: PERCENT },
       ]
     : [];

@@ -10,9 +10,10 @@ import { CHART_WIDTH, rasterize, revenueChartSvg } from '../../report/render/cha
 import { renderEmailHtml } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
 import { formatRatio } from '../../report/render/format';
-import { kpisOf, type SalesMetrics } from '../../sales/metrics';
+import { kpisOf, periodKindOf, type SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
-import { loadReportWeek } from '../helpers/load';
+import { loadOptions, loadReportWeek } from '../helpers/load';
+import { loadSalesMetrics } from '../../sales/load';
 import { launchBrowser } from '../helpers/browser';
 import { ROOT } from '../helpers/harness';
 
@@ -68,7 +69,7 @@ async function sampleMetrics(dir: string): Promise<SalesMetrics> {
 }
 
 function emailHtml(locale: Locale, metrics: SalesMetrics): { html: string; svg: string } {
-  const labels = labelsFor(locale);
+  const labels = labelsFor(locale, periodKindOf(metrics));
   const report = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport;
   const svg = revenueChartSvg(metrics, labels);
   const chart = rasterize(svg).toString('base64');
@@ -135,5 +136,41 @@ describe('the email as people see it (headless Chromium)', () => {
       await browser.close();
     }
     console.log(`${verdicts.join('\n')}\nscreenshots: ${shots}`);
+  });
+
+  it('the daily flash at 375 px: no wider than the phone, each region one line, the other breakdowns and the top products left to the workbook, last year’s day with its year, in both locales', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-flash-'));
+    const data = join(dir, 'sales.csv');
+    await writeSampleCsv(data, { endDate: '2026-11-19', days: 60, ordersPerDay: 200, seed: 3, badRowsPerThousand: 3 });
+    const flash = await loadSalesMetrics(loadOptions(data, { reportDate: '2026-11-20', period: 'day' }));
+    expect(flash.periodKind).toBe('day');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      // The weekly report of the same data, for how many sections it has.
+      const weeklySections = emailHtml('zh-CN', await loadReportWeek(data)).html.match(/<h2/g)!.length;
+      for (const locale of ['zh-CN', 'en-US'] as const) {
+        const { html } = emailHtml(locale, flash);
+        await page.setViewport({ width: 375, height: 800 });
+        await page.setContent(html, { waitUntil: 'load' });
+        const found = (await page.evaluate(MEASURE_LAYOUT)) as Layout;
+        const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+        await page.screenshot({ path: join(ROOT, 'out', 'email-layout', `flash-${locale}-375.png`), fullPage: true });
+        console.log(`daily flash ${locale} at 375 px: ${height} px tall, ${found.scrollWidth} px wide`);
+        expect(found.past).toEqual([]);
+        expect(found.scrollWidth).toBeLessThanOrEqual(375);
+        // The breakdowns but the regions, and the top products, are the workbook's; each region one line.
+        const l = labelsFor(locale, 'day');
+        expect(html).not.toContain(`>${l.channel}</h2>`);
+        expect(html).not.toContain(`>${l.category}</h2>`);
+        expect(html).not.toContain(l.topProducts(5));
+        for (const r of flash.byRegion) expect(html).toContain(`>${r.name}</td>`);
+        expect(html.match(/<h2/g)!.length).toBeLessThan(weeklySections);
+        // Last year's same day names its year.
+        expect(html).not.toMatch(/去年同日（\d+月|same day last year \([A-Z][a-z]{2} [A-Z][a-z]{2} \d+\)/);
+      }
+    } finally {
+      await browser.close();
+    }
   });
 });

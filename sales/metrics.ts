@@ -233,6 +233,23 @@ export interface SalesMetrics {
   risers: Mover[];
   fallers: Mover[];
   dataQuality: DataQuality;
+  /** Where a split report's value stands among the split's other values (sales/standing.ts); absent: not split. */
+  standing?: Standing;
+}
+
+/** A value's place by revenue in the period among others (1 = most), and the average revenue of all of them. */
+export interface Rank {
+  rank: number;
+  of: number;
+  average: number;
+}
+
+/** Where one value of a split (a store) stands: among every value of the read, and among those of its region. */
+export interface Standing extends Rank {
+  /** The field the report is split by: "store", "region", "manager"… */
+  field: string;
+  /** Among the values whose lines are all in the same region as its own (a store's region). */
+  region?: Rank & { name: string };
 }
 
 /** The breakdowns every report shows, in the order a reader meets them (email, text, workbook, fact book). */

@@ -2,6 +2,7 @@ import { SalesAggregator, type LineGroup, type OrderLine } from './aggregator';
 import type { OrderCounter } from './order-count';
 import { reportWindows, type DateRange, type IsoDate, type PeriodKind } from './dates';
 import { SalesDataError } from './errors';
+import { withStandings } from './standing';
 import { BREAKDOWNS, type Breakdown, type RowTally, type SalesMetrics } from './metrics';
 
 /**
@@ -97,7 +98,8 @@ export class SlicedAggregator {
   finish(quality: RowTally): MetricsBySlice {
     const source: DateRange | undefined =
       this.firstDate && this.lastDate ? { start: this.firstDate, end: this.lastDate } : undefined;
-    return Object.fromEntries([...this.slices].map(([key, slice]) => [key, slice.finish(quality, source)]));
+    const bySlice = Object.fromEntries([...this.slices].map(([key, slice]) => [key, slice.finish(quality, source)]));
+    return this.slicing.split ? withStandings(bySlice, this.slicing.split) : bySlice;
   }
 
   private seen(date: IsoDate): void {

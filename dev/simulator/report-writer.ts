@@ -29,6 +29,8 @@ interface Kpi {
 }
 interface MetricsLike {
   currency?: string;
+  /** What the facts put before an amount: "¥", "CN¥". */
+  currencySign?: string;
   periodKind?: 'day' | 'month';
   period?: { start: string; end: string };
   kpis?: Record<string, Kpi>;
@@ -88,7 +90,9 @@ export function metricsFromPrompt(text: string): MetricsLike {
     }));
   const target = facts.get('target.revenue');
   const percents = [...(target ?? '').matchAll(/([\d.]+)%/g)].map((m) => Number(m[1]) / 100);
+  const sign = /^[+\-−]?([^\d+\-−]*)\d/.exec(figuresIn(facts.get('revenue')?.split(': ')[1] ?? '')[0] ?? '');
   return {
+    ...(sign?.[1] && { currencySign: sign[1] }),
     ...(period && { period: { start: period[1]!, end: period[2]! } }),
     ...(/日报|daily/i.test(header)
       ? { periodKind: 'day' as const }
@@ -189,12 +193,18 @@ class Phrases {
     this.words = PERIOD_WORDS[m.periodKind ?? 'week'];
   }
 
+  /** Money as the facts print it: with their currency sign (¥237,359 / CN¥237,359), as a model copies it. */
+  private money(x: number | undefined): string {
+    return `${this.m.currencySign ?? signOf(this.m.currency, this.lang)}${money(x)}`;
+  }
+
   count(path: string[], max: number): number {
     const key = path.at(-1);
     // The system states the data quality itself; the facts say nothing a note could add.
     if (key === 'dataQualityNotes') return 0;
     if (key === 'risks') return Math.min(max, (this.m.fallers?.length ?? 0) > 0 ? 2 : 1);
-    return Math.min(max, 3);
+    // A daily flash's prompt asks for two of each at most.
+    return Math.min(max, this.m.periodKind === 'day' ? 2 : 3);
   }
 
   priority(path: string[]): string {
@@ -214,12 +224,12 @@ class Phrases {
     switch (key) {
       case 'headline':
         return zh
-          ? `${this.words.thisZh}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)} [revenue]`
-          : `Revenue ${money(rev?.current)} ${this.words.thisEn}, ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue]`;
+          ? `${this.words.thisZh}销售额${this.money(rev?.current)}，环比${change(rev?.changeRatio, zh)} [revenue]`
+          : `Revenue ${this.money(rev?.current)} ${this.words.thisEn}, ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue]`;
       case 'summary':
         return zh
-          ? `${this.period()}销售额${money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${money(k.averageOrderValue?.current)} [revenue, orders, averageOrderValue]。${topCat ? `${topCat.name}是第一大品类 [rank.category]。` : ''}${this.yearAndTarget()}`
-          : `Revenue for ${this.period()} was ${money(rev?.current)}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}, from ${k.orders?.current ?? 0} orders at ${money(k.averageOrderValue?.current)} per order [revenue, orders, averageOrderValue].${topCat ? ` ${topCat.name} is the largest category [rank.category].` : ''}${this.yearAndTarget()}`;
+          ? `${this.period()}销售额${this.money(rev?.current)}，环比${change(rev?.changeRatio, zh)}；订单${k.orders?.current ?? 0}笔，客单价${this.money(k.averageOrderValue?.current)} [revenue, orders, averageOrderValue]。${topCat ? `${topCat.name}是第一大品类 [rank.category]。` : ''}${this.yearAndTarget()}`
+          : `Revenue for ${this.period()} was ${this.money(rev?.current)}, ${change(rev?.changeRatio, zh)} ${this.words.overEn}, from ${k.orders?.current ?? 0} orders at ${this.money(k.averageOrderValue?.current)} per order [revenue, orders, averageOrderValue].${topCat ? ` ${topCat.name} is the largest category [rank.category].` : ''}${this.yearAndTarget()}`;
       case 'kpiCommentary.revenue':
       case 'kpiCommentary.orders':
       case 'kpiCommentary.units':
@@ -234,16 +244,16 @@ class Phrases {
         // Only the first riser is the strongest: a superlative of the others would be false.
         return riser
           ? zh
-            ? `${riser.product}销售额增长${money(riser.delta)}${i === 0 ? '，增幅领先' : ''} [movers]。`
-            : `${riser.product} grew by ${money(riser.delta)}${i === 0 ? ', the strongest riser' : ''} [movers].`
+            ? `${riser.product}销售额增长${this.money(riser.delta)}${i === 0 ? '，增幅领先' : ''} [movers]。`
+            : `${riser.product} grew by ${this.money(riser.delta)}${i === 0 ? ', the strongest riser' : ''} [movers].`
           : zh
             ? `${this.words.thisZh}销售额环比${change(rev?.changeRatio, zh)} [revenue]。`
             : `Revenue ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue].`;
       case 'risks':
         return faller
           ? zh
-            ? `${faller.product}销售额下降${money(-faller.delta)} [movers]，建议核实原因。`
-            : `${faller.product} fell by ${money(-faller.delta)} [movers]; worth checking why.`
+            ? `${faller.product}销售额下降${this.money(-faller.delta)} [movers]，建议核实原因。`
+            : `${faller.product} fell by ${this.money(-faller.delta)} [movers]; worth checking why.`
           : zh
             ? '暂无明显风险。'
             : `No notable risk ${this.words.thisEn}.`;
@@ -315,6 +325,15 @@ const KPI_EN: Record<string, string> = {
   units: 'Units',
   averageOrderValue: 'Average order value',
 };
+
+/** The sign the product prints before an amount in the currency, when the metrics are given as they are. */
+function signOf(currency: string | undefined, lang: Lang): string {
+  if (currency === undefined) return '';
+  const parts = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', { style: 'currency', currency }).formatToParts(
+    1,
+  );
+  return parts.find((p) => p.type === 'currency')?.value ?? '';
+}
 
 function money(x: number | undefined): string {
   return (x ?? 0).toLocaleString('en-US', { maximumFractionDigits: 0 });

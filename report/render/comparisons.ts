@@ -61,3 +61,31 @@ export function projectionNote(m: SalesMetrics, l: Labels): string[] {
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
   return [l.projection(money(p.revenuePerDay), p.daysElapsed, money(p.projectedRevenue), p.daysInMonth)];
 }
+
+/** One line of a split report's standing: among whom, its place, their average and how far it is from it. */
+export interface StandingRow {
+  among: string;
+  rank: number;
+  average: number;
+  /** Its revenue against the average, as a ratio (+0.12 = 12 % above); null when the average is 0. */
+  versus: number | null;
+}
+
+/** A split report's standing (a store among its region's stores, then among all), for the email, text and workbook. */
+export function standingRows(m: SalesMetrics, l: Labels): StandingRow[] {
+  const s = m.standing;
+  if (!s || s.of < 2) return [];
+  const revenue = m.kpis.revenue.current;
+  const row = (among: string, r: { rank: number; average: number }): StandingRow => ({
+    among,
+    rank: r.rank,
+    average: r.average,
+    versus: r.average === 0 ? null : revenue / r.average - 1,
+  });
+  return [
+    ...(s.region && s.region.of > 1 && s.region.of < s.of
+      ? [row(l.rankedAmong(s.field, s.region.of, s.region.name), s.region)]
+      : []),
+    row(l.rankedAmong(s.field, s.of), s),
+  ];
+}

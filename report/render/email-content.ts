@@ -30,6 +30,7 @@ import {
   lastYearText,
   noYearAgoNote,
   projectionNote,
+  standingRows,
   targetBasisLine,
   targetLine,
 } from './comparisons';
@@ -115,7 +116,14 @@ function signed(text: string, value: number): string {
  * The one data-quality statement, written by code from the counts; the model's notes follow only where they add
  * something (a note that restates the counts is dropped).
  */
-export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Labels, itemsLeftOut = 0): string[] {
+export function dataQualityLines(
+  m: SalesMetrics,
+  r: WeeklySalesReport,
+  l: Labels,
+  itemsLeftOut = 0,
+  /** A daily flash's: the rows and the refunds in one short line. */
+  inShort = false,
+): string[] {
   const dq = m.dataQuality;
   const span = formatPeriod(dq.orderDates ?? m.period, l.locale);
   const count = (n: number) => formatNumber(n, l.locale);
@@ -139,11 +147,14 @@ export function dataQualityLines(m: SalesMetrics, r: WeeklySalesReport, l: Label
     : [];
   const refunds = m.kpis.refunds ? l.refundConvention : l.noRefundsInData;
   const leftOut = itemsLeftOut > 0 ? [l.itemsLeftOut(itemsLeftOut)] : [];
+  const rows = inShort
+    ? [l.rowsInShort(dq.skippedRows > 0 ? count(dq.skippedRows) : undefined, count(dq.dataRows), !!m.kpis.refunds)]
+    : [statement];
   return [
-    statement,
+    ...rows,
     ...missing,
     ...formulas,
-    refunds,
+    ...(inShort ? [] : [refunds]),
     ...leftOut,
     ...r.dataQualityNotes.filter((note) => !restates(note)),
   ];
@@ -172,7 +183,7 @@ function commentaryOn(key: AnyKpiKey, r: WeeklySalesReport, l: Labels): string {
 
 /** Words that only say which way a figure moved against when: what the row's arrow and change already show. */
 const RESTATING_WORDS =
-  /环比|同比|较上周|比上周|与上周相比|本周|上周|增长|增加|上升|上涨|提升|下降|下滑|减少|回落|持平|基本|了|为|达到?|\b(?:week|over|on|vs|versus|the|previous|last|this|prior|compared|with|to|from|by|was|were|is|are|up|down|rose|fell|grew|increased|decreased|declined|dropped|flat|unchanged|revenue|orders|units|average|order|value|aov|wow)\b/gi;
+  /环比|同比|较上周|比上周|与上周相比|本周|上周|同日|昨日|昨天|本月|累计|至今|增长|增加|上升|上涨|提升|下降|下滑|减少|回落|持平|基本|了|为|达到?|\b(?:week|over|on|vs|versus|the|previous|last|this|prior|same|day|week|yesterday|month|date|mtd|compared|with|to|from|by|was|were|is|are|up|down|rose|fell|grew|increased|decreased|declined|dropped|flat|unchanged|revenue|orders|units|average|order|value|aov|wow)\b/gi;
 
 export function subjectLine(title: string, m: SalesMetrics, l: Labels, simulated: boolean): string {
   const revenue = m.kpis.revenue;
@@ -192,6 +203,12 @@ const NOTE = 'padding:0 6px 8px 6px;border-bottom:1px solid #e5e7eb;color:#37415
  */
 export function renderEmailHtml(c: EmailContent): string {
   const { metrics: m, report: r, labels: l } = c;
+  // A daily flash is read in one phone screen on the way to work: each region in one line, the channel and category
+  // tables and the top products in the workbook (the attachment note says so), two movers each way with no header,
+  // the highlights and risks in one list, the recommendations as lines, the data quality in one line of small print,
+  // rows closer together; the model's words all stay.
+  const flash = periodKindOf(m) === 'day';
+  const line = flash ? CELL.replace('padding:6px 6px;', 'padding:4px 6px;') : CELL;
   const targets = m.targets;
   const kpiRows = kpisOf(m)
     .map(([key, k]) => {
@@ -202,7 +219,7 @@ export function renderEmailHtml(c: EmailContent): string {
         ...(target && targets ? [targetLine(target, targets.basis, (x) => kpiValue(key, x, m, l), l)] : []),
         ...[commentaryOn(key, r, l)].filter((x) => x !== ''),
       ];
-      const cell = notes.length > 0 ? CELL.replace('border-bottom:1px solid #e5e7eb;', '') : CELL;
+      const cell = notes.length > 0 ? line.replace('border-bottom:1px solid #e5e7eb;', '') : line;
       return `<tr>
 <td style="${cell}font-weight:600;word-break:keep-all;">${e(l.kpi[key])}</td>
 <td style="${cell}text-align:right;white-space:nowrap;">${e(kpiValue(key, k.current, m, l))}</td>
@@ -218,11 +235,11 @@ export function renderEmailHtml(c: EmailContent): string {
   const list = (items: readonly string[]) =>
     items.length === 0
       ? ''
-      : `<ul style="margin:4px 0 0 18px;padding:0;">${items.map((i) => `<li style="margin:4px 0;">${e(i)}</li>`).join('')}</ul>`;
+      : `<ul style="margin:4px 0 0 18px;padding:0;${flash ? 'font-size:13px;line-height:1.45;' : ''}">${items.map((i) => `<li style="margin:${flash ? 2 : 4}px 0;">${e(i)}</li>`).join('')}</ul>`;
   const section = (title: string, body: string) =>
     body === ''
       ? ''
-      : `<tr><td style="padding:16px 16px 0 16px;"><h2 style="margin:0 0 6px 0;font-size:16px;color:#111827;">${e(title)}</h2>${body}</td></tr>`;
+      : `<tr><td style="padding:${flash ? 10 : 16}px 16px 0 16px;"><h2 style="margin:0 0 ${flash ? 4 : 6}px 0;font-size:${flash ? 15 : 16}px;color:#111827;">${e(title)}</h2>${body}</td></tr>`;
 
   const recommendations = r.recommendations
     .map(
@@ -232,14 +249,15 @@ export function renderEmailHtml(c: EmailContent): string {
     )
     .join('\n');
 
-  const quality = dataQualityLines(m, r, l, c.itemsLeftOut);
+  const quality = dataQualityLines(m, r, l, c.itemsLeftOut, flash);
+  const attachmentNote = `${e(l.attachmentNote)}${c.footer.archiveUrl ? ` <a href="${e(c.footer.archiveUrl)}" style="color:#2563eb;">${e(l.allReports)}</a>` : ''}`;
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
   const changeCell = (ratio: number | null, yoy = '', cell = CELL) => {
     const d = direction(ratio);
     return `<td style="${cell}text-align:right;white-space:nowrap;color:${directionColor(d, l.locale)};">${ARROWS[d]} ${e(formatRatio(ratio, l.locale))}${yoy}</td>`;
   };
-  const num = (text: string, muted = false) =>
-    `<td style="${CELL}text-align:right;white-space:nowrap;${muted ? 'color:#6b7280;' : ''}">${e(text)}</td>`;
+  const num = (text: string, muted = false, cell = CELL) =>
+    `<td style="${cell}text-align:right;white-space:nowrap;${muted ? 'color:#6b7280;' : ''}">${e(text)}</td>`;
   const head = (...cols: [string, 'left' | 'right'][]) =>
     `<tr style="background:#f9fafb;">${cols.map(([t, a]) => `<th align="${a}" style="${CELL}">${e(t)}</th>`).join('')}</tr>`;
   const breakdown = (dimension: Breakdown, title: string, rows: BreakdownRow[]) =>
@@ -270,10 +288,6 @@ ${m.topProducts
   .join('\n')}
 </table>`,
   );
-  // A daily flash is read in one phone screen on the way to work: each region in one line, the channel and category
-  // tables and the top products in the workbook (the attachment note says so), two movers each way, the
-  // recommendations as lines; the model's words stay.
-  const flash = periodKindOf(m) === 'day';
   const moversShown = flash ? 2 : MOVERS_IN_BODY;
   const moverRows = [
     ...m.risers.slice(0, moversShown).map((x) => [l.risers, x] as const),
@@ -285,21 +299,40 @@ ${m.topProducts
       : section(
           l.topMovers,
           `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
-${head([l.product, 'left'], [l.thisWeek, 'right'], [l.delta, 'right'])}
+${flash ? '' : head([l.product, 'left'], [l.thisWeek, 'right'], [l.delta, 'right'])}
 ${moverRows
   .map(
     ([, x]) =>
-      `<tr><td style="${CELL}">${ARROWS[direction(x.delta)]} ${e(x.product)}</td>${num(money(x.revenue))}<td style="${CELL}text-align:right;white-space:nowrap;color:${directionColor(direction(x.delta), l.locale)};">${e(signed(money(x.delta), x.delta))}</td></tr>`,
+      `<tr><td style="${line}">${ARROWS[direction(x.delta)]} ${e(x.product)}</td>${num(money(x.revenue), false, line)}<td style="${line}text-align:right;white-space:nowrap;color:${directionColor(direction(x.delta), l.locale)};">${e(signed(money(x.delta), x.delta))}</td></tr>`,
   )
   .join('\n')}
 </table>`,
         );
   const regionLines = section(
     l.region,
-    `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+    m.byRegion.length < 2
+      ? ''
+      : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
 ${m.byRegion
   .map(
-    (row) => `<tr><td style="${CELL}">${e(row.name)}</td>${num(money(row.revenue))}${changeCell(row.changeRatio)}</tr>`,
+    (row) =>
+      `<tr><td style="${line}">${e(row.name)}</td>${num(money(row.revenue), false, line)}${changeCell(row.changeRatio, '', line)}</tr>`,
+  )
+  .join('\n')}
+</table>`,
+  );
+  // A split report (a store's): where it stands among the others, with their average; their figures stay theirs.
+  const standing = standingRows(m, l);
+  const standingTable = section(
+    l.standing.title,
+    standing.length === 0
+      ? ''
+      : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
+${head([l.standing.among, 'left'], [l.standing.rank, 'right'], [l.standing.average, 'right'], [l.standing.versus, 'right'])}
+${standing
+  .map(
+    (x) =>
+      `<tr><td style="${line}">${e(x.among)}</td>${num(l.rankText(x.rank), false, line)}${num(money(x.average), true, line)}${changeCell(x.versus, '', line)}</tr>`,
   )
   .join('\n')}
 </table>`,
@@ -312,9 +345,9 @@ ${m.byRegion
 <body style="margin:0;padding:0;background:#f3f4f6;${FONT}">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f4f6;"><tr><td align="center" style="padding:16px 4px;">
 <table role="presentation" width="760" cellpadding="0" cellspacing="0" style="max-width:760px;width:100%;background:#ffffff;border-radius:8px;${FONT}font-size:14px;line-height:1.55;color:#111827;">
-<tr><td style="padding:24px 16px 8px 16px;">
+<tr><td style="padding:${flash ? 16 : 24}px 16px 8px 16px;">
 <div style="font-size:13px;color:#6b7280;">${e(c.title)} · ${e(l.period)} ${e(formatPeriod(m.period, l.locale))} (${e(l.comparedWith)} ${e(formatPeriod(m.previousPeriod, l.locale))})</div>
-<h1 style="margin:6px 0 0 0;font-size:22px;line-height:1.3;">${e(r.headline)}</h1>
+<h1 style="margin:6px 0 0 0;font-size:${flash ? 20 : 22}px;line-height:1.3;">${e(r.headline)}</h1>
 <p style="margin:10px 0 0 0;color:#374151;">${e(r.summary)}</p>
 </td></tr>
 <tr><td style="padding:12px 16px 0 16px;">
@@ -322,31 +355,42 @@ ${m.byRegion
 <tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.metric)}</th><th align="right" style="${CELL}">${e(l.thisWeek)}</th><th align="right" style="${CELL}">${e(l.lastWeek)}</th><th align="right" style="${CELL}">${e(changeHeader)}</th></tr>
 ${kpiRows}
 </table>${kpiNotes.map((x) => `<p style="margin:6px 0 0 0;font-size:12px;color:#6b7280;">${e(x)}</p>`).join('')}</td></tr>
+${standingTable}
 <tr><td style="padding:16px 16px 0 16px;"><img src="${e(c.chartSrc)}" width="560" alt="${e(l.chartTitle)}" style="display:block;width:100%;max-width:560px;height:auto;border:0;"></td></tr>
 ${
   flash
     ? regionLines
     : `${breakdownsOf(m)
+        // A breakdown of one row (a store's one region) says only 100%: the workbook keeps it.
+        .filter(({ rows }) => rows.length > 1)
         .map(({ dimension, rows }) => breakdown(dimension, l[dimension], rows))
         .join('\n')}
 ${topProducts}`
 }
 ${movers}
-${section(l.highlights, list(r.highlights))}
-${section(l.risks, list(r.risks))}
+${
+  flash
+    ? section(l.highlightsAndRisks, list([...r.highlights, ...r.risks]))
+    : `${section(l.highlights, list(r.highlights))}
+${section(l.risks, list(r.risks))}`
+}
 ${section(
   l.recommendations,
   r.recommendations.length === 0
     ? ''
     : flash
-      ? list(r.recommendations.map((rec) => `${rec.action}（${l.priorities[rec.priority]} · ${rec.owner}）`))
+      ? list(r.recommendations.map((rec) => `${rec.action}${l.aside(`${l.priorities[rec.priority]} · ${rec.owner}`)}`))
       : `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;">
 <tr style="background:#f9fafb;"><th align="left" style="${CELL}">${e(l.action)}</th><th align="left" style="${CELL}">${e(l.rationale)}</th><th align="left" style="${CELL}">${e(l.priority)}</th><th align="left" style="${CELL}">${e(l.owner)}</th></tr>
 ${recommendations}</table>`,
 )}
-${section(l.dataQuality, list(quality))}
-<tr><td style="padding:16px 16px 0 16px;color:#374151;">${e(l.attachmentNote)}${c.footer.archiveUrl ? ` <a href="${e(c.footer.archiveUrl)}" style="color:#2563eb;">${e(l.allReports)}</a>` : ''}</td></tr>
-<tr><td style="padding:20px 16px 24px 16px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
+${
+  flash
+    ? `<tr><td style="padding:10px 16px 0 16px;font-size:12px;line-height:1.45;color:#6b7280;">${e(l.dataQuality)}: ${quality.map(e).join(' ')} ${attachmentNote}</td></tr>`
+    : `${section(l.dataQuality, list(quality))}
+<tr><td style="padding:16px 16px 0 16px;color:#374151;">${attachmentNote}</td></tr>`
+}
+<tr><td style="padding:${flash ? 12 : 20}px 16px ${flash ? 16 : 24}px 16px;font-size:11px;color:#6b7280;border-top:1px solid #e5e7eb;">
 ${
   c.copy === 'archive'
     ? `${e(l.footer)}: ${runLink} · run ${e(f.runId)} · ${e(howMade(f))}`
@@ -384,6 +428,16 @@ export function renderEmailText(c: EmailContent): string {
     ...projectionNote(m, l),
   ];
   const money = (x: number) => formatMoney(x, m.currency, l.locale, 0);
+  const standing = standingRows(m, l);
+  if (standing.length > 0)
+    lines.push(
+      '',
+      `${l.standing.title}:`,
+      ...standing.map(
+        (x) =>
+          `- ${x.among}: ${l.rankText(x.rank)} (${l.standing.average} ${money(x.average)}, ${l.standing.versus} ${formatRatio(x.versus, l.locale)})`,
+      ),
+    );
   // A daily flash: its regions only; the rest is in the workbook (as in the HTML).
   const flash = periodKindOf(m) === 'day';
   for (const { dimension, rows } of breakdownsOf(m).filter((b) => !flash || b.dimension === 'region')) {

@@ -18,6 +18,8 @@ export interface Labels {
   summary: string;
   highlights: string;
   risks: string;
+  /** A daily flash's one list of both. */
+  highlightsAndRisks: string;
   recommendations: string;
   action: string;
   rationale: string;
@@ -40,6 +42,15 @@ export interface Labels {
   /** The data-quality statement: the rows read cover more than the week (trend, year ago, month to date), so it says which. */
   skippedRows: (skipped: string, total: string, span: string) => string;
   allRowsRead: (total: string, span: string) => string;
+  /** A split report's standing among the split's values: its section's title and columns. */
+  standing: { title: string; among: string; rank: string; average: string; versus: string };
+  /** Whom it is ranked among: "华东的 12 家门店", "All 40 stores". */
+  rankedAmong: (field: string, n: number, region?: string) => string;
+  rankText: (rank: number) => string;
+  /** Words set aside after a sentence: "（高 · 采购）", " (High · Purchasing)". */
+  aside: (text: string) => string;
+  /** A daily flash's data-quality statement in one short line: the rows read and skipped, and what refunds mean. */
+  rowsInShort: (skipped: string | undefined, total: string, refunds: boolean) => string;
   /** How refunds are counted: said in the data-quality statement and under the workbook's summary. */
   refundConvention: string;
   /** How many items of the written commentary were left out because they did not hold against the figures. */
@@ -104,6 +115,21 @@ export interface Labels {
   targetBasis: (basis: 'week' | 'month', range: string, through: string, elapsed: number, days: number) => string;
 }
 
+/** How a split's values are counted: "12 家门店", "40 stores". */
+const FIELD_ZH: Record<string, string> = {
+  store: '家门店',
+  region: '个地区',
+  manager: '位负责人',
+  channel: '个渠道',
+  category: '个品类',
+};
+const FIELD_EN: Record<string, string> = {
+  store: 'stores',
+  region: 'regions',
+  manager: 'managers',
+  category: 'categories',
+};
+
 /** The data-quality lines on the rows read, naming the report's own period: rows outside it serve the comparisons. */
 function zhRowsRead(period: string): Pick<Labels, 'skippedRows' | 'allRowsRead'> {
   return {
@@ -145,6 +171,7 @@ const zh: Labels = {
   summary: '概要',
   highlights: '亮点',
   risks: '风险',
+  highlightsAndRisks: '亮点与风险',
   recommendations: '建议',
   action: '行动',
   rationale: '理由',
@@ -164,6 +191,13 @@ const zh: Labels = {
   date: '日期',
   dataQuality: '数据质量',
   ...zhRowsRead('本周'),
+  aside: (text) => `（${text}）`,
+  standing: { title: '排名', among: '排名范围', rank: '名次', average: '平均销售额', versus: '对比平均' },
+  rankedAmong: (field, n, region) =>
+    `${region === undefined ? '全部' : `${region}的`} ${n} ${FIELD_ZH[field] ?? `个${field}`}`,
+  rankText: (rank) => `第 ${rank}`,
+  rowsInShort: (s, t, refunds) =>
+    `读取 ${t} 行${s === undefined ? '，全部可读' : `，${s} 行无法读取已跳过`}；${refunds ? '退款计入发生当日' : '数据中没有退款行，销售额未扣除退款'}。`,
   refundConvention: '退款计入退款发生的那一周（按退款行的日期），不冲减原订单所在的周。',
   itemsLeftOut: (n) => `模型撰写的文字解读中有 ${n} 条与系统计算的数据不符，已删去；其余文字均已核对。`,
   noRefundsInData: '数据中没有任何退款行（导出可能不含退款），因此不报告退款与退货率；销售额未扣除退款。',
@@ -237,6 +271,7 @@ const en: Labels = {
   summary: 'Summary',
   highlights: 'Highlights',
   risks: 'Risks',
+  highlightsAndRisks: 'Highlights and risks',
   recommendations: 'Recommendations',
   action: 'Action',
   rationale: 'Rationale',
@@ -256,6 +291,13 @@ const en: Labels = {
   date: 'Date',
   dataQuality: 'Data quality',
   ...enRowsRead('the week'),
+  aside: (text) => ` (${text})`,
+  standing: { title: 'Standing', among: 'Among', rank: 'Rank', average: 'Average revenue', versus: 'vs average' },
+  rankedAmong: (field, n, region) =>
+    `${region === undefined ? 'All ' : ''}${n} ${n === 1 ? field : (FIELD_EN[field] ?? `${field}s`)}${region === undefined ? '' : ` in ${region}`}`,
+  rankText: (rank) => `#${rank}`,
+  rowsInShort: (s, t, refunds) =>
+    `${t} rows read${s === undefined ? ', all readable' : `, ${s} unreadable and skipped`}; ${refunds ? 'refunds count on the day they happen' : 'no refund lines in the data, so revenue is before refunds'}.`,
   refundConvention: "Refunds count in the week they happen (by the refund line's date), not in the week of the sale.",
   itemsLeftOut: (n) =>
     `${n} ${n === 1 ? 'point' : 'points'} of the written commentary did not match the computed figures and ${n === 1 ? 'was' : 'were'} left out; the rest was checked.`,
@@ -362,8 +404,7 @@ const PERIOD_WORDS: Record<Locale, Record<Exclude<PeriodKind, 'week'>, PeriodWor
       weekEnd: 'Day',
       weeklyRevenue: 'Revenue by day',
       lastYear: 'Same day last year',
-      noYearAgo: (w) =>
-        `The data does not reach back to the same day last year (${w}), so there is no year-over-year comparison.`,
+      noYearAgo: (w) => `No year-over-year: the data does not reach back to ${w}.`,
       ...enRowsRead('the day'),
     },
     month: {

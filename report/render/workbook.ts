@@ -12,7 +12,7 @@ import {
 import type { Labels } from './labels';
 import type { ReportRef } from '../../store/archive';
 import { formatPeriod } from './format';
-import { noYearAgoNote, targetBasisLine } from './comparisons';
+import { noYearAgoNote, standingRows, targetBasisLine } from './comparisons';
 
 /** Money cells: replaced by the report currency's format (moneyFormat) once the workbook is built. */
 const MONEY = '#,##0.00';
@@ -201,6 +201,17 @@ export async function renderWorkbook(
   summary.addRow([]);
   const notes = [m.kpis.refunds ? l.refundConvention : l.noRefundsInData, ...noYearAgoNote(m, l)];
   for (const note of notes) summary.addRow([note]).font = { italic: true, color: { argb: 'FF6B7280' } };
+  // A split report's standing among the others: a small table of its own under the notes.
+  const standing = standingRows(m, l);
+  if (standing.length > 0) {
+    summary.addRow([]);
+    summary.addRow([l.standing.among, l.standing.rank, l.standing.average, l.standing.versus]).font = { bold: true };
+    for (const x of standing) {
+      const row = summary.addRow([x.among, l.rankText(x.rank), x.average, x.versus]);
+      row.getCell(3).numFmt = MONEY;
+      row.getCell(4).numFmt = PERCENT;
+    }
+  }
   if (m.targets) targetSheet(workbook, m, l, own);
   addTable(
     workbook,

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,9 @@ import { formatRatio } from '../../report/render/format';
 import { kpisOf, periodKindOf, type SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { loadOptions, loadReportWeek } from '../helpers/load';
-import { loadSalesMetrics } from '../../sales/load';
+import { loadSalesMetrics, loadSalesSlices } from '../../sales/load';
 import { launchBrowser } from '../helpers/browser';
+import { printedNarrative } from '../../report/narrative';
 import { ROOT } from '../helpers/harness';
 
 /** Run in the page after load: how wide it is against the window, and which boxes reach past its right edge. */
@@ -40,9 +41,9 @@ interface Layout {
 }
 
 /** The smallest text in the chart, in the chart's own pixels: read off the SVG that is rasterized. */
-function smallestText(svg: string): number {
+function smallestText(svg: string, atLeast = 20): number {
   const sizes = [...svg.matchAll(/<text[^>]*font-size:([\d.]+)px/g)].map((m) => Number(m[1]));
-  expect(sizes.length).toBeGreaterThan(20); // axis labels, legend, titles, the report week's value
+  expect(sizes.length).toBeGreaterThan(atLeast); // axis labels, legend, titles, the report period's value
   return Math.min(...sizes);
 }
 
@@ -70,7 +71,9 @@ async function sampleMetrics(dir: string): Promise<SalesMetrics> {
 
 function emailHtml(locale: Locale, metrics: SalesMetrics): { html: string; svg: string } {
   const labels = labelsFor(locale, periodKindOf(metrics));
-  const report = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport;
+  const answer = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport;
+  // As a run prints it: the citations taken out.
+  const report = printedNarrative(answer, []).report!;
   const svg = revenueChartSvg(metrics, labels);
   const chart = rasterize(svg).toString('base64');
   const html = renderEmailHtml({
@@ -136,6 +139,58 @@ describe('the email as people see it (headless Chromium)', () => {
       await browser.close();
     }
     console.log(`${verdicts.join('\n')}\nscreenshots: ${shots}`);
+  });
+
+  it('each shape of report fits a phone, a mail pane and a desktop in both locales: the flash in one phone screen (≤ 1,400 px at 375 px), the month to date, a store’s own report; chart labels ≥ 10 px', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sales-report-shapes-'));
+    const data = join(dir, 'sales.csv');
+    await writeSampleCsv(data, { endDate: '2026-11-19', days: 190, ordersPerDay: 200, seed: 3, badRowsPerThousand: 3 });
+    // Three stores a region, as a chain's export names them: a store column after the others.
+    const lines = (await readFile(data, 'utf8')).trimEnd().split('\n');
+    const withStores = lines.map((line, i) =>
+      i === 0 ? `${line},门店` : `${line},${line.split(',')[4]}${(Number(/\d+/.exec(line)?.[0] ?? 0) % 3) + 1}号店`,
+    );
+    await writeFile(data, `${withStores.join('\n')}\n`);
+    const stores = await loadSalesSlices(loadOptions(data, { slicing: { split: 'store' } }));
+    const store = stores[Object.keys(stores).sort()[0]!]!;
+    expect(store.standing?.region?.of).toBe(3);
+    const shapes: [string, SalesMetrics][] = [
+      ['flash', await loadSalesMetrics(loadOptions(data, { period: 'day' }))],
+      ['month', await loadSalesMetrics(loadOptions(data, { period: 'month' }))],
+      ['store', store],
+    ];
+    const verdicts: string[] = [];
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      for (const [shape, metrics] of shapes)
+        for (const locale of ['zh-CN', 'en-US'] as const) {
+          const { html, svg } = emailHtml(locale, metrics);
+          // A flash's one chart of 14 days has fewer labels (no legend, one title).
+          const smallest = smallestText(svg, 10);
+          for (const width of [375, 600, 1200]) {
+            await page.setViewport({ width, height: 800 });
+            await page.setContent(html, { waitUntil: 'load' });
+            const found = (await page.evaluate(MEASURE_LAYOUT)) as Layout;
+            const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+            await page.screenshot({
+              path: join(ROOT, 'out', 'email-layout', `${shape}-${locale}-${width}.png`),
+              fullPage: true,
+            });
+            const labelPx = (smallest * found.chartWidth) / CHART_WIDTH;
+            verdicts.push(
+              `${shape} ${locale} ${width}px: ${height} px tall, ${found.scrollWidth} px wide, ${found.past.length} boxes past the edge, smallest chart label ${labelPx.toFixed(1)}px`,
+            );
+            expect(found.past, `${shape} ${locale} at ${width}px`).toEqual([]);
+            expect(found.scrollWidth, `${shape} ${locale} at ${width}px`).toBeLessThanOrEqual(width);
+            expect(labelPx, `${shape} ${locale} at ${width}px`).toBeGreaterThanOrEqual(10);
+            if (shape === 'flash' && width === 375) expect(height, `the flash in ${locale}`).toBeLessThanOrEqual(1400);
+          }
+        }
+    } finally {
+      await browser.close();
+    }
+    console.log(verdicts.join('\n'));
   });
 
   it('the daily flash at 375 px: no wider than the phone, each region one line, the other breakdowns and the top products left to the workbook, last year’s day with its year, in both locales', async () => {

@@ -10,6 +10,33 @@ import { sliceOf, WHOLE } from '../../sales/slices';
 import { targetRowsOfSlice } from '../../sales/targets';
 import { archivePrefix, archiveRootOf } from '../../store/archive';
 import { loadOptions } from '../helpers/load';
+import { labelsFor, type Labels } from '../../report/render/labels';
+import { standingRows } from '../../report/render/comparisons';
+import { renderEmailHtml, type EmailContent } from '../../report/render/email-content';
+import { writeDocument } from '../../dev/simulator/report-writer';
+import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { SalesMetrics } from '../../sales/metrics';
+
+/** A store's email as a run renders it, with the simulator's words. */
+function emailOf(metrics: SalesMetrics, labels: Labels): EmailContent {
+  return {
+    metrics,
+    report: writeDocument(weeklySalesReportSchema, metrics, 'zh') as WeeklySalesReport,
+    labels,
+    title: '门店周报',
+    chartSrc: 'cid:chart',
+    copy: 'reader',
+    footer: {
+      workflowId: 'w',
+      runId: 'r',
+      model: 'm',
+      promptSha256: 'f'.repeat(64),
+      attempts: 1,
+      gpu: '',
+      simulated: true,
+    },
+  };
+}
 
 /** The product's default read of `path`, stale and empty exports failing. */
 function options(path: string, more: Partial<LoadSalesOptions> = {}): LoadSalesOptions {
@@ -27,7 +54,10 @@ describe('one pass, every slice', () => {
     expect(regions.length).toBeGreaterThan(2);
     for (const region of regions) {
       const scoped = (await loadSalesSlices(options(csv, { slicing: { scope: { region: [region] } } })))[WHOLE]!;
-      expect(byRegion[region]).toEqual(scoped);
+      // The same figures; the split's slice knows besides where it stands among the others.
+      const { standing, ...figures } = byRegion[region]!;
+      expect(figures).toEqual(scoped);
+      expect(standing).toMatchObject({ field: 'region', of: regions.length });
       // Only its own region: its region breakdown is itself, and its revenue is that region's row of the whole.
       expect(scoped.byRegion.map((r) => r.name)).toEqual([region]);
       expect(scoped.kpis.revenue.current).toBe(whole.byRegion.find((r) => r.name === region)!.revenue);
@@ -90,7 +120,37 @@ describe('slices by store and manager', () => {
     expect(byStore.S03!.kpis.revenue).toMatchObject({ current: 30, previous: 12 });
     const wang = await loadSalesSlices(options(csv, { slicing: { scope: { manager: ['Wang'] }, split: 'store' } }));
     expect(Object.keys(wang).sort()).toEqual(['S01', 'S02']);
-    expect(wang.S02).toEqual(byStore.S02);
+    // The same figures; ranked among Wang's two stores, not the three.
+    expect({ ...wang.S02, standing: undefined }).toEqual({ ...byStore.S02, standing: undefined });
+    expect(wang.S02!.standing).toMatchObject({ rank: 2, of: 2 });
+  });
+
+  it("ranks each store among its region's stores and all of them, with their averages, printed as the store's standing", async () => {
+    const byStore = await loadSalesSlices(options(await storeCsv(), { slicing: { split: 'store' } }));
+    // The week 11-13 – 11-19: S01 ¥35 and S02 ¥10 in East, S03 ¥30 in West.
+    expect(byStore.S01!.standing).toEqual({
+      field: 'store',
+      rank: 1,
+      of: 3,
+      average: 25,
+      region: { name: 'East', rank: 1, of: 2, average: 22.5 },
+    });
+    expect(byStore.S02!.standing).toMatchObject({ rank: 3, region: { rank: 2, of: 2 } });
+    expect(byStore.S03!.standing).toMatchObject({ rank: 2, region: { name: 'West', rank: 1, of: 1 } });
+    // A whole report has no standing; a store alone in its region is ranked among all only.
+    expect((await loadSalesSlices(options(await storeCsv())))[WHOLE]!.standing).toBeUndefined();
+    const zh = labelsFor('zh-CN');
+    expect(standingRows(byStore.S02!, zh)).toEqual([
+      { among: 'East的 2 家门店', rank: 2, average: 22.5, versus: 10 / 22.5 - 1 },
+      { among: '全部 3 家门店', rank: 3, average: 25, versus: 10 / 25 - 1 },
+    ]);
+    expect(standingRows(byStore.S03!, labelsFor('en-US')).map((x) => x.among)).toEqual(['All 3 stores']);
+    const html = renderEmailHtml(emailOf(byStore.S02!, zh));
+    expect(html).toContain('>排名</h2>');
+    expect(html).toContain('>East的 2 家门店</td>');
+    expect(html).toContain('第 2');
+    // Its one region is no table of one row at 100%.
+    expect(html).not.toContain('>地区</h2>');
   });
 
   it('needs the store column only when a report slices by store, and says which column is missing', async () => {

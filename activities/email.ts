@@ -163,8 +163,10 @@ export function createEmailActivities({
     if (earlier && earlier.state !== 'refused') return receiptOf(earlier);
 
     const messageId = messageIdFor('report', run);
-    const [text, html, chart, xlsx] = await Promise.all(
-      [files.text, files.html, files.chart, files.xlsx].map(archived),
+    const [text, html, chart, xlsx, pdf] = await Promise.all(
+      [files.text, files.html, files.chart, files.xlsx, files.pdf].map((key) =>
+        key === undefined ? Promise.resolve(undefined) : archived(key),
+      ),
     );
     const automated = automatedMessage(config, now());
     const raw = await new MailComposer({
@@ -184,6 +186,7 @@ export function createEmailActivities({
           content: xlsx,
           contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
         },
+        ...(files.pdf && pdf ? [{ filename: basename(files.pdf), content: pdf, contentType: 'application/pdf' }] : []),
       ],
     })
       .compile()

@@ -6,7 +6,7 @@ import { runUrl } from '../temporal/ui-links';
 import type { ActivityDeps } from './deps';
 import { thisRun } from './this-run';
 import { archivePrefix, archiveRootOf } from '../store/archive';
-import { workbookFileName } from '../report/render/workbook';
+import { reportFileName } from '../report/render/workbook';
 import { writeArchiveIndex } from './archive-index';
 
 /** archiveUrl is where the store's archive/ folder is served. */
@@ -23,12 +23,14 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
         return `${prefix}${name}`;
       };
       const title = titleOf(config, run.report);
+      const definition = definitionOf(config, run.report);
       const archiveBase = config.report.archiveUrl?.replace(/\/+$/, '');
       // Rendered in the render process, below the worker's priority: the runs still writing come first.
       const files = await renderer.render({
         metrics,
         report: generated.report,
-        locale: definitionOf(config, run.report).locale,
+        locale: definition.locale,
+        pdf: definition.pdf,
         title,
         simulated: generated.simulated,
         itemsLeftOut: generated.itemsDropped?.length ?? 0,
@@ -51,19 +53,20 @@ export function createRenderActivities({ config, store, renderer = sharedRenderP
           }),
         },
       });
-      const [chart, html, text, xlsx, , card] = await Promise.all([
+      const [chart, html, text, xlsx, , card, pdf] = await Promise.all([
         save('chart.png', files.chart),
         save('report.html', files.html),
         save('report.txt', files.text),
-        save(workbookFileName(run.report, metrics.period), files.xlsx),
+        save(reportFileName(run.report, metrics.period, 'xlsx'), files.xlsx),
         // The archive's page (the index links to it): the chart by file name, and the run's details.
         save('report.web.html', files.webHtml),
         save('card.json', JSON.stringify(files.card)),
+        files.pdf && save(reportFileName(run.report, metrics.period, 'pdf'), files.pdf),
       ]);
       await writeArchiveIndex(store, config, run.report, title);
       return {
         archive: store.locate(prefix),
-        files: { html, text, chart, xlsx, card },
+        files: { html, text, chart, xlsx, card, ...(pdf && { pdf }) },
         subject: files.subject,
       };
     },

@@ -85,7 +85,8 @@ async function main(): Promise<number> {
   // The morning: a daily flash and the weekly report for the team, and each region its own weekly report.
   const morning: ConfigPatch['reports'] = [
     { id: 'daily', period: 'day', to: ['sales-team@example.com'], chat: [{ kind: 'dingtalk', url: chat.url }] },
-    { id: 'weekly', period: 'week' },
+    // The weekly report printed as a PDF too, for those who print or forward it.
+    { id: 'weekly', period: 'week', pdf: true },
     {
       id: 'by-region',
       period: 'week',
@@ -197,6 +198,10 @@ async function main(): Promise<number> {
     console.log(`Emails:     ${rel(join(out, 'mail'))}  (each .eml with an .html beside it to open in a browser)`);
     console.log(
       `Chat:       ${chat.saved.length} card(s) to the team's DingTalk group (a stand-in): ${chat.saved.map(rel).join(', ') || 'none'}`,
+    );
+    const pdf = (await weekly.result()).artefacts?.files.pdf;
+    console.log(
+      `PDF:        ${pdf ? `${rel(stack.store.locate(pdf))} (the weekly report, also attached to its email)` : 'none'}`,
     );
     console.log(`Archive:    ${rel(join(out, 'store', 'archive'))}  (index.html per report and region)`);
     console.log(`Temporal:   ${url}\n`);

@@ -28,6 +28,8 @@ export interface ReportDefinition {
   currency: string;
   /** Its own fixed system prompt, prompts/system.<prompt>.<locale>.md; absent: its period's. */
   prompt?: string;
+  /** Whether its email is also printed as an A4 PDF, attached and archived (reports[].pdf, else report.pdf). */
+  pdf: boolean;
   /** The data source it reads: "data", or a name under config `sources`. */
   source: string;
   /** When it is written (its own reports[].schedule, else schedule.cron) and the zone its report date is in. */
@@ -57,6 +59,7 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
         bcc: email.bcc,
         source: DEFAULT_SOURCE,
         chat: [],
+        pdf: report.pdf,
         currency: report.currency,
         cron: config.schedule.cron,
         timezone: report.timezone,
@@ -73,6 +76,7 @@ export function reportDefinitions(config: Config): ReportDefinition[] {
     },
     ...(r.split && { splitRecipients: r.split.recipients }),
     chat: r.chat ?? [],
+    pdf: r.pdf ?? report.pdf,
     ...(r.split?.chat && { splitChat: r.split.chat }),
     to: r.to ?? (r.split ? [] : email.to),
     // A split report holds one value's figures: the configured cc (who reads the whole) is not its reader.

@@ -227,6 +227,12 @@ export const configSchema = {
           description:
             'Weeks of revenue and orders in the trend (chart, workbook, figures); the data read widens to match.',
         },
+        pdf: {
+          type: 'boolean',
+          default: false,
+          description:
+            "Print each report's email as an A4 PDF too (headless Chromium, the bundled Noto Sans SC embedded), attached to the email and kept in its archive. A report may say otherwise (reports[].pdf).",
+        },
         flatChangePercent: {
           type: 'number',
           minimum: 0,
@@ -325,6 +331,7 @@ export const configSchema = {
             description:
               "The currency of its figures (ISO 4217), for a source kept in another one (a Hong Kong shop's HKD): its money is formatted and checked in it. No conversion: the source's amounts are taken as they are. Default: report.currency.",
           },
+          pdf: { type: 'boolean', description: 'Print its email as an A4 PDF too. Default: report.pdf.' },
           prompt: {
             type: 'string',
             pattern: '^[a-z0-9][a-z0-9-]{0,39}$',

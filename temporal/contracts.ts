@@ -301,7 +301,8 @@ export interface RenderedReport {
   archive: string;
   /** Store keys of what was rendered. */
   /** `card`: what a chat channel shows of it (report/render/card.ts), as JSON; unset in runs recorded before. */
-  files: { html: string; text: string; chart: string; xlsx: string; card?: string };
+  /** `pdf`: the email printed, when the report asks for one (reports[].pdf). */
+  files: { html: string; text: string; chart: string; xlsx: string; card?: string; pdf?: string };
   subject: string;
 }
 

@@ -7,6 +7,7 @@ import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent, type 
 import { labelsFor } from './labels';
 import { reportCard, type ReportCard } from './card';
 import { renderWorkbook } from './workbook';
+import type { PdfPrinter } from './pdf';
 
 /** What a report is rendered from: plain data, so it can cross to the render process. */
 export interface RenderInput {
@@ -20,6 +21,8 @@ export interface RenderInput {
   itemsLeftOut?: number;
   /** Whose figures these are, when not the company's: a split value (华东, a store), its own targets' label. */
   own?: string;
+  /** Print the email as a PDF too (reports[].pdf). */
+  pdf?: boolean;
 }
 
 /** Every file of a rendered report, and its subject. */
@@ -33,10 +36,15 @@ export interface RenderedFiles {
   subject: string;
   /** What a chat channel shows of it. */
   card: ReportCard;
+  /** The email printed (A4), when asked. */
+  pdf?: Buffer;
 }
 
-/** The email (HTML and text), its chart, the workbook and the archive's page, from the report's figures and words. */
-export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
+/**
+ * The email (HTML and text), its chart, the workbook, the archive's page and, when asked, the PDF, from the report's
+ * figures and words. `printer` prints the PDFs (one browser kept for the process).
+ */
+export async function renderAll(input: RenderInput, printer?: PdfPrinter): Promise<RenderedFiles> {
   const { metrics, report, title, footer } = input;
   const labels = labelsFor(input.locale, periodKindOf(metrics));
   const subject = subjectLine(title, metrics, labels, input.simulated);
@@ -50,13 +58,17 @@ export async function renderAll(input: RenderInput): Promise<RenderedFiles> {
     footer,
     itemsLeftOut: input.itemsLeftOut ?? 0,
   };
+  const chart = renderRevenueChart(metrics, labels);
+  const html = renderEmailHtml(content);
+  if (input.pdf && !printer) throw new Error('a PDF was asked for with no printer to print it');
   return {
-    chart: renderRevenueChart(metrics, labels),
-    html: renderEmailHtml(content),
+    chart,
+    html,
     text: renderEmailText(content),
     xlsx: await renderWorkbook(metrics, labels, title, input.own),
     webHtml: renderEmailHtml({ ...content, chartSrc: 'chart.png', copy: 'archive' }),
     subject,
     card: reportCard(subject, metrics, report, labels, { page: footer.aboutUrl, chart: footer.chartUrl }),
+    ...(input.pdf && printer && { pdf: await printer.print(html, content.chartSrc, chart) }),
   };
 }

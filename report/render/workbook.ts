@@ -287,13 +287,17 @@ export async function renderWorkbook(
 }
 
 /**
- * The workbook's file name, the one a reader saves: the report and its split value in it (a store's workbook is not
- * named like every other store's), then the period. Characters a file system refuses become "-".
+ * The workbook's or the PDF's file name, the one a reader saves: the report and its split value in it (a store's
+ * workbook is not named like every other store's), then the period. Characters a file system refuses become "-".
  */
-export function workbookFileName(report: ReportRef | undefined, period: { start: string; end: string }): string {
+export function reportFileName(
+  report: ReportRef | undefined,
+  period: { start: string; end: string },
+  kind: 'xlsx' | 'pdf',
+): string {
   const which = report ? [report.id, ...(report.split === undefined ? [] : [report.split])] : [];
   const name = ['sales-report', ...which, period.start === period.end ? period.start : `${period.start}_${period.end}`]
     .join('-')
     .replace(/[\\/:*?"<>|\s]+/g, '-');
-  return `${name}.xlsx`;
+  return `${name}.${kind}`;
 }

@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { printFontFiles } from './print-fonts';
 
@@ -15,12 +14,20 @@ const VERSION = (JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf
  */
 const UNPACK_DIR = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sales-report', `chromium-${VERSION}`);
 
+/**
+ * The package, loaded as the ES module it is (its CommonJS types are marked ESM, which a compiled CommonJS worker
+ * cannot require): a dynamic import works from both the sources and the build.
+ */
+async function chromiumPackage() {
+  return (await import('@sparticuz/chromium')).default;
+}
+
 async function executablePath(): Promise<string> {
   mkdirSync(UNPACK_DIR, { recursive: true });
   const tmp = process.env.TMPDIR;
   process.env.TMPDIR = UNPACK_DIR;
   try {
-    return await chromium.executablePath();
+    return await (await chromiumPackage()).executablePath();
   } finally {
     if (tmp === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = tmp;
@@ -36,7 +43,7 @@ export async function launchBrowser(): Promise<Browser> {
   const path = await executablePath();
   return puppeteer.launch({
     executablePath: path,
-    args: chromium.args,
+    args: (await chromiumPackage()).args,
     headless: 'shell',
     pipe: true,
     timeout: 60_000,

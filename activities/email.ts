@@ -15,6 +15,7 @@ import {
   nonRetryableFailure,
   type AlertReceipt,
   type ConfigDriftAlert,
+  type DeadlineAlert,
   type DelayNotice,
   type EmailReceipt,
   type FailureAlert,
@@ -28,6 +29,7 @@ import {
   type SendReportRequest,
   type NarrativeWithheld,
 } from '../temporal/contracts';
+import { deadlineAlertWords } from '../alerts/deadline';
 import { runUrl, scheduleUrl } from '../temporal/ui-links';
 import { reportTag } from '../temporal/product-metrics';
 import { isPoolShare } from '../gpu/billing';
@@ -677,6 +679,19 @@ export function createEmailActivities({
     return deliverAlert(`<config-drift.${id}@${domain}>`, { subject, text, link, run: morning });
   }
 
+  /** A morning that will not make its deadline on one GPU, or did not: one alert of each per morning. */
+  function sendDeadline({ morning, kind, plan, reports, pending }: DeadlineAlert): Promise<AlertReceipt> {
+    const link = runUrl(config.temporal.uiUrl, config.temporal.namespace, morning.workflowId, morning.runId);
+    const { subject, text } = deadlineAlertWords(kind, morning.reportDate, plan, reports, pending);
+    const id = hashedName(`${deployment}/deadline/${kind}/${morning.workflowId}/${morning.runId}`, 32);
+    return deliverAlert(`<deadline-${kind}.${id}@${domain}>`, {
+      subject,
+      text: `${text}\nMorning: ${morning.workflowId} / ${morning.runId}\nTemporal UI: ${link}`,
+      link,
+      run: morning,
+    });
+  }
+
   /** A report date with no report sent: which, what ran for it, what to do. One alert per date. */
   function sendMissingAlert(missing: MissingReport): Promise<AlertReceipt> {
     const { reportDate, runs, report } = missing;
@@ -763,6 +778,11 @@ export function createEmailActivities({
     /** Tells ops that a morning was planned while the task queue's workers ran two configs. */
     async sendConfigDriftAlert(alert: ConfigDriftAlert): Promise<AlertReceipt> {
       return withHeartbeat(() => sendDriftAlert(alert));
+    },
+
+    /** Tells ops that a morning will not make its deadline on one GPU (at its start), or did not (at the deadline). */
+    async sendDeadlineAlert(alert: DeadlineAlert): Promise<AlertReceipt> {
+      return withHeartbeat(() => sendDeadline(alert));
     },
 
     /** Tells ops that a report date went without a report. */

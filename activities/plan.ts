@@ -19,6 +19,9 @@ import { activityMetrics } from './metrics';
 import { lifecycleTaskQueue } from '../gpu/lifecycle-queue';
 import { configDrift } from '../temporal/worker-configs';
 import { log } from '@temporalio/activity';
+import { availableParallelism } from 'node:os';
+import { dueAt, measuredWork, parseDeadline, planDeadline, type DeadlinePlan } from '../gpu/deadline';
+import { recentMorningTokens } from '../temporal/runs';
 
 const validateInput = createAjv().compile<ReportInput>(reportInputSchema);
 const validateMorningInput = createAjv().compile<MorningInput>(morningInputSchema);
@@ -96,6 +99,30 @@ export function outsideAllowList(config: Config, addresses: string[]): string[] 
 }
 
 export function createPlanActivities({ config, temporal, now = () => new Date() }: ActivityDeps) {
+  /**
+   * A morning the schedule started, against schedule.deadline: the instances its reports need by then, and whether
+   * the pool's one instance makes it. The tokens a report takes are measured from the last mornings' audits.
+   */
+  async function deadlineOf(request: PlanRequest, reports: number, zone: string): Promise<DeadlinePlan | undefined> {
+    const { deadline } = config.schedule;
+    if (deadline === undefined || !request.scheduledAt || triggerOf(request, config) !== 'schedule') return undefined;
+    const mornings = await recentMorningTokens(temporal, config.temporal.taskQueue).catch((err: unknown) => {
+      log.warn('could not read the last mornings: the plan takes the default tokens a report', {
+        error: (err as Error).message,
+      });
+      return [];
+    });
+    const { serving } = config.gpu;
+    return planDeadline(
+      reports,
+      measuredWork(mornings),
+      { name: config.gpu.provider, ...serving, hourlyPrice: config.gpu.hourlyPrice },
+      dueAt(parseDeadline(deadline), new Date(request.scheduledAt), zone),
+      now(),
+      availableParallelism(),
+    );
+  }
+
   return {
     /**
      * What a morning writes: its date (the input's, else the nominal one, as planReport fixes it) and every report
@@ -139,12 +166,14 @@ export function createPlanActivities({ config, temporal, now = () => new Date() 
         log.warn('could not ask the server which configs the workers run', { error: (err as Error).message });
         return undefined;
       });
+      const deadline = await deadlineOf(request, runs.length, zone);
       return {
         reportDate: input.reportDate ?? nominalDate,
         dryRun: input.dryRun ?? false,
         runs,
         configFingerprint: configFingerprint(config),
         ...(drift && { configDrift: drift }),
+        ...(deadline && { deadline }),
       };
     },
     /**

@@ -3,6 +3,8 @@ import type { FromSchema } from 'json-schema-to-ts';
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
 const seconds = { type: 'number', exclusiveMinimum: 0 } as const;
+/** schedule.deadline: a time of day (09:30), or a span (45m, 1h30m, 90s); read by gpu/deadline.ts parseDeadline. */
+const DEADLINE_PATTERN = '^(([01][0-9]|2[0-3]):[0-5][0-9]|(?=[0-9])([1-9][0-9]*h)?([1-9][0-9]*m)?([1-9][0-9]*s)?)$';
 
 /** An SMTP relay: the report's (email.smtp) and, optionally, one for alerts only (alerts.smtp). */
 const smtpRelay = {
@@ -405,6 +407,33 @@ export const configSchema = {
           default: 'out/state/gpu',
           description: "This host's own GPU files: the local-process server's logs.",
         },
+        serving: {
+          description:
+            'What one instance of gpu.provider does with the model, for planning a morning against schedule.deadline. The defaults are an L4 serving Qwen2.5-7B-Instruct in FP16 with vLLM (docs/gpu-providers.md): measure yours and set them.',
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          properties: {
+            bootSeconds: {
+              type: 'number',
+              minimum: 0,
+              default: 60,
+              description: 'From the start request until the model server answers.',
+            },
+            decodeTokensPerSecond: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              default: 800,
+              description: 'Completion tokens a second, all requests together.',
+            },
+            prefillTokensPerSecond: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              default: 4000,
+              description: 'Prompt tokens a second; the prefix the server caches (the fixed system prompt) is free.',
+            },
+          },
+        },
         pool: {
           description:
             'Every run leases the GPU from one pool workflow, which starts the instance, grants it to every run that asks, and stops it after the last release plus a grace.',
@@ -685,6 +714,12 @@ export const configSchema = {
           enum: ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'],
           // Overlapping runs share the pool's one GPU: let every run (and every backfilled day) start.
           default: 'allow_all',
+        },
+        deadline: {
+          type: 'string',
+          pattern: DEADLINE_PATTERN,
+          description:
+            'When the morning\'s reports are due: a time of day in report.timezone ("09:30") or a span after the schedule fires ("45m", "1h30m"). A morning the schedule starts plans against it (reports × tokens per report measured from the last mornings ÷ gpu.serving\'s rates, plus its boot): ops hear at once when one GPU instance will not make it ([DEADLINE AT RISK], with the count that would), and at the deadline of every report not yet out ([DEADLINE MISSED]). Its audit says whether it was met. A morning started by hand has none.',
         },
         catchupWindowSeconds: { type: 'number', minimum: 10, default: 3600 },
         jitterSeconds: { type: 'number', minimum: 0, default: 0 },

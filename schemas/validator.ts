@@ -16,6 +16,11 @@ const NAME_RULE: Record<string, string> = {
   '#/properties/sources/propertyNames': ' (lowercase letters, digits and -, as report ids)',
 };
 
+/** What a value of a patterned key looks like, said instead of the pattern (by the value's place in the config). */
+const PATTERN_RULE: Record<string, string> = {
+  '/schedule/deadline': 'a time of day such as "09:30" or a span such as "45m", "1h30m" or "90s"',
+};
+
 /** "/gpu/port: must be integer" — one line per problem, JSON path first. */
 export function formatSchemaErrors(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).flatMap((e) => {
@@ -29,9 +34,11 @@ export function formatSchemaErrors(errors: ErrorObject[] | null | undefined): st
     const detail =
       e.keyword === 'additionalProperties'
         ? `unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`
-        : e.keyword === 'enum'
-          ? `${e.message ?? 'invalid'}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
-          : (e.message ?? e.keyword);
+        : e.keyword === 'pattern' && PATTERN_RULE[path]
+          ? `must be ${PATTERN_RULE[path]}`
+          : e.keyword === 'enum'
+            ? `${e.message ?? 'invalid'}: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+            : (e.message ?? e.keyword);
     return [`${path}: ${detail}`];
   });
 }

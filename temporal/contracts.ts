@@ -33,6 +33,7 @@ import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
 import type { IsoDate } from '../sales/dates';
 import type { SalesMetrics } from '../sales/metrics';
 import type { GpuBill } from '../gpu/billing';
+import type { DeadlinePlan } from '../gpu/deadline';
 import type { Holder } from '../gpu/holders';
 import type { GpuHandle } from '../gpu/providers/provider';
 import type { ReportRef, RunRef } from '../store/archive';
@@ -389,6 +390,18 @@ export interface MorningPlan {
   configFingerprint?: string;
   /** Workers of the task queue running another config than the one planned with, when any were polling. */
   configDrift?: ConfigDrift;
+  /** The morning against schedule.deadline, when the schedule started it and a deadline is set. */
+  deadline?: DeadlinePlan;
+}
+
+/** Ops told that a morning will not make its deadline on one GPU instance, or did not make it. */
+export interface DeadlineAlert {
+  morning: RunRef & { reportDate: IsoDate };
+  kind: 'at-risk' | 'missed';
+  plan: DeadlinePlan;
+  reports: number;
+  /** missed: the reports not out at the deadline. */
+  pending?: ReportRef[];
 }
 
 /** Two configs on one task queue, as the server's pollers show them (temporal/worker-configs.ts). */
@@ -411,6 +424,8 @@ export interface MorningReportResult extends ReportRef {
   /** Who it went to (to). */
   audience: string[];
   tokens?: number;
+  /** Its tokens by kind, for the next mornings' plans; unset in results recorded before. */
+  usage?: TokenUsage;
   gpuSeconds?: number;
   /** Why it failed, when it did. */
   error?: string;
@@ -462,6 +477,17 @@ export interface MorningAudit {
   /** The sum of the reports' GPU shares (each run's share of the pool's instance time). */
   gpuSecondsShared: number;
   tokens: number;
+  /** The tokens by kind of the reports that wrote, what the next mornings plan with; unset in audits before. */
+  usage?: { reportsWritten: number; promptTokens: number; cachedPromptTokens: number; completionTokens: number };
+  /** schedule.deadline: when it was due, whether every report was out by then, and what the plan said. */
+  deadline?: {
+    dueAt: string;
+    met: boolean;
+    instancesNeeded: number;
+    oneInstanceFinishSeconds: number;
+    /** Where the plan's tokens a report came from: the last mornings, or the default. */
+    basis: string;
+  };
 }
 
 /** What ops hear about a report's email besides failures. */

@@ -9,6 +9,7 @@ import {
   type ReportResult,
 } from './contracts';
 import type { Config } from '../config/config';
+import type { MorningTokens } from '../gpu/deadline';
 import { billFor } from '../gpu/billing';
 import { pricingOf } from '../gpu/fleet';
 import { leaseRecords } from '../gpu/leases';
@@ -63,6 +64,10 @@ export interface RunSummary {
   auditUnreadable?: string;
   /** A morning's reports by how each ended, from its audit (MorningAudit), e.g. { sent: 2, failed: 1 }. */
   reports?: Record<string, number>;
+  /** A morning's tokens by kind (MorningAudit.usage), what the next mornings plan with. */
+  usage?: MorningAudit['usage'];
+  /** A morning with a deadline (schedule.deadline): whether every report was out by then. */
+  deadline?: MorningAudit['deadline'];
 }
 
 export interface RunFilter {
@@ -100,7 +105,7 @@ export function runsQuery(filter: RunFilter): string {
 
 export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary {
   const audit = (info.memo?.audit ?? {}) as Partial<AuditMemo> &
-    Partial<Pick<MorningAudit, 'reports' | 'gpuSecondsShared'>>;
+    Partial<Pick<MorningAudit, 'reports' | 'gpuSecondsShared' | 'usage' | 'deadline'>>;
   const ended = Array.isArray(audit.reports) ? audit.reports : undefined;
   const sa = info.typedSearchAttributes;
   return {
@@ -122,6 +127,8 @@ export function summarize(info: Omit<WorkflowExecutionInfo, 'raw'>): RunSummary 
     gpuCurrency: audit.gpuCurrency,
     workflowId: info.workflowId,
     runId: info.runId,
+    ...(audit.usage && { usage: audit.usage }),
+    ...(audit.deadline && { deadline: audit.deadline }),
     ...(ended && {
       reports: ended.reduce<Record<string, number>>(
         (counts, r) => ({ ...counts, [r.outcome]: (counts[r.outcome] ?? 0) + 1 }),
@@ -161,6 +168,20 @@ export async function listRuns(client: Client, filter: RunFilter = {}): Promise<
   return runs.sort(
     (a, b) => (b.reportDate ?? '').localeCompare(a.reportDate ?? '') || b.startedAt.localeCompare(a.startedAt),
   );
+}
+
+/**
+ * The tokens of this task queue's last mornings that kept them by kind (at most `count`), newest first: what a
+ * morning's deadline plan measures a report by (gpu/deadline.ts measuredWork).
+ */
+export async function recentMorningTokens(client: Client, taskQueue: string, count = 7): Promise<MorningTokens[]> {
+  const found: MorningTokens[] = [];
+  const query = `${runsQuery({ mornings: true, taskQueue })} AND ExecutionStatus != 'Running'`;
+  for await (const run of listExecutions(client, query)) {
+    if (run.usage && run.usage.reportsWritten > 0) found.push(run.usage);
+    if (found.length >= count) break;
+  }
+  return found;
 }
 
 /**

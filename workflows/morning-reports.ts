@@ -1,10 +1,13 @@
 import {
   ApplicationFailure,
+  CancellationScope,
+  isCancellation,
   log,
   ParentClosePolicy,
   patched,
   proxyActivities,
   proxyLocalActivities,
+  sleep,
   startChild,
   upsertMemo,
   upsertSearchAttributes,
@@ -30,7 +33,7 @@ import { causeOf, rootMessage } from './failures';
 import type { weeklySalesReport } from './weekly-sales-report';
 
 const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
-const { sendMorningDigest, sendConfigDriftAlert } = proxyActivities<Activities>({
+const { sendMorningDigest, sendConfigDriftAlert, sendDeadlineAlert } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 5 },
 });
@@ -49,6 +52,13 @@ const MORNING_AUDITED = 'morning-audited';
 const CONFIG_DRIFT_TOLD = 'config-drift-told';
 
 /**
+ * morning-keeps-deadline (2026-12-07): a morning the schedule started with schedule.deadline set tells ops at once when
+ * one GPU instance will not make it, keeps a timer to the deadline and at it tells ops of every report not yet out,
+ * and audits whether it was met. Mornings recorded before kept no deadline.
+ */
+const KEEPS_DEADLINE = 'morning-keeps-deadline';
+
+/**
  * The morning's reports: every report and split value the config defines (or those named), each its own run of
  * weeklySalesReport, all started at once so they share one GPU boot (the pool) and one read of each source per worker
  * (sales/shared-reads.ts). One report's failure is that report's: its run alerts for it, the others go out.
@@ -57,6 +67,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
   const info = workflowInfo();
   const audited = patched(MORNING_AUDITED); // asked in the first activation, before any local activity's result
   const driftTold = patched(CONFIG_DRIFT_TOLD);
+  const keepsDeadline = patched(KEEPS_DEADLINE);
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString();
   let plan;
   try {
@@ -98,6 +109,18 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
         }).catch((err: unknown) => log.warn('config drift alert not delivered', { error: rootMessage(err) }))
       : undefined;
 
+  const morning = { workflowId: info.workflowId, runId: info.runId, reportDate: plan.reportDate };
+  const deadline = keepsDeadline ? plan.deadline : undefined;
+  const told = (kind: string) => (err: unknown) =>
+    log.warn(`deadline alert (${kind}) not delivered`, { error: rootMessage(err) });
+  // One instance will not make it: said now, while there is time to act (start another, tell the readers).
+  const riskAlert =
+    deadline && !deadline.onOne.meetsDeadline
+      ? sendDeadlineAlert({ morning, kind: 'at-risk', plan: deadline, reports: plan.runs.length }).catch(
+          told('at-risk'),
+        )
+      : undefined;
+
   // What each report run reads of its morning: the nominal time (its trigger and date), the config planned with.
   const memo = {
     ...(scheduledAt && { [MORNING_SCHEDULED_AT]: scheduledAt }),
@@ -121,19 +144,45 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
       return { report, child };
     }),
   );
-  const results: MorningReportResult[] = await Promise.all(
-    started.map(async ({ report, child }) => {
+  const pending = new Map(started.map(({ report, child }) => [child.workflowId, report]));
+  const allEnded = Promise.all(
+    started.map(async ({ report, child }): Promise<MorningReportResult> => {
       try {
         return resultOf(report, child.workflowId, await child.result());
       } catch (err) {
         return { ...report, workflowId: child.workflowId, outcome: 'failed', audience: [], error: rootMessage(err) };
+      } finally {
+        pending.delete(child.workflowId);
       }
     }),
   );
-  await driftAlert;
+  const missed = deadline ? await keptDeadline(deadline.dueInSeconds, allEnded, pending) : undefined;
+  const missedAlert =
+    deadline && missed && missed.length > 0
+      ? sendDeadlineAlert({
+          morning,
+          kind: 'missed',
+          plan: deadline,
+          reports: plan.runs.length,
+          pending: missed,
+        }).catch(told('missed'))
+      : undefined;
+  const results = await allEnded;
+  await Promise.all([driftAlert, riskAlert, missedAlert]);
   if (!audited) return results;
 
-  const audit = morningAudit(results);
+  const audit: MorningAudit = {
+    ...morningAudit(results),
+    ...(deadline && {
+      deadline: {
+        dueAt: deadline.dueAt,
+        met: missed?.length === 0,
+        instancesNeeded: deadline.needed.instances,
+        oneInstanceFinishSeconds: Math.round(deadline.onOne.finishSeconds),
+        basis: deadline.basis,
+      },
+    }),
+  };
   upsertMemo({ audit });
   upsertSearchAttributes([{ key: ReportOutcome, value: audit.outcome }]);
   const needsHuman = results.filter((r) => r.outcome === 'failed' || r.outcome === 'sent-numbers-only');
@@ -163,6 +212,33 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
 }
 
 /**
+ * Waits for the reports or the deadline, whichever comes first: the reports still running at the deadline (none when
+ * every one ended in time). The timer is cancelled once they all end, so it wakes nothing.
+ */
+async function keptDeadline(
+  dueInSeconds: number,
+  allEnded: Promise<unknown>,
+  pending: Map<string, ReportRef>,
+): Promise<ReportRef[]> {
+  const timer = new CancellationScope();
+  const due = timer
+    .run(() => sleep(Math.max(1, Math.round(dueInSeconds * 1000))))
+    .then(
+      () => 'due' as const,
+      (err: unknown) => {
+        if (isCancellation(err)) return 'ended' as const;
+        throw err;
+      },
+    );
+  const first = await Promise.race([allEnded.then(() => 'ended' as const), due]);
+  if (first === 'ended') {
+    timer.cancel();
+    return [];
+  }
+  return [...pending.values()];
+}
+
+/**
  * The morning's one word: failed when a report failed; sent-partial when one went out with its words withheld or
  * cut; else sent, or already-sent / dry-run when every report was.
  */
@@ -188,6 +264,19 @@ function morningAudit(results: MorningReportResult[]): MorningAudit {
     })),
     gpuSecondsShared: Math.round(results.reduce((sum, r) => sum + (r.gpuSeconds ?? 0), 0) * 10) / 10,
     tokens: results.reduce((sum, r) => sum + (r.tokens ?? 0), 0),
+    usage: usageOf(results),
+  };
+}
+
+/** The tokens by kind of the reports that wrote. */
+function usageOf(results: MorningReportResult[]): NonNullable<MorningAudit['usage']> {
+  const wrote = results.flatMap((r) => (r.usage ? [r.usage] : []));
+  const sum = (of: (u: (typeof wrote)[number]) => number) => wrote.reduce((n, u) => n + of(u), 0);
+  return {
+    reportsWritten: wrote.length,
+    promptTokens: sum((u) => u.promptTokens),
+    cachedPromptTokens: sum((u) => u.cachedPromptTokens ?? 0),
+    completionTokens: sum((u) => u.completionTokens),
   };
 }
 
@@ -202,7 +291,7 @@ function resultOf(report: ReportRef, workflowId: string, r: ReportResult): Morni
     workflowId,
     outcome: r.outcome,
     audience: r.recipients.to,
-    ...(r.llm && { tokens: r.llm.usage.totalTokens }),
+    ...(r.llm && { tokens: r.llm.usage.totalTokens, usage: r.llm.usage }),
     ...(r.gpu && { gpuSeconds: r.gpu.billedSeconds }),
     ...(r.llm?.narrativeWithheld && { withheld: r.llm.narrativeWithheld.reason }),
   };

@@ -54,6 +54,8 @@ export function runsTable(runs: RunSummary[]): string {
                 .join(', ')})`,
             ]
           : []),
+        // A morning with a deadline: whether every report was out by then.
+        ...(r.deadline ? [`deadline ${r.deadline.met ? 'met' : 'missed'}`] : []),
       ].join(' '),
       r.durationSeconds === undefined ? undefined : `${r.durationSeconds}s`,
       r.attempts,

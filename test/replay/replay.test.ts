@@ -16,7 +16,8 @@ const HISTORIES = join(__dirname, 'histories');
  * v6/ runs from before sent-checked-first (a run that found its report sent did so at the email, after the GPU) and
  * mornings from before morning-audited (a morning with a failed report completed, with no audit or digest); v7/
  * mornings from before config-drift-told (a morning did not ask which configs its queue's workers run); v8/ runs
- * from before report-cards (no run posted a card to a chat group).
+ * from before report-cards (no run posted a card to a chat group); v9/ mornings from before morning-keeps-deadline
+ * (a morning kept no deadline).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -62,6 +63,9 @@ describe('replaying recorded runs against the current workflow code', () => {
         'v7/morning-reports-split-by-region.json',
         'v8/sent.json',
         'v8/delivery-unknown.json',
+        'morning-reports-deadline-missed.json',
+        'v9/morning-reports-split-by-region.json',
+        'v9/morning-reports-day-week-month.json',
       ]),
     );
   });

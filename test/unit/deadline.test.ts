@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { deadlineAlertWords } from '../../alerts/deadline';
+import { parseConfig } from '../../config/config';
+import { dueAt, measuredWork, parseDeadline, planDeadline } from '../../gpu/deadline';
+import { L4, WEEKLY_REPORT } from '../../gpu/fleet-plan';
+
+describe("a morning's deadline (schedule.deadline)", () => {
+  it('reads a time of day or a span, and refuses anything else in the config, naming the key', () => {
+    expect(parseDeadline('09:30')).toEqual({ at: { hour: 9, minute: 30 } });
+    expect(parseDeadline('1h30m')).toEqual({ afterSeconds: 5400 });
+    expect(parseDeadline('45m')).toEqual({ afterSeconds: 2700 });
+    expect(parseDeadline('90s')).toEqual({ afterSeconds: 90 });
+    for (const bad of ['9:30', '24:00', '', '0m', '30 min'])
+      expect(() => parseConfig({ schedule: { deadline: bad } }), bad).toThrow(
+        /\/schedule\/deadline: must be a time of day such as "09:30" or a span/,
+      );
+  });
+
+  it("is due at the first such time after the morning's nominal start, in the schedule's zone", () => {
+    const zone = 'Asia/Shanghai';
+    // 09:00 in Shanghai is 01:00Z: due 09:30 the same day.
+    expect(dueAt(parseDeadline('09:30'), new Date('2026-12-07T01:00:00Z'), zone).toISOString()).toBe(
+      '2026-12-07T01:30:00.000Z',
+    );
+    // A morning at 23:00 is due at 09:30 the next day.
+    expect(dueAt(parseDeadline('09:30'), new Date('2026-12-07T15:00:00Z'), zone).toISOString()).toBe(
+      '2026-12-08T01:30:00.000Z',
+    );
+    expect(dueAt(parseDeadline('45m'), new Date('2026-12-07T01:00:00Z'), zone).toISOString()).toBe(
+      '2026-12-07T01:45:00.000Z',
+    );
+  });
+
+  it("measures a report's tokens from the last mornings, and takes the default weekly report with none", () => {
+    expect(measuredWork([]).work).toEqual(WEEKLY_REPORT);
+    const { work, basis } = measuredWork([
+      { reportsWritten: 10, promptTokens: 30_000, cachedPromptTokens: 5_000, completionTokens: 4_000 },
+      { reportsWritten: 30, promptTokens: 90_000, cachedPromptTokens: 15_000, completionTokens: 12_000 },
+    ]);
+    expect(work).toEqual({ ...WEEKLY_REPORT, promptTokens: 3000, cachedPromptTokens: 500, completionTokens: 400 });
+    expect(basis).toBe('40 reports of the last 2 morning(s)');
+  });
+
+  it('plans the instances the deadline needs, says whether one makes it, and words both alerts from the plan', () => {
+    // 1,000 weekly reports: 1000 × (5,888 ÷ 4,000 + 400 ÷ 800) = 1,972 GPU-s; 30 minutes = 1,800 s, 60 s of it boot.
+    const now = new Date('2026-12-07T01:00:00Z');
+    const plan = planDeadline(1000, measuredWork([]), L4, new Date('2026-12-07T01:30:00Z'), now, 2);
+    expect(plan.dueInSeconds).toBe(1800);
+    expect(plan.needed.instances).toBe(2); // ⌈1,972 ÷ 1,740⌉
+    expect(plan.onOne.meetsDeadline).toBe(false);
+    expect(plan.onOne.finishSeconds).toBeCloseTo(60 + 1972, 0);
+    const risk = deadlineAlertWords('at-risk', '2026-12-07', plan, 1000);
+    expect(risk.subject).toBe(
+      '[DEADLINE AT RISK] Sales reports 2026-12-07: 1000 reports on one GPU finish 3 min 52 s after 2026-12-07T01:30:00.000Z',
+    );
+    expect(risk.text).toContain('2 instances would make it');
+    expect(risk.text).toContain('⌈1972 ÷ 1740⌉ = 2 instance(s)');
+    const missed = deadlineAlertWords('missed', '2026-12-07', plan, 1000, [
+      { id: 'weekly' },
+      { id: 'by-region', split: '华东' },
+    ]);
+    expect(missed.subject).toBe(
+      '[DEADLINE MISSED] Sales reports 2026-12-07: 2 of 1000 not out by 2026-12-07T01:30:00.000Z',
+    );
+    expect(missed.text).toContain('weekly, by-region · 华东');
+  });
+});

@@ -2,7 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../config/config';
-import { writeSampleCsv, type SampleOptions } from '../../dev/sample-data';
+import { writeSampleCsv, writeSampleTargets, type SampleOptions } from '../../dev/sample-data';
+import { readTargetsFile, targetsFor } from '../../sales/targets';
 import { loadSalesMetrics, type LoadSalesOptions } from '../../sales/load';
 import type { SalesMetrics } from '../../sales/metrics';
 
@@ -33,4 +34,24 @@ export async function sampleReportWeek(
   const path = join(await mkdtemp(join(tmpdir(), 'sales-report-sample-')), 'sales.csv');
   await writeSampleCsv(path, { endDate: '2026-11-19', badRowsPerThousand: 0, ...sample });
   return loadReportWeek(path, more);
+}
+
+/**
+ * A year and a week of sales (CSV, ending 2026-11-19, some bad rows) with the month's targets, at `ordersPerDay`:
+ * the longest and widest a weekly report gets (同比 lines, a target under each row).
+ */
+export async function yearWithTargets(dir: string, ordersPerDay: number): Promise<SalesMetrics> {
+  const data = join(dir, 'sales.csv');
+  await writeSampleCsv(data, {
+    endDate: '2026-11-19',
+    days: 371,
+    ordersPerDay,
+    seed: 3,
+    badRowsPerThousand: 3,
+    yearlyGrowth: 0.15,
+  });
+  const targets = join(dir, 'targets.csv');
+  await writeSampleTargets(targets, '2026-11', ordersPerDay);
+  const loaded = await loadReportWeek(data, { trendWeeks: 8 });
+  return { ...loaded, targets: targetsFor(loaded, await readTargetsFile(targets)) };
 }

@@ -2,8 +2,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSampleCsv, writeSampleTargets } from '../../dev/sample-data';
-import { readTargetsFile, targetsFor } from '../../sales/targets';
+import { writeSampleCsv } from '../../dev/sample-data';
 import { writeDocument } from '../../dev/simulator/report-writer';
 import type { Locale } from '../../report/prompts';
 import { CHART_WIDTH, rasterize, revenueChartSvg } from '../../report/render/chart';
@@ -12,7 +11,7 @@ import { labelsFor } from '../../report/render/labels';
 import { formatRatio } from '../../report/render/format';
 import { kpisOf, periodKindOf, type SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
-import { loadOptions, loadReportWeek } from '../helpers/load';
+import { loadOptions, loadReportWeek, yearWithTargets } from '../helpers/load';
 import { loadSalesMetrics, loadSalesSlices } from '../../sales/load';
 import { launchBrowser } from '../helpers/browser';
 import { printedNarrative } from '../../report/narrative';
@@ -49,20 +48,8 @@ function smallestText(svg: string, atLeast = 20): number {
 
 /** A year and a week, and the month's targets: the widest the tables get (同比 lines, a target under each row). */
 async function sampleMetrics(dir: string): Promise<SalesMetrics> {
-  const data = join(dir, 'sales.csv');
-  await writeSampleCsv(data, {
-    endDate: '2026-11-19',
-    days: 371,
-    // Seven-figure weekly amounts in both weeks (CN¥1,700,000): the widest a KPI row gets.
-    ordersPerDay: 200,
-    seed: 3,
-    badRowsPerThousand: 3,
-    yearlyGrowth: 0.15,
-  });
-  const targets = join(dir, 'targets.csv');
-  await writeSampleTargets(targets, '2026-11', 200);
-  const loaded = await loadReportWeek(data, { trendWeeks: 8 });
-  const metrics = { ...loaded, targets: targetsFor(loaded, await readTargetsFile(targets)) };
+  // Seven-figure weekly amounts in both weeks (CN¥1,700,000): the widest a KPI row gets.
+  const metrics = await yearWithTargets(dir, 200);
   expect(metrics.yearAgo?.available).toBe(true);
   expect(metrics.targets?.breakdowns).toHaveLength(5);
   expect(metrics.kpis.revenue.previous).toBeGreaterThan(1_000_000);

@@ -1,18 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeSampleCsv, writeSampleTargets } from '../../dev/sample-data';
 import { writeDocument } from '../../dev/simulator/report-writer';
 import { printedNarrative } from '../../report/narrative';
 import { formatMoney, formatRatio, formatShare } from '../../report/render/format';
 import { labelsFor } from '../../report/render/labels';
 import { PdfPrinter } from '../../report/render/pdf';
 import { renderAll } from '../../report/render/render-all';
-import { readTargetsFile, targetsFor } from '../../sales/targets';
-import type { SalesMetrics } from '../../sales/metrics';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { REPORT_DATE, withHarness } from '../helpers/harness';
-import { loadReportWeek } from '../helpers/load';
+import { yearWithTargets } from '../helpers/load';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -42,27 +39,10 @@ async function readPdf(
 /** Text as readPdf gives it. */
 const compact = (text: string) => text.replace(/\s+/g, '');
 
-/** A week with a year behind it and the month's targets: the longest a report gets (several A4 pages). */
-async function wideWeek(): Promise<SalesMetrics> {
-  const dir = await mkdtemp(join(tmpdir(), 'sales-report-pdf-'));
-  const data = join(dir, 'sales.csv');
-  await writeSampleCsv(data, {
-    endDate: '2026-11-19',
-    days: 371,
-    ordersPerDay: 120,
-    seed: 3,
-    badRowsPerThousand: 3,
-    yearlyGrowth: 0.15,
-  });
-  const targets = join(dir, 'targets.csv');
-  await writeSampleTargets(targets, '2026-11', 120);
-  const loaded = await loadReportWeek(data, { trendWeeks: 8 });
-  return { ...loaded, targets: targetsFor(loaded, await readTargetsFile(targets)) };
-}
-
 describe('the PDF of the email (headless Chromium, A4, Noto Sans SC embedded)', () => {
   it('prints every figure of the email on A4 pages in both locales, the font embedded, no table row cut by a page', async () => {
-    const metrics = await wideWeek();
+    // A week with a year behind it and the month's targets: several A4 pages.
+    const metrics = await yearWithTargets(await mkdtemp(join(tmpdir(), 'sales-report-pdf-')), 120);
     const printer = new PdfPrinter();
     const verdicts: string[] = [];
     try {

@@ -4,6 +4,7 @@ import { renderEmailHtml, renderEmailText } from '../../report/render/email-cont
 import { labelsFor } from '../../report/render/labels';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import { sampleReportWeek } from '../helpers/load';
+import { testFooter } from '../helpers/email';
 
 describe("the model's KPI sentences", () => {
   it('are shown when they add something, and left out when they only say what the row prints', async () => {
@@ -47,15 +48,7 @@ describe("the model's KPI sentences", () => {
         title: labels.reportTitle,
         chartSrc: 'cid:chart',
         copy: 'reader' as const,
-        footer: {
-          workflowId: 'w',
-          runId: 'r',
-          model: 'm',
-          promptSha256: 'f'.repeat(64),
-          attempts: 1,
-          gpu: '',
-          simulated: false,
-        },
+        footer: testFooter(false),
       };
       for (const body of [renderEmailHtml(content), renderEmailText(content)]) {
         for (const sentence of c.shown) expect(body, c.locale).toContain(sentence);

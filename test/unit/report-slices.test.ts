@@ -16,6 +16,7 @@ import { renderEmailHtml, type EmailContent } from '../../report/render/email-co
 import { writeDocument } from '../../dev/simulator/report-writer';
 import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
 import type { SalesMetrics } from '../../sales/metrics';
+import { testFooter } from '../helpers/email';
 
 /** A store's email as a run renders it, with the simulator's words. */
 function emailOf(metrics: SalesMetrics, labels: Labels): EmailContent {
@@ -26,15 +27,7 @@ function emailOf(metrics: SalesMetrics, labels: Labels): EmailContent {
     title: '门店周报',
     chartSrc: 'cid:chart',
     copy: 'reader',
-    footer: {
-      workflowId: 'w',
-      runId: 'r',
-      model: 'm',
-      promptSha256: 'f'.repeat(64),
-      attempts: 1,
-      gpu: '',
-      simulated: true,
-    },
+    footer: testFooter(true),
   };
 }
 

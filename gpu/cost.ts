@@ -95,3 +95,63 @@ function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/** One morning's GPU: the instances that ran while it did, each with its seconds, and its plan against its deadline. */
+export interface MorningBill {
+  workflowId: string;
+  reportDate?: IsoDate;
+  /** The instances its deadline plan said it needs; absent without a deadline. */
+  planned?: number;
+  used: number;
+  /** Each instance's billed seconds (from its start request to its stop, or to now while it runs). */
+  instances: { instanceId: string; seconds: number }[];
+  gpuSeconds: number;
+  cost: number;
+  deadline?: { dueAt: string; met: boolean };
+}
+
+/**
+ * Each morning's bill: the pool instances requested between the morning's start and its end (an instance started
+ * for a morning's reports is requested once it runs; one started for another morning overlapping it is counted by
+ * the morning it was requested in), beside what its plan said.
+ */
+export function morningBills(
+  mornings: readonly {
+    workflowId: string;
+    reportDate?: IsoDate;
+    startedAt: string;
+    endedAt?: string;
+    deadline?: { dueAt: string; met: boolean; instancesNeeded: number };
+  }[],
+  instances: readonly LedgerEntry[],
+  pricing: Pricing,
+  now: Date,
+): MorningBill[] {
+  return mornings.map((m) => {
+    const from = Date.parse(m.startedAt);
+    const to = m.endedAt ? Date.parse(m.endedAt) : now.getTime();
+    const its = instances
+      .filter((i) => isPoolInstance(i.owner))
+      .filter((i) => Date.parse(i.requestedAt) >= from && Date.parse(i.requestedAt) <= to)
+      .map((i) => ({
+        instanceId: i.instanceId,
+        seconds: secondsBetween(i.requestedAt, i.stoppedAt ?? now.toISOString()),
+      }));
+    const bill = billFor(
+      '',
+      [],
+      its.reduce((sum, i) => sum + i.seconds, 0),
+      pricing,
+    );
+    return {
+      workflowId: m.workflowId,
+      ...(m.reportDate && { reportDate: m.reportDate }),
+      ...(m.deadline && { planned: m.deadline.instancesNeeded }),
+      used: its.length,
+      instances: its,
+      gpuSeconds: bill.billedSeconds,
+      cost: bill.estimatedCost,
+      ...(m.deadline && { deadline: { dueAt: m.deadline.dueAt, met: m.deadline.met } }),
+    };
+  });
+}

@@ -76,6 +76,9 @@ export interface DeadlinePlan {
   basis: string;
 }
 
+/** The most instances a plan names: past it, a deadline is a matter for the schedule, not the fleet. */
+const MAX_PLANNED = 1_000;
+
 /** How many instances the morning needs for its deadline, and whether the one it has will do. */
 export function planDeadline(
   reports: number,
@@ -89,11 +92,16 @@ export function planDeadline(
   const dueInSeconds = Math.max(0, (due.getTime() - now.getTime()) / 1000);
   // Reports may use most of a host's cores; the rest is the worker's own (heartbeats, workflow tasks).
   const limits = { workerCoresPerHost, workerUtilization: 0.8 };
+  const onOne = planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances: 1 });
   return {
     dueAt: due.toISOString(),
     dueInSeconds,
-    needed: planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances: 1_000 }),
-    onOne: planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances: 1 }),
+    // Due before an instance can boot: no count makes it, and more would only cost more.
+    needed:
+      dueInSeconds <= profile.bootSeconds
+        ? onOne
+        : planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances: MAX_PLANNED }),
+    onOne,
     basis: measured.basis,
   };
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { monthlyCost } from '../../gpu/cost';
+import { monthlyCost, morningBills } from '../../gpu/cost';
 import { pricingOf } from '../../gpu/fleet';
 import { leaseRecords } from '../../gpu/leases';
 import { InstanceLedger } from '../../gpu/ledger';
@@ -17,13 +17,58 @@ export function costCommand(program: Command, context: () => CliContext): void {
     )
     .option('--month <YYYY-MM>', 'the month (default: this month in the configured time zone)')
     .option('--by-report', "each report's (and split value's) share of the bill, from its runs' audit")
+    .option(
+      '--mornings',
+      "each morning's GPU: the instances its deadline plan needs and those it used, each one's seconds, and whether the deadline was met",
+    )
     .option('--json', 'JSON instead of a table')
-    .action(async (options: { month?: string; byReport?: boolean; json?: boolean }) => {
+    .action(async (options: { month?: string; byReport?: boolean; mornings?: boolean; json?: boolean }) => {
       const ctx = context();
       const tz = ctx.config.report.timezone;
       const month = options.month ?? dateInZone(new Date(), tz).slice(0, 7);
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError(`--month: "${month}" is not YYYY-MM`);
       const store = createStore(ctx.config);
+      if (options.mornings) {
+        const [mornings, instances] = await Promise.all([
+          listRuns(await ctx.client(), {
+            from: `${month}-01`,
+            to: `${month}-31`,
+            taskQueue: ctx.config.temporal.taskQueue,
+            mornings: true,
+          }),
+          new InstanceLedger(store).all(),
+        ]);
+        const bills = morningBills(
+          mornings.map((m) => ({
+            ...m,
+            ...(m.durationSeconds !== undefined && {
+              endedAt: new Date(Date.parse(m.startedAt) + m.durationSeconds * 1000).toISOString(),
+            }),
+          })),
+          instances,
+          pricingOf(ctx.config),
+          new Date(),
+        );
+        ctx.print(
+          bills,
+          () =>
+            table(
+              ['date', 'morning', 'planned', 'used', 'instances (s)', 'GPU s', 'cost', 'deadline'],
+              bills.map((b) => [
+                b.reportDate,
+                b.workflowId,
+                b.planned ?? '-',
+                b.used,
+                b.instances.map((i) => `${i.instanceId} ${i.seconds.toFixed(1)}`).join(', '),
+                b.gpuSeconds,
+                b.cost.toFixed(4),
+                b.deadline ? `${b.deadline.met ? 'met' : 'missed'} (${b.deadline.dueAt})` : '-',
+              ]),
+            ),
+          options.json,
+        );
+        return;
+      }
       if (options.byReport) {
         const listed = await listRuns(await ctx.client(), {
           from: `${month}-01`,

@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { MorningAudit } from '../../temporal/contracts';
 import { applySchedule, mainReportSchedule } from '../../temporal/schedule';
 import { recordHistory, withHarness, type Harness } from '../helpers/harness';
+import { salesReport, writeConfig } from '../helpers/cli';
+import type { MorningBill } from '../../gpu/cost';
 
 /**
  * A morning as the schedule starts it: the product's schedule, created paused on the test's task queue and triggered
@@ -91,6 +93,23 @@ describe('a morning against its deadline (schedule.deadline)', () => {
           expect(audit.deadline).toMatchObject({ met: false });
           expect(audit.usage).toMatchObject({ reportsWritten: 2 });
           expect(audit.usage!.completionTokens).toBeGreaterThan(0);
+          // The bill beside the plan: the operator's cost command, per morning.
+          const cli = await salesReport(
+            await writeConfig(h.dir, h.config),
+            'cost',
+            '--mornings',
+            '--month',
+            audit.deadline!.dueAt.slice(0, 7),
+            '--json',
+          );
+          expect(cli.code, cli.stderr).toBe(0);
+          const bills = JSON.parse(cli.stdout) as MorningBill[];
+          const bill = bills.find((b) => b.workflowId === morning.workflowId);
+          expect(bill).toMatchObject({ used: 1, deadline: { met: false } });
+          // Due before any instance boots: no count makes it, so the plan names one, not more.
+          expect(bill!.planned).toBe(1);
+          expect(bill!.instances[0]!.seconds).toBeGreaterThan(0);
+          expect(bill!.gpuSeconds).toBeCloseTo(bill!.instances[0]!.seconds, 0);
         } finally {
           await schedule.delete();
         }

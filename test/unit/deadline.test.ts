@@ -3,6 +3,7 @@ import { deadlineAlertWords } from '../../alerts/deadline';
 import { parseConfig } from '../../config/config';
 import { dueAt, measuredWork, parseDeadline, planDeadline } from '../../gpu/deadline';
 import { L4, WEEKLY_REPORT } from '../../gpu/fleet-plan';
+import { morningBills } from '../../gpu/cost';
 
 describe("a morning's deadline (schedule.deadline)", () => {
   it('reads a time of day or a span, and refuses anything else in the config, naming the key', () => {
@@ -63,5 +64,55 @@ describe("a morning's deadline (schedule.deadline)", () => {
       '[DEADLINE MISSED] Sales reports 2026-12-07: 2 of 1000 not out by 2026-12-07T01:30:00.000Z',
     );
     expect(missed.text).toContain('weekly, by-region · 华东');
+  });
+});
+
+describe("a morning's bill (cost --mornings)", () => {
+  it('counts the pool instances requested while the morning ran, each with its seconds, beside its plan', () => {
+    const pricing = { hourlyPrice: 3.6, currency: 'USD' };
+    const entry = (instanceId: string, owner: string, requestedAt: string, stoppedAt?: string) => ({
+      instanceId,
+      provider: 'local-process',
+      owner,
+      requestedAt,
+      ...(stoppedAt && { stoppedAt }),
+      endpoint: 'http://127.0.0.1:1/v1',
+    });
+    const run = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
+    const bills = morningBills(
+      [
+        {
+          workflowId: 'm1',
+          reportDate: '2026-12-07',
+          startedAt: '2026-12-07T01:00:00Z',
+          endedAt: '2026-12-07T01:20:00Z',
+          deadline: { dueAt: '2026-12-07T01:30:00.000Z', met: true, instancesNeeded: 2 },
+        },
+      ],
+      [
+        entry('i-1', `pool/${run(1)}/1`, '2026-12-07T01:00:05Z', '2026-12-07T01:10:05Z'),
+        entry('i-2', `pool/${run(1)}/2`, '2026-12-07T01:00:06Z', '2026-12-07T01:05:06Z'),
+        // Another day's, and a run's own instance from before the pool: not this morning's.
+        entry('i-3', `pool/${run(0)}/1`, '2026-12-06T01:00:05Z', '2026-12-06T01:10:05Z'),
+        entry('i-4', `wf/${run(2)}`, '2026-12-07T01:00:07Z', '2026-12-07T01:01:07Z'),
+      ] as never,
+      pricing,
+      new Date('2026-12-07T02:00:00Z'),
+    );
+    expect(bills).toEqual([
+      {
+        workflowId: 'm1',
+        reportDate: '2026-12-07',
+        planned: 2,
+        used: 2,
+        instances: [
+          { instanceId: 'i-1', seconds: 600 },
+          { instanceId: 'i-2', seconds: 300 },
+        ],
+        gpuSeconds: 900,
+        cost: 0.9,
+        deadline: { dueAt: '2026-12-07T01:30:00.000Z', met: true },
+      },
+    ]);
   });
 });

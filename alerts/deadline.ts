@@ -30,7 +30,7 @@ export function deadlineAlertWords(
 ): DeadlineAlertWords {
   const { onOne, needed } = plan;
   const how = [
-    `Plan: ${needed.derivation}.`,
+    `Plan: ${needed.derivation}; worker hosts like this one: ${needed.workerHosts}.`,
     `A report's tokens: ${plan.basis}. One instance finishes ${span(onOne.finishSeconds)} after the plan; the deadline is ${span(plan.dueInSeconds)} after it.`,
   ];
   if (kind === 'at-risk')

@@ -3,6 +3,7 @@ import { billFor, secondsBetween, type Pricing } from './billing';
 import type { LeaseRecord } from './leases';
 import type { LedgerEntry } from './ledger';
 import { isPoolInstance } from './holders';
+import type { InstanceProfile } from './fleet-plan';
 
 export interface CostDay {
   /** The day the GPU ran, in the report's time zone. */
@@ -107,6 +108,12 @@ export interface MorningBill {
   instances: { instanceId: string; seconds: number }[];
   gpuSeconds: number;
   cost: number;
+  /**
+   * What the GPU had to do, from the morning's tokens (its audit): each instance's boot, the prompt tokens the prefix
+   * cache did not hold ÷ the prefill rate, the completion tokens ÷ the decode rate (gpu.serving). Absent for mornings
+   * audited before tokens were kept by kind.
+   */
+  floorSeconds?: number;
   deadline?: { dueAt: string; met: boolean };
 }
 
@@ -122,10 +129,12 @@ export function morningBills(
     startedAt: string;
     endedAt?: string;
     deadline?: { dueAt: string; met: boolean; instancesNeeded: number };
+    usage?: { promptTokens: number; cachedPromptTokens: number; completionTokens: number };
   }[],
   instances: readonly LedgerEntry[],
   pricing: Pricing,
   now: Date,
+  serving: Pick<InstanceProfile, 'bootSeconds' | 'prefillTokensPerSecond' | 'decodeTokensPerSecond'>,
 ): MorningBill[] {
   return mornings.map((m) => {
     const from = Date.parse(m.startedAt);
@@ -151,6 +160,15 @@ export function morningBills(
       instances: its,
       gpuSeconds: bill.billedSeconds,
       cost: bill.estimatedCost,
+      ...(m.usage && {
+        floorSeconds:
+          Math.round(
+            (its.length * serving.bootSeconds +
+              (m.usage.promptTokens - m.usage.cachedPromptTokens) / serving.prefillTokensPerSecond +
+              m.usage.completionTokens / serving.decodeTokensPerSecond) *
+              10,
+          ) / 10,
+      }),
       ...(m.deadline && { deadline: { dueAt: m.deadline.dueAt, met: m.deadline.met } }),
     };
   });

@@ -48,12 +48,13 @@ export function costCommand(program: Command, context: () => CliContext): void {
           instances,
           pricingOf(ctx.config),
           new Date(),
+          ctx.config.gpu.serving,
         );
         ctx.print(
           bills,
           () =>
             table(
-              ['date', 'morning', 'planned', 'used', 'instances (s)', 'GPU s', 'cost', 'deadline'],
+              ['date', 'morning', 'planned', 'used', 'instances (s)', 'GPU s', 'floor s', 'cost', 'deadline'],
               bills.map((b) => [
                 b.reportDate,
                 b.workflowId,
@@ -61,6 +62,7 @@ export function costCommand(program: Command, context: () => CliContext): void {
                 b.used,
                 b.instances.map((i) => `${i.instanceId} ${i.seconds.toFixed(1)}`).join(', '),
                 b.gpuSeconds,
+                b.floorSeconds ?? '-',
                 b.cost.toFixed(4),
                 b.deadline ? `${b.deadline.met ? 'met' : 'missed'} (${b.deadline.dueAt})` : '-',
               ]),

@@ -110,6 +110,8 @@ describe('a morning against its deadline (schedule.deadline)', () => {
           expect(bill!.planned).toBe(1);
           expect(bill!.instances[0]!.seconds).toBeGreaterThan(0);
           expect(bill!.gpuSeconds).toBeCloseTo(bill!.instances[0]!.seconds, 0);
+          // The floor from the morning's own tokens, its one boot at gpu.serving's 600 s included.
+          expect(bill!.floorSeconds).toBeGreaterThan(600);
         } finally {
           await schedule.delete();
         }

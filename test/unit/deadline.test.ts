@@ -87,6 +87,7 @@ describe("a morning's bill (cost --mornings)", () => {
           startedAt: '2026-12-07T01:00:00Z',
           endedAt: '2026-12-07T01:20:00Z',
           deadline: { dueAt: '2026-12-07T01:30:00.000Z', met: true, instancesNeeded: 2 },
+          usage: { promptTokens: 600_000, cachedPromptTokens: 50_000, completionTokens: 40_000 },
         },
       ],
       [
@@ -98,6 +99,7 @@ describe("a morning's bill (cost --mornings)", () => {
       ] as never,
       pricing,
       new Date('2026-12-07T02:00:00Z'),
+      L4,
     );
     expect(bills).toEqual([
       {
@@ -111,6 +113,8 @@ describe("a morning's bill (cost --mornings)", () => {
         ],
         gpuSeconds: 900,
         cost: 0.9,
+        // 2 boots of 60 s + 550,000 uncached prompt tokens ÷ 4,000 + 40,000 completion tokens ÷ 800.
+        floorSeconds: 120 + 137.5 + 50,
         deadline: { dueAt: '2026-12-07T01:30:00.000Z', met: true },
       },
     ]);

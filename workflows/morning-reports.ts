@@ -17,6 +17,7 @@ import type { Activities } from '../activities';
 import {
   MORNING_CONFIG,
   MORNING_SCHEDULED_AT,
+  reportDelivered,
   WORKFLOW_TYPES,
   type FailureType,
   type InvalidInputDetails,
@@ -176,7 +177,8 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
     ...(deadline && {
       deadline: {
         dueAt: deadline.dueAt,
-        met: missed?.length === 0,
+        // Every report out by then: none still writing at the deadline, none failed or cancelled before it.
+        met: missed?.length === 0 && results.every((r) => reportDelivered(r.outcome) || r.outcome === 'dry-run'),
         instancesNeeded: deadline.needed.instances,
         oneInstanceFinishSeconds: Math.round(deadline.onOne.finishSeconds),
         basis: deadline.basis,
@@ -213,7 +215,8 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
 
 /**
  * Waits for the reports or the deadline, whichever comes first: the reports still running at the deadline (none when
- * every one ended in time). The timer is cancelled once they all end, so it wakes nothing.
+ * every one ended in time). The timer is cancelled once they all end, so it wakes nothing; a morning cancelled while
+ * it waits stops waiting and goes on to gather its reports' ends, as it did before it kept deadlines.
  */
 async function keptDeadline(
   dueInSeconds: number,

@@ -31,7 +31,9 @@ export async function writeArchiveIndex(
     const [metrics, page] = await Promise.all([store.get(`${dir}metrics.json`), store.get(html)]);
     if (!metrics || !page) continue;
     const m = JSON.parse(metrics.toString('utf8')) as SalesMetrics;
-    const xlsx = keys.find((k) => k.startsWith(dir) && k.endsWith('.xlsx') && !k.slice(dir.length).includes('/'));
+    const own = (ext: string) =>
+      keys.find((k) => k.startsWith(dir) && k.endsWith(ext) && !k.slice(dir.length).includes('/'));
+    const [xlsx, pdf] = [own('.xlsx'), own('.pdf')];
     const [reportDate = '', , runId = ''] = dir.slice(root.length).split('/');
     const web = `${dir}report.web.html`;
     // Each row in its own report's language: the one its page was written in.
@@ -43,6 +45,7 @@ export async function writeArchiveIndex(
       sent: keys.includes(`${dir}${SENT_MARKER}`),
       html: (keys.includes(web) ? web : html).slice(root.length),
       ...(xlsx && { xlsx: xlsx.slice(root.length) }),
+      ...(pdf && { pdf: pdf.slice(root.length) }),
       metrics: m,
     });
   }

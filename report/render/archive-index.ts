@@ -13,6 +13,8 @@ export interface ArchivedReport {
   sent: boolean;
   html: string;
   xlsx?: string;
+  /** The email printed, when the report asks for one (reports[].pdf). */
+  pdf?: string;
   metrics: Pick<SalesMetrics, 'period' | 'currency' | 'kpis'>;
 }
 
@@ -36,7 +38,7 @@ export function renderArchiveIndex(reports: ArchivedReport[], l: Labels, title: 
       const rl = labelsFor(r.locale);
       const k = r.metrics.kpis;
       const links = (x: ArchivedReport) =>
-        `<a href="${e(x.html)}">${e(rl.emailLink)}</a>${x.xlsx ? ` · <a href="${e(x.xlsx)}">XLSX</a>` : ''}`;
+        `<a href="${e(x.html)}">${e(rl.emailLink)}</a>${x.xlsx ? ` · <a href="${e(x.xlsx)}">XLSX</a>` : ''}${x.pdf ? ` · <a href="${e(x.pdf)}">PDF</a>` : ''}`;
       const folded = others.length
         ? `<div style="font-size:11px;color:#6b7280;margin-top:2px;">${e(rl.otherRuns(others.length))}: ${others.map((o) => `<a href="${e(o.html)}" style="color:#6b7280;">${e(o.runId.slice(0, 8))}</a>`).join(' · ')}</div>`
         : '';

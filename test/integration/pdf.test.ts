@@ -132,5 +132,8 @@ describe('the PDF of the email (headless Chromium, A4, Noto Sans SC embedded)', 
       expect(await readFile(join(result.artefacts!.archive, pdf!.filename!))).toEqual(pdf!.content);
       const { pages } = await readPdf(pdf!.content);
       expect(pages[0]!.text).toContain('每日快报');
+      // The archive's index links it beside the workbook.
+      const index = (await h.store.get('archive/reports/daily/index.html'))!.toString('utf8');
+      expect(index).toMatch(/<a href="[^"]+\/sales-report-daily-2026-11-19\.pdf">PDF<\/a>/);
     }));
 });

@@ -136,8 +136,20 @@ function ratio(written: string | undefined): number | null {
 
 type Lang = 'zh' | 'en';
 
-export function writeDocument(schema: unknown, metrics: MetricsLike, lang: Lang): unknown {
-  return walk(schema as Schema, [], new Phrases(metrics, lang));
+export function writeDocument(schema: unknown, metrics: MetricsLike, lang: Lang, owners?: string[]): unknown {
+  return walk(schema as Schema, [], new Phrases(metrics, lang, owners));
+}
+
+/**
+ * The owners a system prompt names for recommendations, as a model takes them: "（如“店长”“店员”“陈列”…）" or
+ * '(… e.g. "Store manager", "Floor staff", "Merchandising")'. None found: the simulator's own.
+ */
+export function ownersInPrompt(system: string): string[] | undefined {
+  const text = system.replace(/\s+/g, ' ');
+  const zh = /负责人（如((?:“[^”]+”)+)/.exec(text);
+  if (zh) return [...zh[1]!.matchAll(/“([^”]+)”/g)].map((m) => m[1]!);
+  const en = /owner \([^)]*?e\.g\. ((?:"[^"]+"(?:, )?)+)\)/.exec(text);
+  return en ? [...en[1]!.matchAll(/"([^"]+)"/g)].map((m) => m[1]!) : undefined;
 }
 
 function walk(schema: Schema, path: string[], phrases: Phrases): unknown {
@@ -189,6 +201,8 @@ class Phrases {
   constructor(
     private readonly m: MetricsLike,
     private readonly lang: Lang,
+    /** Whom the system prompt names as owners of recommendations. */
+    private readonly owners?: string[],
   ) {
     this.words = PERIOD_WORDS[m.periodKind ?? 'week'];
   }
@@ -274,6 +288,7 @@ class Phrases {
             ? `${this.words.thisZh}销售额环比${change(rev?.changeRatio, zh)} [revenue]。`
             : `Revenue ${change(rev?.changeRatio, zh)} ${this.words.overEn} [revenue].`;
       case 'recommendations.owner':
+        if (this.owners?.length) return this.owners[i % this.owners.length]!;
         return zh
           ? ['区域销售经理', '电商运营', '采购'][i % 3]!
           : ['Regional sales manager', 'E-commerce team', 'Purchasing'][i % 3]!;

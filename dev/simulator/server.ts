@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SIMULATOR_HEADER } from '../../report/llm';
 import { Aborted, BatchingEngine, type EngineStats } from './engine';
-import { metricsFromPrompt, writeDocument } from './report-writer';
+import { metricsFromPrompt, ownersInPrompt, writeDocument } from './report-writer';
 
 export interface SimulatorOptions {
   model: string;
@@ -192,7 +192,12 @@ export function createSimulator(options: SimulatorOptions): Server {
     const format = body.response_format;
     let content: string;
     if (format?.type === 'json_schema' && format.json_schema?.schema) {
-      const doc = writeDocument(format.json_schema.schema, metricsFromPrompt(prompt), zh ? 'zh' : 'en');
+      const doc = writeDocument(
+        format.json_schema.schema,
+        metricsFromPrompt(prompt),
+        zh ? 'zh' : 'en',
+        typeof system === 'string' ? ownersInPrompt(system) : undefined,
+      );
       content = JSON.stringify(doc);
       if (faults.invalidJson > 0) {
         faults.invalidJson--;

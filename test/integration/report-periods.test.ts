@@ -134,6 +134,11 @@ describe('a daily, a weekly and a monthly report in one morning, and one of anot
         const shopHtml = mail('网店周报').parsed.html as string;
         const weeklyHtml = mail('销售周报').parsed.html as string;
         expect(shopHtml).toContain(money(shopWeek.kpis.revenue.current, 'zh-CN'));
+        // Its recommendations are owned by the store's roles, as its prompt names them, not the company's.
+        const shopReport = (await result('shop')).llm!;
+        expect(shopReport).toBeDefined();
+        for (const owner of ['店长', '店员', '陈列']) expect(shopHtml).toContain(`>${owner}</td>`);
+        expect(shopHtml).not.toContain('>区域销售经理</td>');
         expect(shopHtml).not.toContain(money(week.kpis.revenue.current, 'zh-CN'));
         expect(weeklyHtml).toContain(money(week.kpis.revenue.current, 'zh-CN'));
         expect(weeklyHtml).not.toContain(money(shopWeek.kpis.revenue.current, 'zh-CN'));

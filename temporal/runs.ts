@@ -177,9 +177,12 @@ export async function listRuns(client: Client, filter: RunFilter = {}): Promise<
 export async function recentMorningTokens(client: Client, taskQueue: string, count = 7): Promise<MorningTokens[]> {
   const found: MorningTokens[] = [];
   const query = `${runsQuery({ mornings: true, taskQueue })} AND ExecutionStatus != 'Running'`;
+  // Looked at no further back than this many mornings: a morning's plan is a local activity, and a year of mornings
+  // recorded before tokens were kept by kind would page through them all.
+  let looked = 0;
   for await (const run of listExecutions(client, query)) {
     if (run.usage && run.usage.reportsWritten > 0) found.push(run.usage);
-    if (found.length >= count) break;
+    if (found.length >= count || ++looked >= count * 4) break;
   }
   return found;
 }

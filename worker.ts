@@ -19,6 +19,8 @@ import { listenHealth } from './temporal/health';
 import { postWebhook } from './alerts/webhooks';
 import { hashedName } from './store/json-records';
 import { hostname } from 'node:os';
+import { reportDefinitions } from './report/definitions';
+import { printerProblem } from './report/render/pdf';
 
 /**
  * How long running activities get to finish after SIGINT/SIGTERM before they are handed back to the server. A
@@ -130,6 +132,12 @@ async function tellOpsWorkerRefused(config: Config, secrets: Secrets, reason: st
 async function main(): Promise<void> {
   const config = loadConfig();
   const secrets = secretsFromEnv(process.env);
+  const printing = reportDefinitions(config).filter((d) => d.pdf);
+  const printer = printing.length > 0 ? await printerProblem() : undefined;
+  if (printer)
+    throw new ConfigError('report.pdf', [
+      `${printing.map((d) => d.id).join(', ')} ${printing.length === 1 ? 'asks' : 'ask'} for a PDF (report.pdf / reports[].pdf), but headless Chromium cannot start on this host: ${printer}`,
+    ]);
   installRuntime(config.worker);
   const log = Runtime.instance().logger;
   const connection = await NativeConnection.connect(temporalConnectionOptions(config, secrets));

@@ -55,3 +55,16 @@ export class PdfPrinter {
     return this.browser;
   }
 }
+
+/**
+ * Why this host cannot print, or nothing: a browser started and closed once. A worker whose reports ask for PDFs
+ * checks it at start, so a host Chromium cannot run on says so then, not as every report's failed render.
+ */
+export async function printerProblem(): Promise<string | undefined> {
+  try {
+    await (await launchBrowser()).close();
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}

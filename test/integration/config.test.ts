@@ -121,6 +121,31 @@ describe('configuration', () => {
     expect(() => parseConfig({ email: { smtp: { password: 'x' } } })).toThrow('unknown property "password"');
   });
 
+  it('refuses to start a worker whose reports ask for a PDF on a host where Chromium cannot start, saying why', async () => {
+    const path = await configFile(
+      JSON.stringify({
+        reports: [
+          { id: 'weekly', pdf: true },
+          { id: 'daily', period: 'day' },
+        ],
+      }),
+    );
+    // Its cache, where the browser unpacks, is a file: nothing can be unpacked there.
+    const cache = `${path}.not-a-directory`;
+    await writeFile(cache, '');
+    const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', path], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, XDG_CACHE_HOME: cache },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      'weekly asks for a PDF (report.pdf / reports[].pdf), but headless Chromium cannot start on this host: ',
+    );
+    expect(run.stderr).toContain('ENOTDIR');
+  });
+
   it('makes the worker exit non-zero on a bad config, listing the problems', async () => {
     const path = await configFile(JSON.stringify({ gpu: { hourlyPrice: -1 }, store: { dir: '' } }));
     const run = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'worker.ts', '--config', path], {

@@ -130,6 +130,7 @@ function crossFieldProblems(config: Config): string[] {
   if (provider !== 'local-process' && !config.gpu[PROVIDER_SETTINGS[provider]])
     problems.push(requiredWhen(`/gpu/${PROVIDER_SETTINGS[provider]}`, `/gpu/provider is "${provider}"`));
   if (config.store.kind === 's3' && !config.store.s3) problems.push(requiredWhen('/store/s3', '/store/kind is "s3"'));
+  problems.push(...fleetProblems(config));
   const command = config.gpu.command;
   if (command) {
     for (const which of ['start', 'stop', 'status'] as const)
@@ -169,6 +170,25 @@ function crossFieldProblems(config: Config): string[] {
 type DataConfig = Config['data'];
 
 /** What is wrong with one data source's settings (`data`, or one of `sources`), each under its path. */
+/** A fleet needs a provider that starts more than one instance, and as many candidates as instances. */
+function fleetProblems(config: Config): string[] {
+  const { maxInstances } = config.gpu.pool;
+  if (maxInstances <= 1) return [];
+  const at = `/gpu/pool/maxInstances: ${maxInstances}`;
+  if (config.gpu.provider === 'static')
+    return [
+      `${at}, but /gpu/provider "static" serves one endpoint it does not start: a fleet needs local-process, aws-ec2 or command`,
+    ];
+  if (config.gpu.provider === 'command' && config.gpu.command?.instanceId)
+    return [
+      `${at}, but /gpu/command/instanceId names one instance: a fleet's start command must start a new one each time (leave instanceId out and print it)`,
+    ];
+  const candidates = config.gpu.awsEc2?.instanceIds.length ?? 0;
+  if (config.gpu.provider === 'aws-ec2' && candidates < maxInstances)
+    return [`${at}, but /gpu/awsEc2/instanceIds names ${candidates}: each instance of a fleet is one of them`];
+  return [];
+}
+
 function dataProblems(path: string, data: DataConfig): string[] {
   const problems: string[] = [];
   const source = data.source;

@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import type { Store } from '../store/store';
 import { billFor, secondsBetween, type GpuBill, type Pricing } from './billing';
 import { InstanceLedger, type LedgerEntry } from './ledger';
-import type { GpuHandle, GpuProvider } from './providers/provider';
+import type { GpuHandle, GpuProvider, StartPlace } from './providers/provider';
 
 /**
  * The instances this product manages, through one provider, with their ledger: start (idempotent per holder), stop
@@ -16,7 +16,11 @@ export class GpuFleet {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async start(owner: string): Promise<GpuHandle> {
+  /**
+   * `where`: a fleet's instance, started at its place and clear of the instances its fleet runs and of every other
+   * instance the ledger has running (another pool's, one left over).
+   */
+  async start(owner: string, where?: StartPlace): Promise<GpuHandle> {
     const existing = await this.ledger.get(owner);
     const unfinished = existing && !existing.stoppedAt ? existing : undefined;
     if (unfinished?.instanceId && unfinished.endpoint) {
@@ -31,7 +35,14 @@ export class GpuFleet {
     // Recorded before the request, and again with the instance before the cloud is asked: a start that fails
     // half-way (an instance left pending) is still found and stopped.
     await this.ledger.put({ ...entry, instanceId: unfinished?.instanceId ?? '' });
-    const instance = await this.provider.start(owner, (instanceId) => this.ledger.put({ ...entry, instanceId }));
+    const place = where && {
+      place: where.place,
+      avoid: [
+        ...where.avoid,
+        ...(await this.ledger.live()).filter((e) => e.owner !== owner && e.provider === this.provider.name),
+      ],
+    };
+    const instance = await this.provider.start(owner, (instanceId) => this.ledger.put({ ...entry, instanceId }), place);
     await this.ledger.put({ ...entry, ...instance });
     return { provider: this.provider.name, ...instance };
   }

@@ -457,6 +457,14 @@ export const configSchema = {
                 'How often the pool asks Temporal whether its holders still run (a terminated run never releases).',
             },
             historyEventsBeforeContinueAsNew: { type: 'integer', minimum: 100, default: 2000 },
+            maxInstances: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+              default: 1,
+              description:
+                'The most instances the pool runs at once. Above 1 the pool is a fleet: a morning with schedule.deadline orders as many as its reports need by then (at most this), one more is started when the reports fall behind, and each is stopped once the reports left fit on fewer. Each instance has llm.maxConcurrentRequests slots. local-process uses the ports from gpu.localProcess.port up, one each; aws-ec2 takes a candidate of gpu.awsEc2.instanceIds each; static serves one endpoint and cannot be a fleet.',
+            },
           },
         },
         reaper: {

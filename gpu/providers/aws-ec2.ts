@@ -14,6 +14,7 @@ import {
   type InstanceState,
   type ManagedInstance,
   type RecordInstance,
+  type StartPlace,
 } from './provider';
 
 export interface AwsEc2Options {
@@ -76,9 +77,15 @@ export class AwsEc2Provider implements GpuProvider {
     });
   }
 
-  async start(owner: string, record: RecordInstance): Promise<GpuInstance> {
+  async start(owner: string, record: RecordInstance, where?: StartPlace): Promise<GpuInstance> {
     const refused: string[] = [];
-    for (const id of this.options.instanceIds) {
+    // A fleet's instance tries the candidates from its place on, so instances started together do not all ask for the
+    // first; a candidate another instance of the fleet runs on is not taken.
+    const ids = this.options.instanceIds;
+    const from = (where?.place ?? 0) % ids.length;
+    const taken = new Set((where?.avoid ?? []).map((i) => i.instanceId));
+    for (const id of [...ids.slice(from), ...ids.slice(0, from)]) {
+      if (taken.has(id)) continue;
       try {
         return await this.startOne(id, owner, record);
       } catch (err) {
@@ -88,7 +95,7 @@ export class AwsEc2Provider implements GpuProvider {
       }
     }
     throw new CloudError(
-      `no candidate instance could start (${refused.join('; ')})`,
+      `no candidate instance could start (${[...refused, ...[...taken].filter((id) => ids.includes(id)).map((id) => `${id}: in use by another instance of the fleet`)].join('; ')})`,
       'NoCandidate',
       this.options.instanceIds.join(','),
       false,

@@ -12,6 +12,7 @@ export function createGpuProvider(config: Config): GpuProvider {
     case 'local-process':
       return new LocalProcessProvider({
         ...gpu.localProcess,
+        ports: gpu.pool.maxInstances,
         model: config.llm.model,
         logDir: join(gpu.stateDir, 'logs'),
         stopTimeoutSeconds: gpu.stopTimeoutSeconds,

@@ -4,7 +4,14 @@ import { connect } from 'node:net';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudError, type GpuInstance, type GpuProvider, type InstanceState, type RecordInstance } from './provider';
+import {
+  CloudError,
+  type GpuInstance,
+  type GpuProvider,
+  type InstanceState,
+  type RecordInstance,
+  type StartPlace,
+} from './provider';
 
 export interface LocalProcessOptions {
   command: string;
@@ -13,6 +20,8 @@ export interface LocalProcessOptions {
   cwd: string;
   host: string;
   port: number;
+  /** Ports from `port` up a fleet may use, one instance each (gpu.pool.maxInstances); 1 without a fleet. */
+  ports?: number;
   model: string;
   logDir: string;
   stopTimeoutSeconds: number;
@@ -42,31 +51,44 @@ export class LocalProcessProvider implements GpuProvider {
 
   constructor(private readonly options: LocalProcessOptions) {}
 
-  async start(_owner: string, record: RecordInstance): Promise<GpuInstance> {
-    // Something already listening there is a server this pool did not start (an orphan of a pool an operator
-    // terminated, a hand-started vLLM): a new one could not bind, and the readiness probe would take the stranger's
-    // answers for its own. It is not adopted: the start fails, naming the port, and the reaper or a human stops it.
-    if (await listening(this.options.host, this.options.port)) {
-      throw new CloudError(
-        `port ${this.options.host}:${this.options.port} already has a server this pool did not start; stop it (or set gpu.localProcess.port)`,
-        'PortInUse',
-        `${this.options.host}:${this.options.port}`,
-        true,
-      );
+  async start(_owner: string, record: RecordInstance, where?: StartPlace): Promise<GpuInstance> {
+    const o = this.options;
+    const count = Math.max(1, o.ports ?? 1);
+    // A fleet's instance tries the port of its place first, then the others of the range; one not in use by another
+    // instance of the fleet (`avoid`) nor listening.
+    const first = (where?.place ?? 0) % count;
+    const taken = new Set((where?.avoid ?? []).map((i) => i.endpoint));
+    for (let i = 0; i < count; i++) {
+      const port = o.port + ((first + i) % count);
+      if (taken.has(endpointOf(o.host, port))) continue;
+      // Something already listening there is a server this pool did not start (an orphan of a pool an operator
+      // terminated, a hand-started vLLM): a new one could not bind, and the readiness probe would take the stranger's
+      // answers for its own. It is not adopted: the next port is tried, and with none left the start fails, naming
+      // the port; the reaper or a human stops it.
+      if (await listening(o.host, port)) continue;
+      const instance = await this.spawnServer(port);
+      await record(instance.instanceId);
+      return instance;
     }
-    const instance = await this.spawnServer();
-    await record(instance.instanceId);
-    return instance;
+    const ports = count === 1 ? `port ${o.host}:${o.port}` : `ports ${o.host}:${o.port}-${o.port + count - 1}`;
+    throw new CloudError(
+      count === 1
+        ? `${ports} already has a server this pool did not start; stop it (or set gpu.localProcess.port)`
+        : `${ports} all have a server (this fleet's or one it did not start); stop them (or set gpu.localProcess.port)`,
+      'PortInUse',
+      count === 1 ? `${o.host}:${o.port}` : `${o.host}:${o.port}-${o.port + count - 1}`,
+      true,
+    );
   }
 
   /** The process exists from the moment spawn returns: there is no half-started state to record before it. */
-  private spawnServer(): Promise<GpuInstance> {
+  private spawnServer(port: number): Promise<GpuInstance> {
     const o = this.options;
-    const args = o.args.map((a) => a.replaceAll('${port}', String(o.port)).replaceAll('${model}', o.model));
+    const args = o.args.map((a) => a.replaceAll('${port}', String(port)).replaceAll('${model}', o.model));
     const cwd = resolve(o.cwd);
     const command = o.command.includes('/') ? resolve(cwd, o.command) : o.command;
     mkdirSync(o.logDir, { recursive: true });
-    const logPath = join(o.logDir, `local-${o.port}-${process.pid}-${Date.now()}.log`);
+    const logPath = join(o.logDir, `local-${port}-${process.pid}-${Date.now()}.log`);
     const log = openSync(logPath, 'a');
     return new Promise((resolveStart, reject) => {
       const child = spawn(command, args, {
@@ -82,7 +104,7 @@ export class LocalProcessProvider implements GpuProvider {
       child.once('spawn', () => {
         closeSync(log);
         child.unref();
-        resolveStart({ instanceId: `pid:${child.pid}:${logPath}`, endpoint: `http://${o.host}:${o.port}` });
+        resolveStart({ instanceId: `pid:${child.pid}:${logPath}`, endpoint: endpointOf(o.host, port) });
       });
     });
   }
@@ -114,6 +136,10 @@ export class LocalProcessProvider implements GpuProvider {
     const { pid } = parseId(instance.instanceId);
     return Promise.resolve({ state: groupAlive(pid) ? 'running' : 'stopped', detail: `process group ${pid}` });
   }
+}
+
+function endpointOf(host: string, port: number): string {
+  return `http://${host}:${port}`;
 }
 
 /** Whether something accepts connections at host:port (bounded: a second at most). */

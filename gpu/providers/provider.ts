@@ -37,9 +37,18 @@ export type RecordInstance = (instanceId: string) => Promise<void>;
  * is about to start, asks for it, and returns as soon as its id and endpoint are known; `waitReady` returns once the provider considers it up (vLLM's
  * own readiness is checked separately); `stop` returns once the stop is confirmed and is a no-op when it is stopped.
  */
+/**
+ * Where a fleet's instance starts (a pool of more than one): its place among the fleet's instances, which picks the
+ * port or the candidate it tries first, and the instances the others run on, which it must not take.
+ */
+export interface StartPlace {
+  place: number;
+  avoid: readonly GpuInstance[];
+}
+
 export interface GpuProvider {
   readonly name: string;
-  start(owner: string, record: RecordInstance): Promise<GpuInstance>;
+  start(owner: string, record: RecordInstance, where?: StartPlace): Promise<GpuInstance>;
   /** Throws with the reason when the instance can no longer become ready (process exited, instance terminated). */
   waitReady(instance: GpuInstance, signal: AbortSignal): Promise<void>;
   stop(instance: GpuInstance): Promise<void>;

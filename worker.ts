@@ -90,6 +90,7 @@ export async function createReportWorker(options: ReportWorkerOptions): Promise<
       startGpu: activities.startGpu.bind(activities),
       waitGpuReady: activities.waitGpuReady.bind(activities),
       stopGpu: activities.stopGpu.bind(activities),
+      instancesGone: activities.instancesGone.bind(activities),
     };
     workers.push(await Worker.create({ ...common, taskQueue: hostQueue, activities: lifecycle }));
   }

@@ -2,11 +2,13 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ActivityDeps } from './deps';
 import {
   acquireGpuSignal,
+  orderGpusSignal,
   releaseGpuSignal,
   WORKFLOW_TYPES,
   type AcquireLeaseRequest,
   type EndedHolder,
   type EndedHoldersRequest,
+  type FleetOrder,
   type GpuBill,
   type Holder,
   type ReleaseLeaseRequest,
@@ -17,6 +19,7 @@ import { holderKey } from '../gpu/holders';
 import { LeaseBook, type LeaseRecord } from '../gpu/leases';
 import { activityMetrics } from './metrics';
 import { runState } from '../temporal/run-liveness';
+import { gpuPoolOf } from './plan';
 
 const POOL_TASK_TIMEOUT = '60 seconds';
 
@@ -71,6 +74,22 @@ export function createGpuLeaseActivities({
         workflowTaskTimeout: POOL_TASK_TIMEOUT,
         signal: acquireGpuSignal,
         signalArgs: [holder],
+      });
+    },
+
+    /**
+     * A morning's order for a fleet: the instances its reports need by its deadline. Starts the pool if none runs,
+     * with the params every run of the morning asks with, so the instances boot while the reports load their data.
+     */
+    async orderGpus(order: FleetOrder): Promise<void> {
+      const pool = gpuPoolOf(config);
+      await temporal.workflow.signalWithStart(WORKFLOW_TYPES.gpuPool, {
+        workflowId: pool.id,
+        taskQueue: config.temporal.taskQueue,
+        args: [pool.params],
+        workflowTaskTimeout: POOL_TASK_TIMEOUT,
+        signal: orderGpusSignal,
+        signalArgs: [order],
       });
     },
 

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nonRetryableFailure, type GpuBill, type GpuHandle, type WaitGpuReadyRequest } from '../temporal/contracts';
+import {
+  nonRetryableFailure,
+  type GpuBill,
+  type GpuHandle,
+  type StartGpuOptions,
+  type WaitGpuReadyRequest,
+} from '../temporal/contracts';
 import type { ActivityDeps } from './deps';
 import { createFleet } from '../gpu/fleet';
 import { CloudError } from '../gpu/providers/provider';
@@ -32,8 +38,24 @@ export function createGpuLifecycleActivities({
      * Asks for a GPU and returns as soon as its endpoint is known. Idempotent per owner: a retry after a worker
      * crash finds the instance in the ledger and reuses it rather than paying for a second one.
      */
-    async startGpu(owner: string): Promise<GpuHandle> {
-      return withHeartbeat(() => refusalsFinal(fleet.start(owner)));
+    async startGpu(owner: string, where?: StartGpuOptions): Promise<GpuHandle> {
+      return withHeartbeat(() => refusalsFinal(fleet.start(owner, where)));
+    },
+
+    /**
+     * Whether each of a fleet's instances (by instance key, in the order asked) is one its provider says is stopped (a
+     * spot reclaim, someone's stop in the console, a server process that died): the fleet moves their runs and starts
+     * another in their place. Answered in the order asked, not by key: the answer is recorded in the pool's history,
+     * and read back by position it means the same under any workflow id.
+     */
+    async instancesGone(owners: string[]): Promise<boolean[]> {
+      return Promise.all(
+        owners.map(async (owner) => {
+          const entry = await ledger.get(owner);
+          if (!entry?.instanceId) return false;
+          return entry.stoppedAt !== undefined || (await gpuProvider.describe(entry)).state === 'stopped';
+        }),
+      );
     },
 
     /** Polls until vLLM serves the model, heartbeating; bounded by gpu.readyTimeoutSeconds from the start request. */

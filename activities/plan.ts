@@ -10,6 +10,7 @@ import {
   type MorningPlan,
   type PlanRequest,
   type ReportPlan,
+  type ReportTimeouts,
   type ReportTrigger,
 } from '../temporal/contracts';
 import { dateInZone, isIsoDate } from '../sales/dates';
@@ -98,6 +99,49 @@ export function outsideAllowList(config: Config, addresses: string[]): string[] 
   });
 }
 
+/** A report run's time limits, from the config: the plan fixes them, and the pool's params take their GPU part. */
+export function reportTimeouts(config: Config): ReportTimeouts {
+  const t = config.timeouts;
+  const gpu = config.gpu;
+  return {
+    loadDataSeconds: t.loadDataSeconds,
+    gpuStartSeconds: t.gpuStartSeconds,
+    gpuReadySeconds: gpu.readyTimeoutSeconds,
+    gpuStopSeconds: gpu.stopTimeoutSeconds,
+    llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
+    llmSlotWaitSeconds: config.llm.slotWaitSeconds,
+    renderSeconds: t.renderSeconds,
+    // A send waits for the relay's answer to the end of DATA for as long as RFC 5321 allows.
+    emailSeconds: Math.max(
+      t.emailSeconds,
+      config.email.smtp.dataTimeoutSeconds + 2 * config.email.smtp.connectionTimeoutSeconds,
+    ),
+    heartbeatSeconds: t.heartbeatSeconds,
+    retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
+    retryMaximumAttempts: t.retryMaximumAttempts,
+  };
+}
+
+/** The pool a run leases from, and how it runs: the same for every run and for a morning's order to it. */
+export function gpuPoolOf(config: Config): ReportPlan['gpuPool'] {
+  const pool = config.gpu.pool;
+  const lifecycleQueue = lifecycleTaskQueue(config);
+  return {
+    id: gpuPoolId(config),
+    params: {
+      model: config.llm.model,
+      idleGraceSeconds: pool.idleGraceSeconds,
+      holderCheckSeconds: pool.holderCheckSeconds,
+      timeouts: reportTimeouts(config),
+      ...(lifecycleQueue && { lifecycleTaskQueue: lifecycleQueue }),
+      historyEventsBeforeContinueAsNew: pool.historyEventsBeforeContinueAsNew,
+      maxConcurrentRequests: config.llm.maxConcurrentRequests,
+      // A pool of one runs as pools always have; its params (and so its recorded history) are unchanged.
+      ...(pool.maxInstances > 1 && { maxInstances: pool.maxInstances }),
+    },
+  };
+}
+
 export function createPlanActivities({ config, temporal, now = () => new Date() }: ActivityDeps) {
   /**
    * A morning the schedule started, against schedule.deadline: the instances its reports need by then, and whether
@@ -120,6 +164,7 @@ export function createPlanActivities({ config, temporal, now = () => new Date() 
       dueAt(parseDeadline(deadline), new Date(request.scheduledAt), zone),
       now(),
       availableParallelism(),
+      config.gpu.pool.maxInstances,
     );
   }
 
@@ -230,27 +275,7 @@ export function createPlanActivities({ config, temporal, now = () => new Date() 
 
       const reportDate = input.reportDate ?? nominalDate;
       const chat = chatChannelsOf(which.definition, report?.split);
-      const t = config.timeouts;
-      const gpu = config.gpu;
-      const timeouts = {
-        loadDataSeconds: t.loadDataSeconds,
-        gpuStartSeconds: t.gpuStartSeconds,
-        gpuReadySeconds: gpu.readyTimeoutSeconds,
-        gpuStopSeconds: gpu.stopTimeoutSeconds,
-        llmSeconds: config.llm.requestTimeoutSeconds * config.llm.maxAttempts,
-        llmSlotWaitSeconds: config.llm.slotWaitSeconds,
-        renderSeconds: t.renderSeconds,
-        // A send waits for the relay's answer to the end of DATA for as long as RFC 5321 allows.
-        emailSeconds: Math.max(
-          t.emailSeconds,
-          config.email.smtp.dataTimeoutSeconds + 2 * config.email.smtp.connectionTimeoutSeconds,
-        ),
-        heartbeatSeconds: t.heartbeatSeconds,
-        retryInitialIntervalSeconds: t.retryInitialIntervalSeconds,
-        retryMaximumAttempts: t.retryMaximumAttempts,
-      };
-      const pool = gpu.pool;
-      const lifecycleQueue = lifecycleTaskQueue(config);
+      const timeouts = reportTimeouts(config);
       return {
         run: { workflowId: request.workflowId, runId: request.runId, reportDate, ...(report && { report }) },
         trigger: triggerOf(request, config),
@@ -272,18 +297,7 @@ export function createPlanActivities({ config, temporal, now = () => new Date() 
           ? { to: input.recipients, cc: input.cc ?? [], bcc: input.bcc ?? [] }
           : { to: audience.to, cc: input.cc ?? audience.cc, bcc: input.bcc ?? audience.bcc },
         model: config.llm.model,
-        gpuPool: {
-          id: gpuPoolId(config),
-          params: {
-            model: config.llm.model,
-            idleGraceSeconds: pool.idleGraceSeconds,
-            holderCheckSeconds: pool.holderCheckSeconds,
-            timeouts,
-            ...(lifecycleQueue && { lifecycleTaskQueue: lifecycleQueue }),
-            historyEventsBeforeContinueAsNew: pool.historyEventsBeforeContinueAsNew,
-            maxConcurrentRequests: config.llm.maxConcurrentRequests,
-          },
-        },
+        gpuPool: gpuPoolOf(config),
         timeouts,
       };
     },

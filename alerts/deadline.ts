@@ -1,4 +1,4 @@
-import type { DeadlinePlan } from '../gpu/deadline';
+import { poolPlan, type DeadlinePlan } from '../gpu/deadline';
 
 /** A morning's deadline alert, in the words ops act on: what is late or will be, why, and what would make it. */
 export interface DeadlineAlertWords {
@@ -18,7 +18,7 @@ function span(seconds: number): string {
 }
 
 /**
- * `at-risk`: planned at the start, one GPU instance finishes after the deadline: when it would, how many instances
+ * `at-risk`: planned at the start, the pool's instances (one, or a fleet's) finish after the deadline: when, how many instances
  * would make it, and how that was worked out. `missed`: at the deadline, the reports not yet out.
  */
 export function deadlineAlertWords(
@@ -28,16 +28,18 @@ export function deadlineAlertWords(
   reports: number,
   pending: readonly { id: string; split?: string }[] = [],
 ): DeadlineAlertWords {
-  const { onOne, needed } = plan;
+  const { needed } = plan;
+  const onPool = poolPlan(plan);
+  const gpus = onPool.instances === 1 ? 'one GPU' : `${onPool.instances} GPUs (gpu.pool.maxInstances)`;
   const how = [
     `Plan: ${needed.derivation}; worker hosts like this one: ${needed.workerHosts}.`,
-    `A report's tokens: ${plan.basis}. One instance finishes ${span(onOne.finishSeconds)} after the plan; the deadline is ${span(plan.dueInSeconds)} after it.`,
+    `A report's tokens: ${plan.basis}. ${onPool.instances === 1 ? 'One instance finishes' : `${onPool.instances} instances finish`} ${span(onPool.finishSeconds)} after the plan; the deadline is ${span(plan.dueInSeconds)} after it.`,
   ];
   if (kind === 'at-risk')
     return {
-      subject: `[DEADLINE AT RISK] Sales reports ${reportDate}: ${reports} reports on one GPU finish ${span(onOne.finishSeconds - plan.dueInSeconds)} after ${plan.dueAt}`,
+      subject: `[DEADLINE AT RISK] Sales reports ${reportDate}: ${reports} reports on ${gpus.replace(' (gpu.pool.maxInstances)', '')} finish ${span(onPool.finishSeconds - plan.dueInSeconds)} after ${plan.dueAt}`,
       text: [
-        `The morning of ${reportDate} has ${reports} reports due by ${plan.dueAt}. On one GPU instance they finish about ${span(onOne.finishSeconds)} from now, ${span(onOne.finishSeconds - plan.dueInSeconds)} late; ${needed.meetsDeadline ? `${needed.instances} instances would make it` : `no number of instances makes it (each must boot); the earliest deadline is ${span(needed.earliestDeadlineSeconds)} after the start`}.`,
+        `The morning of ${reportDate} has ${reports} reports due by ${plan.dueAt}. On ${gpus} they finish about ${span(onPool.finishSeconds)} from now, ${span(onPool.finishSeconds - plan.dueInSeconds)} late; ${needed.meetsDeadline ? `${needed.instances} instances would make it` : `no number of instances makes it (each must boot); the earliest deadline is ${span(needed.earliestDeadlineSeconds)} after the start`}.`,
         '',
         ...how,
         '',

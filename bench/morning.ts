@@ -29,7 +29,7 @@ const CHANNELS = ['线上', '门店', '批发'];
 const REGIONS = ['华东', '华北', '华南', '西南', '东北'];
 
 /** `stores` stores' order lines over the report's two weeks, `lines` in all, as a CSV export. */
-async function writeStoresCsv(path: string, stores: number, lines: number): Promise<void> {
+export async function writeStoresCsv(path: string, stores: number, lines: number): Promise<void> {
   const out = createWriteStream(path);
   out.write('Order ID,Order Date,Product,Category,Region,Channel,Store,Quantity,Amount\n');
   let seed = 7;
@@ -55,13 +55,13 @@ const STEMS = '甲乙丙丁戊己庚辛壬癸';
 const STORE_NAME = /[甲乙丙丁戊己庚辛壬癸]+号店/g;
 
 /** The i-th store's name, in Chinese as shops name them ("甲乙丙号店"): each multi-byte, each its own. */
-function storeName(i: number): string {
+export function storeName(i: number): string {
   const digits = String(i + 1).padStart(4, '0');
   return `${[...digits].map((d) => STEMS[Number(d)]).join('')}号店`;
 }
 
 /** CPU seconds the render processes have used so far (Linux: utime + stime from /proc, at 100 ticks a second). */
-function renderCpuSeconds(): number {
+export function renderCpuSeconds(): number {
   return sharedRenderPool().processes.reduce((sum, p) => {
     if (p.pid === undefined) return sum;
     try {
@@ -197,7 +197,7 @@ export async function morningBench(env: Env, metrics: MetricsEndpoint, stores: n
 }
 
 /** The tokens the reports' model calls read (and of those, found in the prefix cache) and wrote. */
-async function tokenUsage(
+export async function tokenUsage(
   stack: LocalStack,
   ids: string[],
 ): Promise<{ prompt: number; cached: number; completion: number }> {

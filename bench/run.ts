@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model | --fleet-model]: what users pay for, measured on this machine, with a peer in the same run.
+ * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model | --fleet | --fleet-model]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,6 +22,7 @@ import { renderBenchChart } from './chart';
 import { OUT, pct, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, spanSeconds, type Env } from './scenario';
 import { morningBench, morningTable } from './morning';
 import { fleetModelTable } from './fleet-model';
+import { fleetBench, fleetTable } from './fleet';
 import { realModelBench, realModelTable } from './real-model';
 import { benchPython } from './peers';
 import { BENCH_QUERY, createOrdersSql } from './postgres-data';
@@ -42,6 +43,8 @@ const morningOnly = process.argv.includes('--morning');
 const realModelOnly = process.argv.includes('--real-model');
 /** `--fleet-model`: mornings of 10,000 and 100,000 reports on a fleet of L4s, modelled with the planner's code. */
 const fleetModelOnly = process.argv.includes('--fleet-model');
+/** `--fleet`: a morning of 1,000 reports on a fleet for its deadline, end to end on the dev server, alone. */
+const fleetOnly = process.argv.includes('--fleet');
 /** `--sizes 100,1000`: only these mornings. */
 const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1];
 const MORNING_SIZES =
@@ -589,6 +592,16 @@ async function main(): Promise<void> {
     }
     if (morningOnly) {
       console.log(morningTable(await mornings()));
+      return;
+    }
+    if (fleetOnly) {
+      const fleet = await fleetBench(env, quick);
+      console.log(`\n${fleetTable(fleet)}`);
+      const dir = join(ROOT, 'bench', 'results');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-fleet${quick ? '-quick' : ''}.json`);
+      writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), fleet }, null, 2)}\n`);
+      console.log(`wrote ${file.slice(ROOT.length + 1)}`);
       return;
     }
     if (batchingOnly) {

@@ -101,11 +101,14 @@ function round(x: number, digits: number): number {
 export interface MorningBill {
   workflowId: string;
   reportDate?: IsoDate;
-  /** The instances its deadline plan said it needs; absent without a deadline. */
+  /** The instances its deadline plan ran it on (a fleet's order, else what it needed); absent without a deadline. */
   planned?: number;
   used: number;
-  /** Each instance's billed seconds (from its start request to its stop, or to now while it runs). */
-  instances: { instanceId: string; seconds: number }[];
+  /**
+   * Each instance's billed seconds (from its start request to its stop, or to now while it runs) and its share of the
+   * morning's GPU seconds.
+   */
+  instances: { instanceId: string; seconds: number; share: number }[];
   gpuSeconds: number;
   cost: number;
   /**
@@ -128,7 +131,7 @@ export function morningBills(
     reportDate?: IsoDate;
     startedAt: string;
     endedAt?: string;
-    deadline?: { dueAt: string; met: boolean; instancesNeeded: number };
+    deadline?: { dueAt: string; met: boolean; instancesNeeded: number; instancesPlanned?: number };
     usage?: { promptTokens: number; cachedPromptTokens: number; completionTokens: number };
   }[],
   instances: readonly LedgerEntry[],
@@ -146,18 +149,14 @@ export function morningBills(
         instanceId: i.instanceId,
         seconds: secondsBetween(i.requestedAt, i.stoppedAt ?? now.toISOString()),
       }));
-    const bill = billFor(
-      '',
-      [],
-      its.reduce((sum, i) => sum + i.seconds, 0),
-      pricing,
-    );
+    const total = its.reduce((sum, i) => sum + i.seconds, 0);
+    const bill = billFor('', [], total, pricing);
     return {
       workflowId: m.workflowId,
       ...(m.reportDate && { reportDate: m.reportDate }),
-      ...(m.deadline && { planned: m.deadline.instancesNeeded }),
+      ...(m.deadline && { planned: m.deadline.instancesPlanned ?? m.deadline.instancesNeeded }),
       used: its.length,
-      instances: its,
+      instances: its.map((i) => ({ ...i, share: total > 0 ? round(i.seconds / total, 3) : 0 })),
       gpuSeconds: bill.billedSeconds,
       cost: bill.estimatedCost,
       ...(m.usage && {

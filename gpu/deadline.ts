@@ -63,7 +63,7 @@ export function measuredWork(
   };
 }
 
-/** The morning against its deadline: the plan of the instances it needs, and what the pool's one instance does. */
+/** The morning against its deadline: the plan of the instances it needs, and what the pool's instances do. */
 export interface DeadlinePlan {
   dueAt: string;
   /** Seconds from the plan to the deadline: the morning's timer. */
@@ -72,6 +72,11 @@ export interface DeadlinePlan {
   needed: FleetPlan;
   /** The pool runs one instance: when it finishes the morning, and whether that is in time. */
   onOne: FleetPlan;
+  /**
+   * A fleet (gpu.pool.maxInstances above 1): the instances the pool starts for the morning, at most that many, when
+   * they finish and whether that is in time. Unset for a pool of one (then `onOne`), and in plans made before fleets.
+   */
+  pool?: FleetPlan;
   /** Where the per-report work came from. */
   basis: string;
 }
@@ -88,11 +93,17 @@ export function planDeadline(
   now: Date,
   /** Cores of a worker host: how many hosts the morning's CPU needs by then. */
   workerCoresPerHost: number,
+  /** gpu.pool.maxInstances */
+  maxInstances = 1,
 ): DeadlinePlan {
   const dueInSeconds = Math.max(0, (due.getTime() - now.getTime()) / 1000);
   // Reports may use most of a host's cores; the rest is the worker's own (heartbeats, workflow tasks).
   const limits = { workerCoresPerHost, workerUtilization: 0.8 };
   const onOne = planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances: 1 });
+  const pool =
+    maxInstances > 1
+      ? planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances })
+      : undefined;
   return {
     dueAt: due.toISOString(),
     dueInSeconds,
@@ -102,6 +113,12 @@ export function planDeadline(
         ? onOne
         : planFleet(reports, measured.work, profile, dueInSeconds, { ...limits, maxInstances: MAX_PLANNED }),
     onOne,
+    ...(pool && { pool }),
     basis: measured.basis,
   };
+}
+
+/** What the pool runs for the morning: its fleet's plan, or its one instance's. */
+export function poolPlan(plan: DeadlinePlan): FleetPlan {
+  return plan.pool ?? plan.onOne;
 }

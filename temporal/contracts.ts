@@ -19,7 +19,9 @@
  * - **lease**: a holder's claim from acquire to release, kept as a lease record with its share of the time.
  * - **grant**: the pool's answer to a holder: the instance's handle, or why there is none (`LeaseGrant`).
  * - **slot**: leave to have one call to the model in flight, held by a holder while it generates; the pool hands
- *   out llm.maxConcurrentRequests of them across every host, first come first served.
+ *   out llm.maxConcurrentRequests of them per instance across every host, first come first served.
+ * - **fleet**: a pool of more than one instance (gpu.pool.maxInstances); a morning's **order** says how many it
+ *   needs for its deadline; an instance that **drains** takes no new slot and stops when its last one is given back.
  * - **handle**: where an instance serves (`GpuHandle`). **bill**: what GPU time cost (`GpuBill`): an instance's own,
  *   or a run's share of its lease.
  * - **reaper**: the scheduled sweep that stops managed instances no live pool holds.
@@ -35,7 +37,7 @@ import type { SalesMetrics } from '../sales/metrics';
 import type { GpuBill } from '../gpu/billing';
 import type { DeadlinePlan } from '../gpu/deadline';
 import type { Holder } from '../gpu/holders';
-import type { GpuHandle } from '../gpu/providers/provider';
+import type { GpuHandle, GpuInstance } from '../gpu/providers/provider';
 import type { ReportRef, RunRef } from '../store/archive';
 import type { MorningInput } from '../schemas/morning-input.schema';
 import type { EmailReceipt } from '../store/sent-records';
@@ -225,6 +227,45 @@ export interface GpuPoolParams {
    * hands out that many **slots**. Unset in pools started before slots: no bound.
    */
   maxConcurrentRequests?: number;
+  /**
+   * gpu.pool.maxInstances: the most instances the pool runs at once. Above 1 the pool runs a **fleet**
+   * (workflows/gpu-fleet.ts): as many instances as the morning's order asks, one more when the reports fall behind
+   * it, each stopped once no report needs it; each instance has maxConcurrentRequests slots. Unset or 1: one instance.
+   */
+  maxInstances?: number;
+}
+
+/**
+ * A morning's order to the pool (gpu/deadline.ts): how many instances to start at once for its reports and deadline.
+ * `dueInSeconds` counts from when the pool takes the order.
+ */
+export interface FleetOrder {
+  /** The morning that ordered, by workflow id: a later order replaces it. */
+  morning: string;
+  instances: number;
+  reports: number;
+  dueInSeconds: number;
+}
+
+/** One instance of a fleet as a pool hands it to its next run (only instances that serve or drain are carried). */
+export interface FleetInstanceCarry {
+  owner: string;
+  /** Its place among the fleet's instances (0 … maxInstances-1): which port or candidate it starts on first. */
+  place: number;
+  handle: GpuHandle;
+  draining: boolean;
+  /** Runs holding one of its slots. */
+  holding: Holder[];
+}
+
+/** What a fleet hands to its next run when it continues as new. */
+export interface FleetCarry {
+  instances: FleetInstanceCarry[];
+  order?: FleetOrder & { seen: string[]; ticks: number };
+  /** Reports written (slots given back) and ticks since the first instance served: the measured rate. */
+  written: number;
+  servingTicks: number;
+  added: number;
 }
 
 /** What a pool hands to its next run when it continues as new: the instance it runs and who holds it. */
@@ -238,6 +279,8 @@ export interface GpuPoolCarry {
   waiting: Holder[];
   /** Runs holding a slot to call the model, and runs waiting for one, first come first served. */
   slots?: { holding: Holder[]; waiting: Holder[] };
+  /** A fleet's instances, order and measured rate (params.maxInstances above 1). */
+  fleet?: FleetCarry;
 }
 
 /** Tells ops that a pool's instance could not be stopped: it keeps trying. */
@@ -335,7 +378,10 @@ export const gpuGrantedSignal = defineSignal<[LeaseGrant]>('gpuGranted');
  */
 export const requestLlmSlotSignal = defineSignal<[Holder]>('requestLlmSlot');
 export const releaseLlmSlotSignal = defineSignal<[Holder]>('releaseLlmSlot');
-export const llmSlotGrantedSignal = defineSignal<[{ runId: string }]>('llmSlotGranted');
+/** A fleet's grant names the instance the slot is on (`handle`): the run calls it; a later grant moves the run. */
+export const llmSlotGrantedSignal = defineSignal<[{ runId: string; handle?: GpuHandle }]>('llmSlotGranted');
+/** A morning tells the pool how many instances its reports need by its deadline (params.maxInstances above 1). */
+export const orderGpusSignal = defineSignal<[FleetOrder]>('orderGpus');
 /** Who holds the pool's GPU now, as holder keys. */
 export const holdersQuery = defineQuery<string[]>('holders');
 
@@ -484,9 +530,13 @@ export interface MorningAudit {
     dueAt: string;
     met: boolean;
     instancesNeeded: number;
+    /** The instances the pool ran the morning on (gpu.pool.maxInstances at most); unset in audits before fleets. */
+    instancesPlanned?: number;
     oneInstanceFinishSeconds: number;
     /** Where the plan's tokens a report came from: the last mornings, or the default. */
     basis: string;
+    /** How the pool's count was worked out, in words checked by hand; unset in audits before fleets. */
+    derivation?: string;
   };
 }
 
@@ -586,6 +636,12 @@ export interface AcquireLeaseRequest {
   poolId: string;
   params: GpuPoolParams;
   request: Holder;
+}
+
+/** Where a fleet starts an instance: its place, and the instances its others run on, which it must not take. */
+export interface StartGpuOptions {
+  place: number;
+  avoid: GpuInstance[];
 }
 
 export interface ReleaseLeaseRequest {

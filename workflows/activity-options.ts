@@ -85,10 +85,16 @@ export function gpuPoolActivities(t: GpuTimeouts, lifecycleTaskQueue?: string) {
     retry: { initialInterval: retry.initialInterval, maximumInterval: '1 minute' },
   });
   const { endedHolders } = proxyActivities<Activities>({ startToCloseTimeout: '1 minute', retry });
+  // A fleet looks at each holder check whether a provider stopped one of its instances (on the instances' host).
+  const { instancesGone } = proxyActivities<Activities>({
+    ...life,
+    startToCloseTimeout: '1 minute',
+    retry,
+  });
   const { sendGpuStopAlert } = proxyActivities<Activities>({
     startToCloseTimeout: ms(t.emailSeconds),
     heartbeatTimeout,
     retry,
   });
-  return { startGpu, waitGpuReady, tryStopGpu, stopGpu, endedHolders, sendGpuStopAlert };
+  return { startGpu, waitGpuReady, tryStopGpu, stopGpu, endedHolders, instancesGone, sendGpuStopAlert };
 }

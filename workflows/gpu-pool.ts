@@ -27,6 +27,8 @@ import {
 import { holderKey, instanceKey } from '../gpu/holders';
 import { gpuPoolActivities } from './activity-options';
 import { rootMessage } from './failures';
+import { gpuFleet } from './gpu-fleet';
+import { instanceStopper } from './gpu-stop';
 
 /**
  * Retired 2026-11-30 (deprecatePatch; remove the call once no pool started before that date runs): the pool became
@@ -55,6 +57,8 @@ type Served = 'released' | 'start failed' | 'continue as new';
  * stopped. An acquire after the stop starts a new instance. Returns the bills of the instances this run stopped.
  */
 export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Promise<GpuBill[]> {
+  // Fixed by the pool's first run (its params), so every replay takes the same path.
+  if ((params.maxInstances ?? 1) > 1) return gpuFleet(params, carried);
   const holders = new Map<string, Holder>((carried?.holders ?? []).map((h) => [holderKey(h), h]));
   const waiting: Holder[] = [...(carried?.waiting ?? [])];
   const slots = llmSlots(params.maxConcurrentRequests, carried?.slots);
@@ -137,26 +141,9 @@ export async function gpuPool(params: GpuPoolParams, carried?: GpuPoolCarry): Pr
     }
   }
 
-  /** A first bounded try; when it fails ops hear at once, and stopping goes on (for up to a day). */
-  async function stop(instance: string, grant: LeaseGrant | undefined, why: string): Promise<GpuBill | undefined> {
-    try {
-      return await act.tryStopGpu(instance, why);
-    } catch (err) {
-      const error = rootMessage(err);
-      const instanceId = grant && 'handle' in grant ? grant.handle.instanceId : undefined;
-      log.error('GPU stop failed; ops are told and stopping goes on', { instance, instanceId, error });
-      await act
-        .sendGpuStopAlert({ poolId, owner: instance, instanceId, error })
-        .catch((e: unknown) => log.error('GPU stop alert not delivered', { error: rootMessage(e) }));
-      try {
-        return await act.stopGpu(instance, why);
-      } catch (e) {
-        // A permanent refusal (not authorised): the ledger keeps it as running, for the reaper and an operator.
-        log.error('GPU still not stopped; left to the reaper and an operator', { instance, error: rootMessage(e) });
-        return undefined;
-      }
-    }
-  }
+  const stopInstance = instanceStopper(act, poolId);
+  const stop = (instance: string, grant: LeaseGrant | undefined, why: string) =>
+    stopInstance(instance, grant && 'handle' in grant ? grant.handle.instanceId : undefined, why);
 
   let generation = carried?.generation ?? 0;
   let instance = carried?.instance;

@@ -1,7 +1,9 @@
 import {
+  ActivityFailure,
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   log,
   patched,
   setHandler,
@@ -10,10 +12,54 @@ import {
   llmSlotGrantedSignal,
   nonRetryableFailure,
   releaseLlmSlotSignal,
+  type FailureType,
   requestLlmSlotSignal,
+  type GpuHandle,
   type Holder,
 } from '../temporal/contracts';
-import { rootMessage } from './failures';
+import { causeOf, rootMessage } from './failures';
+
+/**
+ * Writes on the instance the fleet's slot is on; when the fleet moves the run (its instance stopped under it, so the
+ * call in flight cannot be answered) the call is cancelled and made again on the instance of the new slot. A call
+ * that failed first (the instance went away before the fleet's holder check saw it) waits up to `moveWithinSeconds`
+ * for the move; a failure with no move stands, and an answer that stayed wrong is never moved.
+ */
+async function writeMoving<T>(
+  current: () => GpuHandle,
+  write: (on: GpuHandle) => Promise<T>,
+  moveWithinSeconds: number,
+): Promise<T> {
+  for (;;) {
+    const on = current();
+    const movedAway = () => current().instanceId !== on.instanceId;
+    const scope = new CancellationScope();
+    const call = scope.run(() => write(on));
+    const moved = condition(movedAway).then(() => 'moved' as const);
+    const first = await Promise.race([
+      call.then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      moved,
+    ]);
+    if (first !== 'moved' && 'value' in first) return first.value;
+    if (first !== 'moved') {
+      const { error } = first;
+      const wrongAnswer = causeOf(error)?.type === ('ReportSchemaViolation' satisfies FailureType);
+      // Only a call to the model can fail for its instance's sake (not a run's own stop, nor a wrong answer).
+      const modelCall = error instanceof ActivityFailure && !wrongAnswer;
+      if (isCancellation(error) || !modelCall || !(await condition(movedAway, moveWithinSeconds * 1000))) throw error;
+    } else {
+      scope.cancel();
+      await call.catch(() => undefined);
+    }
+    log.warn('the model instance stopped under this run: written again on another', {
+      from: on.instanceId,
+      to: current().instanceId,
+    });
+  }
+}
 
 /** Not a change to retire: how a run after a Reset tells the steps it replays from the first it executes live. */
 const RESET_ASKS_FOR_ITS_OWN_SLOT = 'reset-asks-for-its-own-llm-slot';
@@ -53,13 +99,18 @@ export async function withLlmSlot<T>(
     /** The running pool's chain (its first run id), or null when none runs: activities/gpu-lease.ts gpuPoolChain. */
     poolChain: () => Promise<string | null>;
   },
-  write: () => Promise<T>,
+  /** Calls the model; given the instance the slot is on when the pool is a fleet. */
+  write: (on?: GpuHandle) => Promise<T>,
 ): Promise<T> {
   let granted = false;
   let grantedToResetRun = false;
-  setHandler(llmSlotGrantedSignal, ({ runId }) => {
-    if (runId === holder.runId) granted = true;
-    else if (runId === resetFrom) grantedToResetRun = true;
+  /** A fleet's slot is on one instance; a later grant (its instance stopped under it) moves the run. */
+  let slotOn: GpuHandle | undefined;
+  setHandler(llmSlotGrantedSignal, ({ runId, handle }) => {
+    if (runId === holder.runId) {
+      granted = true;
+      if (handle) slotOn = handle;
+    } else if (runId === resetFrom) grantedToResetRun = true;
   });
   const pool = getExternalWorkflowHandle(poolId);
   /** False when the pool is gone. */
@@ -71,6 +122,8 @@ export async function withLlmSlot<T>(
         return false;
       },
     );
+  // Two holder checks: the fleet looks at its instances once a check, and then grants the moved slot.
+  const writeOnFleet = () => writeMoving(() => slotOn!, write, 2 * recheckSeconds);
   let poolThere = await ask();
   const looks = patched(LOOKS_NOT_ASKS);
   // The pool asked: a pool started after it (an operator terminated this one) would not know this run.
@@ -108,7 +161,7 @@ export async function withLlmSlot<T>(
         }
       }
     }
-    return await write();
+    return await (slotOn ? writeOnFleet() : write());
   } finally {
     if (poolThere)
       await CancellationScope.nonCancellable(() => pool.signal(releaseLlmSlotSignal, holder)).catch(() => undefined);

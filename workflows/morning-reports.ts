@@ -31,10 +31,11 @@ import {
 } from '../temporal/contracts';
 import { ReportDate, ReportOutcome, ReportTrigger, TemporalScheduledStartTime } from '../temporal/search-attributes';
 import { causeOf, rootMessage } from './failures';
+import { poolPlan } from '../gpu/deadline';
 import type { weeklySalesReport } from './weekly-sales-report';
 
 const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
-const { sendMorningDigest, sendConfigDriftAlert, sendDeadlineAlert } = proxyActivities<Activities>({
+const { sendMorningDigest, sendConfigDriftAlert, sendDeadlineAlert, orderGpus } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { maximumAttempts: 5 },
 });
@@ -60,6 +61,13 @@ const CONFIG_DRIFT_TOLD = 'config-drift-told';
 const KEEPS_DEADLINE = 'morning-keeps-deadline';
 
 /**
+ * morning-orders-gpus (2026-12-08): a morning with a deadline whose pool is a fleet (gpu.pool.maxInstances above 1)
+ * orders the instances its plan needs before it starts its reports, so they boot while the data loads. Mornings
+ * recorded before ordered none.
+ */
+const ORDERS_GPUS = 'morning-orders-gpus';
+
+/**
  * The morning's reports: every report and split value the config defines (or those named), each its own run of
  * weeklySalesReport, all started at once so they share one GPU boot (the pool) and one read of each source per worker
  * (sales/shared-reads.ts). One report's failure is that report's: its run alerts for it, the others go out.
@@ -69,6 +77,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
   const audited = patched(MORNING_AUDITED); // asked in the first activation, before any local activity's result
   const driftTold = patched(CONFIG_DRIFT_TOLD);
   const keepsDeadline = patched(KEEPS_DEADLINE);
+  const ordersGpus = patched(ORDERS_GPUS);
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString();
   let plan;
   try {
@@ -114,9 +123,19 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
   const deadline = keepsDeadline ? plan.deadline : undefined;
   const told = (kind: string) => (err: unknown) =>
     log.warn(`deadline alert (${kind}) not delivered`, { error: rootMessage(err) });
-  // One instance will not make it: said now, while there is time to act (start another, tell the readers).
+  // The fleet's instances, ordered before the reports ask, so they boot while the data loads. Never in the way.
+  if (ordersGpus && deadline?.pool)
+    await orderGpus({
+      instances: deadline.pool.instances,
+      reports: plan.runs.length,
+      dueInSeconds: deadline.dueInSeconds,
+      morning: info.workflowId,
+    }).catch((err: unknown) =>
+      log.warn('GPU order not delivered: the pool starts as the reports ask', { error: rootMessage(err) }),
+    );
+  // The pool's instances will not make it: said now, while there is time to act (start another, tell the readers).
   const riskAlert =
-    deadline && !deadline.onOne.meetsDeadline
+    deadline && !poolPlan(deadline).meetsDeadline
       ? sendDeadlineAlert({ morning, kind: 'at-risk', plan: deadline, reports: plan.runs.length }).catch(
           told('at-risk'),
         )
@@ -180,8 +199,10 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
         // Every report out by then: none still writing at the deadline, none failed or cancelled before it.
         met: missed?.length === 0 && results.every((r) => reportDelivered(r.outcome) || r.outcome === 'dry-run'),
         instancesNeeded: deadline.needed.instances,
+        instancesPlanned: poolPlan(deadline).instances,
         oneInstanceFinishSeconds: Math.round(deadline.onOne.finishSeconds),
         basis: deadline.basis,
+        derivation: poolPlan(deadline).derivation,
       },
     }),
   };

@@ -238,10 +238,13 @@ export async function weeklySalesReport(input: ReportInput = {}): Promise<Report
       stage = 'waiting for GPU';
       await gpuNow();
       // The handle is taken at the call: after a Reset, the first live step leases again under this run's id.
-      const generate = async () => {
+      const generate = async (slotOn?: GpuHandle) => {
         await stillOwed();
         stage = 'generating report';
-        return act.generateReport({ run, gpu: await gpuNow(), metrics });
+        const gpu = await gpuNow();
+        // A fleet's slot names the instance to call; a pool of one has only the instance of the grant.
+        if (slotOn) end.instanceId = slotOn.instanceId;
+        return act.generateReport({ run, gpu: slotOn ?? gpu, metrics });
       };
       // With a bound on requests in flight, the pool hands out the slots (runs recorded before slots had none).
       const bound = plan.gpuPool.params.maxConcurrentRequests;

@@ -54,13 +54,15 @@ export function costCommand(program: Command, context: () => CliContext): void {
           bills,
           () =>
             table(
-              ['date', 'morning', 'planned', 'used', 'instances (s)', 'GPU s', 'floor s', 'cost', 'deadline'],
+              ['date', 'morning', 'planned', 'used', 'instances (s, share)', 'GPU s', 'floor s', 'cost', 'deadline'],
               bills.map((b) => [
                 b.reportDate,
                 b.workflowId,
                 b.planned ?? '-',
                 b.used,
-                b.instances.map((i) => `${i.instanceId} ${i.seconds.toFixed(1)}`).join(', '),
+                b.instances
+                  .map((i) => `${i.instanceId} ${i.seconds.toFixed(1)} (${Math.round(i.share * 100)} %)`)
+                  .join(', '),
                 b.gpuSeconds,
                 b.floorSeconds ?? '-',
                 b.cost.toFixed(4),

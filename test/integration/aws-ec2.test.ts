@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   CreateTagsCommand,
   DescribeInstancesCommand,
@@ -9,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AwsEc2Provider, HOLDER_TAG, MANAGED_TAG } from '../../gpu/providers/aws-ec2';
 import { startSimulator, type RunningSimulator } from '../../dev/simulator/launch';
 import type { gpuReaper } from '../../workflows';
-import { WORKFLOW_TYPES } from '../../temporal/contracts';
+import { WORKFLOW_TYPES, type MorningAudit, type MorningReportResult } from '../../temporal/contracts';
 import { createHarness, expectGpuStopped, failureOf, recordHistory, waitForStage } from '../helpers/harness';
 import { startEc2StandIn, startMoto, type Ec2StandIn, type Moto } from '../helpers/moto';
+import { modelCalls } from '../helpers/history';
+import { exportThroughYesterday, triggeredMorning } from '../helpers/schedule';
 
 const REGION = 'us-east-1';
 const noRecord = async () => {};
@@ -293,6 +296,51 @@ describe('aws-ec2 provider against moto', () => {
         `StopInstances ${id}`,
       ]);
     } finally {
+      await h.close();
+    }
+  });
+
+  it('a fleet planned at three with one candidate out of capacity finishes on the two that started, each stopped', async () => {
+    const [a, b, c] = [await newInstance('stopped'), await newInstance('stopped'), await newInstance('stopped')];
+    standIn.noCapacity.add(b);
+    const vllm = await startVllm(['--tokens-per-second', '150', '--max-num-seqs', '1']);
+    const h = await createHarness({
+      dataPath: await exportThroughYesterday(),
+      config: {
+        // 4 reports × 400 completion tokens ÷ 100 tok/s = 16 GPU-s; 8 s − 1 s boot: ⌈16 ÷ 7⌉ = 3 instances.
+        reports: ['r1', 'r2', 'r3', 'r4'].map((id) => ({ id, period: 'day' as const })),
+        schedule: { id: `fleet-ec2-${randomUUID().slice(0, 8)}`, paused: true, deadline: '8s' },
+        gpu: {
+          provider: 'aws-ec2',
+          awsEc2: { ...ec2Settings(a, vllm), instanceIds: [a, b, c] },
+          pool: { maxInstances: 3, holderCheckSeconds: 2 },
+          serving: { bootSeconds: 1, decodeTokensPerSecond: 100, prefillTokensPerSecond: 1_000_000 },
+        },
+        llm: { maxConcurrentRequests: 1 },
+      },
+    });
+    const { schedule, morning } = await triggeredMorning(h);
+    try {
+      const results = (await h.withWorker(morning.result())) as MorningReportResult[];
+      expect(results.map((r) => r.outcome)).toEqual(['sent', 'sent', 'sent', 'sent']);
+      expect(((await morning.describe()).memo?.audit as MorningAudit).deadline).toMatchObject({ instancesPlanned: 3 });
+      // Three starts were made: a, then b (no capacity) and c for the second, and none left for the third.
+      const started = standIn.actions.filter((x) => x.startsWith('StartInstances'));
+      expect(started).toEqual(
+        expect.arrayContaining([`StartInstances ${a}`, `StartInstances ${b}`, `StartInstances ${c}`]),
+      );
+      await expectGpuStopped(h);
+      expect([await stateOf(a), await stateOf(c)]).toEqual(['stopped', 'stopped']);
+      const entries = await h.ledgerEntries();
+      expect(entries.filter((e) => e.stopReason?.startsWith('start failed'))).toHaveLength(1);
+      // The reports were written on the two that started.
+      const served = new Set<string>();
+      for (const r of results)
+        for (const call of await modelCalls(h.client.workflow.getHandle(r.workflowId))) served.add(call.instanceId);
+      expect([...served].sort()).toEqual([a, c].sort());
+    } finally {
+      standIn.noCapacity.delete(b);
+      await schedule.delete();
       await h.close();
     }
   });

@@ -17,7 +17,7 @@ const HISTORIES = join(__dirname, 'histories');
  * mornings from before morning-audited (a morning with a failed report completed, with no audit or digest); v7/
  * mornings from before config-drift-told (a morning did not ask which configs its queue's workers run); v8/ runs
  * from before report-cards (no run posted a card to a chat group); v9/ mornings from before morning-keeps-deadline
- * (a morning kept no deadline).
+ * (a morning kept no deadline); v10/ mornings from before morning-orders-gpus (a morning ordered no fleet).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -66,6 +66,13 @@ describe('replaying recorded runs against the current workflow code', () => {
         'morning-reports-deadline-missed.json',
         'v9/morning-reports-split-by-region.json',
         'v9/morning-reports-day-week-month.json',
+        'morning-reports-fleet-ordered.json',
+        'sent-on-fleet-slot.json',
+        'gpu-fleet-three-instances.json',
+        'gpu-fleet-before-continue-as-new.json',
+        'gpu-fleet-instance-replaced.json',
+        'v10/morning-reports-deadline-missed.json',
+        'v10/morning-reports-split-by-region.json',
       ]),
     );
   });

@@ -65,6 +65,20 @@ describe("a morning's deadline (schedule.deadline)", () => {
     );
     expect(missed.text).toContain('weekly, by-region · 华东');
   });
+
+  it('a fleet plans at most gpu.pool.maxInstances, and the alert speaks of the fleet', () => {
+    const now = new Date('2026-12-07T01:00:00Z');
+    // 10 minutes: ⌈1,972 ÷ 540⌉ = 4 needed; a fleet of at most 3 finishes at 60 + 1,972 ÷ 3 ≈ 717 s, late.
+    const capped = planDeadline(1000, measuredWork([]), L4, new Date('2026-12-07T01:10:00Z'), now, 2, 3);
+    expect([capped.needed.instances, capped.pool?.instances, capped.pool?.meetsDeadline]).toEqual([4, 3, false]);
+    expect(deadlineAlertWords('at-risk', '2026-12-07', capped, 1000).subject).toBe(
+      '[DEADLINE AT RISK] Sales reports 2026-12-07: 1000 reports on 3 GPUs finish 1 min 57 s after 2026-12-07T01:10:00.000Z',
+    );
+    // 30 minutes: two of the fleet's ten make it; a pool of one has no fleet plan.
+    const roomy = planDeadline(1000, measuredWork([]), L4, new Date('2026-12-07T01:30:00Z'), now, 2, 10);
+    expect([roomy.pool?.instances, roomy.pool?.meetsDeadline]).toEqual([2, true]);
+    expect(planDeadline(1000, measuredWork([]), L4, new Date('2026-12-07T01:30:00Z'), now, 2).pool).toBeUndefined();
+  });
 });
 
 describe("a morning's bill (cost --mornings)", () => {
@@ -86,7 +100,8 @@ describe("a morning's bill (cost --mornings)", () => {
           reportDate: '2026-12-07',
           startedAt: '2026-12-07T01:00:00Z',
           endedAt: '2026-12-07T01:20:00Z',
-          deadline: { dueAt: '2026-12-07T01:30:00.000Z', met: true, instancesNeeded: 2 },
+          // A fleet of at most 2 ran what needed 4.
+          deadline: { dueAt: '2026-12-07T01:30:00.000Z', met: true, instancesNeeded: 4, instancesPlanned: 2 },
           usage: { promptTokens: 600_000, cachedPromptTokens: 50_000, completionTokens: 40_000 },
         },
       ],
@@ -108,8 +123,8 @@ describe("a morning's bill (cost --mornings)", () => {
         planned: 2,
         used: 2,
         instances: [
-          { instanceId: 'i-1', seconds: 600 },
-          { instanceId: 'i-2', seconds: 300 },
+          { instanceId: 'i-1', seconds: 600, share: 0.667 },
+          { instanceId: 'i-2', seconds: 300, share: 0.333 },
         ],
         gpuSeconds: 900,
         cost: 0.9,

@@ -11,12 +11,28 @@ const smtpRelay = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    host: { type: 'string', minLength: 1, default: '127.0.0.1' },
-    port: { type: 'integer', minimum: 1, maximum: 65535, default: 2525 },
+    host: { type: 'string', minLength: 1, default: '127.0.0.1', description: "The relay's host name or IP address." },
+    port: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 65535,
+      default: 2525,
+      description: "The relay's port: commonly 587 with requireTLS, or 465 with secure.",
+    },
     secure: { type: 'boolean', default: false, description: 'TLS from the first byte (port 465).' },
     requireTLS: { type: 'boolean', default: false, description: 'Insist on STARTTLS.' },
-    user: { type: 'string', minLength: 1 },
-    connectionTimeoutSeconds: { ...seconds, default: 30 },
+    user: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'The user name to log in as; the password comes from the environment ($SMTP_PASSWORD for email.smtp, $ALERT_SMTP_PASSWORD for alerts.smtp). Unset: no login.',
+    },
+    connectionTimeoutSeconds: {
+      ...seconds,
+      default: 30,
+      description:
+        "How long to wait for the connection and the relay's greeting, in seconds. A session silent for twice this (or dataTimeoutSeconds, if longer) is dropped.",
+    },
     dataTimeoutSeconds: {
       ...seconds,
       default: 600,
@@ -35,7 +51,11 @@ const chatChannel = {
   additionalProperties: false,
   required: ['kind', 'url'],
   properties: {
-    kind: { enum: ['dingtalk', 'wecom', 'feishu', 'slack', 'teams'] },
+    kind: {
+      enum: ['dingtalk', 'wecom', 'feishu', 'slack', 'teams'],
+      description:
+        "The platform, and so the card's shape: DingTalk or WeCom markdown, a Feishu interactive card, Slack Block Kit, a Teams Adaptive Card (through a Workflows webhook). DingTalk and Feishu requests are signed when secretEnv is set.",
+    },
     url: { type: 'string', format: 'uri', description: "The group robot's webhook URL." },
     secretEnv: {
       type: 'string',
@@ -59,7 +79,12 @@ const dataSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        kind: { enum: ['file', 'postgres'], default: 'file' },
+        kind: {
+          enum: ['file', 'postgres'],
+          default: 'file',
+          description:
+            'file: the export at path (one file, files by date, local or S3); postgres: source.query, run against the database at $SALES_REPORT_DATABASE_URL.',
+        },
         query: {
           type: 'string',
           minLength: 1,
@@ -89,13 +114,37 @@ const dataSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        region: { type: 'string', minLength: 1, default: 'us-east-1' },
-        endpoint: { type: 'string', format: 'uri' },
-        forcePathStyle: { type: 'boolean', default: false },
+        region: {
+          type: 'string',
+          minLength: 1,
+          default: 'us-east-1',
+          description: "The AWS region of the export's bucket.",
+        },
+        endpoint: {
+          type: 'string',
+          format: 'uri',
+          description: "An S3-compatible store's endpoint (MinIO, OSS, COS), instead of AWS's.",
+        },
+        forcePathStyle: {
+          type: 'boolean',
+          default: false,
+          description:
+            "Address the bucket in the URL's path rather than in its host name, as most S3-compatible stores want.",
+        },
       },
     },
-    format: { enum: ['auto', 'xlsx', 'csv'], default: 'auto' },
-    sheet: { type: 'string', minLength: 1 },
+    format: {
+      enum: ['auto', 'xlsx', 'csv'],
+      default: 'auto',
+      description:
+        'How the export is read: auto by its extension (.xlsx as a workbook, .csv or .txt as CSV), or xlsx / csv whatever the extension.',
+    },
+    sheet: {
+      type: 'string',
+      minLength: 1,
+      description:
+        'The workbook sheet the orders are on, by its name as Excel shows it. Default: the first sheet whose header holds the mapped columns.',
+    },
     dateOrder: {
       enum: ['ymd', 'mdy', 'dmy'],
       default: 'ymd',
@@ -118,7 +167,14 @@ const dataSchema = {
       description:
         'The 1-based row that holds the column names. Default: the first of the first 20 rows that holds the mapped columns (titles, notes and blank rows above it are skipped).',
     },
-    maxBadRowShare: { type: 'number', minimum: 0, maximum: 1, default: 0.02 },
+    maxBadRowShare: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      default: 0.02,
+      description:
+        'The share of data rows (0 to 1) that may be unreadable: up to it they are skipped and the report says how many; over it the run fails, listing them. 0.02 is 2 %.',
+    },
     childProcessAboveMB: {
       type: 'number',
       minimum: 0,
@@ -131,7 +187,13 @@ const dataSchema = {
       default: 160,
       description: 'Heap cap of that child process (MB).',
     },
-    badRowsShown: { type: 'integer', minimum: 1, default: 20 },
+    badRowsShown: {
+      type: 'integer',
+      minimum: 1,
+      default: 20,
+      description:
+        'How many unreadable rows are listed with their file, row, column and reason (and how many formula cells with no saved value are named); the rest are only counted.',
+    },
     failIfEndsBeforeWindow: {
       type: 'boolean',
       default: true,
@@ -148,15 +210,60 @@ const dataSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        orderId: { ...stringList, default: ['Order ID', 'Order', '订单号', '订单编号'] },
-        orderDate: { ...stringList, minItems: 1, default: ['Order Date', 'Date', '订单日期', '日期'] },
-        product: { ...stringList, minItems: 1, default: ['Product', '商品', '商品名称', '产品'] },
-        category: { ...stringList, minItems: 1, default: ['Category', '品类', '类别'] },
-        region: { ...stringList, minItems: 1, default: ['Region', '地区', '区域'] },
-        channel: { ...stringList, minItems: 1, default: ['Channel', '渠道'] },
-        quantity: { ...stringList, minItems: 1, default: ['Quantity', 'Qty', 'Units', '数量'] },
-        unitPrice: { ...stringList, default: ['Unit Price', 'Price', '单价'] },
-        amount: { ...stringList, default: ['Amount', 'Revenue', 'Sales', '金额', '销售额'] },
+        orderId: {
+          ...stringList,
+          default: ['Order ID', 'Order', '订单号', '订单编号'],
+          description:
+            'Names of the order id column. Lines with the same id are one order; a line without an id (or a source without the column) stands alone.',
+        },
+        orderDate: {
+          ...stringList,
+          minItems: 1,
+          default: ['Order Date', 'Date', '订单日期', '日期'],
+          description: 'Names of the order date column: an Excel date, a serial number or text (see dateOrder).',
+        },
+        product: {
+          ...stringList,
+          minItems: 1,
+          default: ['Product', '商品', '商品名称', '产品'],
+          description: 'Names of the product column.',
+        },
+        category: {
+          ...stringList,
+          minItems: 1,
+          default: ['Category', '品类', '类别'],
+          description: 'Names of the product category column (a breakdown of the report).',
+        },
+        region: {
+          ...stringList,
+          minItems: 1,
+          default: ['Region', '地区', '区域'],
+          description: 'Names of the region column (a breakdown of the report).',
+        },
+        channel: {
+          ...stringList,
+          minItems: 1,
+          default: ['Channel', '渠道'],
+          description: 'Names of the sales channel column (a breakdown of the report).',
+        },
+        quantity: {
+          ...stringList,
+          minItems: 1,
+          default: ['Quantity', 'Qty', 'Units', '数量'],
+          description: 'Names of the quantity column: the units on the line.',
+        },
+        unitPrice: {
+          ...stringList,
+          default: ['Unit Price', 'Price', '单价'],
+          description:
+            'Names of the unit price column: a line without an amount counts unit price × quantity. amount or unitPrice must have a name.',
+        },
+        amount: {
+          ...stringList,
+          default: ['Amount', 'Revenue', 'Sales', '金额', '销售额'],
+          description:
+            "Names of the amount column: the line's revenue, a refund negative. A line whose amount is empty counts unitPrice × quantity.",
+        },
         store: {
           ...stringList,
           default: ['Store', 'Shop', '门店', '店铺'],
@@ -182,45 +289,120 @@ export const configSchema = {
   additionalProperties: false,
   properties: {
     temporal: {
+      description:
+        'The Temporal server the workers and the CLI connect to: its address, namespace and task queue, TLS and payload encryption.',
       type: 'object',
       additionalProperties: false,
       default: {},
       properties: {
-        address: { type: 'string', minLength: 1, default: '127.0.0.1:7233' },
-        namespace: { type: 'string', minLength: 1, default: 'default' },
-        taskQueue: { type: 'string', minLength: 1, default: 'sales-report' },
-        uiUrl: { type: 'string', format: 'uri', default: 'http://127.0.0.1:8233' },
+        address: {
+          type: 'string',
+          minLength: 1,
+          default: '127.0.0.1:7233',
+          description: "host:port of the Temporal server's frontend.",
+        },
+        namespace: {
+          type: 'string',
+          minLength: 1,
+          default: 'default',
+          description: 'The Temporal namespace the runs, schedules and search attributes are in.',
+        },
+        taskQueue: {
+          type: 'string',
+          minLength: 1,
+          default: 'sales-report',
+          description:
+            "The task queue this deployment's workers poll and its runs are started on. It also names the GPU pool (<taskQueue>-gpu-pool) and a local-process host's GPU queue (<taskQueue>-gpu@<hostId>).",
+        },
+        uiUrl: {
+          type: 'string',
+          format: 'uri',
+          default: 'http://127.0.0.1:8233',
+          description:
+            "Base URL of the Temporal Web UI: the links to runs in the report's footer, alerts and the CLI are built on it, and the codec server allows its origin by default.",
+        },
         encryption: {
           description:
             'Encrypt every payload (AES-256-GCM) with the keys in $SALES_REPORT_ENCRYPTION_KEYS, on workers, the CLI and every client.',
           type: 'object',
           additionalProperties: false,
           default: {},
-          properties: { enabled: { type: 'boolean', default: false } },
+          properties: {
+            enabled: {
+              type: 'boolean',
+              default: false,
+              description:
+                'Encrypt payloads; $SALES_REPORT_ENCRYPTION_KEYS must then be set, or the process stops with an error.',
+            },
+          },
         },
         tls: {
+          description:
+            'TLS to the Temporal server, with a client certificate for mTLS. With $TEMPORAL_API_KEY set (Temporal Cloud), TLS is on without it.',
           type: 'object',
           additionalProperties: false,
           default: {},
           properties: {
-            enabled: { type: 'boolean', default: false },
-            serverName: { type: 'string' },
-            serverRootCACertPath: { type: 'string' },
-            clientCertPath: { type: 'string' },
-            clientKeyPath: { type: 'string' },
+            enabled: {
+              type: 'boolean',
+              default: false,
+              description: 'Connect to the server over TLS, with the files below.',
+            },
+            serverName: {
+              type: 'string',
+              description:
+                "The name the server's certificate is checked against, when it differs from the address's host.",
+            },
+            serverRootCACertPath: {
+              type: 'string',
+              description: "PEM file of the CA certificate the server's certificate must chain to (a private CA).",
+            },
+            clientCertPath: {
+              type: 'string',
+              description: 'PEM file of the client certificate (mTLS); used together with clientKeyPath.',
+            },
+            clientKeyPath: {
+              type: 'string',
+              description: "PEM file of the client certificate's private key; used together with clientCertPath.",
+            },
           },
         },
       },
     },
     report: {
+      description:
+        'What every report shares: its time zone, and the language, currency and title reports[] may set otherwise, the trend, the PDF and the archive link.',
       type: 'object',
       additionalProperties: false,
       default: {},
       properties: {
-        timezone: { type: 'string', minLength: 1, default: 'Asia/Shanghai' },
-        locale: { enum: ['zh-CN', 'en-US'], default: 'zh-CN' },
-        currency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'CNY' },
-        title: { type: 'string', minLength: 1, default: 'Weekly sales report' },
+        timezone: {
+          type: 'string',
+          minLength: 1,
+          default: 'Asia/Shanghai',
+          description:
+            "IANA time zone of the report dates, the schedules' crons, the email's Date header and the dates PostgreSQL prints (its session TimeZone).",
+        },
+        locale: {
+          enum: ['zh-CN', 'en-US'],
+          default: 'zh-CN',
+          description:
+            "The reports' language (prompts, the model's words, email, workbook, archive page) where reports[].locale does not set one.",
+        },
+        currency: {
+          type: 'string',
+          pattern: '^[A-Z]{3}$',
+          default: 'CNY',
+          description:
+            "ISO 4217 code of the reports' money where reports[].currency does not set one: figures are formatted and checked in it; the source's amounts are taken as they are, not converted.",
+        },
+        title: {
+          type: 'string',
+          minLength: 1,
+          default: 'Weekly sales report',
+          description:
+            "The title at the head of the email, in its subject, workbook and alerts, where reports[].title does not set one. The default is written in the report's language and period (销售周报, Daily sales flash).",
+        },
         trendWeeks: {
           type: 'integer',
           minimum: 2,
@@ -279,11 +461,36 @@ export const configSchema = {
             additionalProperties: false,
             minProperties: 1,
             properties: {
-              region: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-              channel: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-              category: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-              store: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
-              manager: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+              region: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                description: 'Only lines of these regions, spelled as in the data.',
+              },
+              channel: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                description: 'Only lines of these channels, spelled as in the data.',
+              },
+              category: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                description: 'Only lines of these categories, spelled as in the data.',
+              },
+              store: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                description: 'Only lines of these stores, from the optional store column (data.columns.store).',
+              },
+              manager: {
+                type: 'array',
+                items: { type: 'string', minLength: 1 },
+                minItems: 1,
+                description: 'Only lines of these managers, from the optional manager column (data.columns.manager).',
+              },
             },
           },
           split: {
@@ -301,6 +508,8 @@ export const configSchema = {
                 type: 'object',
                 minProperties: 1,
                 additionalProperties: { ...emailList, minItems: 1 },
+                description:
+                  'Each value of split.by, spelled as in the data, with the addresses its report goes to: one report is written per value listed (or read from recipientsFile).',
               },
               chat: {
                 type: 'object',
@@ -378,11 +587,25 @@ export const configSchema = {
       minProperties: 1,
       maxProperties: 1,
       properties: {
-        path: { type: 'string', minLength: 1 },
-        table: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$' },
+        path: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'A CSV file of target rows with a header (period, kpi, target; dimension and name optional), its encoding and delimiter detected as for the sales CSV. Not with table.',
+        },
+        table: {
+          type: 'string',
+          pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$',
+          description:
+            "A PostgreSQL table or view (name or schema.name) with the columns period, kpi, dimension, name and target, in the database at $SALES_REPORT_DATABASE_URL; only the rows of the report's week and month are read. Not with path.",
+        },
       },
     },
-    data: dataSchema,
+    data: {
+      ...dataSchema,
+      description:
+        'The default data source: where order lines come from and how they are read. A report reads it unless it names one of sources (reports[].source).',
+    },
     sources: {
       description:
         'Named data sources besides `data`, each read as `data` is (a file, files by date, S3 or PostgreSQL, with its own columns and rules): e.g. {"online-shop": {"path": "/srv/exports/shop-{date}.csv"}}. A report names its source (reports[].source); every report of a source shares its one read.',
@@ -391,16 +614,44 @@ export const configSchema = {
       additionalProperties: dataSchema,
     },
     gpu: {
+      description:
+        'How runs get the model server: the provider that starts and stops it, its price, and how long its start, readiness and stop may take.',
       type: 'object',
       additionalProperties: false,
       default: {},
       properties: {
-        provider: { enum: ['local-process', 'static', 'aws-ec2', 'command'], default: 'local-process' },
+        provider: {
+          enum: ['local-process', 'static', 'aws-ec2', 'command'],
+          default: 'local-process',
+          description:
+            "What starts the model server: local-process runs it on the worker's host (the vLLM simulator by default), aws-ec2 starts existing EC2 instances, command runs shell commands for any other cloud, static uses an always-on endpoint.",
+        },
         hourlyPrice: { type: 'number', minimum: 0, default: 0.8, description: 'Price per hour, in priceCurrency.' },
-        priceCurrency: { type: 'string', pattern: '^[A-Z]{3}$', default: 'USD' },
-        readyTimeoutSeconds: { ...seconds, default: 900 },
-        pollIntervalSeconds: { ...seconds, default: 2 },
-        stopTimeoutSeconds: { ...seconds, default: 60 },
+        priceCurrency: {
+          type: 'string',
+          pattern: '^[A-Z]{3}$',
+          default: 'USD',
+          description:
+            'The currency of hourlyPrice (ISO 4217), in which GPU costs are recorded and shown (run audits, sales-report cost).',
+        },
+        readyTimeoutSeconds: {
+          ...seconds,
+          default: 900,
+          description:
+            'How long an instance has, from its start request, until its model server serves llm.model; past it the start fails and the runs waiting for it treat the model as unreachable (llm.onModelDown).',
+        },
+        pollIntervalSeconds: {
+          ...seconds,
+          default: 2,
+          description:
+            'Seconds between readiness probes of a starting server, and between state checks of an aws-ec2 or command instance.',
+        },
+        stopTimeoutSeconds: {
+          ...seconds,
+          default: 60,
+          description:
+            "How long a stop may take, in seconds: local-process sends SIGKILL this long after SIGTERM. The pool's first try lasts at most 3 × (this + 30 s) before ops are told; it then keeps stopping for up to a day.",
+        },
         stateDir: {
           type: 'string',
           minLength: 1,
@@ -456,7 +707,13 @@ export const configSchema = {
               description:
                 'How often the pool asks Temporal whether its holders still run (a terminated run never releases).',
             },
-            historyEventsBeforeContinueAsNew: { type: 'integer', minimum: 100, default: 2000 },
+            historyEventsBeforeContinueAsNew: {
+              type: 'integer',
+              minimum: 100,
+              default: 2000,
+              description:
+                'The pool workflow continues as new after this many history events, carrying its running instance and its holders.',
+            },
             maxInstances: {
               type: 'integer',
               minimum: 1,
@@ -473,9 +730,26 @@ export const configSchema = {
           additionalProperties: false,
           default: {},
           properties: {
-            intervalSeconds: { type: 'number', minimum: 10, default: 600 },
-            idleGraceSeconds: { type: 'number', minimum: 0, default: 120 },
-            maxUptimeSeconds: { type: 'number', minimum: 60, default: 14_400 },
+            intervalSeconds: {
+              type: 'number',
+              minimum: 10,
+              default: 600,
+              description: 'Seconds between sweeps (the gpuReaper schedule that schedule apply creates).',
+            },
+            idleGraceSeconds: {
+              type: 'number',
+              minimum: 0,
+              default: 120,
+              description:
+                "How long an instance no live run holds is left before a sweep stops it, counted from its run's end (else from its start), so a run's own stop goes first.",
+            },
+            maxUptimeSeconds: {
+              type: 'number',
+              minimum: 60,
+              default: 14_400,
+              description:
+                'A hard limit: an instance up longer than this, from its start request, is stopped whether or not a run holds it. 14,400 is 4 hours.',
+            },
           },
         },
         localProcess: {
@@ -484,14 +758,39 @@ export const configSchema = {
           default: {},
           description: 'Spawns the server on this host. ${port} and ${model} in args are replaced.',
           properties: {
-            command: { type: 'string', minLength: 1, default: 'node' },
+            command: {
+              type: 'string',
+              minLength: 1,
+              default: 'node',
+              description:
+                'The program that serves the model: node running the simulator by default, vllm on a GPU host. A path with a slash is taken from cwd; a bare name is looked up on PATH.',
+            },
             args: {
               ...stringList,
               default: ['--require', 'tsx/cjs', 'dev/simulator/main.ts', '--port', '${port}', '--model', '${model}'],
+              description:
+                'Its arguments; ${port} and ${model} (llm.model) are filled in. The default starts the vLLM simulator.',
             },
-            cwd: { type: 'string', minLength: 1, default: '.' },
-            host: { type: 'string', minLength: 1, default: '127.0.0.1' },
-            port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
+            cwd: {
+              type: 'string',
+              minLength: 1,
+              default: '.',
+              description: "The directory the server runs in, relative to the worker's working directory.",
+            },
+            host: {
+              type: 'string',
+              minLength: 1,
+              default: '127.0.0.1',
+              description: 'Where the worker reaches the server: its endpoint is http://<host>:<port>.',
+            },
+            port: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 65535,
+              default: 8000,
+              description:
+                "The server's port (${port} in args); a fleet uses the ports from this one up, one per instance.",
+            },
             hostId: {
               type: 'string',
               pattern: '^[A-Za-z0-9._-]+$',
@@ -511,7 +810,7 @@ export const configSchema = {
           type: 'object',
           additionalProperties: false,
           properties: {
-            region: { type: 'string', minLength: 1 },
+            region: { type: 'string', minLength: 1, description: 'The AWS region of the instances.' },
             instanceIds: {
               description:
                 'Candidates in order, e.g. one per availability zone; the next is tried on InsufficientInstanceCapacity.',
@@ -519,8 +818,19 @@ export const configSchema = {
               minItems: 1,
               items: { type: 'string', pattern: '^i-[0-9a-f]+$' },
             },
-            address: { enum: ['private-ip', 'public-ip'], default: 'private-ip' },
-            port: { type: 'integer', minimum: 1, maximum: 65535, default: 8000 },
+            address: {
+              enum: ['private-ip', 'public-ip'],
+              default: 'private-ip',
+              description:
+                'Which IP address of the instance its endpoint uses (http://<ip>:<port>); not used with endpointUrl.',
+            },
+            port: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 65535,
+              default: 8000,
+              description: 'The port vLLM listens on, on the instance.',
+            },
             endpointUrl: {
               type: 'string',
               format: 'uri',
@@ -531,7 +841,13 @@ export const configSchema = {
               format: 'uri',
               description: 'EC2 API endpoint override (VPC endpoint, tests).',
             },
-            stateTimeoutSeconds: { type: 'number', exclusiveMinimum: 0, default: 600 },
+            stateTimeoutSeconds: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              default: 600,
+              description:
+                'How long to wait, in seconds, for an instance to reach the state asked: running after a start, stopped after a stop.',
+            },
           },
           required: ['region', 'instanceIds'],
         },
@@ -547,7 +863,11 @@ export const configSchema = {
               description: 'Fixed id, when the start command does not print one.',
             },
             start: { type: 'string', minLength: 1, description: 'May print JSON with "instanceId".' },
-            stop: { type: 'string', minLength: 1 },
+            stop: {
+              type: 'string',
+              minLength: 1,
+              description: 'Stops the instance; status is then polled until it shows one of stoppedStates.',
+            },
             status: { type: 'string', minLength: 1, description: 'Prints JSON describing the instance.' },
             stateField: {
               type: 'string',
@@ -555,15 +875,35 @@ export const configSchema = {
               default: 'state',
               description: 'Dot path of the state in the status JSON.',
             },
-            runningStates: { ...stringList, minItems: 1, default: ['running', 'Running', 'RUNNING'] },
-            stoppedStates: { ...stringList, minItems: 1, default: ['stopped', 'Stopped', 'STOPPED', 'terminated'] },
+            runningStates: {
+              ...stringList,
+              minItems: 1,
+              default: ['running', 'Running', 'RUNNING'],
+              description: "Values of the status JSON's stateField that mean running: a start waits for one.",
+            },
+            stoppedStates: {
+              ...stringList,
+              minItems: 1,
+              default: ['stopped', 'Stopped', 'STOPPED', 'terminated'],
+              description:
+                "Values of the status JSON's stateField that mean stopped: a stop waits for one, and one seen while the server is awaited fails the start.",
+            },
             endpoint: {
               type: 'string',
               minLength: 1,
               description: 'e.g. http://${ip}:8000, fields from the status JSON.',
             },
-            commandTimeoutSeconds: { ...seconds, default: 120 },
-            stateTimeoutSeconds: { ...seconds, default: 600 },
+            commandTimeoutSeconds: {
+              ...seconds,
+              default: 120,
+              description: 'How long one start, stop or status command may run before it is killed, in seconds.',
+            },
+            stateTimeoutSeconds: {
+              ...seconds,
+              default: 600,
+              description:
+                'How long to wait, in seconds, after a start or stop for the status to show a running or a stopped state.',
+            },
             passEnv: {
               ...stringList,
               default: [],
@@ -574,29 +914,63 @@ export const configSchema = {
           required: ['start', 'stop', 'status', 'endpoint'],
         },
         static: {
+          description: 'An always-on model server (provider static): nothing is started or stopped.',
           type: 'object',
           additionalProperties: false,
-          properties: { endpoint: { type: 'string', format: 'uri' } },
+          properties: {
+            endpoint: { type: 'string', format: 'uri', description: "The server's base URL, e.g. http://vllm:8000." },
+          },
           required: ['endpoint'],
         },
       },
     },
     llm: {
+      description:
+        'The model that writes the narrative: how it is served and asked, and what happens when its answer stays wrong or it cannot be reached.',
       type: 'object',
       additionalProperties: false,
       default: {},
       properties: {
-        model: { type: 'string', minLength: 1, default: 'Qwen/Qwen2.5-7B-Instruct' },
+        model: {
+          type: 'string',
+          minLength: 1,
+          default: 'Qwen/Qwen2.5-7B-Instruct',
+          description:
+            "The model's name as the server serves it: sent in every request, looked for in /v1/models before the GPU counts as ready, and ${model} in local-process args and command templates.",
+        },
         server: {
           enum: ['vllm', 'llama-cpp-python'],
           default: 'vllm',
           description:
             "What serves the model. vllm: response_format json_schema, ready when /health answers. llama-cpp-python (llama.cpp's server from PyPI, for a CPU host): response_format json_object with the schema, the schema's string lengths left to AJV (its grammar converter cannot take them), ready when /v1/models lists the model (it has no /health).",
         },
-        temperature: { type: 'number', minimum: 0, maximum: 2, default: 0.2 },
-        seed: { type: 'integer', default: 7 },
-        maxTokens: { type: 'integer', minimum: 64, default: 2048 },
-        maxAttempts: { type: 'integer', minimum: 1, maximum: 10, default: 3 },
+        temperature: {
+          type: 'number',
+          minimum: 0,
+          maximum: 2,
+          default: 0.2,
+          description: 'Sampling temperature sent with each request.',
+        },
+        seed: {
+          type: 'integer',
+          default: 7,
+          description: 'Sampling seed sent with each request, for repeatable sampling.',
+        },
+        maxTokens: {
+          type: 'integer',
+          minimum: 64,
+          default: 2048,
+          description:
+            "The most tokens the model may write in one answer (max_tokens); less when the prompt leaves less of the server's context. An answer cut at the limit is refused.",
+        },
+        maxAttempts: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 10,
+          default: 3,
+          description:
+            'How many answers a run asks the model for: each one refused by the schema or the checks goes back to it with its errors. After the last, llm.onWrongAnswer applies.',
+        },
         onWrongAnswer: {
           enum: ['withhold-narrative', 'fail'],
           default: 'withhold-narrative',
@@ -637,11 +1011,18 @@ export const configSchema = {
       },
     },
     email: {
+      description:
+        'How reports and alerts are emailed: the relay, how long a send keeps trying, the sender and the recipients.',
       type: 'object',
       additionalProperties: false,
       default: {},
       properties: {
-        smtp: { ...smtpRelay, default: {} },
+        smtp: {
+          ...smtpRelay,
+          default: {},
+          description:
+            'The relay reports go through (password from $SMTP_PASSWORD); alerts go by it too when alerts.smtp is not set or fails.',
+        },
         delivery: {
           description:
             "How long a report's email keeps trying a relay that is away (4xx, refused connections, timeouts): relays go away for minutes to hours, and a Temporal workflow waits for free (durable timers, the GPU long given back). A permanent refusal (5xx) stops at once.",
@@ -650,8 +1031,19 @@ export const configSchema = {
           default: {},
           properties: {
             withinMinutes: { type: 'number', minimum: 0, default: 240, description: 'Give up after this long.' },
-            firstRetrySeconds: { type: 'number', minimum: 1, default: 30 },
-            maxRetrySeconds: { type: 'number', minimum: 1, default: 600 },
+            firstRetrySeconds: {
+              type: 'number',
+              minimum: 1,
+              default: 30,
+              description:
+                'The wait before the first retry, in seconds; each later wait doubles, up to maxRetrySeconds.',
+            },
+            maxRetrySeconds: {
+              type: 'number',
+              minimum: 1,
+              default: 600,
+              description: 'The longest wait between two tries, in seconds.',
+            },
             lateAfterMinutes: {
               type: 'number',
               minimum: 0,
@@ -660,11 +1052,36 @@ export const configSchema = {
             },
           },
         },
-        from: { type: 'string', minLength: 3, default: 'Sales Reports <sales-reports@example.com>' },
-        to: { ...emailList, minItems: 1, default: ['sales-team@example.com'] },
-        cc: { ...emailList, default: [] },
-        bcc: { ...emailList, default: [] },
-        alertTo: { ...emailList, minItems: 1, default: ['ops@example.com'] },
+        from: {
+          type: 'string',
+          minLength: 3,
+          default: 'Sales Reports <sales-reports@example.com>',
+          description: 'The From of every email, reports and alerts; its domain also names their Message-IDs.',
+        },
+        to: {
+          ...emailList,
+          minItems: 1,
+          default: ['sales-team@example.com'],
+          description:
+            "Who gets the report: the default report's readers, and the default of each report that is not split.",
+        },
+        cc: {
+          ...emailList,
+          default: [],
+          description: 'Copied on the report (Cc): the default of each report that is not split.',
+        },
+        bcc: {
+          ...emailList,
+          default: [],
+          description: 'Blind-copied on the report (Bcc): the default of each report that is not split.',
+        },
+        alertTo: {
+          ...emailList,
+          minItems: 1,
+          default: ['ops@example.com'],
+          description:
+            'Where ops alerts go by email (failed runs, delays, a GPU not stopped…), besides alerts.webhooks.',
+        },
         allowedRecipients: {
           type: 'array',
           items: { type: 'string', minLength: 3 },
@@ -685,14 +1102,20 @@ export const configSchema = {
       default: {},
       properties: {
         webhooks: {
+          description:
+            'Chat robots every alert is posted to, besides the email to email.alertTo; a robot that answers with an error counts as refused.',
           type: 'array',
           default: [],
           items: {
             type: 'object',
             additionalProperties: false,
             properties: {
-              kind: { enum: ['generic', 'dingtalk', 'wecom', 'feishu', 'slack'] },
-              url: { type: 'string', format: 'uri' },
+              kind: {
+                enum: ['generic', 'dingtalk', 'wecom', 'feishu', 'slack'],
+                description:
+                  "The robot's platform: dingtalk, wecom, feishu or slack (each its own message shape), or generic (the alert as JSON: event, subject, text, link and run).",
+              },
+              url: { type: 'string', format: 'uri', description: "The robot's webhook URL." },
               secretEnv: {
                 type: 'string',
                 pattern: '^[A-Z_][A-Z0-9_]*$',
@@ -702,7 +1125,11 @@ export const configSchema = {
             required: ['kind', 'url'],
           },
         },
-        timeoutSeconds: { ...seconds, default: 10 },
+        timeoutSeconds: {
+          ...seconds,
+          default: 10,
+          description: 'How long one post to a robot may take, in seconds: alerts and report cards alike.',
+        },
         smtp: {
           ...smtpRelay,
           description:
@@ -716,12 +1143,26 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        id: { type: 'string', minLength: 1, default: 'weekly-sales-report' },
-        cron: { type: 'string', minLength: 9, default: '0 9 * * *' },
+        id: {
+          type: 'string',
+          minLength: 1,
+          default: 'weekly-sales-report',
+          description:
+            "The report schedule's id; its runs' workflow ids start with it. A schedule for another cron (reports[].schedule) is named <id>-<its first report's id>.",
+        },
+        cron: {
+          type: 'string',
+          minLength: 9,
+          default: '0 9 * * *',
+          description:
+            'When the reports are written: a cron expression, read in report.timezone. The default is 9:00 every day.',
+        },
         overlap: {
           enum: ['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all'],
           // Overlapping runs share the pool's one GPU: let every run (and every backfilled day) start.
           default: 'allow_all',
+          description:
+            "Temporal's overlap policy for a run due while another still runs. allow_all (the default) starts every one: overlapping runs share the pool's GPU.",
         },
         deadline: {
           type: 'string',
@@ -729,10 +1170,31 @@ export const configSchema = {
           description:
             'When the morning\'s reports are due: a time of day in report.timezone ("09:30") or a span after the schedule fires ("45m", "1h30m"). A morning the schedule starts plans against it (reports × tokens per report measured from the last mornings ÷ gpu.serving\'s rates, plus its boot): ops hear at once when one GPU instance will not make it ([DEADLINE AT RISK], with the count that would), and at the deadline of every report not yet out ([DEADLINE MISSED]). Its audit says whether it was met. A morning started by hand has none.',
         },
-        catchupWindowSeconds: { type: 'number', minimum: 10, default: 3600 },
-        jitterSeconds: { type: 'number', minimum: 0, default: 0 },
-        paused: { type: 'boolean', default: false },
-        note: { type: 'string', default: '' },
+        catchupWindowSeconds: {
+          type: 'number',
+          minimum: 10,
+          default: 3600,
+          description:
+            'How late, in seconds, a fire the Temporal server missed (it was down) may still start its run; older fires are skipped.',
+        },
+        jitterSeconds: {
+          type: 'number',
+          minimum: 0,
+          default: 0,
+          description: 'Each run starts up to this many seconds after its time, at random; 0: on time.',
+        },
+        paused: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Apply the report schedules paused: they start no runs. The missed-report check and the GPU reaper are not paused with it.',
+        },
+        note: {
+          type: 'string',
+          default: '',
+          description:
+            "A note kept in the schedule's state (why it is paused, say), shown by the Web UI and schedule describe.",
+        },
         missedCheck: {
           description:
             'A second schedule checks that every report due by now was sent, and alerts ops for each date with none, whatever the cause (paused schedule, workers down past the catch-up window, a skipped backfill, a failed run). Never paused with the report schedule.',
@@ -765,17 +1227,29 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        kind: { enum: ['local', 's3'], default: 'local' },
+        kind: {
+          enum: ['local', 's3'],
+          default: 'local',
+          description:
+            'local: a directory on this host (store.dir); s3: a bucket (store.s3), for workers on several hosts.',
+        },
         dir: { type: 'string', minLength: 1, default: 'out/store', description: 'The local store.' },
         s3: {
+          description:
+            'The bucket the store lives in when kind is s3, on AWS or an S3-compatible store. Credentials: the AWS SDK default chain.',
           type: 'object',
           additionalProperties: false,
           properties: {
-            bucket: { type: 'string', minLength: 3 },
+            bucket: { type: 'string', minLength: 3, description: "The bucket's name." },
             prefix: { type: 'string', pattern: '^$|/$', default: '', description: 'e.g. "sales-report/"' },
-            region: { type: 'string', minLength: 1, default: 'us-east-1' },
+            region: { type: 'string', minLength: 1, default: 'us-east-1', description: "The bucket's AWS region." },
             endpoint: { type: 'string', format: 'uri', description: 'An S3-compatible endpoint (MinIO, OSS, COS).' },
-            forcePathStyle: { type: 'boolean', default: false },
+            forcePathStyle: {
+              type: 'boolean',
+              default: false,
+              description:
+                "Address the bucket in the URL's path rather than in its host name, as most S3-compatible stores (MinIO) want.",
+            },
           },
           required: ['bucket'],
         },
@@ -812,7 +1286,11 @@ export const configSchema = {
           description:
             'json: one JSON object per line with the workflow and run ids (for a log pipeline); text: for a terminal.',
         },
-        logLevel: { enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'], default: 'INFO' },
+        logLevel: {
+          enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'],
+          default: 'INFO',
+          description: "The lowest level of log line the worker writes (the SDK core's own lines: WARN and above).",
+        },
         maxConcurrentActivities: {
           type: 'integer',
           minimum: 10,
@@ -828,13 +1306,47 @@ export const configSchema = {
       additionalProperties: false,
       default: {},
       properties: {
-        loadDataSeconds: { ...seconds, default: 600 },
-        gpuStartSeconds: { ...seconds, default: 300 },
-        renderSeconds: { ...seconds, default: 120 },
-        emailSeconds: { ...seconds, default: 120 },
-        heartbeatSeconds: { ...seconds, default: 30 },
-        retryInitialIntervalSeconds: { ...seconds, default: 5 },
-        retryMaximumAttempts: { type: 'integer', minimum: 1, default: 5 },
+        loadDataSeconds: {
+          ...seconds,
+          default: 600,
+          description: 'Time limit of one try at reading the sales data and computing the metrics.',
+        },
+        gpuStartSeconds: {
+          ...seconds,
+          default: 300,
+          description:
+            "Time limit of the GPU provider's start request; a run waits for its lease at most this plus gpu.readyTimeoutSeconds.",
+        },
+        renderSeconds: {
+          ...seconds,
+          default: 120,
+          description: 'Time limit of one try at rendering the report (HTML, text, chart, workbook, PDF).',
+        },
+        emailSeconds: {
+          ...seconds,
+          default: 120,
+          description:
+            'Time limit of one try at sending an email; never less than email.smtp.dataTimeoutSeconds plus twice its connectionTimeoutSeconds.',
+        },
+        heartbeatSeconds: {
+          ...seconds,
+          default: 30,
+          description:
+            'How long an activity that heartbeats (loading data, calling the model, sending, starting and stopping the GPU) may go silent before Temporal retries it, on another worker if need be.',
+        },
+        retryInitialIntervalSeconds: {
+          ...seconds,
+          default: 5,
+          description:
+            "The wait before a failed activity's first retry (Temporal's retry policy, which then backs off).",
+        },
+        retryMaximumAttempts: {
+          type: 'integer',
+          minimum: 1,
+          default: 5,
+          description:
+            'How many times an activity is tried in all; stopping a GPU is retried beyond it, for up to a day.',
+        },
       },
     },
   },

@@ -2,7 +2,7 @@ import type { Config } from '../config/config';
 import { renderArchiveIndex, type ArchivedReport } from '../report/render/archive-index';
 import { labelsFor } from '../report/render/labels';
 import { definitionOf } from '../report/definitions';
-import type { Locale } from '../report/prompts';
+import type { Locale } from '../report/locale';
 import type { SalesMetrics } from '../sales/metrics';
 import { archiveRootOf, type ReportRef } from '../store/archive';
 import type { Store } from '../store/store';

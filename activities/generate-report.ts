@@ -14,7 +14,8 @@ import {
   requestReport,
   servedContext,
 } from '../report/llm';
-import { loadPrompts, type Locale, type PromptSet } from '../report/prompts';
+import { loadPrompts, type PromptSet } from '../report/prompts';
+import type { Locale } from '../report/locale';
 import { definitionOf, reportDefinitions, titleOf } from '../report/definitions';
 import type { PeriodKind } from '../sales/dates';
 import { periodKindOf } from '../sales/metrics';

@@ -10,7 +10,7 @@ import { table } from '../cli/table';
 import { addDays } from '../sales/dates';
 import { SENT_OUTCOMES, WORKFLOW_TYPES } from '../temporal/contracts';
 import { morningResults } from '../temporal/runs';
-import type { morningReports, weeklySalesReport } from '../workflows';
+import type { morningReports, salesReport } from '../workflows';
 import type { LocalStack } from '../dev/local-stack';
 import { sharedRenderPool } from '../report/render/render-process';
 import { L4 } from '../gpu/fleet-plan';
@@ -204,7 +204,7 @@ export async function tokenUsage(
   const sum = { prompt: 0, cached: 0, completion: 0 };
   for (const id of ids) {
     const r = await stack.client.workflow
-      .getHandle<typeof weeklySalesReport>(id)
+      .getHandle<typeof salesReport>(id)
       .result()
       .catch(() => undefined);
     sum.prompt += r?.llm?.usage.promptTokens ?? 0;

@@ -18,7 +18,7 @@ import { archivePrefix } from '../store/archive';
 import { WORKFLOW_TYPES, type ReportResult } from '../temporal/contracts';
 import { morningResults } from '../temporal/runs';
 import { activityTimeline } from '../temporal/run-timeline';
-import type { morningReports, weeklySalesReport } from '../workflows';
+import type { morningReports, salesReport } from '../workflows';
 import { OUT, r2, say, scenario, spanSeconds, type Env } from './scenario';
 
 /** The morning: the weekly report and the daily flash, in each language. */
@@ -61,7 +61,7 @@ export async function realModelBench(env: Env) {
     });
     const rows: RealModelReport[] = [];
     for (const r of await morningResults(morning)) {
-      const handle = stack.client.workflow.getHandle<typeof weeklySalesReport>(r.workflowId);
+      const handle = stack.client.workflow.getHandle<typeof salesReport>(r.workflowId);
       const result: ReportResult = await handle.result();
       const llm = result.llm;
       const dir = stack.store.locate(

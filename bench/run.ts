@@ -17,7 +17,7 @@ import { REPO_ROOT, startSimulator } from '../dev/simulator/launch';
 import { loaderNodeFlags } from '../sales/load-process';
 import { SENT_OUTCOMES, WORKFLOW_TYPES } from '../temporal/contracts';
 import { activityTimeline } from '../temporal/run-timeline';
-import type { weeklySalesReport } from '../workflows';
+import type { salesReport } from '../workflows';
 import { renderBenchChart } from './chart';
 import { OUT, pct, poolInstance, r2, REPORT_DATE, say, scenario, slowGpu, spanSeconds, type Env } from './scenario';
 import { morningBench, morningTable } from './morning';
@@ -52,7 +52,7 @@ const MORNING_SIZES =
 const MORNING_LINES = 1_000_000;
 
 async function runOnce(stack: LocalStack, id: string) {
-  const handle = await stack.client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
+  const handle = await stack.client.workflow.start<typeof salesReport>(WORKFLOW_TYPES.report, {
     taskQueue: stack.config.temporal.taskQueue,
     workflowId: id,
     // Every bench run is a report of its own: same date and recipients would otherwise be sent once ("already-sent").

@@ -1,4 +1,4 @@
-import type { Config } from './config';
+import type { Config } from '../schemas/config.schema';
 import { open } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 

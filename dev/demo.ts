@@ -12,7 +12,7 @@ import { SENT_OUTCOMES, WORKFLOW_TYPES, type MorningReportResult } from '../temp
 import { morningResults } from '../temporal/runs';
 import { activityTimeline, formatTimeline } from '../temporal/run-timeline';
 import { runUrl } from '../temporal/ui-links';
-import type { morningReports, weeklySalesReport } from '../workflows';
+import type { morningReports, salesReport } from '../workflows';
 import { InstanceLedger } from '../gpu/ledger';
 import { secondsBetween } from '../gpu/billing';
 import { REGION_TARGET_SHARES } from './sample-data';
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
     // What each report's words became: printed, or withheld and why (the real model's are often withheld).
     const words = await Promise.all(
       reports.map(async (r) => {
-        const result = await client.workflow.getHandle<typeof weeklySalesReport>(r.workflowId).result();
+        const result = await client.workflow.getHandle<typeof salesReport>(r.workflowId).result();
         const withheld = result.llm?.narrativeWithheld;
         return withheld ? `withheld (${withheld.cause ?? 'unknown'})` : result.llm ? 'printed' : '-';
       }),
@@ -191,7 +191,7 @@ async function main(): Promise<number> {
     console.log(
       `GPU:        ${instances.length} instance(s) started, ${billed.toFixed(1)} s billed at ${config.gpu.hourlyPrice} ${config.gpu.priceCurrency}/h; the reports' shares add up to ${shares.toFixed(1)} s`,
     );
-    const weekly = client.workflow.getHandle<typeof weeklySalesReport>(`${handle.workflowId}/weekly`);
+    const weekly = client.workflow.getHandle<typeof salesReport>(`${handle.workflowId}/weekly`);
     console.log(
       `\nThe weekly report's stages (wall time, from its history):\n${formatTimeline(activityTimeline(await weekly.fetchHistory()))}\n`,
     );

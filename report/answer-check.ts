@@ -1,13 +1,13 @@
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../schemas/narrative.schema';
 import { createAjv, formatSchemaErrors } from '../schemas/validator';
 
-export const REPORT_SCHEMA_ID = weeklySalesReportSchema.$id;
-export const REPORT_SCHEMA_NAME = weeklySalesReportSchema.title;
+export const REPORT_SCHEMA_ID = narrativeSchema.$id;
+export const REPORT_SCHEMA_NAME = narrativeSchema.title;
 
-const validate = createAjv().compile<WeeklySalesReport>(weeklySalesReportSchema);
+const validate = createAjv().compile<Narrative>(narrativeSchema);
 
 /** `fenced`: the JSON came wrapped in a Markdown code fence, the only thing wrong with it, and was taken out. */
-export type ReportCheck = { ok: true; report: WeeklySalesReport; fenced: boolean } | { ok: false; errors: string[] };
+export type ReportCheck = { ok: true; report: Narrative; fenced: boolean } | { ok: false; errors: string[] };
 
 /** ```json … ``` around the whole answer, and nothing else. */
 const FENCE = /^\s*```[a-zA-Z]*[ \t]*\r?\n([\s\S]*?)\r?\n?```\s*$/;

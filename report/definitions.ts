@@ -1,7 +1,7 @@
 import { DEFAULT_SOURCE, type Config } from '../config/config';
 import { WHOLE, type Slicing } from '../sales/slices';
 import type { PeriodKind } from '../sales/dates';
-import type { Locale } from './prompts';
+import type { Locale } from './locale';
 import type { ReportRef } from '../store/archive';
 import { labelsFor, reportTitleOf } from './render/labels';
 import { addDays, dateInZone, type IsoDate } from '../sales/dates';

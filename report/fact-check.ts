@@ -1,26 +1,18 @@
-import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
+import type { Narrative } from '../schemas/narrative.schema';
 import { KPI_KEYS, kpisOf, periodKindOf, type AnyKpiKey, type KpiKey, type SalesMetrics } from '../sales/metrics';
 import type { PeriodKind } from '../sales/dates';
 import { entityNames, sameSubject, subjectName, type Figure, type FigureUnit, type Subject } from './figures';
 import { normalizeDigits, numbersIn, type WrittenNumber } from './numbers-in-words';
-import type { Locale } from './prompts';
+import type { Locale } from './locale';
 import { claimMarkersIn, DIMENSION_WORDS, HEDGED } from './claims';
 import { qualitativeProblems, round } from './claim-binding';
 import { citationsIn, withoutCitations } from './citations';
 import { factBook, type FactBook } from './facts';
 import { notProse, repeatsAnEarlierItem } from './prose';
-import { carriesTheReport } from './narrative';
+import { carriesTheReport, type ClaimProblem } from './claim-problem';
 
 /** How a headline or summary about nothing of this report is refused: words, but no usable text. */
 export const RESTS_ON_NO_FACT = 'says nothing of this report';
-
-export interface ClaimProblem {
-  /** Where in the report: "headline", "kpiCommentary.revenue", "highlights[1]", "recommendations[0].owner". */
-  field: string;
-  /** The figure as the model wrote it, or the sentence that is wrong. */
-  written: string;
-  reason: string;
-}
 
 export interface ClaimCheckOptions {
   /** The report's language: a narrative in another one is refused. Unset: not checked. */
@@ -122,7 +114,7 @@ const UNITS_FOR: Record<WrittenNumber['kind'], FigureUnit[]> = {
 };
 
 /** Every text field of the report that anything prints, with its path. */
-function textsOf(report: WeeklySalesReport): [string, string][] {
+function textsOf(report: Narrative): [string, string][] {
   return [
     ['headline', report.headline],
     ['summary', report.summary],
@@ -275,11 +267,7 @@ function weekdayOf(date: string): number {
  *   fact the book does not have, and words in another language.
  * What is wrong is said with the fact that would be right, so the model can fix it.
  */
-export function checkClaims(
-  report: WeeklySalesReport,
-  metrics: SalesMetrics,
-  options: ClaimCheckOptions = {},
-): ClaimProblem[] {
+export function checkClaims(report: Narrative, metrics: SalesMetrics, options: ClaimCheckOptions = {}): ClaimProblem[] {
   const facts = options.facts ?? factBook(metrics, options.locale ?? 'zh-CN', { flatPercent: options.flatPercent });
   const book = facts.figures;
   const mask = new NameMask(entityNames(metrics));
@@ -508,7 +496,7 @@ export function checkClaims(
 }
 
 /** A list of the narrative's plain items, by name ("highlights"), for the repeat check. */
-function listOf(report: WeeklySalesReport, name: string): readonly string[] | undefined {
+function listOf(report: Narrative, name: string): readonly string[] | undefined {
   return name === 'highlights' || name === 'risks' || name === 'dataQualityNotes' ? report[name] : undefined;
 }
 

@@ -11,7 +11,7 @@ import {
 import type { IsoDate } from '../sales/dates';
 import type { Dimension } from './claims';
 import { figureBook, type Figure } from './figures';
-import type { Locale } from './prompts';
+import type { Locale } from './locale';
 import { formatKpi, formatMoney, formatNumber, formatPoints, formatRatio, formatShare } from './render/format';
 import { labelsFor } from './render/labels';
 import { lastYearText, noYearAgoNote, targetBasisLine, targetLine } from './render/comparisons';

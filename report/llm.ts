@@ -5,7 +5,7 @@ import type {
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import type { Config } from '../config/config';
-import { weeklySalesReportSchema } from '../schemas/weekly-sales-report.schema';
+import { narrativeSchema } from '../schemas/narrative.schema';
 import { REPORT_SCHEMA_NAME } from './answer-check';
 
 /** Set on every simulator response, so output written by the simulator is never mistaken for a model's. */
@@ -48,7 +48,7 @@ export async function servedContext(client: OpenAI, model: string, signal: Abort
 
 /** The schema with no string length bounds: what a grammar converter that cannot take them decodes under. */
 const UNBOUNDED_SCHEMA: unknown = JSON.parse(
-  JSON.stringify(weeklySalesReportSchema, (key, value: unknown) =>
+  JSON.stringify(narrativeSchema, (key, value: unknown) =>
     key === 'minLength' || key === 'maxLength' ? undefined : value,
   ),
 );
@@ -61,7 +61,7 @@ const UNBOUNDED_SCHEMA: unknown = JSON.parse(
 function responseFormat(server: Config['llm']['server']): ChatCompletionCreateParams['response_format'] {
   if (server === 'llama-cpp-python')
     return { type: 'json_object', schema: UNBOUNDED_SCHEMA } as ChatCompletionCreateParams['response_format'];
-  return { type: 'json_schema', json_schema: { name: REPORT_SCHEMA_NAME, schema: weeklySalesReportSchema } };
+  return { type: 'json_schema', json_schema: { name: REPORT_SCHEMA_NAME, schema: narrativeSchema } };
 }
 
 /** One chat completion asking for the report as JSON constrained by its schema, in at most `maxTokens`. */

@@ -1,6 +1,6 @@
-import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
+import type { Narrative } from '../schemas/narrative.schema';
 import { withoutCitations } from './citations';
-import type { ClaimProblem } from './fact-check';
+import { carriesTheReport, type ClaimProblem } from './claim-problem';
 
 /** An item of the model's words left out of the report because it stayed wrong: where, what and why. */
 export interface DroppedItem {
@@ -16,7 +16,7 @@ export interface DroppedItem {
  * the report, so the narrative is withheld whole.
  */
 export interface PrintedNarrative {
-  report: WeeklySalesReport | undefined;
+  report: Narrative | undefined;
   dropped: DroppedItem[];
   /** The problems in the headline or summary, when those are what withholds it. */
   fatal: ClaimProblem[];
@@ -27,19 +27,12 @@ function itemOf(field: string): string {
   return field.replace(/^(recommendations\[\d+\])\..*$/, '$1');
 }
 
-const CARRIES_THE_REPORT = new Set(['headline', 'summary']);
-
-/** Whether a field carries the report (the headline, the summary): a problem there withholds the narrative. */
-export function carriesTheReport(field: string): boolean {
-  return CARRIES_THE_REPORT.has(field);
-}
-
 /**
  * The narrative to print from an answer and what the claim check found in it: every item with a problem left out
  * (a KPI's sentence left blank), the rest printed without their citations. Withheld whole when the headline or the
  * summary has a problem.
  */
-export function printedNarrative(answer: WeeklySalesReport, problems: ClaimProblem[]): PrintedNarrative {
+export function printedNarrative(answer: Narrative, problems: ClaimProblem[]): PrintedNarrative {
   const fatal = problems.filter((p) => carriesTheReport(p.field));
   const byItem = new Map<string, ClaimProblem>();
   for (const p of problems) if (!byItem.has(itemOf(p.field))) byItem.set(itemOf(p.field), p);
@@ -50,7 +43,7 @@ export function printedNarrative(answer: WeeklySalesReport, problems: ClaimProbl
   const keep = (list: readonly string[], name: string) =>
     list.flatMap((text, i) => (kept(`${name}[${i}]`) ? [print(text)] : []));
   const commentary = answer.kpiCommentary;
-  const report: WeeklySalesReport = {
+  const report: Narrative = {
     headline: print(answer.headline),
     summary: print(answer.summary),
     kpiCommentary: {

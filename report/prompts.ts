@@ -1,13 +1,10 @@
-import type { Config } from '../config/config';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SalesMetrics } from '../sales/metrics';
 import type { PeriodKind } from '../sales/dates';
 import { factBook, factLines, type FactBook } from './facts';
-
-/** The report languages: the config schema is the one list. */
-export type Locale = Config['report']['locale'];
+import type { Locale } from './locale';
 
 export const PROMPTS_DIR = join(__dirname, '..', 'prompts');
 

@@ -1,4 +1,4 @@
-import type { Locale } from './prompts';
+import type { Locale } from './locale';
 
 /**
  * Whether a field of the model's words is prose in the report's language, before any claim in it is read: a small

@@ -1,7 +1,8 @@
 import type { SalesMetrics } from '../sales/metrics';
 import { checkReportAnswer } from './answer-check';
-import { checkClaims, RESTS_ON_NO_FACT, type ClaimCheckOptions, type ClaimProblem } from './fact-check';
-import { carriesTheReport, printedNarrative, type PrintedNarrative } from './narrative';
+import { checkClaims, RESTS_ON_NO_FACT, type ClaimCheckOptions } from './fact-check';
+import { carriesTheReport, type ClaimProblem } from './claim-problem';
+import { printedNarrative, type PrintedNarrative } from './narrative';
 import type { WithheldCause } from './withheld';
 
 /**

@@ -1,5 +1,5 @@
-import type { WeeklySalesReport } from '../schemas/weekly-sales-report.schema';
-import type { Locale } from './prompts';
+import type { Narrative } from '../schemas/narrative.schema';
+import type { Locale } from './locale';
 import type { PeriodKind } from '../sales/dates';
 import { labelsFor } from './render/labels';
 
@@ -77,7 +77,7 @@ export function withheldNarrative(
   period: PeriodKind = 'week',
   cause: WithheldCause = 'claims',
   title: string = labelsFor(locale, period).reportTitle,
-): WeeklySalesReport {
+): Narrative {
   const note = withheldNote(locale, cause);
   return {
     headline: HEADLINE[locale](title),

@@ -1,5 +1,5 @@
 import { SalesDataError } from './errors';
-import type { Field, ParsedLine } from './load';
+import type { Field, ParsedLine } from './order-fields';
 import type { OrderLine } from './aggregator';
 import type { RowProblem, RowTally, UnsavedFormula } from './metrics';
 

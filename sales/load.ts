@@ -14,6 +14,7 @@ import {
 } from './cells';
 import type { SalesMetrics } from './metrics';
 import { LineTally } from './line-tally';
+import { FIELDS, type Field, type ParsedLine } from './order-fields';
 import { SalesDataError } from './errors';
 import { checkSalesFile } from './file-check';
 import { detectTextFormat, type Delimiter, type TextEncoding } from '../config/text-format';
@@ -31,20 +32,6 @@ import {
 import { columnLetter, formatOf, readRows, type SheetFormat, type WorkbookSheet } from './readers';
 import { workbookSheets, type XlsxSheet } from './xlsx-sheets';
 
-export const FIELDS = [
-  'orderId',
-  'orderDate',
-  'product',
-  'category',
-  'region',
-  'channel',
-  'quantity',
-  'unitPrice',
-  'amount',
-  'store',
-  'manager',
-] as const;
-export type Field = (typeof FIELDS)[number];
 const REQUIRED: readonly Field[] = ['orderDate', 'product', 'category', 'region', 'channel', 'quantity'];
 
 export interface LoadSalesOptions {
@@ -328,8 +315,6 @@ export function matchHeader(
   }
   return { map, names };
 }
-
-export type ParsedLine = { line: OrderLine } | { field: Field; reason: string };
 
 export function parseLine(
   cells: unknown[],

@@ -1,6 +1,6 @@
 import { daysInMonth, daysOf, type DateRange, type IsoDate, type PeriodKind } from './dates';
 
-/** The headline KPIs, each with a sentence of the model's (schemas/weekly-sales-report.schema.ts). */
+/** The headline KPIs, each with a sentence of the model's (schemas/narrative.schema.ts). */
 export const KPI_KEYS = ['revenue', 'orders', 'units', 'averageOrderValue'] as const;
 export type KpiKey = (typeof KPI_KEYS)[number];
 

@@ -8,7 +8,8 @@ import { addDays, readWindow, reportWindows, type IsoDate, type PeriodKind, type
 import { SalesDataError } from './errors';
 import { checkSlicesFresh, type FreshnessRules } from './freshness';
 import { optionalFieldsOf, SlicedAggregator, WHOLE, type MetricsBySlice, type Slicing } from './slices';
-import { FIELDS, mappedColumns, matchHeader, parseLine, type Field, type SourceDetails } from './load';
+import { mappedColumns, matchHeader, parseLine, type SourceDetails } from './load';
+import { FIELDS, type Field } from './order-fields';
 import type { RowProblem, SalesMetrics } from './metrics';
 
 export interface PostgresLoadOptions {

@@ -6,7 +6,7 @@ const sentence = { type: 'string', minLength: 2, maxLength: 600 } as const;
  * What the LLM writes: words only. Every KPI number in the email comes from the computed metrics, never from here.
  * Sent to vLLM as `response_format.json_schema` and checked again with AJV, since guided decoding is not a guarantee.
  */
-export const weeklySalesReportSchema = {
+export const narrativeSchema = {
   $id: 'https://sales-report.local/schemas/weekly-sales-report.v1.json',
   title: 'weekly_sales_report',
   type: 'object',
@@ -43,4 +43,4 @@ export const weeklySalesReportSchema = {
   },
 } as const;
 
-export type WeeklySalesReport = FromSchema<typeof weeklySalesReportSchema>;
+export type Narrative = FromSchema<typeof narrativeSchema>;

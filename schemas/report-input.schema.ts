@@ -11,12 +11,12 @@ export const reportDateInput = {
 } as const;
 
 /**
- * The input of weeklySalesReport, as typed into the Web UI's Start Workflow form or passed by the CLI. Every key is
+ * The input of salesReport, as typed into the Web UI's Start Workflow form or passed by the CLI. Every key is
  * optional, so `{}` works; an unknown key (a typo such as "dry_run") is refused before anything starts.
  */
 export const reportInputSchema = {
   $id: 'https://sales-report.local/schemas/report-input.json',
-  title: 'weeklySalesReport input',
+  title: 'salesReport input',
   type: 'object',
   additionalProperties: false,
   properties: {

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
   WORKFLOW_TYPES,
+  REPORT_WORKFLOW_TYPES,
   type AuditMemo,
   type MorningAudit,
   type MorningReportResult,
@@ -89,7 +90,11 @@ export interface RunFilter {
 /** A visibility query; values are quoted because they come from the command line. */
 export function runsQuery(filter: RunFilter): string {
   const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  const clauses = [`WorkflowType = ${quote(filter.mornings ? WORKFLOW_TYPES.morning : WORKFLOW_TYPES.report)}`];
+  const clauses = [
+    filter.mornings
+      ? `WorkflowType = ${quote(WORKFLOW_TYPES.morning)}`
+      : `WorkflowType IN (${REPORT_WORKFLOW_TYPES.map(quote).join(', ')})`,
+  ];
   if (filter.from) clauses.push(`ReportDate >= ${quote(filter.from)}`);
   if (filter.to) clauses.push(`ReportDate <= ${quote(filter.to)}`);
   if (filter.report) clauses.push(`ReportId = ${quote(filter.report)}`);

@@ -22,7 +22,7 @@ export interface ScheduleSettings extends Settings {
   paused: boolean;
   note: string;
   taskQueue: string;
-  /** weeklySalesReport, or morningReports when the config defines reports. */
+  /** salesReport, or morningReports when the config defines reports. */
   workflowType: string;
 }
 

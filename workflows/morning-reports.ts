@@ -32,7 +32,7 @@ import {
 import { ReportDate, ReportOutcome, ReportTrigger, TemporalScheduledStartTime } from '../temporal/search-attributes';
 import { causeOf, rootMessage } from './failures';
 import { poolPlan } from '../gpu/deadline';
-import type { weeklySalesReport } from './weekly-sales-report';
+import type { salesReport } from './sales-report';
 
 const { planMorning } = proxyLocalActivities<Activities>({ startToCloseTimeout: '30 seconds' });
 const { sendMorningDigest, sendConfigDriftAlert, sendDeadlineAlert, orderGpus } = proxyActivities<Activities>({
@@ -68,8 +68,14 @@ const KEEPS_DEADLINE = 'morning-keeps-deadline';
 const ORDERS_GPUS = 'morning-orders-gpus';
 
 /**
+ * reports-named-sales-report (2026-12-08): a morning starts its reports as salesReport, the report run's name since
+ * it writes every period; mornings recorded before started weeklySalesReport (still registered).
+ */
+const REPORTS_NAMED_SALES_REPORT = 'reports-named-sales-report';
+
+/**
  * The morning's reports: every report and split value the config defines (or those named), each its own run of
- * weeklySalesReport, all started at once so they share one GPU boot (the pool) and one read of each source per worker
+ * salesReport, all started at once so they share one GPU boot (the pool) and one read of each source per worker
  * (sales/shared-reads.ts). One report's failure is that report's: its run alerts for it, the others go out.
  */
 export async function morningReports(input: MorningInput = {}): Promise<MorningReportResult[]> {
@@ -78,6 +84,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
   const driftTold = patched(CONFIG_DRIFT_TOLD);
   const keepsDeadline = patched(KEEPS_DEADLINE);
   const ordersGpus = patched(ORDERS_GPUS);
+  const reportType = patched(REPORTS_NAMED_SALES_REPORT) ? WORKFLOW_TYPES.report : WORKFLOW_TYPES.reportAsNamedBefore;
   const scheduledAt = info.typedSearchAttributes.get(TemporalScheduledStartTime)?.toISOString();
   let plan;
   try {
@@ -154,7 +161,7 @@ export async function morningReports(input: MorningInput = {}): Promise<MorningR
         ...(report.split !== undefined && { split: report.split }),
         ...(plan.dryRun && { dryRun: true }),
       };
-      const child = await startChild<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
+      const child = await startChild<typeof salesReport>(reportType, {
         workflowId: childWorkflowId(info.workflowId, report),
         args: [args],
         // A cancelled or terminated morning takes its reports with it; each one's lease goes with its run.

@@ -123,7 +123,7 @@ const FIRST_LIVE_STEP_AFTER_RESET = 'reset-gets-its-own-gpu';
  * render, email. The lease is given back on every way out the workflow sees; terminated and reset runs run no code,
  * so the pool notices them itself (workflows/gpu-pool.ts).
  */
-export async function weeklySalesReport(input: ReportInput = {}): Promise<ReportResult> {
+export async function salesReport(input: ReportInput = {}): Promise<ReportResult> {
   let stage: Stage = 'planning';
   setHandler(progressQuery, () => stage);
   deprecatePatch(RETIRED_PATCHES.releaseDoesNotHoldReport);

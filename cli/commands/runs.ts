@@ -7,7 +7,7 @@ import { auditFromStore, listRuns, outcomeText, showRun, type RunSummary } from 
 import { REPORT_NARRATIVES, REPORT_OUTCOMES, WORKFLOW_TYPES, type ReportInput } from '../../temporal/contracts';
 import { createStore } from '../../store';
 import { runUrl } from '../../temporal/ui-links';
-import type { weeklySalesReport } from '../../workflows';
+import type { salesReport } from '../../workflows';
 import { UsageError, type CliContext } from '../context';
 import { table } from '../table';
 
@@ -113,9 +113,9 @@ export function runCommands(program: Command, context: () => CliContext): void {
         ...(options.dryRun && { dryRun: true }),
       };
       const client = await ctx.client();
-      const handle = await client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
+      const handle = await client.workflow.start<typeof salesReport>(WORKFLOW_TYPES.report, {
         taskQueue: ctx.config.temporal.taskQueue,
-        workflowId: `weekly-sales-report-manual-${options.date ?? 'today'}-${randomBytes(4).toString('hex')}`,
+        workflowId: `sales-report-manual-${options.date ?? 'today'}-${randomBytes(4).toString('hex')}`,
         args: [input],
       });
       const url = runUrl(

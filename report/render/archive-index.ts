@@ -1,5 +1,5 @@
 import type { SalesMetrics } from '../../sales/metrics';
-import type { Locale } from '../prompts';
+import type { Locale } from '../locale';
 import { escapeHtml as e, formatCompact, formatCompactMoney, formatMoney, formatNumber, formatRatio } from './format';
 import { labelsFor, type Labels } from './labels';
 

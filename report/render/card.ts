@@ -1,4 +1,4 @@
-import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { Narrative } from '../../schemas/narrative.schema';
 import type { SalesMetrics } from '../../sales/metrics';
 import { ARROWS, direction, formatKpi, formatRatio, type Direction } from './format';
 import type { Labels } from './labels';
@@ -26,7 +26,7 @@ const CARD_KPIS = ['revenue', 'orders', 'averageOrderValue'] as const;
 export function reportCard(
   subject: string,
   metrics: SalesMetrics,
-  report: WeeklySalesReport,
+  report: Narrative,
   labels: Labels,
   links: { page?: string; chart?: string } = {},
 ): ReportCard {

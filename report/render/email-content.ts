@@ -1,4 +1,4 @@
-import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { Narrative } from '../../schemas/narrative.schema';
 import {
   breakdownsOf,
   KPI_KEYS,
@@ -62,7 +62,7 @@ export type Copy = 'reader' | 'archive';
 
 export interface EmailContent {
   metrics: SalesMetrics;
-  report: WeeklySalesReport;
+  report: Narrative;
   labels: Labels;
   footer: FooterFacts;
   title: string;
@@ -118,7 +118,7 @@ function signed(text: string, value: number): string {
  */
 export function dataQualityLines(
   m: SalesMetrics,
-  r: WeeklySalesReport,
+  r: Narrative,
   l: Labels,
   itemsLeftOut = 0,
   /** A daily flash's: the rows and the refunds in one short line. */
@@ -170,7 +170,7 @@ function kpiValue(key: AnyKpiKey, value: number, m: SalesMetrics, l: Labels): st
  * 14.2%。" under "▲ +14.2%" is the row again. What remains once the KPI's name, figures and words of direction and
  * comparison are taken out decides: next to nothing, and the sentence is not shown.
  */
-function commentaryOn(key: AnyKpiKey, r: WeeklySalesReport, l: Labels): string {
+function commentaryOn(key: AnyKpiKey, r: Narrative, l: Labels): string {
   if (!(KPI_KEYS as readonly string[]).includes(key)) return '';
   const sentence = r.kpiCommentary[key as KpiKey];
   const rest = sentence

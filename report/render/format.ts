@@ -1,5 +1,5 @@
 import { KPI_KIND, type AnyKpiKey } from '../../sales/metrics';
-import type { Locale } from '../prompts';
+import type { Locale } from '../locale';
 
 export function formatMoney(value: number, currency: string, locale: Locale, maxFractionDigits = 2): string {
   return new Intl.NumberFormat(locale, {

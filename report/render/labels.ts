@@ -1,4 +1,4 @@
-import type { Locale } from '../prompts';
+import type { Locale } from '../locale';
 import type { AnyKpiKey } from '../../sales/metrics';
 import type { PeriodKind } from '../../sales/dates';
 

@@ -1,7 +1,7 @@
 import type { SalesMetrics } from '../../sales/metrics';
 import { periodKindOf } from '../../sales/metrics';
-import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
-import type { Locale } from '../prompts';
+import type { Narrative } from '../../schemas/narrative.schema';
+import type { Locale } from '../locale';
 import { CHART_CID, renderRevenueChart } from './chart';
 import { renderEmailHtml, renderEmailText, subjectLine, type EmailContent, type FooterFacts } from './email-content';
 import { labelsFor } from './labels';
@@ -12,7 +12,7 @@ import type { PdfPrinter } from './pdf';
 /** What a report is rendered from: plain data, so it can cross to the render process. */
 export interface RenderInput {
   metrics: SalesMetrics;
-  report: WeeklySalesReport;
+  report: Narrative;
   locale: Locale;
   title: string;
   footer: FooterFacts;

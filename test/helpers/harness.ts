@@ -16,7 +16,7 @@ import { InstanceLedger, type LedgerEntry } from '../../gpu/ledger';
 import type { Store } from '../../store';
 import { groupAlive } from '../../gpu/providers/local-process';
 import { progressQuery, WORKFLOW_TYPES, type ReportInput, type Stage } from '../../temporal/contracts';
-import type { weeklySalesReport } from '../../workflows';
+import type { salesReport } from '../../workflows';
 
 export { freePort };
 
@@ -53,7 +53,7 @@ export interface Harness {
   store: Store;
   sink: SmtpSink;
   client: Client;
-  start(input?: ReportInput): Promise<WorkflowHandle<typeof weeklySalesReport>>;
+  start(input?: ReportInput): Promise<WorkflowHandle<typeof salesReport>>;
   /**
    * Runs a real worker until `until` settles and the GPU pool has stopped its instance (bounded by
    * gpuPoolSettleSeconds): the stop is the pool's, after the runs, and needs a worker.
@@ -127,7 +127,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     sink: stack.sink,
     client,
     start: (input = { reportDate: REPORT_DATE }) =>
-      client.workflow.start<typeof weeklySalesReport>(WORKFLOW_TYPES.report, {
+      client.workflow.start<typeof salesReport>(WORKFLOW_TYPES.report, {
         taskQueue: config.temporal.taskQueue,
         workflowId: `report-${randomUUID()}`,
         args: [input],
@@ -192,7 +192,7 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
 
 /** Polls the run's `progress` query until it reports `stage`; bounded, so a run that never gets there fails the test. */
 export async function waitForStage(
-  handle: WorkflowHandle<typeof weeklySalesReport>,
+  handle: WorkflowHandle<typeof salesReport>,
   stage: Stage,
   timeoutMs = 30_000,
 ): Promise<void> {

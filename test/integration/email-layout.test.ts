@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeSampleCsv } from '../../dev/sample-data';
 import { writeDocument } from '../../dev/simulator/report-writer';
-import type { Locale } from '../../report/prompts';
+import type { Locale } from '../../report/locale';
 import { CHART_WIDTH, rasterize, revenueChartSvg } from '../../report/render/chart';
 import { renderEmailHtml } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
 import { formatRatio } from '../../report/render/format';
 import { kpisOf, periodKindOf, type SalesMetrics } from '../../sales/metrics';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { loadOptions, loadReportWeek, yearWithTargets } from '../helpers/load';
 import { loadSalesMetrics, loadSalesSlices } from '../../sales/load';
 import { launchBrowser } from '../helpers/browser';
@@ -58,7 +58,7 @@ async function sampleMetrics(dir: string): Promise<SalesMetrics> {
 
 function emailHtml(locale: Locale, metrics: SalesMetrics): { html: string; svg: string } {
   const labels = labelsFor(locale, periodKindOf(metrics));
-  const answer = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport;
+  const answer = writeDocument(narrativeSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en') as Narrative;
   // As a run prints it: the citations taken out.
   const report = printedNarrative(answer, []).report!;
   const svg = revenueChartSvg(metrics, labels);

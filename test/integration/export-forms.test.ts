@@ -11,7 +11,7 @@ import { figureBook } from '../../report/figures';
 import { revenueChartOption } from '../../report/render/chart';
 import { labelsFor } from '../../report/render/labels';
 import { renderWorkbook } from '../../report/render/workbook';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { loadReportWeek } from '../helpers/load';
 
 const FULL_WIDTH_DIGITS = (s: string) => s.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
@@ -127,7 +127,7 @@ describe('exports as other locales and input modes write them', () => {
     expect(m.kpis.returnRate).toBeUndefined();
     expect(figureBook(m).some((f) => f.subject.kind === 'kpi' && /refund|return/i.test(f.subject.key))).toBe(false);
     const l = labelsFor('zh-CN');
-    const report = writeDocument(weeklySalesReportSchema, m, 'zh') as WeeklySalesReport;
+    const report = writeDocument(narrativeSchema, m, 'zh') as Narrative;
     expect(dataQualityLines(m, report, l)).toContain(l.noRefundsInData);
     expect(dataQualityLines(withRefunds, report, l)).toContain(l.refundConvention);
   });

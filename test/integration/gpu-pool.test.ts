@@ -4,7 +4,7 @@ import { spawnSimulator } from '../../dev/simulator/launch';
 import { leaseRecords, type LeaseRecord } from '../../gpu/leases';
 import { leaseShareSeconds } from '../../gpu/billing';
 import { WORKFLOW_TYPES, type ReportResult } from '../../temporal/contracts';
-import type { gpuPool, gpuReaper, weeklySalesReport } from '../../workflows';
+import type { gpuPool, gpuReaper, salesReport } from '../../workflows';
 import {
   createHarness,
   expectGpuStopped,
@@ -205,7 +205,7 @@ describe('the GPU pool: every run leases the GPU, the pool owns its life', () =>
             workflowTaskFinishEventId: completed!.eventId,
             requestId: randomUUID(),
           });
-          const resetRun = h.client.workflow.getHandle<typeof weeklySalesReport>(handle.workflowId, reset.runId);
+          const resetRun = h.client.workflow.getHandle<typeof salesReport>(handle.workflowId, reset.runId);
           const done = await resetRun.result();
           await recordHistory(resetRun, 'sent-after-reset-mid-generation');
           return done;

@@ -7,7 +7,7 @@ import { formatMoney, formatRatio, formatShare } from '../../report/render/forma
 import { labelsFor } from '../../report/render/labels';
 import { PdfPrinter } from '../../report/render/pdf';
 import { renderAll } from '../../report/render/render-all';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { REPORT_DATE, withHarness } from '../helpers/harness';
 import { yearWithTargets } from '../helpers/load';
 import { mkdtemp } from 'node:fs/promises';
@@ -48,8 +48,8 @@ describe('the PDF of the email (headless Chromium, A4, Noto Sans SC embedded)', 
     try {
       for (const locale of ['zh-CN', 'en-US'] as const) {
         const l = labelsFor(locale);
-        const answer = writeDocument(weeklySalesReportSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en');
-        const report = printedNarrative(answer as WeeklySalesReport, []).report!;
+        const answer = writeDocument(narrativeSchema, metrics, locale === 'zh-CN' ? 'zh' : 'en');
+        const report = printedNarrative(answer as Narrative, []).report!;
         const files = await renderAll(
           {
             metrics,

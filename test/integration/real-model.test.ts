@@ -5,7 +5,7 @@ import { checkReportAnswer } from '../../report/answer-check';
 import { checkClaims } from '../../report/fact-check';
 import { withheldNote, WITHHELD_CAUSES } from '../../report/withheld';
 import type { SalesMetrics } from '../../sales/metrics';
-import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { Narrative } from '../../schemas/narrative.schema';
 import { archivePrefix } from '../../store/archive';
 import { REPORT_DATE, withHarness } from '../helpers/harness';
 import { llamaServerSettings, resolveLlamaServer, type LlamaServer } from '../../dev/llama';
@@ -87,7 +87,7 @@ describe('a real model end to end: llama.cpp server, Gemma 3 270M, on the CPU', 
             expect(email.parsed.text).toContain(withheldNote('zh-CN', cause).slice(0, 12));
           } else {
             // Sent: what went out passed every check, on the facts of this report.
-            const printed = JSON.parse(await readFile(`${dir}/report.json`, 'utf8')) as WeeklySalesReport;
+            const printed = JSON.parse(await readFile(`${dir}/report.json`, 'utf8')) as Narrative;
             const metrics = JSON.parse(await readFile(`${dir}/metrics.json`, 'utf8')) as SalesMetrics;
             expect(checkClaims(printed, metrics, { locale: 'zh-CN' })).toEqual([]);
             expect(email.parsed.text).toContain(printed.headline);

@@ -7,7 +7,7 @@ import { writeSampleCsv } from '../../dev/sample-data';
 import { loadSalesMetrics } from '../../sales/load';
 import { formatDay, formatMoney, formatPeriod } from '../../report/render/format';
 import { WORKFLOW_TYPES } from '../../temporal/contracts';
-import type { morningReports, weeklySalesReport } from '../../workflows';
+import type { morningReports, salesReport } from '../../workflows';
 import { recordHistory, withHarness } from '../helpers/harness';
 
 /** The morning of 1 December: the daily flash, the weekly report and the monthly report on the first of the month. */
@@ -59,7 +59,7 @@ describe('a daily, a weekly and a monthly report in one morning, and one of anot
           ['shop', 'sent'],
         ]);
         const result = (id: string) =>
-          h.client.workflow.getHandle<typeof weeklySalesReport>(`${morning.workflowId}/${id}`).result();
+          h.client.workflow.getHandle<typeof salesReport>(`${morning.workflowId}/${id}`).result();
         const [daily, weekly, monthly] = await Promise.all(['daily', 'weekly', 'monthly'].map(result));
 
         // The windows: yesterday (a Monday) against the Monday before; the 7 days to yesterday; on the 1st, the whole

@@ -12,7 +12,7 @@ import { archiveRootOf } from '../../store/archive';
 import { WORKFLOW_TYPES, type MorningAudit, type ReportInput } from '../../temporal/contracts';
 import { morningResults, type RunSummary } from '../../temporal/runs';
 import { ReportDate, ReportOutcome } from '../../temporal/search-attributes';
-import type { morningReports, weeklySalesReport } from '../../workflows';
+import type { morningReports, salesReport as reportRun } from '../../workflows';
 import type { ReceivedMail } from '../../dev/smtp-sink';
 import { salesReport, temporalCli, writeConfig } from '../helpers/cli';
 import { recordHistory, REPORT_DATE, withHarness } from '../helpers/harness';
@@ -253,20 +253,20 @@ describe('a report split by region: one report per value, each to its own reader
           split: '华北',
           resend: true,
         });
-        const rerun = await h.withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(rerunId).result());
+        const rerun = await h.withWorker(h.client.workflow.getHandle<typeof reportRun>(rerunId).result());
         // Sent again (a new instance of the simulator answers junk first again: its words may be withheld too).
         expect(rerun.outcome).toMatch(/^sent/);
         expect(rerun.recipients).toEqual({ to: ['north@example.com'], cc: [], bcc: [] });
         // The same value re-run without resend: it went out this morning, so the run ends before the GPU.
         const againId = await startFromCli('again', { reportDate: REPORT_DATE, report: 'by-region', split: '华东' });
-        const again = await h.withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(againId).result());
+        const again = await h.withWorker(h.client.workflow.getHandle<typeof reportRun>(againId).result());
         expect(again.outcome).toBe('already-sent');
         expect(again.sentBy).toContain(`${morning.workflowId}/by-region/华东/`);
         expect(await new LeaseBook(h.store).get(`${againId}/${again.runId}`)).toBeUndefined();
         // A typo in the value is refused before anything starts, naming the values there are.
         const typoId = await startFromCli('typo', { report: 'by-region', split: '华 北' });
         const typo = await h
-          .withWorker(h.client.workflow.getHandle<typeof weeklySalesReport>(typoId).result())
+          .withWorker(h.client.workflow.getHandle<typeof reportRun>(typoId).result())
           .catch((e: Error & { cause?: Error }) => e.cause?.message ?? e.message);
         expect(typo).toContain('report "by-region" has no region "华 北" (its values: 华东, 华北, 华中, 东北');
 

@@ -6,7 +6,7 @@ import { LeaseBook } from '../../gpu/leases';
 import { archivePrefix } from '../../store/archive';
 import { ReportOutcome } from '../../temporal/search-attributes';
 import type { ReportResult } from '../../temporal/contracts';
-import type { weeklySalesReport } from '../../workflows';
+import type { salesReport } from '../../workflows';
 import { createHarness, recordHistory, REPORT_DATE, type Harness } from '../helpers/harness';
 
 type History = temporal.api.history.v1.IHistory;
@@ -89,7 +89,7 @@ describe('Reset from the Web UI, at the points it offers', () => {
           const done: { point: Long; runId: string; result: ReportResult }[] = [];
           for (const point of points) {
             const runId = await resetTo(h, handle.workflowId, original.runId, point);
-            const run = h.client.workflow.getHandle<typeof weeklySalesReport>(handle.workflowId, runId);
+            const run = h.client.workflow.getHandle<typeof salesReport>(handle.workflowId, runId);
             done.push({ point, runId, result: await run.result() });
           }
           return done;

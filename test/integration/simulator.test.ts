@@ -5,7 +5,7 @@ import { probeVllm } from '../../gpu/readiness';
 import { spawnSimulator, startSimulator } from '../../dev/simulator/launch';
 import { countTokens } from '../../dev/simulator/server';
 import { checkReportAnswer } from '../../report/answer-check';
-import { weeklySalesReportSchema } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema } from '../../schemas/narrative.schema';
 import { freePort } from '../helpers/harness';
 
 const MODEL = 'Qwen/Qwen2.5-7B-Instruct';
@@ -64,7 +64,7 @@ describe('vLLM simulator, as a process over HTTP', () => {
       ],
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'weekly_sales_report', schema: weeklySalesReportSchema },
+        json_schema: { name: 'weekly_sales_report', schema: narrativeSchema },
       },
     });
     expect(completion.id).toMatch(/^chatcmpl-/);
@@ -85,7 +85,7 @@ describe('vLLM simulator, as a process over HTTP', () => {
       model: MODEL,
       max_tokens: 20,
       messages: [{ role: 'user', content: 'report' }],
-      response_format: { type: 'json_schema', json_schema: { name: 'r', schema: weeklySalesReportSchema } },
+      response_format: { type: 'json_schema', json_schema: { name: 'r', schema: narrativeSchema } },
     });
     expect(completion.choices[0]!.finish_reason).toBe('length');
     expect(completion.usage?.completion_tokens).toBe(20);
@@ -144,7 +144,7 @@ describe('vLLM simulator, batching as vLLM schedules', () => {
             model: MODEL,
             max_tokens: 40,
             messages: [{ role: 'user', content: 'report' }],
-            response_format: { type: 'json_schema', json_schema: { name: 'r', schema: weeklySalesReportSchema } },
+            response_format: { type: 'json_schema', json_schema: { name: 'r', schema: narrativeSchema } },
           }),
         ),
       );

@@ -11,10 +11,11 @@ import { citationsIn, withoutCitations } from '../../report/citations';
 import { checkClaims } from '../../report/fact-check';
 import { factBook, factLines } from '../../report/facts';
 import { printedNarrative } from '../../report/narrative';
-import { loadPrompts, type Locale } from '../../report/prompts';
+import { loadPrompts } from '../../report/prompts';
+import type { Locale } from '../../report/locale';
 import { formatCompactMoney, formatMoney, formatRatio } from '../../report/render/format';
 import type { SalesMetrics } from '../../sales/metrics';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { simulatedAnswer } from '../helpers/answers';
 import { loadOptions, sampleReportWeek } from '../helpers/load';
 
@@ -189,10 +190,10 @@ describe("the simulator's honest answers pass beside every report shape", () => 
     for (const [shape, m, period] of shapes)
       for (const locale of ['zh-CN', 'en-US'] as const) {
         const answer = writeDocument(
-          weeklySalesReportSchema,
+          narrativeSchema,
           metricsFromPrompt(loadPrompts(locale, period).userMessage(m)),
           locale === 'zh-CN' ? 'zh' : 'en',
-        ) as WeeklySalesReport;
+        ) as Narrative;
         const problems = checkClaims(answer, m, { locale });
         if (problems.length > 0) refused.push({ shape, locale, problems });
       }
@@ -203,7 +204,7 @@ describe("the simulator's honest answers pass beside every report shape", () => 
 
 describe('words that are not prose are refused like false claims', () => {
   // What a small model wrote with nothing to say, as the simulator's --junk serves it.
-  const junk = () => junkDocument(false) as WeeklySalesReport;
+  const junk = () => junkDocument(false) as Narrative;
 
   it('refuses every field of a junk answer, in both locales, and withholds the narrative', async () => {
     const m = await year();

@@ -5,10 +5,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSampleCsv, writeSampleXlsx } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
 import { checkClaims } from '../../report/fact-check';
-import { loadPrompts, type Locale } from '../../report/prompts';
+import { loadPrompts } from '../../report/prompts';
+import type { Locale } from '../../report/locale';
 import { loadReportWeek } from '../helpers/load';
 import type { BreakdownRow, SalesMetrics, TrendWeek } from '../../sales/metrics';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { chineseNumeral, fullWidth } from '../helpers/numerals';
 
 /**
@@ -40,7 +41,7 @@ const byName = (rows: BreakdownRow[], name: string) => rows.find((r) => r.name =
 
 describe('the fact check, kind by kind: right sentences pass, wrong ones are caught, in both locales', () => {
   let m: SalesMetrics;
-  const bases = new Map<SalesMetrics, Record<Lang, WeeklySalesReport>>();
+  const bases = new Map<SalesMetrics, Record<Lang, Narrative>>();
   let kinds: Kind[];
 
   beforeAll(async () => {
@@ -51,13 +52,13 @@ describe('the fact check, kind by kind: right sentences pass, wrong ones are cau
   });
 
   /** The simulator's answer for these metrics: the honest baseline each sentence is put into. */
-  function base(metrics: SalesMetrics): Record<Lang, WeeklySalesReport> {
+  function base(metrics: SalesMetrics): Record<Lang, Narrative> {
     const doc = (locale: Locale) =>
       writeDocument(
-        weeklySalesReportSchema,
+        narrativeSchema,
         metricsFromPrompt(loadPrompts(locale).userMessage(metrics)),
         locale === 'zh-CN' ? 'zh' : 'en',
-      ) as WeeklySalesReport;
+      ) as Narrative;
     if (!bases.has(metrics)) bases.set(metrics, { zh: doc('zh-CN'), en: doc('en-US') });
     return bases.get(metrics)!;
   }
@@ -473,10 +474,10 @@ describe("the simulator's honest answers pass the check: a check that refuses go
       const metrics = await loadReportWeek(path, { trendWeeks: 8 });
       for (const locale of ['zh-CN', 'en-US'] as const) {
         const answer = writeDocument(
-          weeklySalesReportSchema,
+          narrativeSchema,
           metricsFromPrompt(loadPrompts(locale).userMessage(metrics)),
           locale === 'zh-CN' ? 'zh' : 'en',
-        ) as WeeklySalesReport;
+        ) as Narrative;
         const problems = checkClaims(answer, metrics, { locale });
         if (problems.length > 0) refused.push({ seed, locale, problems });
       }

@@ -7,7 +7,7 @@ import { checkClaims } from '../../report/fact-check';
 import { simulatedAnswer } from '../helpers/answers';
 import { loadReportWeek } from '../helpers/load';
 import type { SalesMetrics } from '../../sales/metrics';
-import type { WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import type { Narrative } from '../../schemas/narrative.schema';
 
 const n = (x: number, decimals = 0) =>
   x.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
@@ -24,7 +24,7 @@ const downEn = (r: number | null) => ((r ?? 0) > 0 ? 'fell' : 'rose');
 
 describe('the figures in the words, checked against the metrics: a corpus of 40 answers', () => {
   let m: SalesMetrics;
-  let base: { zh: WeeklySalesReport; en: WeeklySalesReport };
+  let base: { zh: Narrative; en: Narrative };
   beforeAll(async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'sales-report-facts-')), 'sales.xlsx');
     await writeSampleXlsx(path, { endDate: '2026-11-19', days: 21, ordersPerDay: 25, seed: 7, badRowsPerThousand: 3 });
@@ -34,7 +34,7 @@ describe('the figures in the words, checked against the metrics: a corpus of 40 
   });
 
   /** The baseline answer with its headline replaced by `sentence`. */
-  const answer = (locale: 'zh' | 'en', sentence: string): WeeklySalesReport => ({
+  const answer = (locale: 'zh' | 'en', sentence: string): Narrative => ({
     ...base[locale],
     headline: sentence,
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeDocument } from '../../dev/simulator/report-writer';
 import { renderEmailHtml, renderEmailText } from '../../report/render/email-content';
 import { labelsFor } from '../../report/render/labels';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { sampleReportWeek } from '../helpers/load';
 import { testFooter } from '../helpers/email';
 
@@ -38,7 +38,7 @@ describe("the model's KPI sentences", () => {
     for (const c of cases) {
       const labels = labelsFor(c.locale);
       const report = {
-        ...(writeDocument(weeklySalesReportSchema, m, c.locale === 'zh-CN' ? 'zh' : 'en') as WeeklySalesReport),
+        ...(writeDocument(narrativeSchema, m, c.locale === 'zh-CN' ? 'zh' : 'en') as Narrative),
         kpiCommentary: c.kpiCommentary,
       };
       const content = {

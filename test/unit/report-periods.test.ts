@@ -13,7 +13,7 @@ import { writeSampleCsv } from '../../dev/sample-data';
 import { metricsFromPrompt, writeDocument } from '../../dev/simulator/report-writer';
 import { checkClaims } from '../../report/fact-check';
 import { loadPrompts } from '../../report/prompts';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 
 const r = (start: string, end: string) => ({ start, end });
 
@@ -143,12 +143,12 @@ describe("the figure check reads each period's words", () => {
     await writeSampleCsv(csv, { endDate: '2026-11-29', days: 90, ordersPerDay: 30, seed: 9, badRowsPerThousand: 0 });
     return loadSalesMetrics(loadOptions(csv, { reportDate: '2026-11-30', period }));
   };
-  const withHeadline = (m: SalesMetrics, period: 'day' | 'week' | 'month', headline: string): WeeklySalesReport => ({
+  const withHeadline = (m: SalesMetrics, period: 'day' | 'week' | 'month', headline: string): Narrative => ({
     ...(writeDocument(
-      weeklySalesReportSchema,
+      narrativeSchema,
       metricsFromPrompt(loadPrompts('zh-CN', period).userMessage(m)),
       'zh',
-    ) as WeeklySalesReport),
+    ) as Narrative),
     headline,
   });
   const yuan = (x: number) => `¥${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;

@@ -14,7 +14,7 @@ import { labelsFor, type Labels } from '../../report/render/labels';
 import { standingRows } from '../../report/render/comparisons';
 import { renderEmailHtml, type EmailContent } from '../../report/render/email-content';
 import { writeDocument } from '../../dev/simulator/report-writer';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import type { SalesMetrics } from '../../sales/metrics';
 import { testFooter } from '../helpers/email';
 
@@ -22,7 +22,7 @@ import { testFooter } from '../helpers/email';
 function emailOf(metrics: SalesMetrics, labels: Labels): EmailContent {
   return {
     metrics,
-    report: writeDocument(weeklySalesReportSchema, metrics, 'zh') as WeeklySalesReport,
+    report: writeDocument(narrativeSchema, metrics, 'zh') as Narrative,
     labels,
     title: '门店周报',
     chartSrc: 'cid:chart',

@@ -5,7 +5,7 @@ import { loadPrompts } from '../../report/prompts';
 import { SalesDataError } from '../../sales/errors';
 import type { SalesMetrics } from '../../sales/metrics';
 import { parseTargets, targetsFor, type TargetRow } from '../../sales/targets';
-import { weeklySalesReportSchema, type WeeklySalesReport } from '../../schemas/weekly-sales-report.schema';
+import { narrativeSchema, type Narrative } from '../../schemas/narrative.schema';
 import { sampleReportWeek } from '../helpers/load';
 
 const pct = (ratio: number | null | undefined) => (Math.abs(ratio ?? 0) * 100).toFixed(1);
@@ -21,10 +21,10 @@ const TARGETS: TargetRow[] = [
 /** The honest answer the simulator writes, its headline replaced by `sentence`; what the check says of it. */
 function check(m: SalesMetrics, sentence: string) {
   const base = writeDocument(
-    weeklySalesReportSchema,
+    narrativeSchema,
     metricsFromPrompt(loadPrompts('zh-CN').userMessage(m)),
     'zh',
-  ) as WeeklySalesReport;
+  ) as Narrative;
   return checkClaims({ ...base, headline: sentence }, m, { locale: 'zh-CN' }).filter((p) => p.field === 'headline');
 }
 

@@ -62,7 +62,10 @@ export async function fleetBench(env: Env, quick: boolean) {
           id: 'warm-up',
           period: 'week' as const,
           scope: { store: warmUpStores },
-          split: { by: 'store' as const, recipients },
+          split: {
+            by: 'store' as const,
+            recipients: Object.fromEntries(warmUpStores.map((store) => [store, recipients[store]!])),
+          },
         },
         { id: 'by-store', period: 'week' as const, split: { by: 'store' as const, recipients } },
       ],
@@ -84,7 +87,11 @@ export async function fleetBench(env: Env, quick: boolean) {
       workflowId: `bench-fleet-warm-up-${Date.now()}`,
       args: [{ reportDate: REPORT_DATE, reports: ['warm-up'] }],
     });
-    await morningResults(warmUp);
+    const warmed = await morningResults(warmUp);
+    if (warmed.length !== WARM_UP || warmed.some((r) => !SENT_OUTCOMES.includes(r.outcome)))
+      throw new Error(
+        `the warm-up morning did not send its ${WARM_UP} reports: ${JSON.stringify(warmed.map((r) => r.outcome))}`,
+      );
     await stack.client.workflow
       .getHandle(`${queue}-gpu-pool`)
       .result()

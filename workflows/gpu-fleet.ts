@@ -48,6 +48,9 @@ interface Instance {
 /** Starts that fail one after another, with no instance left, before the runs waiting are told the GPU failed. */
 const START_TRIES = 3;
 
+/** How many times its history limit a busy fleet lets its history grow before it continues as new anyway. */
+const CALM_LIMIT = 10;
+
 /**
  * The pool as a fleet (params.maxInstances above 1): as many instances as the morning's order asks (one without),
  * started at once; one more when the reports fall behind the order's deadline while runs wait for slots; each
@@ -89,6 +92,8 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
   /** Set by every signal and every instance that changes state: the loop looks again. */
   let changed = true;
   let tickDue = false;
+  /** Signals since the last holder check: while runs come and go, none has ended unseen that matters yet. */
+  let signalsSinceCheck = 0;
 
   const slotOf = (key: string) => [...fleet.values()].find((i) => i.holding.has(key));
   const freeSlot = (key: string): boolean => {
@@ -106,6 +111,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
     }
     order?.seen.add(key);
     changed = true;
+    signalsSinceCheck += 1;
   });
   setHandler(releaseGpuSignal, (h) => {
     const key = holderKey(h);
@@ -113,15 +119,18 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
     waiting.splice(0, waiting.length, ...waiting.filter((w) => holderKey(w) !== key));
     freeSlot(key);
     changed = true;
+    signalsSinceCheck += 1;
   });
   setHandler(requestLlmSlotSignal, (h) => {
     // Asked again (a retried signal): answered again, its slot kept.
     if (!queue.some((w) => holderKey(w) === holderKey(h))) queue.push(h);
     changed = true;
+    signalsSinceCheck += 1;
   });
   setHandler(releaseLlmSlotSignal, (h) => {
     if (freeSlot(holderKey(h))) written += 1;
     changed = true;
+    signalsSinceCheck += 1;
   });
   setHandler(orderGpusSignal, (o) => {
     // A later morning's order replaces the one before.
@@ -280,9 +289,15 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
       if (i.state === 'draining' && i.holding.size === 0) retire(i, 'drained: no report needs it');
   }
 
-  /** The holder check: runs that ended without releasing, instances their provider stopped, the rate. */
+  /**
+   * The holder check: runs that ended without releasing (asked only after a check with no signal from any run, as a
+   * pool of one asks: a busy morning's thousand holders are not described every few seconds), instances their
+   * provider stopped, the rate.
+   */
   async function check(): Promise<void> {
-    if (holders.size > 0) {
+    const quiet = signalsSinceCheck === 0;
+    signalsSinceCheck = 0;
+    if (quiet && holders.size > 0) {
       for (const { request: ended, status } of await act.endedHolders({ poolId, requests: [...holders.values()] })) {
         holders.delete(holderKey(ended));
         freeSlot(holderKey(ended));
@@ -319,9 +334,17 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
     }
   }
 
-  const historyFull = () => {
+  /**
+   * Time to continue as new: the history is full and no run waits (a continue-as-new is refused when a signal arrives
+   * while it is made, and the pool is then replayed from its first event), or it is CALM_LIMIT times full. Never while
+   * an instance starts or stops: that work is this run's.
+   */
+  const timeToContinue = () => {
+    if (inFlight.size > 0) return false;
     const { continueAsNewSuggested, historyLength } = workflowInfo();
-    return continueAsNewSuggested || historyLength >= (params.historyEventsBeforeContinueAsNew ?? Infinity);
+    const limit = params.historyEventsBeforeContinueAsNew ?? Infinity;
+    if (!continueAsNewSuggested && historyLength < limit) return false;
+    return (waiting.length === 0 && queue.length === 0) || historyLength >= CALM_LIMIT * limit;
   };
 
   // The holder check's clock: a durable timer, so the rate and the deadline are measured in replay-safe time.
@@ -349,13 +372,12 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
         }
         continue;
       }
-      const calm = inFlight.size === 0 && waiting.length === 0 && queue.length === 0;
-      if (calm && historyFull()) {
+      if (timeToContinue()) {
         await continueAsNew<typeof gpuFleet>(params, {
           generation,
           holders: [...holders.values()],
-          waiting: [],
-          slots: { holding: [], waiting: [] },
+          waiting: [...waiting],
+          slots: { holding: [], waiting: [...queue] },
           fleet: {
             instances: serving().map((i) => ({
               owner: i.owner,

@@ -17,7 +17,8 @@ const HISTORIES = join(__dirname, 'histories');
  * mornings from before morning-audited (a morning with a failed report completed, with no audit or digest); v7/
  * mornings from before config-drift-told (a morning did not ask which configs its queue's workers run); v8/ runs
  * from before report-cards (no run posted a card to a chat group); v9/ mornings from before morning-keeps-deadline
- * (a morning kept no deadline); v10/ mornings from before morning-orders-gpus (a morning ordered no fleet).
+ * (a morning kept no deadline); v10/ mornings from before morning-orders-gpus (a morning ordered no fleet); v11/
+ * mornings from before reports-named-sales-report (a morning started its reports as weeklySalesReport).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -73,6 +74,8 @@ describe('replaying recorded runs against the current workflow code', () => {
         'gpu-fleet-instance-replaced.json',
         'v10/morning-reports-deadline-missed.json',
         'v10/morning-reports-split-by-region.json',
+        'v11/morning-reports-fleet-ordered.json',
+        'v11/morning-reports-split-by-region.json',
       ]),
     );
   });

@@ -3,6 +3,9 @@ import type { FromSchema } from 'json-schema-to-ts';
 const stringList = { type: 'array', items: { type: 'string', minLength: 1 } } as const;
 const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
 const seconds = { type: 'number', exclusiveMinimum: 0 } as const;
+/** A report's scope on one field: the values its lines must have (reports[].scope). */
+const scopeValues = <D extends string>(description: D) =>
+  ({ type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, description }) as const;
 /** schedule.deadline: a time of day (09:30), or a span (45m, 1h30m, 90s); read by gpu/deadline.ts parseDeadline. */
 const DEADLINE_PATTERN = '^(([01][0-9]|2[0-3]):[0-5][0-9]|(?=[0-9])([1-9][0-9]*h)?([1-9][0-9]*m)?([1-9][0-9]*s)?)$';
 
@@ -461,36 +464,13 @@ export const configSchema = {
             additionalProperties: false,
             minProperties: 1,
             properties: {
-              region: {
-                type: 'array',
-                items: { type: 'string', minLength: 1 },
-                minItems: 1,
-                description: 'Only lines of these regions, spelled as in the data.',
-              },
-              channel: {
-                type: 'array',
-                items: { type: 'string', minLength: 1 },
-                minItems: 1,
-                description: 'Only lines of these channels, spelled as in the data.',
-              },
-              category: {
-                type: 'array',
-                items: { type: 'string', minLength: 1 },
-                minItems: 1,
-                description: 'Only lines of these categories, spelled as in the data.',
-              },
-              store: {
-                type: 'array',
-                items: { type: 'string', minLength: 1 },
-                minItems: 1,
-                description: 'Only lines of these stores, from the optional store column (data.columns.store).',
-              },
-              manager: {
-                type: 'array',
-                items: { type: 'string', minLength: 1 },
-                minItems: 1,
-                description: 'Only lines of these managers, from the optional manager column (data.columns.manager).',
-              },
+              region: scopeValues('Only lines of these regions, spelled as in the data.'),
+              channel: scopeValues('Only lines of these channels, spelled as in the data.'),
+              category: scopeValues('Only lines of these categories, spelled as in the data.'),
+              store: scopeValues('Only lines of these stores, from the optional store column (data.columns.store).'),
+              manager: scopeValues(
+                'Only lines of these managers, from the optional manager column (data.columns.manager).',
+              ),
             },
           },
           split: {

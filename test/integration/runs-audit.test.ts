@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { llmCallsOf } from '../../store/llm-calls';
 import { auditFromStore, listRuns } from '../../temporal/runs';
 import { createHarness, REPORT_DATE, waitForStage } from '../helpers/harness';
 
@@ -10,6 +11,14 @@ describe('auditing failed runs', () => {
       await h.withWorker(
         (async () => {
           await waitForStage(handle, 'generating report');
+          // Terminated once its call to the model is on record (the stage is set before the activity starts).
+          const run = {
+            workflowId: handle.workflowId,
+            runId: (await handle.describe()).runId,
+            reportDate: REPORT_DATE,
+          };
+          const calls = llmCallsOf(h.store, run);
+          for (let i = 0; i < 300 && !(await calls.get('calls')); i++) await new Promise((r) => setTimeout(r, 100));
           await handle.terminate('stuck');
         })(),
       );

@@ -272,7 +272,9 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
       slotsPerInstance,
     });
     const active = live().filter((i) => i.state !== 'draining' && !i.drainOnReady);
-    const mayStart = failedInARow < START_TRIES;
+    // A new instance waits for one still stopping: until its stop is confirmed the ledger has it running, so its
+    // port or candidate would be avoided and the new one might find none free.
+    const mayStart = failedInARow < START_TRIES && ![...fleet.values()].some((i) => i.state === 'stopping');
     for (let n = active.length; n < wanted && mayStart && live().length < maxInstances; n++) launch();
     for (let n = active.length; n > Math.max(wanted, 1); n--) {
       const victim = instanceToDrain(

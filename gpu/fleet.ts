@@ -64,6 +64,12 @@ export class GpuFleet {
     return stopped;
   }
 
+  /** Stops every instance a pool started that the ledger has running (keyed "<poolId>/<poolRunId>/<generation>"). */
+  async stopPoolInstances(poolId: string, reason: string): Promise<void> {
+    for (const entry of await this.ledger.all())
+      if (!entry.stoppedAt && entry.owner.startsWith(`${poolId}/`)) await this.stopEntry(entry, reason);
+  }
+
   bill(entry: LedgerEntry | undefined): GpuBill {
     const seconds = entry?.stoppedAt && entry.instanceId ? secondsBetween(entry.requestedAt, entry.stoppedAt) : 0;
     const bill = billFor(this.provider.name, entry?.instanceId ? [entry.instanceId] : [], seconds, this.pricing);

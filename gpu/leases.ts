@@ -1,5 +1,6 @@
 import { JsonRecords, readJsonRecords } from '../store/json-records';
 import type { Store } from '../store/store';
+import { leaseShareSeconds } from './billing';
 
 /** One run's lease on a pool's GPU, kept in the store: its share of the bill and the cost report come from these. */
 export interface LeaseRecord {
@@ -52,6 +53,23 @@ export class LeaseBook {
         ? this.store.put(`${day}open/${Date.parse(record.acquiredAt)}~${name}.json`, '{}')
         : this.store.put(`${day}closed/${name}.json`, JSON.stringify(record, null, 2)),
     ]);
+  }
+
+  /**
+   * Closes a holder's lease as of `at` (unless it was released before) with its share of the time, time held together
+   * with the pool's other leases split among them. Once: a second close returns the first.
+   */
+  async close(poolId: string, holder: string, at: Date, endedBy?: string): Promise<LeaseRecord | undefined> {
+    const record = await this.get(holder);
+    if (!record || record.shareSeconds !== undefined) return record;
+    const releasedAt = record.releasedAt ?? at.toISOString();
+    const others = (await this.mayOverlap(poolId, record.acquiredAt, releasedAt))
+      .filter((l) => l.poolId === poolId && l.holder !== holder)
+      .map((l) => ({ from: Date.parse(l.acquiredAt), ...(l.releasedAt && { to: Date.parse(l.releasedAt) }) }));
+    const shareSeconds = leaseShareSeconds({ from: Date.parse(record.acquiredAt), to: Date.parse(releasedAt) }, others);
+    const closed = { ...record, releasedAt, shareSeconds, ...(endedBy && { endedBy }) };
+    await this.put(closed);
+    return closed;
   }
 
   /** The pool's leases begun from the day before `fromIso` to the day of `toIso`: all that can overlap them. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkReportInput } from '../../activities/plan';
+import { checkReportInput } from '../../activities/plan-report';
 import { WORKFLOW_TYPES } from '../../temporal/contracts';
 import { ReportDate, ReportOutcome } from '../../temporal/search-attributes';
 import { createHarness, failureOf, recordHistory, REPORT_DATE, type Harness } from '../helpers/harness';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkReportInput } from '../../activities/plan';
+import { checkReportInput } from '../../activities/plan-report';
 import { parseConfig } from '../../config/config';
 import { REPO_ROOT } from '../../dev/simulator/launch';
 import { configSchema } from '../../schemas/config.schema';

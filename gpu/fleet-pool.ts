@@ -42,13 +42,24 @@ export interface FleetProgress {
   /** Seconds since the order came, and the deadline from then. */
   elapsedSeconds: number;
   dueInSeconds: number;
-  /** Instances serving: a rate measured over fewer reports than two each is not yet a rate. */
+  /** Instances serving: a rate measured over fewer reports than a round of slots each is not yet a rate. */
   serving: number;
+  /**
+   * Reports each instance must have written before the rate counts: its slots (at least 2). An instance takes a
+   * round of reports at once and writes them at about the same time, so before a round is out the rate reads far too
+   * low, and a fleet on time would add an instance it does not need.
+   */
+  round: number;
+}
+
+/** The reports an instance writes before its rate counts (FleetProgress.round): its slots, at least two. */
+export function roundOf(slotsPerInstance: number): number {
+  return Number.isFinite(slotsPerInstance) ? Math.max(2, slotsPerInstance) : 2;
 }
 
 /** Whether the reports left, at the rate measured so far, finish after the deadline: then one more instance helps. */
 export function fallsBehind(p: FleetProgress): boolean {
-  if (p.written < 2 * Math.max(1, p.serving) || p.servingSeconds <= 0) return false;
+  if (p.written < p.round * Math.max(1, p.serving) || p.servingSeconds <= 0) return false;
   const perSecond = p.written / p.servingSeconds;
   return p.elapsedSeconds + p.remaining / perSecond > p.dueInSeconds;
 }

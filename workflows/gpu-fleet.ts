@@ -6,6 +6,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   setHandler,
   sleep,
   workflowInfo,
@@ -27,7 +28,7 @@ import {
   type Holder,
 } from '../temporal/contracts';
 import { holderKey, instanceKey } from '../gpu/holders';
-import { fallsBehind, freePlace, instanceForSlot, instancesWanted, instanceToDrain } from '../gpu/fleet-pool';
+import { fallsBehind, freePlace, instanceForSlot, instancesWanted, instanceToDrain, roundOf } from '../gpu/fleet-pool';
 import { gpuPoolActivities } from './activity-options';
 import { rootMessage } from './failures';
 import { instanceStopper } from './gpu-stop';
@@ -44,6 +45,9 @@ interface Instance {
   drainOnReady?: boolean;
   holding: Map<string, Holder>;
 }
+
+/** The rate that tells a fleet it falls behind counts once each instance has written a round of its slots. */
+const RATE_AFTER_A_ROUND = 'fleet-rate-after-a-round';
 
 /** Starts that fail one after another, with no instance left, before the runs waiting are told the GPU failed. */
 const START_TRIES = 3;
@@ -62,6 +66,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
   const maxInstances = params.maxInstances ?? 1;
   const slotsPerInstance = params.maxConcurrentRequests ?? Infinity;
   const checkSeconds = params.holderCheckSeconds;
+  const rateAfterARound = patched(RATE_AFTER_A_ROUND);
   const holders = new Map<string, Holder>((carried?.holders ?? []).map((h) => [holderKey(h), h]));
   const waiting: Holder[] = [...(carried?.waiting ?? [])];
   const queue: Holder[] = [...(carried?.slots?.waiting ?? [])];
@@ -329,6 +334,8 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
       elapsedSeconds: order.ticks * checkSeconds,
       dueInSeconds: order.dueInSeconds,
       serving: up.length,
+      // Fleets started before the patch counted the rate after two reports an instance.
+      round: rateAfterARound ? roundOf(slotsPerInstance) : 2,
     });
     if (behind && queue.length > 0 && !starting && live().length < maxInstances) {
       added += 1;

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config/config';
-import { fallsBehind, freePlace, instanceForSlot, instancesWanted, instanceToDrain } from '../../gpu/fleet-pool';
+import {
+  fallsBehind,
+  freePlace,
+  instanceForSlot,
+  instancesWanted,
+  instanceToDrain,
+  roundOf,
+} from '../../gpu/fleet-pool';
 
 describe("a fleet's decisions (gpu/fleet-pool.ts)", () => {
   const sizing = { ordered: 3, added: 0, refused: 0, maxInstances: 4, remaining: 100, slotsPerInstance: 8 };
@@ -33,11 +40,32 @@ describe("a fleet's decisions (gpu/fleet-pool.ts)", () => {
       elapsedSeconds: 30,
       dueInSeconds: 60,
       serving: 2,
+      round: 2,
     };
     expect(fallsBehind(progress)).toBe(true);
     expect(fallsBehind({ ...progress, dueInSeconds: 80 })).toBe(false);
-    expect(fallsBehind({ ...progress, written: 3 })).toBe(false); // fewer than two a serving instance
+    expect(fallsBehind({ ...progress, written: 3 })).toBe(false); // fewer than a round (2) a serving instance
     expect(fallsBehind({ ...progress, servingSeconds: 0 })).toBe(false);
+  });
+
+  it('takes the rate only once each instance has written a round of its slots', () => {
+    // Three instances of 64 slots, 250 s in: the first round is almost out, 60 reports written. Read as a rate, 0.24 a
+    // second would need 3,900 s for the 940 left; the round, once out, shows 192 in 250 s and the deadline kept.
+    const early = {
+      written: 60,
+      servingSeconds: 250,
+      remaining: 940,
+      elapsedSeconds: 280,
+      dueInSeconds: 1_530,
+      serving: 3,
+      round: roundOf(64),
+    };
+    expect(fallsBehind(early)).toBe(false);
+    expect(fallsBehind({ ...early, round: 2 })).toBe(true); // as counted before the round
+    expect(fallsBehind({ ...early, written: 192, remaining: 808 })).toBe(false);
+    expect(fallsBehind({ ...early, written: 192, remaining: 808, dueInSeconds: 1_200 })).toBe(true);
+    expect(roundOf(1)).toBe(2);
+    expect(roundOf(Infinity)).toBe(2);
   });
 
   it('gives a slot to the open instance with the most free, and drains the one with the fewest held', () => {

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model | --fleet | --fleet-model]: what users pay for, measured on this machine, with a peer in the same run.
+ * npm run bench [-- --quick | --burst | --start | --batching | --morning | --real-model | --fleet [--no-deadline] | --fleet-model]: what users pay for, measured on this machine, with a peer in the same run.
  * Prints a table, writes bench/results/<date>.json and a PNG of measured / target.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -45,6 +45,8 @@ const realModelOnly = process.argv.includes('--real-model');
 const fleetModelOnly = process.argv.includes('--fleet-model');
 /** `--fleet`: a morning of 1,000 reports on a fleet for its deadline, end to end on the dev server, alone. */
 const fleetOnly = process.argv.includes('--fleet');
+/** `--fleet --no-deadline`: the same morning's work with no deadline, on one instance three times as fast. */
+const noDeadline = process.argv.includes('--no-deadline');
 /** `--sizes 100,1000`: only these mornings. */
 const sizesArg = process.argv[process.argv.indexOf('--sizes') + 1];
 const MORNING_SIZES =
@@ -595,11 +597,13 @@ async function main(): Promise<void> {
       return;
     }
     if (fleetOnly) {
-      const fleet = await fleetBench(env, quick);
+      const shape = noDeadline ? 'one' : 'deadline';
+      const fleet = await fleetBench(env, quick, shape);
       console.log(`\n${fleetTable(fleet)}`);
       const dir = join(ROOT, 'bench', 'results');
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-fleet${quick ? '-quick' : ''}.json`);
+      const name = `fleet${noDeadline ? '-no-deadline' : ''}${quick ? '-quick' : ''}`;
+      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${name}.json`);
       writeFileSync(file, `${JSON.stringify({ date: new Date().toISOString(), fleet }, null, 2)}\n`);
       console.log(`wrote ${file.slice(ROOT.length + 1)}`);
       return;

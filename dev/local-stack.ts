@@ -11,7 +11,7 @@ import { dataConverterFor } from '../temporal/data-converter';
 import { AesGcmCodec } from '../temporal/encryption';
 import { createReportWorker } from '../worker';
 import { startDevServer, type DevServer } from './dev-server';
-import { freePort } from './free-port';
+import { freePortRange } from './free-port';
 import { simulatorArgs, REPO_ROOT } from './simulator/launch';
 import { startSmtpSink, type SmtpSink, type SmtpSinkOptions } from './smtp-sink';
 import type { TemporalCli } from './temporal-cli';
@@ -112,7 +112,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           command: process.execPath,
           args: simulatorArgs(options.simulator),
           cwd: REPO_ROOT,
-          port: await freePort(),
+          // Below the ephemeral range: a fleet's servers start minutes later, on ports an outgoing connection may
+          // have taken meanwhile (dev/free-port.ts).
+          port: await freePortRange(options.config?.gpu?.pool?.maxInstances ?? 1),
         },
       },
       email: { smtp: { port: sink.port } },

@@ -35,7 +35,7 @@ export function instancesWanted(s: FleetSizing): number {
 export interface FleetProgress {
   /** Reports written (slots given back) since the fleet last changed. */
   written: number;
-  /** Seconds with an instance serving since the fleet last changed. */
+  /** Seconds with a call in flight since the fleet last changed (not those an instance served with no report yet). */
   servingSeconds: number;
   /** Reports still to write. */
   remaining: number;

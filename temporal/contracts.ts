@@ -270,7 +270,7 @@ export interface FleetInstanceCarry {
 export interface FleetCarry {
   instances: FleetInstanceCarry[];
   order?: FleetOrder & { seen: string[]; ticks: number };
-  /** Reports written (slots given back) and ticks since the first instance served: the measured rate. */
+  /** Reports written (slots given back) and holder checks with a call in flight since the fleet last changed: the rate. */
   written: number;
   servingTicks: number;
   added: number;

@@ -46,8 +46,11 @@ interface Instance {
   holding: Map<string, Holder>;
 }
 
-/** The rate that tells a fleet it falls behind counts once each instance has written a round of its slots. */
-const RATE_AFTER_A_ROUND = 'fleet-rate-after-a-round';
+/**
+ * The rate that tells a fleet it falls behind is measured over the holder checks with a call in flight, once each
+ * instance has written a round of its slots.
+ */
+const BUSY_ROUNDS = 'fleet-rate-of-busy-rounds';
 
 /** Starts that fail one after another, with no instance left, before the runs waiting are told the GPU failed. */
 const START_TRIES = 3;
@@ -66,7 +69,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
   const maxInstances = params.maxInstances ?? 1;
   const slotsPerInstance = params.maxConcurrentRequests ?? Infinity;
   const checkSeconds = params.holderCheckSeconds;
-  const rateAfterARound = patched(RATE_AFTER_A_ROUND);
+  const busyRounds = patched(BUSY_ROUNDS);
   const holders = new Map<string, Holder>((carried?.holders ?? []).map((h) => [holderKey(h), h]));
   const waiting: Holder[] = [...(carried?.waiting ?? [])];
   const queue: Holder[] = [...(carried?.slots?.waiting ?? [])];
@@ -313,7 +316,9 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
     }
     const up = serving();
     if (up.length > 0) {
-      servingTicks += 1;
+      // Fleets started before the patch counted every tick with an instance serving, also those before the first
+      // reports came for a slot (their data still loading): the rate read low and a fleet on time added one.
+      if (!busyRounds || up.some((i) => i.holding.size > 0)) servingTicks += 1;
       const gone = await act.instancesGone(up.map((i) => i.owner));
       up.forEach((instance, i) => {
         if (!gone[i]) return;
@@ -335,7 +340,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
       dueInSeconds: order.dueInSeconds,
       serving: up.length,
       // Fleets started before the patch counted the rate after two reports an instance.
-      round: rateAfterARound ? roundOf(slotsPerInstance) : 2,
+      round: busyRounds ? roundOf(slotsPerInstance) : 2,
     });
     if (behind && queue.length > 0 && !starting && live().length < maxInstances) {
       added += 1;

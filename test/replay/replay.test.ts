@@ -18,7 +18,9 @@ const HISTORIES = join(__dirname, 'histories');
  * mornings from before config-drift-told (a morning did not ask which configs its queue's workers run); v8/ runs
  * from before report-cards (no run posted a card to a chat group); v9/ mornings from before morning-keeps-deadline
  * (a morning kept no deadline); v10/ mornings from before morning-orders-gpus (a morning ordered no fleet); v11/
- * mornings from before reports-named-sales-report (a morning started its reports as weeklySalesReport).
+ * mornings from before reports-named-sales-report (a morning started its reports as weeklySalesReport); v12/ fleets
+ * from before fleet-rate-of-busy-rounds (a fleet took its rate over every tick it served, after two reports an
+ * instance).
  */
 describe('replaying recorded runs against the current workflow code', () => {
   const files = readdirSync(HISTORIES, { recursive: true, encoding: 'utf8' })
@@ -76,6 +78,9 @@ describe('replaying recorded runs against the current workflow code', () => {
         'v10/morning-reports-split-by-region.json',
         'v11/morning-reports-fleet-ordered.json',
         'v11/morning-reports-split-by-region.json',
+        'v12/gpu-fleet-three-instances.json',
+        'v12/gpu-fleet-before-continue-as-new.json',
+        'v12/gpu-fleet-instance-replaced.json',
       ]),
     );
   });

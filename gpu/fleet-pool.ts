@@ -35,8 +35,13 @@ export function instancesWanted(s: FleetSizing): number {
 export interface FleetProgress {
   /** Reports written (slots given back) since the fleet last changed. */
   written: number;
-  /** Seconds with a call in flight since the fleet last changed (not those an instance served with no report yet). */
+  /**
+   * Seconds with a call in flight since the fleet last changed (not those an instance served with no report yet), up
+   * to the last report written.
+   */
   servingSeconds: number;
+  /** Seconds since the order came, at the last report written. */
+  writtenAtSeconds: number;
   /** Reports still to write. */
   remaining: number;
   /** Seconds since the order came, and the deadline from then. */
@@ -57,11 +62,15 @@ export function roundOf(slotsPerInstance: number): number {
   return Number.isFinite(slotsPerInstance) ? Math.max(2, slotsPerInstance) : 2;
 }
 
-/** Whether the reports left, at the rate measured so far, finish after the deadline: then one more instance helps. */
+/**
+ * Whether the reports left, at the rate measured so far, finish after the deadline: then one more instance helps.
+ * The rate and the finish are taken at the last report written: reports come out in rounds, and a rate read half-way
+ * through one (its time counted, none of its reports yet) reads low by up to a round.
+ */
 export function fallsBehind(p: FleetProgress): boolean {
   if (p.written < p.round * Math.max(1, p.serving) || p.servingSeconds <= 0) return false;
   const perSecond = p.written / p.servingSeconds;
-  return p.elapsedSeconds + p.remaining / perSecond > p.dueInSeconds;
+  return Math.max(p.elapsedSeconds, p.writtenAtSeconds + p.remaining / perSecond) > p.dueInSeconds;
 }
 
 /** An instance as the slot and drain decisions see it. */

@@ -273,6 +273,8 @@ export interface FleetCarry {
   /** Reports written (slots given back) and holder checks with a call in flight since the fleet last changed: the rate. */
   written: number;
   servingTicks: number;
+  /** The ticks (with a call in flight, and of the order) when the last report was written. */
+  writtenAt?: { servingTicks: number; orderTicks: number };
   added: number;
 }
 

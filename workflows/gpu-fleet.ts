@@ -92,6 +92,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
   };
   let written = carried?.fleet?.written ?? 0;
   let servingTicks = carried?.fleet?.servingTicks ?? 0;
+  let writtenAt = carried?.fleet?.writtenAt ?? { servingTicks, orderTicks: order?.ticks ?? 0 };
   let added = carried?.fleet?.added ?? 0;
   let refused = 0;
   let failedInARow = 0;
@@ -136,7 +137,10 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
     signalsSinceCheck += 1;
   });
   setHandler(releaseLlmSlotSignal, (h) => {
-    if (freeSlot(holderKey(h))) written += 1;
+    if (freeSlot(holderKey(h))) {
+      written += 1;
+      writtenAt = { servingTicks, orderTicks: order?.ticks ?? 0 };
+    }
     changed = true;
     signalsSinceCheck += 1;
   });
@@ -213,6 +217,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
           failedInARow = 0;
           // The rate is measured anew over the fleet as it is now.
           [written, servingTicks] = [0, 0];
+          writtenAt = { servingTicks: 0, orderTicks: order?.ticks ?? 0 };
           if (instance.state === 'starting') instance.state = instance.drainOnReady ? 'draining' : 'serving';
         } catch (err) {
           if (isCancellation(err)) throw err;
@@ -332,15 +337,21 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
     order.ticks += 1;
     const remaining = holders.size + Math.max(0, order.reports - order.seen.size);
     const starting = live().some((i) => i.state === 'starting');
+    // Fleets started before the patch took the rate over every tick an instance served, as of now, after two
+    // reports an instance.
     const behind = fallsBehind({
       written,
-      servingSeconds: servingTicks * checkSeconds,
       remaining,
       elapsedSeconds: order.ticks * checkSeconds,
       dueInSeconds: order.dueInSeconds,
       serving: up.length,
-      // Fleets started before the patch counted the rate after two reports an instance.
-      round: busyRounds ? roundOf(slotsPerInstance) : 2,
+      ...(busyRounds
+        ? {
+            servingSeconds: writtenAt.servingTicks * checkSeconds,
+            writtenAtSeconds: Math.min(writtenAt.orderTicks, order.ticks) * checkSeconds,
+            round: roundOf(slotsPerInstance),
+          }
+        : { servingSeconds: servingTicks * checkSeconds, writtenAtSeconds: order.ticks * checkSeconds, round: 2 }),
     });
     if (behind && queue.length > 0 && !starting && live().length < maxInstances) {
       added += 1;
@@ -403,6 +414,7 @@ export async function gpuFleet(params: GpuPoolParams, carried?: GpuPoolCarry): P
             ...(order && { order: { ...order, seen: [...order.seen] } }),
             written,
             servingTicks,
+            writtenAt,
             added,
           },
         });

@@ -38,6 +38,7 @@ describe("a fleet's decisions (gpu/fleet-pool.ts)", () => {
       servingSeconds: 10,
       remaining: 100,
       elapsedSeconds: 30,
+      writtenAtSeconds: 30,
       dueInSeconds: 60,
       serving: 2,
       round: 2,
@@ -48,7 +49,7 @@ describe("a fleet's decisions (gpu/fleet-pool.ts)", () => {
     expect(fallsBehind({ ...progress, servingSeconds: 0 })).toBe(false);
   });
 
-  it('takes the rate only once each instance has written a round of its slots', () => {
+  it('takes the rate once each instance has written a round of its slots, as of the last report written', () => {
     // Three instances of 64 slots, 250 s in: the first round is almost out, 60 reports written. Read as a rate, 0.24 a
     // second would need 3,900 s for the 940 left; the round, once out, shows 192 in 250 s and the deadline kept.
     const early = {
@@ -56,6 +57,7 @@ describe("a fleet's decisions (gpu/fleet-pool.ts)", () => {
       servingSeconds: 250,
       remaining: 940,
       elapsedSeconds: 280,
+      writtenAtSeconds: 280,
       dueInSeconds: 1_530,
       serving: 3,
       round: roundOf(64),
@@ -64,6 +66,14 @@ describe("a fleet's decisions (gpu/fleet-pool.ts)", () => {
     expect(fallsBehind({ ...early, round: 2 })).toBe(true); // as counted before the round
     expect(fallsBehind({ ...early, written: 192, remaining: 808 })).toBe(false);
     expect(fallsBehind({ ...early, written: 192, remaining: 808, dueInSeconds: 1_200 })).toBe(true);
+    // Half-way through the second round (380 s in, 357 s of it with calls in flight), none of it out yet: as of now,
+    // 192 in 357 s would finish at 380 + 808 ÷ 0.54 = 1,880 s, late; as of the last report written (250 s of calls,
+    // 280 s in), at 280 + 808 ÷ 0.77 = 1,332 s, on time, as it is.
+    const midRound = { ...early, written: 192, remaining: 808, elapsedSeconds: 380 };
+    expect(fallsBehind({ ...midRound, servingSeconds: 357, writtenAtSeconds: 380 })).toBe(true);
+    expect(fallsBehind(midRound)).toBe(false);
+    // Once the time since the last report is past the due time, it is behind whatever the rate says.
+    expect(fallsBehind({ ...midRound, elapsedSeconds: 1_600 })).toBe(true);
     expect(roundOf(1)).toBe(2);
     expect(roundOf(Infinity)).toBe(2);
   });

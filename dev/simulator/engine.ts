@@ -111,18 +111,36 @@ export class BatchingEngine {
     return aggregateTokensPerSecond > 0 ? Math.min(tokensPerSecond, aggregateTokensPerSecond / n) : tokensPerSecond;
   }
 
-  /** Brings the work up to now: the prompt being prefilled, or else every running sequence's decoding. */
+  /**
+   * Brings the work up to now, event by event: a prefill that ends part-way hands the rest of the time to the next
+   * prefill or to decoding, and a sequence that finishes makes room (and leaves its share of the rate) for the others.
+   * So a timer that fires late (a busy event loop) loses none of the GPU's time: it only tells of the work late.
+   */
   private advance(): void {
     const now = performance.now();
-    const seconds = (now - this.lastAdvance) / 1000;
+    let seconds = (now - this.lastAdvance) / 1000;
     this.lastAdvance = now;
-    const prefilling = this.prefilling();
-    if (prefilling) prefilling.prefill -= seconds * (this.options.prefillTokensPerSecond ?? 0);
-    else for (const s of this.running) s.remaining -= seconds * this.rate();
+    while (seconds > 1e-9) {
+      this.retireAndAdmit();
+      if (this.running.length === 0) return;
+      const prefilling = this.prefilling();
+      if (prefilling) {
+        const rate = this.options.prefillTokensPerSecond ?? 0;
+        const used = Math.min(seconds, prefilling.prefill / rate);
+        prefilling.prefill = used * rate >= prefilling.prefill - 1e-6 ? 0 : prefilling.prefill - used * rate;
+        seconds -= used;
+        continue;
+      }
+      const rate = this.rate();
+      const used = Math.min(seconds, Math.min(...this.running.map((s) => s.remaining)) / rate);
+      for (const s of this.running) s.remaining -= used * rate;
+      seconds -= used;
+    }
   }
 
-  private admitAndSchedule(): void {
-    // Finished ones leave (a small epsilon: timers fire a hair early or late).
+  /** Finished sequences leave and waiting ones take their places, first come first served. */
+  private retireAndAdmit(): void {
+    // A small epsilon: a sequence's last step leaves a hair of floating point.
     for (let i = this.running.length - 1; i >= 0; i--) {
       const s = this.running[i]!;
       if (s.remaining <= 1e-6 && s.prefill <= 1e-6) {
@@ -135,6 +153,10 @@ export class BatchingEngine {
     while (this.running.length < limit && this.waiting.length > 0) this.running.push(this.waiting.shift()!);
     this.high.running = Math.max(this.high.running, this.running.length);
     this.high.waiting = Math.max(this.high.waiting, this.waiting.length);
+  }
+
+  private admitAndSchedule(): void {
+    this.retireAndAdmit();
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.running.length === 0) return;

@@ -61,4 +61,24 @@ describe("the simulator's batching engine (vLLM's scheduling, on a fake clock)",
       await secondsToFinish(new BatchingEngine({ ...options, prefillTokensPerSecond: 0 }), 1, 400, 6000),
     ).toBeCloseTo(10, 1);
   });
+
+  it('loses no GPU time to a timer that fires late: the time goes on to the next prefill and to decoding', async () => {
+    // The engine's clock is the test's, its timers real: the clock jumps 5 s while the first timer (0.1 s) waits.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const engine = new BatchingEngine({
+      tokensPerSecond: 100,
+      aggregateTokensPerSecond: 1_000,
+      maxNumSeqs: 4,
+      prefillTokensPerSecond: 1_000,
+    });
+    let done = 0;
+    // The work: 10 prompts of 100 tokens at 1,000 a second (1 s) and 10 answers of 50 tokens, 4 at a time at 100 a
+    // second each (at most 3 × 0.5 s): under 2.5 s of the GPU's time, all of it inside the 5 s that pass.
+    for (let i = 0; i < 10; i++) void engine.generate(50, undefined, 100).then(() => done++);
+    vi.advanceTimersByTime(5_000);
+    // One late timer brings all of it up to date. Before, the first prefill took the whole 5 s and each step after
+    // waited its own timer: 2.5 s more of real time.
+    await vi.waitFor(() => expect(done).toBe(10), { timeout: 1_000, interval: 20 });
+    expect(engine.stats()).toMatchObject({ running: 0, waiting: 0, finished: 10, maxRunning: 4 });
+  });
 });

@@ -21,7 +21,7 @@ function factoryLengths(source: string): Map<string, number> {
 describe('activity factories', () => {
   it('measures a factory from its first line to its closing brace', () => {
     const body = Array.from({ length: 79 }, (_, i) => `  const a${i} = ${i};`).join('\n');
-    const lengths = factoryLengths(`import x from 'y';\nexport function createLongActivities({\n${body}\n}\n`);
+    const lengths = factoryLengths(`const before = 1;\nexport function createLongActivities({\n${body}\n}\n`);
     expect(lengths.get('createLongActivities')).toBe(81);
   });
 
